@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RpcHttpResponse, RpcServer } from './rpc-server';
+
+/**
+ * The bare node:http backend, for the hot path: a request handler that serves an RPC server
+ * under `mountPath`. It answers `false` for paths outside the mount so a caller can chain
+ * its own routes.
+ */
+export function createNodeHttpHandler(
+  server: RpcServer,
+  options: { mountPath?: string } = {},
+): (request: IncomingMessage, response: ServerResponse) => boolean {
+  const mountPath = (options.mountPath ?? '/rpc').replace(/\/$/, '');
+  return (request, response) => {
+    const url = request.url ?? '/';
+    const pathEnd = url.indexOf('?');
+    const fullPath = pathEnd === -1 ? url : url.slice(0, pathEnd);
+    if (fullPath !== mountPath && !fullPath.startsWith(`${mountPath}/`)) return false;
+    const path = fullPath.slice(mountPath.length) || '/';
+
+    const declaredLength = Number(request.headers['content-length'] ?? 0);
+    if (declaredLength > server.maxBodyBytes) {
+      refuseTooLarge(server, request, response);
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let refused = false;
+    request.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      received += chunk.length;
+      if (received > server.maxBodyBytes) {
+        refused = true;
+        refuseTooLarge(server, request, response);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (refused) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      server
+        .handle({ method: request.method ?? 'GET', path, headers: request.headers, body })
+        .then((answer) => send(response, answer))
+        .catch((error: unknown) => {
+          // handle() turns every handler error into an answer; reaching here is a framework bug.
+          response.statusCode = 500;
+          response.end(JSON.stringify({ error: String(error) }));
+        });
+    });
+    request.on('error', () => response.destroy());
+    return true;
+  };
+}
+
+function refuseTooLarge(server: RpcServer, request: IncomingMessage, response: ServerResponse): void {
+  response.setHeader('connection', 'close');
+  send(response, server.tooLargeResponse());
+  // Keep draining so the client reads our answer instead of a reset connection.
+  request.resume();
+}
+
+export function send(response: ServerResponse, answer: RpcHttpResponse): void {
+  response.writeHead(answer.status, answer.headers);
+  response.end(answer.body);
+}

@@ -1,0 +1,69 @@
+import type { RpcErrorCode } from './error-codes';
+import { RPC_ERROR_CODES } from './error-codes';
+
+/** One problem with one field, as zod reports it: `path` names the field. */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+/**
+ * The one error class of the RPC framework. Servers throw it from handlers to answer with a
+ * code; clients raise it (or `InvalidParamsError`) when a call fails.
+ */
+export class RpcError extends Error {
+  override name = 'RpcError';
+  readonly code: RpcErrorCode;
+  readonly data: unknown;
+
+  constructor(code: RpcErrorCode, message: string, options: { data?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.data = options.data;
+  }
+
+  get jsonRpcCode(): number {
+    return RPC_ERROR_CODES[this.code].jsonRpc;
+  }
+
+  get httpStatus(): number {
+    return RPC_ERROR_CODES[this.code].httpStatus;
+  }
+}
+
+/** Arguments refused by a method's schema; `issues` name every bad field. */
+export class InvalidParamsError extends RpcError {
+  override name = 'InvalidParamsError';
+  readonly issues: FieldIssue[];
+
+  constructor(message: string, issues: FieldIssue[]) {
+    super('INVALID_PARAMS', message, { data: { issues } });
+    this.issues = issues;
+  }
+}
+
+/** Builds the error a client raises from a JSON-RPC error object received from a server. */
+export function rpcErrorFromWire(code: RpcErrorCode, message: string, data: unknown): RpcError {
+  if (code === 'INVALID_PARAMS') {
+    const issues = (data as { issues?: FieldIssue[] } | undefined)?.issues ?? [];
+    return new InvalidParamsError(message, issues);
+  }
+  return new RpcError(code, message, { data });
+}
+
+/** Describes zod issues in one line that names each field, e.g. `placements.0.count: Too big`. */
+export function describeIssues(issues: FieldIssue[]): string {
+  return issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Converts zod's issues to field issues that travel over the wire. */
+export function fieldIssuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[] }): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
+    message: issue.message,
+    code: issue.code,
+  }));
+}

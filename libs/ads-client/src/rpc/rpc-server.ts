@@ -1,0 +1,274 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { CallContext, MethodContract, RouterContract, RouterHandlers } from './contract';
+import { RPC_ERROR_CODES, type RpcErrorCode } from './error-codes';
+import { RpcError, describeIssues, fieldIssuesOf } from './rpc-error';
+import type { Serializer } from './serializers';
+import { jsonSerializer, serializerForAccept, serializerForContentType } from './serializers';
+import { describeRouter, renderDocsPage, type RouterDescription } from './router-description';
+
+export interface RpcServerOptions {
+  /** Title and version shown in the self-description and the docs page. */
+  title: string;
+  version: string;
+  logger?: Logger;
+  /** Largest request body accepted, in bytes (default 1 MB). */
+  maxBodyBytes?: number;
+  /** Most calls accepted in one batch (default 100). */
+  maxBatchSize?: number;
+  /** Check results against the output schema (default true; the hot path may turn it off). */
+  validateOutput?: boolean;
+  /**
+   * Decides who is calling; throw RpcError UNAUTHORIZED or FORBIDDEN to refuse the call.
+   * Its result reaches handlers as `context.principal`.
+   */
+  authenticate?: (context: Omit<CallContext, 'principal'>, method: MethodContract) => unknown | Promise<unknown>;
+  /** Extra headers on every answer (for example CORS). */
+  responseHeaders?: Record<string, string>;
+}
+
+interface RegisteredMethod {
+  name: string;
+  contract: MethodContract;
+  handler: (input: unknown, context: CallContext) => unknown;
+}
+
+/** An HTTP request as the backends hand it to the server, body already read. */
+export interface RpcHttpRequest {
+  method: string;
+  /** Path below the mount point: `/`, `/health`, `/describe` or `/docs`. */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+}
+
+export interface RpcHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array | string;
+}
+
+interface JsonRpcCall {
+  jsonrpc?: unknown;
+  id?: unknown;
+  method?: unknown;
+  params?: unknown;
+}
+
+type JsonRpcAnswer =
+  | { jsonrpc: '2.0'; id: unknown; result: unknown }
+  | { jsonrpc: '2.0'; id: unknown; error: { code: number; message: string; data: { code: string; [key: string]: unknown } } };
+
+/**
+ * The transport-independent RPC server: it takes a request whose body is read and returns the
+ * answer. The node:http and express backends only move bytes in and out of it.
+ */
+export class RpcServer<Contract extends RouterContract = RouterContract> {
+  readonly maxBodyBytes: number;
+  private readonly methods = new Map<string, RegisteredMethod>();
+  private readonly maxBatchSize: number;
+  private readonly validateOutput: boolean;
+  private descriptionCache: { json: string; html: string } | undefined;
+
+  constructor(
+    readonly contract: Contract,
+    handlers: RouterHandlers<Contract>,
+    private readonly options: RpcServerOptions,
+  ) {
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.maxBatchSize = options.maxBatchSize ?? 100;
+    this.validateOutput = options.validateOutput ?? true;
+    for (const [namespace, methods] of Object.entries(contract)) {
+      const namespaceHandlers = (handlers as Record<string, Record<string, RegisteredMethod['handler']>>)[namespace];
+      for (const [name, methodContract] of Object.entries(methods)) {
+        const handler = namespaceHandlers?.[name];
+        if (typeof handler !== 'function') {
+          throw new TypeError(`RPC method ${namespace}.${name} has no handler`);
+        }
+        const fullName = `${namespace}.${name}`;
+        this.methods.set(fullName, { name: fullName, contract: methodContract, handler });
+      }
+    }
+  }
+
+  /** The OpenRPC-style self-description of every method. */
+  describe(): RouterDescription {
+    return describeRouter(this.contract, { title: this.options.title, version: this.options.version });
+  }
+
+  async handle(request: RpcHttpRequest): Promise<RpcHttpResponse> {
+    if (request.method === 'GET' || request.method === 'HEAD') return this.handleGet(request.path);
+    if (request.method === 'OPTIONS') return { status: 204, headers: this.headers({}), body: '' };
+    if (request.method !== 'POST' || (request.path !== '/' && request.path !== '')) {
+      return this.errorResponse(jsonSerializer, new RpcError('METHOD_NOT_FOUND', `no RPC route ${request.method} ${request.path}`));
+    }
+    const requestSerializer = serializerForContentType(header(request.headers, 'content-type'));
+    if (requestSerializer === undefined) {
+      return this.errorResponse(
+        jsonSerializer,
+        new RpcError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Content-Type must be application/json or application/msgpack, got ${header(request.headers, 'content-type') ?? 'none'}`,
+        ),
+      );
+    }
+    const responseSerializer = serializerForAccept(header(request.headers, 'accept'), requestSerializer);
+    if (responseSerializer === undefined) {
+      return this.errorResponse(
+        jsonSerializer,
+        new RpcError('NOT_ACCEPTABLE', 'Accept must allow application/json or application/msgpack'),
+      );
+    }
+    if (request.body.byteLength > this.maxBodyBytes) {
+      return this.errorResponse(responseSerializer, this.tooLarge());
+    }
+    let payload: unknown;
+    try {
+      payload = requestSerializer.decode(request.body);
+    } catch (error) {
+      return this.errorResponse(
+        responseSerializer,
+        new RpcError('PARSE_ERROR', `request body is not valid ${requestSerializer.name}: ${(error as Error).message}`),
+      );
+    }
+    const token = bearerToken(header(request.headers, 'authorization'));
+    const requestId = header(request.headers, 'x-request-id') ?? nextRequestId();
+
+    if (Array.isArray(payload)) {
+      if (payload.length === 0 || payload.length > this.maxBatchSize) {
+        return this.errorResponse(
+          responseSerializer,
+          new RpcError('INVALID_REQUEST', `a batch holds 1 to ${this.maxBatchSize} calls, got ${payload.length}`),
+        );
+      }
+      const answers = await Promise.all(
+        payload.map((call, index) => this.call(call as JsonRpcCall, { requestId: `${requestId}:${index}`, token, headers: request.headers })),
+      );
+      return this.encode(responseSerializer, 200, answers);
+    }
+    const answer = await this.call(payload as JsonRpcCall, { requestId, token, headers: request.headers });
+    const status = 'error' in answer ? RPC_ERROR_CODES[answer.error.data.code as RpcErrorCode].httpStatus : 200;
+    return this.encode(responseSerializer, status, answer);
+  }
+
+  /** The answer for a body over the limit, for backends that stop reading early. */
+  tooLargeResponse(): RpcHttpResponse {
+    return this.errorResponse(jsonSerializer, this.tooLarge());
+  }
+
+  private tooLarge(): RpcError {
+    return new RpcError('PAYLOAD_TOO_LARGE', `request body is larger than ${this.maxBodyBytes} bytes`);
+  }
+
+  private async call(
+    call: JsonRpcCall,
+    meta: { requestId: string; token: string | undefined; headers: RpcHttpRequest['headers'] },
+  ): Promise<JsonRpcAnswer> {
+    if (call === null || typeof call !== 'object' || Array.isArray(call)) {
+      return errorAnswer(null, new RpcError('INVALID_REQUEST', 'a call must be a JSON-RPC object'));
+    }
+    const id = typeof call.id === 'string' || typeof call.id === 'number' ? call.id : null;
+    if (typeof call.method !== 'string') {
+      return errorAnswer(id, new RpcError('INVALID_REQUEST', 'field "method" must be a string such as "namespace.method"'));
+    }
+    const registered = this.methods.get(call.method);
+    if (registered === undefined) {
+      return errorAnswer(id, new RpcError('METHOD_NOT_FOUND', `no method "${call.method.slice(0, 200)}"`));
+    }
+    const context: CallContext = {
+      requestId: meta.requestId,
+      method: registered.name,
+      token: meta.token,
+      headers: meta.headers,
+      principal: undefined,
+    };
+    try {
+      if (this.options.authenticate !== undefined) {
+        context.principal = await this.options.authenticate(context, registered.contract);
+      }
+      const parsed = (registered.contract.input as z.ZodType).safeParse(call.params ?? {});
+      if (!parsed.success) {
+        const issues = fieldIssuesOf(parsed.error);
+        return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
+      }
+      let result = await registered.handler(parsed.data, context);
+      if (this.validateOutput) {
+        const checked = (registered.contract.output as z.ZodType).safeParse(result);
+        if (!checked.success) {
+          throw new RpcError('INTERNAL', 'handler result does not match the output schema', { cause: checked.error });
+        }
+        result = checked.data;
+      }
+      return { jsonrpc: '2.0', id, result: result === undefined ? null : result };
+    } catch (error) {
+      if (error instanceof RpcError && error.code !== 'INTERNAL') return errorAnswer(id, error);
+      this.options.logger?.error(
+        { err: error, requestId: meta.requestId, method: registered.name },
+        'RPC method failed',
+      );
+      return errorAnswer(id, new RpcError('INTERNAL', 'internal error', { data: { requestId: meta.requestId } }));
+    }
+  }
+
+  private handleGet(path: string): RpcHttpResponse {
+    if (path === '/health') {
+      return { status: 200, headers: this.headers({ 'content-type': 'application/json' }), body: '{"status":"ok"}' };
+    }
+    if (path === '/describe' || path === '/docs') {
+      this.descriptionCache ??= (() => {
+        const description = this.describe();
+        return { json: JSON.stringify(description), html: renderDocsPage(description) };
+      })();
+      return path === '/describe'
+        ? { status: 200, headers: this.headers({ 'content-type': 'application/json' }), body: this.descriptionCache.json }
+        : { status: 200, headers: this.headers({ 'content-type': 'text/html; charset=utf-8' }), body: this.descriptionCache.html };
+    }
+    return this.errorResponse(jsonSerializer, new RpcError('METHOD_NOT_FOUND', `no RPC route GET ${path.slice(0, 200)}`));
+  }
+
+  private errorResponse(serializer: Serializer, error: RpcError): RpcHttpResponse {
+    return this.encode(serializer, error.httpStatus, errorAnswer(null, error));
+  }
+
+  private encode(serializer: Serializer, status: number, value: unknown): RpcHttpResponse {
+    return { status, headers: this.headers({ 'content-type': serializer.contentType }), body: serializer.encode(value) };
+  }
+
+  private headers(headers: Record<string, string>): Record<string, string> {
+    return this.options.responseHeaders === undefined ? headers : { ...this.options.responseHeaders, ...headers };
+  }
+}
+
+// Request ids are a per-process prefix and a counter: unique, and far cheaper than a UUID per call.
+const requestIdPrefix = randomBytes(4).toString('hex');
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${requestIdPrefix}-${requestCounter}`;
+}
+
+function errorAnswer(id: unknown, error: RpcError): JsonRpcAnswer {
+  const data = error.data !== null && typeof error.data === 'object' ? { ...(error.data as object), code: error.code } : { code: error.code };
+  return { jsonrpc: '2.0', id, error: { code: error.jsonRpcCode, message: error.message, data } };
+}
+
+function header(headers: RpcHttpRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  return match?.[1];
+}
+
+/** Mounts a contract and its handlers; the result is served by a backend. */
+export function createRpcServer<Contract extends RouterContract>(
+  contract: Contract,
+  handlers: RouterHandlers<Contract>,
+  options: RpcServerOptions,
+): RpcServer<Contract> {
+  return new RpcServer(contract, handlers, options);
+}

@@ -1,0 +1,2 @@
+export { ensureWrk, runWrk, wrkScript } from './wrk';
+export type { WrkResult } from './wrk';

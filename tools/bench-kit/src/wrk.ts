@@ -1,0 +1,80 @@
+// Shared by the repository's benchmarks: installs wrk from Debian's packages when it is
+// missing, runs it with a POST body, and parses requests/s and latency percentiles.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface WrkResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+}
+
+export function ensureWrk(): void {
+  if (spawnSync('wrk', ['--version']).error === undefined) return;
+  console.error('wrk is not installed: installing it from Debian packages');
+  execFileSync('apt-get', ['install', '-y', '-qq', 'wrk'], { stdio: 'inherit' });
+}
+
+function luaString(bytes: Buffer): string {
+  return `"${[...bytes].map((byte) => `\\${byte}`).join('')}"`;
+}
+
+/** Writes a wrk Lua script that POSTs `body`; `bodies` rotates over several bodies. */
+export function wrkScript(options: { contentType: string; bodies: Buffer[]; headers?: Record<string, string> }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wrk-'));
+  const path = join(dir, 'post.lua');
+  const headers = Object.entries({ 'Content-Type': options.contentType, ...options.headers })
+    .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
+    .join('\n');
+  writeFileSync(
+    path,
+    `wrk.method = "POST"
+${headers}
+local bodies = { ${options.bodies.map(luaString).join(',\n')} }
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, bodies[(counter % #bodies) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON_RESULT {\\"p50\\":%d,\\"p99\\":%d,\\"requests\\":%d,\\"errors\\":%d,\\"durationUs\\":%d}\\n",
+    latency:percentile(50), latency:percentile(99), summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
+    summary.duration))
+end
+`,
+  );
+  return path;
+}
+
+export function runWrk(options: {
+  url: string;
+  contentType: string;
+  body?: Buffer;
+  bodies?: Buffer[];
+  seconds: number;
+  connections: number;
+  threads?: number;
+  headers?: Record<string, string>;
+}): WrkResult {
+  const script = wrkScript({ contentType: options.contentType, bodies: options.bodies ?? [options.body!], headers: options.headers });
+  const output = execFileSync(
+    'wrk',
+    ['-t', String(options.threads ?? 1), '-c', String(options.connections), '-d', `${options.seconds}s`, '-s', script, options.url],
+    { encoding: 'utf8' },
+  );
+  const line = output.split('\n').find((candidate) => candidate.startsWith('JSON_RESULT '));
+  if (line === undefined) throw new Error(`wrk printed no result:\n${output}`);
+  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as { p50: number; p99: number; requests: number; errors: number; durationUs: number };
+  return {
+    requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6),
+    p50Ms: parsed.p50 / 1000,
+    p99Ms: parsed.p99 / 1000,
+    requests: parsed.requests,
+    errors: parsed.errors,
+  };
+}
