@@ -30,3 +30,17 @@ export { RpcTransport, createRpcClient, createDynamicRpcClient } from './rpc/rpc
 export type { RpcClientOptions, TypedRpcClient, DynamicRpcClient, BatchOutcome } from './rpc/rpc-client';
 export { modelContract, modelHandlers } from './rpc/model-namespace';
 export type { ModelNamespaceContract, ModelStore } from './rpc/model-namespace';
+
+// Contracts shared by servers and clients.
+export * as inventory from './contracts/inventory';
+export type { Advertiser, Campaign, Ad, Site, Placement, FeatureSwitch, Targeting } from './contracts/inventory';
+export { MICROS_PER_MINOR_UNIT, KILL_SWITCHES } from './contracts/inventory';
+export { dataApiContract } from './contracts/data-api-contract';
+export type { DataApiContract, FeedUpsertRow, ImportRun } from './contracts/data-api-contract';
+export * as dataApi from './contracts/data-api-contract';
+export { servingContract } from './contracts/serving-contract';
+export type { ServingContract, DecisionRequest, DecisionResponse, DecidedAd, TrackingEvent, TrackingEventType } from './contracts/serving-contract';
+export * as serving from './contracts/serving-contract';
+
+// Redis key layout.
+export { RedisKeys, redisKeys, hourBucket, dayBucket } from './redis/redis-keys';

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { defineContract, method } from '../rpc/contract';
+import {
+  adFormat,
+  adStatus,
+  bidType,
+  adFields,
+  bannerHasSize,
+  bannerMessage,
+  campaignFields,
+  flightInOrder,
+  flightMessage,
+  featureSwitchScope,
+  frequencyCap,
+  pacingMode,
+  priorityTier,
+  targeting,
+} from './inventory';
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** An ad as serving needs it, inside its campaign. Only approved, active ads of live campaigns. */
+export const snapshotAd = z.object({
+  id: z.string(),
+  format: adFormat,
+  title: z.string(),
+  body: z.string(),
+  imageUrl: z.string().nullable(),
+  clickUrl: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  status: adStatus,
+});
+
+export const snapshotCampaign = z.object({
+  id: z.string(),
+  advertiserId: z.string(),
+  name: z.string(),
+  flightStart: isoDateTime,
+  flightEnd: isoDateTime,
+  timeZone: z.string(),
+  totalBudget: z.number().int(),
+  dailyBudget: z.number().int(),
+  /** Lifetime spend recorded in the database, in micros. */
+  spentMicros: z.number().int(),
+  pacing: pacingMode,
+  priority: priorityTier,
+  bidType,
+  bidAmount: z.number().int(),
+  frequencyCap: frequencyCap.nullable(),
+  targeting,
+  exclusionLabel: z.string().nullable(),
+  ads: z.array(snapshotAd),
+});
+
+export const snapshotPlacement = z.object({
+  id: z.string(),
+  key: z.string(),
+  siteId: z.string(),
+  siteDomain: z.string(),
+  allowedFormats: z.array(adFormat),
+  /** The placement's category, else its site's. */
+  category: z.string().nullable(),
+});
+
+export const snapshotFeatureSwitch = z.object({
+  name: z.string(),
+  enabled: z.boolean(),
+  percentage: z.number().int(),
+  scope: featureSwitchScope,
+  scopeId: z.string().nullable(),
+});
+
+export const inventorySnapshotPage = z.object({
+  /** When the first page was read; later pages carry the same value. */
+  asOf: isoDateTime,
+  campaigns: z.array(snapshotCampaign),
+  /** Present on the first page only (they are few). */
+  placements: z.array(snapshotPlacement).optional(),
+  featureSwitches: z.array(snapshotFeatureSwitch).optional(),
+  nextCursor: z.string().nullable(),
+});
+
+export const statsRow = z.strictObject({
+  adId: z.string().min(1),
+  /** Start of the hour, UTC. */
+  hour: isoDateTime.refine((value) => Date.parse(value) % 3_600_000 === 0, 'must be the start of an hour'),
+  impressions: z.number().int().min(0),
+  viewableImpressions: z.number().int().min(0),
+  clicks: z.number().int().min(0),
+  spendMicros: z.number().int().min(0),
+});
+
+export const statsLevel = z.enum(['ad', 'campaign', 'advertiser']);
+export const statsGranularity = z.enum(['hour', 'day']);
+
+export const statsTotals = z.object({
+  impressions: z.number().int(),
+  viewableImpressions: z.number().int(),
+  clicks: z.number().int(),
+  spendMicros: z.number().int(),
+  /** clicks / impressions, 0 without impressions. */
+  ctr: z.number(),
+});
+
+export const statsSeries = z.object({
+  level: statsLevel,
+  id: z.string(),
+  points: z.array(statsTotals.extend({ bucket: isoDateTime })),
+  totals: statsTotals,
+});
+
+/** One row of an advertiser feed after parsing: an ad inside its campaign inside its advertiser. */
+export const feedUpsertRow = z.strictObject({
+  advertiser: z.strictObject({ externalId: z.string().min(1).max(200), name: z.string().trim().min(1).max(200) }),
+  campaign: z.strictObject({ ...campaignFields, externalId: z.string().min(1).max(200) }).refine(flightInOrder, flightMessage),
+  ad: z.strictObject({ ...adFields, externalId: z.string().min(1).max(200) }).refine(bannerHasSize, bannerMessage),
+});
+export type FeedUpsertRow = z.input<typeof feedUpsertRow>;
+
+export const feedUpsertOutcome = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.enum(['created', 'updated', 'unchanged']), adId: z.string() }),
+  z.object({ outcome: z.literal('failed'), field: z.string(), message: z.string() }),
+]);
+
+export const importRowError = z.object({ line: z.number().int(), field: z.string(), message: z.string() });
+export const importRunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'partially_succeeded']);
+export const importRun = z.object({
+  id: z.string(),
+  source: z.string(),
+  format: z.enum(['csv', 'json']),
+  status: importRunStatus,
+  total: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  failed: z.number().int(),
+  errors: z.array(importRowError),
+  startedAt: isoDateTime,
+  finishedAt: isoDateTime.nullable(),
+});
+export type ImportRun = z.infer<typeof importRun>;
+
+/**
+ * The minimal RPC of ads-data-api, mounted at `/rpc` and called with service keys: bulk reads
+ * for the warmers and exactly-once writes for the roll-up and the imports.
+ */
+export const dataApiContract = defineContract({
+  inventory: {
+    snapshot: method({
+      input: z.strictObject({
+        cursor: z.string().min(1).optional(),
+        limit: z.number().int().min(1).max(2000).default(500),
+      }),
+      output: inventorySnapshotPage,
+      doc: 'Everything serving needs, paged by campaign: live campaigns with their servable ads, placements and feature switches.',
+      idempotent: true,
+    }),
+  },
+  stats: {
+    ingest: method({
+      input: z.strictObject({
+        batchId: z.string().min(1).max(200),
+        rows: z.array(statsRow).min(1).max(50_000),
+      }),
+      output: z.object({ applied: z.boolean(), rows: z.number().int() }),
+      doc: 'Adds hourly stats rows; a batch id is applied exactly once, also when sent twice or concurrently.',
+      // Safe to retry: the batch id makes a second delivery a no-op.
+      idempotent: true,
+    }),
+    query: method({
+      input: z.strictObject({
+        level: statsLevel,
+        ids: z.array(z.string().min(1)).max(10_000).optional(),
+        from: isoDateTime,
+        to: isoDateTime,
+        granularity: statsGranularity.default('hour'),
+      }),
+      output: z.object({ series: z.array(statsSeries) }),
+      doc: 'Series and totals per ad, campaign or advertiser over [from, to); all rows with data when ids is omitted.',
+      idempotent: true,
+    }),
+  },
+  imports: {
+    upsertRows: method({
+      input: z.strictObject({ rows: z.array(feedUpsertRow).min(1).max(5_000) }),
+      output: z.object({ outcomes: z.array(feedUpsertOutcome) }),
+      doc: 'Creates or updates advertisers, campaigns and ads by external id; one outcome per row, in order.',
+      idempotent: true,
+    }),
+    recordRun: method({
+      input: importRun.omit({ id: true }).extend({ id: z.string().optional() }).strict(),
+      output: importRun,
+      doc: 'Creates an import run, or updates it when id is given.',
+      idempotent: false,
+    }),
+  },
+});
+export type DataApiContract = typeof dataApiContract;

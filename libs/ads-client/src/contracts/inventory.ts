@@ -1,0 +1,266 @@
+import { z } from 'zod';
+
+// The ad business's inventory as the API shows it. Money: budgets and bids in integer minor
+// units of the currency (cents); spend in integer micros (millionths of the major unit), so
+// that a CPM impression's cost (bid / 1000) stays an integer. 1 minor unit = 10,000 micros.
+
+export const MICROS_PER_MINOR_UNIT = 10_000;
+
+const id = z.string().min(1).max(64);
+const isoDateTime = z.iso.datetime({ offset: true });
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US"');
+
+export const advertiserStatus = z.enum(['active', 'archived']);
+export const campaignStatus = z.enum(['draft', 'active', 'paused', 'archived']);
+export const pacingMode = z.enum(['even', 'asap']);
+export const priorityTier = z.enum(['sponsorship', 'standard', 'house']);
+export const bidType = z.enum(['CPM', 'CPC']);
+export const adFormat = z.enum(['native', 'banner']);
+export const adStatus = z.enum(['active', 'paused', 'archived']);
+export const reviewState = z.enum(['pending', 'approved', 'rejected']);
+export const device = z.enum(['desktop', 'mobile', 'tablet']);
+export const siteStatus = z.enum(['active', 'archived']);
+export const featureSwitchScope = z.enum(['global', 'placement', 'advertiser']);
+export const apiKeyRole = z.enum(['admin', 'advertiser', 'service']);
+
+export const advertiser = z.object({
+  id,
+  name: z.string(),
+  externalId: z.string().nullable(),
+  status: advertiserStatus,
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export const advertiserCreate = z.strictObject({
+  name: shortText(200),
+  externalId: shortText(200).nullable().optional(),
+});
+export const advertiserUpdate = z.strictObject({
+  name: shortText(200).optional(),
+  status: advertiserStatus.optional(),
+});
+
+export const frequencyCap = z.strictObject({
+  count: z.number().int().min(1).max(1000),
+  windowSeconds: z.number().int().min(60).max(30 * 24 * 3600),
+});
+
+export const targeting = z.strictObject({
+  countries: z.array(countryCode).max(250).default([]),
+  devices: z.array(device).max(3).default([]),
+  keywords: z.array(z.string().trim().toLowerCase().min(1).max(100)).max(500).default([]),
+  siteIds: z.array(id).max(1000).default([]),
+  categories: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+  /** Hours of the day (0-23) in the campaign's time zone; empty means all day. */
+  hours: z.array(z.number().int().min(0).max(23)).max(24).default([]),
+  /** Days of the week (0 = Sunday) in the campaign's time zone; empty means every day. */
+  weekdays: z.array(z.number().int().min(0).max(6)).max(7).default([]),
+});
+export type Targeting = z.infer<typeof targeting>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris"');
+
+export const campaign = z.object({
+  id,
+  advertiserId: id,
+  externalId: z.string().nullable(),
+  name: z.string(),
+  status: campaignStatus,
+  flightStart: isoDateTime,
+  flightEnd: isoDateTime,
+  timeZone: z.string(),
+  totalBudget: z.number().int(),
+  dailyBudget: z.number().int(),
+  pacing: pacingMode,
+  priority: priorityTier,
+  bidType,
+  bidAmount: z.number().int(),
+  frequencyCap: frequencyCap.nullable(),
+  targeting,
+  exclusionLabel: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+
+export const campaignFields = {
+  name: shortText(200),
+  externalId: shortText(200).nullable().optional(),
+  flightStart: isoDateTime,
+  flightEnd: isoDateTime,
+  timeZone: timeZone.default('UTC'),
+  totalBudget: z.number().int().min(0).max(1e12),
+  dailyBudget: z.number().int().min(0).max(1e12),
+  pacing: pacingMode.default('even'),
+  priority: priorityTier.default('standard'),
+  bidType: bidType.default('CPM'),
+  bidAmount: z.number().int().min(0).max(1e9),
+  frequencyCap: frequencyCap.nullable().default(null),
+  targeting: targeting.default({ countries: [], devices: [], keywords: [], siteIds: [], categories: [], hours: [], weekdays: [] }),
+  exclusionLabel: shortText(100).nullable().default(null),
+};
+
+export const flightInOrder = (value: { flightStart?: string | undefined; flightEnd?: string | undefined }) =>
+  value.flightStart === undefined || value.flightEnd === undefined || Date.parse(value.flightEnd) > Date.parse(value.flightStart);
+export const flightMessage = { message: 'flightEnd must be after flightStart', path: ['flightEnd'] };
+
+/** New campaigns start as drafts; activation is a separate, checked transition. */
+export const campaignCreate = z.strictObject({ advertiserId: id, ...campaignFields }).refine(flightInOrder, flightMessage);
+export const campaignUpdate = z
+  .strictObject({
+    name: campaignFields.name,
+    flightStart: isoDateTime,
+    flightEnd: isoDateTime,
+    timeZone,
+    totalBudget: campaignFields.totalBudget,
+    dailyBudget: campaignFields.dailyBudget,
+    pacing: pacingMode,
+    priority: priorityTier,
+    bidType,
+    bidAmount: campaignFields.bidAmount,
+    frequencyCap: frequencyCap.nullable(),
+    targeting,
+    exclusionLabel: shortText(100).nullable(),
+  })
+  .partial()
+  .refine(flightInOrder, flightMessage);
+
+export const ad = z.object({
+  id,
+  campaignId: id,
+  advertiserId: id,
+  externalId: z.string().nullable(),
+  format: adFormat,
+  title: z.string(),
+  body: z.string(),
+  imageUrl: z.string().nullable(),
+  clickUrl: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  status: adStatus,
+  reviewState,
+  version: z.number().int(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export const adFields = {
+  externalId: shortText(200).nullable().optional(),
+  format: adFormat.default('native'),
+  title: shortText(200),
+  body: z.string().trim().max(2000).default(''),
+  imageUrl: httpUrl.nullable().default(null),
+  clickUrl: httpUrl,
+  width: z.number().int().min(1).max(4000).nullable().default(null),
+  height: z.number().int().min(1).max(4000).nullable().default(null),
+};
+export const bannerHasSize = (value: { format?: string; width?: number | null; height?: number | null }) =>
+  value.format !== 'banner' || (value.width != null && value.height != null);
+export const bannerMessage = { message: 'a banner needs width and height', path: ['width'] };
+export const adCreate = z.strictObject({ campaignId: id, ...adFields }).refine(bannerHasSize, bannerMessage);
+export const adUpdate = z
+  .strictObject({
+    title: adFields.title,
+    body: z.string().trim().max(2000),
+    imageUrl: httpUrl.nullable(),
+    clickUrl: httpUrl,
+    width: z.number().int().min(1).max(4000).nullable(),
+    height: z.number().int().min(1).max(4000).nullable(),
+    status: adStatus,
+    reviewState,
+  })
+  .partial();
+
+export const site = z.object({
+  id,
+  name: z.string(),
+  domain: z.string(),
+  category: z.string().nullable(),
+  status: siteStatus,
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/, 'must be a host name such as "news.example.com"');
+export const siteCreate = z.strictObject({ name: shortText(200), domain, category: shortText(100).nullable().default(null) });
+export const siteUpdate = z.strictObject({ name: shortText(200), category: shortText(100).nullable(), status: siteStatus }).partial();
+
+export const placement = z.object({
+  id,
+  siteId: id,
+  key: z.string(),
+  name: z.string(),
+  allowedFormats: z.array(adFormat),
+  category: z.string().nullable(),
+  status: siteStatus,
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+const placementKey = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'must be 1-100 of a-z, 0-9, ".", "_" or "-"');
+export const placementCreate = z.strictObject({
+  siteId: id,
+  key: placementKey,
+  name: shortText(200),
+  allowedFormats: z.array(adFormat).min(1).default(['native']),
+  category: shortText(100).nullable().default(null),
+});
+export const placementUpdate = z
+  .strictObject({ name: shortText(200), allowedFormats: z.array(adFormat).min(1), category: shortText(100).nullable(), status: siteStatus })
+  .partial();
+
+export const featureSwitch = z.object({
+  id,
+  name: z.string(),
+  enabled: z.boolean(),
+  percentage: z.number().int().min(0).max(100),
+  scope: featureSwitchScope,
+  scopeId: z.string().nullable(),
+  description: z.string().nullable(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+const switchName = z.string().regex(/^[a-z][a-z0-9_.-]{0,99}$/, 'must start with a-z and use a-z, 0-9, "_", "." or "-"');
+export const featureSwitchCreate = z
+  .strictObject({
+    name: switchName,
+    enabled: z.boolean().default(false),
+    percentage: z.number().int().min(0).max(100).default(100),
+    scope: featureSwitchScope.default('global'),
+    scopeId: id.nullable().default(null),
+    description: z.string().max(500).nullable().default(null),
+  })
+  .refine((value) => (value.scope === 'global') === (value.scopeId === null), {
+    message: 'scopeId is required for placement and advertiser scope, and must be null for global scope',
+    path: ['scopeId'],
+  });
+export const featureSwitchUpdate = z
+  .strictObject({ enabled: z.boolean(), percentage: z.number().int().min(0).max(100), description: z.string().max(500).nullable() })
+  .partial();
+
+/** Well-known switch names that serving reads as kill switches. */
+export const KILL_SWITCHES = {
+  /** Off: serving answers no ads at all (global), none on a placement, or none of an advertiser. */
+  serving: 'serving.enabled',
+} as const;
+
+export type Advertiser = z.infer<typeof advertiser>;
+export type Campaign = z.infer<typeof campaign>;
+export type Ad = z.infer<typeof ad>;
+export type Site = z.infer<typeof site>;
+export type Placement = z.infer<typeof placement>;
+export type FeatureSwitch = z.infer<typeof featureSwitch>;
+export type CampaignCreate = z.input<typeof campaignCreate>;
+export type AdCreate = z.input<typeof adCreate>;

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { defineContract, method } from '../rpc/contract';
+import { adFormat, device } from './inventory';
+
+const placementKey = z.string().min(1).max(100);
+
+/** A decision request shaped like Kevel's: one entry per slot on the page. */
+export const decisionRequest = z.strictObject({
+  placements: z
+    .array(
+      z.strictObject({
+        divName: z.string().min(1).max(100),
+        placementKey,
+        count: z.number().int().min(1).max(10).default(1),
+        formats: z.array(adFormat).min(1).max(2).optional(),
+      }),
+    )
+    .min(1)
+    .max(20),
+  /** The visitor's key; generated and returned when missing. */
+  userKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 of A-Z, a-z, 0-9, "_" or "-"').optional(),
+  pageUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  referrer: z.string().max(2048).optional(),
+  keywords: z.array(z.string().trim().toLowerCase().min(1).max(100)).max(50).default([]),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals').optional(),
+  device: device.optional(),
+  /** Without consent no frequency-cap state is kept for the user key. */
+  consent: z.boolean().default(true),
+});
+export type DecisionRequest = z.input<typeof decisionRequest>;
+
+export const decidedAd = z.object({
+  adId: z.string(),
+  campaignId: z.string(),
+  advertiserId: z.string(),
+  format: adFormat,
+  contents: z.object({
+    title: z.string(),
+    body: z.string(),
+    imageUrl: z.string().nullable(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+  }),
+  clickUrl: z.string(),
+  impressionUrl: z.string(),
+  viewableUrl: z.string(),
+});
+export type DecidedAd = z.infer<typeof decidedAd>;
+
+export const decisionResponse = z.object({
+  decisionId: z.string(),
+  userKey: z.string(),
+  /** Keyed by divName; an empty list when nothing was eligible. */
+  decisions: z.record(z.string(), z.array(decidedAd)),
+});
+export type DecisionResponse = z.infer<typeof decisionResponse>;
+
+/** The contract of ads-serving-rpc, mounted at `/rpc` on the bare node:http backend. */
+export const servingContract = defineContract({
+  serving: {
+    decide: method({
+      input: decisionRequest,
+      output: decisionResponse,
+      doc: 'Chooses ads for the placements of one page view and returns signed tracking URLs.',
+      idempotent: true,
+    }),
+  },
+});
+export type ServingContract = typeof servingContract;
+
+export const trackingEventType = z.enum(['impression', 'viewable', 'click']);
+export type TrackingEventType = z.infer<typeof trackingEventType>;
+
+/** One counted event as serving appends it to the events stream for the roll-up. */
+export const trackingEvent = z.object({
+  type: trackingEventType,
+  eventId: z.string(),
+  decisionId: z.string(),
+  adId: z.string(),
+  campaignId: z.string(),
+  advertiserId: z.string(),
+  placementKey: z.string(),
+  userKey: z.string(),
+  /** Epoch milliseconds when serving counted the event. */
+  at: z.number().int(),
+  spendMicros: z.number().int().min(0),
+});
+export type TrackingEvent = z.infer<typeof trackingEvent>;

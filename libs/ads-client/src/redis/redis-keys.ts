@@ -1,0 +1,99 @@
+/**
+ * The Redis key layout of the platform: every key and channel name is spelled here and only
+ * here. A prefix (default `ads:`) lets tests and several environments share one Redis.
+ */
+export class RedisKeys {
+  constructor(readonly prefix = 'ads:') {}
+
+  // Serving index (written by cache-warming, read by serving).
+  /** String: the version id of the index serving should use. */
+  get indexCurrent(): string {
+    return `${this.prefix}index:current`;
+  }
+  /** String: the version before the current one, kept for rollback. */
+  get indexPrevious(): string {
+    return `${this.prefix}index:previous`;
+  }
+  /** Hash of one index version's parts (see the serving index contract). */
+  indexVersion(version: string): string {
+    return `${this.prefix}index:v:${version}`;
+  }
+  /** Pub/sub channel: a new index version was published (message: the version id). */
+  get indexAnnounceChannel(): string {
+    return `${this.prefix}index:announce`;
+  }
+  /** Pub/sub channel: ads-data-api changed inventory (message: JSON {entity, id, at}). */
+  get inventoryChangedChannel(): string {
+    return `${this.prefix}inventory:changed`;
+  }
+
+  // Scores (written by ads-scoring, read by serving).
+  get scoresCurrent(): string {
+    return `${this.prefix}scores:current`;
+  }
+  get scoresPrevious(): string {
+    return `${this.prefix}scores:previous`;
+  }
+  scoresVersion(version: string): string {
+    return `${this.prefix}scores:v:${version}`;
+  }
+  get scoresAnnounceChannel(): string {
+    return `${this.prefix}scores:announce`;
+  }
+
+  // Events and real-time counters (written by serving).
+  /** Stream of tracking events, drained by the roll-up's consumer group. */
+  get eventsStream(): string {
+    return `${this.prefix}events`;
+  }
+  /** Hash per ad and UTC hour (`YYYYMMDDHH`): impressions, viewable, clicks, spendMicros. */
+  adHourCounters(adId: string, hour: string): string {
+    return `${this.prefix}rt:ad:${adId}:h:${hour}`;
+  }
+  /** Integer: a campaign's spend in micros on one day (`YYYYMMDD`, in the campaign's time zone). */
+  campaignDaySpend(campaignId: string, day: string): string {
+    return `${this.prefix}rt:campaign:${campaignId}:d:${day}:spend`;
+  }
+  /** Integer: spend in micros counted in real time since the database total in the index was read. */
+  campaignLiveSpend(campaignId: string): string {
+    return `${this.prefix}rt:campaign:${campaignId}:spend`;
+  }
+  /** Sorted set of impression times (ms) of one user key for one campaign: the frequency cap window. */
+  frequencyCap(userKey: string, campaignId: string): string {
+    return `${this.prefix}fcap:${campaignId}:${userKey}`;
+  }
+  /** Marker that one event of one decision was counted (set NX, expiring with the URL). */
+  eventSeen(decisionId: string, adId: string, event: string): string {
+    return `${this.prefix}seen:${decisionId}:${adId}:${event}`;
+  }
+
+  // Time series (written by timeseries-warming, read by ads-data-api reports and scoring).
+  /** Hash bucket (ISO start) → JSON totals, for one entity and granularity. */
+  timeSeries(level: 'ad' | 'campaign' | 'advertiser', id: string, granularity: 'hour' | 'day'): string {
+    return `${this.prefix}ts:${level}:${id}:${granularity}`;
+  }
+  /** String: JSON {at, from, to} of the last complete time-series warm. */
+  get timeSeriesMeta(): string {
+    return `${this.prefix}ts:meta`;
+  }
+
+  // Imports and schedules.
+  /** Prefix for BullMQ queues, so queues live beside the rest of the platform's keys. */
+  get queuePrefix(): string {
+    return `${this.prefix}bull`;
+  }
+}
+
+/** The layout with the default prefix. */
+export const redisKeys = new RedisKeys();
+
+/** UTC hour bucket `YYYYMMDDHH` of an epoch-ms time. */
+export function hourBucket(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 13).replace(/[-T]/g, '');
+}
+
+/** Day bucket `YYYYMMDD` of an epoch-ms time in a time zone. */
+export function dayBucket(epochMs: number, timeZone = 'UTC'): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(epochMs);
+  return parts.replace(/-/g, '');
+}
