@@ -24,7 +24,7 @@ test('campaign and ad validation names the bad fields', () => {
     bidAmount: 100,
   });
   assert.ok(!campaign.success);
-  assert.deepEqual(campaign.error.issues.map((issue) => issue.path.join('.')).sort(), ['name', 'totalBudget']);
+  assert.deepEqual(campaign.error.issues.map((issue) => issue.path.join('.')).sort(), ['flightEnd', 'name', 'totalBudget']);
   const refined = campaignCreate.safeParse({ advertiserId: 'a1', name: 'x', flightStart: '2026-05-01T00:00:00Z', flightEnd: '2026-04-01T00:00:00Z', totalBudget: 1, dailyBudget: 1, bidAmount: 1 });
   assert.deepEqual(refined.error?.issues.map((issue) => issue.path.join('.')), ['flightEnd']);
   const ad = adCreate.safeParse({ campaignId: 'c1', format: 'banner', title: 'T', clickUrl: 'javascript:alert(1)' });
