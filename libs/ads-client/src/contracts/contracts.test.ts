@@ -28,7 +28,7 @@ test('campaign and ad validation names the bad fields', () => {
   const refined = campaignCreate.safeParse({ advertiserId: 'a1', name: 'x', flightStart: '2026-05-01T00:00:00Z', flightEnd: '2026-04-01T00:00:00Z', totalBudget: 1, dailyBudget: 1, bidAmount: 1 });
   assert.deepEqual(refined.error?.issues.map((issue) => issue.path.join('.')), ['flightEnd']);
   const ad = adCreate.safeParse({ campaignId: 'c1', format: 'banner', title: 'T', clickUrl: 'javascript:alert(1)' });
-  assert.deepEqual(ad.error?.issues.map((issue) => issue.path.join('.')), ['clickUrl']);
+  assert.deepEqual(ad.error?.issues.map((issue) => issue.path.join('.')), ['clickUrl', 'width'], 'a banner without size and a javascript: URL');
 });
 
 test('decision requests and stats rows are checked', () => {
