@@ -44,3 +44,7 @@ export * as serving from './contracts/serving-contract';
 
 // Redis key layout.
 export { RedisKeys, redisKeys, hourBucket, dayBucket } from './redis/redis-keys';
+export { adScore, scoreVersionMeta, SCORE_META_FIELD, SCORE_MAX_AGE_MS } from './contracts/scores';
+export type { AdScore, ScoreVersionMeta } from './contracts/scores';
+export { timeSeriesPoint, timeSeriesMeta } from './contracts/time-series';
+export type { TimeSeriesPoint, TimeSeriesMeta } from './contracts/time-series';
