@@ -40,7 +40,8 @@ export const snapshotCampaign = z.object({
   flightEnd: isoDateTime,
   timeZone: z.string(),
   totalBudget: z.number().int(),
-  dailyBudget: z.number().int(),
+  /** Null: no daily limit. */
+  dailyBudget: z.number().int().nullable(),
   /** Lifetime spend recorded in the database, in micros. */
   spentMicros: z.number().int(),
   pacing: pacingMode,

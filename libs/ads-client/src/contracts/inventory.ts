@@ -80,7 +80,8 @@ export const campaign = z.object({
   flightEnd: isoDateTime,
   timeZone: z.string(),
   totalBudget: z.number().int(),
-  dailyBudget: z.number().int(),
+  /** Null: no daily limit. */
+  dailyBudget: z.number().int().nullable(),
   pacing: pacingMode,
   priority: priorityTier,
   bidType,
@@ -100,7 +101,7 @@ export const campaignFields = {
   flightEnd: isoDateTime,
   timeZone: timeZone.default('UTC'),
   totalBudget: z.number().int().min(0).max(1e12),
-  dailyBudget: z.number().int().min(0).max(1e12),
+  dailyBudget: z.number().int().min(0).max(1e12).nullable().default(null),
   pacing: pacingMode.default('even'),
   priority: priorityTier.default('standard'),
   bidType: bidType.default('CPM'),

@@ -1,0 +1,32 @@
+// `npm run db:seed [-- --force]`: fills the database with demo data and prints the API key
+// secrets, which are stored nowhere (only their SHA-256 is). Refuses a database that already
+// holds data unless --force, which deletes ALL application data first.
+import { config } from '../config';
+import { DataApiError } from '../errors';
+import { databaseNameOf } from '../store/database-url';
+import { seedDemoData } from '../store/demo-seed';
+import { createPrismaClient } from '../store/prisma-client';
+import { runCli } from './run-cli';
+
+runCli('db:seed', async (args) => {
+  const unknown = args.filter((arg) => arg !== '--force');
+  if (unknown.length > 0) {
+    throw new DataApiError('CLI_USAGE', `unknown argument ${unknown[0]}; usage: npm run db:seed [-- --force]`);
+  }
+  const prisma = createPrismaClient(config.databaseUrl);
+  try {
+    const summary = await seedDemoData(prisma, { force: args.includes('--force') });
+    const { counts } = summary;
+    console.log(
+      `Seeded ${databaseNameOf(config.databaseUrl)}: ${counts.advertisers} advertisers, ${counts.campaigns} campaigns, ` +
+        `${counts.ads} ads, ${counts.sites} sites, ${counts.placements} placements, ` +
+        `${counts.featureSwitches} feature switches, ${counts.apiKeys} API keys.`,
+    );
+    console.log('\nAPI keys (shown once; only their SHA-256 is stored):');
+    for (const key of summary.apiKeys) {
+      console.log(`  ${key.role.padEnd(8)} ${key.secret}   ${key.name}`);
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+});

@@ -1,0 +1,112 @@
+// `npm run db:seed` against a real, freshly migrated database.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { runPackageScript, type ScriptResult } from './support/run-package-script';
+import { createTestDatabase, type MigratedTestDatabase } from './support/test-database';
+
+let database: MigratedTestDatabase;
+let firstRun: ScriptResult;
+
+before(async () => {
+  database = await createTestDatabase();
+  firstRun = await runPackageScript('db:seed', { databaseUrl: database.url });
+});
+after(async () => {
+  await database?.drop();
+});
+
+function printedSecret(output: string, role: 'admin' | 'service'): string {
+  const match = new RegExp(`^\\s*${role}\\s+(ads_[A-Za-z0-9_-]+)\\s`, 'm').exec(output);
+  assert.ok(match, `no ${role} key in:\n${output}`);
+  return match[1]!;
+}
+
+describe('npm run db:seed', () => {
+  it('succeeds on an empty database and says what it created', () => {
+    assert.equal(firstRun.exitCode, 0, firstRun.stderr);
+    assert.match(firstRun.stdout, /5 advertisers, 30 campaigns, 300 ads, 3 sites, 8 placements/);
+  });
+
+  it('creates the demo inventory', async () => {
+    const { prisma } = database;
+    const counts = {
+      advertisers: await prisma.advertiser.count(),
+      campaigns: await prisma.campaign.count(),
+      ads: await prisma.ad.count(),
+      sites: await prisma.site.count(),
+      placements: await prisma.placement.count(),
+      featureSwitches: await prisma.featureSwitch.count(),
+      apiKeys: await prisma.apiKey.count(),
+    };
+    assert.deepEqual(counts, {
+      advertisers: 5,
+      campaigns: 30,
+      ads: 300,
+      sites: 3,
+      placements: 8,
+      featureSwitches: 5,
+      apiKeys: 2,
+    });
+  });
+
+  it('varies campaigns and runs the live ones over today', async () => {
+    const campaigns = await database.prisma.campaign.findMany();
+    const now = Date.now();
+    const distinct = (values: unknown[]) => new Set(values).size;
+    assert.ok(distinct(campaigns.map((c) => c.status)) >= 3, 'several statuses');
+    assert.equal(distinct(campaigns.map((c) => c.pacing)), 2, 'even and asap pacing');
+    assert.equal(distinct(campaigns.map((c) => c.priority)), 3, 'all priority tiers');
+    assert.equal(distinct(campaigns.map((c) => c.bidType)), 2, 'CPM and CPC');
+    const live = campaigns.filter((c) => c.status === 'active');
+    assert.ok(live.length >= 15, 'most campaigns are active');
+    for (const c of live) {
+      assert.ok(c.flightStart.getTime() <= now && now < c.flightEnd.getTime(), `${c.name} flight covers now`);
+    }
+    // Competitive exclusion needs two advertisers under one label.
+    const advertisersByLabel = new Map<string, Set<string>>();
+    for (const c of campaigns) {
+      if (!c.exclusionLabel) continue;
+      advertisersByLabel.set(c.exclusionLabel, (advertisersByLabel.get(c.exclusionLabel) ?? new Set()).add(c.advertiserId));
+    }
+    assert.ok([...advertisersByLabel.values()].some((advertisers) => advertisers.size >= 2));
+    assert.ok(campaigns.some((c) => c.countries.length > 0) && campaigns.some((c) => c.countries.length === 0));
+    assert.ok(campaigns.some((c) => c.frequencyCapCount !== null) && campaigns.some((c) => c.frequencyCapCount === null));
+  });
+
+  it('stores only the SHA-256 of the printed keys, with the right roles', async () => {
+    for (const role of ['admin', 'service'] as const) {
+      const secret = printedSecret(firstRun.stdout, role);
+      const hash = createHash('sha256').update(secret).digest('hex');
+      const key = await database.prisma.apiKey.findUnique({ where: { hash } });
+      assert.ok(key, `no ApiKey row for the printed ${role} key`);
+      assert.equal(key.role, role);
+      assert.equal(key.prefix, secret.slice(0, key.prefix.length));
+      assert.equal(key.revokedAt, null);
+    }
+    const stored = await database.prisma.apiKey.findMany();
+    for (const key of stored) {
+      assert.ok(!firstRun.stdout.includes(key.hash), 'hashes are not printed');
+    }
+  });
+
+  it('refuses to seed again without --force, and changes nothing', async () => {
+    const before = await database.prisma.apiKey.findMany({ orderBy: { id: 'asc' } });
+    const again = await runPackageScript('db:seed', { databaseUrl: database.url });
+    assert.equal(again.exitCode, 1);
+    assert.match(again.stderr, /already holds 5 advertisers.*--force/);
+    assert.deepEqual(await database.prisma.apiKey.findMany({ orderBy: { id: 'asc' } }), before);
+    assert.equal(await database.prisma.campaign.count(), 30);
+  });
+
+  it('reseeds from scratch with --force', async () => {
+    const forced = await runPackageScript('db:seed', { databaseUrl: database.url, args: ['--force'] });
+    assert.equal(forced.exitCode, 0, forced.stderr);
+    assert.equal(await database.prisma.advertiser.count(), 5);
+    assert.equal(await database.prisma.ad.count(), 300);
+    const adminHash = createHash('sha256').update(printedSecret(forced.stdout, 'admin')).digest('hex');
+    assert.ok(await database.prisma.apiKey.findUnique({ where: { hash: adminHash } }));
+    assert.equal(await database.prisma.apiKey.count(), 2, 'old keys are gone');
+  });
+});
