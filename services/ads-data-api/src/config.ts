@@ -13,7 +13,8 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .default('redis://127.0.0.1:6379'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(logLevels).optional(),
   // Free-form (staging, ci, …); only "test" changes a default here.
   NODE_ENV: z.string().default('development'),
@@ -23,6 +24,8 @@ const environmentSchema = z.object({
 export interface Config {
   databaseUrl: string;
   redisUrl: string;
+  /** Prefix of every Redis key and channel (see RedisKeys in ads-client). */
+  redisKeyPrefix: string;
   port: number;
   logLevel: (typeof logLevels)[number];
   nodeEnv: string;
@@ -42,6 +45,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
   return {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     port: env.PORT,
     // Tests run many processes in parallel; keep their output to warnings unless asked.
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),

@@ -1,0 +1,63 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
+import { createExpressRpcRouter, type RedisKeys, type RpcServer } from '@ads/ads-client';
+import type { PrismaClient } from './generated/prisma/client';
+import type { Config } from './config';
+import { logger } from './logger';
+import { sendProblem } from './http/problem';
+import { createRestRouter } from './http/rest-router';
+
+/** What every handler of the data API may use. */
+export interface AppDependencies {
+  prisma: PrismaClient;
+  redis: Redis;
+  keys: RedisKeys;
+  config: Config;
+}
+
+/**
+ * The ads-data-api HTTP application: REST under `/api/v1`, the minimal RPC under `/rpc`
+ * (when given), health endpoints. Tests mount it with supertest; `main.ts` listens.
+ */
+export function createApp(dependencies: AppDependencies, options: { rpcServer?: RpcServer } = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_request, response, next) => {
+    dependencies.prisma.$queryRaw`SELECT 1`
+      .then(() => response.json({ status: 'ready' }))
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'readiness check: database unreachable');
+        sendProblem(response, 503, 'UNAVAILABLE', 'the database does not answer');
+      })
+      .catch(next);
+  });
+  if (options.rpcServer !== undefined) app.use('/rpc', createExpressRpcRouter(options.rpcServer));
+  app.use('/api/v1', createRestRouter(dependencies));
+
+  app.use((request: Request, response: Response) => {
+    sendProblem(response, 404, 'NOT_FOUND', `no route ${request.method} ${request.path}`);
+  });
+  // Express needs the four-argument signature to recognise an error handler.
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      const type = (error as { type?: string }).type;
+      const detail =
+        type === 'entity.parse.failed'
+          ? 'the request body is not valid JSON'
+          : type === 'entity.too.large'
+            ? 'the request body is too large'
+            : (error as Error).message;
+      sendProblem(response, status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', detail);
+      return;
+    }
+    logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
+    sendProblem(response, 500, 'INTERNAL', 'internal error');
+  });
+  return app;
+}
