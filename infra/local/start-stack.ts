@@ -1,0 +1,222 @@
+// The whole platform with one command (`npm start`): checks PostgreSQL and Redis, migrates
+// and seeds an empty database, starts ads-data-api, two serving instances behind HAProxy
+// (one instance directly when haproxy is not installed), the import worker and scheduler,
+// runs cache-warming, timeseries-warming and scoring once (then on their schedules), and
+// prints the URLs. Logs are prefixed per service; Ctrl-C stops everything.
+//
+// It starts the services as processes, exactly as an operator would: it never imports them.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const stateDir = join(root, '.stack');
+const keysFile = join(stateDir, 'keys.json');
+
+const env = {
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/ads',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? 'ads:',
+  TRACKING_SECRET: process.env.TRACKING_SECRET ?? 'local-stack-tracking-secret',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+};
+const ports = { dataApi: 4000, haproxy: 4100, serving: [4101, 4102], dataApiFront: 4050, worker: 4300 };
+const colours = [36, 33, 35, 32, 34, 31, 96, 93];
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function say(message: string): void {
+  process.stdout.write(`\x1b[1m[stack]\x1b[0m ${message}\n`);
+}
+
+function prefixLines(name: string, colour: number, stream: NodeJS.ReadableStream): void {
+  const lines = createInterface({ input: stream });
+  lines.on('line', (line) => process.stdout.write(`\x1b[${colour}m${name.padEnd(18)}|\x1b[0m ${line}\n`));
+}
+
+function startProcess(name: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const colour = colours[children.length % colours.length]!;
+  prefixLines(name, colour, child.stdout!);
+  prefixLines(name, colour, child.stderr!);
+  child.on('exit', (code, signal) => {
+    if (!stopping) say(`${name} exited (${signal ?? code}); the rest keeps running`);
+  });
+  children.push({ name, child });
+  return child;
+}
+
+function service(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
+  return startProcess(name, process.execPath, ['--experimental-wasm-modules', '--import', 'tsx', ...args], {
+    cwd: join(root, packageDir),
+    env: { REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX, LOG_LEVEL: env.LOG_LEVEL, ...extraEnv },
+  });
+}
+
+async function runToEnd(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  const child = service(name, packageDir, args, extraEnv);
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  return { code, stdout };
+}
+
+function reachable(url: string, defaultPort: number): Promise<boolean> {
+  const parsed = new URL(url);
+  return new Promise((done) => {
+    const socket = connect({ host: parsed.hostname, port: Number(parsed.port || defaultPort) });
+    socket.setTimeout(2_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      done(false);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+function lastJsonLine(text: string): Record<string, unknown> | undefined {
+  for (const line of text.trim().split('\n').reverse()) {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      // a log line
+    }
+  }
+  return undefined;
+}
+
+async function keysFor(dataApiEnv: Record<string, string>): Promise<{ adminKey: string; serviceKey: string }> {
+  mkdirSync(stateDir, { recursive: true });
+  const seeded = await runToEnd('seed', 'services/ads-data-api', ['src/cli/seed.ts', '--json'], dataApiEnv);
+  const seedKeys = seeded.code === 0 ? lastJsonLine(seeded.stdout) : undefined;
+  if (seedKeys?.adminKey !== undefined && seedKeys.serviceKey !== undefined) {
+    say('the database was empty: seeded demo data');
+    const keys = { adminKey: String(seedKeys.adminKey), serviceKey: String(seedKeys.serviceKey) };
+    writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));
+    return keys;
+  }
+  if (existsSync(keysFile)) {
+    const saved = JSON.parse(readFileSync(keysFile, 'utf8')) as { adminKey: string; serviceKey: string; databaseUrl: string };
+    if (saved.databaseUrl === env.DATABASE_URL) return saved;
+  }
+  say('the database already holds data: creating fresh admin and service keys');
+  const created: Record<string, string> = {};
+  for (const role of ['admin', 'service'] as const) {
+    const result = await runToEnd(`keys:${role}`, 'services/ads-data-api', ['src/cli/create-key.ts', '--role', role, '--name', `local-stack-${role}`, '--json'], dataApiEnv);
+    const parsed = lastJsonLine(result.stdout);
+    if (result.code !== 0 || parsed?.secret === undefined) throw new Error(`could not create a ${role} key`);
+    created[role] = String(parsed.secret);
+  }
+  const keys = { adminKey: created.admin!, serviceKey: created.service! };
+  writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));
+  return keys;
+}
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping every service');
+    for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (children.some(({ child }) => child.exitCode === null && child.signalCode === null) && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  if (!(await reachable(env.DATABASE_URL, 5432))) {
+    say(`PostgreSQL does not answer at ${new URL(env.DATABASE_URL).host}. Start it (Debian: pg_ctlcluster 15 main start; install: apt-get install postgresql) or set DATABASE_URL.`);
+    process.exit(1);
+  }
+  if (!(await reachable(env.REDIS_URL, 6379))) {
+    say(`Redis does not answer at ${new URL(env.REDIS_URL).host}. Start it (redis-server --daemonize yes; install: apt-get install redis-server) or set REDIS_URL.`);
+    process.exit(1);
+  }
+
+  const dataApiEnv = { DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX, LOG_LEVEL: env.LOG_LEVEL };
+  const migrated = await runToEnd('migrate', 'services/ads-data-api', ['src/cli/migrate.ts'], dataApiEnv);
+  if (migrated.code !== 0) throw new Error('migrations failed');
+  const keys = await keysFor(dataApiEnv);
+
+  service('data-api', 'services/ads-data-api', ['src/main.ts'], { ...dataApiEnv, PORT: String(ports.dataApi) });
+  await waitForHttp(`http://127.0.0.1:${ports.dataApi}/readyz`);
+
+  const haproxyInstalled = spawnSync('haproxy', ['-v']).error === undefined;
+  const servingPorts = haproxyInstalled ? ports.serving : ports.serving.slice(0, 1);
+  const publicServing = haproxyInstalled ? `http://127.0.0.1:${ports.haproxy}` : `http://127.0.0.1:${servingPorts[0]}`;
+  const clientEnv = { DATA_API_URLS: `http://127.0.0.1:${ports.dataApi}/rpc`, DATA_API_TOKEN: keys.serviceKey };
+
+  const warm = await runToEnd('cache-warming', 'services/cache-warming', ['src/main.ts', 'run', '--json'], clientEnv);
+  if (warm.code !== 0) say('the first cache-warming run failed; serving starts without an index until the next run');
+  await runToEnd('timeseries-warming', 'services/timeseries-warming', ['src/main.ts', 'run', '--json'], clientEnv);
+  await runToEnd('ads-scoring', 'services/ads-scoring', ['src/main.ts', 'run', '--json'], clientEnv);
+
+  servingPorts.forEach((port, index) =>
+    service(`serving-${index + 1}`, 'services/ads-serving-rpc', ['src/main.ts'], {
+      PORT: String(port),
+      TRACKING_SECRET: env.TRACKING_SECRET,
+      PUBLIC_BASE_URL: publicServing,
+    }),
+  );
+  if (haproxyInstalled) {
+    startProcess('haproxy', 'haproxy', ['-W', '-db', '-f', join(root, 'infra/haproxy/haproxy.cfg')], {
+      env: {
+        HAPROXY_BIND: `127.0.0.1:${ports.haproxy}`,
+        SERVING_1: `127.0.0.1:${ports.serving[0]}`,
+        SERVING_2: `127.0.0.1:${ports.serving[1]}`,
+        DATA_API_BIND: `127.0.0.1:${ports.dataApiFront}`,
+        DATA_API_1: `127.0.0.1:${ports.dataApi}`,
+      },
+    });
+  } else {
+    say('haproxy is not installed (apt-get install haproxy): running ONE serving instance directly, without a load balancer');
+  }
+  service('import-worker', 'services/ads-data-import', ['src/main.ts', 'worker'], { ...clientEnv, WORKER_PORT: String(ports.worker) });
+  service('import-scheduler', 'services/ads-data-import', ['src/main.ts', 'scheduler'], clientEnv);
+  service('cache-warming', 'services/cache-warming', ['src/main.ts', 'run', '--watch'], clientEnv);
+  await waitForHttp(`${publicServing}/readyz`, 60_000).catch((error: Error) => say(`serving is not ready yet: ${error.message}`));
+
+  say(`ready:
+    dashboard            http://127.0.0.1:${ports.dataApi}/dashboard   (admin key: ${keys.adminKey})
+    REST API docs        http://127.0.0.1:${ports.dataApi}/api/docs
+    data API RPC docs    http://127.0.0.1:${ports.dataApi}/rpc/docs
+    demo publisher page  ${publicServing}/demo
+    serving RPC docs     ${publicServing}/rpc/docs
+    queue dashboard      http://127.0.0.1:${ports.worker}/queues
+  keys are saved in .stack/keys.json; Ctrl-C stops everything.`);
+}
+
+main().catch((error: unknown) => {
+  say(`could not start the stack: ${(error as Error).message}`);
+  void stopAll(1);
+});
