@@ -48,3 +48,58 @@ export { adScore, scoreVersionMeta, SCORE_META_FIELD, SCORE_MAX_AGE_MS } from '.
 export type { AdScore, ScoreVersionMeta } from './contracts/scores';
 export { timeSeriesPoint, timeSeriesMeta } from './contracts/time-series';
 export type { TimeSeriesPoint, TimeSeriesMeta } from './contracts/time-series';
+
+// Typed stores of the feedback loop (time series, score versions).
+export { TimeSeriesStore, timeSeriesCovers, timeSeriesField } from './redis/time-series-store';
+export type { TimeSeriesBucket, TimeSeriesEntry, TimeSeriesGranularity, TimeSeriesLevel } from './redis/time-series-store';
+export { ScoreStore, newScoreVersionId, isScoreVersionFresh } from './redis/score-store';
+export type { ScoreVersion, ScoreFlip } from './redis/score-store';
+export { RedisValueError, RedisWriteError } from './redis/redis-store-errors';
+export { readInventorySnapshot } from './data-api/read-inventory-snapshot';
+export type { InventorySnapshot, SnapshotCampaign, SnapshotAd, SnapshotPlacement, SnapshotFeatureSwitch } from './data-api/read-inventory-snapshot';
+export { TRACKING_EVENT_FIELD, encodeTrackingEvent, decodeTrackingEvent } from './redis/events-stream';
+export type { DecodedTrackingEvent } from './redis/events-stream';
+export { localDay, utcHoursOfLocalDay } from './time/local-day';
+
+// Serving index (cache-warming writes, serving reads).
+export {
+  SERVING_INDEX_FORMAT,
+  SERVING_INDEX_FIELDS,
+  servingIndexAd,
+  servingIndexCampaign,
+  servingIndexPlacement,
+  servingIndexMeta,
+} from './contracts/serving-index';
+export type {
+  ServingIndex,
+  ServingIndexAd,
+  ServingIndexCampaign,
+  ServingIndexPlacement,
+  ServingIndexMeta,
+  ServingFeatureSwitch,
+} from './contracts/serving-index';
+export { ServingIndexStore, ServingIndexError, encodeServingIndex } from './redis/serving-index-store';
+export type { ServingIndexParts, EncodedServingIndex, ServingIndexErrorCode } from './redis/serving-index-store';
+
+// REST API of ads-data-api: contracts of lists, reports, keys, audit log, problems; typed client.
+export * as rest from './contracts/rest';
+export { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_REPORT_HOURS, MAX_REPORT_DAYS } from './contracts/rest';
+export type {
+  AdvertiserResource,
+  SiteResource,
+  PlacementResource,
+  FeatureSwitchResource,
+  ApiKey,
+  ApiKeyCreated,
+  AuditLogEntry,
+  ImportRunResource,
+  Report,
+  ReportPoint,
+  FieldProblem,
+  ProblemDocument,
+  CampaignTransition,
+  Page,
+} from './contracts/rest';
+export { createDataApiRestClient } from './rest/data-api-rest-client';
+export type { DataApiRestClient, DataApiRestClientOptions, ResourceClient, Tagged, PostOptions, IfMatchOptions, ListQuery } from './rest/data-api-rest-client';
+export { DataApiProblemError } from './rest/data-api-problem-error';

@@ -6,6 +6,8 @@ import type { Config } from './config';
 import { logger } from './logger';
 import { sendProblem } from './http/problem';
 import { createRestRouter } from './http/rest-router';
+import { createApiDocsRouter } from './http/api-docs-router';
+import { mountDashboard } from './http/dashboard-route';
 
 /** What every handler of the data API may use. */
 export interface AppDependencies {
@@ -17,7 +19,7 @@ export interface AppDependencies {
 
 /**
  * The ads-data-api HTTP application: REST under `/api/v1`, the minimal RPC under `/rpc`
- * (when given), health endpoints. Tests mount it with supertest; `main.ts` listens.
+ * (when given), the API docs and the dashboard, health endpoints. Tests mount it with supertest; `main.ts` listens.
  */
 export function createApp(dependencies: AppDependencies, options: { rpcServer?: RpcServer } = {}): Express {
   const app = express();
@@ -38,6 +40,8 @@ export function createApp(dependencies: AppDependencies, options: { rpcServer?: 
   });
   if (options.rpcServer !== undefined) app.use('/rpc', createExpressRpcRouter(options.rpcServer));
   app.use('/api/v1', createRestRouter(dependencies));
+  app.use('/api/docs', createApiDocsRouter());
+  mountDashboard(app);
 
   app.use((request: Request, response: Response) => {
     sendProblem(response, 404, 'NOT_FOUND', `no route ${request.method} ${request.path}`);

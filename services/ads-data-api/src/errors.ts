@@ -12,19 +12,46 @@ export const errorCatalogue = {
   MIGRATION_MISSING: { httpStatus: 500, summary: 'prisma/schema.prisma has changes no migration covers' },
   SEED_REFUSED: { httpStatus: 409, summary: 'the database already holds data' },
   CLI_USAGE: { httpStatus: 400, summary: 'a command-line argument is invalid' },
+  SNAPSHOT_CURSOR_INVALID: { httpStatus: 400, summary: 'an inventory snapshot cursor is not one this server issued' },
+  STATS_ROW_INVALID: { httpStatus: 400, summary: 'a stats row names an unknown ad or overflows a counter' },
+  STATS_QUERY_INVALID: { httpStatus: 400, summary: 'a stats query range or id is not usable' },
+  IMPORT_RUN_INVALID: { httpStatus: 400, summary: 'an import run record is inconsistent' },
+  IMPORT_RUN_NOT_FOUND: { httpStatus: 404, summary: 'no import run has this id' },
+  IMPORT_CONFLICT: { httpStatus: 409, summary: 'feed rows kept colliding with concurrent writes' },
+  // REST API (`/api/v1`): the `code` of its problem documents.
+  BAD_REQUEST: { httpStatus: 400, summary: 'the request cannot be read (not JSON, wrong content type)' },
+  UNAUTHORIZED: { httpStatus: 401, summary: 'no API key, or an unknown or revoked one' },
+  FORBIDDEN: { httpStatus: 403, summary: "the API key's role may not do this" },
+  NOT_FOUND: { httpStatus: 404, summary: 'no such row, or not one this API key may see' },
+  METHOD_NOT_ALLOWED: { httpStatus: 405, summary: 'the resource does not answer this method' },
+  CONFLICT: { httpStatus: 409, summary: 'the write breaks a business rule or a uniqueness constraint' },
+  PRECONDITION_FAILED: { httpStatus: 412, summary: 'If-Match names a version that is no longer current' },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, summary: 'the body is not application/json' },
+  VALIDATION_FAILED: { httpStatus: 422, summary: 'fields of the body, query or headers are invalid' },
+  IDEMPOTENCY_KEY_REUSED: { httpStatus: 422, summary: 'an Idempotency-Key was already used for another request' },
+  PRECONDITION_REQUIRED: { httpStatus: 428, summary: 'the write needs an If-Match header' },
 } as const satisfies Record<string, { httpStatus: number; summary: string }>;
 
 export type DataApiErrorCode = keyof typeof errorCatalogue;
+
+/** One bad field of a request: `path` names it (e.g. `["rows", 17, "adId"]`). */
+export interface DataApiFieldIssue {
+  path: (string | number)[];
+  message: string;
+}
 
 /** The one error class of ads-data-api: a catalogue code, a precise message, a cause. */
 export class DataApiError extends Error {
   override readonly name = 'DataApiError';
   readonly code: DataApiErrorCode;
   readonly httpStatus: number;
+  /** The fields at fault, when the error is about a request's content. */
+  readonly fields: DataApiFieldIssue[];
 
-  constructor(code: DataApiErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: DataApiErrorCode, message: string, options?: { cause?: unknown; fields?: DataApiFieldIssue[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.httpStatus = errorCatalogue[code].httpStatus;
+    this.fields = options?.fields ?? [];
   }
 }

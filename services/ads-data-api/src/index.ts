@@ -18,3 +18,5 @@ export {
   type SchemaDiff,
 } from './store/migrator';
 export { seedDemoData, type DemoSeedSummary } from './store/demo-seed';
+export { createDataApiRpcServer, RPC_MAX_BODY_BYTES } from './rpc/data-api-rpc-server';
+export { issueApiKey, type CreatedApiKey } from './store/issue-api-key';

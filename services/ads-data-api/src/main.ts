@@ -1,9 +1,10 @@
-// Entry point of the ads-data-api server: REST, RPC and the dashboard on one port.
+// Entry point of the ads-data-api server: REST (/api/v1), RPC (/rpc) and the dashboard on one port.
 import { Redis } from 'ioredis';
 import { RedisKeys } from '@ads/ads-client';
 import { createApp } from './app';
 import { config } from './config';
 import { logger } from './logger';
+import { createDataApiRpcServer } from './rpc/data-api-rpc-server';
 import { createPrismaClient } from './store/prisma-client';
 
 const prisma = createPrismaClient(config.databaseUrl);
@@ -12,7 +13,7 @@ redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection probl
 const keys = new RedisKeys(config.redisKeyPrefix);
 const dependencies = { prisma, redis, keys, config };
 
-const app = createApp(dependencies);
+const app = createApp(dependencies, { rpcServer: createDataApiRpcServer(dependencies) });
 const server = app.listen(config.port, () => {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

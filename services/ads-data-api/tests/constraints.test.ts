@@ -30,7 +30,7 @@ function campaign(overrides: Partial<Prisma.CampaignUncheckedCreateInput> = {}):
     flightEnd: new Date('2026-04-01T00:00:00Z'),
     totalBudget: 100_000,
     dailyBudget: 5_000,
-    bidAmount: 2_500_000,
+    bidAmount: 250,
     ...overrides,
   };
 }

@@ -100,6 +100,7 @@ describe('applyPendingMigrations', () => {
         'campaign',
         'feature_switch',
         'hourly_stat',
+        'idempotency_record',
         'import_run',
         'placement',
         'site',
@@ -128,6 +129,14 @@ describe('applyPendingMigrations', () => {
       `SELECT indexdef FROM pg_indexes WHERE indexname = 'feature_switch_name_scope_scope_id_key'`,
     );
     assert.match(index?.indexdef ?? '', /NULLS NOT DISTINCT/);
+    // Money units (migration *_money_units) and HOT-friendly counters (*_hourly_stat_fillfactor).
+    const [spend] = await query<{ data_type: string }>(
+      database.url,
+      `SELECT data_type FROM information_schema.columns WHERE table_name = 'hourly_stat' AND column_name = 'spend_micros'`,
+    );
+    assert.equal(spend?.data_type, 'bigint');
+    const [storage] = await query<{ reloptions: string[] | null }>(database.url, `SELECT reloptions FROM pg_class WHERE relname = 'hourly_stat'`);
+    assert.deepEqual(storage?.reloptions, ['fillfactor=70']);
   });
 
   it('runs each migration as one script: semicolons in literals survive, a failure leaves nothing behind', async () => {

@@ -124,7 +124,7 @@ export const campaignUpdate = z
     flightEnd: isoDateTime,
     timeZone,
     totalBudget: campaignFields.totalBudget,
-    dailyBudget: campaignFields.dailyBudget,
+    dailyBudget: z.number().int().min(0).max(1e12).nullable(),
     pacing: pacingMode,
     priority: priorityTier,
     bidType,

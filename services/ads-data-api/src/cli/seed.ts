@@ -1,6 +1,7 @@
-// `npm run db:seed [-- --force]`: fills the database with demo data and prints the API key
-// secrets, which are stored nowhere (only their SHA-256 is). Refuses a database that already
-// holds data unless --force, which deletes ALL application data first.
+// `npm run db:seed [-- --force] [--json]`: fills the database with demo data and prints the API
+// key secrets, which are stored nowhere (only their SHA-256 is); `--json` prints one line
+// `{ adminKey, serviceKey, counts, apiKeys }` for scripts and tests. Refuses a database that
+// already holds data unless --force, which deletes ALL application data first.
 import { config } from '../config';
 import { DataApiError } from '../errors';
 import { databaseNameOf } from '../store/database-url';
@@ -9,14 +10,21 @@ import { createPrismaClient } from '../store/prisma-client';
 import { runCli } from './run-cli';
 
 runCli('db:seed', async (args) => {
-  const unknown = args.filter((arg) => arg !== '--force');
+  const unknown = args.filter((arg) => arg !== '--force' && arg !== '--json');
   if (unknown.length > 0) {
-    throw new DataApiError('CLI_USAGE', `unknown argument ${unknown[0]}; usage: npm run db:seed [-- --force]`);
+    throw new DataApiError('CLI_USAGE', `unknown argument ${unknown[0]}; usage: npm run db:seed [-- --force] [--json]`);
   }
   const prisma = createPrismaClient(config.databaseUrl);
   try {
     const summary = await seedDemoData(prisma, { force: args.includes('--force') });
     const { counts } = summary;
+    if (args.includes('--json')) {
+      // One line, for scripts and tests: `{ adminKey, serviceKey, counts, apiKeys }`.
+      const secretOf = (role: 'admin' | 'service') => summary.apiKeys.find((key) => key.role === role)!.secret;
+      const apiKeys = summary.apiKeys.map(({ id, name, role, prefix, secret }) => ({ id, name, role, prefix, secret }));
+      console.log(JSON.stringify({ adminKey: secretOf('admin'), serviceKey: secretOf('service'), counts, apiKeys }));
+      return;
+    }
     console.log(
       `Seeded ${databaseNameOf(config.databaseUrl)}: ${counts.advertisers} advertisers, ${counts.campaigns} campaigns, ` +
         `${counts.ads} ads, ${counts.sites} sites, ${counts.placements} placements, ` +

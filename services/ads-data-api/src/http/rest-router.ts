@@ -1,15 +1,61 @@
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppDependencies } from '../app';
-import { principalOf, requireApiKey } from './authenticate';
+import { adRoutes } from './ad-routes';
+import { advertiserRoutes } from './advertiser-routes';
+import { apiKeyRoutes } from './api-key-routes';
+import { auditLogRoutes } from './audit-log-routes';
+import { requireApiKey } from './authenticate';
+import { campaignRoutes } from './campaign-routes';
+import { featureSwitchRoutes } from './feature-switch-routes';
+import { importRunRoutes } from './import-run-routes';
+import { meRoutes } from './me-routes';
+import { buildOpenApiDocument } from './openapi-document';
+import { placementRoutes } from './placement-routes';
+import { reportRoutes } from './report-routes';
+import { assignRequestId } from './request-id';
+import type { RestRoute } from './rest-route';
+import { mountRestRoutes, sendJson } from './rest-route-runner';
+import { siteRoutes } from './site-routes';
+
+/** Every route of `/api/v1`, in the order the OpenAPI document lists them. */
+export const restRoutes: readonly RestRoute[] = [
+  ...meRoutes,
+  ...advertiserRoutes,
+  ...campaignRoutes,
+  ...adRoutes,
+  ...siteRoutes,
+  ...placementRoutes,
+  ...featureSwitchRoutes,
+  ...apiKeyRoutes,
+  ...reportRoutes,
+  ...auditLogRoutes,
+  ...importRunRoutes,
+];
+
+let openApiDocument: unknown;
+
+/** The OpenAPI document of `/api/v1`, built once. */
+export function restOpenApiDocument(): unknown {
+  openApiDocument ??= buildOpenApiDocument(restRoutes);
+  return openApiDocument;
+}
 
 /** The REST API under `/api/v1`: JSON bodies, problem documents, bearer API keys. */
 export function createRestRouter(dependencies: AppDependencies): Router {
   const router = express.Router();
+  router.use(assignRequestId);
+  router.use((_request: Request, response: Response, next: NextFunction) => {
+    response.set('x-content-type-options', 'nosniff');
+    response.set('cache-control', 'no-store');
+    next();
+  });
+  // Public, so that the docs page and code generators can read it without a key.
+  router.get('/openapi.json', (_request, response) => {
+    response.set('cache-control', 'public, max-age=60');
+    sendJson(response, 200, restOpenApiDocument());
+  });
   router.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
   router.use(requireApiKey(dependencies.prisma, ['admin', 'advertiser', 'service']));
-
-  router.get('/me', (_request, response) => {
-    response.json(principalOf(response));
-  });
+  mountRestRoutes(router, restRoutes, dependencies);
   return router;
 }

@@ -266,7 +266,7 @@ export async function seedDemoData(
             pacing,
             priority,
             bidType,
-            bidAmount: bidType === 'CPM' ? random.between(150, 1_200) * 10_000 : random.between(20, 250) * 10_000,
+            bidAmount: bidType === 'CPM' ? random.between(150, 1_200) : random.between(20, 250),
             frequencyCapCount: cap?.[0] ?? null,
             frequencyCapWindowSeconds: cap?.[1] ?? null,
             countries: random.chance(0.2) ? [] : random.subset(countries, 1, 4),

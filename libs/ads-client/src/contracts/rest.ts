@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import {
+  adFormat,
+  adStatus,
+  advertiser,
+  advertiserStatus,
+  apiKeyRole,
+  bidType,
+  campaignStatus,
+  featureSwitch,
+  featureSwitchScope,
+  placement,
+  priorityTier,
+  reviewState,
+  site,
+  siteStatus,
+} from './inventory';
+import { importRun, importRunStatus, statsGranularity, statsTotals } from './data-api-contract';
+
+// The REST API of ads-data-api (`/api/v1`): what its lists, reports, API keys and audit log
+// accept and answer, beside the entity and body schemas of `./inventory`. Server and client
+// both use these, and the server's OpenAPI document is generated from them.
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const version = z.number().int().min(1);
+
+/** Largest page a list answers; a larger `limit` is refused, not silently capped. */
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+// ─── resources as REST shows them ────────────────────────────────────────────────────────────
+// The inventory entities plus `version`, which backs the ETag (`W/"<version>"`) where the
+// entity schema does not carry it already.
+
+export const advertiserResource = advertiser.extend({ version });
+export const siteResource = site.extend({ version });
+export const placementResource = placement.extend({ version });
+export const featureSwitchResource = featureSwitch.extend({ version });
+
+/** An API key as listed: never the secret, never its hash. */
+export const apiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The first characters of the secret, to recognise a key. */
+  prefix: z.string(),
+  role: apiKeyRole,
+  advertiserId: z.string().nullable(),
+  createdAt: isoDateTime,
+  lastUsedAt: isoDateTime.nullable(),
+  revokedAt: isoDateTime.nullable(),
+});
+export const apiKeyCreate = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    role: apiKeyRole,
+    advertiserId: z.string().min(1).max(64).nullable().default(null),
+  })
+  .refine((value) => (value.role === 'advertiser') === (value.advertiserId !== null), {
+    message: 'advertiserId is required for role advertiser and must be null for admin and service keys',
+    path: ['advertiserId'],
+  });
+/** The answer to creating a key: the only time the secret is ever shown. */
+export const apiKeyCreated = apiKey.extend({ secret: z.string() });
+
+export const auditLogEntry = z.object({
+  id: z.string(),
+  /** The API key that made the change; null for changes made by commands. */
+  actorKeyId: z.string().nullable(),
+  /** `entity.verb`, e.g. `campaign.update`, `campaign.activate`. */
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  at: isoDateTime,
+  requestId: z.string().nullable(),
+});
+
+/** An import run as the dashboard lists it; queued runs have not started yet. */
+export const importRunResource = importRun.extend({ startedAt: isoDateTime.nullable(), createdAt: isoDateTime });
+
+/** Who is calling (`GET /me`). */
+export const principal = z.object({
+  keyId: z.string(),
+  role: apiKeyRole,
+  advertiserId: z.string().nullable(),
+});
+
+// ─── lists ──────────────────────────────────────────────────────────────────────────────────
+
+/** A page of a list; pass `nextCursor` back as `cursor` for the next one (null: last page). */
+export function pageOf<Item extends z.ZodType>(item: Item) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+const limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}; follow nextCursor for more rows`)
+  .default(DEFAULT_PAGE_SIZE);
+const cursor = z.string().min(1).max(2000);
+const search = z.string().trim().min(1).max(200);
+const filterId = z.string().min(1).max(64);
+
+/** The sort values of a list: each field ascending, or descending with a leading "-". */
+function sortOf<const Field extends string>(fields: readonly Field[], fallback: Field | `-${Field}`) {
+  const values = fields.flatMap((field) => [field, `-${field}` as const]);
+  // The cast: zod's enum typing cannot see that `fallback` is one of the generated values.
+  return z.enum(values as [Field | `-${Field}`, ...(Field | `-${Field}`)[]]).default(fallback as never);
+}
+
+const listBase = { limit, cursor: cursor.optional() };
+
+export const advertiserListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt', 'name', 'updatedAt'], '-createdAt'),
+  status: advertiserStatus.optional(),
+  /** Case-insensitive substring of the name. */
+  q: search.optional(),
+});
+export const campaignListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt', 'name', 'updatedAt', 'flightStart', 'flightEnd'], '-createdAt'),
+  status: campaignStatus.optional(),
+  advertiserId: filterId.optional(),
+  priority: priorityTier.optional(),
+  bidType: bidType.optional(),
+  q: search.optional(),
+});
+export const adListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt', 'title', 'updatedAt'], '-createdAt'),
+  status: adStatus.optional(),
+  reviewState: reviewState.optional(),
+  format: adFormat.optional(),
+  campaignId: filterId.optional(),
+  advertiserId: filterId.optional(),
+  /** Case-insensitive substring of the title. */
+  q: search.optional(),
+});
+export const siteListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt', 'name', 'domain'], 'name'),
+  status: siteStatus.optional(),
+  category: z.string().min(1).max(100).optional(),
+  /** Case-insensitive substring of the name or domain. */
+  q: search.optional(),
+});
+export const placementListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt', 'name', 'key'], 'key'),
+  status: siteStatus.optional(),
+  siteId: filterId.optional(),
+  format: adFormat.optional(),
+  /** Case-insensitive substring of the name or key. */
+  q: search.optional(),
+});
+export const featureSwitchListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt', 'name'], 'name'),
+  scope: featureSwitchScope.optional(),
+  scopeId: filterId.optional(),
+  enabled: z.stringbool().optional(),
+  q: search.optional(),
+});
+export const apiKeyListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt', 'name'], '-createdAt'),
+  role: apiKeyRole.optional(),
+  advertiserId: filterId.optional(),
+  /** true: only revoked keys; false: only keys in use. */
+  revoked: z.stringbool().optional(),
+});
+export const auditLogListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['at'], '-at'),
+  entityType: z.string().min(1).max(100).optional(),
+  entityId: filterId.optional(),
+  actorKeyId: filterId.optional(),
+  action: z.string().min(1).max(100).optional(),
+  /** Entries at or after this time. */
+  from: isoDateTime.optional(),
+  /** Entries before this time. */
+  to: isoDateTime.optional(),
+});
+export const importRunListQuery = z.strictObject({
+  ...listBase,
+  sort: sortOf(['createdAt'], '-createdAt'),
+  status: importRunStatus.optional(),
+  format: z.enum(['csv', 'json']).optional(),
+});
+
+// ─── transitions ────────────────────────────────────────────────────────────────────────────
+
+/** `POST /campaigns/:id/<transition>`; checked against the campaign's status and its rules. */
+export const campaignTransition = z.enum(['activate', 'pause', 'resume', 'archive']);
+
+// ─── reports ────────────────────────────────────────────────────────────────────────────────
+
+/** Longest range of one report: 31 days by hour (744 points), 366 days by day. */
+export const MAX_REPORT_HOURS = 31 * 24;
+export const MAX_REPORT_DAYS = 366;
+
+export const reportQuery = z.strictObject({
+  /** Start (inclusive), rounded down to the bucket; default: `to` minus 24 hours (hour) or 30 days (day). */
+  from: isoDateTime.optional(),
+  /** End (exclusive), rounded up to the bucket; default: now. */
+  to: isoDateTime.optional(),
+  /** Buckets are UTC hours or UTC days. */
+  granularity: statsGranularity.default('day'),
+});
+
+export const reportPoint = statsTotals.extend({ bucket: isoDateTime });
+
+/** Stats of one campaign or ad over [from, to): every bucket (zeros included), totals and CTR. */
+export const report = z.object({
+  level: z.enum(['campaign', 'ad']),
+  id: z.string(),
+  granularity: statsGranularity,
+  from: isoDateTime,
+  to: isoDateTime,
+  /** `cache`: the warmed time series in Redis covered the range; `database`: read from HourlyStat. */
+  source: z.enum(['cache', 'database']),
+  points: z.array(reportPoint),
+  totals: statsTotals,
+});
+
+// ─── errors ─────────────────────────────────────────────────────────────────────────────────
+
+/** One bad field: `field` is its dotted path, e.g. `targeting.countries.0`. */
+export const fieldProblem = z.object({ field: z.string(), message: z.string() });
+
+/** An RFC 9457 problem document (`application/problem+json`), the body of every error. */
+export const problemDocument = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  /** Stable code for programs: VALIDATION_FAILED, NOT_FOUND, CONFLICT, PRECONDITION_FAILED… */
+  code: z.string(),
+  /** For people. */
+  detail: z.string(),
+  errors: z.array(fieldProblem).optional(),
+});
+
+export type AdvertiserResource = z.infer<typeof advertiserResource>;
+export type SiteResource = z.infer<typeof siteResource>;
+export type PlacementResource = z.infer<typeof placementResource>;
+export type FeatureSwitchResource = z.infer<typeof featureSwitchResource>;
+export type ApiKey = z.infer<typeof apiKey>;
+export type ApiKeyCreated = z.infer<typeof apiKeyCreated>;
+export type AuditLogEntry = z.infer<typeof auditLogEntry>;
+export type ImportRunResource = z.infer<typeof importRunResource>;
+export type Report = z.infer<typeof report>;
+export type ReportPoint = z.infer<typeof reportPoint>;
+export type FieldProblem = z.infer<typeof fieldProblem>;
+export type ProblemDocument = z.infer<typeof problemDocument>;
+export type CampaignTransition = z.infer<typeof campaignTransition>;
+export type Page<Item> = { items: Item[]; nextCursor: string | null };

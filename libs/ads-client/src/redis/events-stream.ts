@@ -1,0 +1,44 @@
+import { trackingEvent } from '../contracts/serving-contract';
+import type { TrackingEvent } from '../contracts/serving-contract';
+
+// One encoding of the events stream, shared by its writer (ads-serving-rpc) and its reader
+// (the roll-up in ads-data-import), so neither side guesses the other's field names.
+
+/** The field of an events-stream entry that holds the JSON of one tracking event. */
+export const TRACKING_EVENT_FIELD = 'event';
+
+/**
+ * Field/value pairs of one stream entry, to spread into XADD:
+ * `redis.xadd(keys.eventsStream, '*', ...encodeTrackingEvent(event))`.
+ */
+export function encodeTrackingEvent(event: TrackingEvent): [typeof TRACKING_EVENT_FIELD, string] {
+  return [TRACKING_EVENT_FIELD, JSON.stringify(event)];
+}
+
+/** An entry read back: the event, or why the entry is not one (never thrown). */
+export type DecodedTrackingEvent = { ok: true; event: TrackingEvent } | { ok: false; problem: string };
+
+/**
+ * Reads the field/value list of one entry as XRANGE or XREADGROUP return it
+ * (`['event', '{...}']`); `null` stands for an entry deleted while it was pending.
+ */
+export function decodeTrackingEvent(fields: readonly string[] | null): DecodedTrackingEvent {
+  if (fields === null) return { ok: false, problem: 'the entry was deleted from the stream' };
+  let json: string | undefined;
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    if (fields[index] === TRACKING_EVENT_FIELD) json = fields[index + 1];
+  }
+  if (json === undefined) return { ok: false, problem: `the entry has no "${TRACKING_EVENT_FIELD}" field` };
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return { ok: false, problem: `"${TRACKING_EVENT_FIELD}" is not JSON: ${(error as Error).message}` };
+  }
+  const parsed = trackingEvent.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    return { ok: false, problem: `not a tracking event: ${problems.join('; ')}` };
+  }
+  return { ok: true, event: parsed.data };
+}

@@ -1,0 +1,114 @@
+// The serving index store against the real Redis: versions are written whole, flipped
+// atomically, kept as previous, expired after, and refused when incomplete or foreign.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { SERVING_INDEX_FIELDS, type ServingIndexCampaign } from '../contracts/serving-index';
+import { RedisKeys } from './redis-keys';
+import { ServingIndexError, ServingIndexStore, type ServingIndexParts } from './serving-index-store';
+
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+const keys = new RedisKeys(`test:${randomUUID()}:`);
+const store = new ServingIndexStore(redis, keys);
+
+after(async () => {
+  const found = await redis.keys(`${keys.prefix}*`);
+  if (found.length > 0) await redis.del(...found);
+  redis.disconnect();
+});
+
+const campaign = (id: string, ads: number): ServingIndexCampaign => ({
+  id,
+  advertiserId: 'adv',
+  name: id,
+  flightStart: '2026-01-01T00:00:00Z',
+  flightEnd: '2027-01-01T00:00:00Z',
+  timeZone: 'UTC',
+  totalBudget: 100,
+  dailyBudget: null,
+  spentMicros: 0,
+  pacing: 'even',
+  priority: 'standard',
+  bidType: 'CPM',
+  bidAmount: 10,
+  frequencyCap: null,
+  targeting: { countries: [], devices: [], keywords: [], siteIds: [], categories: [], hours: [], weekdays: [] },
+  exclusionLabel: null,
+  liveSpendBaselineMicros: 0,
+  ads: Array.from({ length: ads }, (_, at) => ({
+    id: `${id}-${at}`,
+    format: 'native' as const,
+    title: 't',
+    body: 'b',
+    imageUrl: null,
+    clickUrl: 'https://shop.test/',
+    width: null,
+    height: null,
+    status: 'active' as const,
+  })),
+});
+
+const parts = (version: string, campaigns = 5): ServingIndexParts => ({
+  version,
+  builtAt: '2026-03-02T12:00:00.000Z',
+  asOf: '2026-03-02T11:59:00.000Z',
+  featureSwitches: [],
+  campaigns: Array.from({ length: campaigns }, (_, at) => campaign(`${version}-c${at}`, 2)),
+  placements: [
+    { id: 'p1', key: 'home', siteId: 's1', siteDomain: 'news.test', allowedFormats: ['native'], category: null, candidates: { sponsorship: [], standard: [0, 1, 9], house: [] } },
+  ],
+});
+
+test('a written version is invisible until published, then read back whole', async () => {
+  const written = await store.write(parts('v1'), { chunkSize: 2 });
+  assert.equal(written.meta.chunks, 3);
+  assert.equal(await store.currentVersion(), null);
+  assert.ok((await redis.ttl(keys.indexVersion('v1'))) > 0, 'an unpublished version expires');
+  const messages: string[] = [];
+  const subscriber = redis.duplicate();
+  await subscriber.subscribe(keys.indexAnnounceChannel);
+  subscriber.on('message', (_channel, message) => messages.push(message));
+  const flip = await store.publish('v1');
+  assert.deepEqual(flip, { current: 'v1', previous: null, expired: null });
+  assert.equal(await redis.ttl(keys.indexVersion('v1')), -1, 'a published version does not expire');
+  const index = await store.readCurrent();
+  assert.equal(index?.meta.version, 'v1');
+  assert.equal(index?.campaigns.length, 5);
+  assert.equal(index?.meta.ads, 10);
+  assert.deepEqual(index?.placements[0]?.candidates.standard, [0, 1, 9]);
+  for (let wait = 0; wait < 50 && messages.length === 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(messages, ['v1']);
+  subscriber.disconnect();
+});
+
+test('publishing keeps the former version as previous and expires the one before', async () => {
+  await store.write(parts('v2'));
+  assert.deepEqual(await store.publish('v2', { retainMs: 60_000 }), { current: 'v2', previous: 'v1', expired: null });
+  await store.write(parts('v3'));
+  assert.deepEqual(await store.publish('v3', { retainMs: 60_000 }), { current: 'v3', previous: 'v2', expired: 'v1' });
+  assert.equal(await store.previousVersion(), 'v2');
+  assert.equal(await redis.ttl(keys.indexVersion('v2')), -1);
+  const ttl = await redis.pttl(keys.indexVersion('v1'));
+  assert.ok(ttl > 0 && ttl <= 60_000, `v1 expires (pttl ${ttl})`);
+  assert.deepEqual(await store.publish('v3'), { current: 'v3', previous: 'v2', expired: null }, 'publishing the current version again changes nothing');
+});
+
+test('incomplete, missing, foreign or inconsistent versions are refused', async () => {
+  await assert.rejects(store.publish('never-written'), /INDEX_INCOMPLETE/);
+  assert.equal(await store.currentVersion(), 'v3', 'a refused publish leaves the pointer alone');
+  await redis.hset(keys.indexVersion('half'), SERVING_INDEX_FIELDS.campaignChunk(0), '[]');
+  await assert.rejects(store.publish('half'), /INDEX_INCOMPLETE/);
+  await assert.rejects(store.read('half'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INCOMPLETE');
+  await assert.rejects(store.read('nothing'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_NOT_FOUND');
+  await redis.hset(keys.indexVersion('future'), SERVING_INDEX_FIELDS.meta, JSON.stringify({ format: 99 }));
+  await assert.rejects(store.read('future'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_FORMAT_UNKNOWN');
+  const broken = parts('broken');
+  broken.placements[0]!.candidates.standard.push(10_000);
+  await store.write(broken);
+  await assert.rejects(store.read('broken'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INVALID' && /10000/.test(error.message));
+  const badChunk = parts('bad-chunk');
+  await store.write(badChunk);
+  await redis.hset(keys.indexVersion('bad-chunk'), SERVING_INDEX_FIELDS.campaignChunk(0), JSON.stringify([{ id: 1 }]));
+  await assert.rejects(store.read('bad-chunk'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INVALID' && /campaigns:0/.test(error.message));
+});

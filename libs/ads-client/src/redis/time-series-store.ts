@@ -1,0 +1,191 @@
+import type { Redis } from 'ioredis';
+import { timeSeriesMeta, timeSeriesPoint } from '../contracts/time-series';
+import type { TimeSeriesMeta, TimeSeriesPoint } from '../contracts/time-series';
+import type { RedisKeys } from './redis-keys';
+import { RedisValueError, RedisWriteError } from './redis-store-errors';
+
+export type TimeSeriesLevel = Parameters<RedisKeys['timeSeries']>[0];
+export type TimeSeriesGranularity = Parameters<RedisKeys['timeSeries']>[2];
+
+/** One bucket of a series: its start (ISO, UTC, milliseconds) and its totals. */
+export interface TimeSeriesBucket extends TimeSeriesPoint {
+  bucket: string;
+}
+
+/** The whole warmed series of one entity at one granularity. */
+export interface TimeSeriesEntry {
+  level: TimeSeriesLevel;
+  id: string;
+  granularity: TimeSeriesGranularity;
+  points: readonly TimeSeriesBucket[];
+}
+
+/** The canonical hash field of a bucket starting at `at` (ISO or epoch ms). */
+export function timeSeriesField(at: string | number): string {
+  return new Date(typeof at === 'number' ? at : Date.parse(at)).toISOString();
+}
+
+/** Whether the last complete warm covers [from, to): a reader may then trust the series. */
+export function timeSeriesCovers(meta: TimeSeriesMeta | null, from: string | number, to: string | number): boolean {
+  if (meta === null) return false;
+  const fromMs = typeof from === 'number' ? from : Date.parse(from);
+  const toMs = typeof to === 'number' ? to : Date.parse(to);
+  return fromMs >= Date.parse(meta.from) && toMs <= Date.parse(meta.to);
+}
+
+/** A SCAN pattern for every id of a key layout, with the prefix's glob characters escaped. */
+function idPattern(template: (id: string) => string): { pattern: string; idOf: (key: string) => string } {
+  const sentinel = '\u0000ID\u0000';
+  const [head, tail] = template(sentinel).split(sentinel) as [string, string];
+  const escape = (text: string) => text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+  return {
+    pattern: `${escape(head)}*${escape(tail)}`,
+    idOf: (key) => key.slice(head.length, key.length - tail.length),
+  };
+}
+
+/**
+ * Typed access to the warmed time series (`RedisKeys.timeSeries`, a hash of bucket start →
+ * JSON totals) and their meta key. timeseries-warming writes them; ads-data-api's reports and
+ * ads-scoring read them. Buckets without activity are not stored: inside the window of the
+ * meta key, a missing bucket means zero.
+ */
+export class TimeSeriesStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /**
+   * Replaces each series with exactly the given points and sets its expiry. Each chunk of
+   * series is one MULTI, so a reader sees a series either before or after, never half-written.
+   */
+  async replaceSeries(series: Iterable<TimeSeriesEntry>, options: { ttlSeconds: number; seriesPerTransaction?: number }): Promise<number> {
+    const perTransaction = options.seriesPerTransaction ?? 200;
+    let written = 0;
+    let transaction = this.redis.multi();
+    let inTransaction = 0;
+    for (const entry of series) {
+      const key = this.keys.timeSeries(entry.level, entry.id, entry.granularity);
+      transaction.del(key);
+      if (entry.points.length > 0) {
+        const fields: string[] = [];
+        for (const { bucket, ...point } of entry.points) fields.push(timeSeriesField(bucket), JSON.stringify(point));
+        transaction.hset(key, ...fields);
+        transaction.expire(key, options.ttlSeconds);
+      }
+      written += 1;
+      inTransaction += 1;
+      if (inTransaction >= perTransaction) {
+        await execOrThrow(transaction, this.keys.timeSeriesMeta);
+        transaction = this.redis.multi();
+        inTransaction = 0;
+      }
+    }
+    if (inTransaction > 0) await execOrThrow(transaction, this.keys.timeSeriesMeta);
+    return written;
+  }
+
+  /** The buckets of one series in [from, to) (all when omitted), oldest first. */
+  async read(
+    level: TimeSeriesLevel,
+    id: string,
+    granularity: TimeSeriesGranularity,
+    window: { from?: string | number; to?: string | number } = {},
+  ): Promise<TimeSeriesBucket[]> {
+    const key = this.keys.timeSeries(level, id, granularity);
+    const hash = await this.redis.hgetall(key);
+    const fromMs = window.from === undefined ? -Infinity : new Date(window.from).getTime();
+    const toMs = window.to === undefined ? Infinity : new Date(window.to).getTime();
+    const buckets: TimeSeriesBucket[] = [];
+    for (const [field, value] of Object.entries(hash)) {
+      const at = Date.parse(field);
+      if (Number.isNaN(at)) throw new RedisValueError(key, field, 'field is not an ISO bucket start');
+      if (at < fromMs || at >= toMs) continue;
+      buckets.push({ bucket: field, ...parsePoint(key, field, value) });
+    }
+    return buckets.sort((a, b) => Date.parse(a.bucket) - Date.parse(b.bucket));
+  }
+
+  /**
+   * Chosen buckets of many series in one round trip: for each request, the point of each
+   * bucket start asked for, or null where the series has none (zero activity, or not warmed).
+   */
+  async readBuckets(
+    requests: readonly { level: TimeSeriesLevel; id: string; granularity: TimeSeriesGranularity; buckets: readonly (string | number)[] }[],
+  ): Promise<(TimeSeriesPoint | null)[][]> {
+    if (requests.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    const asked = requests.map((request) => {
+      const key = this.keys.timeSeries(request.level, request.id, request.granularity);
+      const fields = request.buckets.map(timeSeriesField);
+      if (fields.length > 0) pipeline.hmget(key, ...fields);
+      return { key, fields };
+    });
+    const results = (await pipeline.exec()) ?? [];
+    let next = 0;
+    return asked.map(({ key, fields }) => {
+      if (fields.length === 0) return [];
+      const [error, values] = results[next++] ?? [new RedisWriteError(key, 'no answer in the pipeline'), null];
+      if (error !== null) throw error;
+      return (values as (string | null)[]).map((value, index) => (value === null ? null : parsePoint(key, fields[index]!, value)));
+    });
+  }
+
+  /** Ids of every entity that has a stored series at this level and granularity. */
+  async listIds(level: TimeSeriesLevel, granularity: TimeSeriesGranularity): Promise<string[]> {
+    const { pattern, idOf } = idPattern((id) => this.keys.timeSeries(level, id, granularity));
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const key of found) ids.push(idOf(key));
+    } while (cursor !== '0');
+    return [...new Set(ids)];
+  }
+
+  /** Deletes the series of these ids; returns how many keys existed. */
+  async deleteSeries(level: TimeSeriesLevel, ids: readonly string[], granularity: TimeSeriesGranularity): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < ids.length; start += 1000) {
+      const keys = ids.slice(start, start + 1000).map((id) => this.keys.timeSeries(level, id, granularity));
+      if (keys.length > 0) deleted += await this.redis.del(...keys);
+    }
+    return deleted;
+  }
+
+  /** Records the window of a complete warm; written last, so its presence means "complete". */
+  async writeMeta(meta: TimeSeriesMeta, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.keys.timeSeriesMeta, JSON.stringify(timeSeriesMeta.parse(meta)), 'EX', ttlSeconds);
+  }
+
+  async readMeta(): Promise<TimeSeriesMeta | null> {
+    const key = this.keys.timeSeriesMeta;
+    const raw = await this.redis.get(key);
+    if (raw === null) return null;
+    const parsed = timeSeriesMeta.safeParse(safeJson(raw));
+    if (!parsed.success) throw new RedisValueError(key, undefined, `not a time-series meta: ${parsed.error.message}`);
+    return parsed.data;
+  }
+}
+
+function parsePoint(key: string, field: string, value: string): TimeSeriesPoint {
+  const parsed = timeSeriesPoint.safeParse(safeJson(value));
+  if (!parsed.success) throw new RedisValueError(key, field, `not a time-series point: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+async function execOrThrow(transaction: ReturnType<Redis['multi']>, about: string): Promise<void> {
+  const results = await transaction.exec();
+  if (results === null) throw new RedisWriteError(about, 'the time-series transaction was discarded');
+  for (const [error] of results) if (error !== null) throw error;
+}

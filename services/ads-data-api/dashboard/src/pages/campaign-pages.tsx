@@ -1,0 +1,211 @@
+import { useState } from 'react';
+import { ApiProblem } from '../api/api-problem';
+import type { Campaign } from '../api/entities';
+import { StatusBadge, formatDate, formatDateTime } from '../components/data-table';
+import { CreateForm, EditForm } from '../components/entity-forms';
+import { ListPage } from '../components/list-page';
+import { ProblemBanner } from '../components/problem-banner';
+import { namesOf, useAdvertiserChoices, useSiteChoices, type Choice } from '../components/use-entity';
+import type { FieldSpec, FormValues } from '../domain/form-values';
+import { formatCents } from '../domain/money';
+import { Link, useLocation } from '../router/router';
+import { useSession } from '../session/session';
+
+const statusOptions = ['draft', 'active', 'paused', 'archived'].map((value) => ({ value, label: value }));
+const options = (...values: string[]) => values.map((value) => ({ value, label: value }));
+const weekdayOptions = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].map((label, index) => ({ value: String(index), label }));
+
+/** The campaign form; advertiser and site choices come from the API. */
+export function campaignFields(advertisers: Choice[], sites: Choice[]): FieldSpec[] {
+  return [
+    { name: 'advertiserId', label: 'Advertiser', kind: 'select', options: advertisers, only: 'create', empty: 'omit' },
+    { name: 'name', label: 'Name', kind: 'text', empty: 'empty' },
+    { name: 'externalId', label: 'External id', kind: 'text', only: 'create' },
+    { name: 'flightStart', label: 'Flight start (your local time)', kind: 'datetime' },
+    { name: 'flightEnd', label: 'Flight end (your local time)', kind: 'datetime' },
+    { name: 'timeZone', label: 'Time zone', kind: 'text', help: 'IANA name, e.g. Europe/Paris: daily budgets and day-parting follow it.' },
+    { name: 'totalBudget', label: 'Total budget', kind: 'money', placeholder: '1000.00' },
+    { name: 'dailyBudget', label: 'Daily budget', kind: 'money', empty: 'null', help: 'Empty: no daily limit.' },
+    { name: 'pacing', label: 'Pacing', kind: 'select', options: options('even', 'asap') },
+    { name: 'priority', label: 'Priority', kind: 'select', options: options('sponsorship', 'standard', 'house') },
+    { name: 'bidType', label: 'Bid type', kind: 'select', options: options('CPM', 'CPC') },
+    { name: 'bidAmount', label: 'Bid', kind: 'money', help: 'Per thousand impressions (CPM) or per click (CPC).' },
+    { name: 'frequencyCap.count', label: 'Frequency cap: impressions', kind: 'number', group: 'frequencyCap', help: 'Empty both: no cap.' },
+    { name: 'frequencyCap.windowSeconds', label: 'Frequency cap: window (seconds)', kind: 'number', group: 'frequencyCap' },
+    { name: 'targeting.countries', label: 'Countries', kind: 'list', group: 'targeting', placeholder: 'US, FR', help: 'Comma-separated ISO codes; empty: everywhere.' },
+    { name: 'targeting.devices', label: 'Devices', kind: 'choices', group: 'targeting', options: options('desktop', 'mobile', 'tablet') },
+    { name: 'targeting.keywords', label: 'Keywords', kind: 'list', group: 'targeting' },
+    { name: 'targeting.siteIds', label: 'Sites', kind: 'choices', group: 'targeting', options: sites, hidden: () => sites.length === 0 },
+    { name: 'targeting.categories', label: 'Categories', kind: 'list', group: 'targeting' },
+    { name: 'targeting.hours', label: 'Hours of day', kind: 'number-list', group: 'targeting', placeholder: '8, 9, 10', help: '0-23 in the campaign’s time zone; empty: all day.' },
+    { name: 'targeting.weekdays', label: 'Weekdays', kind: 'choices', numeric: true, group: 'targeting', options: weekdayOptions },
+    { name: 'exclusionLabel', label: 'Competitive exclusion label', kind: 'text', empty: 'null' },
+  ];
+}
+
+/** Empty frequency-cap inputs mean "no cap", which the API spells null. */
+export function finalizeCampaign(payload: Record<string, unknown>, _values: FormValues, mode: 'create' | 'edit'): Record<string, unknown> {
+  const cap = payload.frequencyCap as { count?: unknown; windowSeconds?: unknown } | undefined;
+  if (cap !== undefined && (cap.count === undefined || cap.count === null) && (cap.windowSeconds === undefined || cap.windowSeconds === null)) {
+    return { ...payload, frequencyCap: null };
+  }
+  if (mode === 'create' && cap === undefined) return { ...payload, frequencyCap: null };
+  return payload;
+}
+
+export function CampaignList({ advertiserId, embedded }: { advertiserId?: string; embedded?: boolean }) {
+  const { isAdmin } = useSession();
+  const advertisers = namesOf(useAdvertiserChoices());
+  return (
+    <ListPage<Campaign>
+      title="Campaigns"
+      path="/campaigns"
+      testId="campaigns"
+      embedded={embedded}
+      baseQuery={advertiserId ? { advertiserId } : undefined}
+      newLink={{ to: advertiserId ? `/campaigns/new?advertiserId=${encodeURIComponent(advertiserId)}` : '/campaigns/new', label: 'New campaign' }}
+      filters={[
+        { name: 'status', label: 'Status', options: statusOptions },
+        { name: 'priority', label: 'Priority', options: options('sponsorship', 'standard', 'house') },
+        { name: 'bidType', label: 'Bid type', options: options('CPM', 'CPC') },
+      ]}
+      sorts={[
+        { value: '-createdAt', label: 'newest first' },
+        { value: 'name', label: 'name' },
+        { value: 'flightStart', label: 'flight start' },
+        { value: '-flightEnd', label: 'flight end, latest first' },
+        { value: '-updatedAt', label: 'recently changed' },
+      ]}
+      columns={[
+        { header: 'Name', cell: (row) => <Link to={`/campaigns/${row.id}`}>{row.name}</Link> },
+        { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
+        ...(isAdmin && !advertiserId
+          ? [{ header: 'Advertiser', cell: (row: Campaign) => <Link to={`/advertisers/${row.advertiserId}`}>{advertisers.get(row.advertiserId) ?? row.advertiserId.slice(0, 8)}</Link> }]
+          : []),
+        { header: 'Flight', cell: (row) => <span title={`${formatDateTime(row.flightStart)} → ${formatDateTime(row.flightEnd)}`}>{`${formatDate(row.flightStart)} → ${formatDate(row.flightEnd)}`}</span> },
+        { header: 'Daily budget', cell: (row) => formatCents(row.dailyBudget), className: 'number' },
+        { header: 'Total budget', cell: (row) => formatCents(row.totalBudget), className: 'number' },
+        { header: 'Bid', cell: (row) => `${formatCents(row.bidAmount)} ${row.bidType}`, className: 'number' },
+      ]}
+    />
+  );
+}
+
+export function CampaignListPage() {
+  return <CampaignList />;
+}
+
+function defaultFlight(): { flightStart: string; flightEnd: string } {
+  const start = new Date();
+  start.setMinutes(0, 0, 0);
+  const end = new Date(start.getTime() + 30 * 86_400_000);
+  return { flightStart: start.toISOString(), flightEnd: end.toISOString() };
+}
+
+export function CampaignCreatePage() {
+  const { principal } = useSession();
+  const { query } = useLocation();
+  const advertisers = useAdvertiserChoices();
+  const sites = useSiteChoices();
+  const advertiserId = query.get('advertiserId') ?? principal.advertiserId ?? '';
+  return (
+    <section>
+      <h1>New campaign</h1>
+      <p className="muted">New campaigns start as drafts; activate them once they have ads.</p>
+      <CreateForm<Campaign>
+        path="/campaigns"
+        fields={campaignFields(advertisers, sites)}
+        defaults={{
+          advertiserId,
+          ...defaultFlight(),
+          timeZone: 'UTC',
+          pacing: 'even',
+          priority: 'standard',
+          bidType: 'CPM',
+          targeting: {},
+        }}
+        testId="campaign-form"
+        submitLabel="Create campaign"
+        finalize={finalizeCampaign}
+        afterCreate={(created) => `/campaigns/${created.id}`}
+      />
+    </section>
+  );
+}
+
+export function CampaignEditPage({ id }: { id: string }) {
+  const sites = useSiteChoices();
+  return (
+    <section>
+      <EditForm<Campaign>
+        path={`/campaigns/${encodeURIComponent(id)}`}
+        fields={campaignFields([], sites)}
+        testId="campaign-form"
+        finalize={finalizeCampaign}
+        header={(campaign) => (
+          <header className="page-header">
+            <h1>
+              Edit <Link to={`/campaigns/${campaign.id}`}>{campaign.name}</Link>
+            </h1>
+            <StatusBadge status={campaign.status} />
+          </header>
+        )}
+      />
+    </section>
+  );
+}
+
+type Transition = 'activate' | 'pause' | 'resume' | 'archive';
+
+const transitionsFrom: Record<string, Transition[]> = {
+  draft: ['activate', 'archive'],
+  active: ['pause', 'archive'],
+  paused: ['resume', 'archive'],
+  archived: [],
+};
+
+const transitionLabels: Record<Transition, string> = { activate: 'Activate', pause: 'Pause', resume: 'Resume', archive: 'Archive' };
+
+/** Activate, pause, resume and archive buttons; the API's refusal is shown as it says it. */
+export function CampaignActions({ campaign, etag, onDone }: { campaign: Campaign; etag: string | null; onDone(): void }) {
+  const { api } = useSession();
+  const [busy, setBusy] = useState<Transition | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+
+  async function run(transition: Transition) {
+    if (transition === 'archive' && !window.confirm(`Archive “${campaign.name}”? Archived campaigns stop serving for good.`)) return;
+    setBusy(transition);
+    setProblem(null);
+    try {
+      await api.request('POST', `/campaigns/${encodeURIComponent(campaign.id)}/${transition}`, { body: {}, ifMatch: etag });
+      onDone();
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'CLIENT', (error as Error).message));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <div className="campaign-actions">
+      <div className="button-row">
+        {(transitionsFrom[campaign.status] ?? []).map((transition) => (
+          <button
+            key={transition}
+            type="button"
+            className={`button${transition === 'activate' || transition === 'resume' ? ' button-primary' : ''}${transition === 'archive' ? ' button-danger' : ''}`}
+            disabled={busy !== null}
+            onClick={() => void run(transition)}
+            data-testid={`campaign-${transition}`}
+          >
+            {busy === transition ? '…' : transitionLabels[transition]}
+          </button>
+        ))}
+        <Link to={`/campaigns/${campaign.id}/edit`} className="button" data-testid="campaign-edit">
+          Edit
+        </Link>
+      </div>
+      <ProblemBanner problem={problem} testId="campaign-action-problem" />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ReactNode } from 'react';
+import type { Advertiser } from '../api/entities';
+import { useEntity } from '../components/use-entity';
+import { Link, useLocation } from '../router/router';
+import { useSession } from '../session/session';
+
+interface NavItem {
+  to: string;
+  label: string;
+  adminOnly?: boolean;
+}
+
+/** Pages in the left navigation; admin-only ones are hidden from advertiser keys. */
+export const NAV_ITEMS: NavItem[] = [
+  { to: '/advertisers', label: 'Advertisers' },
+  { to: '/campaigns', label: 'Campaigns' },
+  { to: '/ads', label: 'Ads' },
+  { to: '/sites', label: 'Sites', adminOnly: true },
+  { to: '/placements', label: 'Placements', adminOnly: true },
+  { to: '/feature-switches', label: 'Feature switches', adminOnly: true },
+  { to: '/imports', label: 'Imports', adminOnly: true },
+  { to: '/api-keys', label: 'API keys', adminOnly: true },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { principal, isAdmin, signOut } = useSession();
+  const { path } = useLocation();
+  const advertiser = useEntity<Advertiser>(principal.advertiserId ? `/advertisers/${encodeURIComponent(principal.advertiserId)}` : null);
+  return (
+    <div className="shell">
+      <nav className="side-nav" aria-label="main">
+        <div className="brand">Ads dashboard</div>
+        <ul>
+          {NAV_ITEMS.filter((item) => isAdmin || !item.adminOnly).map((item) => (
+            <li key={item.to}>
+              <Link
+                to={item.to}
+                aria-current={path === item.to || path.startsWith(`${item.to}/`) ? 'page' : undefined}
+                data-testid={`nav-${item.to.slice(1)}`}
+              >
+                {item.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <div className="who" data-testid="who">
+          <span className="badge">{principal.role}</span>
+          {principal.advertiserId && (
+            <span className="small" data-testid="who-advertiser">
+              {advertiser.data?.data?.name ?? `advertiser ${principal.advertiserId.slice(0, 8)}…`}
+            </span>
+          )}
+          <button type="button" className="button button-small" onClick={() => signOut()} data-testid="sign-out">
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main className="content">{children}</main>
+    </div>
+  );
+}

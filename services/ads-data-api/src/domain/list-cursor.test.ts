@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { decodeListCursor, encodeListCursor, filterDigestOf, ListCursorError, parseSort } from './list-cursor';
+
+describe('list cursors', () => {
+  const digest = filterDigestOf({ status: 'active', q: undefined });
+
+  it('round-trips a position for the same sort and filters', () => {
+    const cursor = encodeListCursor('-createdAt', digest, { value: '2026-01-01T00:00:00.000Z', id: 'a' });
+    assert.deepEqual(decodeListCursor(cursor, '-createdAt', digest), { value: '2026-01-01T00:00:00.000Z', id: 'a' });
+  });
+
+  it('ignores undefined filters and key order in the digest', () => {
+    assert.equal(filterDigestOf({ b: 1, a: 2 }), filterDigestOf({ a: 2, b: 1, c: undefined }));
+    assert.notEqual(filterDigestOf({ a: 1 }), filterDigestOf({ a: 2 }));
+  });
+
+  it('refuses a cursor of another sort or other filters', () => {
+    const cursor = encodeListCursor('name', digest, { value: 'Acme', id: 'a' });
+    assert.throws(() => decodeListCursor(cursor, '-name', digest), ListCursorError);
+    assert.throws(() => decodeListCursor(cursor, 'name', filterDigestOf({ status: 'paused' })), ListCursorError);
+  });
+
+  it('refuses garbage', () => {
+    assert.throws(() => decodeListCursor('not-a-cursor', 'name', digest), ListCursorError);
+    assert.throws(() => decodeListCursor(Buffer.from('{"s":1}').toString('base64url'), 'name', digest), ListCursorError);
+  });
+
+  it('parses sort values', () => {
+    assert.deepEqual(parseSort('-createdAt'), { field: 'createdAt', direction: 'desc' });
+    assert.deepEqual(parseSort('name'), { field: 'name', direction: 'asc' });
+  });
+});

@@ -1,0 +1,75 @@
+import { MAX_REPORT_DAYS, MAX_REPORT_HOURS, rest } from '@ads/ads-client';
+import type { z } from 'zod';
+import { advertiserScopeOf } from '../domain/principal';
+import { buildReportSeries, reportWindowOf } from '../domain/report-window';
+import { findAd } from '../store/ad-store';
+import { findCampaign } from '../store/campaign-store';
+import { readReportCounters, type ReportLevel } from '../store/report-store';
+import { defineRoute, type RestRoute, type RouteContext, type RouteResult } from './rest-route';
+import { everyRole, idParams, invalidFields, notFound } from './route-helpers';
+
+const tag = 'Reports';
+
+async function report(
+  level: ReportLevel,
+  context: RouteContext<{ id: string }, z.output<typeof rest.reportQuery>, undefined>,
+): Promise<RouteResult> {
+  const { db, principal, params, query, now, dependencies } = context;
+  const scope = advertiserScopeOf(principal);
+  const visible = level === 'campaign' ? await findCampaign(db, params.id, scope) : await findAd(db, params.id, scope);
+  if (visible === null) throw notFound(level, params.id);
+  const windowed = reportWindowOf(query, now, { hour: MAX_REPORT_HOURS, day: MAX_REPORT_DAYS });
+  if ('violations' in windowed) throw invalidFields(windowed.violations);
+  const { window } = windowed;
+  const counters = await readReportCounters(db, dependencies, level, params.id, window);
+  const series = buildReportSeries(window, counters.values);
+  const body: z.infer<typeof rest.report> = {
+    level,
+    id: params.id,
+    granularity: window.granularity,
+    from: new Date(window.fromMs).toISOString(),
+    to: new Date(window.toMs).toISOString(),
+    source: counters.source,
+    points: series.points,
+    totals: series.totals,
+  };
+  return { status: 200, body };
+}
+
+const description =
+  'Impressions, viewable impressions, clicks, spend (micros) and CTR per UTC hour or day over [from, to), every bucket included, with totals. ' +
+  'Read from the warmed time series in Redis when its last warm covers the range (`source: cache`), else from the database (`source: database`). ' +
+  `At most ${MAX_REPORT_HOURS} hours or ${MAX_REPORT_DAYS} days.`;
+
+export const reportRoutes: RestRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/reports/campaigns/:id',
+    operationId: 'getCampaignReport',
+    tag,
+    summary: 'Stats of a campaign',
+    description,
+    roles: everyRole,
+    params: idParams,
+    query: rest.reportQuery,
+    write: false,
+    success: { status: 200, description: 'The report', schema: rest.report },
+    problems: [404],
+    handle: (context) => report('campaign', context),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/reports/ads/:id',
+    operationId: 'getAdReport',
+    tag,
+    summary: 'Stats of an ad',
+    description,
+    roles: everyRole,
+    params: idParams,
+    query: rest.reportQuery,
+    write: false,
+    success: { status: 200, description: 'The report', schema: rest.report },
+    problems: [404],
+    handle: (context) => report('ad', context),
+  }),
+];

@@ -1,0 +1,112 @@
+import { RpcError, createRpcServer, dataApiContract, type CallContext, type RpcServer } from '@ads/ads-client';
+import type { AppDependencies } from '../app';
+import type { Principal } from '../domain/principal';
+import { decodeSnapshotCursor } from '../domain/snapshot-cursor';
+import { DataApiError } from '../errors';
+import { logger } from '../logger';
+import { authenticateApiKey } from '../store/api-key-store';
+import { recordImportRun, upsertFeedRows } from '../store/import-store';
+import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
+import { publishInventoryChanged } from '../store/inventory-notices';
+import { ingestStatsBatch, queryStats } from '../store/stats-store';
+
+/** Roles that may call the RPC: it serves the platform's own processes, and operators. */
+const RPC_ROLES: readonly Principal['role'][] = ['service', 'admin'];
+
+/**
+ * Largest request body: a full `stats.ingest` batch (50,000 rows of about 170 bytes) or
+ * `imports.upsertRows` call (5,000 rows of about 1.5 KB) with room to spare.
+ */
+export const RPC_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export type DataApiRpcDependencies = Pick<AppDependencies, 'prisma' | 'redis' | 'keys'>;
+
+/** Turns a catalogued error into the RPC error the caller sees; the rest stays INTERNAL (logged by the server). */
+function toRpcError(error: unknown): unknown {
+  if (!(error instanceof DataApiError)) return error;
+  if (error.httpStatus === 400 || error.httpStatus === 422) {
+    const issues = error.fields.map((field) => ({ path: field.path, message: field.message, code: error.code }));
+    return new RpcError('INVALID_PARAMS', error.message, { data: { issues, reason: error.code } });
+  }
+  if (error.httpStatus === 404) return new RpcError('NOT_FOUND', error.message, { data: { reason: error.code } });
+  if (error.httpStatus === 409) return new RpcError('CONFLICT', error.message, { data: { reason: error.code } });
+  return error;
+}
+
+async function mapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toRpcError(error);
+  }
+}
+
+/**
+ * The minimal RPC of ads-data-api (`dataApiContract` of @ads/ads-client), for the platform's
+ * processes: bulk inventory reads for cache-warming, exactly-once stats batches for the
+ * roll-up, stats series for the warmers and scoring, and feed upserts for imports. Every call
+ * needs a bearer API key with role `service` or `admin`.
+ */
+export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): RpcServer<typeof dataApiContract> {
+  const { prisma, redis, keys } = dependencies;
+
+  const authenticate = async (context: Omit<CallContext, 'principal'>): Promise<Principal> => {
+    if (context.token === undefined) {
+      throw new RpcError('UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
+    }
+    const principal = await authenticateApiKey(prisma, context.token);
+    if (principal === null) throw new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked');
+    if (!RPC_ROLES.includes(principal.role)) {
+      throw new RpcError('FORBIDDEN', `the RPC needs a key with role ${RPC_ROLES.join(' or ')}, not ${principal.role}`);
+    }
+    return principal;
+  };
+
+  return createRpcServer(
+    dataApiContract,
+    {
+      inventory: {
+        snapshot: (input) =>
+          mapped(() =>
+            readInventorySnapshotPage(prisma, {
+              cursor: input.cursor === undefined ? undefined : decodeSnapshotCursor(input.cursor),
+              limit: input.limit,
+            }),
+          ),
+      },
+      stats: {
+        ingest: (input, context) =>
+          mapped(async () => {
+            const result = await ingestStatsBatch(prisma, input);
+            logger.info(
+              { requestId: context.requestId, batchId: input.batchId, rows: input.rows.length, applied: result.applied },
+              result.applied ? 'stats batch applied' : 'stats batch already applied; ignored',
+            );
+            return result;
+          }),
+        query: (input) => mapped(async () => ({ series: await queryStats(prisma, input) })),
+      },
+      imports: {
+        upsertRows: (input, context) =>
+          mapped(async () => {
+            const principal = context.principal as Principal;
+            const result = await upsertFeedRows(prisma, input.rows, { keyId: principal.keyId, requestId: context.requestId });
+            // One notice per call, however many rows changed: warming rebuilds the whole index anyway.
+            if (result.changed) await publishInventoryChanged(redis, keys, { entity: 'import', id: context.requestId });
+            const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+            for (const outcome of result.outcomes) counts[outcome.outcome] += 1;
+            logger.info({ requestId: context.requestId, keyId: principal.keyId, ...counts }, 'feed rows upserted');
+            return { outcomes: result.outcomes };
+          }),
+        recordRun: (input) => mapped(() => recordImportRun(prisma, input)),
+      },
+    },
+    {
+      title: 'ads-data-api RPC',
+      version: '0.1.0',
+      logger,
+      authenticate,
+      maxBodyBytes: RPC_MAX_BODY_BYTES,
+    },
+  );
+}

@@ -1,0 +1,164 @@
+// The dashboard's pure logic (no DOM): money inputs, API field errors placed at their inputs,
+// form payloads, pacing status and chart rows.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { assignFieldErrors, pathOf } from '../dashboard/src/domain/field-errors';
+import { buildPayload, type FieldSpec } from '../dashboard/src/domain/form-values';
+import { localDay } from '../dashboard/src/domain/local-day';
+import { centsToInput, formatMicros, inputToCents } from '../dashboard/src/domain/money';
+import { pacingStatus } from '../dashboard/src/domain/pacing-status';
+import { chartRows } from '../dashboard/src/domain/report-series';
+
+describe('money inputs', () => {
+  it('parses what people type into cents without floats', () => {
+    assert.equal(inputToCents('12'), 1200);
+    assert.equal(inputToCents('12.5'), 1250);
+    assert.equal(inputToCents(' 1,200.05 '), 120005);
+    assert.equal(inputToCents('0.07'), 7);
+    assert.equal(inputToCents('-3.10'), -310);
+    assert.equal(inputToCents('12.345'), undefined);
+    assert.equal(inputToCents('ten'), undefined);
+    assert.equal(inputToCents(''), undefined);
+  });
+
+  it('shows cents and micros in currency units', () => {
+    assert.equal(centsToInput(120005), '1200.05');
+    assert.equal(centsToInput(7), '0.07');
+    assert.equal(centsToInput(null), '');
+    assert.equal(formatMicros(25_000_000), '25.00');
+    assert.equal(formatMicros('15000'), '0.02');
+  });
+});
+
+describe('assignFieldErrors', () => {
+  const fields = ['name', 'frequencyCap.count', 'frequencyCap.windowSeconds', 'targeting.countries', 'targeting.hours'];
+
+  it('puts each error at the input whose path is the longest prefix of the error’s', () => {
+    const { byField, other } = assignFieldErrors(
+      [
+        { field: 'name', message: 'too short' },
+        { field: 'targeting.countries.1', message: 'must be an ISO code' },
+        { field: 'frequencyCap', message: 'expected object' },
+        { field: 'body.targeting.hours[0]', message: 'too big' },
+      ],
+      fields,
+    );
+    assert.deepEqual(byField, {
+      name: ['too short'],
+      'targeting.countries': ['must be an ISO code'],
+      'frequencyCap.count': ['expected object'],
+      'targeting.hours': ['too big'],
+    });
+    assert.deepEqual(other, []);
+  });
+
+  it('keeps errors of fields the form does not show, so that none is hidden', () => {
+    const { byField, other } = assignFieldErrors(
+      [
+        { field: 'ads', message: 'no approved ad' },
+        { field: '(body)', message: 'expected object' },
+      ],
+      fields,
+    );
+    assert.deepEqual(byField, {});
+    assert.equal(other.length, 2);
+  });
+
+  it('reads dotted, slashed and bracketed paths alike', () => {
+    assert.deepEqual(pathOf('/targeting/countries/0'), ['targeting', 'countries', '0']);
+    assert.deepEqual(pathOf('targeting.countries[0]'), ['targeting', 'countries', '0']);
+  });
+});
+
+describe('buildPayload', () => {
+  const specs: FieldSpec[] = [
+    { name: 'name', label: 'Name', kind: 'text', empty: 'empty' },
+    { name: 'dailyBudget', label: 'Daily budget', kind: 'money', empty: 'null' },
+    { name: 'totalBudget', label: 'Total budget', kind: 'money' },
+    { name: 'frequencyCap.count', label: 'Cap', kind: 'number', group: 'frequencyCap' },
+    { name: 'frequencyCap.windowSeconds', label: 'Window', kind: 'number', group: 'frequencyCap' },
+    { name: 'targeting.countries', label: 'Countries', kind: 'list', group: 'targeting' },
+    { name: 'targeting.weekdays', label: 'Weekdays', kind: 'choices', numeric: true, group: 'targeting' },
+  ];
+  const empty = { name: '', dailyBudget: '', totalBudget: '', 'frequencyCap.count': '', 'frequencyCap.windowSeconds': '', 'targeting.countries': '', 'targeting.weekdays': [] };
+
+  it('on create sends every field, converting money and lists', () => {
+    const { payload, localErrors } = buildPayload(
+      specs,
+      { ...empty, name: 'Spring', totalBudget: '50.10', 'targeting.countries': 'US, FR', 'targeting.weekdays': ['1', '5'] },
+      'create',
+      empty,
+    );
+    assert.deepEqual(localErrors, {});
+    assert.deepEqual(payload, { name: 'Spring', dailyBudget: null, totalBudget: 5010, targeting: { countries: ['US', 'FR'], weekdays: [1, 5] } });
+  });
+
+  it('on edit sends only what changed, with the rest of its group', () => {
+    const initial = { ...empty, name: 'Spring', totalBudget: '50.00', 'frequencyCap.count': '3', 'frequencyCap.windowSeconds': '3600', 'targeting.countries': 'US' };
+    const { payload } = buildPayload(specs, { ...initial, 'frequencyCap.count': '5', name: 'Spring' }, 'edit', initial);
+    assert.deepEqual(payload, { frequencyCap: { count: 5, windowSeconds: 3600 } });
+  });
+
+  it('on edit sends null for an emptied field, for the API to judge', () => {
+    const initial = { ...empty, name: 'Spring', totalBudget: '50.00' };
+    const { payload } = buildPayload(specs, { ...initial, totalBudget: '' }, 'edit', initial);
+    assert.deepEqual(payload, { totalBudget: null });
+  });
+
+  it('refuses locally only what cannot be sent at all', () => {
+    const { localErrors } = buildPayload(specs, { ...empty, totalBudget: '12,5x', 'frequencyCap.count': 'three' }, 'create', empty);
+    assert.deepEqual(Object.keys(localErrors).sort(), ['frequencyCap.count', 'totalBudget']);
+  });
+});
+
+describe('pacingStatus', () => {
+  const day = localDay(Date.parse('2026-03-10T12:00:00Z'), 'UTC');
+  const noon = Date.parse('2026-03-10T12:00:00Z');
+  const base = { status: 'active', pacing: 'even' as const, dailyBudget: 10_000, day, nowMs: noon };
+
+  it('compares today’s spend with an even pace through the local day', () => {
+    // A daily budget of 100.00 is 100,000,000 micros; at noon an even pace has spent half.
+    assert.equal(pacingStatus({ ...base, todaySpentMicros: 50_000_000 }).state, 'on-track');
+    assert.equal(pacingStatus({ ...base, todaySpentMicros: 80_000_000 }).state, 'ahead');
+    assert.equal(pacingStatus({ ...base, todaySpentMicros: 10_000_000 }).state, 'behind');
+    assert.equal(pacingStatus({ ...base, todaySpentMicros: 100_000_000 }).state, 'budget-spent');
+    assert.equal(pacingStatus({ ...base, todaySpentMicros: 50_000_000 }).expectedByNowMicros, 50_000_000);
+  });
+
+  it('says so when there is no daily budget or the campaign does not serve', () => {
+    assert.equal(pacingStatus({ ...base, dailyBudget: null, todaySpentMicros: 0 }).state, 'no-daily-budget');
+    assert.equal(pacingStatus({ ...base, status: 'paused', todaySpentMicros: 0 }).state, 'not-serving');
+  });
+
+  it('reads the day in the campaign’s time zone', () => {
+    const paris = localDay(Date.parse('2026-07-01T23:30:00Z'), 'Europe/Paris');
+    assert.equal(paris.day, '2026-07-02');
+    assert.equal(new Date(paris.startMs).toISOString(), '2026-07-01T22:00:00.000Z');
+    assert.equal(paris.endMs - paris.startMs, 24 * 3_600_000);
+    // The day the clocks go forward is 23 hours long.
+    const spring = localDay(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Paris');
+    assert.equal(spring.endMs - spring.startMs, 23 * 3_600_000);
+  });
+});
+
+describe('chartRows', () => {
+  it('has one row per bucket, zeros where the API sent none, CTR from the counts', () => {
+    const from = Date.parse('2026-03-10T00:00:00Z');
+    const rows = chartRows(
+      [{ bucket: '2026-03-10T01:00:00.000Z', impressions: 200, viewableImpressions: 150, clicks: 3, spendMicros: 500_000, ctr: 0.015 }],
+      from,
+      from + 3 * 3_600_000,
+      'hour',
+    );
+    assert.equal(rows.length, 3);
+    assert.deepEqual(
+      rows.map((row) => [row.impressions, row.clicks, row.ctrPercent, row.spend]),
+      [
+        [0, 0, 0, 0],
+        [200, 3, 1.5, 0.5],
+        [0, 0, 0, 0],
+      ],
+    );
+  });
+});

@@ -1,0 +1,367 @@
+// The dashboard in headless Debian chromium (playwright-core, no browser download) against the
+// real app: REST on a fresh migrated database, the built dashboard mounted by mountDashboard.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { RedisKeys } from '@ads/ads-client';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { issueApiKeySecret } from '../src/domain/api-key-secret';
+import { dashboardBuildCommand, dashboardDistDirectory, mountDashboard } from '../src/http/dashboard-route';
+import { packageRoot } from './support/run-package-script';
+import { createTestDatabase, type MigratedTestDatabase } from './support/test-database';
+
+const chromiumPath = '/usr/bin/chromium';
+const artifactsDirectory = resolve(packageRoot, '../../artifacts');
+// Generous: two shared CPU cores, a browser and a database.
+const uiTimeoutMs = 15_000;
+
+let database: MigratedTestDatabase;
+let redis: Redis;
+let keyPrefix: string;
+let server: Server;
+let baseUrl: string;
+let browser: Browser;
+let adminKey: string;
+/** REST paths that answered 404 "no route" when the test started (the API is being built). */
+const missingRoutes = new Set<string>();
+
+async function insertApiKey(role: 'admin' | 'advertiser', advertiserId: string | null = null): Promise<string> {
+  const issued = issueApiKeySecret();
+  await database.prisma.apiKey.create({
+    data: { name: `dashboard test ${role}`, role, advertiserId, prefix: issued.prefix, hash: issued.hash },
+  });
+  return issued.secret;
+}
+
+function newestChange(path: string): number {
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** Builds the dashboard when dist is missing or older than its sources (a stale build would test old code). */
+function ensureDashboardBuilt(): void {
+  const builtIndex = join(dashboardDistDirectory, 'index.html');
+  const dashboardRoot = join(packageRoot, 'dashboard');
+  const sources = ['src', 'index.html', 'vite.config.ts'].map((name) => newestChange(join(dashboardRoot, name)));
+  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= Math.max(...sources)) return;
+  const result = spawnSync('npm', ['run', '--silent', 'build:dashboard'], { cwd: packageRoot, encoding: 'utf8' });
+  assert.equal(result.status, 0, `npm run build:dashboard failed:\n${result.stdout}${result.stderr}`);
+}
+
+async function listen(app: express.Express): Promise<Server> {
+  return new Promise((done) => {
+    const listening = app.listen(0, '127.0.0.1', () => done(listening));
+  });
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifactsDirectory, { recursive: true });
+  await page.screenshot({ path: join(artifactsDirectory, `dashboard-${name}.png`), fullPage: true });
+}
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(uiTimeoutMs);
+  return { context, page };
+}
+
+/** The campaign page has settled: its charts load on demand and push what is below them. */
+async function campaignPageReady(page: Page): Promise<void> {
+  await page.getByTestId('campaign-name').waitFor();
+  await page.getByTestId('performance').waitFor();
+  await page.getByTestId('ads-table').waitFor();
+}
+
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.goto(`${baseUrl}/dashboard/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('who').waitFor();
+}
+
+function skipUnless(...paths: string[]): string | false {
+  const missing = paths.filter((path) => missingRoutes.has(path));
+  return missing.length === 0 ? false : `REST ${missing.join(', ')} not mounted in /api/v1 yet`;
+}
+
+before(async () => {
+  ensureDashboardBuilt();
+  database = await createTestDatabase();
+  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  keyPrefix = `test:${randomUUID()}:`;
+  const config = loadConfig({ DATABASE_URL: database.url, REDIS_KEY_PREFIX: keyPrefix, NODE_ENV: 'test' });
+  const app = express();
+  // The data API's app ends in a catch-all 404, so the dashboard goes in front of it.
+  mountDashboard(app);
+  app.use(createApp({ prisma: database.prisma, redis, keys: new RedisKeys(keyPrefix), config }));
+  server = await listen(app);
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  adminKey = await insertApiKey('admin');
+  for (const path of ['/advertisers', '/campaigns', '/ads', '/import-runs']) {
+    const response = await fetch(`${baseUrl}/api/v1${path}?limit=1`, { headers: { authorization: `Bearer ${adminKey}` } });
+    if (response.status === 404) missingRoutes.add(path);
+  }
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+  if (redis) {
+    const leftovers = await redis.keys(`${keyPrefix}*`);
+    if (leftovers.length > 0) await redis.del(...leftovers);
+    redis.disconnect();
+  }
+  await database?.drop();
+});
+
+describe('mountDashboard', () => {
+  it('serves index.html for client-side routes and the hashed assets', async () => {
+    const page = await fetch(`${baseUrl}/dashboard/campaigns/0190f7a0-0000-7000-8000-000000000000`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    const html = await page.text();
+    assert.match(html, /<div id="root">/);
+    const script = /src="(\/dashboard\/assets\/[^"]+\.js)"/.exec(html);
+    assert.ok(script, 'index.html names its script under /dashboard/assets/');
+    const asset = await fetch(`${baseUrl}${script[1]}`);
+    assert.equal(asset.status, 200);
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal((await fetch(`${baseUrl}/dashboard/assets/nope.js`)).status, 404);
+    const redirect = await fetch(`${baseUrl}/dashboard`, { redirect: 'manual' });
+    assert.equal(redirect.status, 301);
+    assert.equal(redirect.headers.get('location'), '/dashboard/');
+  });
+
+  it('answers 503 naming the build command while the dashboard is not built', async () => {
+    const emptyDist = mkdtempSync(join(tmpdir(), 'dashboard-dist-'));
+    const app = express();
+    mountDashboard(app, { distDirectory: emptyDist });
+    const bare = await listen(app);
+    try {
+      const response = await fetch(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/dashboard/advertisers`);
+      assert.equal(response.status, 503);
+      assert.ok((await response.text()).includes(dashboardBuildCommand));
+    } finally {
+      await new Promise<void>((done) => bare.close(() => done()));
+      rmSync(emptyDist, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the dashboard in a browser', () => {
+  it('refuses an unknown key and signs in and out with a real one', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${baseUrl}/dashboard/`);
+      await page.getByLabel('API key').fill('ads_not-a-real-key');
+      await page.getByTestId('sign-in').click();
+      await page.getByTestId('sign-in-problem').waitFor();
+      assert.match(await page.getByTestId('sign-in-problem').innerText(), /unknown or revoked/);
+
+      await page.getByLabel('API key').fill(adminKey);
+      await page.getByTestId('sign-in').click();
+      await page.getByTestId('who').waitFor();
+      assert.match(await page.getByTestId('who').innerText(), /admin/);
+      assert.equal(await page.getByTestId('nav-api-keys').count(), 1, 'admins see the API keys page');
+      assert.equal(await page.getByTestId('nav-feature-switches').count(), 1);
+
+      await page.getByTestId('sign-out').click();
+      await page.getByTestId('sign-in-form').waitFor();
+      assert.equal(await page.evaluate('window.sessionStorage.length'), 0, 'the key is gone from sessionStorage');
+    } catch (error) {
+      await screenshot(page, `failed-${Date.now()}`).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('creates an advertiser, a campaign and an ad through the forms, with the API’s field errors next to the fields', async (t) => {
+    const skip = skipUnless('/advertisers', '/campaigns', '/ads');
+    if (skip) return t.skip(skip);
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, adminKey);
+      await page.getByTestId('nav-advertisers').click();
+      await page.getByTestId('advertisers-new').click();
+
+      // An empty name is the API's to refuse; its message lands under the name input.
+      await page.getByTestId('advertiser-form-submit').click();
+      const nameError = page.getByTestId('field-name-error');
+      await nameError.waitFor();
+      assert.notEqual((await nameError.innerText()).trim(), '');
+      assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+      await screenshot(page, 'advertiser-field-error');
+
+      // Markup in a name is text, never HTML.
+      const name = `Acme <b>Rockets</b> ${randomUUID().slice(0, 8)}`;
+      await page.getByLabel('Name').fill(name);
+      await page.getByTestId('advertiser-form-submit').click();
+      await page.getByTestId('advertiser-name').waitFor();
+      assert.equal(await page.getByTestId('advertiser-name').innerText(), name);
+
+      await page.getByTestId('nav-advertisers').click();
+      await page.getByTestId('advertisers-search').fill('Rockets');
+      const row = page.getByTestId('advertisers-table').getByRole('link', { name });
+      await row.waitFor();
+      await screenshot(page, 'advertisers-list');
+
+      // A campaign for it: the "New campaign" link on its page picks the advertiser.
+      await row.click();
+      await page.getByTestId('campaigns-new').click();
+      await page.getByLabel('Name').fill('Spring launch');
+      await page.getByLabel('Total budget').fill('5000');
+      await page.getByLabel('Daily budget').fill('250.00');
+      await page.getByLabel('Bid', { exact: true }).fill('2.50');
+      await page.getByTestId('campaign-form-submit').click();
+      await campaignPageReady(page);
+      assert.equal(await page.getByTestId('campaign-name').innerText(), 'Spring launch');
+      assert.match(await page.getByTestId('campaign-status').innerText(), /draft/);
+
+      // Activation without ads is refused; the API's reason is shown.
+      await page.getByTestId('campaign-activate').click();
+      await page.getByTestId('campaign-action-problem').waitFor();
+      assert.match(await page.getByTestId('campaign-action-problem').innerText(), /ad/i);
+
+      await page.getByTestId('ads-new').click();
+      await page.getByLabel('Title').fill('Rockets <i>for</i> everyone');
+      await page.getByLabel('Body').fill('Fly to the moon this spring.');
+      await page.getByLabel('Click URL').fill('https://acme.example/rockets');
+      assert.equal(await page.getByTestId('preview-title').innerText(), 'Rockets <i>for</i> everyone');
+      await page.getByTestId('ad-form-submit').click();
+      await campaignPageReady(page);
+      const ads = page.getByTestId('ads-table');
+      await ads.getByRole('link', { name: 'Rockets <i>for</i> everyone' }).waitFor();
+
+      // New ads wait for review; an admin approves it from the campaign's ad list.
+      await ads.getByRole('button', { name: 'Approve Rockets <i>for</i> everyone' }).click();
+      await ads.getByText('approved').waitFor();
+
+      await page.getByTestId('campaign-activate').click();
+      await page.getByTestId('campaign-pause').waitFor();
+      assert.match(await page.getByTestId('campaign-status').innerText(), /active/);
+      await page.getByTestId('pacing-state').waitFor();
+      await page.getByTestId('performance').waitFor();
+      await screenshot(page, 'campaign');
+
+      // Edits are PATCHes with If-Match: a change made meanwhile elsewhere is a 412, said so.
+      const campaignUrl = page.url();
+      const campaignId = campaignUrl.split('/').pop()!;
+      await page.getByTestId('campaign-edit').click();
+      await page.getByLabel('Daily budget').fill('300');
+      await database.prisma.campaign.update({ where: { id: campaignId }, data: { version: { increment: 1 } } });
+      await page.getByTestId('campaign-form-submit').click();
+      await page.getByTestId('campaign-form-problem').waitFor();
+      assert.match(await page.getByTestId('campaign-form-problem').innerText(), /412/);
+      await page.getByRole('button', { name: 'Reload' }).click();
+      await page.getByLabel('Daily budget').fill('300');
+      await page.getByTestId('campaign-form-submit').click();
+      await page.getByTestId('saved').waitFor();
+      const stored = await database.prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+      assert.equal(stored.dailyBudget, 30_000, 'the daily budget is stored in cents');
+    } catch (error) {
+      await screenshot(page, `failed-${Date.now()}`).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lists import runs and shows the rows a run refused', async (t) => {
+    const skip = skipUnless('/import-runs');
+    if (skip) return t.skip(skip);
+    const run = await database.prisma.importRun.create({
+      data: {
+        source: 'https://feeds.example/acme.csv',
+        format: 'csv',
+        status: 'partially_succeeded',
+        totalCount: 3,
+        createdCount: 2,
+        failedCount: 1,
+        errors: [{ line: 3, field: 'ad.clickUrl', message: 'must be an http(s) URL' }],
+        startedAt: new Date(),
+        finishedAt: new Date(),
+      },
+    });
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, adminKey);
+      await page.getByTestId('nav-imports').click();
+      const table = page.getByTestId('imports-table');
+      await table.locator(`tr[data-id="${run.id}"]`).getByRole('link').click();
+      const errors = page.getByTestId('import-errors-table');
+      await errors.getByText('must be an http(s) URL').waitFor();
+      assert.match(await errors.innerText(), /ad\.clickUrl/);
+      await screenshot(page, 'import-run');
+    } catch (error) {
+      await screenshot(page, `failed-${Date.now()}`).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows an advertiser key only its own campaigns and no admin pages', async (t) => {
+    const skip = skipUnless('/campaigns');
+    if (skip) return t.skip(skip);
+    const flight = { flightStart: new Date(Date.now() - 86_400_000), flightEnd: new Date(Date.now() + 30 * 86_400_000) };
+    const own = await database.prisma.advertiser.create({ data: { name: `Own ${randomUUID().slice(0, 8)}` } });
+    const other = await database.prisma.advertiser.create({ data: { name: `Other ${randomUUID().slice(0, 8)}` } });
+    const ownCampaign = await database.prisma.campaign.create({
+      data: { advertiserId: own.id, name: 'Own campaign', totalBudget: 100_000, bidAmount: 200, ...flight },
+    });
+    const otherCampaign = await database.prisma.campaign.create({
+      data: { advertiserId: other.id, name: 'Secret campaign of another', totalBudget: 100_000, bidAmount: 200, ...flight },
+    });
+    const advertiserKey = await insertApiKey('advertiser', own.id);
+
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, advertiserKey);
+      assert.match(await page.getByTestId('who').innerText(), /advertiser/);
+      assert.equal(await page.getByTestId('nav-api-keys').count(), 0);
+      assert.equal(await page.getByTestId('nav-feature-switches').count(), 0);
+
+      await page.getByTestId('nav-campaigns').click();
+      const table = page.getByTestId('campaigns-table');
+      await table.getByRole('link', { name: 'Own campaign' }).waitFor();
+      assert.equal(await table.getByText('Secret campaign of another').count(), 0);
+      assert.equal(await table.locator(`tr[data-id="${otherCampaign.id}"]`).count(), 0);
+      await screenshot(page, 'advertiser-key-campaigns');
+
+      // Going to the other advertiser's campaign directly: the API answers 404, and so does the page.
+      await page.goto(`${baseUrl}/dashboard/campaigns/${otherCampaign.id}`);
+      await page.getByTestId('problem').waitFor();
+      assert.match(await page.getByTestId('problem').innerText(), /404/);
+      assert.equal(await page.getByText('Secret campaign of another').count(), 0);
+
+      // Admin pages are not offered even by URL.
+      await page.goto(`${baseUrl}/dashboard/api-keys`);
+      await page.getByText('This page is for admin keys only.').waitFor();
+      assert.ok(ownCampaign.id);
+    } catch (error) {
+      await screenshot(page, `failed-${Date.now()}`).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+});

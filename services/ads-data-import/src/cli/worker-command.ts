@@ -1,0 +1,134 @@
+import type { Server } from 'node:http';
+import { RedisKeys } from '@ads/ads-client';
+import { type Job, type Processor, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import cron, { type ScheduledTask } from 'node-cron';
+import { config } from '../config';
+import { ROLLUP_CONSUMER_GROUP } from '../domain/rollup-consumer-group';
+import { QUEUE_NAMES, type QueueName, isJobName } from '../domain/job-catalogue';
+import { DataImportError, FeedFormatError, JobInvalidError } from '../errors';
+import { createDashboardApp } from '../http/dashboard-server';
+import { type JobContext, runJob } from '../jobs/job-runner';
+import { createLogger } from '../logger';
+import { createDataApiClient } from '../store/data-api-client';
+import { EventsStreamConsumer } from '../store/events-stream-consumer';
+import { closeJobQueues, openJobQueues } from '../store/job-queues';
+import { connectRedis } from '../store/redis-connection';
+
+/** How many jobs of each queue one worker process runs at a time. */
+const CONCURRENCY: Record<QueueName, number> = {
+  // One drain per process; its consumers run in parallel inside the job.
+  [QUEUE_NAMES.rollup]: 1,
+  [QUEUE_NAMES.feedImport]: 1,
+  [QUEUE_NAMES.platformCommands]: 2,
+};
+
+/** Errors that no retry can fix: the job fails at once instead of backing off. */
+function isPermanent(error: unknown): boolean {
+  return error instanceof JobInvalidError || error instanceof FeedFormatError;
+}
+
+/** `worker`: runs the BullMQ workers of every queue and serves the dashboard until SIGTERM. */
+export async function runWorkerCommand(): Promise<void> {
+  const settings = config();
+  const logger = createLogger(settings.logLevel, 'worker');
+  const keys = new RedisKeys(settings.redisKeyPrefix);
+  const redis = connectRedis(settings.redisUrl, 'ads-data-import:worker');
+  const dataApi = createDataApiClient(settings.dataApi);
+  const context: JobContext = { config: settings, logger, redis, keys, dataApi };
+  const queues = openJobQueues(redis, settings.redisKeyPrefix, settings.jobs);
+
+  const processor: Processor = async (job: Job, token?: string, signal?: AbortSignal) => {
+    const jobLogger = logger.child({ jobId: job.id, job: job.name, queue: job.queueName, attempt: job.attemptsMade + 1 });
+    if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
+    jobLogger.info('job started');
+    try {
+      const result = await runJob({ ...context, logger: jobLogger }, job.name, job.data, {
+        signal,
+        onProgress: (progress) => job.updateProgress({ ...progress }),
+      });
+      jobLogger.info({ result }, 'job completed');
+      return result;
+    } catch (error) {
+      if (error instanceof DataImportError && error.code === 'SHUTTING_DOWN' && token !== undefined) {
+        jobLogger.warn('worker shutting down: job returned to the queue');
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      jobLogger.error({ err: error, code: (error as DataImportError).code }, 'job failed');
+      if (isPermanent(error)) throw new UnrecoverableError(`${(error as Error).name} ${(error as DataImportError).code}: ${(error as Error).message}`);
+      throw error;
+    }
+  };
+
+  const workers = (Object.keys(CONCURRENCY) as QueueName[]).map(
+    (name) => new Worker(name, processor, { connection: redis, prefix: keys.queuePrefix, concurrency: CONCURRENCY[name], autorun: true }),
+  );
+  for (const worker of workers) {
+    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
+  }
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+
+  const stream = new EventsStreamConsumer(redis, keys.eventsStream, ROLLUP_CONSUMER_GROUP);
+  const app = createDashboardApp(Object.values(queues), async () => {
+    const pong = await redis.ping();
+    const running = workers.every((worker) => worker.isRunning());
+    return { ok: pong === 'PONG' && running && !shuttingDown, detail: { redis: pong === 'PONG' ? 'up' : 'down', workers: running ? 'running' : 'stopped', shuttingDown } };
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(settings.workerPort, '0.0.0.0', (error?: Error) => (error === undefined ? resolve(listening) : reject(error)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : settings.workerPort;
+  logger.info({ port, dashboard: `http://127.0.0.1:${port}/queues`, queues: Object.keys(queues), prefix: keys.queuePrefix }, 'worker ready');
+
+  // Per-process chores only (node-cron): anything cluster-wide is a BullMQ job scheduler.
+  const chores: ScheduledTask[] = [];
+  if (settings.chores.queueDepthLog !== undefined) {
+    chores.push(
+      cron.schedule(
+        settings.chores.queueDepthLog,
+        async () => {
+          try {
+            const depth = Object.fromEntries(
+              await Promise.all(Object.entries(queues).map(async ([name, queue]) => [name, await queue.getJobCounts('wait', 'active', 'delayed', 'failed')])),
+            );
+            logger.info({ queues: depth, eventsStream: await stream.backlog() }, 'queue depth');
+          } catch (error) {
+            logger.warn({ err: error }, 'could not read queue depth');
+          }
+        },
+        { name: 'queue-depth-log', noOverlap: true },
+      ),
+    );
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signalName: string): Promise<void> => {
+    if (shuttingDown) {
+      logger.warn({ signal: signalName }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    shuttingDown = true;
+    logger.info({ signal: signalName, graceMs: settings.jobs.shutdownGraceMs }, 'worker shutting down');
+    await Promise.all(chores.map((task) => task.destroy()));
+    // The roll-up stops at its next batch boundary (the batch in hand is finished and acknowledged);
+    // imports and commands get the grace period to finish, then go back to the queue.
+    workers.find((worker) => worker.name === QUEUE_NAMES.rollup)?.cancelAllJobs('worker shutdown');
+    const grace = setTimeout(() => {
+      logger.warn('grace period over: returning unfinished jobs to the queue');
+      for (const worker of workers) worker.cancelAllJobs('worker shutdown');
+    }, settings.jobs.shutdownGraceMs);
+    await Promise.all(workers.map((worker) => worker.close()));
+    clearTimeout(grace);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await closeJobQueues(queues);
+    await dataApi.$close();
+    await redis.quit();
+    logger.info('worker stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

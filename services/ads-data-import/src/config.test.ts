@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from './config';
+import { ConfigError } from './errors';
+
+test('defaults fit a local stack', () => {
+  const settings = loadConfig({}, 42);
+  assert.equal(settings.redisKeyPrefix, 'ads:');
+  assert.deepEqual(settings.dataApi.urls, ['http://127.0.0.1:4000/rpc']);
+  assert.equal(settings.workerPort, 4300);
+  assert.equal(settings.schedules.rollup, '* * * * *');
+  assert.equal(settings.schedules.cacheWarming, undefined);
+  assert.match(settings.rollup.consumerNamePrefix, /:42$/);
+});
+
+test('lists are parsed: data API URLs and feed sources (plain or JSON)', () => {
+  const settings = loadConfig({
+    DATA_API_URLS: 'http://a:4000/rpc/, http://b:4000/rpc',
+    FEED_SOURCES: '[{"source":"https://x.example/feed?a=1,2","format":"csv"}, "/feeds/b.json"]',
+  });
+  assert.deepEqual(settings.dataApi.urls, ['http://a:4000/rpc', 'http://b:4000/rpc']);
+  assert.deepEqual(settings.schedules.feedSources, [{ source: 'https://x.example/feed?a=1,2', format: 'csv' }, { source: '/feeds/b.json' }]);
+});
+
+test('every bad variable is named', () => {
+  assert.throws(
+    () => loadConfig({ ROLLUP_CRON: 'every minute', DATA_API_URLS: 'ftp://x', ROLLUP_BATCH_SIZE: '0', FEED_SOURCES: '[1]' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.code, 'CONFIG_INVALID');
+      for (const name of ['ROLLUP_CRON', 'DATA_API_URLS', 'ROLLUP_BATCH_SIZE', 'FEED_SOURCES']) assert.match(error.message, new RegExp(name));
+      return true;
+    },
+  );
+});
+
+test('cron expressions with seconds are accepted; an empty one switches a schedule off', () => {
+  const settings = loadConfig({ ROLLUP_CRON: '* * * * * *', FEED_IMPORT_CRON: ' ' });
+  assert.equal(settings.schedules.rollup, '* * * * * *');
+  assert.equal(settings.schedules.feedImport, undefined);
+});

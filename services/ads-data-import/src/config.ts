@@ -1,0 +1,209 @@
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const cronExpression = z.string().trim().superRefine((value, context) => {
+  const checked = cron.validateDetailed(value);
+  if (!checked.valid) {
+    const detail = checked.errors.map((error) => `${error.field}: ${error.message}`).join(', ');
+    context.addIssue({ code: 'custom', message: `must be a cron expression (5 fields, or 6 with seconds)${detail ? `: ${detail}` : ''}` });
+  }
+});
+/** A schedule: the default when the variable is absent, switched off when it is set empty. */
+const cronSetting = (fallback?: string) =>
+  z
+    .preprocess((value) => (value === undefined ? (fallback ?? null) : typeof value === 'string' && value.trim() === '' ? null : value), cronExpression.nullable())
+    .transform((value) => value ?? undefined);
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(1).max(max).default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const feedSource = z.strictObject({
+  source: z.string().trim().min(1),
+  format: z.enum(['csv', 'json', 'jsonl']).optional(),
+});
+export type FeedSourceSetting = z.infer<typeof feedSource>;
+
+/**
+ * FEED_SOURCES: either a JSON array (of strings or `{source, format}`), or a list separated by
+ * commas, spaces or new lines. A source is a file path or an http(s) URL.
+ */
+const feedSources = z
+  .string()
+  .default('')
+  .transform((text, context): FeedSourceSetting[] => {
+    const trimmed = text.trim();
+    if (trimmed === '') return [];
+    if (trimmed.startsWith('[')) {
+      let value: unknown;
+      try {
+        value = JSON.parse(trimmed);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `is not valid JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      const parsed = z.array(z.union([z.string().trim().min(1).transform((source) => ({ source })), feedSource])).safeParse(value);
+      if (!parsed.success) {
+        context.addIssue({ code: 'custom', message: parsed.error.issues.map((issue) => `[${issue.path.join('.')}] ${issue.message}`).join('; ') });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }
+    return trimmed.split(/[\s,]+/).filter((source) => source !== '').map((source) => ({ source }));
+  });
+
+const urlList = z
+  .string()
+  .default('http://127.0.0.1:4000/rpc')
+  .transform((text) => text.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/$/, ''))).min(1, 'needs at least one URL'));
+
+const environmentSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
+  DATA_API_URLS: urlList,
+  DATA_API_TOKEN: z.string().min(1).optional(),
+  DATA_API_TIMEOUT_MS: positiveInt(30_000),
+  WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(4300),
+  LOG_LEVEL: z.enum(logLevels).optional(),
+  NODE_ENV: z.string().default('development'),
+
+  // Schedules (cluster-wide, BullMQ job schedulers).
+  SCHEDULE_TIME_ZONE: z.string().default('UTC'),
+  ROLLUP_CRON: cronSetting('* * * * *'),
+  FEED_IMPORT_CRON: cronSetting('0 2 * * *'),
+  FEED_SOURCES: feedSources,
+  CACHE_WARMING_CRON: cronSetting(),
+  TIMESERIES_WARMING_CRON: cronSetting(),
+  ADS_SCORING_CRON: cronSetting(),
+  // Per-process chores (node-cron).
+  QUEUE_DEPTH_LOG_CRON: cronSetting('* * * * *'),
+  SCHEDULER_REFRESH_CRON: cronSetting('*/5 * * * *'),
+
+  // Jobs.
+  JOB_ATTEMPTS: positiveInt(5, 100),
+  JOB_BACKOFF_MS: positiveInt(10_000),
+  KEEP_COMPLETED_JOBS: nonNegativeInt(1_000),
+  SHUTDOWN_GRACE_MS: nonNegativeInt(20_000),
+  SERVICES_DIR: z.string().min(1).default(resolve(packageDir, '..')),
+  COMMAND_TIMEOUT_MS: positiveInt(30 * 60_000),
+
+  // Roll-up.
+  ROLLUP_BATCH_SIZE: positiveInt(5_000, 50_000),
+  ROLLUP_CONSUMERS: positiveInt(2, 16),
+  ROLLUP_CLAIM_MIN_IDLE_MS: positiveInt(60_000),
+  ROLLUP_MAX_RUN_MS: positiveInt(50_000),
+  ROLLUP_TRIM_STREAM: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** Test hook: pause this long between a confirmed ingest and its XACK, so a test can kill the worker there. */
+  ROLLUP_PAUSE_AFTER_INGEST_MS: nonNegativeInt(0),
+
+  // Feed import.
+  FEED_CHUNK_SIZE: positiveInt(500, 5_000),
+  FEED_UPLOAD_CONCURRENCY: positiveInt(2, 16),
+  FEED_MAX_BYTES: positiveInt(200 * 1024 * 1024),
+  FEED_FETCH_TIMEOUT_MS: positiveInt(60_000),
+  FEED_MAX_STORED_ERRORS: positiveInt(1_000, 100_000),
+});
+
+/** Settings of every ads-data-import process (worker, scheduler, enqueue). */
+export interface Config {
+  redisUrl: string;
+  redisKeyPrefix: string;
+  dataApi: { urls: string[]; token: string | undefined; timeoutMs: number };
+  workerPort: number;
+  logLevel: (typeof logLevels)[number];
+  nodeEnv: string;
+  schedules: {
+    timeZone: string;
+    rollup: string | undefined;
+    feedImport: string | undefined;
+    feedSources: FeedSourceSetting[];
+    cacheWarming: string | undefined;
+    timeseriesWarming: string | undefined;
+    adsScoring: string | undefined;
+  };
+  chores: { queueDepthLog: string | undefined; schedulerRefresh: string | undefined };
+  jobs: { attempts: number; backoffMs: number; keepCompleted: number; shutdownGraceMs: number };
+  commands: { servicesDir: string; timeoutMs: number; environment: Record<string, string> };
+  rollup: {
+    batchSize: number;
+    consumers: number;
+    claimMinIdleMs: number;
+    maxRunMs: number;
+    trimStream: boolean;
+    pauseAfterIngestMs: number;
+    /** Stable per process so that a restarted worker with the same identity finds its own pending batch. */
+    consumerNamePrefix: string;
+  };
+  feed: { chunkSize: number; uploadConcurrency: number; maxBytes: number; fetchTimeoutMs: number; maxStoredErrors: number };
+}
+
+/** Parses an environment into a {@link Config}; throws a ConfigError naming each bad variable. */
+export function loadConfig(environment: Record<string, string | undefined>, processId = process.pid): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid ads-data-import environment: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  return {
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    dataApi: { urls: env.DATA_API_URLS, token: env.DATA_API_TOKEN, timeoutMs: env.DATA_API_TIMEOUT_MS },
+    workerPort: env.WORKER_PORT,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    nodeEnv: env.NODE_ENV,
+    schedules: {
+      timeZone: env.SCHEDULE_TIME_ZONE,
+      rollup: env.ROLLUP_CRON,
+      feedImport: env.FEED_IMPORT_CRON,
+      feedSources: env.FEED_SOURCES,
+      cacheWarming: env.CACHE_WARMING_CRON,
+      timeseriesWarming: env.TIMESERIES_WARMING_CRON,
+      adsScoring: env.ADS_SCORING_CRON,
+    },
+    chores: { queueDepthLog: env.QUEUE_DEPTH_LOG_CRON, schedulerRefresh: env.SCHEDULER_REFRESH_CRON },
+    jobs: {
+      attempts: env.JOB_ATTEMPTS,
+      backoffMs: env.JOB_BACKOFF_MS,
+      keepCompleted: env.KEEP_COMPLETED_JOBS,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    },
+    commands: {
+      servicesDir: resolve(env.SERVICES_DIR),
+      timeoutMs: env.COMMAND_TIMEOUT_MS,
+      // The platform commands read their own configuration from the same environment.
+      environment: Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    },
+    rollup: {
+      batchSize: env.ROLLUP_BATCH_SIZE,
+      consumers: env.ROLLUP_CONSUMERS,
+      claimMinIdleMs: env.ROLLUP_CLAIM_MIN_IDLE_MS,
+      maxRunMs: env.ROLLUP_MAX_RUN_MS,
+      trimStream: env.ROLLUP_TRIM_STREAM,
+      pauseAfterIngestMs: env.ROLLUP_PAUSE_AFTER_INGEST_MS,
+      consumerNamePrefix: `${hostname()}:${processId}`,
+    },
+    feed: {
+      chunkSize: env.FEED_CHUNK_SIZE,
+      uploadConcurrency: env.FEED_UPLOAD_CONCURRENCY,
+      maxBytes: env.FEED_MAX_BYTES,
+      fetchTimeoutMs: env.FEED_FETCH_TIMEOUT_MS,
+      maxStoredErrors: env.FEED_MAX_STORED_ERRORS,
+    },
+  };
+}
+
+let loaded: Config | undefined;
+
+/** The configuration of this process, parsed from `process.env` on first use. */
+export function config(): Config {
+  loaded ??= loadConfig(process.env);
+  return loaded;
+}

@@ -1,0 +1,53 @@
+import type { TrackingEvent } from '@ads/ads-client';
+
+const HOUR_MS = 3_600_000;
+
+/** One `stats.ingest` row: the counters of one ad in one UTC hour. */
+export interface HourlyAdStats {
+  adId: string;
+  /** ISO start of the UTC hour. */
+  hour: string;
+  impressions: number;
+  viewableImpressions: number;
+  clicks: number;
+  spendMicros: number;
+}
+
+export interface RollupAggregate {
+  /** Sorted by ad then hour, so concurrent batches lock database rows in one order. */
+  rows: HourlyAdStats[];
+  /** Events counted. */
+  events: number;
+  /** Events dropped because the same event (type and id) appeared earlier in the batch. */
+  duplicates: number;
+}
+
+/** Adds tracking events up per ad and UTC hour. Pure: the same events give the same rows. */
+export function aggregateTrackingEvents(events: Iterable<TrackingEvent>): RollupAggregate {
+  const byAdHour = new Map<string, HourlyAdStats>();
+  const seen = new Set<string>();
+  let counted = 0;
+  let duplicates = 0;
+  for (const event of events) {
+    const eventKey = `${event.type}\u0000${event.eventId}`;
+    if (seen.has(eventKey)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(eventKey);
+    counted += 1;
+    const hourStart = Math.floor(event.at / HOUR_MS) * HOUR_MS;
+    const key = `${event.adId}\u0000${hourStart}`;
+    let row = byAdHour.get(key);
+    if (row === undefined) {
+      row = { adId: event.adId, hour: new Date(hourStart).toISOString(), impressions: 0, viewableImpressions: 0, clicks: 0, spendMicros: 0 };
+      byAdHour.set(key, row);
+    }
+    if (event.type === 'impression') row.impressions += 1;
+    else if (event.type === 'viewable') row.viewableImpressions += 1;
+    else row.clicks += 1;
+    row.spendMicros += event.spendMicros;
+  }
+  const rows = [...byAdHour.values()].sort((a, b) => (a.adId < b.adId ? -1 : a.adId > b.adId ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0));
+  return { rows, events: counted, duplicates };
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { test } from 'node:test';
+import { FEED_COLUMNS } from '../domain/feed-columns';
+import { FeedFormatError } from '../errors';
+import { type FeedItem, readFeedRecords } from './feed-records';
+import type { FeedFormat } from './feed-source';
+
+async function read(text: string, format: FeedFormat): Promise<FeedItem[]> {
+  const items: FeedItem[] = [];
+  for await (const item of readFeedRecords(Readable.from([Buffer.from(text)]), format)) items.push(item);
+  return items;
+}
+
+const header = FEED_COLUMNS.filter((column) => column.required).map((column) => column.name);
+const row = (title: string) => header.map((name) => (name === 'ad_title' ? title : 'x')).join(',');
+
+test('CSV records carry the line they start on, across blank lines and quoted new lines', async () => {
+  const text = `\uFEFF${header.join(',')}\r\n${row('one')}\r\n\r\n${row('"two\nlines"')}\n${row('three')}`;
+  const items = await read(text, 'csv');
+  assert.deepEqual(
+    items.map((item) => (item.kind === 'record' ? [item.record.line, item.record.values.ad_title] : ['unreadable', item.error.line])),
+    [
+      [2, 'one'],
+      [4, 'two\nlines'],
+      [6, 'three'],
+    ],
+  );
+});
+
+test('a CSV row with the wrong number of cells or a broken quote is unreadable, the rest is read', async () => {
+  // After a broken quote csv-parse cannot tell where the next record starts, so it comes last here.
+  const text = [header.join(','), row('one'), 'a,b', row('four'), row('"bad"quote')].join('\n');
+  const items = await read(text, 'csv');
+  const summary = items.map((item) => (item.kind === 'record' ? `line ${item.record.line}: ${String(item.record.values.ad_title)}` : `line ${item.error.line}: ${item.error.message}`));
+  assert.equal(summary[0], 'line 2: one');
+  assert.match(summary[1]!, /^line 3: has 2 cells, the header has \d+/);
+  assert.equal(summary[2], 'line 4: four');
+  assert.match(summary[3]!, /^line 5: is not valid CSV/);
+});
+
+test('a bad CSV header stops the feed with every problem named', async () => {
+  await assert.rejects(read(`${header.join(',')},colour\n${row('one')},red\n`, 'csv'), (error: unknown) => {
+    assert.ok(error instanceof FeedFormatError);
+    assert.deepEqual(error.problems.map((problem) => [problem.line, problem.field]), [[1, 'colour']]);
+    return true;
+  });
+  await assert.rejects(read('', 'csv'), FeedFormatError);
+});
+
+test('JSON arrays number rows by position; non-objects are unreadable', async () => {
+  const items = await read(JSON.stringify([{ a: 1 }, 5, { b: 2 }]), 'json');
+  assert.deepEqual(
+    items.map((item) => (item.kind === 'record' ? item.record.line : `bad ${item.error.line}`)),
+    [1, 'bad 2', 3],
+  );
+  assert.equal((await read(JSON.stringify({ rows: [{ a: 1 }] }), 'json')).length, 1);
+  await assert.rejects(read('{"nope": 1}', 'json'), FeedFormatError);
+  await assert.rejects(read('[{', 'json'), FeedFormatError);
+});
+
+test('JSON Lines number rows by line and skip blank lines; a bad line is unreadable', async () => {
+  const items = await read('{"a":1}\n\n{oops\n[1]\n{"b":2}\n', 'jsonl');
+  assert.deepEqual(
+    items.map((item) => (item.kind === 'record' ? item.record.line : `bad ${item.error.line}`)),
+    [1, 'bad 3', 'bad 4', 5],
+  );
+});

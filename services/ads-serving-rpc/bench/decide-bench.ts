@@ -1,0 +1,178 @@
+// serving.decide benchmark: one serving process per inventory size (100, 10,000 and 100,000
+// active ads, generated synthetically and written to Redis through the index writer) against
+// a bare node:http hello-world, all measured in the same run.
+//
+//   closed loop (wrk, as fast as it goes): requests/s, p50, p99, and the ratio to hello-world;
+//     also the "floor": the RPC framework with the serving contract answering a constant
+//     decision of the same size, to show how much of the cost is serving's own
+//   paced (wrk with a per-connection delay, about half the decide throughput at 100 ads):
+//     p50 and p99 per size
+//   RSS of the 100,000-ad process after the runs
+//
+// Budgets (DESIGN.md): decide >= 50% of node:http; p99 <= 10 ms at half that load; p50 at
+// 100,000 ads <= 1.5 x p50 at 100 ads; <= 250 MB RSS at 100,000 ads.
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
+import { ensureWrk, runWrk, wrkScript, type WrkResult } from '@ads/bench-kit';
+import { Redis } from 'ioredis';
+import { syntheticInventory, syntheticRequests } from './synthetic-inventory';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SIZES = (process.env.BENCH_SIZES ?? '100,10000,100000').split(',').map(Number);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Node flags of the serving processes: those of `npm start` unless told otherwise.
+const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter((flag) => flag !== '');
+const serviceDir = new URL('..', import.meta.url).pathname;
+const bodies = syntheticRequests(500);
+
+interface Target {
+  label: string;
+  url: string;
+  child: ChildProcess;
+  prefix?: string;
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ${url} was ready`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+async function startScript(script: string, label: string, port: number, urlPath: string): Promise<Target> {
+  const child = fork(new URL(script, import.meta.url).pathname, [String(port)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${label} exited with ${code}`)));
+  });
+  return { label, url: `http://127.0.0.1:${port}${urlPath}`, child };
+}
+
+async function startServing(size: number, port: number, redis: Redis): Promise<Target> {
+  const prefix = `bench:${randomUUID()}:`;
+  const store = new ServingIndexStore(redis, new RedisKeys(prefix));
+  const started = Date.now();
+  const parts = syntheticInventory(size, `bench-${size}`);
+  const written = await store.write(parts);
+  await store.publish(parts.version);
+  console.error(`index of ${size} ads written: ${(written.bytes / 1e6).toFixed(1)} MB in ${Date.now() - started} ms`);
+  const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--import', 'tsx', 'src/main.ts'], {
+    cwd: serviceDir,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production', TRACKING_SECRET: randomUUID() + randomUUID() },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitReady(`http://127.0.0.1:${port}/readyz`, child);
+  console.error(`serving with ${size} ads ready after ${Date.now() - started} ms`);
+  return { label: `decide, ${size.toLocaleString('en-US')} ads`, url: `http://127.0.0.1:${port}/rpc`, child, prefix };
+}
+
+function closedLoop(target: Target): WrkResult {
+  runWrk({ url: target.url, contentType: 'application/json', bodies, seconds: 1, connections: CONNECTIONS });
+  return runWrk({ url: target.url, contentType: 'application/json', bodies, seconds: SECONDS, connections: CONNECTIONS });
+}
+
+/**
+ * Paced load: wrk with a delay before each request on each connection (bench-kit's POST
+ * script plus a `delay` function), so the server runs below saturation. Latency is measured
+ * from send to answer; the rate achieved is reported next to it.
+ */
+function paced(target: Target, rate: number): WrkResult {
+  const connections = 16;
+  const script = wrkScript({ contentType: 'application/json', bodies });
+  appendFileSync(script, `\ndelay = function()\n  return ${Math.max(1, Math.round((connections * 1000) / rate))}\nend\n`);
+  const output = execFileSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${SECONDS}s`, '-s', script, target.url], { encoding: 'utf8' });
+  const line = output.split('\n').find((candidate) => candidate.startsWith('JSON_RESULT '));
+  if (line === undefined) throw new Error(`wrk printed no result:\n${output}`);
+  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as { p50: number; p99: number; requests: number; errors: number; durationUs: number };
+  return { requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6), p50Ms: parsed.p50 / 1000, p99Ms: parsed.p99 / 1000, requests: parsed.requests, errors: parsed.errors };
+}
+
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+ensureWrk();
+const redis = new Redis(REDIS_URL);
+const targets: Target[] = [];
+try {
+  let port = 18_900;
+  targets.push(await startScript('./hello-server.ts', 'node:http hello-world', port++, '/'));
+  targets.push(await startScript('./floor-server.ts', 'floor: RPC framework, constant answer', port++, '/rpc'));
+  const firstServing = targets.length;
+  for (const size of SIZES) targets.push(await startServing(size, port++, redis));
+  // A sanity check that decisions do fill before measuring them.
+  const probe = await fetch(targets[firstServing]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
+  const answer = (await probe.json()) as { result?: { decisions: Record<string, unknown[]> } };
+  if (answer.result === undefined) throw new Error(`decide failed: ${JSON.stringify(answer)}`);
+  console.error(`probe decision: ${Object.values(answer.result.decisions).map((ads) => ads.length).join('+')} ads`);
+
+  // Interleaved rounds, so that a burst of load from elsewhere on the machine hits every case alike.
+  const samples = targets.map(() => [] as WrkResult[]);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [at, target] of targets.entries()) {
+      samples[at]!.push(closedLoop(target));
+      console.error(`round ${round + 1}: ${target.label}: ${Math.round(samples[at]!.at(-1)!.requestsPerSecond)} req/s`);
+    }
+  }
+  const closed = targets.map((target, at) => ({
+    label: target.label,
+    requestsPerSecond: median(samples[at]!.map((sample) => sample.requestsPerSecond)),
+    p50Ms: median(samples[at]!.map((sample) => sample.p50Ms)),
+    p99Ms: median(samples[at]!.map((sample) => sample.p99Ms)),
+    errors: samples[at]!.reduce((sum, sample) => sum + sample.errors, 0),
+  }));
+  const hello = closed[0]!.requestsPerSecond;
+  const servingTargets = targets.slice(firstServing);
+  const halfLoad = Math.round(closed[firstServing]!.requestsPerSecond / 2);
+  const rated = servingTargets.map((target) => paced(target, halfLoad));
+  const biggest = targets.at(-1)!;
+  const memory = rssMb(biggest.child.pid!);
+
+  console.log(`\nserving.decide benchmark: wrk 1 thread, ${CONNECTIONS} connections, ${SECONDS}s per case, median of ${ROUNDS} interleaved rounds; node ${process.version}`);
+  console.log('requests: 2 placements (count 1 and 2), returning user keys, 0-3 keywords, country and device');
+  console.log(`serving processes: node ${SERVING_NODE_FLAGS.join(' ')} --import tsx src/main.ts (as npm start)\n`);
+  console.log('| case | requests/s | p50 ms | p99 ms | vs node:http | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const result of closed) {
+    console.log(`| ${result.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${((result.requestsPerSecond / hello) * 100).toFixed(0)}% | ${result.errors} |`);
+  }
+  console.log(`\npaced at about ${halfLoad} requests/s (half the decide throughput at ${SIZES[0]} ads), wrk 16 connections with a delay, ${SECONDS}s:\n`);
+  console.log('| case | achieved req/s | p50 ms | p99 ms | errors |');
+  console.log('|---|---:|---:|---:|---:|');
+  servingTargets.forEach((target, at) => {
+    const result = rated[at]!;
+    console.log(`| ${target.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${result.errors} |`);
+  });
+  console.log(`\nRSS of the ${SIZES.at(-1)!.toLocaleString('en-US')}-ad process after the runs: ${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)\n`);
+  const worst = Math.min(...closed.slice(firstServing).map((result) => result.requestsPerSecond)) / hello;
+  const worstP99 = Math.max(...rated.map((result) => result.p99Ms));
+  const p50Ratio = rated.at(-1)!.p50Ms / rated[0]!.p50Ms;
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  console.log(`budget: decide >= 50% of node:http (worst size): ${(worst * 100).toFixed(0)}% ${verdict(worst >= 0.5)}`);
+  console.log(`budget: p99 <= 10 ms at half load (worst size): ${worstP99.toFixed(2)} ms ${verdict(worstP99 <= 10)}`);
+  console.log(`budget: p50 at ${SIZES.at(-1)} ads <= 1.5 x p50 at ${SIZES[0]} ads (paced): ${p50Ratio.toFixed(2)}x ${verdict(p50Ratio <= 1.5)}`);
+  console.log(`budget: RSS <= 250 MB at ${SIZES.at(-1)} ads: ${memory.rss.toFixed(0)} MB ${verdict(memory.rss <= 250)}`);
+} finally {
+  for (const target of targets) target.child.kill();
+  for (const target of targets) {
+    if (target.prefix === undefined) continue;
+    const keys = await redis.keys(`${target.prefix}*`);
+    for (let at = 0; at < keys.length; at += 500) await redis.del(...keys.slice(at, at + 500));
+  }
+  redis.disconnect();
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ServingError } from './errors';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Used outside production only, so that a developer can start the service without setup. */
+export const DEV_TRACKING_SECRET = 'dev-only-tracking-secret-do-not-use-in-production';
+
+const environmentSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+    REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
+    TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    TRACKING_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(4 * 3600),
+    EVENT_BUFFER_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+    EVENTS_STREAM_MAXLEN: z.coerce.number().int().min(0).default(5_000_000),
+    EXPLORATION_RATE: z.coerce.number().min(0).max(1).default(0.1),
+    PACING_REFRESH_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+    INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    FREQUENCY_CAP_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    FREQUENCY_CAP_CACHE_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
+    REDIS_READ_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(25),
+    V8_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
+    LOG_LEVEL: z.enum(logLevels).optional(),
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.TRACKING_SECRET !== undefined, {
+    message: 'is required in production (the HMAC key of tracking URLs)',
+    path: ['TRACKING_SECRET'],
+  });
+
+/** Settings of one ads-serving-rpc process. */
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  trackingSecret: string;
+  /** Base of tracking URLs and of the embed's own URL, without a trailing slash. */
+  publicBaseUrl: string | undefined;
+  trackingUrlTtlSeconds: number;
+  eventBufferSize: number;
+  eventsStreamMaxLen: number;
+  explorationRate: number;
+  pacingRefreshMs: number;
+  indexPollMs: number;
+  frequencyCapCacheMs: number;
+  frequencyCapCacheEntries: number;
+  redisReadTimeoutMs: number;
+  /** V8 grows the old generation to (1 + this/100) x the live heap before collecting; 0 keeps V8's default. */
+  heapGrowingPercent: number;
+  logLevel: (typeof logLevels)[number];
+  nodeEnv: 'development' | 'test' | 'production';
+}
+
+/** Parses the environment; throws CONFIG_INVALID naming each bad variable. Only main passes `process.env`. */
+export function loadConfig(environment: Record<string, string | undefined>): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ServingError('CONFIG_INVALID', `invalid ads-serving-rpc environment: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    trackingSecret: env.TRACKING_SECRET ?? DEV_TRACKING_SECRET,
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    trackingUrlTtlSeconds: env.TRACKING_URL_TTL_SECONDS,
+    eventBufferSize: env.EVENT_BUFFER_SIZE,
+    eventsStreamMaxLen: env.EVENTS_STREAM_MAXLEN,
+    explorationRate: env.EXPLORATION_RATE,
+    pacingRefreshMs: env.PACING_REFRESH_MS,
+    indexPollMs: env.INDEX_POLL_MS,
+    frequencyCapCacheMs: env.FREQUENCY_CAP_CACHE_MS,
+    frequencyCapCacheEntries: env.FREQUENCY_CAP_CACHE_ENTRIES,
+    redisReadTimeoutMs: env.REDIS_READ_TIMEOUT_MS,
+    heapGrowingPercent: env.V8_HEAP_GROWING_PERCENT,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    nodeEnv: env.NODE_ENV,
+  };
+}

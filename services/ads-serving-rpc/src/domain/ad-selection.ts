@@ -1,0 +1,235 @@
+import { audienceMatches, sharedKeywords, type Audience } from './audience-targeting';
+import { PRIORITY_TIERS, type AdFormat, type CandidateGroup, type DecisionIndex, type IndexedAd, type IndexedCampaign, type IndexedPlacement } from './decision-index';
+import { switchesAllow, type ScopedSwitches } from './kill-switches';
+import type { Rng } from './rng';
+
+/** One slot of the page, as the decision request names it. */
+export interface SlotRequest {
+  divName: string;
+  placementKey: string;
+  count: number;
+  formats?: readonly AdFormat[] | undefined;
+}
+
+export interface SelectionRequest extends Audience {
+  placements: readonly SlotRequest[];
+  userKey: string;
+  /** Without consent no frequency-cap state exists, so capped campaigns are left out. */
+  consent: boolean;
+  /** The user key was generated for this request: it has no impressions anywhere yet. */
+  newUser: boolean;
+}
+
+export interface SelectionOptions {
+  rng: Rng;
+  /** Share of draws made uniformly over the eligible ads, so that new or cheap ads get traffic. */
+  explorationRate: number;
+  /** The user's impressions of a capped campaign inside its window; undefined when not known here. */
+  frequencyCount: (campaign: IndexedCampaign, request: SelectionRequest) => number | undefined;
+}
+
+export interface SelectedSlot {
+  divName: string;
+  placementKey: string;
+  ads: IndexedAd[];
+}
+
+export interface Selection {
+  slots: SelectedSlot[];
+  /** Capped campaigns left out because the user's count was unknown: fetch and decide again. */
+  unknownCaps: IndexedCampaign[];
+}
+
+/** Below this many candidates a draw scans them all: exact, and cheap enough. */
+export const EXACT_SCAN_LIMIT = 64;
+/** Rejected draws before falling back to a scan. */
+export const MAX_DRAW_ATTEMPTS = 32;
+/** Most candidates a fallback scan looks at (from a random starting point) in a large list. */
+export const FALLBACK_SCAN_LIMIT = 2_048;
+
+/** The state one response builds up: competitive exclusion and what is not known yet. */
+class ResponseState {
+  readonly advertisers = new Set<string>();
+  readonly labels = new Set<string>();
+  readonly unknownCaps = new Map<string, IndexedCampaign>();
+
+  constructor(
+    readonly index: DecisionIndex,
+    readonly request: SelectionRequest,
+    readonly options: SelectionOptions,
+  ) {}
+
+  /** Every check that depends on the request or on what the response holds already. */
+  eligible(ad: IndexedAd): boolean {
+    const campaign = ad.campaign;
+    if (!campaign.live) return false;
+    // An ad already chosen has its advertiser in the set, so this also prevents duplicates.
+    if (this.advertisers.has(campaign.advertiserId)) return false;
+    if (campaign.exclusionLabel !== null && this.labels.has(campaign.exclusionLabel)) return false;
+    if (!audienceMatches(campaign.audience, this.request)) return false;
+    if (campaign.advertiserSwitchPartial && !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)) {
+      return false;
+    }
+    if (campaign.frequencyCap !== null) {
+      if (!this.request.consent) return false;
+      if (!this.request.newUser) {
+        const count = this.options.frequencyCount(campaign, this.request);
+        if (count === undefined) {
+          this.unknownCaps.set(campaign.id, campaign);
+          return false;
+        }
+        if (count >= campaign.frequencyCap.count) return false;
+      }
+    }
+    return true;
+  }
+
+  take(ad: IndexedAd): void {
+    this.advertisers.add(ad.campaign.advertiserId);
+    if (ad.campaign.exclusionLabel !== null) this.labels.add(ad.campaign.exclusionLabel);
+  }
+}
+
+/**
+ * Chooses ads for every slot of a request: live flights, targeting, day-parting, caps, pacing
+ * (through `campaign.live`), priority tiers (sponsorship, then standard, then house),
+ * competitive exclusion across the whole response, and a weighted lottery by eCPM with an
+ * exploration share. Each eligible ad i of the groups a draw looks at is chosen with
+ * probability proportional to (1 - e) * w_i / W + e / N, where W and N are the total weight
+ * and size of those groups; both the sampling and the scanning path draw from exactly this.
+ */
+export function selectAds(index: DecisionIndex, request: SelectionRequest, options: SelectionOptions): Selection {
+  const state = new ResponseState(index, request, options);
+  const slots: SelectedSlot[] = [];
+  const { serving, houseAds } = index.killSwitches;
+  const globalOn = switchesAllow(serving.global, request.userKey);
+  const houseGlobalOn = switchesAllow(houseAds.global, request.userKey);
+  for (const slot of request.placements) {
+    const chosen: IndexedAd[] = [];
+    slots.push({ divName: slot.divName, placementKey: slot.placementKey, ads: chosen });
+    if (!globalOn) continue;
+    const placement = index.placements.get(slot.placementKey);
+    if (placement === undefined || !placementSwitchOn(serving, placement, request.userKey)) continue;
+    const formats = slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
+    const tiers = houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;
+    let tier = 0;
+    while (chosen.length < slot.count && tier < tiers) {
+      const groups = candidateGroups(placement, tier, formats, request);
+      const ad = groups.length === 0 ? undefined : draw(groups, state);
+      if (ad === undefined) {
+        // Nothing eligible left in this tier: the response only grows more restrictive.
+        tier += 1;
+        continue;
+      }
+      chosen.push(ad);
+      state.take(ad);
+    }
+  }
+  return { slots, unknownCaps: [...state.unknownCaps.values()] };
+}
+
+function placementSwitchOn(switches: ScopedSwitches, placement: IndexedPlacement, userKey: string): boolean {
+  return switchesAllow(switches.placements.get(placement.id), userKey) && switchesAllow(switches.placements.get(placement.key), userKey);
+}
+
+/** The groups a request looks at in one tier: open, its device's, its country's, its keywords'. */
+function candidateGroups(placement: IndexedPlacement, tier: number, formats: readonly AdFormat[], audience: Audience): CandidateGroup[] {
+  const groups: CandidateGroup[] = [];
+  const byFormat = placement.tiers[tier]!;
+  for (const format of formats) {
+    const candidates = byFormat.get(format);
+    if (candidates === undefined) continue;
+    if (candidates.open.ads.length > 0) groups.push(candidates.open);
+    if (audience.device !== undefined) pushLive(groups, candidates.byDevice.get(audience.device));
+    if (audience.country !== undefined) pushLive(groups, candidates.byCountry.get(audience.country));
+    for (const keyword of audience.keywords) pushLive(groups, candidates.byKeyword.get(keyword));
+  }
+  return groups;
+}
+
+function pushLive(groups: CandidateGroup[], group: CandidateGroup | undefined): void {
+  if (group !== undefined && group.ads.length > 0) groups.push(group);
+}
+
+function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undefined {
+  let totalWeight = 0;
+  let size = 0;
+  for (const group of groups) {
+    totalWeight += group.totalWeight;
+    size += group.ads.length;
+  }
+  if (size <= EXACT_SCAN_LIMIT) return scan(groups, totalWeight, size, state, true);
+  const { rng, explorationRate } = state.options;
+  const keywords = state.request.keywords;
+  for (let attempt = 0; attempt < MAX_DRAW_ATTEMPTS; attempt += 1) {
+    const ad = totalWeight <= 0 || rng() < explorationRate ? pickUniform(groups, Math.floor(rng() * size)) : pickWeighted(groups, rng() * totalWeight);
+    // An ad targeting several of the request's keywords sits in several of the groups: accept
+    // it with 1/multiplicity so that it is not favoured.
+    const targeted = ad.campaign.audience.keywords;
+    if (targeted !== null && keywords.length > 1) {
+      const multiplicity = sharedKeywords(targeted, keywords);
+      if (multiplicity > 1 && rng() * multiplicity >= 1) continue;
+    }
+    if (state.eligible(ad)) return ad;
+  }
+  return scan(groups, totalWeight, size, state, size <= FALLBACK_SCAN_LIMIT);
+}
+
+function pickUniform(groups: CandidateGroup[], position: number): IndexedAd {
+  let rest = position;
+  for (const group of groups) {
+    if (rest < group.ads.length) return group.ads[rest]!;
+    rest -= group.ads.length;
+  }
+  const last = groups[groups.length - 1]!;
+  return last.ads[last.ads.length - 1]!;
+}
+
+function pickWeighted(groups: CandidateGroup[], point: number): IndexedAd {
+  let rest = point;
+  for (const group of groups) {
+    if (rest < group.totalWeight) return group.pickByWeight(rest);
+    rest -= group.totalWeight;
+  }
+  // Rounding can leave `rest` a hair above the last group's total.
+  const last = [...groups].reverse().find((group) => group.totalWeight > 0)!;
+  return last.pickByWeight(last.totalWeight * (1 - Number.EPSILON));
+}
+
+/**
+ * Looks at the candidates one by one and draws among the eligible ones with the same
+ * probabilities as the sampling path. Exhaustive for small lists; otherwise it reads
+ * `FALLBACK_SCAN_LIMIT` candidates from a random point (a bounded cost, at the price of
+ * missing an eligible ad deep in a huge list whose sampled part was all ineligible).
+ */
+function scan(groups: CandidateGroup[], totalWeight: number, size: number, state: ResponseState, exhaustive: boolean): IndexedAd | undefined {
+  const { rng, explorationRate } = state.options;
+  const seen = groups.length > 1 ? new Set<number>() : undefined;
+  const eligible: IndexedAd[] = [];
+  const chances: number[] = [];
+  let total = 0;
+  let budget = exhaustive ? Infinity : FALLBACK_SCAN_LIMIT;
+  for (const group of groups) {
+    const length = group.ads.length;
+    const start = exhaustive ? 0 : Math.floor(rng() * length);
+    for (let step = 0; step < length && budget > 0; step += 1, budget -= 1) {
+      const ad = group.ads[(start + step) % length]!;
+      if (seen !== undefined) {
+        if (seen.has(ad.ordinal)) continue;
+        seen.add(ad.ordinal);
+      }
+      if (!state.eligible(ad)) continue;
+      const chance = totalWeight > 0 ? ((1 - explorationRate) * ad.weight) / totalWeight + explorationRate / size : 1 / size;
+      eligible.push(ad);
+      chances.push(chance);
+      total += chance;
+    }
+  }
+  if (eligible.length === 0) return undefined;
+  let point = rng() * total;
+  for (let at = 0; at < eligible.length; at += 1) {
+    point -= chances[at]!;
+    if (point < 0) return eligible[at];
+  }
+  return eligible[eligible.length - 1];
+}

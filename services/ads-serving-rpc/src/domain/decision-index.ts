@@ -1,0 +1,309 @@
+import { ServingIndexError, type AdScore, type ServingIndex, type ServingIndexCampaign } from '@ads/ads-client';
+import { compileAudienceTargeting, type AudienceTargeting } from './audience-targeting';
+import type { FrequencyCapRule } from './frequency-cap';
+import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
+import { eCpmMicros, lotteryWeight, spendPerEvent } from './ranking';
+import { MICROS_PER_MINOR_UNIT } from '@ads/ads-client';
+
+export type AdFormat = 'native' | 'banner';
+export const PRIORITY_TIERS = ['sponsorship', 'standard', 'house'] as const;
+export type PriorityTier = (typeof PRIORITY_TIERS)[number];
+
+/** A campaign compiled for decisions. `live` is the only field that changes after loading. */
+export interface IndexedCampaign {
+  id: string;
+  advertiserId: string;
+  timeZone: string;
+  flightStartMs: number;
+  flightEndMs: number;
+  totalBudgetMicros: number;
+  /** Null: no daily limit. */
+  dailyBudgetMicros: number | null;
+  spendsNothing: boolean;
+  spentMicros: number;
+  liveSpendBaselineMicros: number;
+  pacing: 'even' | 'asap';
+  priority: PriorityTier;
+  bidType: 'CPM' | 'CPC';
+  bidAmount: number;
+  frequencyCap: FrequencyCapRule | null;
+  audience: AudienceTargeting;
+  hours: readonly number[];
+  weekdays: readonly number[];
+  exclusionLabel: string | null;
+  impressionSpendMicros: number;
+  clickSpendMicros: number;
+  /** The advertiser has a partial (percentage) kill switch, checked per user key. */
+  advertiserSwitchPartial: boolean;
+  /** The advertiser's kill switch is off for everyone. */
+  advertiserSwitchedOff: boolean;
+  /** May serve now: flight, day-parting, pacing and kill switches (refreshed in the background). */
+  live: boolean;
+  /** Why not, when not live (for logs and tests). */
+  blockedBy: string | null;
+  /** The campaign's ads (a handful: cheaper than a map of every ad by id). */
+  ads: IndexedAd[];
+}
+
+export interface AdContents {
+  title: string;
+  body: string;
+  imageUrl: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface IndexedAd {
+  ordinal: number;
+  id: string;
+  format: AdFormat;
+  campaign: IndexedCampaign;
+  contents: AdContents;
+  clickUrl: string;
+  /** Lottery weight: eCPM times pacing factor (0 is allowed: such ads run on exploration only). */
+  weight: number;
+}
+
+/**
+ * A list of candidate ads with the prefix sums of their weights, so that a weighted draw is a
+ * binary search. `members` is fixed at load; `ads` is the live subset, rebuilt when campaigns
+ * start or stop serving.
+ */
+export class CandidateGroup {
+  readonly members: IndexedAd[] = [];
+  ads: IndexedAd[] = [];
+  cumulative: Float64Array = new Float64Array(0);
+  totalWeight = 0;
+
+  rebuild(): void {
+    let ads: IndexedAd[] = this.members;
+    // Most of the time every member is live: share the list instead of copying it.
+    if (!this.members.every((ad) => ad.campaign.live)) {
+      ads = [];
+      for (const ad of this.members) if (ad.campaign.live) ads.push(ad);
+    }
+    const cumulative = new Float64Array(ads.length);
+    let total = 0;
+    for (let at = 0; at < ads.length; at += 1) {
+      total += ads[at]!.weight;
+      cumulative[at] = total;
+    }
+    this.ads = ads;
+    this.cumulative = cumulative;
+    this.totalWeight = total;
+  }
+
+  /** The ad whose weight range holds `x`, for 0 <= x < totalWeight. */
+  pickByWeight(x: number): IndexedAd {
+    const cumulative = this.cumulative;
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (cumulative[middle]! > x) high = middle;
+      else low = middle + 1;
+    }
+    return this.ads[low]!;
+  }
+}
+
+/**
+ * The candidates of one placement, tier and format, split by the most selective audience
+ * dimension each campaign targets: keyword (an ad is in the group of each of its keywords),
+ * else country, else device, else open. A request looks at the open group, its device's,
+ * its country's and its keywords' groups only, so its work does not grow with the inventory.
+ */
+export interface TierCandidates {
+  open: CandidateGroup;
+  byDevice: Map<string, CandidateGroup>;
+  byCountry: Map<string, CandidateGroup>;
+  byKeyword: Map<string, CandidateGroup>;
+}
+
+export interface IndexedPlacement {
+  id: string;
+  key: string;
+  siteId: string;
+  allowedFormats: AdFormat[];
+  /** Indexed by tier (PRIORITY_TIERS order), then format. */
+  tiers: Map<AdFormat, TierCandidates>[];
+}
+
+export interface DecisionIndex {
+  version: string;
+  builtAt: string;
+  campaigns: IndexedCampaign[];
+  campaignsById: Map<string, IndexedCampaign>;
+  ads: IndexedAd[];
+  placements: Map<string, IndexedPlacement>;
+  killSwitches: KillSwitches;
+  groups: CandidateGroup[];
+}
+
+/** Score for ads that ads-scoring has not scored (yet), or when its scores are stale. */
+export const DEFAULT_AD_SCORE: AdScore = { pCtr: 0.01, eCpmMicros: 0, pacingFactor: 1 };
+
+function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitches): IndexedCampaign {
+  const spend = spendPerEvent(campaign.bidType, campaign.bidAmount);
+  const advertiserRules = killSwitches.serving.advertisers.get(campaign.advertiserId);
+  return {
+    id: campaign.id,
+    advertiserId: campaign.advertiserId,
+    timeZone: campaign.timeZone,
+    flightStartMs: Date.parse(campaign.flightStart),
+    flightEndMs: Date.parse(campaign.flightEnd),
+    totalBudgetMicros: campaign.totalBudget * MICROS_PER_MINOR_UNIT,
+    dailyBudgetMicros: campaign.dailyBudget === null ? null : campaign.dailyBudget * MICROS_PER_MINOR_UNIT,
+    spendsNothing: campaign.bidAmount === 0,
+    spentMicros: campaign.spentMicros,
+    liveSpendBaselineMicros: campaign.liveSpendBaselineMicros,
+    pacing: campaign.pacing,
+    priority: campaign.priority,
+    bidType: campaign.bidType,
+    bidAmount: campaign.bidAmount,
+    frequencyCap: campaign.frequencyCap === null ? null : { count: campaign.frequencyCap.count, windowMs: campaign.frequencyCap.windowSeconds * 1000 },
+    audience: compileAudienceTargeting(campaign.targeting),
+    hours: campaign.targeting.hours,
+    weekdays: campaign.targeting.weekdays,
+    exclusionLabel: campaign.exclusionLabel,
+    impressionSpendMicros: spend.impressionMicros,
+    clickSpendMicros: spend.clickMicros,
+    advertiserSwitchPartial: switchesArePartial(advertiserRules),
+    advertiserSwitchedOff: switchesFullyOff(advertiserRules),
+    // Nothing serves until the first liveness refresh has looked at the clock and the budgets.
+    live: false,
+    blockedBy: 'not refreshed yet',
+    ads: [],
+  };
+}
+
+function groupIn(map: Map<string, CandidateGroup>, key: string, groups: CandidateGroup[]): CandidateGroup {
+  let group = map.get(key);
+  if (group === undefined) {
+    group = new CandidateGroup();
+    map.set(key, group);
+    groups.push(group);
+  }
+  return group;
+}
+
+function sameOrdinals(left: readonly number[], right: readonly number[]): boolean {
+  if (left.length !== right.length) return false;
+  for (let at = 0; at < left.length; at += 1) if (left[at] !== right[at]) return false;
+  return true;
+}
+
+function ordinalsHash(ordinals: readonly number[]): string {
+  let hash = 0x811c9dc5;
+  for (const ordinal of ordinals) hash = Math.imul(hash ^ ordinal, 0x01000193);
+  return `${ordinals.length}:${hash >>> 0}`;
+}
+
+/**
+ * Compiles an index version chunk by chunk (campaigns as they are read from Redis, then the
+ * placements), so that the parsed version never has to be held whole. Placements whose
+ * candidate lists are identical (common: most campaigns target no site or category) share
+ * one set of candidate groups.
+ */
+export class DecisionIndexBuilder {
+  private readonly campaigns: IndexedCampaign[] = [];
+  private readonly campaignsById = new Map<string, IndexedCampaign>();
+  private readonly ads: IndexedAd[] = [];
+  private readonly killSwitches: KillSwitches;
+
+  constructor(featureSwitches: ServingIndex['featureSwitches']) {
+    this.killSwitches = compileKillSwitches(featureSwitches);
+  }
+
+  addCampaigns(sources: readonly ServingIndexCampaign[]): void {
+    for (const source of sources) {
+      const campaign = compileCampaign(source, this.killSwitches);
+      this.campaigns.push(campaign);
+      this.campaignsById.set(campaign.id, campaign);
+      for (const ad of source.ads) {
+        const indexed: IndexedAd = {
+          ordinal: this.ads.length,
+          id: ad.id,
+          format: ad.format,
+          campaign,
+          contents: { title: ad.title, body: ad.body, imageUrl: ad.imageUrl, width: ad.width, height: ad.height },
+          clickUrl: ad.clickUrl,
+          weight: 0,
+        };
+        this.ads.push(indexed);
+        campaign.ads.push(indexed);
+      }
+    }
+  }
+
+  finish(meta: Pick<ServingIndex['meta'], 'version' | 'builtAt'>, sources: ServingIndex['placements']): DecisionIndex {
+    const ads = this.ads;
+    const groups: CandidateGroup[] = [];
+    const shared = new Map<string, { ordinals: readonly number[]; byFormat: Map<AdFormat, TierCandidates> }[]>();
+    const tierCandidates = (ordinals: readonly number[]): Map<AdFormat, TierCandidates> => {
+      const key = ordinalsHash(ordinals);
+      const same = shared.get(key)?.find((entry) => sameOrdinals(entry.ordinals, ordinals));
+      if (same !== undefined) return same.byFormat;
+      const byFormat = new Map<AdFormat, TierCandidates>();
+      for (const ordinal of ordinals) {
+        const ad = ads[ordinal];
+        if (ad === undefined) throw new ServingIndexError('INDEX_INVALID', `index version ${meta.version} names ad ordinal ${ordinal} of ${ads.length}`);
+        let candidates = byFormat.get(ad.format);
+        if (candidates === undefined) {
+          const open = new CandidateGroup();
+          groups.push(open);
+          candidates = { open, byDevice: new Map(), byCountry: new Map(), byKeyword: new Map() };
+          byFormat.set(ad.format, candidates);
+        }
+        const audience = ad.campaign.audience;
+        if (audience.keywords !== null) for (const keyword of audience.keywords) groupIn(candidates.byKeyword, keyword, groups).members.push(ad);
+        else if (audience.countries !== null) for (const country of audience.countries) groupIn(candidates.byCountry, country, groups).members.push(ad);
+        else if (audience.devices !== null) for (const device of audience.devices) groupIn(candidates.byDevice, device, groups).members.push(ad);
+        else candidates.open.members.push(ad);
+      }
+      shared.set(key, [...(shared.get(key) ?? []), { ordinals, byFormat }]);
+      return byFormat;
+    };
+    const placements = new Map<string, IndexedPlacement>();
+    for (const source of sources) {
+      const tiers = PRIORITY_TIERS.map((tier) => tierCandidates(source.candidates[tier]));
+      placements.set(source.key, { id: source.id, key: source.key, siteId: source.siteId, allowedFormats: source.allowedFormats, tiers });
+    }
+    applyScores({ ads }, () => DEFAULT_AD_SCORE);
+    return {
+      version: meta.version,
+      builtAt: meta.builtAt,
+      campaigns: this.campaigns,
+      campaignsById: this.campaignsById,
+      ads,
+      placements,
+      killSwitches: this.killSwitches,
+      groups,
+    };
+  }
+}
+
+/** An ad of the index by campaign and ad id (a beacon names both). */
+export function findAd(index: DecisionIndex | undefined, campaignId: string, adId: string): IndexedAd | undefined {
+  return index?.campaignsById.get(campaignId)?.ads.find((ad) => ad.id === adId);
+}
+
+/** Compiles a whole loaded index version (tests and tools; serving streams through the builder). */
+export function buildDecisionIndex(index: ServingIndex): DecisionIndex {
+  const builder = new DecisionIndexBuilder(index.featureSwitches);
+  builder.addCampaigns(index.campaigns);
+  return builder.finish(index.meta, index.placements);
+}
+
+/** Sets every ad's lottery weight from its score; call `rebuildCandidateGroups` afterwards. */
+export function applyScores(index: Pick<DecisionIndex, 'ads'>, scoreOf: (adId: string) => AdScore): void {
+  for (const ad of index.ads) {
+    const score = scoreOf(ad.id);
+    ad.weight = lotteryWeight(eCpmMicros(ad.campaign.bidType, ad.campaign.bidAmount, score.pCtr), score.pacingFactor);
+  }
+}
+
+/** Rebuilds every group's live list and prefix sums (after liveness or weights changed). */
+export function rebuildCandidateGroups(index: Pick<DecisionIndex, 'groups'>): void {
+  for (const group of index.groups) group.rebuild();
+}

@@ -1,0 +1,149 @@
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import type { TrackingEventType } from '@ads/ads-client';
+
+/** Everything a beacon needs to count its event without looking anything up. */
+export interface TrackingClaims {
+  decisionId: string;
+  adId: string;
+  campaignId: string;
+  advertiserId: string;
+  placementKey: string;
+  userKey: string;
+  /** Spend of the impression (CPM campaigns), in micros. */
+  impressionSpendMicros: number;
+  /** Spend of the click (CPC campaigns), in micros. */
+  clickSpendMicros: number;
+  /** Epoch seconds after which the URLs are refused. */
+  expiresAt: number;
+}
+
+/** Path of each beacon on the serving host. */
+export const TRACKING_PATHS: Record<TrackingEventType, string> = {
+  impression: '/t/i',
+  viewable: '/t/v',
+  click: '/t/c',
+};
+
+export type TrackingUrlProblem = { kind: 'invalid'; field: string; message: string } | { kind: 'forged' } | { kind: 'expired'; claims: TrackingClaims };
+
+export interface BeaconUrls {
+  impressionUrl: string;
+  viewableUrl: string;
+  clickUrl: string;
+}
+
+const SIGNATURE_LENGTH = 22; // base64url characters: 132 bits of HMAC-SHA256
+const URL_SAFE = /^[A-Za-z0-9_.~-]*$/;
+
+// Query parameter of each claim: short, because three of these URLs go into every decided ad.
+const PARAM = {
+  decisionId: 'd',
+  adId: 'a',
+  campaignId: 'c',
+  advertiserId: 'v',
+  placementKey: 'p',
+  userKey: 'u',
+  impressionSpendMicros: 'm',
+  clickSpendMicros: 'n',
+  expiresAt: 'x',
+  signature: 's',
+} as const;
+
+// Ids are almost always URL-safe already; encoding only the others saves most of the cost.
+function encode(value: string): string {
+  return URL_SAFE.test(value) ? value : encodeURIComponent(value);
+}
+
+/**
+ * Signs and checks tracking URLs with HMAC-SHA256 over every claim, so that no claim (ad,
+ * price, user, placement, expiry) can be altered. One signature serves the three beacons of a
+ * decided ad: they are handed to the same page together, so binding each to its event type
+ * would add nothing, while each event still counts once per decision and ad. The click
+ * destination is not in the URL: the beacon redirects to the ad's landing page from the index,
+ * so a tracking URL can never be turned into an open redirect.
+ */
+export class TrackingSigner {
+  private readonly key: KeyObject;
+
+  constructor(secret: string) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
+
+  sign(claims: TrackingClaims): string {
+    return createHmac('sha256', this.key)
+      .update(
+        `${claims.decisionId}\n${claims.adId}\n${claims.campaignId}\n${claims.advertiserId}\n${claims.placementKey}\n${claims.userKey}\n${claims.impressionSpendMicros}\n${claims.clickSpendMicros}\n${claims.expiresAt}`,
+      )
+      .digest('base64url')
+      .slice(0, SIGNATURE_LENGTH);
+  }
+
+  /** The impression, viewable-impression and click URLs of one decided ad. */
+  urls(baseUrl: string, claims: TrackingClaims): BeaconUrls {
+    const query =
+      `?${PARAM.decisionId}=${encode(claims.decisionId)}&${PARAM.adId}=${encode(claims.adId)}&${PARAM.campaignId}=${encode(claims.campaignId)}` +
+      `&${PARAM.advertiserId}=${encode(claims.advertiserId)}&${PARAM.placementKey}=${encode(claims.placementKey)}&${PARAM.userKey}=${encode(claims.userKey)}` +
+      `&${PARAM.impressionSpendMicros}=${claims.impressionSpendMicros}&${PARAM.clickSpendMicros}=${claims.clickSpendMicros}` +
+      `&${PARAM.expiresAt}=${claims.expiresAt}&${PARAM.signature}=${this.sign(claims)}`;
+    return {
+      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}${query}`,
+      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}${query}`,
+      clickUrl: `${baseUrl}${TRACKING_PATHS.click}${query}`,
+    };
+  }
+
+  /**
+   * Reads a beacon's query string: the claims when the signature holds and the URL has not
+   * expired, else what is wrong (a missing field is named; a bad signature is only "forged").
+   */
+  read(query: URLSearchParams, nowMs: number): { ok: true; claims: TrackingClaims } | { ok: false; problem: TrackingUrlProblem } {
+    const text = (name: keyof typeof PARAM, max: number): string | TrackingUrlProblem => {
+      const value = query.get(PARAM[name]);
+      if (value === null || value.length === 0) return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) is required` };
+      if (value.length > max) return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) is longer than ${max}` };
+      return value;
+    };
+    const integer = (name: keyof typeof PARAM): number | TrackingUrlProblem => {
+      const value = text(name, 16);
+      if (typeof value !== 'string') return value;
+      if (!/^\d+$/.test(value)) return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) must be a non-negative integer` };
+      return Number(value);
+    };
+    const values = {
+      decisionId: text('decisionId', 100),
+      adId: text('adId', 100),
+      campaignId: text('campaignId', 100),
+      advertiserId: text('advertiserId', 100),
+      placementKey: text('placementKey', 100),
+      userKey: text('userKey', 64),
+      impressionSpendMicros: integer('impressionSpendMicros'),
+      clickSpendMicros: integer('clickSpendMicros'),
+      expiresAt: integer('expiresAt'),
+      signature: text('signature', SIGNATURE_LENGTH),
+    };
+    for (const value of Object.values(values)) {
+      if (typeof value === 'object') return { ok: false, problem: value };
+    }
+    const claims: TrackingClaims = {
+      decisionId: values.decisionId as string,
+      adId: values.adId as string,
+      campaignId: values.campaignId as string,
+      advertiserId: values.advertiserId as string,
+      placementKey: values.placementKey as string,
+      userKey: values.userKey as string,
+      impressionSpendMicros: values.impressionSpendMicros as number,
+      clickSpendMicros: values.clickSpendMicros as number,
+      expiresAt: values.expiresAt as number,
+    };
+    const expected = Buffer.from(this.sign(claims));
+    const given = Buffer.from(values.signature as string);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: { kind: 'forged' } };
+    if (claims.expiresAt * 1000 <= nowMs) return { ok: false, problem: { kind: 'expired', claims } };
+    return { ok: true, claims };
+  }
+}
+
+/** Spend a counted event adds: the impression's for impressions, the click's for clicks. */
+export function spendOfEvent(type: TrackingEventType, claims: TrackingClaims): number {
+  return type === 'impression' ? claims.impressionSpendMicros : type === 'click' ? claims.clickSpendMicros : 0;
+}

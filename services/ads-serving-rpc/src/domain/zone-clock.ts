@@ -1,0 +1,60 @@
+import { localDay } from '@ads/ads-client';
+
+/** The wall clock of one time zone at one instant, as day-parting and pacing need it. */
+export interface LocalTime {
+  /** Hour of the day, 0-23. */
+  hour: number;
+  /** Day of the week, 0 = Sunday. */
+  weekday: number;
+  /** `YYYYMMDD`, as `dayBucket` spells it. */
+  day: string;
+  /** Bounds of the local day in epoch ms, [start, end): 23 to 25 hours long. */
+  dayStartMs: number;
+  dayEndMs: number;
+}
+
+interface CachedLocalTime {
+  local: LocalTime;
+  validFromMs: number;
+  validUntilMs: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Local time per time zone, memoised until the zone's next local hour boundary: Intl is slow
+ * (microseconds per call) and a decision may look at many campaigns, but wall-clock hours,
+ * weekdays and days only change on local hour boundaries (daylight-saving shifts included).
+ */
+export class ZoneClock {
+  private readonly cache = new Map<string, CachedLocalTime>();
+  private readonly hourFormats = new Map<string, Intl.DateTimeFormat>();
+
+  at(timeZone: string, nowMs: number): LocalTime {
+    const cached = this.cache.get(timeZone);
+    if (cached !== undefined && nowMs >= cached.validFromMs && nowMs < cached.validUntilMs) return cached.local;
+    const fresh = this.compute(timeZone, nowMs);
+    this.cache.set(timeZone, fresh);
+    return fresh.local;
+  }
+
+  private compute(timeZone: string, nowMs: number): CachedLocalTime {
+    const { day, startMs, endMs } = localDay(nowMs, timeZone);
+    let format = this.hourFormats.get(timeZone);
+    if (format === undefined) {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      this.hourFormats.set(timeZone, format);
+    }
+    const parts = format.formatToParts(nowMs);
+    const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
+    const hour = part('hour');
+    const intoHourMs = (part('minute') * 60 + part('second')) * 1000 + (((nowMs % 1000) + 1000) % 1000);
+    const hourStart = nowMs - intoHourMs;
+    const weekday = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)))).getUTCDay();
+    return {
+      local: { hour, weekday, day, dayStartMs: startMs, dayEndMs: endMs },
+      validFromMs: hourStart,
+      validUntilMs: Math.min(hourStart + HOUR_MS, endMs),
+    };
+  }
+}

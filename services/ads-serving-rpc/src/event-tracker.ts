@@ -1,0 +1,181 @@
+import type { TrackingEvent, TrackingEventType } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { findAd } from './domain/decision-index';
+import { RecentEvents } from './domain/recent-events';
+import { spendOfEvent, type TrackingClaims, type TrackingSigner } from './domain/tracking-url';
+import type { IndexLifecycle } from './index-lifecycle';
+import type { ServingMetrics } from './metrics';
+import { EventBuffer } from './store/event-buffer';
+import type { EventRecorder, PendingEvent } from './store/event-recorder';
+import type { FrequencyCapCache } from './store/frequency-cap-cache';
+
+export type TrackOutcome =
+  | { kind: 'counted' | 'buffered' | 'duplicate' | 'dropped' | 'expired'; claims: TrackingClaims }
+  | { kind: 'gone'; claims: TrackingClaims }
+  | { kind: 'forged' }
+  | { kind: 'invalid'; field: string; message: string };
+
+/** How long a beacon waits for Redis before the event goes to the buffer instead. */
+const COUNT_TIMEOUT_MS = 300;
+const FLUSH_BATCH = 500;
+const REPLAY_MARKER_GRACE_MS = 3_600_000;
+
+/**
+ * Beacons: checks the signed URL, refuses replays, and counts the event in Redis at once, or
+ * keeps it in a bounded buffer while Redis is away and flushes it when Redis is back. An
+ * event is counted once whatever the path (the replay marker is set in the same script).
+ */
+export class EventTracker {
+  private readonly buffer: EventBuffer<PendingEvent>;
+  private readonly recent: RecentEvents;
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: {
+      redis: Redis;
+      recorder: EventRecorder;
+      lifecycle: IndexLifecycle;
+      frequencyCaps: FrequencyCapCache;
+      signer: TrackingSigner;
+      metrics: ServingMetrics | undefined;
+      logger: Logger;
+      bufferSize: number;
+    },
+  ) {
+    this.buffer = new EventBuffer(deps.bufferSize);
+    this.recent = new RecentEvents(Math.max(10_000, deps.bufferSize * 2));
+  }
+
+  get bufferSize(): number {
+    return this.buffer.size;
+  }
+
+  start(): void {
+    this.deps.redis.on('ready', () => this.flush());
+    this.timer = setInterval(() => this.flush(), 1_000);
+    this.timer.unref();
+  }
+
+  /** Stops the flush timer and makes a last attempt to flush (at shutdown). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.flush();
+    await this.flushing;
+  }
+
+  async track(type: TrackingEventType, query: URLSearchParams, nowMs = Date.now()): Promise<TrackOutcome> {
+    const outcome = await this.count(type, query, nowMs);
+    this.deps.metrics?.event(type, outcome.kind);
+    return outcome;
+  }
+
+  private async count(type: TrackingEventType, query: URLSearchParams, nowMs: number): Promise<TrackOutcome> {
+    const read = this.deps.signer.read(query, nowMs);
+    if (!read.ok) {
+      const problem = read.problem;
+      return problem.kind === 'invalid' ? problem : problem.kind === 'forged' ? { kind: 'forged' } : { kind: 'expired', claims: problem.claims };
+    }
+    const { claims } = read;
+    const recentKey = `${claims.decisionId}\u0000${claims.adId}\u0000${type}`;
+    if (this.recent.has(recentKey)) return { kind: 'duplicate', claims };
+    const index = this.deps.lifecycle.current;
+    // A click is only worth counting when it can land: the ad must still be in the index.
+    if (type === 'click' && findAd(index, claims.campaignId, claims.adId) === undefined) return { kind: 'gone', claims };
+    const campaign = index?.campaignsById.get(claims.campaignId);
+    const timeZone = campaign?.timeZone ?? 'UTC';
+    const event: TrackingEvent = {
+      type,
+      eventId: `${claims.decisionId}:${claims.adId}:${type}`,
+      decisionId: claims.decisionId,
+      adId: claims.adId,
+      campaignId: claims.campaignId,
+      advertiserId: claims.advertiserId,
+      placementKey: claims.placementKey,
+      userKey: claims.userKey,
+      at: nowMs,
+      spendMicros: spendOfEvent(type, claims),
+    };
+    const pending: PendingEvent = {
+      event,
+      day: this.deps.lifecycle.clock.at(timeZone, nowMs).day,
+      frequencyCapWindowMs: campaign?.frequencyCap?.windowMs ?? 0,
+      seenUntilMs: claims.expiresAt * 1000 + REPLAY_MARKER_GRACE_MS,
+    };
+    if (this.deps.redis.status === 'ready' && this.buffer.size === 0) {
+      try {
+        const counted = await withTimeout(this.deps.recorder.count(pending, nowMs), COUNT_TIMEOUT_MS);
+        this.recent.add(recentKey);
+        if (!counted) return { kind: 'duplicate', claims };
+        this.applyLocally(pending);
+        return { kind: 'counted', claims };
+      } catch (error) {
+        // A late answer is harmless: the buffered copy meets the replay marker and is dropped.
+        this.deps.logger.debug({ err: error, eventId: event.eventId }, 'counting in Redis failed; buffering the event');
+      }
+    }
+    if (!this.buffer.push(pending)) {
+      this.deps.logger.warn({ eventId: event.eventId, capacity: this.buffer.capacity }, 'event buffer full; event dropped');
+      return { kind: 'dropped', claims };
+    }
+    this.recent.add(recentKey);
+    this.applyLocally(pending);
+    return { kind: 'buffered', claims };
+  }
+
+  /** Pacing and caps learn of the event at once, before the next read from Redis. */
+  private applyLocally(pending: PendingEvent): void {
+    const { event } = pending;
+    const campaign = this.deps.lifecycle.current?.campaignsById.get(event.campaignId);
+    if (campaign === undefined) return;
+    if (event.spendMicros > 0) this.deps.lifecycle.spent(campaign, pending.day, event.spendMicros);
+    if (event.type === 'impression' && campaign.frequencyCap !== null) this.deps.frequencyCaps.recordImpression(event.userKey, campaign.id, event.at);
+  }
+
+  /** Drains the buffer into Redis in batches while Redis is ready. */
+  flush(): void {
+    if (this.flushing !== undefined || this.buffer.size === 0 || this.deps.redis.status !== 'ready') return;
+    this.flushing = this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    let counted = 0;
+    let duplicates = 0;
+    try {
+      while (this.buffer.size > 0 && this.deps.redis.status === 'ready') {
+        const batch = this.buffer.peek(FLUSH_BATCH);
+        const results = await this.deps.recorder.countMany(batch);
+        const firstError = results.findIndex((result) => result instanceof Error);
+        const done = firstError === -1 ? results.length : firstError;
+        for (const result of results.slice(0, done)) {
+          if (result === true) counted += 1;
+          else duplicates += 1;
+        }
+        // Events after a failed one may have been counted: sending them again is harmless.
+        this.buffer.drop(done);
+        if (firstError !== -1) throw results[firstError];
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error, left: this.buffer.size }, 'flushing buffered events stopped; retrying when Redis is ready');
+    } finally {
+      if (counted + duplicates > 0) this.deps.logger.info({ counted, duplicates, left: this.buffer.size }, 'buffered events flushed to Redis');
+    }
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

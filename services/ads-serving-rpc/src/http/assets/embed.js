@@ -1,0 +1,245 @@
+/*
+ * Ads embed. A publisher adds one tag and one element per slot:
+ *
+ *   <script async src="https://ads.example.com/embed.js"></script>
+ *   <div data-ads-placement="news-home-top"></div>
+ *
+ * Optional attributes: on the slot, data-ads-count (1-10) and data-ads-formats ("native",
+ * "banner" or both, comma-separated); on the script, data-ads-keywords (comma-separated) and
+ * data-ads-consent="false" (no user key is kept, no frequency capping).
+ *
+ * No dependencies. Creative fields are only ever set as text or checked URLs, never as HTML.
+ * The impression beacon fires on render; the viewable beacon fires once at least 50% of the
+ * ad's pixels have been on screen for one continuous second (MRC display rule) while the page
+ * is visible; clicks go through the signed click URL, which redirects to the advertiser.
+ */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var origin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  var endpoint = (script && script.getAttribute('data-ads-endpoint')) || origin + '/rpc';
+  var consent = !(script && script.getAttribute('data-ads-consent') === 'false');
+  var STORAGE_KEY = 'ads_user_key';
+  var VIEWABLE_RATIO = 0.5;
+  var VIEWABLE_MS = 1000;
+  var slotCounter = 0;
+
+  function storedUserKey() {
+    if (!consent) return undefined;
+    try {
+      var value = window.localStorage.getItem(STORAGE_KEY);
+      return value && /^[A-Za-z0-9_-]{8,64}$/.test(value) ? value : undefined;
+    } catch (error) {
+      return undefined;
+    }
+  }
+
+  function storeUserKey(value) {
+    if (!consent) return;
+    try {
+      window.localStorage.setItem(STORAGE_KEY, value);
+    } catch (error) {
+      // Storage may be disabled: the next page view simply gets a new key.
+    }
+  }
+
+  function detectDevice() {
+    var agent = navigator.userAgent || '';
+    if (/iPad|Tablet/i.test(agent)) return 'tablet';
+    if (/Mobi|Android|iPhone/i.test(agent)) return 'mobile';
+    return 'desktop';
+  }
+
+  function pageKeywords() {
+    var source = (script && script.getAttribute('data-ads-keywords')) || '';
+    if (!source) {
+      var meta = document.querySelector('meta[name="keywords"]');
+      source = meta ? meta.getAttribute('content') || '' : '';
+    }
+    var keywords = [];
+    var parts = source.split(',');
+    for (var i = 0; i < parts.length && keywords.length < 50; i += 1) {
+      var keyword = parts[i].trim().toLowerCase();
+      if (keyword && keyword.length <= 100 && keywords.indexOf(keyword) === -1) keywords.push(keyword);
+    }
+    return keywords;
+  }
+
+  function httpUrl(value) {
+    try {
+      var url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function beacon(url) {
+    var checked = httpUrl(url);
+    if (!checked) return;
+    try {
+      if (window.fetch) {
+        window.fetch(checked, { method: 'GET', mode: 'no-cors', keepalive: true, credentials: 'omit', cache: 'no-store' }).catch(function () {});
+      } else {
+        new Image().src = checked;
+      }
+    } catch (error) {
+      // A lost beacon must never break the page.
+    }
+  }
+
+  function injectStyles() {
+    if (document.getElementById('ads-embed-styles')) return;
+    var style = document.createElement('style');
+    style.id = 'ads-embed-styles';
+    style.textContent =
+      '.ads-ad{display:block;box-sizing:border-box;font:14px/1.4 system-ui,sans-serif;color:#222;text-decoration:none;border:1px solid #ddd;border-radius:6px;padding:10px;margin:8px 0;background:#fff}' +
+      '.ads-ad:hover{border-color:#999}.ads-ad img{display:block;max-width:100%;height:auto;margin-bottom:6px}' +
+      '.ads-label{display:inline-block;font-size:11px;color:#666;border:1px solid #ccc;border-radius:3px;padding:0 4px;margin-bottom:4px}' +
+      '.ads-title{display:block;font-weight:600;margin-bottom:2px}.ads-body{display:block;color:#444}';
+    (document.head || document.documentElement).appendChild(style);
+  }
+
+  function watchViewability(element, url) {
+    // Without IntersectionObserver viewability cannot be measured, so it is never claimed.
+    if (!('IntersectionObserver' in window)) return;
+    var timer = null;
+    var inView = false;
+    var done = false;
+    function start() {
+      if (timer !== null || done) return;
+      timer = setTimeout(function () {
+        timer = null;
+        done = true;
+        observer.disconnect();
+        document.removeEventListener('visibilitychange', onVisibility);
+        element.setAttribute('data-ads-viewable', 'true');
+        beacon(url);
+      }, VIEWABLE_MS);
+    }
+    function stop() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    }
+    function onVisibility() {
+      if (document.hidden) stop();
+      else if (inView) start();
+    }
+    var observer = new IntersectionObserver(
+      function (entries) {
+        for (var i = 0; i < entries.length; i += 1) {
+          inView = entries[i].isIntersecting && entries[i].intersectionRatio >= VIEWABLE_RATIO;
+          if (inView && !document.hidden) start();
+          else stop();
+        }
+      },
+      { threshold: [0, 0.25, VIEWABLE_RATIO, 0.75, 1] },
+    );
+    observer.observe(element);
+    document.addEventListener('visibilitychange', onVisibility);
+  }
+
+  function render(slot, ad) {
+    var link = document.createElement('a');
+    var clickUrl = httpUrl(ad.clickUrl);
+    if (clickUrl) link.href = clickUrl;
+    link.rel = 'sponsored noopener';
+    link.className = 'ads-ad ads-' + (ad.format === 'banner' ? 'banner' : 'native');
+    link.setAttribute('data-ads-ad-id', String(ad.adId));
+    var label = document.createElement('span');
+    label.className = 'ads-label';
+    label.textContent = 'Ad';
+    link.appendChild(label);
+    var contents = ad.contents || {};
+    var imageUrl = contents.imageUrl ? httpUrl(contents.imageUrl) : null;
+    if (imageUrl) {
+      var image = document.createElement('img');
+      image.src = imageUrl;
+      image.alt = '';
+      if (contents.width) image.width = contents.width;
+      if (contents.height) image.height = contents.height;
+      // A missing creative image must not leave a broken icon in the publisher's page.
+      image.onerror = function () {
+        image.remove();
+      };
+      link.appendChild(image);
+    }
+    var title = document.createElement('span');
+    title.className = 'ads-title';
+    title.textContent = String(contents.title || '');
+    link.appendChild(title);
+    if (contents.body) {
+      var body = document.createElement('span');
+      body.className = 'ads-body';
+      body.textContent = String(contents.body);
+      link.appendChild(body);
+    }
+    slot.appendChild(link);
+    beacon(ad.impressionUrl);
+    watchViewability(link, ad.viewableUrl);
+  }
+
+  function setState(slots, state) {
+    for (var i = 0; i < slots.length; i += 1) slots[i].setAttribute('data-ads-state', state);
+  }
+
+  function run() {
+    var found = document.querySelectorAll('[data-ads-placement]:not([data-ads-state])');
+    if (!found.length) return;
+    injectStyles();
+    var slots = [];
+    var placements = [];
+    for (var i = 0; i < found.length && placements.length < 20; i += 1) {
+      var slot = found[i];
+      if (!slot.id) slot.id = 'ads-slot-' + (slotCounter += 1);
+      var count = parseInt(slot.getAttribute('data-ads-count') || '1', 10);
+      var placement = {
+        divName: slot.id,
+        placementKey: slot.getAttribute('data-ads-placement'),
+        count: count >= 1 && count <= 10 ? count : 1,
+      };
+      var formats = (slot.getAttribute('data-ads-formats') || '').split(',').map(function (format) {
+        return format.trim();
+      }).filter(function (format) {
+        return format === 'native' || format === 'banner';
+      });
+      if (formats.length) placement.formats = formats;
+      slots.push(slot);
+      placements.push(placement);
+    }
+    setState(slots, 'loading');
+    var params = { placements: placements, keywords: pageKeywords(), device: detectDevice(), consent: consent };
+    var userKey = storedUserKey();
+    if (userKey) params.userKey = userKey;
+    if (/^https?:/.test(location.href) && location.href.length <= 2048) params.pageUrl = location.href;
+    if (document.referrer) params.referrer = document.referrer.slice(0, 2048);
+    window
+      .fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'omit',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'serving.decide', params: params }),
+      })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (answer) {
+        if (!answer || !answer.result) throw new Error(answer && answer.error ? answer.error.message : 'no decision');
+        storeUserKey(answer.result.userKey);
+        for (var i = 0; i < slots.length; i += 1) {
+          var ads = answer.result.decisions[slots[i].id] || [];
+          for (var j = 0; j < ads.length; j += 1) render(slots[i], ads[j]);
+          slots[i].setAttribute('data-ads-state', ads.length ? 'filled' : 'empty');
+        }
+        document.dispatchEvent(new CustomEvent('ads:rendered', { detail: { decisionId: answer.result.decisionId } }));
+      })
+      .catch(function (error) {
+        setState(slots, 'error');
+        if (window.console) window.console.warn('ads embed: ' + (error && error.message ? error.message : error));
+      });
+  }
+
+  window.adsEmbed = { refresh: run };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run);
+  else run();
+})();

@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TrackingEventType } from '@ads/ads-client';
+import { findAd } from '../domain/decision-index';
+import { ServingError } from '../errors';
+import type { EventTracker } from '../event-tracker';
+import type { IndexLifecycle } from '../index-lifecycle';
+import { CORS_HEADERS } from './cors';
+
+const NO_STORE = { ...CORS_HEADERS, 'cache-control': 'no-store' };
+
+/**
+ * GET /t/i, /t/v, /t/c: impression, viewable impression and click. Counted (or buffered)
+ * events answer 204, a click answers 302 to the ad's landing page (from the index, never from
+ * the URL); refused ones answer 4xx with the catalogue code in JSON and in `x-ads-event`. A
+ * replayed or expired click still lands (the visitor did click) but is not counted.
+ */
+export async function handleBeacon(
+  deps: { tracker: EventTracker; lifecycle: IndexLifecycle },
+  type: TrackingEventType,
+  query: URLSearchParams,
+  response: ServerResponse,
+): Promise<void> {
+  const outcome = await deps.tracker.track(type, query);
+  if (outcome.kind === 'invalid') return sendError(response, new ServingError('BEACON_INVALID', outcome.message, outcome.field), outcome.kind);
+  if (outcome.kind === 'forged') return sendError(response, new ServingError('BEACON_FORGED', 'the tracking URL signature does not match'), outcome.kind);
+  if (type === 'click') {
+    const destination = findAd(deps.lifecycle.current, outcome.claims.campaignId, outcome.claims.adId)?.clickUrl;
+    if (outcome.kind === 'gone' || destination === undefined || !/^https?:\/\//i.test(destination)) {
+      return sendError(response, new ServingError('AD_GONE', `ad ${outcome.claims.adId} is no longer served`), 'gone');
+    }
+    response.writeHead(302, { ...NO_STORE, location: destination, 'x-ads-event': outcome.kind });
+    response.end();
+    return;
+  }
+  if (outcome.kind === 'expired') return sendError(response, new ServingError('BEACON_EXPIRED', 'the tracking URL has expired'), outcome.kind);
+  if (outcome.kind === 'duplicate') return sendError(response, new ServingError('BEACON_REPLAYED', 'this event was counted already'), outcome.kind);
+  response.writeHead(204, { ...NO_STORE, 'x-ads-event': outcome.kind });
+  response.end();
+}
+
+export function sendError(response: ServerResponse, error: ServingError, eventOutcome?: string): void {
+  const body = JSON.stringify({ error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) } });
+  response.writeHead(error.httpStatus, {
+    ...NO_STORE,
+    'content-type': 'application/json',
+    ...(eventOutcome === undefined ? {} : { 'x-ads-event': eventOutcome }),
+  });
+  response.end(body);
+}
+
+export function isGetLike(request: IncomingMessage): boolean {
+  return request.method === 'GET' || request.method === 'HEAD';
+}

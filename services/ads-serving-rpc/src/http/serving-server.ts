@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createNodeHttpHandler, type RpcServer } from '@ads/ads-client';
+import type { Logger } from 'pino';
+import { ServingError } from '../errors';
+import type { EventTracker } from '../event-tracker';
+import type { IndexLifecycle } from '../index-lifecycle';
+import type { ServingMetrics } from '../metrics';
+import { handleBeacon, isGetLike, sendError } from './beacon-route';
+import { CORS_HEADERS } from './cors';
+import { renderDemoPage } from './demo-page';
+
+const embedScript = readFileSync(new URL('./assets/embed.js', import.meta.url), 'utf8');
+
+/**
+ * The serving process's one node:http server: the RPC mount (`/rpc`, serving.decide), the
+ * beacons, embed.js, the demo page, health, readiness and metrics.
+ */
+export function createServingServer(deps: {
+  rpc: RpcServer;
+  tracker: EventTracker;
+  lifecycle: IndexLifecycle;
+  metrics: ServingMetrics;
+  logger: Logger;
+}): Server {
+  const rpcHandler = createNodeHttpHandler(deps.rpc, { mountPath: '/rpc' });
+  const server = createServer((request, response) => {
+    // The hot path first: everything under /rpc goes straight to the RPC backend.
+    if (rpcHandler(request, response)) return;
+    route(deps, request, response).catch((error: unknown) => {
+      deps.logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+      if (!response.headersSent) {
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end('{"error":{"code":"INTERNAL","message":"internal error"}}');
+      }
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function route(deps: Parameters<typeof createServingServer>[0], request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = request.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
+  if (request.method === 'OPTIONS') {
+    response.writeHead(204, CORS_HEADERS);
+    response.end();
+    return;
+  }
+  const type = path === '/t/i' ? 'impression' : path === '/t/v' ? 'viewable' : path === '/t/c' ? 'click' : undefined;
+  const known = type !== undefined || ['/healthz', '/readyz', '/metrics', '/embed.js', '/demo', '/'].includes(path);
+  if (!known) return sendError(response, new ServingError('ROUTE_NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`));
+  if (!isGetLike(request)) return sendError(response, new ServingError('METHOD_NOT_ALLOWED', `${path} takes GET only`));
+  if (type !== undefined) return handleBeacon(deps, type, query, response);
+  switch (path) {
+    case '/healthz':
+      return sendJson(response, 200, { status: 'ok' });
+    case '/readyz': {
+      const index = deps.lifecycle.current;
+      return index === undefined
+        ? sendJson(response, 503, { ready: false, reason: 'no index version loaded yet' })
+        : sendJson(response, 200, { ready: true, version: index.version, ads: index.ads.length, redis: deps.lifecycle.redisAvailable });
+    }
+    case '/metrics': {
+      const text = await deps.metrics.registry.metrics();
+      response.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+      response.end(text);
+      return;
+    }
+    case '/embed.js':
+      response.writeHead(200, { ...CORS_HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' });
+      response.end(embedScript);
+      return;
+    case '/demo':
+    case '/': {
+      if (path === '/' && !query.has('placement')) {
+        response.writeHead(302, { location: '/rpc/docs' });
+        response.end();
+        return;
+      }
+      const page = renderDemoPage(query);
+      response.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(page.html);
+      return;
+    }
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
+}

@@ -1,0 +1,232 @@
+import { ScoreStore, ServingIndexStore, isScoreVersionFresh, type AdScore, type RedisKeys, type ScoreVersionMeta } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { campaignBlock, refreshCampaignLiveness } from './domain/campaign-liveness';
+import { DEFAULT_AD_SCORE, DecisionIndexBuilder, applyScores, rebuildCandidateGroups, type DecisionIndex, type IndexedCampaign } from './domain/decision-index';
+import { ZoneClock } from './domain/zone-clock';
+import type { ServingMetrics } from './metrics';
+import { PacingState } from './store/pacing-state';
+
+interface LoadedScores {
+  version: string | null;
+  /** Meta of the version in use; null when defaults are in use (no version, or a stale one). */
+  meta: ScoreVersionMeta | null;
+  scoreOf: (adId: string) => AdScore;
+}
+
+/** Campaigns refreshed between two yields to the event loop. */
+const LIVENESS_SLICE = 2_000;
+
+const NO_SCORES: LoadedScores = { version: null, meta: null, scoreOf: () => DEFAULT_AD_SCORE };
+
+/**
+ * Keeps the in-memory decision index current: loads the index version cache-warming
+ * published (at start, on its announcement, and by polling in case one was missed), the
+ * newest fresh score version, and refreshes which campaigns may serve (flight, day-parting,
+ * pacing) on a timer. Loads happen in the background; decisions always see a whole index.
+ */
+export class IndexLifecycle {
+  /** The index decisions run on; undefined until the first version is loaded. */
+  current: DecisionIndex | undefined;
+  readonly clock = new ZoneClock();
+  readonly pacing: PacingState;
+  private readonly indexStore: ServingIndexStore;
+  private readonly scoreStore: ScoreStore;
+  private scores: LoadedScores = NO_SCORES;
+  private indexLoad: Promise<void> | undefined;
+  private scoreLoad: Promise<void> | undefined;
+  private rebuildQueued = false;
+  private livenessRun: Promise<void> | undefined;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly deps: {
+      redis: Redis;
+      subscriber: Redis;
+      keys: RedisKeys;
+      logger: Logger;
+      metrics: ServingMetrics | undefined;
+      indexPollMs: number;
+      pacingRefreshMs: number;
+    },
+  ) {
+    this.indexStore = new ServingIndexStore(deps.redis, deps.keys);
+    this.scoreStore = new ScoreStore(deps.redis, deps.keys);
+    this.pacing = new PacingState(deps.redis, deps.keys);
+  }
+
+  get redisAvailable(): boolean {
+    return this.deps.redis.status === 'ready';
+  }
+
+  async start(): Promise<void> {
+    const { subscriber, keys, redis } = this.deps;
+    subscriber.on('message', (channel: string) => {
+      if (channel === keys.indexAnnounceChannel) this.checkIndex('announced');
+      else if (channel === keys.scoresAnnounceChannel) this.checkScores('announced');
+    });
+    // After an outage, look again: an announcement may have been missed.
+    redis.on('ready', () => {
+      this.checkIndex('redis back');
+      this.checkScores('redis back');
+    });
+    await subscriber.subscribe(keys.indexAnnounceChannel, keys.scoresAnnounceChannel).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error }, 'cannot subscribe to announcements yet; polling until Redis is back');
+    });
+    this.timers.push(
+      setInterval(() => {
+        this.checkIndex('poll');
+        this.checkScores('poll');
+      }, this.deps.indexPollMs),
+      setInterval(() => void this.refreshPacing(), this.deps.pacingRefreshMs),
+      // The clock moves flights and day-parts even when nothing else happens (and Redis is away).
+      setInterval(() => this.refreshLiveness(), 1_000),
+    );
+    for (const timer of this.timers) timer.unref();
+    if (this.redisAvailable) {
+      this.checkScores('start');
+      this.checkIndex('start');
+      await this.indexLoad;
+    }
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+  }
+
+  /** Waits for loads in progress (tests and shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([this.indexLoad, this.scoreLoad]);
+  }
+
+  /** A campaign this process just spent on: stop it at once when its budget is gone. */
+  spent(campaign: IndexedCampaign, day: string, micros: number): void {
+    this.pacing.recordSpend(campaign, day, micros);
+    if (!campaign.live) return;
+    const now = Date.now();
+    const blockedBy = campaignBlock(campaign, this.pacing.spendOf(campaign, day), this.clock, now);
+    if (blockedBy !== null) {
+      campaign.live = false;
+      campaign.blockedBy = blockedBy;
+      this.queueRebuild();
+    }
+  }
+
+  private checkIndex(reason: string): void {
+    if (this.indexLoad !== undefined || !this.redisAvailable) return;
+    this.indexLoad = this.loadCurrentIndex(reason).finally(() => {
+      this.indexLoad = undefined;
+    });
+  }
+
+  private async loadCurrentIndex(reason: string): Promise<void> {
+    const { logger, metrics } = this.deps;
+    let version: string | null = null;
+    try {
+      version = await this.indexStore.currentVersion();
+      if (version === null || version === this.current?.version) return;
+      const started = Date.now();
+      const head = await this.indexStore.readHead(version);
+      const builder = new DecisionIndexBuilder(head.featureSwitches);
+      for await (const chunk of this.indexStore.readCampaignChunks(head.meta)) builder.addCampaigns(chunk);
+      const index = builder.finish(head.meta, head.placements);
+      applyScores(index, this.scores.scoreOf);
+      await this.pacing.refresh(index.campaigns, this.clock, Date.now()).catch((error: unknown) => {
+        logger.warn({ err: error, version }, 'could not read pacing counters for the new index; using its database totals until the next refresh');
+      });
+      refreshCampaignLiveness(index, (campaign, day) => this.pacing.spendOf(campaign, day), this.clock, Date.now());
+      rebuildCandidateGroups(index);
+      const previous = this.current?.version ?? null;
+      this.current = index;
+      this.pacing.retain(new Set(index.campaigns.map((campaign) => campaign.id)));
+      metrics?.indexLoads.labels('loaded').inc();
+      logger.info(
+        { version, previous, reason, campaigns: index.campaigns.length, ads: index.ads.length, placements: index.placements.size, loadMs: Date.now() - started },
+        'index version loaded',
+      );
+    } catch (error) {
+      metrics?.indexLoads.labels('failed').inc();
+      logger.error({ err: error, version, reason }, 'could not load the index version; serving goes on with the one in memory');
+    }
+  }
+
+  private checkScores(reason: string): void {
+    if (this.scoreLoad !== undefined || !this.redisAvailable) return;
+    this.scoreLoad = this.loadScores(reason).finally(() => {
+      this.scoreLoad = undefined;
+    });
+  }
+
+  private async loadScores(reason: string): Promise<void> {
+    const { logger } = this.deps;
+    try {
+      const version = await this.scoreStore.currentVersion();
+      // Same version: nothing to do, unless the one in use has just grown stale.
+      const inUse = this.scores.meta;
+      if (version === this.scores.version && (inUse === null || isScoreVersionFresh(inUse))) return;
+      let next = NO_SCORES;
+      if (version !== null) {
+        const loaded = await this.scoreStore.readVersion(version);
+        if (loaded === null) {
+          logger.warn({ version }, 'the current score version is gone; using default scores');
+          next = { ...NO_SCORES, version };
+        } else if (!isScoreVersionFresh(loaded.meta)) {
+          logger.warn({ version, computedAt: loaded.meta.computedAt }, 'the current score version is stale; using default scores');
+          next = { version, meta: null, scoreOf: () => loaded.meta.defaults };
+        } else {
+          const defaults = loaded.meta.defaults;
+          next = { version, meta: loaded.meta, scoreOf: (adId) => loaded.scores.get(adId) ?? defaults };
+          if (loaded.invalidAdIds.length > 0) logger.warn({ version, invalid: loaded.invalidAdIds.length }, 'some scores are invalid; their ads use the defaults');
+        }
+      }
+      this.scores = next;
+      if (this.current !== undefined) {
+        applyScores(this.current, next.scoreOf);
+        rebuildCandidateGroups(this.current);
+      }
+      logger.info({ version, reason }, 'scores loaded');
+    } catch (error) {
+      logger.error({ err: error, reason }, 'could not load scores; keeping the ones in memory');
+    }
+  }
+
+  private async refreshPacing(): Promise<void> {
+    const index = this.current;
+    if (index === undefined || !this.redisAvailable) return;
+    try {
+      await this.pacing.refresh(index.campaigns, this.clock, Date.now());
+      this.refreshLiveness();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not refresh the pacing counters; pacing on what this process knows');
+    }
+  }
+
+  /** Refreshes liveness in slices, yielding to requests in between (one run at a time). */
+  private refreshLiveness(): void {
+    const index = this.current;
+    if (index === undefined || this.livenessRun !== undefined) return;
+    this.livenessRun = (async () => {
+      const now = Date.now();
+      const spendOf = (campaign: IndexedCampaign, day: string) => this.pacing.spendOf(campaign, day);
+      let changed = 0;
+      for (let from = 0; from < index.campaigns.length; from += LIVENESS_SLICE) {
+        if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+        changed += refreshCampaignLiveness(index, spendOf, this.clock, now, from, from + LIVENESS_SLICE);
+      }
+      if (changed > 0 && index === this.current) rebuildCandidateGroups(index);
+    })().finally(() => {
+      this.livenessRun = undefined;
+    });
+  }
+
+  // Several campaigns may run out in a burst of beacons: rebuild once, after the burst.
+  private queueRebuild(): void {
+    if (this.rebuildQueued) return;
+    this.rebuildQueued = true;
+    setImmediate(() => {
+      this.rebuildQueued = false;
+      if (this.current !== undefined) rebuildCandidateGroups(this.current);
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TrackingEventType } from '@ads/ads-client';
+
+export type EventOutcome = 'counted' | 'duplicate' | 'buffered' | 'dropped' | 'forged' | 'expired' | 'invalid' | 'gone';
+
+const EVENT_TYPES: TrackingEventType[] = ['impression', 'viewable', 'click'];
+const EVENT_OUTCOMES: EventOutcome[] = ['counted', 'duplicate', 'buffered', 'dropped', 'forged', 'expired', 'invalid', 'gone'];
+
+/**
+ * The Prometheus metrics of one serving process. Label children are created up front so the
+ * hot path never hashes label values.
+ */
+export class ServingMetrics {
+  readonly registry = new Registry();
+  readonly decisions: Counter;
+  readonly slotsRequested: Counter;
+  readonly adsDecided: Counter;
+  readonly decideSeconds: Histogram;
+  readonly frequencyCapFetches: Counter;
+  readonly indexLoads: Counter<'outcome'>;
+  private readonly events: Counter<'type' | 'outcome'>;
+  private readonly eventChildren = new Map<string, { inc(): void }>();
+
+  constructor(sources: { bufferSize: () => number; indexInfo: () => { version: string; ads: number; builtAt: string } | undefined; redisUp: () => boolean }) {
+    collectDefaultMetrics({ register: this.registry });
+    this.decisions = new Counter({ name: 'ads_serving_decisions_total', help: 'serving.decide calls answered', registers: [this.registry] });
+    this.slotsRequested = new Counter({ name: 'ads_serving_ad_slots_requested_total', help: 'Ads asked for (sum of placement counts)', registers: [this.registry] });
+    this.adsDecided = new Counter({ name: 'ads_serving_ads_decided_total', help: 'Ads returned in decisions', registers: [this.registry] });
+    const slotsRequested = this.slotsRequested;
+    const adsDecided = this.adsDecided;
+    new Gauge({
+      name: 'ads_serving_fill_rate',
+      help: 'Ads returned / ads asked for since the process started',
+      registers: [this.registry],
+      async collect() {
+        const asked = (await slotsRequested.get()).values[0]?.value ?? 0;
+        const given = (await adsDecided.get()).values[0]?.value ?? 0;
+        this.set(asked === 0 ? 0 : given / asked);
+      },
+    });
+    this.decideSeconds = new Histogram({
+      name: 'ads_serving_decide_duration_seconds',
+      help: 'Time to decide one request (handler time)',
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers: [this.registry],
+    });
+    this.frequencyCapFetches = new Counter({
+      name: 'ads_serving_frequency_cap_fetches_total',
+      help: 'Decisions that read frequency-cap counts from Redis before answering',
+      registers: [this.registry],
+    });
+    this.indexLoads = new Counter({ name: 'ads_serving_index_loads_total', help: 'Index versions loaded, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+    this.events = new Counter({ name: 'ads_serving_events_total', help: 'Tracking beacons by event type and outcome', labelNames: ['type', 'outcome'], registers: [this.registry] });
+    for (const type of EVENT_TYPES) for (const outcome of EVENT_OUTCOMES) this.eventChildren.set(`${type}:${outcome}`, this.events.labels(type, outcome));
+    new Gauge({
+      name: 'ads_serving_event_buffer_size',
+      help: 'Events waiting in memory for Redis',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.bufferSize());
+      },
+    });
+    new Gauge({
+      name: 'ads_serving_redis_up',
+      help: '1 when the Redis command connection is ready',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.redisUp() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'ads_serving_index_ads',
+      help: 'Ads in the loaded index version',
+      labelNames: ['version'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const info = sources.indexInfo();
+        if (info !== undefined) this.labels(info.version).set(info.ads);
+      },
+    });
+    new Gauge({
+      name: 'ads_serving_index_age_seconds',
+      help: 'Age of the loaded index version (since cache-warming built it)',
+      registers: [this.registry],
+      collect() {
+        const info = sources.indexInfo();
+        this.set(info === undefined ? -1 : (Date.now() - Date.parse(info.builtAt)) / 1000);
+      },
+    });
+  }
+
+  event(type: TrackingEventType, outcome: EventOutcome): void {
+    this.eventChildren.get(`${type}:${outcome}`)!.inc();
+  }
+}

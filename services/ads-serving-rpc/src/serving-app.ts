@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RedisKeys, createRpcServer, servingContract } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { DecisionMaker } from './decision-maker';
+import { TrackingSigner } from './domain/tracking-url';
+import { EventTracker } from './event-tracker';
+import { CORS_HEADERS } from './http/cors';
+import { createServingServer } from './http/serving-server';
+import { IndexLifecycle } from './index-lifecycle';
+import { ServingMetrics } from './metrics';
+import { EventRecorder } from './store/event-recorder';
+import { FrequencyCapCache } from './store/frequency-cap-cache';
+import { createCommandConnection, createSubscriberConnection } from './store/redis-connections';
+
+const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** One serving process, wired: its HTTP server and the background work behind it. */
+export interface ServingApp {
+  server: Server;
+  lifecycle: IndexLifecycle;
+  tracker: EventTracker;
+  decisions: DecisionMaker;
+  /** Listens, then loads the index in the background; resolves with the bound port. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function createServingApp(config: Config, logger: Logger): ServingApp {
+  const keys = new RedisKeys(config.redisKeyPrefix);
+  const redis: Redis = createCommandConnection(config.redisUrl, logger, 'serving');
+  const subscriber = createSubscriberConnection(config.redisUrl, logger, 'serving-announcements');
+  let tracker: EventTracker | undefined;
+  let lifecycle: IndexLifecycle | undefined;
+  const metrics = new ServingMetrics({
+    bufferSize: () => tracker?.bufferSize ?? 0,
+    indexInfo: () => {
+      const index = lifecycle?.current;
+      return index === undefined ? undefined : { version: index.version, ads: index.ads.length, builtAt: index.builtAt };
+    },
+    redisUp: () => redis.status === 'ready',
+  });
+  lifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs });
+  const frequencyCaps = new FrequencyCapCache(redis, keys, { freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries, timeoutMs: config.redisReadTimeoutMs });
+  const signer = new TrackingSigner(config.trackingSecret);
+  const decisions = new DecisionMaker({
+    lifecycle,
+    frequencyCaps,
+    signer,
+    metrics,
+    logger,
+    explorationRate: config.explorationRate,
+    trackingUrlTtlSeconds: config.trackingUrlTtlSeconds,
+  });
+  tracker = new EventTracker({
+    redis,
+    recorder: new EventRecorder(redis, keys, config.eventsStreamMaxLen),
+    lifecycle,
+    frequencyCaps,
+    signer,
+    metrics,
+    logger,
+    bufferSize: config.eventBufferSize,
+  });
+  const rpc = createRpcServer(
+    servingContract,
+    { serving: { decide: (input, context) => decisions.decide(input, context) } },
+    // The output is built from validated index data; checking it again per call would cost
+    // a good share of the hot path's time.
+    { title: 'ads-serving-rpc', version: packageVersion, logger, validateOutput: false, responseHeaders: CORS_HEADERS, maxBodyBytes: 64 * 1024 },
+  );
+  const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger });
+  const app: ServingApp = {
+    server,
+    lifecycle,
+    tracker,
+    decisions,
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      const port = (server.address() as AddressInfo).port;
+      decisions.baseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
+      tracker!.start();
+      void lifecycle!.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
+      logger.info({ port, host: config.host, baseUrl: decisions.baseUrl, prefix: config.redisKeyPrefix }, 'ads-serving-rpc listening');
+      return port;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      lifecycle!.stop();
+      await tracker!.stop();
+      if (tracker!.bufferSize > 0) logger.warn({ lost: tracker!.bufferSize }, 'stopping with buffered events Redis never took');
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,102 @@
+import { encodeTrackingEvent, hourBucket, type RedisKeys, type TrackingEvent } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
+
+/** An event on its way to Redis, with what counting it needs besides the event itself. */
+export interface PendingEvent {
+  event: TrackingEvent;
+  /** The day of spend (`YYYYMMDD` in the campaign's time zone). */
+  day: string;
+  /** The campaign's frequency-cap window for impressions, 0 when uncapped. */
+  frequencyCapWindowMs: number;
+  /** The replay marker must outlive the tracking URL. */
+  seenUntilMs: number;
+}
+
+const COUNTER_FIELD: Record<TrackingEvent['type'], string> = { impression: 'impressions', viewable: 'viewable', click: 'clicks' };
+const HOUR_COUNTER_TTL_SECONDS = 8 * 86_400;
+const DAY_SPEND_TTL_SECONDS = 3 * 86_400;
+
+// Counting one event is one script: the replay marker, the counters, the frequency-cap window
+// and the stream entry change together or not at all, and a second delivery changes nothing.
+const COUNT_EVENT_SCRIPT = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  return 0
+end
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+local spend = tonumber(ARGV[3])
+if spend > 0 then
+  redis.call('HINCRBY', KEYS[2], 'spendMicros', spend)
+  redis.call('INCRBY', KEYS[3], spend)
+  redis.call('EXPIRE', KEYS[3], ARGV[11])
+  redis.call('INCRBY', KEYS[4], spend)
+end
+redis.call('EXPIRE', KEYS[2], ARGV[10])
+local window = tonumber(ARGV[5])
+if window > 0 then
+  local at = tonumber(ARGV[4])
+  redis.call('ZADD', KEYS[5], at, ARGV[6])
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', at - window)
+  redis.call('PEXPIRE', KEYS[5], window)
+end
+if tonumber(ARGV[7]) > 0 then
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[7], '*', ARGV[8], ARGV[9])
+else
+  redis.call('XADD', KEYS[6], '*', ARGV[8], ARGV[9])
+end
+return 1
+`;
+
+type CountEventCommand = (...args: (string | number)[]) => Promise<number>;
+
+/**
+ * Counts tracking events in Redis: per ad and hour, per campaign and day (spend), the
+ * campaign's real-time spend, the user's frequency-cap window, and the events stream.
+ */
+export class EventRecorder {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly streamMaxLen: number,
+  ) {
+    if (!('adsCountEvent' in redis)) redis.defineCommand('adsCountEvent', { numberOfKeys: 6, lua: COUNT_EVENT_SCRIPT });
+  }
+
+  /** True when counted now, false when it had been counted before. */
+  async count(pending: PendingEvent, nowMs = Date.now()): Promise<boolean> {
+    const command = (this.redis as unknown as { adsCountEvent: CountEventCommand }).adsCountEvent.bind(this.redis);
+    return (await command(...this.arguments(pending, nowMs))) === 1;
+  }
+
+  /** Counts several in one round trip; each entry is true, false, or the error of that event. */
+  async countMany(pendings: readonly PendingEvent[], nowMs = Date.now()): Promise<Array<boolean | Error>> {
+    const pipeline = this.redis.pipeline() as unknown as { adsCountEvent: (...args: (string | number)[]) => void; exec(): Promise<[Error | null, unknown][] | null> };
+    for (const pending of pendings) pipeline.adsCountEvent(...this.arguments(pending, nowMs));
+    const results = await pipeline.exec();
+    if (results === null) return pendings.map(() => new Error('the pipeline was discarded'));
+    return results.map(([error, value]) => (error !== null ? error : value === 1));
+  }
+
+  private arguments(pending: PendingEvent, nowMs: number): (string | number)[] {
+    const { event } = pending;
+    const [field, json] = encodeTrackingEvent(event);
+    return [
+      this.keys.eventSeen(event.decisionId, event.adId, event.type),
+      this.keys.adHourCounters(event.adId, hourBucket(event.at)),
+      this.keys.campaignDaySpend(event.campaignId, pending.day),
+      this.keys.campaignLiveSpend(event.campaignId),
+      this.keys.frequencyCap(event.userKey, event.campaignId),
+      this.keys.eventsStream,
+      Math.max(60_000, pending.seenUntilMs - nowMs),
+      COUNTER_FIELD[event.type],
+      event.spendMicros,
+      event.at,
+      event.type === 'impression' ? pending.frequencyCapWindowMs : 0,
+      event.eventId,
+      this.streamMaxLen,
+      field,
+      json,
+      HOUR_COUNTER_TTL_SECONDS,
+      DAY_SPEND_TTL_SECONDS,
+    ];
+  }
+}

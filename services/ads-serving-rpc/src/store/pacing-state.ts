@@ -1,0 +1,96 @@
+import type { RedisKeys } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
+import type { IndexedCampaign } from '../domain/decision-index';
+import type { CampaignSpend } from '../domain/pacing';
+import type { ZoneClock } from '../domain/zone-clock';
+
+interface SpendReading {
+  /** `campaignLiveSpend`: real-time spend counted by every instance. */
+  liveMicros: number;
+  /** The day (campaign time zone) `dayMicros` belongs to. */
+  day: string;
+  dayMicros: number;
+}
+
+const KEYS_PER_READ = 2_000;
+
+/**
+ * Spend per campaign for pacing, held in memory so that a decision never waits for Redis:
+ * refreshed from the real-time counters every few seconds, and bumped at once by the events
+ * this process counts (so one instance stops a campaign on the spot; others within a refresh).
+ */
+export class PacingState {
+  private readonly readings = new Map<string, SpendReading>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  spendOf(campaign: IndexedCampaign, day: string): CampaignSpend {
+    const reading = this.readings.get(campaign.id);
+    if (reading === undefined) return { totalSpentMicros: campaign.spentMicros, todaySpentMicros: 0 };
+    return {
+      totalSpentMicros: campaign.spentMicros + Math.max(0, reading.liveMicros - campaign.liveSpendBaselineMicros),
+      todaySpentMicros: reading.day === day ? reading.dayMicros : 0,
+    };
+  }
+
+  /**
+   * Reads the counters of every campaign that spends money, one MGET of `KEYS_PER_READ` keys
+   * at a time: the replies are handled between requests, so the event loop never stalls on
+   * 100,000 values at once.
+   */
+  async refresh(campaigns: readonly IndexedCampaign[], clock: ZoneClock, nowMs: number): Promise<void> {
+    const perRead = KEYS_PER_READ / 2;
+    let slice: IndexedCampaign[] = [];
+    const days: string[] = [];
+    const read = async () => {
+      const keys: string[] = [];
+      for (let at = 0; at < slice.length; at += 1) keys.push(this.keys.campaignLiveSpend(slice[at]!.id), this.keys.campaignDaySpend(slice[at]!.id, days[at]!));
+      const values = await this.redis.mget(keys);
+      for (let at = 0; at < slice.length; at += 1) {
+        const id = slice[at]!.id;
+        const liveMicros = Number(values[at * 2] ?? 0);
+        const dayMicros = Number(values[at * 2 + 1] ?? 0);
+        // Updated in place: a refresh every few seconds must not churn 100,000 objects.
+        const reading = this.readings.get(id);
+        if (reading === undefined) this.readings.set(id, { liveMicros, day: days[at]!, dayMicros });
+        else {
+          reading.liveMicros = liveMicros;
+          reading.day = days[at]!;
+          reading.dayMicros = dayMicros;
+        }
+      }
+      slice = [];
+      days.length = 0;
+    };
+    for (const campaign of campaigns) {
+      if (campaign.spendsNothing) continue;
+      slice.push(campaign);
+      days.push(clock.at(campaign.timeZone, nowMs).day);
+      if (slice.length >= perRead) await read();
+    }
+    if (slice.length > 0) await read();
+  }
+
+  /** Spend this process just counted (or buffered while Redis is away). */
+  recordSpend(campaign: IndexedCampaign, day: string, micros: number): void {
+    const reading = this.readings.get(campaign.id);
+    if (reading === undefined) {
+      this.readings.set(campaign.id, { liveMicros: campaign.liveSpendBaselineMicros + micros, day, dayMicros: micros });
+      return;
+    }
+    reading.liveMicros += micros;
+    if (reading.day === day) reading.dayMicros += micros;
+    else {
+      reading.day = day;
+      reading.dayMicros = micros;
+    }
+  }
+
+  /** Forgets campaigns that left the index. */
+  retain(campaignIds: ReadonlySet<string>): void {
+    for (const id of this.readings.keys()) if (!campaignIds.has(id)) this.readings.delete(id);
+  }
+}

@@ -1,0 +1,151 @@
+import { RpcError, ServingIndexStore, encodeServingIndex, type DataApiContract, type RedisKeys, type TypedRpcClient } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { ServingIndexBuilder, type BuildCounts } from './domain/serving-index-builder';
+import { newIndexVersionId } from './domain/index-version';
+import { CacheWarmingError } from './errors';
+import { readLiveSpend } from './store/live-spend-reader';
+
+/** What one warm did (also the `--json` output). */
+export interface WarmSummary {
+  runId: string;
+  dryRun: boolean;
+  /** The version written, or that would have been written on a dry run. */
+  version: string;
+  /** The version it replaced (null on a dry run or for the first version). */
+  previous: string | null;
+  /** The version scheduled to expire. */
+  expired: string | null;
+  asOf: string;
+  builtAt: string;
+  counts: BuildCounts;
+  chunks: number;
+  bytes: number;
+  placements: { key: string; sponsorship: number; standard: number; house: number }[];
+  readMs: number;
+  writeMs: number;
+}
+
+/** Callbacks for a progress display. */
+export interface WarmProgress {
+  page(counts: BuildCounts, more: boolean): void;
+  writing(fields: number): void;
+}
+
+export interface WarmerDependencies {
+  client: Pick<TypedRpcClient<DataApiContract>, 'inventory'>;
+  redis: Redis;
+  keys: RedisKeys;
+  logger: Logger;
+  pageSize: number;
+  retainMs: number;
+}
+
+/**
+ * One warm: read every snapshot page, build the index, write it as a new version, flip the
+ * pointer. A failure anywhere before the flip leaves the current version untouched (the
+ * half-written version expires on its own).
+ */
+export class ServingIndexWarmer {
+  private readonly store: ServingIndexStore;
+
+  constructor(private readonly deps: WarmerDependencies) {
+    this.store = new ServingIndexStore(deps.redis, deps.keys);
+  }
+
+  async warm(options: { runId: string; dryRun: boolean; progress?: WarmProgress; nowMs?: number }): Promise<WarmSummary> {
+    const { logger } = this.deps;
+    const started = Date.now();
+    const nowMs = options.nowMs ?? started;
+    const builder = new ServingIndexBuilder(nowMs);
+    let cursor: string | undefined;
+    do {
+      const page = await this.snapshotPage(cursor);
+      const liveSpend = await this.redisStep('read the live spend counters', () =>
+        readLiveSpend(this.deps.redis, this.deps.keys, page.campaigns.map((campaign) => campaign.id)),
+      );
+      builder.addPage(page, (id) => liveSpend.get(id) ?? 0);
+      cursor = page.nextCursor ?? undefined;
+      options.progress?.page(builder.counts, cursor !== undefined);
+      logger.debug({ runId: options.runId, pages: builder.counts.pages, campaigns: builder.counts.campaigns }, 'snapshot page read');
+    } while (cursor !== undefined);
+    const readDone = Date.now();
+    const version = newIndexVersionId(nowMs);
+    const parts = builder.finish(version, new Date().toISOString());
+    const placements = parts.placements.map((placement) => ({
+      key: placement.key,
+      sponsorship: placement.candidates.sponsorship.length,
+      standard: placement.candidates.standard.length,
+      house: placement.candidates.house.length,
+    }));
+    let previous: string | null = null;
+    let expired: string | null = null;
+    let chunks: number;
+    let bytes: number;
+    if (options.dryRun) {
+      const encoded = encodeServingIndex(parts);
+      chunks = encoded.meta.chunks;
+      bytes = encoded.bytes;
+    } else {
+      const encoded = await this.redisStep('write the index version', async () => {
+        options.progress?.writing(parts.campaigns.length);
+        return this.store.write(parts);
+      });
+      chunks = encoded.meta.chunks;
+      bytes = encoded.bytes;
+      const flip = await this.redisStep('publish the index version', () => this.store.publish(version, { retainMs: this.deps.retainMs }));
+      previous = flip.previous;
+      expired = flip.expired;
+    }
+    const summary: WarmSummary = {
+      runId: options.runId,
+      dryRun: options.dryRun,
+      version,
+      previous,
+      expired,
+      asOf: parts.asOf,
+      builtAt: parts.builtAt,
+      counts: { ...builder.counts },
+      chunks,
+      bytes,
+      placements,
+      readMs: readDone - started,
+      writeMs: Date.now() - readDone,
+    };
+    logger.info({ ...summary, placements: placements.length }, options.dryRun ? 'index built (dry run, nothing written)' : 'index version published');
+    return summary;
+  }
+
+  private async snapshotPage(cursor: string | undefined) {
+    try {
+      return await this.deps.client.inventory.snapshot(cursor === undefined ? { limit: this.deps.pageSize } : { cursor, limit: this.deps.pageSize });
+    } catch (error) {
+      if (error instanceof RpcError) {
+        const unavailable = error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT';
+        throw new CacheWarmingError(
+          unavailable ? 'DATA_API_UNAVAILABLE' : 'DATA_API_REFUSED',
+          `inventory.snapshot${cursor === undefined ? '' : ` (cursor ${cursor})`} failed with ${error.code}: ${error.message}`,
+          { cause: error },
+        );
+      }
+      if (error instanceof ZodError) {
+        const first = error.issues[0];
+        throw new CacheWarmingError('SNAPSHOT_INVALID', `inventory.snapshot answered a page that is invalid at ${first?.path.join('.')}: ${first?.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async redisStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof CacheWarmingError) throw error;
+      const connection = this.deps.redis.status !== 'ready';
+      throw new CacheWarmingError(connection ? 'REDIS_UNAVAILABLE' : 'INDEX_WRITE_FAILED', `could not ${what}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}

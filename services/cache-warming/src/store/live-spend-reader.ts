@@ -1,0 +1,17 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '@ads/ads-client';
+
+/**
+ * Reads the real-time spend counters (`campaignLiveSpend`) of a page's campaigns in one
+ * round trip: they become the pacing baselines of the index version.
+ */
+export async function readLiveSpend(redis: Redis, keys: RedisKeys, campaignIds: readonly string[]): Promise<Map<string, number>> {
+  const spend = new Map<string, number>();
+  if (campaignIds.length === 0) return spend;
+  const values = await redis.mget(campaignIds.map((id) => keys.campaignLiveSpend(id)));
+  campaignIds.forEach((id, at) => {
+    const value = Number(values[at] ?? 0);
+    spend.set(id, Number.isFinite(value) ? value : 0);
+  });
+  return spend;
+}

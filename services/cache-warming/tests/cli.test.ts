@@ -1,0 +1,74 @@
+// The cache-warming command as a process: usage and configuration errors exit 2 naming the
+// problem; an unreachable data API exits 3 and leaves the current index version alone.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { after, test } from 'node:test';
+import { RedisKeys } from '@ads/ads-client';
+import { Redis } from 'ioredis';
+
+const packageDir = new URL('..', import.meta.url).pathname;
+const prefix = `test:${randomUUID()}:`;
+const keys = new RedisKeys(prefix);
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+
+after(async () => {
+  const found = await redis.keys(`${prefix}*`);
+  if (found.length > 0) await redis.del(...found);
+  redis.disconnect();
+});
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', REDIS_KEY_PREFIX: prefix, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+test('a bad flag and a bad environment exit 2 and name the problem', async () => {
+  const flag = await run(['run', '--page-size', '0'], { DATA_API_TOKEN: 'x' });
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /--page-size must be an integer from 1 to 2000/);
+  const unknown = await run(['run', '--colour'], { DATA_API_TOKEN: 'x' });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option '--colour'/);
+  const environment = await run(['run'], { DATA_API_URLS: 'not a url' });
+  assert.equal(environment.code, 2);
+  assert.match(environment.stderr, /DATA_API_URLS/);
+  assert.match(environment.stderr, /DATA_API_TOKEN/);
+});
+
+test('an unreachable data API exits 3 and leaves the current index version untouched', async () => {
+  await redis.set(keys.indexCurrent, 'v-before');
+  const port = await closedPort();
+  const result = await run(['run', '--json'], { DATA_API_URLS: `http://127.0.0.1:${port}/rpc`, DATA_API_TOKEN: 'svc', DATA_API_TIMEOUT_MS: '2000' });
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
+  assert.equal(result.stdout, '', 'no summary is printed');
+  assert.equal(await redis.get(keys.indexCurrent), 'v-before');
+  assert.deepEqual(await redis.keys(keys.indexVersion('*')), [], 'no version was written');
+});
+
+test('an unreachable Redis exits 4', async () => {
+  const port = await closedPort();
+  const result = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://127.0.0.1:${port}` });
+  assert.equal(result.code, 4, result.stderr);
+  assert.match(result.stderr, /REDIS_UNAVAILABLE/);
+});

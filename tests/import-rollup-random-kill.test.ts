@@ -1,0 +1,73 @@
+// Workers killed (SIGKILL) at random moments of a drain, three times over; a last worker claims
+// whatever the dead ones left pending. The database must hold every event exactly once.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RunningProcess } from './support/processes';
+import {
+  type ImportStack,
+  appendTrackingEvents,
+  databaseTotals,
+  expectedTotals,
+  generateTrackingEvents,
+  seededRandom,
+  sortedTotals,
+  startImportStack,
+  startImportWorker,
+  waitForOutput,
+} from './support/import-stack';
+
+const HOUR = 3_600_000;
+const FIRST_HOUR = Date.UTC(2025, 2, 9, 0);
+let stack: ImportStack;
+let queue: Queue;
+let queueEvents: QueueEvents;
+let eventsConnection: Redis;
+const processes: RunningProcess[] = [];
+
+before(async () => {
+  stack = await startImportStack('import-rollup-random-kill');
+  queue = new Queue('rollup', { connection: stack.redis, prefix: stack.keys.queuePrefix });
+  eventsConnection = stack.redis.duplicate();
+  queueEvents = new QueueEvents('rollup', { connection: eventsConnection, prefix: stack.keys.queuePrefix });
+  await queueEvents.waitUntilReady();
+});
+
+after(async () => {
+  await Promise.all(processes.map((child) => child.stop()));
+  await queueEvents?.close();
+  await eventsConnection?.quit();
+  await queue?.close();
+  await stack?.stop();
+});
+
+test('workers killed at random points of a drain: every event counted exactly once', { timeout: 240_000 }, async () => {
+  const seed = Number(process.env.ROLLUP_KILL_SEED ?? Date.now() % 100_000);
+  const random = seededRandom(seed);
+  const ads = stack.ads.slice(0, 40);
+  const events = generateTrackingEvents(ads, 30_000, { firstHour: FIRST_HOUR, hours: 6, seed });
+  await appendTrackingEvents(stack.redis, stack.keys, events);
+  const settings = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '400', ROLLUP_CONSUMERS: '2', ROLLUP_CLAIM_MIN_IDLE_MS: '500', LOG_LEVEL: 'info' };
+
+  const kills: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    const worker = await startImportWorker(stack.prefix, stack.environment(settings), `victim-${round}`);
+    processes.push(worker.process);
+    await queue.add('rollup', {}, { attempts: 1 });
+    await waitForOutput(worker.process, 'job started', 60_000);
+    const delay = Math.floor(random() * 800);
+    kills.push(delay);
+    await new Promise((done) => setTimeout(done, delay));
+    await worker.process.kill();
+  }
+
+  const survivor = await startImportWorker(stack.prefix, stack.environment({ ...settings, LOG_LEVEL: 'warn' }), 'survivor');
+  processes.push(survivor.process);
+  const job = await queue.add('rollup', {}, { attempts: 1 });
+  await job.waitUntilFinished(queueEvents, 180_000);
+  const pending = (await stack.redis.call('XPENDING', stack.keys.eventsStream, 'ads-data-import.rollup')) as [number, ...unknown[]];
+  assert.equal(pending[0], 0, 'nothing left pending');
+  const totals = await databaseTotals(stack.client, ads.map((ad) => ad.adId), FIRST_HOUR, FIRST_HOUR + 6 * HOUR);
+  assert.deepEqual(sortedTotals(totals), sortedTotals(expectedTotals(events)), `seed ${seed}, kills after ${kills.join(', ')} ms`);
+});

@@ -1,0 +1,264 @@
+// Helpers for the cross-service tests of ads-data-import (tests/import-*.test.ts): start its
+// worker and scheduler as real processes, run its enqueue command, append tracking events the
+// way serving does, and clean a test's Redis keys.
+import { randomUUID } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot } from '@ads/ads-client';
+import type { DataApiContract, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
+import { Redis } from 'ioredis';
+import { type RunningProcess, freePort, runTsCommand, startTsProcess, waitForHttp } from './processes';
+import { createStackDatabase, seedStackDatabase, startDataApi } from './stack';
+
+export const IMPORT_SERVICE_DIR = 'services/ads-data-import';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test uses. */
+export function uniquePrefix(label: string): string {
+  return `test:${label}:${randomUUID()}:`;
+}
+
+/** Settings every test process of ads-data-import gets unless the test overrides them. */
+export function importEnvironment(redisKeyPrefix: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    // Nothing listens here: a test that needs the data API passes its URL.
+    DATA_API_URLS: 'http://127.0.0.1:9/rpc',
+    QUEUE_DEPTH_LOG_CRON: '',
+    FEED_IMPORT_CRON: '',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...overrides,
+  };
+}
+
+export interface ImportWorker {
+  process: RunningProcess;
+  port: number;
+  url: string;
+}
+
+/** Starts `worker` and waits until its /healthz answers. */
+export async function startImportWorker(redisKeyPrefix: string, overrides: Record<string, string> = {}, name = 'import-worker'): Promise<ImportWorker> {
+  const port = await freePort();
+  const child = startTsProcess(name, IMPORT_SERVICE_DIR, 'src/main.ts', ['worker'], importEnvironment(redisKeyPrefix, { WORKER_PORT: String(port), ...overrides }));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, child, 60_000);
+  return { process: child, port, url };
+}
+
+/** Starts `scheduler` (staying alive) and waits for it to have registered its schedules. */
+export async function startImportScheduler(redisKeyPrefix: string, overrides: Record<string, string> = {}, name = 'import-scheduler'): Promise<RunningProcess> {
+  const child = startTsProcess(name, IMPORT_SERVICE_DIR, 'src/main.ts', ['scheduler'], importEnvironment(redisKeyPrefix, { LOG_LEVEL: 'info', ...overrides }));
+  await waitForOutput(child, 'job schedulers registered', 60_000);
+  return child;
+}
+
+/** Runs `enqueue <args>` to completion. */
+export function runEnqueue(redisKeyPrefix: string, args: string[], overrides: Record<string, string> = {}, timeoutMs = 120_000) {
+  return runTsCommand(IMPORT_SERVICE_DIR, 'src/main.ts', ['enqueue', ...args, '--json'], importEnvironment(redisKeyPrefix, overrides), timeoutMs);
+}
+
+/** Waits until a process has printed `text`, or throws with its output. */
+export async function waitForOutput(child: RunningProcess, text: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!child.output().includes(text)) {
+    if (child.child.exitCode !== null || child.child.signalCode !== null) throw new Error(`${child.name} exited before printing "${text}":\n${child.output()}`);
+    if (Date.now() > deadline) throw new Error(`${child.name} did not print "${text}" within ${timeoutMs} ms:\n${child.output()}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+/** Appends events to the events stream exactly as serving does (the shared encoder). */
+export async function appendTrackingEvents(redis: Redis, keys: RedisKeys, events: readonly TrackingEvent[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < events.length; start += 1_000) {
+    const pipeline = redis.pipeline();
+    for (const event of events.slice(start, start + 1_000)) pipeline.xadd(keys.eventsStream, '*', ...encodeTrackingEvent(event));
+    for (const [error, id] of (await pipeline.exec())!) {
+      if (error) throw error;
+      ids.push(id as string);
+    }
+  }
+  return ids;
+}
+
+/** Deletes every key under a test's prefix. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) await redis.del(...found);
+  } while (cursor !== '0');
+}
+
+export function connectTestRedis(): Redis {
+  return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+}
+
+// ─── with ads-data-api ────────────────────────────────────────────────────────────────────────
+
+
+/** An ad events can be about: what serving would put in a tracking event. */
+export interface EventTarget {
+  adId: string;
+  campaignId: string;
+  advertiserId: string;
+}
+
+export interface ImportStack {
+  prefix: string;
+  keys: RedisKeys;
+  redis: Redis;
+  client: TypedRpcClient<DataApiContract>;
+  dataApiRpcUrl: string;
+  serviceKey: string;
+  /** Live ads of the seeded inventory. */
+  ads: EventTarget[];
+  /** Environment for ads-data-import processes talking to this stack. */
+  environment(overrides?: Record<string, string>): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A migrated, seeded database behind a real ads-data-api, and a Redis prefix of the test's own. */
+export async function startImportStack(label: string): Promise<ImportStack> {
+  const prefix = uniquePrefix(label);
+  const keys = new RedisKeys(prefix);
+  const redis = connectTestRedis();
+  const database = await createStackDatabase();
+  let dataApi: Awaited<ReturnType<typeof startDataApi>> | undefined;
+  try {
+    const { serviceKey } = await seedStackDatabase(database.url);
+    dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix });
+    const client = createRpcClient(dataApiContract, { urls: [dataApi.rpcUrl], token: serviceKey, timeoutMs: 60_000 });
+    const snapshot = await readInventorySnapshot(client);
+    const ads = snapshot.campaigns.flatMap((campaign) => campaign.ads.map((ad) => ({ adId: ad.id, campaignId: campaign.id, advertiserId: campaign.advertiserId })));
+    const started = dataApi;
+    return {
+      prefix,
+      keys,
+      redis,
+      client,
+      dataApiRpcUrl: dataApi.rpcUrl,
+      serviceKey,
+      ads,
+      environment: (overrides = {}) => importEnvironment(prefix, { DATA_API_URLS: started.rpcUrl, DATA_API_TOKEN: serviceKey, DATA_API_TIMEOUT_MS: '60000', ...overrides }),
+      stop: async () => {
+        await client.$close();
+        await started.stop();
+        await database.drop();
+        await deleteKeys(redis, prefix);
+        await redis.quit();
+      },
+    };
+  } catch (error) {
+    await dataApi?.stop();
+    await database.drop();
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+    throw error;
+  }
+}
+
+/** Deterministic pseudo-random numbers, so a failing test can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** `count` tracking events over `ads` and the hours starting at `firstHour`, as serving would count them. */
+export function generateTrackingEvents(ads: readonly EventTarget[], count: number, options: { firstHour: number; hours: number; seed: number }): TrackingEvent[] {
+  const random = seededRandom(options.seed);
+  const events: TrackingEvent[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const ad = ads[Math.floor(random() * ads.length)]!;
+    const roll = random();
+    const type = roll < 0.7 ? 'impression' : roll < 0.9 ? 'viewable' : 'click';
+    events.push({
+      type,
+      eventId: `${options.seed}-${index}`,
+      decisionId: `dec-${options.seed}-${index}`,
+      ...ad,
+      placementKey: 'home.top',
+      userKey: `user-${Math.floor(random() * 1e6).toString().padStart(8, '0')}`,
+      at: options.firstHour + Math.floor(random() * options.hours * 3_600_000),
+      spendMicros: type === 'impression' ? 1_500 : type === 'click' ? 250_000 : 0,
+    });
+  }
+  return events;
+}
+
+export interface HourTotals {
+  impressions: number;
+  viewableImpressions: number;
+  clicks: number;
+  spendMicros: number;
+}
+
+/** What the events should add up to, per `adId|hourISO`. */
+export function expectedTotals(events: readonly TrackingEvent[]): Map<string, HourTotals> {
+  const totals = new Map<string, HourTotals>();
+  for (const event of events) {
+    const hour = new Date(Math.floor(event.at / 3_600_000) * 3_600_000).toISOString();
+    const key = `${event.adId}|${hour}`;
+    const entry = totals.get(key) ?? { impressions: 0, viewableImpressions: 0, clicks: 0, spendMicros: 0 };
+    if (event.type === 'impression') entry.impressions += 1;
+    else if (event.type === 'viewable') entry.viewableImpressions += 1;
+    else entry.clicks += 1;
+    entry.spendMicros += event.spendMicros;
+    totals.set(key, entry);
+  }
+  return totals;
+}
+
+/** What the database holds per `adId|hourISO` for these ads over [from, to), read through `stats.query`. */
+export async function databaseTotals(client: TypedRpcClient<DataApiContract>, adIds: readonly string[], from: number, to: number): Promise<Map<string, HourTotals>> {
+  const { series } = await client.stats.query({ level: 'ad', ids: [...adIds], from: new Date(from).toISOString(), to: new Date(to).toISOString(), granularity: 'hour' });
+  const totals = new Map<string, HourTotals>();
+  for (const entry of series) {
+    for (const point of entry.points) {
+      if (point.impressions + point.viewableImpressions + point.clicks + point.spendMicros === 0) continue;
+      totals.set(`${entry.id}|${new Date(point.bucket).toISOString()}`, {
+        impressions: point.impressions,
+        viewableImpressions: point.viewableImpressions,
+        clicks: point.clicks,
+        spendMicros: point.spendMicros,
+      });
+    }
+  }
+  return totals;
+}
+
+/** Sorted entries, for a readable deepEqual diff. */
+export function sortedTotals(totals: Map<string, HourTotals>): [string, HourTotals][] {
+  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// ─── as a command, for the benchmarks of ads-data-import ──────────────────────────────────────
+// `node --experimental-wasm-modules --import tsx tests/support/import-stack.ts` starts a stack,
+// prints one JSON line {rpcUrl, serviceKey, prefix, ads}, and tears it all down on SIGTERM or
+// when its stdin closes. Benchmarks spawn it instead of importing test code.
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolvePath(process.argv[1])).href;
+if (invokedDirectly) {
+  const stack = await startImportStack('bench');
+  process.stdout.write(`${JSON.stringify({ rpcUrl: stack.dataApiRpcUrl, serviceKey: stack.serviceKey, prefix: stack.prefix, ads: stack.ads })}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.stdin.on('end', () => void stop());
+  process.stdin.resume();
+}
