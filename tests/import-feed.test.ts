@@ -17,10 +17,10 @@ const directory = mkdtempSync(join(tmpdir(), 'import-feed-'));
 
 const HEADER =
   'advertiser_external_id,advertiser_name,campaign_external_id,campaign_name,flight_start,flight_end,total_budget,daily_budget,bid_type,bid_amount,target_countries,ad_external_id,ad_format,ad_title,ad_click_url,ad_width,ad_height';
-const row = (advertiser: string, campaign: string, ad: string, overrides: Partial<Record<'budget' | 'countries' | 'title' | 'url' | 'format', string>> = {}) =>
+const row = (advertiser: string, campaign: string, ad: string, overrides: Partial<Record<'name' | 'budget' | 'countries' | 'title' | 'url' | 'format', string>> = {}) =>
   [
     advertiser,
-    `Advertiser ${advertiser}`,
+    overrides.name ?? `Advertiser ${advertiser}`,
     campaign,
     `Campaign ${campaign}`,
     '2026-05-01T00:00:00Z',
@@ -50,6 +50,7 @@ const FEED = [
   row('feed-globex', 'globex-c1', 'globex-a2', { countries: 'US|Canada' }), // line 9: bad
   row('feed-globex', 'globex-c1', 'globex-banner', { format: 'banner' }), // line 10: bad (no size)
   row('feed-globex', 'globex-c2', 'globex-a3'), // line 11
+  row('feed-initech', 'initech-c1', 'initech-a1', { name: 'Advertiser feed-acme' }), // line 12: refused by the API (name taken)
 ].join('\n');
 
 interface ImportResult {
@@ -89,16 +90,16 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   assert.equal(first.code, 0, `the import job completes:\n${first.stdout}${first.stderr}`);
   const run = lastEvent(first.stdout).result!;
   assert.equal(run.status, 'partially_succeeded');
-  assert.deepEqual([run.total, run.created, run.updated, run.unchanged, run.failed], [10, 5, 0, 0, 5]);
+  assert.deepEqual([run.total, run.created, run.updated, run.unchanged, run.failed], [11, 5, 0, 0, 6]);
   assert.ok(run.runId.length > 0, 'the import run was recorded');
   const errors = run.firstErrors.map((error) => `${error.line}:${error.field}`);
-  assert.deepEqual(errors.sort(), ['10:ad_width', '4:total_budget', '6:(row)', '8:ad_click_url', '9:target_countries']);
+  assert.deepEqual(errors.sort(), ['10:ad_width', '12:advertiser_name', '4:total_budget', '6:(row)', '8:ad_click_url', '9:target_countries']);
   assert.match(run.firstErrors.find((error) => error.line === 4)!.message, /whole number/);
 
   const second = await runEnqueue(stack.prefix, ['feed-import', '--source', file], stack.environment());
   assert.equal(second.code, 0, `the second import completes:\n${second.stdout}${second.stderr}`);
   const again = lastEvent(second.stdout).result!;
-  assert.deepEqual([again.total, again.created, again.updated, again.unchanged, again.failed], [10, 0, 0, 5, 5], 'nothing changed the second time');
+  assert.deepEqual([again.total, again.created, again.updated, again.unchanged, again.failed], [11, 0, 0, 5, 6], 'nothing changed the second time');
   assert.notEqual(again.runId, run.runId, 'each import is its own run');
 
   // One changed cell is one updated ad; the rest stays unchanged.
@@ -108,7 +109,7 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   const third = await runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], stack.environment());
   assert.equal(third.code, 0, `${third.stdout}${third.stderr}`);
   const updated = lastEvent(third.stdout).result!;
-  assert.deepEqual([updated.created, updated.updated, updated.unchanged, updated.failed], [0, 1, 4, 5]);
+  assert.deepEqual([updated.created, updated.updated, updated.unchanged, updated.failed], [0, 1, 4, 6]);
 });
 
 test('a JSON feed from an HTTP URL imports the same way', { timeout: 120_000 }, async () => {
@@ -123,13 +124,14 @@ test('a JSON feed from an HTTP URL imports the same way', { timeout: 120_000 }, 
   await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
   const port = (server.address() as { port: number }).port;
 
-  const result = await runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/initech.json`], stack.environment());
+  const [result, missing] = await Promise.all([
+    runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/initech.json`], stack.environment()),
+    runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/nope.json`, '--local'], stack.environment()),
+  ]);
   assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
   const run = lastEvent(result.stdout).result!;
   assert.deepEqual([run.total, run.created, run.failed], [2, 1, 1]);
   assert.deepEqual(run.firstErrors.map((error) => [error.line, error.field]), [[2, 'colour']]);
-
-  const missing = await runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/nope.json`], stack.environment());
   assert.notEqual(missing.code, 0, 'an unreachable feed fails the job');
   assert.match(lastEvent(missing.stdout).error ?? '', /HTTP 404/);
 });
@@ -137,13 +139,14 @@ test('a JSON feed from an HTTP URL imports the same way', { timeout: 120_000 }, 
 test('a feed with a misspelt column fails as a whole, naming the column; bad options are refused', { timeout: 120_000 }, async () => {
   const file = join(directory, 'bad-header.csv');
   writeFileSync(file, FEED.replace('ad_title', 'ad_titel'));
-  const result = await runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], stack.environment());
+  const [result, usage] = await Promise.all([
+    runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], stack.environment()),
+    runEnqueue(stack.prefix, ['feed-import'], stack.environment()),
+  ]);
   assert.equal(result.code, 1);
   const failure = lastEvent(result.stdout);
   assert.equal(failure.event, 'failed');
   assert.match(failure.error ?? '', /ad_titel/);
-
-  const usage = await runEnqueue(stack.prefix, ['feed-import'], stack.environment());
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /JOB_INVALID.*--source/);
 });

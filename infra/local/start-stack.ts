@@ -13,17 +13,35 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const stateDir = join(root, '.stack');
+// Tests run a whole stack of their own next to a developer's: every port shifts with
+// STACK_PORT_BASE, the keys file moves with STACK_STATE_DIR, Redis keys with REDIS_KEY_PREFIX.
+const stateDir = resolve(root, process.env.STACK_STATE_DIR ?? '.stack');
 const keysFile = join(stateDir, 'keys.json');
+const portBase = Number(process.env.STACK_PORT_BASE ?? 4000);
+if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
+  process.stderr.write(`STACK_PORT_BASE must be a whole number from 1024 to 65000, got "${process.env.STACK_PORT_BASE}"\n`);
+  process.exit(2);
+}
 
 const env = {
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/ads',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? 'ads:',
-  TRACKING_SECRET: process.env.TRACKING_SECRET ?? 'local-stack-tracking-secret',
+  // ads-serving-rpc refuses secrets shorter than 32 characters.
+  TRACKING_SECRET: process.env.TRACKING_SECRET ?? 'local-stack-tracking-secret-change-me-0123456789',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  // The worker runs these commands on their schedules (BullMQ job schedulers).
+  TIMESERIES_WARMING_CRON: process.env.TIMESERIES_WARMING_CRON ?? '*/5 * * * *',
+  ADS_SCORING_CRON: process.env.ADS_SCORING_CRON ?? '*/10 * * * *',
 };
-const ports = { dataApi: 4000, haproxy: 4100, serving: [4101, 4102], dataApiFront: 4050, worker: 4300 };
+const ports = {
+  dataApi: portBase,
+  dataApiFront: portBase + 50,
+  haproxy: portBase + 100,
+  serving: [portBase + 101, portBase + 102],
+  worker: portBase + 300,
+};
+const haproxyBinary = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((path) => existsSync(path)) ?? 'haproxy';
 const colours = [36, 33, 35, 32, 34, 31, 96, 93];
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
@@ -37,7 +55,7 @@ function prefixLines(name: string, colour: number, stream: NodeJS.ReadableStream
   lines.on('line', (line) => process.stdout.write(`\x1b[${colour}m${name.padEnd(18)}|\x1b[0m ${line}\n`));
 }
 
-function startProcess(name: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+function startProcess(name: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string>; oneOff?: boolean } = {}): ChildProcess {
   const child = spawn(command, args, {
     cwd: options.cwd ?? root,
     env: { ...process.env, ...options.env },
@@ -47,21 +65,22 @@ function startProcess(name: string, command: string, args: string[], options: { 
   prefixLines(name, colour, child.stdout!);
   prefixLines(name, colour, child.stderr!);
   child.on('exit', (code, signal) => {
-    if (!stopping) say(`${name} exited (${signal ?? code}); the rest keeps running`);
+    if (!stopping && !options.oneOff) say(`${name} exited (${signal ?? code}); the rest keeps running`);
   });
   children.push({ name, child });
   return child;
 }
 
-function service(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
+function service(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>, oneOff = false): ChildProcess {
   return startProcess(name, process.execPath, ['--experimental-wasm-modules', '--import', 'tsx', ...args], {
+    oneOff,
     cwd: join(root, packageDir),
     env: { REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX, LOG_LEVEL: env.LOG_LEVEL, ...extraEnv },
   });
 }
 
 async function runToEnd(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
-  const child = service(name, packageDir, args, extraEnv);
+  const child = service(name, packageDir, args, extraEnv, true);
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
@@ -171,7 +190,7 @@ async function main(): Promise<void> {
   service('data-api', 'services/ads-data-api', ['src/main.ts'], { ...dataApiEnv, PORT: String(ports.dataApi) });
   await waitForHttp(`http://127.0.0.1:${ports.dataApi}/readyz`);
 
-  const haproxyInstalled = spawnSync('haproxy', ['-v']).error === undefined;
+  const haproxyInstalled = spawnSync(haproxyBinary, ['-v']).error === undefined;
   const servingPorts = haproxyInstalled ? ports.serving : ports.serving.slice(0, 1);
   const publicServing = haproxyInstalled ? `http://127.0.0.1:${ports.haproxy}` : `http://127.0.0.1:${servingPorts[0]}`;
   const clientEnv = { DATA_API_URLS: `http://127.0.0.1:${ports.dataApi}/rpc`, DATA_API_TOKEN: keys.serviceKey };
@@ -184,12 +203,13 @@ async function main(): Promise<void> {
   servingPorts.forEach((port, index) =>
     service(`serving-${index + 1}`, 'services/ads-serving-rpc', ['src/main.ts'], {
       PORT: String(port),
+      HOST: '127.0.0.1',
       TRACKING_SECRET: env.TRACKING_SECRET,
       PUBLIC_BASE_URL: publicServing,
     }),
   );
   if (haproxyInstalled) {
-    startProcess('haproxy', 'haproxy', ['-W', '-db', '-f', join(root, 'infra/haproxy/haproxy.cfg')], {
+    startProcess('haproxy', haproxyBinary, ['-W', '-db', '-f', join(root, 'infra/haproxy/haproxy.cfg')], {
       env: {
         HAPROXY_BIND: `127.0.0.1:${ports.haproxy}`,
         SERVING_1: `127.0.0.1:${ports.serving[0]}`,
@@ -202,18 +222,38 @@ async function main(): Promise<void> {
     say('haproxy is not installed (apt-get install haproxy): running ONE serving instance directly, without a load balancer');
   }
   service('import-worker', 'services/ads-data-import', ['src/main.ts', 'worker'], { ...clientEnv, WORKER_PORT: String(ports.worker) });
-  service('import-scheduler', 'services/ads-data-import', ['src/main.ts', 'scheduler'], clientEnv);
+  service('import-scheduler', 'services/ads-data-import', ['src/main.ts', 'scheduler'], {
+    ...clientEnv,
+    TIMESERIES_WARMING_CRON: env.TIMESERIES_WARMING_CRON,
+    ADS_SCORING_CRON: env.ADS_SCORING_CRON,
+  });
   service('cache-warming', 'services/cache-warming', ['src/main.ts', 'run', '--watch'], clientEnv);
   await waitForHttp(`${publicServing}/readyz`, 60_000).catch((error: Error) => say(`serving is not ready yet: ${error.message}`));
+  await waitForHttp(`http://127.0.0.1:${ports.worker}/healthz`, 60_000).catch((error: Error) => say(`the import worker is not up yet: ${error.message}`));
+
+  const urls = {
+    dashboard: `http://127.0.0.1:${ports.dataApi}/dashboard`,
+    dataApi: `http://127.0.0.1:${ports.dataApi}`,
+    dataApiRpc: `http://127.0.0.1:${ports.dataApi}/rpc`,
+    restDocs: `http://127.0.0.1:${ports.dataApi}/api/docs`,
+    dataApiRpcDocs: `http://127.0.0.1:${ports.dataApi}/rpc/docs`,
+    serving: publicServing,
+    demo: `${publicServing}/demo?placement=dailyplanet-article-inline`,
+    servingRpcDocs: `${publicServing}/rpc/docs`,
+    queues: `http://127.0.0.1:${ports.worker}/queues`,
+  };
+  const pids = Object.fromEntries(children.filter(({ child }) => child.exitCode === null).map(({ name, child }) => [name, child.pid]));
 
   say(`ready:
     dashboard            http://127.0.0.1:${ports.dataApi}/dashboard   (admin key: ${keys.adminKey})
     REST API docs        http://127.0.0.1:${ports.dataApi}/api/docs
     data API RPC docs    http://127.0.0.1:${ports.dataApi}/rpc/docs
-    demo publisher page  ${publicServing}/demo
+    demo publisher page  ${publicServing}/demo?placement=dailyplanet-article-inline
     serving RPC docs     ${publicServing}/rpc/docs
     queue dashboard      http://127.0.0.1:${ports.worker}/queues
-  keys are saved in .stack/keys.json; Ctrl-C stops everything.`);
+  keys are saved in ${keysFile}; Ctrl-C stops everything.`);
+  // One line for scripts and tests (the keys are in the keys file too).
+  process.stdout.write(`STACK_READY ${JSON.stringify({ urls, keys, haproxy: haproxyInstalled, redisKeyPrefix: env.REDIS_KEY_PREFIX, keysFile, pids })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -6,8 +6,6 @@ export const DATA_IMPORT_ERROR_CODES = {
   CONFIG_INVALID: 'CONFIG_INVALID',
   /** A job name or job option given on the command line or in job data is wrong. */
   JOB_INVALID: 'JOB_INVALID',
-  /** A job ended in failure (the enqueue command reports it). */
-  JOB_FAILED: 'JOB_FAILED',
   /** A feed could not be read: missing file, HTTP error, too large, timed out. */
   FEED_SOURCE_UNREADABLE: 'FEED_SOURCE_UNREADABLE',
   /** The feed's format cannot be told or its header/document is not a feed. */
@@ -16,7 +14,7 @@ export const DATA_IMPORT_ERROR_CODES = {
   DATA_API_FAILED: 'DATA_API_FAILED',
   /** A platform command (warming, scoring) exited non-zero or could not start. */
   COMMAND_FAILED: 'COMMAND_FAILED',
-  /** The process is shutting down; the job was returned to the queue. */
+  /** A worker shutdown interrupted the job; it goes back to the queue. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
 } as const;
 
@@ -81,5 +79,21 @@ export class CommandFailedError extends DataImportError {
   override name = 'CommandFailedError';
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('COMMAND_FAILED', message, options);
+  }
+}
+
+/** A shutdown interrupted a feed import; the job goes back to the queue (imports are idempotent). */
+export class ImportInterruptedError extends DataImportError {
+  override name = 'ImportInterruptedError';
+  constructor() {
+    super('SHUTTING_DOWN', 'the feed import was interrupted by a worker shutdown');
+  }
+}
+
+/** A shutdown stopped a platform command; the job goes back to the queue. */
+export class CommandInterruptedError extends DataImportError {
+  override name = 'CommandInterruptedError';
+  constructor(command: string) {
+    super('SHUTTING_DOWN', `${command} was stopped by a worker shutdown`);
   }
 }

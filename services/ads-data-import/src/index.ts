@@ -2,7 +2,18 @@
 // these exports are for its own tests and benchmarks.
 export { loadConfig, config } from './config';
 export type { Config, FeedSourceSetting } from './config';
-export { DATA_IMPORT_ERROR_CODES, DataImportError, ConfigError, JobInvalidError, FeedSourceError, FeedFormatError, DataApiCallError, CommandFailedError } from './errors';
+export {
+  DATA_IMPORT_ERROR_CODES,
+  DataImportError,
+  ConfigError,
+  JobInvalidError,
+  FeedSourceError,
+  FeedFormatError,
+  DataApiCallError,
+  CommandFailedError,
+  ImportInterruptedError,
+  CommandInterruptedError,
+} from './errors';
 export type { DataImportErrorCode } from './errors';
 export { aggregateTrackingEvents } from './domain/rollup-aggregation';
 export type { HourlyAdStats, RollupAggregate } from './domain/rollup-aggregation';
@@ -10,7 +21,7 @@ export { rollupBatchId } from './domain/rollup-batch-id';
 export { ROLLUP_CONSUMER_GROUP } from './domain/rollup-consumer-group';
 export { FEED_COLUMNS, FEED_LIST_SEPARATOR } from './domain/feed-columns';
 export type { FeedColumn } from './domain/feed-columns';
-export { validateFeedRecord } from './domain/feed-row';
+export { FeedRowValidator, validateFeedRecord } from './domain/feed-row';
 export type { FeedRecord, FeedRowError, ValidFeedRow } from './domain/feed-row';
 export { JOB_CATALOGUE, JOB_NAMES, QUEUE_NAMES, PLATFORM_COMMANDS } from './domain/job-catalogue';
 export type { JobName, QueueName, PlatformCommand } from './domain/job-catalogue';

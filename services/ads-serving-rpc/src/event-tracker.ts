@@ -72,7 +72,7 @@ export class EventTracker {
   }
 
   private async count(type: TrackingEventType, query: URLSearchParams, nowMs: number): Promise<TrackOutcome> {
-    const read = this.deps.signer.read(query, nowMs);
+    const read = this.deps.signer.read(type, query, nowMs);
     if (!read.ok) {
       const problem = read.problem;
       return problem.kind === 'invalid' ? problem : problem.kind === 'forged' ? { kind: 'forged' } : { kind: 'expired', claims: problem.claims };

@@ -95,11 +95,6 @@ export class IndexLifecycle {
     this.timers = [];
   }
 
-  /** Waits for loads in progress (tests and shutdown). */
-  async settled(): Promise<void> {
-    await Promise.all([this.indexLoad, this.scoreLoad]);
-  }
-
   /** A campaign this process just spent on: stop it at once when its budget is gone. */
   spent(campaign: IndexedCampaign, day: string, micros: number): void {
     this.pacing.recordSpend(campaign, day, micros);

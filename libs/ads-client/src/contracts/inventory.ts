@@ -60,13 +60,20 @@ export const targeting = z.strictObject({
 });
 export type Targeting = z.infer<typeof targeting>;
 
+// Building an Intl.DateTimeFormat costs ~80 µs; feeds validate thousands of campaigns.
+const knownTimeZones = new Map<string, boolean>();
 function isTimeZone(value: string): boolean {
+  const known = knownTimeZones.get(value);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (knownTimeZones.size < 1_000) knownTimeZones.set(value, valid);
+  return valid;
 }
 const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris"');
 

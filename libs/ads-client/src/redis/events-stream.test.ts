@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TrackingEvent } from '../contracts/serving-contract';
+import { type TrackingEvent, trackingEvent } from '../contracts/serving-contract';
 import { TRACKING_EVENT_FIELD, decodeTrackingEvent, encodeTrackingEvent } from './events-stream';
 
 const event: TrackingEvent = {
@@ -39,3 +39,26 @@ function expectProblem(fields: string[] | null): string {
   assert.equal(decoded.ok, false);
   return (decoded as { problem: string }).problem;
 }
+
+test('the fast check agrees with the trackingEvent schema on edge cases', () => {
+  const variants: unknown[] = [
+    { ...event, extra: 'dropped' },
+    { ...event, at: -5 },
+    { ...event, at: 1.5 },
+    { ...event, at: 2 ** 53 },
+    { ...event, spendMicros: -0 },
+    { ...event, spendMicros: -1 },
+    { ...event, spendMicros: '5' },
+    { ...event, eventId: '' },
+    { ...event, adId: 7 },
+    { ...event, type: 'Click' },
+    { ...event, type: undefined },
+    [],
+  ];
+  for (const variant of variants) {
+    const decoded = decodeTrackingEvent(['event', JSON.stringify(variant)]);
+    const schema = trackingEvent.safeParse(JSON.parse(JSON.stringify(variant)));
+    assert.equal(decoded.ok, schema.success, JSON.stringify(variant));
+    if (decoded.ok && schema.success) assert.deepEqual(decoded.event, schema.data);
+  }
+});

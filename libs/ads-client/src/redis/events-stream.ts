@@ -35,10 +35,41 @@ export function decodeTrackingEvent(fields: readonly string[] | null): DecodedTr
   } catch (error) {
     return { ok: false, problem: `"${TRACKING_EVENT_FIELD}" is not JSON: ${(error as Error).message}` };
   }
+  const fast = checkedTrackingEvent(value);
+  if (fast !== undefined) return { ok: true, event: fast };
   const parsed = trackingEvent.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     return { ok: false, problem: `not a tracking event: ${problems.join('; ')}` };
   }
   return { ok: true, event: parsed.data };
+}
+
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(trackingEvent.shape.type.options);
+
+/**
+ * The `trackingEvent` schema checked by hand, for the roll-up's hot path (the zod parse costs
+ * more than the JSON parse). It accepts nothing the schema refuses and keeps only the schema's
+ * fields; anything it does not accept goes through zod, which then explains the problem (a
+ * test holds the two side by side).
+ */
+function checkedTrackingEvent(value: unknown): TrackingEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type, eventId, decisionId, adId, campaignId, advertiserId, placementKey, userKey, at, spendMicros } = value as Record<string, unknown>;
+  if (!EVENT_TYPES.has(type)) return undefined;
+  if (
+    typeof eventId !== 'string' ||
+    typeof decisionId !== 'string' ||
+    typeof adId !== 'string' ||
+    typeof campaignId !== 'string' ||
+    typeof advertiserId !== 'string' ||
+    typeof placementKey !== 'string' ||
+    typeof userKey !== 'string' ||
+    !Number.isSafeInteger(at) ||
+    !Number.isSafeInteger(spendMicros) ||
+    (spendMicros as number) < 0
+  ) {
+    return undefined;
+  }
+  return { type: type as TrackingEvent['type'], eventId, decisionId, adId, campaignId, advertiserId, placementKey, userKey, at: at as number, spendMicros: spendMicros as number };
 }

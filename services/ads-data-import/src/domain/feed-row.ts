@@ -28,7 +28,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A JSON row written in the contract's own nested shape rather than flat columns. */
-function isNestedRow(values: Record<string, unknown>): boolean {
+export function isNestedRow(values: Record<string, unknown>): boolean {
   return isPlainObject(values.advertiser) || isPlainObject(values.campaign) || isPlainObject(values.ad);
 }
 

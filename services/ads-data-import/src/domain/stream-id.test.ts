@@ -20,3 +20,10 @@ test('a range is found in any order and a bad id is refused', () => {
   assert.throws(() => streamIdRange([]), RangeError);
   assert.throws(() => compareStreamIds('abc', '1-0'), /not a stream id/);
 });
+
+test('ids of different lengths compare by value, not as text', () => {
+  assert.ok(compareStreamIds('999-0', '1000-0') < 0);
+  assert.ok(compareStreamIds('5-10', '5-9') > 0);
+  assert.ok(compareStreamIds('18446744073709551615-0', '9-0') > 0);
+  assert.throws(() => compareStreamIds('01-0', '1-0'), /not a stream id/);
+});

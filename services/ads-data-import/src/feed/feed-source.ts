@@ -95,9 +95,15 @@ async function openHttpFeed(url: URL, options: OpenFeedOptions): Promise<OpenedF
   const name = withoutCredentials(url);
   const timeout = AbortSignal.timeout(options.fetchTimeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+  // Partner feeds often carry basic-auth credentials in the URL, which fetch refuses: send them as a header.
+  const headers: Record<string, string> = { accept: 'text/csv, application/json, application/x-ndjson;q=0.9, */*;q=0.5' };
+  if (url.username !== '' || url.password !== '') {
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  }
   let response: Response;
   try {
-    response = await fetch(url, { signal, redirect: 'follow', headers: { accept: 'text/csv, application/json, application/x-ndjson;q=0.9, */*;q=0.5' } });
+    response = await fetch(name, { signal, redirect: 'follow', headers });
   } catch (error) {
     const reason = timeout.aborted ? `no answer within ${options.fetchTimeoutMs} ms` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
     throw new FeedSourceError(`feed ${name} cannot be fetched: ${reason}`, { cause: error });

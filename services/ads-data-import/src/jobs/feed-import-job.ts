@@ -1,10 +1,12 @@
+import type { Readable } from 'node:stream';
 import { RpcError, dataApi, dataApiContract } from '@ads/ads-client';
 import type { z } from 'zod';
 import type { Config } from '../config';
 import type { FeedRowError, ValidFeedRow } from '../domain/feed-row';
-import { FeedRowValidator } from '../domain/feed-row';
+import { columnOfPath } from '../domain/feed-columns';
+import { FeedRowValidator, isNestedRow } from '../domain/feed-row';
 import { ImportRunTally } from '../domain/import-run-tally';
-import { DataApiCallError, DataImportError, FeedFormatError } from '../errors';
+import { DataApiCallError, FeedFormatError, ImportInterruptedError } from '../errors';
 import { readFeedRecords } from '../feed/feed-records';
 import { type FeedFormat, openFeedSource } from '../feed/feed-source';
 import type { Logger } from '../logger';
@@ -47,17 +49,11 @@ export interface FeedImportHooks {
   onProgress?: ((progress: FeedImportProgress) => void | Promise<void>) | undefined;
 }
 
-/** Thrown when a shutdown interrupts an import; the job goes back to the queue and runs again (imports are idempotent). */
-export class ImportInterruptedError extends DataImportError {
-  override name = 'ImportInterruptedError';
-  constructor() {
-    super('SHUTTING_DOWN', 'the feed import was interrupted by a worker shutdown');
-  }
-}
-
 interface Chunk {
   rows: ValidFeedRow[];
   lines: number[];
+  /** Whether each row came as flat columns, so the API's field paths are reported as columns. */
+  flat: boolean[];
 }
 
 type UpsertOutcome = z.output<typeof dataApi.feedUpsertOutcome>;
@@ -134,7 +130,10 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
       const outcome = outcomes[index];
       const line = chunk.lines[index]!;
       if (outcome === undefined) tally.rowRefused([{ line, field: '(row)', message: 'ads-data-api returned no outcome for this row' }]);
-      else if (outcome.outcome === 'failed') tally.rowRefused([{ line, field: outcome.field, message: outcome.message }]);
+      else if (outcome.outcome === 'failed') {
+        const field = chunk.flat[index] === true ? columnOfPath(outcome.field.split('.')) : outcome.field;
+        tally.rowRefused([{ line, field, message: outcome.message }]);
+      }
       else {
         tally.rowUpserted(outcome.outcome);
         rowsUpserted += 1;
@@ -157,13 +156,15 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
     inFlight.add(pending);
   };
 
+  let body: Readable | undefined;
   try {
     const opened = await openFeedSource(request.source, { format: request.format, maxBytes: settings.maxBytes, fetchTimeoutMs: settings.fetchTimeoutMs, signal: hooks.signal });
+    body = opened.body;
     name = opened.name;
     format = opened.format;
     await record('running');
     logger.info({ runId, source: name, format }, 'feed import started');
-    let chunk: Chunk = { rows: [], lines: [] };
+    let chunk: Chunk = { rows: [], lines: [], flat: [] };
     for await (const item of readFeedRecords(opened.body, opened.format)) {
       if (hooks.signal?.aborted === true) throw new ImportInterruptedError();
       if (uploadFailure !== undefined) throw uploadFailure;
@@ -179,9 +180,10 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
       }
       chunk.rows.push(result.row);
       chunk.lines.push(result.line);
+      chunk.flat.push(!isNestedRow(item.record.values));
       if (chunk.rows.length >= settings.chunkSize) {
         await send(chunk);
-        chunk = { rows: [], lines: [] };
+        chunk = { rows: [], lines: [], flat: [] };
       }
     }
     if (chunk.rows.length > 0) await send(chunk);
@@ -189,6 +191,8 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
     if (uploadFailure !== undefined) throw uploadFailure;
   } catch (error) {
     fatal = error;
+    // An interrupted read leaves the file or HTTP body open otherwise.
+    body?.destroy();
     await Promise.allSettled(inFlight);
     tally.feedFailed(
       error instanceof FeedFormatError && error.problems.length > 0 ? error.problems : [{ line: 0, field: '(feed)', message: (error as Error).message }],

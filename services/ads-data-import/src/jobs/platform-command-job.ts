@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Config } from '../config';
 import type { PlatformCommand } from '../domain/job-catalogue';
-import { CommandFailedError, DataImportError } from '../errors';
+import { CommandFailedError, CommandInterruptedError } from '../errors';
 import type { Logger } from '../logger';
 
 export interface PlatformCommandSummary {
@@ -18,14 +18,6 @@ export interface PlatformCommandSummary {
 export interface PlatformCommandHooks {
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: { phase: 'running' | 'finished'; pid: number | undefined; lines: number }) => void | Promise<void>) | undefined;
-}
-
-/** Thrown when a shutdown stopped the command; the job goes back to the queue. */
-export class CommandInterruptedError extends DataImportError {
-  override name = 'CommandInterruptedError';
-  constructor(command: string) {
-    super('SHUTTING_DOWN', `${command} was stopped by a worker shutdown`);
-  }
 }
 
 const TAIL_LINES = 40;

@@ -22,31 +22,37 @@ test('the three beacon URLs of an ad read back to its claims', () => {
   assert.ok(urls.impressionUrl.startsWith('http://serve.test/t/i?'));
   assert.ok(urls.viewableUrl.startsWith('http://serve.test/t/v?'));
   assert.ok(urls.clickUrl.startsWith('http://serve.test/t/c?'));
-  for (const url of Object.values(urls)) assert.deepEqual(signer.read(queryOf(url), now), { ok: true, claims });
+  assert.deepEqual(signer.read('impression', queryOf(urls.impressionUrl), now), { ok: true, claims });
+  assert.deepEqual(signer.read('viewable', queryOf(urls.viewableUrl), now), { ok: true, claims });
+  assert.deepEqual(signer.read('click', queryOf(urls.clickUrl), now), { ok: true, claims });
   assert.equal(spendOfEvent('click', claims), 500_000);
   assert.equal(spendOfEvent('viewable', claims), 0);
 });
 
-test('a changed claim or another key is refused as forged', () => {
-  const { clickUrl } = signer.urls('http://serve.test', claims);
-  for (const [param, value] of [['n', '5000000'], ['a', 'another-ad'], ['u', 'someone-else'], ['x', String(claims.expiresAt + 86_400)], ['s', 'A'.repeat(22)]] as const) {
+test('a changed claim, another event or another key is refused as forged', () => {
+  const { clickUrl, impressionUrl, viewableUrl } = signer.urls('http://serve.test', claims);
+  for (const [param, value] of [['n', '5000000'], ['a', 'another-ad'], ['u', 'someone-else'], ['x', String(claims.expiresAt + 86_400)], ['s', 'A'.repeat(14)]] as const) {
     const tampered = queryOf(clickUrl);
     tampered.set(param, value);
-    assert.deepEqual(signer.read(tampered, now), { ok: false, problem: { kind: 'forged' } }, `changing ${param}`);
+    assert.deepEqual(signer.read('click', tampered, now), { ok: false, problem: { kind: 'forged' } }, `changing ${param}`);
   }
-  assert.deepEqual(new TrackingSigner('another-secret-another-secret-0000').read(queryOf(clickUrl), now), { ok: false, problem: { kind: 'forged' } });
+  // The impression URL's query sent to the click beacon: its tag is not the click's.
+  assert.deepEqual(signer.read('click', queryOf(impressionUrl), now), { ok: false, problem: { kind: 'forged' } });
+  assert.deepEqual(signer.read('impression', queryOf(viewableUrl), now), { ok: false, problem: { kind: 'forged' } });
+  assert.notEqual(queryOf(clickUrl).get('s'), queryOf(impressionUrl).get('s'));
+  assert.deepEqual(new TrackingSigner('another-secret-another-secret-0000').read('click', queryOf(clickUrl), now), { ok: false, problem: { kind: 'forged' } });
 });
 
 test('an expired URL is refused after checking its signature; missing or malformed fields are named', () => {
   const { impressionUrl } = signer.urls('http://serve.test', claims);
-  const read = signer.read(queryOf(impressionUrl), (claims.expiresAt + 1) * 1000);
+  const read = signer.read('impression', queryOf(impressionUrl), (claims.expiresAt + 1) * 1000);
   assert.equal(!read.ok && read.problem.kind, 'expired');
   const missing = queryOf(impressionUrl);
   missing.delete('u');
-  const problem = signer.read(missing, now);
+  const problem = signer.read('impression', missing, now);
   assert.equal(!problem.ok && problem.problem.kind === 'invalid' && problem.problem.field, 'userKey');
   const badNumber = queryOf(impressionUrl);
   badNumber.set('x', '12abc');
-  const numberProblem = signer.read(badNumber, now);
+  const numberProblem = signer.read('impression', badNumber, now);
   assert.equal(!numberProblem.ok && numberProblem.problem.kind === 'invalid' && numberProblem.problem.field, 'expiresAt');
 });

@@ -32,7 +32,10 @@ export interface BeaconUrls {
   clickUrl: string;
 }
 
-const SIGNATURE_LENGTH = 22; // base64url characters: 132 bits of HMAC-SHA256
+// One HMAC-SHA256 per decided ad; each event gets its own disjoint slice of the digest (88,
+// 88 and 80 bits), so the tag of one beacon tells nothing about another's.
+const TAG_BYTES: Record<TrackingEventType, [number, number]> = { impression: [0, 11], viewable: [11, 22], click: [22, 32] };
+const MAX_TAG_LENGTH = 15; // base64url characters of 11 bytes
 const URL_SAFE = /^[A-Za-z0-9_.~-]*$/;
 
 // Query parameter of each claim: short, because three of these URLs go into every decided ad.
@@ -56,11 +59,10 @@ function encode(value: string): string {
 
 /**
  * Signs and checks tracking URLs with HMAC-SHA256 over every claim, so that no claim (ad,
- * price, user, placement, expiry) can be altered. One signature serves the three beacons of a
- * decided ad: they are handed to the same page together, so binding each to its event type
- * would add nothing, while each event still counts once per decision and ad. The click
- * destination is not in the URL: the beacon redirects to the ad's landing page from the index,
- * so a tracking URL can never be turned into an open redirect.
+ * price, user, placement, expiry) can be altered, and each URL is bound to its event: the
+ * three beacons of an ad share one HMAC computation, each carrying its own slice of the
+ * digest. The click destination is not in the URL: the beacon redirects to the ad's landing
+ * page from the index, so a tracking URL can never be turned into an open redirect.
  */
 export class TrackingSigner {
   private readonly key: KeyObject;
@@ -69,26 +71,33 @@ export class TrackingSigner {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
-  sign(claims: TrackingClaims): string {
+  private digest(claims: TrackingClaims): Buffer {
     return createHmac('sha256', this.key)
       .update(
         `${claims.decisionId}\n${claims.adId}\n${claims.campaignId}\n${claims.advertiserId}\n${claims.placementKey}\n${claims.userKey}\n${claims.impressionSpendMicros}\n${claims.clickSpendMicros}\n${claims.expiresAt}`,
       )
-      .digest('base64url')
-      .slice(0, SIGNATURE_LENGTH);
+      .digest();
+  }
+
+  /** The signature (tag) of one event's URL. */
+  sign(event: TrackingEventType, claims: TrackingClaims): string {
+    const [from, to] = TAG_BYTES[event];
+    return this.digest(claims).subarray(from, to).toString('base64url');
   }
 
   /** The impression, viewable-impression and click URLs of one decided ad. */
   urls(baseUrl: string, claims: TrackingClaims): BeaconUrls {
+    const digest = this.digest(claims);
+    const tag = (event: TrackingEventType) => digest.subarray(TAG_BYTES[event][0], TAG_BYTES[event][1]).toString('base64url');
     const query =
       `?${PARAM.decisionId}=${encode(claims.decisionId)}&${PARAM.adId}=${encode(claims.adId)}&${PARAM.campaignId}=${encode(claims.campaignId)}` +
       `&${PARAM.advertiserId}=${encode(claims.advertiserId)}&${PARAM.placementKey}=${encode(claims.placementKey)}&${PARAM.userKey}=${encode(claims.userKey)}` +
       `&${PARAM.impressionSpendMicros}=${claims.impressionSpendMicros}&${PARAM.clickSpendMicros}=${claims.clickSpendMicros}` +
-      `&${PARAM.expiresAt}=${claims.expiresAt}&${PARAM.signature}=${this.sign(claims)}`;
+      `&${PARAM.expiresAt}=${claims.expiresAt}&${PARAM.signature}=`;
     return {
-      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}${query}`,
-      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}${query}`,
-      clickUrl: `${baseUrl}${TRACKING_PATHS.click}${query}`,
+      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}${query}${tag('impression')}`,
+      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}${query}${tag('viewable')}`,
+      clickUrl: `${baseUrl}${TRACKING_PATHS.click}${query}${tag('click')}`,
     };
   }
 
@@ -96,7 +105,7 @@ export class TrackingSigner {
    * Reads a beacon's query string: the claims when the signature holds and the URL has not
    * expired, else what is wrong (a missing field is named; a bad signature is only "forged").
    */
-  read(query: URLSearchParams, nowMs: number): { ok: true; claims: TrackingClaims } | { ok: false; problem: TrackingUrlProblem } {
+  read(event: TrackingEventType, query: URLSearchParams, nowMs: number): { ok: true; claims: TrackingClaims } | { ok: false; problem: TrackingUrlProblem } {
     const text = (name: keyof typeof PARAM, max: number): string | TrackingUrlProblem => {
       const value = query.get(PARAM[name]);
       if (value === null || value.length === 0) return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) is required` };
@@ -119,7 +128,7 @@ export class TrackingSigner {
       impressionSpendMicros: integer('impressionSpendMicros'),
       clickSpendMicros: integer('clickSpendMicros'),
       expiresAt: integer('expiresAt'),
-      signature: text('signature', SIGNATURE_LENGTH),
+      signature: text('signature', MAX_TAG_LENGTH),
     };
     for (const value of Object.values(values)) {
       if (typeof value === 'object') return { ok: false, problem: value };
@@ -135,7 +144,7 @@ export class TrackingSigner {
       clickSpendMicros: values.clickSpendMicros as number,
       expiresAt: values.expiresAt as number,
     };
-    const expected = Buffer.from(this.sign(claims));
+    const expected = Buffer.from(this.sign(event, claims));
     const given = Buffer.from(values.signature as string);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: { kind: 'forged' } };
     if (claims.expiresAt * 1000 <= nowMs) return { ok: false, problem: { kind: 'expired', claims } };

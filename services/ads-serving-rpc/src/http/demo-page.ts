@@ -9,7 +9,8 @@ const paragraph =
 /**
  * A demo publisher page: an article with one ad slot, either at the top or (`position=below`)
  * after a long article, so that viewability can be seen at work while scrolling.
- * Query: placement (required), position (top|below), count, keywords.
+ * Query: placement (required), position (top|below), count, keywords, country (default US:
+ * the embed cannot know the visitor's country, a publisher passes it along).
  */
 export function renderDemoPage(query: URLSearchParams): { status: number; html: string } {
   const placement = query.get('placement') ?? '';
@@ -22,6 +23,7 @@ export function renderDemoPage(query: URLSearchParams): { status: number; html: 
   const below = query.get('position') === 'below';
   const count = Math.min(10, Math.max(1, Number(query.get('count') ?? 1) || 1));
   const keywords = (query.get('keywords') ?? '').slice(0, 500);
+  const country = /^[A-Za-z]{2}$/.test(query.get('country') ?? '') ? query.get('country')!.toUpperCase() : 'US';
   const slot = `<div id="demo-slot" class="slot" data-ads-placement="${escapeHtml(placement)}" data-ads-count="${count}"></div>`;
   const article = Array.from({ length: below ? 24 : 3 }, () => `<p>${paragraph}</p>`).join('\n');
   return {
@@ -47,7 +49,7 @@ ${article}
 </article>
 ${below ? slot : ''}
 <footer><p>End of page.</p></footer>
-<script async src="/embed.js" data-ads-keywords="${escapeHtml(keywords)}"></script>
+<script async src="/embed.js" data-ads-keywords="${escapeHtml(keywords)}" data-ads-country="${country}"></script>
 </body>
 </html>
 `,

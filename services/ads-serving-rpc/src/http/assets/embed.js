@@ -5,7 +5,8 @@
  *   <div data-ads-placement="news-home-top"></div>
  *
  * Optional attributes: on the slot, data-ads-count (1-10) and data-ads-formats ("native",
- * "banner" or both, comma-separated); on the script, data-ads-keywords (comma-separated) and
+ * "banner" or both, comma-separated); on the script, data-ads-keywords (comma-separated),
+ * data-ads-country (ISO 3166 alpha-2, e.g. from the publisher's CDN geo header) and
  * data-ads-consent="false" (no user key is kept, no frequency capping).
  *
  * No dependencies. Creative fields are only ever set as text or checked URLs, never as HTML.
@@ -209,6 +210,8 @@
     }
     setState(slots, 'loading');
     var params = { placements: placements, keywords: pageKeywords(), device: detectDevice(), consent: consent };
+    var country = script ? (script.getAttribute('data-ads-country') || '').toUpperCase() : '';
+    if (/^[A-Z]{2}$/.test(country)) params.country = country;
     var userKey = storedUserKey();
     if (userKey) params.userKey = userKey;
     if (/^https?:/.test(location.href) && location.href.length <= 2048) params.pageUrl = location.href;

@@ -1,0 +1,271 @@
+// The whole platform end to end, started the way a developer starts it (`npm start`, i.e.
+// infra/local/start-stack.ts) on a fresh database, a Redis prefix and ports of its own; then an
+// advertiser's work in a real browser (Debian's chromium driven by playwright-core; no browser
+// is downloaded): create an advertiser, a campaign and an ad in the dashboard, approve and
+// activate them, see the ad served on the demo publisher page through HAProxy, view it and
+// click it, roll the events up, and find the impression and the click in the campaign's report
+// on the dashboard. Ctrl-C (SIGINT) on the launcher must stop every process it started.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runEnqueue } from './support/import-stack';
+import { repoRoot } from './support/processes';
+import { decide, deleteKeys, waitFor } from './support/serving-stack';
+import { createStackDatabase, type StackDatabase } from './support/stack';
+
+/** A seeded placement that takes native ads (services/ads-data-api demo seed). */
+const PLACEMENT_KEY = 'dailyplanet-article-inline';
+/** Offsets of the launcher's ports from STACK_PORT_BASE (infra/local/start-stack.ts). */
+const PORT_OFFSETS = [0, 50, 100, 101, 102, 300];
+const ARTIFACTS = join(repoRoot, 'artifacts');
+
+interface StackReady {
+  urls: Record<string, string> & { dashboard: string; dataApi: string; dataApiRpc: string; serving: string; demo: string; queues: string };
+  keys: { adminKey: string; serviceKey: string };
+  haproxy: boolean;
+  pids: Record<string, number>;
+}
+
+const prefix = `test:stack-e2e:${randomUUID()}:`;
+const runId = randomUUID().slice(0, 8);
+const stateDir = mkdtempSync(join(tmpdir(), 'ads-stack-e2e-'));
+let database: StackDatabase | undefined;
+let launcher: ChildProcess | undefined;
+let launcherOutput = '';
+let launcherExit: Promise<number | null> | undefined;
+let stack: StackReady | undefined;
+let browser: Browser | undefined;
+let landing: Server | undefined;
+let landingUrl = '';
+
+function portIsFree(port: number): Promise<boolean> {
+  const server = createTcpServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A STACK_PORT_BASE whose every port is free now. */
+async function freePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await Promise.all(PORT_OFFSETS.map((offset) => portIsFree(base + offset)))).every(Boolean)) return base;
+  }
+  throw new Error('no free port range for the stack');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tail(): string {
+  return launcherOutput.slice(-6_000);
+}
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  landing = createHttpServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end('<!doctype html><title>Rockets</title><h1>Rocket landing</h1>');
+  });
+  await new Promise<void>((resolve) => landing!.listen(0, '127.0.0.1', resolve));
+  landingUrl = `http://127.0.0.1:${(landing.address() as AddressInfo).port}/rockets`;
+
+  database = await createStackDatabase();
+  const portBase = await freePortBase();
+  launcher = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start-stack.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_KEY_PREFIX: prefix,
+      STACK_PORT_BASE: String(portBase),
+      STACK_STATE_DIR: stateDir,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      // Serving instances look for a new index version every second instead of every ten.
+      INDEX_POLL_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (chunk: Buffer) => {
+    launcherOutput += chunk.toString();
+    if (launcherOutput.length > 400_000) launcherOutput = launcherOutput.slice(-200_000);
+  };
+  launcher.stdout!.on('data', collect);
+  launcher.stderr!.on('data', collect);
+  const started = launcher;
+  launcherExit = new Promise((resolve) => started.once('exit', (code) => resolve(code)));
+  await waitFor(
+    async () => {
+      if (started.exitCode !== null) throw new Error(`the launcher exited with ${started.exitCode}:\n${tail()}`);
+      const line = launcherOutput.split('\n').find((candidate) => candidate.startsWith('STACK_READY '));
+      if (line !== undefined) stack = JSON.parse(line.slice('STACK_READY '.length)) as StackReady;
+      return stack !== undefined;
+    },
+    'the launcher to print STACK_READY',
+    120_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${tail()}`);
+  });
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  landing?.close();
+  if (launcher !== undefined && launcher.exitCode === null && launcher.signalCode === null) {
+    launcher.kill('SIGINT');
+    const timer = setTimeout(() => launcher?.kill('SIGKILL'), 20_000);
+    await launcherExit;
+    clearTimeout(timer);
+  }
+  // Whatever survived a failed shutdown must not outlive the test.
+  for (const pid of Object.values(stack?.pids ?? {})) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await database?.drop();
+  await deleteKeys(prefix);
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${stack!.urls.dashboard}/`);
+  await page.getByLabel('API key').fill(stack!.keys.adminKey);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('who').waitFor();
+}
+
+/** The campaign's report totals from the REST API the dashboard reads. */
+async function reportTotals(campaignId: string): Promise<{ impressions: number; clicks: number }> {
+  const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000);
+  const from = new Date(to.getTime() - 2 * 86_400_000);
+  const url = new URL(`${stack!.urls.dataApi}/api/v1/reports/campaigns/${campaignId}`);
+  url.search = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), granularity: 'hour' }).toString();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${stack!.keys.adminKey}` } });
+  const body = (await response.json()) as { points?: { impressions: number; clicks: number }[] };
+  if (response.status !== 200 || body.points === undefined) throw new Error(`report answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  return body.points.reduce((sum, point) => ({ impressions: sum.impressions + point.impressions, clicks: sum.clicks + point.clicks }), { impressions: 0, clicks: 0 });
+}
+
+test('an ad created in the dashboard is served through HAProxy, viewed, clicked and reported; Ctrl-C stops everything', async () => {
+  assert.ok(stack, 'the stack started');
+  assert.equal(stack.haproxy, true, 'haproxy is installed: two serving instances run behind it');
+  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+  const advertiserName = `E2E Rockets ${runId}`;
+  const adTitle = `Rockets for everyone ${runId}`;
+
+  // The advertiser, a campaign and an ad, through the dashboard's forms.
+  await signIn(page);
+  await page.getByTestId('nav-advertisers').click();
+  await page.getByTestId('advertisers-new').click();
+  await page.getByLabel('Name').fill(advertiserName);
+  await page.getByTestId('advertiser-form-submit').click();
+  await page.getByTestId('advertiser-name').waitFor();
+  await page.getByTestId('campaigns-new').click();
+  await page.getByLabel('Name').fill(`Spring launch ${runId}`);
+  await page.getByLabel('Total budget').fill('5000');
+  // Sponsorship is served before the standard tier, and one ad per advertiser per response
+  // leaves room for it among the few seeded sponsorships of the placement.
+  await page.getByLabel('Priority').selectOption('sponsorship');
+  await page.getByLabel('Pacing').selectOption('asap');
+  await page.getByLabel('Bid', { exact: true }).fill('5.00');
+  await page.getByTestId('campaign-form-submit').click();
+  await page.getByTestId('campaign-name').waitFor();
+  const campaignId = new URL(page.url()).pathname.split('/').pop()!;
+  await page.getByTestId('ads-new').click();
+  await page.getByLabel('Title').fill(adTitle);
+  await page.getByLabel('Body').fill('Fly to the moon this spring.');
+  await page.getByLabel('Click URL').fill(landingUrl);
+  await page.getByTestId('ad-form-submit').click();
+  const ads = page.getByTestId('ads-table');
+  await ads.getByRole('button', { name: `Approve ${adTitle}` }).click();
+  await ads.getByText('approved').waitFor();
+  await page.getByTestId('campaign-activate').click();
+  await page.getByTestId('campaign-pause').waitFor();
+  assert.match(await page.getByTestId('campaign-status').innerText(), /active/);
+
+  // The inventory notice makes the watching cache-warming rebuild; serving loads the new index.
+  const decideParams = { placements: [{ divName: 'slot', placementKey: PLACEMENT_KEY, count: 10 }], country: 'US', device: 'desktop' };
+  await waitFor(
+    async () => Object.values((await decide(`${stack!.urls.serving}/rpc`, decideParams)).decisions).flat().some((ad) => ad.campaignId === campaignId),
+    'the new campaign to be served through HAProxy',
+    60_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${tail()}`);
+  });
+
+  // The demo publisher page through HAProxy: the ad is shown, viewed for over a second, clicked.
+  const publisher = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+  try {
+    await publisher.goto(`${stack.urls.serving}/demo?placement=${PLACEMENT_KEY}&count=10`);
+    await publisher.waitForSelector('#demo-slot[data-ads-state="filled"]', { timeout: 20_000 });
+    const ad = publisher.locator('#demo-slot a.ads-ad', { hasText: adTitle });
+    assert.equal(await ad.count(), 1, `the new ad is on the demo page:\n${await publisher.locator('#demo-slot').innerText()}`);
+    await ad.scrollIntoViewIfNeeded();
+    await waitFor(async () => (await ad.getAttribute('data-ads-viewable')) === 'true', 'the viewable beacon', 15_000);
+    await publisher.screenshot({ path: join(ARTIFACTS, 'stack-e2e-publisher.png'), fullPage: true });
+    await Promise.all([publisher.waitForURL(landingUrl, { timeout: 15_000 }), ad.click()]);
+    assert.equal(await publisher.textContent('h1'), 'Rocket landing');
+  } finally {
+    await publisher.close();
+  }
+
+  // Roll-up through the launcher's import worker, then timeseries-warming, until the report has both.
+  const importEnv = { DATA_API_URLS: stack.urls.dataApiRpc, DATA_API_TOKEN: stack.keys.serviceKey };
+  let rollupState = 'no roll-up ran';
+  await waitFor(
+    async () => {
+      const rollup = await runEnqueue(prefix, ['rollup', '--timeout', '30000'], importEnv, 60_000);
+      rollupState = `enqueue rollup exited ${rollup.code}:\n${rollup.stdout.slice(-2_000)}${rollup.stderr.slice(-2_000)}`;
+      if (rollup.code !== 0) return false;
+      const totals = await reportTotals(campaignId).catch((error: Error) => error.message);
+      rollupState += `\nreport totals: ${JSON.stringify(totals)}`;
+      return typeof totals !== 'string' && totals.impressions >= 1 && totals.clicks >= 1;
+    },
+    'the impression and the click to be rolled up',
+    60_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${rollupState}\n${tail()}`);
+  });
+  const warming = await runEnqueue(prefix, ['timeseries-warming', '--timeout', '60000'], importEnv, 90_000);
+  assert.equal(warming.code, 0, `enqueue timeseries-warming:\n${warming.stdout}${warming.stderr}`);
+
+  // The dashboard's campaign report shows them.
+  await page.goto(`${stack.urls.dashboard}/campaigns/${campaignId}`);
+  await page.getByTestId('performance').waitFor();
+  await waitFor(async () => Number((await page.getByTestId('total-impressions').innerText()).replace(/\D/g, '')) >= 1, 'impressions in the dashboard', 20_000);
+  assert.ok(Number((await page.getByTestId('total-clicks').innerText()).replace(/\D/g, '')) >= 1, 'the click is in the dashboard');
+  await page.screenshot({ path: join(ARTIFACTS, 'stack-e2e-dashboard.png'), fullPage: true });
+  await page.close();
+
+  // Every URL the launcher printed answers.
+  for (const [name, url] of Object.entries(stack.urls)) {
+    // The bare base URL and the RPC endpoint (POST only) are not pages.
+    if (name === 'dataApi' || name === 'dataApiRpc') continue;
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    assert.ok(response.status < 400, `${name} ${url} answered ${response.status}`);
+  }
+
+  // Ctrl-C: the launcher stops every process it started, then exits.
+  launcher!.kill('SIGINT');
+  const code = await Promise.race([launcherExit!, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);
+  assert.equal(code, 0, `the launcher exits cleanly on SIGINT:\n${tail()}`);
+  const survivors = Object.entries(stack.pids).filter(([, pid]) => alive(pid));
+  assert.deepEqual(survivors, [], 'every process of the stack has exited');
+});
