@@ -61,6 +61,9 @@ function refuseTooLarge(server: RpcServer, request: IncomingMessage, response: S
 }
 
 export function send(response: ServerResponse, answer: RpcHttpResponse): void {
-  response.writeHead(answer.status, answer.headers);
+  // statusCode + setHeader (not writeHead) lets end() add Content-Length and send headers
+  // and body in one write; writeHead without a length falls back to chunked encoding.
+  response.statusCode = answer.status;
+  for (const name in answer.headers) response.setHeader(name, answer.headers[name]!);
   response.end(answer.body);
 }
