@@ -169,9 +169,22 @@ async function stopAll(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
+/** Generates the Prisma client and builds the dashboard when a fresh install lacks them. */
+function prepareGeneratedCode(): void {
+  const missing = [
+    join(root, 'services/ads-data-api/src/generated/prisma'),
+    join(root, 'services/ads-data-api/dashboard/dist/index.html'),
+  ].filter((path) => !existsSync(path));
+  if (missing.length === 0) return;
+  say('first start: generating the Prisma client and building the dashboard (npm run prepare:all)');
+  const result = spawnSync('npm', ['run', 'prepare:all'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run prepare:all failed');
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  prepareGeneratedCode();
 
   if (!(await reachable(env.DATABASE_URL, 5432))) {
     say(`PostgreSQL does not answer at ${new URL(env.DATABASE_URL).host}. Start it (Debian: pg_ctlcluster 15 main start; install: apt-get install postgresql) or set DATABASE_URL.`);
