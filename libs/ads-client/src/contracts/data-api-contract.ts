@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract, method } from '../rpc/contract';
+import { modelContract } from '../rpc/model-namespace';
 import {
   adFormat,
   adStatus,
@@ -11,6 +12,10 @@ import {
   flightInOrder,
   flightMessage,
   featureSwitchScope,
+  placement,
+  placementCreate,
+  placementUpdate,
+  siteStatus,
   frequencyCap,
   pacingMode,
   priorityTier,
@@ -182,6 +187,24 @@ export const dataApiContract = defineContract({
       idempotent: true,
     }),
   },
+  /**
+   * Placements as a model (the framework's expose-a-model helper): pages of up to 2,000 rows
+   * for tools that sync publisher inventory, where REST's 200-row pages are too small.
+   */
+  placements: modelContract({
+    name: 'placement',
+    entity: placement,
+    create: placementCreate,
+    update: placementUpdate,
+    filters: z.strictObject({
+      siteId: z.string().min(1).optional(),
+      status: siteStatus.optional(),
+      format: adFormat.optional(),
+      q: z.string().min(1).max(100).optional(),
+    }),
+    defaultLimit: 500,
+    maxLimit: 2_000,
+  }),
   imports: {
     upsertRows: method({
       input: z.strictObject({ rows: z.array(feedUpsertRow).min(1).max(5_000) }),

@@ -1,4 +1,4 @@
-import { RpcError, createRpcServer, dataApiContract, type CallContext, type RpcServer } from '@ads/ads-client';
+import { RpcError, createRpcServer, dataApiContract, modelHandlers, type CallContext, type RpcServer } from '@ads/ads-client';
 import type { AppDependencies } from '../app';
 import type { Principal } from '../domain/principal';
 import { decodeSnapshotCursor } from '../domain/snapshot-cursor';
@@ -9,6 +9,8 @@ import { recordImportRun, upsertFeedRows } from '../store/import-store';
 import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
 import { publishInventoryChanged } from '../store/inventory-notices';
 import { ingestStatsBatch, queryStats } from '../store/stats-store';
+import { clientErrorOfDatabase } from '../store/prisma-errors';
+import { placementModelStore } from './placement-model-store';
 
 /** Roles that may call the RPC: it serves the platform's own processes, and operators. */
 const RPC_ROLES: readonly Principal['role'][] = ['service', 'admin'];
@@ -23,7 +25,11 @@ export type DataApiRpcDependencies = Pick<AppDependencies, 'prisma' | 'redis' | 
 
 /** Turns a catalogued error into the RPC error the caller sees; the rest stays INTERNAL (logged by the server). */
 function toRpcError(error: unknown): unknown {
-  if (!(error instanceof DataApiError)) return error;
+  if (!(error instanceof DataApiError)) {
+    // A duplicate key or a missing referenced row is the caller's mistake, not a server error.
+    const refusal = clientErrorOfDatabase(error);
+    return refusal === undefined ? error : toRpcError(refusal);
+  }
   if (error.httpStatus === 400 || error.httpStatus === 422) {
     const issues = error.fields.map((field) => ({ path: field.path, message: field.message, code: error.code }));
     return new RpcError('INVALID_PARAMS', error.message, { data: { issues, reason: error.code } });
@@ -39,6 +45,15 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw toRpcError(error);
   }
+}
+
+/** Wraps every handler of a namespace so catalogued and database errors reach the caller as RPC errors. */
+function mappedHandlers<Handlers extends Record<string, (input: never, context: CallContext) => Promise<unknown>>>(handlers: Handlers): Handlers {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    wrapped[name] = (input: never, context: CallContext) => mapped(() => handler(input, context));
+  }
+  return wrapped as Handlers;
 }
 
 /**
@@ -100,6 +115,7 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
           }),
         recordRun: (input) => mapped(() => recordImportRun(prisma, input)),
       },
+      placements: mappedHandlers(modelHandlers('placement', placementModelStore(prisma, redis, keys))),
     },
     {
       title: 'ads-data-api RPC',
