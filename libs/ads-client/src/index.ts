@@ -103,3 +103,5 @@ export type {
 export { createDataApiRestClient } from './rest/data-api-rest-client';
 export type { DataApiRestClient, DataApiRestClientOptions, ResourceClient, Tagged, PostOptions, IfMatchOptions, ListQuery } from './rest/data-api-rest-client';
 export { DataApiProblemError } from './rest/data-api-problem-error';
+export { eCpmMicros, spendPerEvent } from './contracts/pricing';
+export type { BidType } from './contracts/pricing';

@@ -1,7 +1,6 @@
 // Public surface of ads-scoring: the pure scoring math, for tests and for reading the rules.
 export { smoothedCtr, buildCtrPriors } from './domain/ctr-smoothing';
 export type { ClickEvidence, CtrPrior, CtrPriors } from './domain/ctr-smoothing';
-export { eCpmMicros } from './domain/e-cpm';
 export { pacingFactor } from './domain/pacing-factor';
 export type { PacingInput, PacingBounds, PacingOutcome } from './domain/pacing-factor';
 export { scoreAds } from './domain/score-ads';

@@ -1,8 +1,6 @@
-import type { AdScore } from '@ads/ads-client';
+import { eCpmMicros, type AdScore, type BidType } from '@ads/ads-client';
 import { buildCtrPriors, smoothedCtr } from './ctr-smoothing';
 import type { ClickEvidence } from './ctr-smoothing';
-import { eCpmMicros } from './e-cpm';
-import type { BidType } from './e-cpm';
 
 /** A campaign as scoring sees it: its bid and the ids of its servable ads. */
 export interface ScoredCampaign {

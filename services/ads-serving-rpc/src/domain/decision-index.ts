@@ -1,9 +1,8 @@
-import { ServingIndexError, type AdScore, type ServingIndex, type ServingIndexCampaign } from '@ads/ads-client';
+import { MICROS_PER_MINOR_UNIT, ServingIndexError, eCpmMicros, spendPerEvent, type AdScore, type ServingIndex, type ServingIndexCampaign } from '@ads/ads-client';
 import { compileAudienceTargeting, type AudienceTargeting } from './audience-targeting';
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
-import { eCpmMicros, lotteryWeight, spendPerEvent } from './ranking';
-import { MICROS_PER_MINOR_UNIT } from '@ads/ads-client';
+import { lotteryWeight } from './ranking';
 
 export type AdFormat = 'native' | 'banner';
 export const PRIORITY_TIERS = ['sponsorship', 'standard', 'house'] as const;
