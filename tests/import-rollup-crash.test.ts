@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RunningProcess } from './support/processes';
 import {
   type ImportStack,
@@ -15,7 +14,8 @@ import {
   generateTrackingEvents,
   deleteKeys,
   sortedTotals,
-  startImportStack,
+  startRollupHarness,
+  type RollupHarness,
   uniquePrefix,
   startImportWorker,
   waitForOutput,
@@ -24,27 +24,19 @@ import {
 const HOUR = 3_600_000;
 // A fixed past window the seed does not touch.
 const FIRST_HOUR = Date.UTC(2025, 0, 15, 8);
+let harness: RollupHarness;
 let stack: ImportStack;
 let queue: Queue;
 let queueEvents: QueueEvents;
-let eventsConnection: Redis;
-const processes: RunningProcess[] = [];
+let processes: RunningProcess[];
 
 before(async () => {
-  stack = await startImportStack('import-rollup-crash');
-  queue = new Queue('rollup', { connection: stack.redis, prefix: stack.keys.queuePrefix });
-  // BullMQ leaves a connection it was given open: this one is closed in after().
-  eventsConnection = stack.redis.duplicate();
-  queueEvents = new QueueEvents('rollup', { connection: eventsConnection, prefix: stack.keys.queuePrefix });
-  await queueEvents.waitUntilReady();
+  harness = await startRollupHarness('import-rollup-crash');
+  ({ stack, queue, queueEvents, processes } = harness);
 });
 
 after(async () => {
-  await Promise.all(processes.map((child) => child.stop()));
-  await queueEvents?.close();
-  await eventsConnection?.quit();
-  await queue?.close();
-  await stack?.stop();
+  await harness?.stop();
 });
 
 test('a worker killed between ingest and XACK: the batch is claimed, redone and counted once', { timeout: 180_000 }, async () => {

@@ -2,33 +2,25 @@
 // claimed by the other one, so batches are ingested twice. Every event still counts once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { RunningProcess } from './support/processes';
-import { type ImportStack, appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, sortedTotals, startImportStack, startImportWorker } from './support/import-stack';
+import { type ImportStack, appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, sortedTotals, startImportWorker, startRollupHarness, type RollupHarness } from './support/import-stack';
 
 const HOUR = 3_600_000;
 const FIRST_HOUR = Date.UTC(2025, 1, 3, 20);
+let harness: RollupHarness;
 let stack: ImportStack;
 let queue: Queue;
 let queueEvents: QueueEvents;
-let eventsConnection: Redis;
-const processes: RunningProcess[] = [];
+let processes: RunningProcess[];
 
 before(async () => {
-  stack = await startImportStack('import-rollup-duplicates');
-  queue = new Queue('rollup', { connection: stack.redis, prefix: stack.keys.queuePrefix });
-  eventsConnection = stack.redis.duplicate();
-  queueEvents = new QueueEvents('rollup', { connection: eventsConnection, prefix: stack.keys.queuePrefix });
-  await queueEvents.waitUntilReady();
+  harness = await startRollupHarness('import-rollup-duplicates');
+  ({ stack, queue, queueEvents, processes } = harness);
 });
 
 after(async () => {
-  await Promise.all(processes.map((child) => child.stop()));
-  await queueEvents?.close();
-  await eventsConnection?.quit();
-  await queue?.close();
-  await stack?.stop();
+  await harness?.stop();
 });
 
 test('batches delivered twice (claimed from a slow live worker) are counted once', { timeout: 180_000 }, async () => {
@@ -37,11 +29,13 @@ test('batches delivered twice (claimed from a slow live worker) are counted once
   // The same event appended twice, as a retried XADD would: counted once within a batch.
   await appendTrackingEvents(stack.redis, stack.keys, [...events.slice(0, 10), ...events.slice(0, 10), ...events.slice(10)]);
 
-  // Each batch waits 1.5 s between its ingest and its XACK; the other worker claims any batch idle 300 ms.
-  const settings = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '500', ROLLUP_CONSUMERS: '1', ROLLUP_CLAIM_MIN_IDLE_MS: '300', ROLLUP_PAUSE_AFTER_INGEST_MS: '1500' };
+  // Batches wait between their ingest and their XACK (1.5 s on one worker, 0.6 s on the other);
+  // a worker claims any batch idle 300 ms. Different pauses keep the two workers out of
+  // lockstep, where each would find the other's batch just acknowledged and claim nothing.
+  const settings = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '500', ROLLUP_CONSUMERS: '1', ROLLUP_CLAIM_MIN_IDLE_MS: '300' };
   const workers = await Promise.all([
-    startImportWorker(stack.prefix, stack.environment(settings), 'worker-a'),
-    startImportWorker(stack.prefix, stack.environment(settings), 'worker-b'),
+    startImportWorker(stack.prefix, stack.environment({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '1500' }), 'worker-a'),
+    startImportWorker(stack.prefix, stack.environment({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '600' }), 'worker-b'),
   ]);
   processes.push(...workers.map((worker) => worker.process));
   const jobs = await Promise.all([queue.add('rollup', {}, { attempts: 1 }), queue.add('rollup', {}, { attempts: 1 })]);

@@ -2,8 +2,7 @@
 // whatever the dead ones left pending. The database must hold every event exactly once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { RunningProcess } from './support/processes';
 import {
   type ImportStack,
@@ -13,33 +12,27 @@ import {
   generateTrackingEvents,
   seededRandom,
   sortedTotals,
-  startImportStack,
+  startRollupHarness,
+  type RollupHarness,
   startImportWorker,
   waitForOutput,
 } from './support/import-stack';
 
 const HOUR = 3_600_000;
 const FIRST_HOUR = Date.UTC(2025, 2, 9, 0);
+let harness: RollupHarness;
 let stack: ImportStack;
 let queue: Queue;
 let queueEvents: QueueEvents;
-let eventsConnection: Redis;
-const processes: RunningProcess[] = [];
+let processes: RunningProcess[];
 
 before(async () => {
-  stack = await startImportStack('import-rollup-random-kill');
-  queue = new Queue('rollup', { connection: stack.redis, prefix: stack.keys.queuePrefix });
-  eventsConnection = stack.redis.duplicate();
-  queueEvents = new QueueEvents('rollup', { connection: eventsConnection, prefix: stack.keys.queuePrefix });
-  await queueEvents.waitUntilReady();
+  harness = await startRollupHarness('import-rollup-random-kill');
+  ({ stack, queue, queueEvents, processes } = harness);
 });
 
 after(async () => {
-  await Promise.all(processes.map((child) => child.stop()));
-  await queueEvents?.close();
-  await eventsConnection?.quit();
-  await queue?.close();
-  await stack?.stop();
+  await harness?.stop();
 });
 
 test('workers killed at random points of a drain: every event counted exactly once', { timeout: 240_000 }, async () => {

@@ -6,6 +6,7 @@ import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot } from '@ads/ads-client';
 import type { DataApiContract, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type RunningProcess, freePort, runTsCommand, startTsProcess, waitForHttp } from './processes';
 import { createStackDatabase, seedStackDatabase, startDataApi } from './stack';
@@ -159,6 +160,40 @@ export async function startImportStack(label: string): Promise<ImportStack> {
     await redis.quit();
     throw error;
   }
+}
+
+/** An import stack plus the roll-up queue a test enqueues on and the worker processes it started. */
+export interface RollupHarness {
+  stack: ImportStack;
+  queue: Queue;
+  queueEvents: QueueEvents;
+  /** Worker processes started by the test; stopped with the harness. */
+  processes: RunningProcess[];
+  stop(): Promise<void>;
+}
+
+/** Starts an import stack and connects to its `rollup` queue, as the roll-up tests all need. */
+export async function startRollupHarness(label: string): Promise<RollupHarness> {
+  const stack = await startImportStack(label);
+  const queue = new Queue('rollup', { connection: stack.redis, prefix: stack.keys.queuePrefix });
+  // BullMQ leaves a connection it was given open: this one is closed in stop().
+  const eventsConnection = stack.redis.duplicate();
+  const queueEvents = new QueueEvents('rollup', { connection: eventsConnection, prefix: stack.keys.queuePrefix });
+  await queueEvents.waitUntilReady();
+  const processes: RunningProcess[] = [];
+  return {
+    stack,
+    queue,
+    queueEvents,
+    processes,
+    stop: async () => {
+      await Promise.all(processes.map((child) => child.stop()));
+      await queueEvents.close();
+      await eventsConnection.quit();
+      await queue.close();
+      await stack.stop();
+    },
+  };
 }
 
 /** Deterministic pseudo-random numbers, so a failing test can be replayed. */
