@@ -105,7 +105,11 @@ const environmentSchema = z.object({
 
   // Feed import.
   FEED_CHUNK_SIZE: positiveInt(500, 5_000),
-  FEED_UPLOAD_CONCURRENCY: positiveInt(2, 16),
+  // One chunk at a time by default: ads-data-api applies a chunk's rows in order, and only
+  // sequential chunks keep that order across the whole feed (a row may depend on an earlier
+  // one: the advertiser it creates, a name it takes). More in flight is faster but lets such
+  // rows race, so their outcome can change from run to run.
+  FEED_UPLOAD_CONCURRENCY: positiveInt(1, 16),
   FEED_MAX_BYTES: positiveInt(200 * 1024 * 1024),
   FEED_FETCH_TIMEOUT_MS: positiveInt(60_000),
   FEED_MAX_STORED_ERRORS: positiveInt(1_000, 100_000),
