@@ -12,12 +12,14 @@ export type {
   CallOptions,
   MethodContract,
   MethodHandler,
+  MethodResult,
   NamespaceContract,
   RouterClient,
   RouterContract,
   RouterHandlers,
 } from './rpc/contract';
 export { RpcServer, createRpcServer } from './rpc/rpc-server';
+export { PreEncodedResult } from './rpc/pre-encoded-result';
 export type { RpcServerOptions, RpcHttpRequest, RpcHttpResponse } from './rpc/rpc-server';
 export { createNodeHttpHandler } from './rpc/node-http-backend';
 export { createExpressRpcRouter } from './rpc/express-backend';

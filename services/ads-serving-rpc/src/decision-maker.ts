@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { InvalidParamsError, type CallContext, type DecidedAd, type DecisionResponse, type serving } from '@ads/ads-client';
+import { InvalidParamsError, PreEncodedResult, type CallContext, type DecisionResponse, type serving } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { selectAds, type SelectionOptions, type SelectionRequest } from './domain/ad-selection';
-import type { IndexedAd } from './domain/decision-index';
+import { selectAds, type Selection, type SelectionOptions, type SelectionRequest } from './domain/ad-selection';
+import type { DecisionIndex, IndexedAd } from './domain/decision-index';
+import { ServingError } from './errors';
 import { seededRng } from './domain/rng';
 import type { TrackingSigner } from './domain/tracking-url';
 import type { IndexLifecycle } from './index-lifecycle';
@@ -11,6 +12,9 @@ import type { ServingMetrics } from './metrics';
 import type { FrequencyCapCache } from './store/frequency-cap-cache';
 
 export type ParsedDecisionRequest = z.output<typeof serving.decisionRequest>;
+
+/** A decision as serving answers it: its JSON text, the value parsed from it on demand. */
+export type DecisionAnswer = PreEncodedResult<DecisionResponse>;
 
 // Decision ids: a random per-process prefix and a counter, unique across instances and far
 // cheaper than a UUID per call (the URLs are signed, so ids need not be unguessable).
@@ -24,11 +28,11 @@ function nextDecisionId(): string {
 /**
  * `serving.decide`: runs the selection on the in-memory index and signs the tracking URLs of
  * every chosen ad. Redis is read only when a capped campaign was drawn for a returning user
- * whose count is not cached, in one pipelined read bounded by a short timeout.
+ * whose count is not cached, in one pipelined read bounded by a short timeout; otherwise the
+ * decision is synchronous. The answer's JSON is assembled from each ad's pre-encoded part.
  */
 export class DecisionMaker {
-  /** Base of tracking URLs; set once the server listens (the port may be chosen then). */
-  baseUrl = '';
+  private baseUrlValue = '';
   // Set just before each (synchronous) selection pass; the options below read them, so that
   // no closure is created per request.
   private readonly clock = { now: 0, redisAvailable: true };
@@ -51,74 +55,115 @@ export class DecisionMaker {
     };
   }
 
-  async decide(input: ParsedDecisionRequest, context?: Pick<CallContext, 'requestId'>): Promise<DecisionResponse> {
+  /** Base of tracking URLs; set once the server listens (the port may be chosen then). */
+  get baseUrl(): string {
+    return this.baseUrlValue;
+  }
+
+  set baseUrl(url: string) {
+    // Tracking URLs go into the JSON answer unescaped: everything else in them is URL-safe ASCII.
+    if (JSON.stringify(url) !== `"${url}"`) {
+      throw new ServingError('CONFIG_INVALID', `tracking base URL ${JSON.stringify(url)} must not contain characters JSON escapes`);
+    }
+    this.baseUrlValue = url;
+  }
+
+  decide(input: ParsedDecisionRequest, context?: Pick<CallContext, 'requestId'>): DecisionAnswer | Promise<DecisionAnswer> {
     const started = performance.now();
-    const { lifecycle, frequencyCaps, metrics } = this.deps;
-    const divNames = new Set<string>();
-    for (let at = 0; at < input.placements.length; at += 1) {
-      const { divName } = input.placements[at]!;
-      if (divNames.has(divName)) {
-        throw new InvalidParamsError(`invalid params: placements.${at}.divName: "${divName}" is used twice; divName must be unique in a request`, [
-          { path: ['placements', at, 'divName'], message: 'must be unique in a request', code: 'custom' },
-        ]);
+    const placements = input.placements;
+    for (let at = 1; at < placements.length; at += 1) {
+      const { divName } = placements[at]!;
+      for (let before = 0; before < at; before += 1) {
+        if (placements[before]!.divName === divName) {
+          throw new InvalidParamsError(`invalid params: placements.${at}.divName: "${divName}" is used twice; divName must be unique in a request`, [
+            { path: ['placements', at, 'divName'], message: 'must be unique in a request', code: 'custom' },
+          ]);
+        }
       }
-      divNames.add(divName);
     }
     const newUser = input.userKey === undefined;
     const userKey = input.userKey ?? randomUUID().replaceAll('-', '');
+    const index = this.deps.lifecycle.current;
+    if (index === undefined) return this.answer(started, input, userKey, undefined, 0);
+    const request: SelectionRequest = {
+      placements,
+      userKey,
+      consent: input.consent,
+      newUser,
+      country: input.country,
+      device: input.device,
+      keywords: input.keywords.length > 1 ? [...new Set(input.keywords)] : input.keywords,
+    };
+    const now = Date.now();
+    // One seed for both passes: the second replays the first draw for draw until a count
+    // that was unknown turns out to allow (or refuse) the ad.
+    const seed = (Math.random() * 2 ** 32) >>> 0;
+    const selection = this.select(index, request, now, seed);
+    if (selection.unknownCaps.length === 0) return this.answer(started, input, userKey, selection, now);
+    return this.decideWithCaps(started, input, request, selection.unknownCaps, now, seed, context);
+  }
+
+  private async decideWithCaps(
+    started: number,
+    input: ParsedDecisionRequest,
+    request: SelectionRequest,
+    unknownCaps: Selection['unknownCaps'],
+    now: number,
+    seed: number,
+    context: Pick<CallContext, 'requestId'> | undefined,
+  ): Promise<DecisionAnswer> {
+    this.deps.metrics?.frequencyCapFetches.inc();
+    const fetched = await this.deps.frequencyCaps.fetch(request.userKey, unknownCaps, now);
+    if (!fetched) this.deps.logger.debug({ requestId: context?.requestId, campaigns: unknownCaps.length }, 'frequency-cap read timed out; capped campaigns sit this decision out');
+    // The index may have been swapped while waiting: the new one decides.
+    const index = this.deps.lifecycle.current;
+    if (index === undefined) return this.answer(started, input, request.userKey, undefined, now);
+    return this.answer(started, input, request.userKey, this.select(index, request, now, seed), now);
+  }
+
+  private select(index: DecisionIndex, request: SelectionRequest, now: number, seed: number): Selection {
+    this.clock.now = now;
+    this.clock.redisAvailable = this.deps.lifecycle.redisAvailable;
+    return selectAds(index, request, { ...this.selection, rng: seededRng(seed) });
+  }
+
+  /** Signs the chosen ads' URLs and writes the answer's JSON; counts the decision. */
+  private answer(started: number, input: ParsedDecisionRequest, userKey: string, selection: Selection | undefined, now: number): DecisionAnswer {
     const decisionId = nextDecisionId();
-    const decisions: Record<string, DecidedAd[]> = {};
-    const index = lifecycle.current;
+    const expiresAt = Math.floor(now / 1000) + this.deps.trackingUrlTtlSeconds;
+    // Decision ids are base64url and user keys are [A-Za-z0-9_-] (checked by the contract or
+    // generated as hex): nothing to escape. divNames are the caller's and are escaped.
+    let json = `{"decisionId":"${decisionId}","userKey":"${userKey}","decisions":{`;
     let slotsRequested = 0;
     let adsDecided = 0;
-    for (const placement of input.placements) {
-      decisions[placement.divName] = [];
+    for (let at = 0; at < input.placements.length; at += 1) {
+      const placement = input.placements[at]!;
       slotsRequested += placement.count;
-    }
-    if (index !== undefined) {
-      const request: SelectionRequest = {
-        placements: input.placements,
-        userKey,
-        consent: input.consent,
-        newUser,
-        country: input.country,
-        device: input.device,
-        keywords: input.keywords.length > 1 ? [...new Set(input.keywords)] : input.keywords,
-      };
-      const now = Date.now();
-      // One seed for both passes: the second replays the first draw for draw until a count
-      // that was unknown turns out to allow (or refuse) the ad.
-      const seed = (Math.random() * 2 ** 32) >>> 0;
-      this.clock.now = now;
-      this.clock.redisAvailable = lifecycle.redisAvailable;
-      let selection = selectAds(index, request, { ...this.selection, rng: seededRng(seed) });
-      if (selection.unknownCaps.length > 0) {
-        metrics?.frequencyCapFetches.inc();
-        const fetched = await frequencyCaps.fetch(userKey, selection.unknownCaps, now);
-        if (!fetched) this.deps.logger.debug({ requestId: context?.requestId, campaigns: selection.unknownCaps.length }, 'frequency-cap read timed out; capped campaigns sit this decision out');
-        this.clock.now = now;
-        this.clock.redisAvailable = lifecycle.redisAvailable;
-        selection = selectAds(index, request, { ...this.selection, rng: seededRng(seed) });
+      json += `${at === 0 ? '' : ','}${JSON.stringify(placement.divName)}:[`;
+      // selectAds answers one slot per placement, in request order.
+      const ads = selection?.slots[at]!.ads;
+      if (ads !== undefined) {
+        for (let position = 0; position < ads.length; position += 1) {
+          json += `${position === 0 ? '' : ','}${this.decidedAdJson(ads[position]!, decisionId, userKey, placement.placementKey, expiresAt)}`;
+        }
+        adsDecided += ads.length;
       }
-      const expiresAt = Math.floor(now / 1000) + this.deps.trackingUrlTtlSeconds;
-      for (const slot of selection.slots) {
-        const list = decisions[slot.divName]!;
-        for (const ad of slot.ads) list.push(this.decided(ad, decisionId, userKey, slot.placementKey, expiresAt));
-        adsDecided += slot.ads.length;
-      }
+      json += ']';
     }
+    json += '}}';
+    const metrics = this.deps.metrics;
     if (metrics !== undefined) {
       metrics.decisions.inc();
       metrics.slotsRequested.inc(slotsRequested);
       if (adsDecided > 0) metrics.adsDecided.inc(adsDecided);
       metrics.decideSeconds.observe((performance.now() - started) / 1000);
     }
-    return { decisionId, userKey, decisions };
+    return new PreEncodedResult<DecisionResponse>(json);
   }
 
-  private decided(ad: IndexedAd, decisionId: string, userKey: string, placementKey: string, expiresAt: number): DecidedAd {
+  private decidedAdJson(ad: IndexedAd, decisionId: string, userKey: string, placementKey: string, expiresAt: number): string {
     const campaign = ad.campaign;
-    const urls = this.deps.signer.urls(this.baseUrl, {
+    const urls = this.deps.signer.urls(this.baseUrlValue, {
       decisionId,
       adId: ad.id,
       campaignId: campaign.id,
@@ -129,15 +174,6 @@ export class DecisionMaker {
       clickSpendMicros: campaign.clickSpendMicros,
       expiresAt,
     });
-    return {
-      adId: ad.id,
-      campaignId: campaign.id,
-      advertiserId: campaign.advertiserId,
-      format: ad.format,
-      contents: ad.contents,
-      clickUrl: urls.clickUrl,
-      impressionUrl: urls.impressionUrl,
-      viewableUrl: urls.viewableUrl,
-    };
+    return `${ad.decidedJsonHead},"clickUrl":"${urls.clickUrl}","impressionUrl":"${urls.impressionUrl}","viewableUrl":"${urls.viewableUrl}"}`;
   }
 }

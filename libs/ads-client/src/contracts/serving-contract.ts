@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract, method } from '../rpc/contract';
+import { checkDecisionRequestFast } from './decision-request-fast-check';
 import { adFormat, device } from './inventory';
 
 const placementKey = z.string().min(1).max(100);
@@ -63,6 +64,8 @@ export const servingContract = defineContract({
       output: decisionResponse,
       doc: 'Chooses ads for the placements of one page view and returns signed tracking URLs.',
       idempotent: true,
+      // The hot path: ordinary requests skip zod (about a tenth of its cost); zod names faults.
+      fastInput: checkDecisionRequestFast,
     }),
   },
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { PreEncodedResult } from './pre-encoded-result';
 
 /** A method as both sides know it: schemas, a one-line doc, and whether retrying is safe. */
 export interface MethodContract<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
@@ -7,6 +8,12 @@ export interface MethodContract<Input extends z.ZodType = z.ZodType, Output exte
   doc: string;
   /** Safe to send twice: the client may retry it on another server. */
   idempotent: boolean;
+  /**
+   * A hand-written check of the common, well-formed input for a hot path: the parsed value, or
+   * undefined to let `input` decide (and name what is wrong). It must accept nothing `input`
+   * refuses and return what `input` would; its tests compare the two.
+   */
+  fastInput?: ((params: unknown) => z.output<Input> | undefined) | undefined;
 }
 
 export type NamespaceContract = Record<string, MethodContract>;
@@ -18,6 +25,7 @@ export function method<Input extends z.ZodType, Output extends z.ZodType>(defini
   output: Output;
   doc: string;
   idempotent?: boolean;
+  fastInput?: (params: unknown) => z.output<Input> | undefined;
 }): MethodContract<Input, Output> {
   return { ...definition, idempotent: definition.idempotent ?? false };
 }
@@ -48,7 +56,10 @@ export interface CallContext {
 export type MethodHandler<M extends MethodContract> = (
   input: z.output<M['input']>,
   context: CallContext,
-) => Promise<z.input<M['output']>> | z.input<M['output']>;
+) => MethodResult<z.input<M['output']>> | Promise<MethodResult<z.input<M['output']>>>;
+
+/** What a handler may return: the output, or the output with its JSON text already made. */
+export type MethodResult<Output> = Output | PreEncodedResult<Output>;
 
 export type RouterHandlers<Contract extends RouterContract> = {
   [Namespace in keyof Contract]: {

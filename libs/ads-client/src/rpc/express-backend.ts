@@ -20,8 +20,7 @@ export function createExpressRpcRouter(server: RpcServer): Router {
   );
   router.all('/{*path}', (request, response, next) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    server
-      .handle({ method: request.method, path: request.path, headers: request.headers, body })
+    Promise.resolve(server.handle({ method: request.method, path: request.path, headers: request.headers, body }))
       .then((answer) => {
         response.status(answer.status).set(answer.headers).send(typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body));
       })

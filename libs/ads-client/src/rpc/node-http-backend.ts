@@ -39,14 +39,16 @@ export function createNodeHttpHandler(
     request.on('end', () => {
       if (refused) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      server
-        .handle({ method: request.method ?? 'GET', path, headers: request.headers, body })
-        .then((answer) => send(response, answer))
-        .catch((error: unknown) => {
+      const answer = server.handle({ method: request.method ?? 'GET', path, headers: request.headers, body });
+      if (!(answer instanceof Promise)) return send(response, answer);
+      answer.then(
+        (settled) => send(response, settled),
+        (error: unknown) => {
           // handle() turns every handler error into an answer; reaching here is a framework bug.
           response.statusCode = 500;
           response.end(JSON.stringify({ error: String(error) }));
-        });
+        },
+      );
     });
     request.on('error', () => response.destroy());
     return true;

@@ -6,6 +6,7 @@ import { RPC_ERROR_CODES, type RpcErrorCode } from './error-codes';
 import { RpcError, describeIssues, fieldIssuesOf } from './rpc-error';
 import type { Serializer } from './serializers';
 import { jsonSerializer, serializerForAccept, serializerForContentType } from './serializers';
+import { PreEncodedResult } from './pre-encoded-result';
 import { describeRouter, renderDocsPage, type RouterDescription } from './router-description';
 
 export interface RpcServerOptions {
@@ -49,6 +50,12 @@ export interface RpcHttpResponse {
   body: Uint8Array | string;
 }
 
+interface CallMeta {
+  requestId: string;
+  token: string | undefined;
+  headers: RpcHttpRequest['headers'];
+}
+
 interface JsonRpcCall {
   jsonrpc?: unknown;
   id?: unknown;
@@ -70,6 +77,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
   private readonly maxBatchSize: number;
   private readonly validateOutput: boolean;
   private descriptionCache: { json: string; html: string } | undefined;
+  private readonly answerHeaders = new Map<Serializer, Record<string, string>>();
 
   constructor(
     readonly contract: Contract,
@@ -97,7 +105,11 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     return describeRouter(this.contract, { title: this.options.title, version: this.options.version });
   }
 
-  async handle(request: RpcHttpRequest): Promise<RpcHttpResponse> {
+  /**
+   * Answers one HTTP request. The answer is synchronous when the method's handler is (the hot
+   * path then pays no promise turns); otherwise a promise.
+   */
+  handle(request: RpcHttpRequest): RpcHttpResponse | Promise<RpcHttpResponse> {
     if (request.method === 'GET' || request.method === 'HEAD') return this.handleGet(request.path);
     if (request.method === 'OPTIONS') return { status: 204, headers: this.headers({}), body: '' };
     if (request.method !== 'POST' || (request.path !== '/' && request.path !== '')) {
@@ -142,14 +154,12 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
           new RpcError('INVALID_REQUEST', `a batch holds 1 to ${this.maxBatchSize} calls, got ${payload.length}`),
         );
       }
-      const answers = await Promise.all(
+      return Promise.all(
         payload.map((call, index) => this.call(call as JsonRpcCall, { requestId: `${requestId}:${index}`, token, headers: request.headers })),
-      );
-      return this.encode(responseSerializer, 200, answers);
+      ).then((answers) => this.encode(responseSerializer, 200, answers));
     }
-    const answer = await this.call(payload as JsonRpcCall, { requestId, token, headers: request.headers });
-    const status = 'error' in answer ? RPC_ERROR_CODES[answer.error.data.code as RpcErrorCode].httpStatus : 200;
-    return this.encode(responseSerializer, status, answer);
+    const answer = this.call(payload as JsonRpcCall, { requestId, token, headers: request.headers });
+    return answer instanceof Promise ? answer.then((settled) => this.encodeAnswer(responseSerializer, settled)) : this.encodeAnswer(responseSerializer, answer);
   }
 
   /** The answer for a body over the limit, for backends that stop reading early. */
@@ -161,10 +171,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     return new RpcError('PAYLOAD_TOO_LARGE', `request body is larger than ${this.maxBodyBytes} bytes`);
   }
 
-  private async call(
-    call: JsonRpcCall,
-    meta: { requestId: string; token: string | undefined; headers: RpcHttpRequest['headers'] },
-  ): Promise<JsonRpcAnswer> {
+  private call(call: JsonRpcCall, meta: CallMeta): JsonRpcAnswer | Promise<JsonRpcAnswer> {
     if (call === null || typeof call !== 'object' || Array.isArray(call)) {
       return errorAnswer(null, new RpcError('INVALID_REQUEST', 'a call must be a JSON-RPC object'));
     }
@@ -183,34 +190,61 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
       headers: meta.headers,
       principal: undefined,
     };
+    const authenticate = this.options.authenticate;
+    if (authenticate === undefined) return this.invoke(registered, id, call.params, context);
+    return (async () => {
+      try {
+        context.principal = await authenticate(context, registered.contract);
+      } catch (error) {
+        return this.failure(registered, id, error, context);
+      }
+      return this.invoke(registered, id, call.params, context);
+    })();
+  }
+
+  /** Validates the params, runs the handler and checks its result; synchronous when the handler is. */
+  private invoke(registered: RegisteredMethod, id: unknown, params: unknown, context: CallContext): JsonRpcAnswer | Promise<JsonRpcAnswer> {
     try {
-      if (this.options.authenticate !== undefined) {
-        context.principal = await this.options.authenticate(context, registered.contract);
-      }
-      const parsed = (registered.contract.input as z.ZodType).safeParse(call.params ?? {});
-      if (!parsed.success) {
-        const issues = fieldIssuesOf(parsed.error);
-        return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
-      }
-      let result = registered.handler(parsed.data, context);
-      // Awaiting only real promises saves a microtask turn per call for synchronous handlers.
-      if (result instanceof Promise) result = await result;
-      if (this.validateOutput) {
-        const checked = (registered.contract.output as z.ZodType).safeParse(result);
-        if (!checked.success) {
-          throw new RpcError('INTERNAL', 'handler result does not match the output schema', { cause: checked.error });
+      const contract = registered.contract;
+      let input = contract.fastInput?.(params ?? {});
+      if (input === undefined) {
+        const parsed = (contract.input as z.ZodType).safeParse(params ?? {});
+        if (!parsed.success) {
+          const issues = fieldIssuesOf(parsed.error);
+          return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
         }
-        result = checked.data;
+        input = parsed.data;
       }
-      return { jsonrpc: '2.0', id, result: result === undefined ? null : result };
+      const result = registered.handler(input, context);
+      if (result instanceof Promise) {
+        return result.then(
+          (value: unknown) => this.success(registered, id, value, context),
+          (error: unknown) => this.failure(registered, id, error, context),
+        );
+      }
+      return this.success(registered, id, result, context);
     } catch (error) {
-      if (error instanceof RpcError && error.code !== 'INTERNAL') return errorAnswer(id, error);
-      this.options.logger?.error(
-        { err: error, requestId: meta.requestId, method: registered.name },
-        'RPC method failed',
-      );
-      return errorAnswer(id, new RpcError('INTERNAL', 'internal error', { data: { requestId: meta.requestId } }));
+      return this.failure(registered, id, error, context);
     }
+  }
+
+  private success(registered: RegisteredMethod, id: unknown, result: unknown, context: CallContext): JsonRpcAnswer {
+    if (this.validateOutput) {
+      const plain = result instanceof PreEncodedResult ? (result.value as unknown) : result;
+      const checked = (registered.contract.output as z.ZodType).safeParse(plain);
+      if (!checked.success) {
+        return this.failure(registered, id, new RpcError('INTERNAL', 'handler result does not match the output schema', { cause: checked.error }), context);
+      }
+      // A pre-encoded text stays as it is: it encodes the value the handler checked.
+      if (!(result instanceof PreEncodedResult)) result = checked.data;
+    }
+    return { jsonrpc: '2.0', id, result: result === undefined ? null : result };
+  }
+
+  private failure(registered: RegisteredMethod, id: unknown, error: unknown, context: CallContext): JsonRpcAnswer {
+    if (error instanceof RpcError && error.code !== 'INTERNAL') return errorAnswer(id, error);
+    this.options.logger?.error({ err: error, requestId: context.requestId, method: registered.name }, 'RPC method failed');
+    return errorAnswer(id, new RpcError('INTERNAL', 'internal error', { data: { requestId: context.requestId } }));
   }
 
   private handleGet(path: string): RpcHttpResponse {
@@ -233,8 +267,33 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     return this.encode(serializer, error.httpStatus, errorAnswer(null, error));
   }
 
+  private encodeAnswer(serializer: Serializer, answer: JsonRpcAnswer): RpcHttpResponse {
+    const status = 'error' in answer ? RPC_ERROR_CODES[answer.error.data.code as RpcErrorCode].httpStatus : 200;
+    if ('result' in answer && answer.result instanceof PreEncodedResult) {
+      if (serializer === jsonSerializer) {
+        // JSON.stringify(id) is exact for the string and number ids call() keeps.
+        return { status, headers: this.contentHeaders(serializer), body: `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${answer.result.json}}` };
+      }
+      return this.encode(serializer, status, { ...answer, result: answer.result.value });
+    }
+    return this.encode(serializer, status, answer);
+  }
+
   private encode(serializer: Serializer, status: number, value: unknown): RpcHttpResponse {
-    return { status, headers: this.headers({ 'content-type': serializer.contentType }), body: serializer.encode(value) };
+    // MessagePack would encode a PreEncodedResult's fields, so batches are made plain first
+    // (JSON.stringify does this itself through toJSON).
+    const plain = serializer === jsonSerializer || !Array.isArray(value) ? value : value.map(plainAnswer);
+    return { status, headers: this.contentHeaders(serializer), body: serializer.encode(plain) };
+  }
+
+  /** The headers of an answer in `serializer`'s format, made once per format. */
+  private contentHeaders(serializer: Serializer): Record<string, string> {
+    let headers = this.answerHeaders.get(serializer);
+    if (headers === undefined) {
+      headers = this.headers({ 'content-type': serializer.contentType });
+      this.answerHeaders.set(serializer, headers);
+    }
+    return headers;
   }
 
   private headers(headers: Record<string, string>): Record<string, string> {
@@ -248,6 +307,10 @@ let requestCounter = 0;
 function nextRequestId(): string {
   requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `${requestIdPrefix}-${requestCounter}`;
+}
+
+function plainAnswer(answer: JsonRpcAnswer): JsonRpcAnswer {
+  return 'result' in answer && answer.result instanceof PreEncodedResult ? { ...answer, result: answer.result.value } : answer;
 }
 
 function errorAnswer(id: unknown, error: RpcError): JsonRpcAnswer {

@@ -162,7 +162,7 @@ test('formats: the request narrows the placement\'s formats', () => {
 // The lottery: each eligible ad is drawn with probability (1 - e) * w / W + e / N. Fixed seeds
 // make the tests reproducible; the thresholds are chi-square critical values at p = 0.001.
 
-test('lottery fairness on the exact scanning path (few candidates)', () => {
+test('lottery fairness with few candidates, all eligible (drawn on the first try)', () => {
   const bids = [100, 200, 300, 400, 1000];
   const index = liveIndex(fixtureIndex({ campaigns: bids.map((bidAmount, at) => fixtureCampaign({ id: `c${at}`, bidAmount })) }));
   const rng = seededRng(42);
@@ -175,6 +175,28 @@ test('lottery fairness on the exact scanning path (few candidates)', () => {
   const total = bids.reduce((sum, bid) => sum + bid, 0);
   const expected = bids.map((bid) => 0.9 * (bid / total) + 0.1 / bids.length);
   const statistic = chiSquare(counts, expected);
+  assert.ok(statistic < 18.47, `chi-square ${statistic.toFixed(2)} with 4 degrees of freedom; counts ${counts.join(', ')}`);
+});
+
+test('lottery fairness on the exact scanning path: few candidates, most of them ineligible', () => {
+  const bids = [100, 200, 300, 400, 1000];
+  const campaigns = bids.map((bidAmount, at) => fixtureCampaign({ id: `c${at}`, bidAmount }));
+  // 40 capped campaigns the user has reached, with most of the weight: draws nearly always
+  // hit one of them, so nearly every decision ends in the scan.
+  for (let at = 0; at < 40; at += 1) campaigns.push(fixtureCampaign({ id: `x${at}`, bidAmount: 5000, frequencyCap: { count: 1, windowSeconds: 3600 } }));
+  const index = liveIndex(fixtureIndex({ campaigns }));
+  const rng = seededRng(4321);
+  const counts = bids.map(() => 0);
+  const draws = 20_000;
+  for (let draw = 0; draw < draws; draw += 1) {
+    const ad = selectAds(index, request(), options({ rng, frequencyCount: () => 1 })).slots[0]!.ads[0]!;
+    assert.equal(ad.campaign.frequencyCap, null);
+    counts[Number(ad.campaign.id.slice(1))]! += 1;
+  }
+  const totalWeight = bids.reduce((sum, bid) => sum + bid, 0) + 40 * 5000;
+  const chance = bids.map((bid) => 0.9 * (bid / totalWeight) + 0.1 / 45);
+  const sum = chance.reduce((total, value) => total + value, 0);
+  const statistic = chiSquare(counts, chance.map((value) => value / sum));
   assert.ok(statistic < 18.47, `chi-square ${statistic.toFixed(2)} with 4 degrees of freedom; counts ${counts.join(', ')}`);
 });
 

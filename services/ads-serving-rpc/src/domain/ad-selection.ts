@@ -40,9 +40,11 @@ export interface Selection {
   unknownCaps: IndexedCampaign[];
 }
 
-/** Below this many candidates a draw scans them all: exact, and cheap enough. */
+/** Up to this many candidates, a few rejected draws are enough before scanning them all. */
 export const EXACT_SCAN_LIMIT = 64;
-/** Rejected draws before falling back to a scan. */
+/** Rejected draws before scanning a small list (a scan of a few dozen costs about four draws). */
+export const SMALL_LIST_DRAW_ATTEMPTS = 4;
+/** Rejected draws before falling back to a scan of a large list. */
 export const MAX_DRAW_ATTEMPTS = 32;
 /** Most candidates a fallback scan looks at (from a random starting point) in a large list. */
 export const FALLBACK_SCAN_LIMIT = 2_048;
@@ -151,6 +153,12 @@ function pushLive(groups: CandidateGroup[], group: CandidateGroup | undefined): 
   if (group !== undefined && group.ads.length > 0) groups.push(group);
 }
 
+/**
+ * Draws by rejection sampling, then scans if the draws kept hitting ineligible ads. Either
+ * way each eligible ad comes out with probability p_i / P(eligible): accepting a draw with
+ * chance p_i only if it is eligible, and after k rejections choosing among the eligible with
+ * p_i renormalised, add up to exactly that, whatever k is.
+ */
 function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undefined {
   let totalWeight = 0;
   let size = 0;
@@ -158,10 +166,10 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
     totalWeight += group.totalWeight;
     size += group.ads.length;
   }
-  if (size <= EXACT_SCAN_LIMIT) return scan(groups, totalWeight, size, state, true);
   const { rng, explorationRate } = state.options;
   const keywords = state.request.keywords;
-  for (let attempt = 0; attempt < MAX_DRAW_ATTEMPTS; attempt += 1) {
+  const attempts = size <= EXACT_SCAN_LIMIT ? SMALL_LIST_DRAW_ATTEMPTS : MAX_DRAW_ATTEMPTS;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
     const ad = totalWeight <= 0 || rng() < explorationRate ? pickUniform(groups, Math.floor(rng() * size)) : pickWeighted(groups, rng() * totalWeight);
     // An ad targeting several of the request's keywords sits in several of the groups: accept
     // it with 1/multiplicity so that it is not favoured.
@@ -202,11 +210,27 @@ function pickWeighted(groups: CandidateGroup[], point: number): IndexedAd {
  * `FALLBACK_SCAN_LIMIT` candidates from a random point (a bounded cost, at the price of
  * missing an eligible ad deep in a huge list whose sampled part was all ineligible).
  */
+// Scratch space of scan(): decisions are synchronous, so one set of arrays serves them all.
+const scanEligible: IndexedAd[] = [];
+const scanChances: number[] = [];
+// Marks the ads one scan has looked at (an ad may sit in several keyword groups), by stamping
+// them with a number no other scan uses: cheaper than a Set per scan.
+let scanStamp = 0;
+
+/**
+ * Looks at the candidates one by one and draws among the eligible ones with the same
+ * probabilities as the sampling path. Exhaustive for small lists; otherwise it reads
+ * `FALLBACK_SCAN_LIMIT` candidates from a random point (a bounded cost, at the price of
+ * missing an eligible ad deep in a huge list whose sampled part was all ineligible).
+ */
 function scan(groups: CandidateGroup[], totalWeight: number, size: number, state: ResponseState, exhaustive: boolean): IndexedAd | undefined {
   const { rng, explorationRate } = state.options;
-  const seen = groups.length > 1 ? new Set<number>() : undefined;
-  const eligible: IndexedAd[] = [];
-  const chances: number[] = [];
+  scanStamp = (scanStamp + 1) % Number.MAX_SAFE_INTEGER;
+  const stamp = scanStamp;
+  const eligible = scanEligible;
+  const chances = scanChances;
+  eligible.length = 0;
+  chances.length = 0;
   let total = 0;
   let budget = exhaustive ? Infinity : FALLBACK_SCAN_LIMIT;
   for (const group of groups) {
@@ -214,10 +238,8 @@ function scan(groups: CandidateGroup[], totalWeight: number, size: number, state
     const start = exhaustive ? 0 : Math.floor(rng() * length);
     for (let step = 0; step < length && budget > 0; step += 1, budget -= 1) {
       const ad = group.ads[(start + step) % length]!;
-      if (seen !== undefined) {
-        if (seen.has(ad.ordinal)) continue;
-        seen.add(ad.ordinal);
-      }
+      if (ad.scanStamp === stamp) continue;
+      ad.scanStamp = stamp;
       if (!state.eligible(ad)) continue;
       const chance = totalWeight > 0 ? ((1 - explorationRate) * ad.weight) / totalWeight + explorationRate / size : 1 / size;
       eligible.push(ad);
@@ -225,11 +247,18 @@ function scan(groups: CandidateGroup[], totalWeight: number, size: number, state
       total += chance;
     }
   }
-  if (eligible.length === 0) return undefined;
-  let point = rng() * total;
-  for (let at = 0; at < eligible.length; at += 1) {
-    point -= chances[at]!;
-    if (point < 0) return eligible[at];
+  let chosen: IndexedAd | undefined;
+  if (eligible.length > 0) {
+    let point = rng() * total;
+    chosen = eligible[eligible.length - 1];
+    for (let at = 0; at < eligible.length; at += 1) {
+      point -= chances[at]!;
+      if (point < 0) {
+        chosen = eligible[at];
+        break;
+      }
+    }
   }
-  return eligible[eligible.length - 1];
+  eligible.length = 0;
+  return chosen;
 }

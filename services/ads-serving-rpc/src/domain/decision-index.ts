@@ -57,10 +57,18 @@ export interface IndexedAd {
   id: string;
   format: AdFormat;
   campaign: IndexedCampaign;
-  contents: AdContents;
+  /**
+   * What a decided ad says of this ad, encoded once at load: JSON text of `adId`,
+   * `campaignId`, `advertiserId`, `format` and `contents`, without the closing brace. Answers
+   * are assembled from it (JSON.stringify of the ads was the costliest step of a decision),
+   * and it replaces the parsed contents, so the index holds the creative once.
+   */
+  decidedJsonHead: string;
   clickUrl: string;
   /** Lottery weight: eCPM times pacing factor (0 is allowed: such ads run on exploration only). */
   weight: number;
+  /** Scratch of the selection's scan: the number of the last scan that looked at this ad. */
+  scanStamp: number;
 }
 
 /**
@@ -176,6 +184,11 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
   };
 }
 
+function decidedJsonHead(adId: string, campaign: IndexedCampaign, format: AdFormat, contents: AdContents): string {
+  const json = JSON.stringify({ adId, campaignId: campaign.id, advertiserId: campaign.advertiserId, format, contents });
+  return json.slice(0, -1);
+}
+
 function groupIn(map: Map<string, CandidateGroup>, key: string, groups: CandidateGroup[]): CandidateGroup {
   let group = map.get(key);
   if (group === undefined) {
@@ -225,9 +238,10 @@ export class DecisionIndexBuilder {
           id: ad.id,
           format: ad.format,
           campaign,
-          contents: { title: ad.title, body: ad.body, imageUrl: ad.imageUrl, width: ad.width, height: ad.height },
+          decidedJsonHead: decidedJsonHead(ad.id, campaign, ad.format, { title: ad.title, body: ad.body, imageUrl: ad.imageUrl, width: ad.width, height: ad.height }),
           clickUrl: ad.clickUrl,
           weight: 0,
+          scanStamp: 0,
         };
         this.ads.push(indexed);
         campaign.ads.push(indexed);

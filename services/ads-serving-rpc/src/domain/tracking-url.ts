@@ -1,5 +1,6 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { TrackingEventType } from '@ads/ads-client';
+import { HmacSha256 } from './hmac-sha256';
 
 /** Everything a beacon needs to count its event without looking anything up. */
 export interface TrackingClaims {
@@ -32,10 +33,12 @@ export interface BeaconUrls {
   clickUrl: string;
 }
 
-// One HMAC-SHA256 per decided ad; each event gets its own disjoint slice of the digest (88,
-// 88 and 80 bits), so the tag of one beacon tells nothing about another's.
-const TAG_BYTES: Record<TrackingEventType, [number, number]> = { impression: [0, 11], viewable: [11, 22], click: [22, 32] };
-const MAX_TAG_LENGTH = 15; // base64url characters of 11 bytes
+// One HMAC-SHA256 per decided ad; each event gets its own disjoint slice of the base64url
+// digest (15, 15 and 13 characters: 90, 90 and 76 bits), so the tag of one beacon tells
+// nothing about another's.
+const TAG_CHARACTERS: Record<TrackingEventType, [number, number]> = { impression: [0, 15], viewable: [15, 30], click: [30, 43] };
+const { impression: IMPRESSION_TAG, viewable: VIEWABLE_TAG, click: CLICK_TAG } = TAG_CHARACTERS;
+const MAX_TAG_LENGTH = 15;
 const URL_SAFE = /^[A-Za-z0-9_.~-]*$/;
 
 // Query parameter of each claim: short, because three of these URLs go into every decided ad.
@@ -65,39 +68,39 @@ function encode(value: string): string {
  * page from the index, so a tracking URL can never be turned into an open redirect.
  */
 export class TrackingSigner {
-  private readonly key: KeyObject;
+  private readonly hmac: HmacSha256;
 
   constructor(secret: string) {
-    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.hmac = new HmacSha256(secret);
   }
 
-  private digest(claims: TrackingClaims): Buffer {
-    return createHmac('sha256', this.key)
-      .update(
-        `${claims.decisionId}\n${claims.adId}\n${claims.campaignId}\n${claims.advertiserId}\n${claims.placementKey}\n${claims.userKey}\n${claims.impressionSpendMicros}\n${claims.clickSpendMicros}\n${claims.expiresAt}`,
-      )
-      .digest();
+  private digest(claims: TrackingClaims): string {
+    return this.hmac.digest(
+      `${claims.decisionId}\n${claims.adId}\n${claims.campaignId}\n${claims.advertiserId}\n${claims.placementKey}\n${claims.userKey}\n${claims.impressionSpendMicros}\n${claims.clickSpendMicros}\n${claims.expiresAt}`,
+    );
   }
 
   /** The signature (tag) of one event's URL. */
   sign(event: TrackingEventType, claims: TrackingClaims): string {
-    const [from, to] = TAG_BYTES[event];
-    return this.digest(claims).subarray(from, to).toString('base64url');
+    const [from, to] = TAG_CHARACTERS[event];
+    return this.digest(claims).slice(from, to);
   }
 
-  /** The impression, viewable-impression and click URLs of one decided ad. */
+  /**
+   * The impression, viewable-impression and click URLs of one decided ad. They are plain
+   * ASCII with nothing to escape in JSON when `baseUrl` has none (ids are percent-encoded).
+   */
   urls(baseUrl: string, claims: TrackingClaims): BeaconUrls {
     const digest = this.digest(claims);
-    const tag = (event: TrackingEventType) => digest.subarray(TAG_BYTES[event][0], TAG_BYTES[event][1]).toString('base64url');
     const query =
       `?${PARAM.decisionId}=${encode(claims.decisionId)}&${PARAM.adId}=${encode(claims.adId)}&${PARAM.campaignId}=${encode(claims.campaignId)}` +
       `&${PARAM.advertiserId}=${encode(claims.advertiserId)}&${PARAM.placementKey}=${encode(claims.placementKey)}&${PARAM.userKey}=${encode(claims.userKey)}` +
       `&${PARAM.impressionSpendMicros}=${claims.impressionSpendMicros}&${PARAM.clickSpendMicros}=${claims.clickSpendMicros}` +
       `&${PARAM.expiresAt}=${claims.expiresAt}&${PARAM.signature}=`;
     return {
-      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}${query}${tag('impression')}`,
-      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}${query}${tag('viewable')}`,
-      clickUrl: `${baseUrl}${TRACKING_PATHS.click}${query}${tag('click')}`,
+      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}${query}${digest.slice(IMPRESSION_TAG[0], IMPRESSION_TAG[1])}`,
+      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}${query}${digest.slice(VIEWABLE_TAG[0], VIEWABLE_TAG[1])}`,
+      clickUrl: `${baseUrl}${TRACKING_PATHS.click}${query}${digest.slice(CLICK_TAG[0], CLICK_TAG[1])}`,
     };
   }
 
