@@ -36,7 +36,8 @@ export class DecisionMaker {
   // Set just before each (synchronous) selection pass; the options below read them, so that
   // no closure is created per request.
   private readonly clock = { now: 0, redisAvailable: true };
-  private readonly selection: Omit<SelectionOptions, 'rng'>;
+  // Reused by every selection pass (each is synchronous); only the generator changes.
+  private readonly selection: SelectionOptions;
 
   constructor(
     private readonly deps: {
@@ -50,6 +51,7 @@ export class DecisionMaker {
     },
   ) {
     this.selection = {
+      rng: Math.random,
       explorationRate: deps.explorationRate,
       frequencyCount: (campaign, request) => deps.frequencyCaps.count(request.userKey, campaign, this.clock.now, this.clock.redisAvailable),
     };
@@ -124,7 +126,8 @@ export class DecisionMaker {
   private select(index: DecisionIndex, request: SelectionRequest, now: number, seed: number): Selection {
     this.clock.now = now;
     this.clock.redisAvailable = this.deps.lifecycle.redisAvailable;
-    return selectAds(index, request, { ...this.selection, rng: seededRng(seed) });
+    this.selection.rng = seededRng(seed);
+    return selectAds(index, request, this.selection);
   }
 
   /** Signs the chosen ads' URLs and writes the answer's JSON; counts the decision. */

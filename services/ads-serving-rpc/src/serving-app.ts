@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { DecisionMaker } from './decision-maker';
 import { TrackingSigner } from './domain/tracking-url';
 import { EventTracker } from './event-tracker';
-import { CORS_HEADERS } from './http/cors';
+import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './http/cors';
 import { createServingServer } from './http/serving-server';
 import { IndexLifecycle } from './index-lifecycle';
 import { ServingMetrics } from './metrics';
@@ -70,7 +70,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     { serving: { decide: (input, context) => decisions.decide(input, context) } },
     // The output is built from validated index data; checking it again per call would cost
     // a good share of the hot path's time.
-    { title: 'ads-serving-rpc', version: packageVersion, logger, validateOutput: false, responseHeaders: CORS_HEADERS, maxBodyBytes: 64 * 1024 },
+    { title: 'ads-serving-rpc', version: packageVersion, logger, validateOutput: false, responseHeaders: CORS_HEADERS, preflightHeaders: CORS_PREFLIGHT_HEADERS, maxBodyBytes: 64 * 1024 },
   );
   const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger });
   const app: ServingApp = {

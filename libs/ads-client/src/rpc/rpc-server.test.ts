@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { defineContract, method } from './contract';
+import { RPC_ERROR_CODES } from './error-codes';
+import { createNodeHttpHandler } from './node-http-backend';
+import { PreEncodedResult } from './pre-encoded-result';
 import { RpcError } from './rpc-error';
-import { createRpcServer } from './rpc-server';
-import { msgpackSerializer } from './serializers';
+import { type RpcServer, createRpcServer } from './rpc-server';
+import { jsonSerializer, msgpackSerializer } from './serializers';
 
 const contract = defineContract({
   ads: {
@@ -42,8 +48,12 @@ const server = createRpcServer(
 );
 
 const json = { 'content-type': 'application/json' };
-async function post(body: string | Uint8Array, headers: Record<string, string> = json) {
-  const answer = await server.handle({ method: 'POST', path: '/', headers, body: typeof body === 'string' ? Buffer.from(body) : body });
+/** The answer as handle() gives it: a value when the handler is synchronous, else a promise. */
+function postTo(rpc: RpcServer, body: string | Uint8Array, headers: Record<string, string> = json) {
+  return rpc.handle({ method: 'POST', path: '/', headers, body: typeof body === 'string' ? Buffer.from(body) : body });
+}
+async function post(body: string | Uint8Array, headers: Record<string, string> = json, rpc: RpcServer = server) {
+  const answer = await postTo(rpc, body, headers);
   const text = typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body).toString();
   return { status: answer.status, body: answer.headers['content-type']!.includes('json') ? JSON.parse(text) : answer.body };
 }
@@ -166,4 +176,368 @@ test('health, description and docs are served on GET', async () => {
 
 test('a method without a handler is refused at mount time', () => {
   assert.throws(() => createRpcServer(contract, { ads: { find: () => ({ id: 'x' }) } } as never, { title: 't', version: '0' }), /ads\.broken has no handler/);
+});
+
+// The hot-path features: a hand-written input check (fastInput) and results given as JSON text.
+
+interface CheckedPlacement {
+  placementId: string;
+  count: number;
+  checkedBy: 'zod' | 'fastInput';
+}
+
+// The transform marks and counts zod's parses, so a test can tell which check made the input.
+let zodPlacementParses = 0;
+const placementInput = z
+  .object({ placementId: z.string().min(1), count: z.number().int().min(1).max(10) })
+  .transform((placement): CheckedPlacement => {
+    zodPlacementParses += 1;
+    return { ...placement, checkedBy: 'zod' };
+  });
+
+/** Accepts only the common one-ad request; everything else is left to zod. */
+function checkPlacementFast(params: unknown): CheckedPlacement | undefined {
+  if (params === null || typeof params !== 'object') return undefined;
+  const { placementId, count } = params as Record<string, unknown>;
+  if (typeof placementId !== 'string' || placementId === '' || count !== 1) return undefined;
+  return { placementId, count, checkedBy: 'fastInput' };
+}
+
+const decisionOutput = z.object({ adId: z.string(), eCpm: z.number(), tags: z.array(z.string()) });
+const decisionRequest = z.object({ decisionText: z.string() });
+const placementRequest = z.object({ placementId: z.string().min(1) });
+
+const hotContract = defineContract({
+  serving: {
+    echoPlacement: method({
+      input: placementInput,
+      output: z.object({ placementId: z.string(), count: z.number(), checkedBy: z.enum(['zod', 'fastInput']) }),
+      doc: 'Answers the placement as its handler received it.',
+      fastInput: checkPlacementFast,
+    }),
+    brokenFastCheck: method({
+      input: placementRequest,
+      output: z.object({}),
+      doc: 'Its fast check throws.',
+      fastInput: () => {
+        throw new TypeError('fast check bug');
+      },
+    }),
+    decide: method({ input: decisionRequest, output: decisionOutput, doc: 'Answers the given decision text, pre-encoded.' }),
+    decideLater: method({ input: decisionRequest, output: decisionOutput, doc: 'Answers the given decision text, pre-encoded, after a turn.' }),
+    find: method({ input: placementRequest, output: z.object({ placementId: z.string() }), doc: 'Finds a placement.' }),
+    findLater: method({ input: placementRequest, output: z.object({ placementId: z.string() }), doc: 'Finds a placement after a turn.' }),
+    missing: method({ input: placementRequest, output: z.object({}), doc: 'Always answers NOT_FOUND.' }),
+    missingLater: method({ input: placementRequest, output: z.object({}), doc: 'Always answers NOT_FOUND, after a turn.' }),
+    crashLater: method({ input: placementRequest, output: z.object({}), doc: 'Rejects with an unexpected error.' }),
+  },
+});
+
+const loggedFailures: { fields: { err?: unknown; requestId?: string; method?: string }; message: string }[] = [];
+const failureLogger = {
+  error: (fields: (typeof loggedFailures)[number]['fields'], message: string) => loggedFailures.push({ fields, message }),
+} as unknown as Logger;
+
+function hotServerWith(validateOutput: boolean) {
+  return createRpcServer(
+    hotContract,
+    {
+      serving: {
+        echoPlacement: (placement) => placement,
+        brokenFastCheck: () => ({}),
+        decide: ({ decisionText }) => new PreEncodedResult(decisionText),
+        decideLater: async ({ decisionText }) => new PreEncodedResult(decisionText),
+        find: ({ placementId }) => ({ placementId }),
+        findLater: async ({ placementId }) => ({ placementId }),
+        missing: ({ placementId }) => {
+          throw new RpcError('NOT_FOUND', `placement ${placementId} has no ad`);
+        },
+        missingLater: async ({ placementId }) => {
+          throw new RpcError('NOT_FOUND', `placement ${placementId} has no ad`);
+        },
+        crashLater: async () => {
+          throw new Error('secret internal detail');
+        },
+      },
+    },
+    { title: 'hot', version: '0', validateOutput, logger: failureLogger },
+  );
+}
+const hotServer = hotServerWith(true);
+const uncheckedHotServer = hotServerWith(false);
+
+// Spaces, a trailing zero and a \u escape: re-encoding this text would change it, so getting it
+// back byte for byte proves the server spliced it.
+const decisionText = '{ "adId": "ad-7", "eCpm": 1.50, "tags": ["sport", "caf\\u00e9"] }';
+const decision = JSON.parse(decisionText) as unknown;
+const msgpack = { 'content-type': 'application/msgpack' };
+
+function rpcCall(id: string | number, methodName: string, params: unknown) {
+  return JSON.stringify({ jsonrpc: '2.0', id, method: methodName, params });
+}
+
+test('fastInput: the value it returns reaches the handler and zod does not parse', async () => {
+  const before = zodPlacementParses;
+  const fast = await post(rpcCall(1, 'serving.echoPlacement', { placementId: 'p1', count: 1 }), json, hotServer);
+  assert.equal(fast.status, 200);
+  assert.deepEqual(fast.body.result, { placementId: 'p1', count: 1, checkedBy: 'fastInput' });
+  assert.equal(zodPlacementParses, before);
+
+  // Input the fast check leaves alone is zod's, and zod's value reaches the handler.
+  const slow = await post(rpcCall(2, 'serving.echoPlacement', { placementId: 'p1', count: 3 }), json, hotServer);
+  assert.equal(slow.status, 200);
+  assert.deepEqual(slow.body.result, { placementId: 'p1', count: 3, checkedBy: 'zod' });
+  assert.equal(zodPlacementParses, before + 1);
+});
+
+test('fastInput: when it returns undefined, zod refuses bad params naming each field', async () => {
+  const answer = await post(rpcCall(3, 'serving.echoPlacement', { placementId: '', count: 11 }), json, hotServer);
+  assert.equal(answer.status, 400);
+  assert.equal(answer.body.error.code, RPC_ERROR_CODES.INVALID_PARAMS.jsonRpc);
+  assert.equal(answer.body.error.data.code, 'INVALID_PARAMS');
+  const paths = answer.body.error.data.issues.map((issue: { path: string[] }) => issue.path.join('.')).sort();
+  assert.deepEqual(paths, ['count', 'placementId']);
+  assert.match(answer.body.error.message, /placementId/);
+
+  // No params at all: the fast check sees {} like zod does, and zod names the missing fields.
+  const noParams = await post(JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'serving.echoPlacement' }), json, hotServer);
+  assert.equal(noParams.status, 400);
+  const missingPaths = noParams.body.error.data.issues.map((issue: { path: string[] }) => issue.path.join('.')).sort();
+  assert.deepEqual(missingPaths, ['count', 'placementId']);
+});
+
+test('a fastInput that throws answers INTERNAL without details, is logged, and the server keeps answering', async () => {
+  loggedFailures.length = 0;
+  const answer = await post(rpcCall('f1', 'serving.brokenFastCheck', { placementId: 'p1' }), { ...json, 'x-request-id': 'req-fast' }, hotServer);
+  assert.equal(answer.status, 500);
+  assert.equal(answer.body.id, 'f1');
+  assert.equal(answer.body.error.code, RPC_ERROR_CODES.INTERNAL.jsonRpc);
+  assert.equal(answer.body.error.data.code, 'INTERNAL');
+  assert.equal(answer.body.error.data.requestId, 'req-fast');
+  assert.doesNotMatch(JSON.stringify(answer.body), /fast check bug/);
+  assert.equal(loggedFailures.length, 1);
+  assert.equal(loggedFailures[0]!.fields.method, 'serving.brokenFastCheck');
+  assert.equal(loggedFailures[0]!.fields.requestId, 'req-fast');
+  assert.ok(loggedFailures[0]!.fields.err instanceof TypeError);
+
+  const next = await post(rpcCall('f2', 'serving.find', { placementId: 'p2' }), json, hotServer);
+  assert.deepEqual(next.body, { jsonrpc: '2.0', id: 'f2', result: { placementId: 'p2' } });
+});
+
+test('a PreEncodedResult over JSON is spliced into the answer as it is, for string and numeric ids', async () => {
+  assert.notEqual(JSON.stringify(decision), decisionText);
+  const ids = [7, 0, -3, 2.5, 'd-1', 'a "quoted" \\ id é'];
+  for (const rpc of [hotServer, uncheckedHotServer]) {
+    for (const methodName of ['serving.decide', 'serving.decideLater']) {
+      for (const id of ids) {
+        const answer = await postTo(rpc, rpcCall(id, methodName, { decisionText }));
+        assert.equal(answer.status, 200);
+        assert.equal(answer.headers['content-type'], jsonSerializer.contentType);
+        assert.equal(answer.body, `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${decisionText}}`, `${methodName} ${id}`);
+      }
+    }
+  }
+  // A MessagePack request that accepts JSON gets the same splice.
+  const packedRequest = msgpackSerializer.encode({ jsonrpc: '2.0', id: 'm1', method: 'serving.decide', params: { decisionText } }) as Uint8Array;
+  const answer = await postTo(hotServer, packedRequest, { ...msgpack, accept: 'application/json' });
+  assert.equal(answer.headers['content-type'], jsonSerializer.contentType);
+  assert.equal(answer.body, `{"jsonrpc":"2.0","id":"m1","result":${decisionText}}`);
+});
+
+test('a PreEncodedResult over MessagePack answers the parsed value', async () => {
+  for (const rpc of [hotServer, uncheckedHotServer]) {
+    for (const methodName of ['serving.decide', 'serving.decideLater']) {
+      const call = { jsonrpc: '2.0', id: 9, method: methodName, params: { decisionText } };
+      const requests: [Uint8Array | string, Record<string, string>][] = [
+        [msgpackSerializer.encode(call), msgpack],
+        [JSON.stringify(call), { ...json, accept: 'application/msgpack' }],
+      ];
+      for (const [body, headers] of requests) {
+        const answer = await postTo(rpc, body, headers);
+        assert.equal(answer.status, 200);
+        assert.equal(answer.headers['content-type'], msgpackSerializer.contentType);
+        assert.deepEqual(msgpackSerializer.decode(answer.body), { jsonrpc: '2.0', id: 9, result: decision }, methodName);
+      }
+    }
+  }
+});
+
+test('a batch answers PreEncodedResults as plain values, in JSON and MessagePack', async () => {
+  const batch = [
+    { jsonrpc: '2.0', id: 'a', method: 'serving.decide', params: { decisionText } },
+    { jsonrpc: '2.0', id: 'b', method: 'serving.decideLater', params: { decisionText } },
+    { jsonrpc: '2.0', id: 'c', method: 'serving.find', params: { placementId: 'p3' } },
+    { jsonrpc: '2.0', id: 'd', method: 'serving.decide', params: {} },
+  ];
+  for (const rpc of [hotServer, uncheckedHotServer]) {
+    const inJson = await post(JSON.stringify(batch), json, rpc);
+    const packed = await postTo(rpc, msgpackSerializer.encode(batch), msgpack);
+    assert.equal(packed.headers['content-type'], msgpackSerializer.contentType);
+    for (const [status, answers] of [
+      [inJson.status, inJson.body],
+      [packed.status, msgpackSerializer.decode(packed.body)],
+    ] as [number, { id: string; result?: unknown; error?: { data: { code: string } } }[]][]) {
+      assert.equal(status, 200);
+      assert.deepEqual(answers.slice(0, 3), [
+        { jsonrpc: '2.0', id: 'a', result: decision },
+        { jsonrpc: '2.0', id: 'b', result: decision },
+        { jsonrpc: '2.0', id: 'c', result: { placementId: 'p3' } },
+      ]);
+      assert.equal(answers[3]!.id, 'd');
+      assert.equal(answers[3]!.error?.data.code, 'INVALID_PARAMS');
+    }
+  }
+});
+
+test('with validateOutput, a PreEncodedResult that breaks the output schema is INTERNAL; one that fits keeps its text', async () => {
+  const wrongText = '{"adId":7,"eCpm":"high","tags":[]}';
+  for (const methodName of ['serving.decide', 'serving.decideLater']) {
+    loggedFailures.length = 0;
+    const answer = await post(rpcCall('v1', methodName, { decisionText: wrongText }), json, hotServer);
+    assert.equal(answer.status, 500, methodName);
+    assert.equal(answer.body.id, 'v1');
+    assert.equal(answer.body.error.data.code, 'INTERNAL');
+    assert.doesNotMatch(JSON.stringify(answer.body), /adId|output schema/);
+    assert.equal(loggedFailures.length, 1);
+    assert.equal(loggedFailures[0]!.fields.method, methodName);
+
+    const packed = await postTo(hotServer, msgpackSerializer.encode({ id: 'v2', method: methodName, params: { decisionText: wrongText } }), msgpack);
+    assert.equal(packed.status, 500);
+    assert.equal((msgpackSerializer.decode(packed.body) as { error: { data: { code: string } } }).error.data.code, 'INTERNAL');
+
+    const fitting = await postTo(hotServer, rpcCall('v3', methodName, { decisionText }));
+    assert.equal(fitting.status, 200);
+    assert.equal(fitting.body, `{"jsonrpc":"2.0","id":"v3","result":${decisionText}}`);
+
+    // Without output validation the server trusts the text and sends it as it is.
+    const unchecked = await postTo(uncheckedHotServer, rpcCall('v4', methodName, { decisionText: wrongText }));
+    assert.equal(unchecked.status, 200);
+    assert.equal(unchecked.body, `{"jsonrpc":"2.0","id":"v4","result":${wrongText}}`);
+  }
+});
+
+test('handle() answers a synchronous handler without a promise and an async one with a promise, alike', async () => {
+  const pairs: [string, string, unknown][] = [
+    ['serving.find', 'serving.findLater', { placementId: 'p4' }],
+    ['serving.decide', 'serving.decideLater', { decisionText }],
+    ['serving.missing', 'serving.missingLater', { placementId: 'p5' }],
+  ];
+  const headers = { ...json, 'x-request-id': 'req-same' };
+  for (const [syncMethod, asyncMethod, params] of pairs) {
+    const now = postTo(hotServer, rpcCall(5, syncMethod, params), headers);
+    assert.ok(!(now instanceof Promise), syncMethod);
+    const later = postTo(hotServer, rpcCall(5, asyncMethod, params), headers);
+    assert.ok(later instanceof Promise, asyncMethod);
+    assert.deepEqual(await later, now, asyncMethod);
+  }
+  // Refused params never reach a handler, so even an async method's refusal is synchronous.
+  const refused = postTo(hotServer, rpcCall(6, 'serving.findLater', { placementId: '' }));
+  assert.ok(!(refused instanceof Promise));
+  assert.equal(refused.status, 400);
+});
+
+test('an async handler that rejects with an RpcError keeps its code; any other rejection is INTERNAL', async () => {
+  const missing = await post(rpcCall('r1', 'serving.missingLater', { placementId: 'p6' }), json, hotServer);
+  assert.equal(missing.status, RPC_ERROR_CODES.NOT_FOUND.httpStatus);
+  assert.equal(missing.body.error.code, RPC_ERROR_CODES.NOT_FOUND.jsonRpc);
+  assert.equal(missing.body.error.data.code, 'NOT_FOUND');
+  assert.equal(missing.body.error.message, 'placement p6 has no ad');
+
+  loggedFailures.length = 0;
+  const crashed = await post(rpcCall('r2', 'serving.crashLater', { placementId: 'p7' }), json, hotServer);
+  assert.equal(crashed.status, 500);
+  assert.equal(crashed.body.error.data.code, 'INTERNAL');
+  assert.doesNotMatch(JSON.stringify(crashed.body), /secret internal detail/);
+  assert.equal(loggedFailures.length, 1);
+  assert.equal(loggedFailures[0]!.fields.method, 'serving.crashLater');
+});
+
+test('over node:http, synchronous and async PreEncodedResult handlers answer the exact text', async () => {
+  const rpcHandler = createNodeHttpHandler(hotServer, { mountPath: '/rpc' });
+  const http = createServer((request, response) => {
+    if (rpcHandler(request, response)) return;
+    response.statusCode = 404;
+    response.end();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/rpc`;
+  try {
+    for (const [id, methodName] of [
+      [11, 'serving.decide'],
+      ['later', 'serving.decideLater'],
+    ] as const) {
+      const response = await fetch(url, { method: 'POST', headers: json, body: rpcCall(id, methodName, { decisionText }) });
+      assert.equal(response.status, 200, methodName);
+      assert.equal(response.headers.get('content-type'), jsonSerializer.contentType);
+      assert.equal(await response.text(), `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${decisionText}}`);
+
+      const packed = await fetch(url, {
+        method: 'POST',
+        headers: msgpack,
+        body: msgpackSerializer.encode({ jsonrpc: '2.0', id, method: methodName, params: { decisionText } }),
+      });
+      assert.equal(packed.status, 200, methodName);
+      assert.equal(packed.headers.get('content-type'), msgpackSerializer.contentType);
+      assert.deepEqual(msgpackSerializer.decode(new Uint8Array(await packed.arrayBuffer())), { jsonrpc: '2.0', id, result: decision });
+    }
+    const refused = await fetch(url, { method: 'POST', headers: json, body: rpcCall(12, 'serving.decideLater', {}) });
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { error: { data: { code: string } } }).error.data.code, 'INVALID_PARAMS');
+  } finally {
+    http.closeAllConnections();
+    await new Promise<void>((resolve, reject) => http.close((error) => (error === undefined ? resolve() : reject(error))));
+  }
+});
+
+test('a result no serializer can encode, or a pre-encoded text that is not JSON, answers INTERNAL and never throws out of handle()', async () => {
+  const brokenContract = defineContract({
+    hot: {
+      big: method({ input: z.object({}), output: z.object({ n: z.bigint() }), doc: 'a BigInt result JSON cannot encode' }),
+      torn: method({ input: z.object({}), output: z.object({ ok: z.boolean() }), doc: 'a pre-encoded text cut short' }),
+      tornLater: method({ input: z.object({}), output: z.object({ ok: z.boolean() }), doc: 'the same, async' }),
+    },
+  });
+  const handlers = {
+    hot: {
+      big: () => ({ n: 1n }),
+      torn: () => new PreEncodedResult<{ ok: boolean }>('{"ok":'),
+      tornLater: async () => new PreEncodedResult<{ ok: boolean }>('{"ok":'),
+    },
+  };
+  for (const validateOutput of [false, true]) {
+    const rpc = createRpcServer(brokenContract, handlers, { title: 'broken', version: '0', validateOutput, logger: failureLogger });
+    const cases: [string, Record<string, string>][] = [
+      ['hot.big', json],
+      ['hot.torn', msgpack],
+      ['hot.tornLater', msgpack],
+    ];
+    if (validateOutput) cases.push(['hot.torn', json], ['hot.tornLater', json]);
+    for (const [methodName, headers] of cases) {
+      const body = headers === msgpack ? msgpackSerializer.encode({ jsonrpc: '2.0', id: 1, method: methodName, params: {} }) : rpcCall(1, methodName, {});
+      const answer = await postTo(rpc, body, headers);
+      assert.equal(answer.status, 500, `${methodName} ${headers['content-type']} validateOutput=${validateOutput}`);
+      // The error answer comes in the format asked for, or in JSON when encoding in it failed.
+      const serializer = answer.headers['content-type'] === msgpackSerializer.contentType ? msgpackSerializer : jsonSerializer;
+      const decoded = serializer.decode(answer.body) as { error: { data: { code: string } } };
+      assert.equal(decoded.error.data.code, 'INTERNAL');
+    }
+  }
+  // Through node:http the process survives and keeps answering.
+  const rpc = createRpcServer(brokenContract, handlers, { title: 'broken', version: '0', logger: failureLogger });
+  const rpcHandler = createNodeHttpHandler(rpc, { mountPath: '/rpc' });
+  const http = createServer((request, response) => {
+    if (!rpcHandler(request, response)) response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/rpc`;
+  try {
+    for (let round = 0; round < 2; round += 1) {
+      const response = await fetch(url, { method: 'POST', headers: json, body: rpcCall(round, 'hot.big', {}) });
+      assert.equal(response.status, 500);
+      assert.equal(((await response.json()) as { error: { data: { code: string } } }).error.data.code, 'INTERNAL');
+    }
+  } finally {
+    http.closeAllConnections();
+    await new Promise<void>((resolve, reject) => http.close((error) => (error === undefined ? resolve() : reject(error))));
+  }
 });

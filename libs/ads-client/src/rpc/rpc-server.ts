@@ -27,6 +27,8 @@ export interface RpcServerOptions {
   authenticate?: (context: Omit<CallContext, 'principal'>, method: MethodContract) => unknown | Promise<unknown>;
   /** Extra headers on every answer (for example CORS). */
   responseHeaders?: Record<string, string>;
+  /** Extra headers on the answer to OPTIONS (a CORS preflight), besides `responseHeaders`. */
+  preflightHeaders?: Record<string, string>;
 }
 
 interface RegisteredMethod {
@@ -111,7 +113,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
    */
   handle(request: RpcHttpRequest): RpcHttpResponse | Promise<RpcHttpResponse> {
     if (request.method === 'GET' || request.method === 'HEAD') return this.handleGet(request.path);
-    if (request.method === 'OPTIONS') return { status: 204, headers: this.headers({}), body: '' };
+    if (request.method === 'OPTIONS') return { status: 204, headers: this.headers(this.options.preflightHeaders ?? {}), body: '' };
     if (request.method !== 'POST' || (request.path !== '/' && request.path !== '')) {
       return this.errorResponse(jsonSerializer, new RpcError('METHOD_NOT_FOUND', `no RPC route ${request.method} ${request.path}`));
     }
@@ -156,10 +158,12 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
       }
       return Promise.all(
         payload.map((call, index) => this.call(call as JsonRpcCall, { requestId: `${requestId}:${index}`, token, headers: request.headers })),
-      ).then((answers) => this.encode(responseSerializer, 200, answers));
+      ).then((answers) => this.encodeResults(responseSerializer, requestId, 200, answers));
     }
     const answer = this.call(payload as JsonRpcCall, { requestId, token, headers: request.headers });
-    return answer instanceof Promise ? answer.then((settled) => this.encodeAnswer(responseSerializer, settled)) : this.encodeAnswer(responseSerializer, answer);
+    return answer instanceof Promise
+      ? answer.then((settled) => this.encodeAnswer(responseSerializer, requestId, settled))
+      : this.encodeAnswer(responseSerializer, requestId, answer);
   }
 
   /** The answer for a body over the limit, for backends that stop reading early. */
@@ -230,13 +234,16 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
 
   private success(registered: RegisteredMethod, id: unknown, result: unknown, context: CallContext): JsonRpcAnswer {
     if (this.validateOutput) {
-      const plain = result instanceof PreEncodedResult ? (result.value as unknown) : result;
-      const checked = (registered.contract.output as z.ZodType).safeParse(plain);
-      if (!checked.success) {
-        return this.failure(registered, id, new RpcError('INTERNAL', 'handler result does not match the output schema', { cause: checked.error }), context);
+      try {
+        const plain = result instanceof PreEncodedResult ? (result.value as unknown) : result;
+        const checked = (registered.contract.output as z.ZodType).safeParse(plain);
+        if (!checked.success) throw new RpcError('INTERNAL', 'handler result does not match the output schema', { cause: checked.error });
+        // A pre-encoded text stays as it is: it encodes the value just checked.
+        if (!(result instanceof PreEncodedResult)) result = checked.data;
+      } catch (error) {
+        // Also a pre-encoded text that is not JSON at all.
+        return this.failure(registered, id, error, context);
       }
-      // A pre-encoded text stays as it is: it encodes the value the handler checked.
-      if (!(result instanceof PreEncodedResult)) result = checked.data;
     }
     return { jsonrpc: '2.0', id, result: result === undefined ? null : result };
   }
@@ -267,23 +274,34 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     return this.encode(serializer, error.httpStatus, errorAnswer(null, error));
   }
 
-  private encodeAnswer(serializer: Serializer, answer: JsonRpcAnswer): RpcHttpResponse {
+  private encodeAnswer(serializer: Serializer, requestId: string, answer: JsonRpcAnswer): RpcHttpResponse {
     const status = 'error' in answer ? RPC_ERROR_CODES[answer.error.data.code as RpcErrorCode].httpStatus : 200;
-    if ('result' in answer && answer.result instanceof PreEncodedResult) {
-      if (serializer === jsonSerializer) {
-        // JSON.stringify(id) is exact for the string and number ids call() keeps.
-        return { status, headers: this.contentHeaders(serializer), body: `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${answer.result.json}}` };
-      }
-      return this.encode(serializer, status, { ...answer, result: answer.result.value });
+    if (serializer === jsonSerializer && 'result' in answer && answer.result instanceof PreEncodedResult) {
+      // JSON.stringify(id) is exact for the string and number ids call() keeps.
+      return { status, headers: this.contentHeaders(serializer), body: `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${answer.result.json}}` };
     }
-    return this.encode(serializer, status, answer);
+    return this.encodeResults(serializer, requestId, status, answer);
+  }
+
+  /**
+   * Encodes one answer or a batch of them. A result the serializer cannot encode (a BigInt, a
+   * cycle, a pre-encoded text that is not JSON) becomes an INTERNAL answer, never a throw out
+   * of handle(): a backend would have no answer to send.
+   */
+  private encodeResults(serializer: Serializer, requestId: string, status: number, value: JsonRpcAnswer | JsonRpcAnswer[]): RpcHttpResponse {
+    try {
+      // MessagePack would encode a PreEncodedResult's fields, so its answers are made plain
+      // first (JSON.stringify does this itself through toJSON).
+      const plain = serializer === jsonSerializer ? value : Array.isArray(value) ? value.map(plainAnswer) : plainAnswer(value);
+      return this.encode(serializer, status, plain);
+    } catch (error) {
+      this.options.logger?.error({ err: error, requestId }, 'RPC answer could not be encoded');
+      return this.errorResponse(jsonSerializer, new RpcError('INTERNAL', 'internal error', { data: { requestId } }));
+    }
   }
 
   private encode(serializer: Serializer, status: number, value: unknown): RpcHttpResponse {
-    // MessagePack would encode a PreEncodedResult's fields, so batches are made plain first
-    // (JSON.stringify does this itself through toJSON).
-    const plain = serializer === jsonSerializer || !Array.isArray(value) ? value : value.map(plainAnswer);
-    return { status, headers: this.contentHeaders(serializer), body: serializer.encode(plain) };
+    return { status, headers: this.contentHeaders(serializer), body: serializer.encode(value) };
   }
 
   /** The headers of an answer in `serializer`'s format, made once per format. */

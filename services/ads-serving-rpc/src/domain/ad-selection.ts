@@ -49,11 +49,14 @@ export const MAX_DRAW_ATTEMPTS = 32;
 /** Most candidates a fallback scan looks at (from a random starting point) in a large list. */
 export const FALLBACK_SCAN_LIMIT = 2_048;
 
-/** The state one response builds up: competitive exclusion and what is not known yet. */
+/**
+ * The state one response builds up: competitive exclusion and what is not known yet. A
+ * response holds a few ads, so short arrays beat sets here.
+ */
 class ResponseState {
-  readonly advertisers = new Set<string>();
-  readonly labels = new Set<string>();
-  readonly unknownCaps = new Map<string, IndexedCampaign>();
+  readonly advertisers: string[] = [];
+  readonly labels: string[] = [];
+  readonly unknownCaps: IndexedCampaign[] = [];
 
   constructor(
     readonly index: DecisionIndex,
@@ -65,9 +68,9 @@ class ResponseState {
   eligible(ad: IndexedAd): boolean {
     const campaign = ad.campaign;
     if (!campaign.live) return false;
-    // An ad already chosen has its advertiser in the set, so this also prevents duplicates.
-    if (this.advertisers.has(campaign.advertiserId)) return false;
-    if (campaign.exclusionLabel !== null && this.labels.has(campaign.exclusionLabel)) return false;
+    // An ad already chosen has its advertiser in the list, so this also prevents duplicates.
+    if (this.advertisers.includes(campaign.advertiserId)) return false;
+    if (campaign.exclusionLabel !== null && this.labels.includes(campaign.exclusionLabel)) return false;
     if (!audienceMatches(campaign.audience, this.request)) return false;
     if (campaign.advertiserSwitchPartial && !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)) {
       return false;
@@ -77,7 +80,7 @@ class ResponseState {
       if (!this.request.newUser) {
         const count = this.options.frequencyCount(campaign, this.request);
         if (count === undefined) {
-          this.unknownCaps.set(campaign.id, campaign);
+          if (!this.unknownCaps.includes(campaign)) this.unknownCaps.push(campaign);
           return false;
         }
         if (count >= campaign.frequencyCap.count) return false;
@@ -87,8 +90,8 @@ class ResponseState {
   }
 
   take(ad: IndexedAd): void {
-    this.advertisers.add(ad.campaign.advertiserId);
-    if (ad.campaign.exclusionLabel !== null) this.labels.add(ad.campaign.exclusionLabel);
+    this.advertisers.push(ad.campaign.advertiserId);
+    if (ad.campaign.exclusionLabel !== null) this.labels.push(ad.campaign.exclusionLabel);
   }
 }
 
@@ -127,16 +130,23 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
       state.take(ad);
     }
   }
-  return { slots, unknownCaps: [...state.unknownCaps.values()] };
+  return { slots, unknownCaps: state.unknownCaps };
 }
 
 function placementSwitchOn(switches: ScopedSwitches, placement: IndexedPlacement, userKey: string): boolean {
   return switchesAllow(switches.placements.get(placement.id), userKey) && switchesAllow(switches.placements.get(placement.key), userKey);
 }
 
-/** The groups a request looks at in one tier: open, its device's, its country's, its keywords'. */
+// Scratch list of candidateGroups(): each is used up by one draw before the next is made.
+const tierGroups: CandidateGroup[] = [];
+
+/**
+ * The groups a request looks at in one tier: open, its device's, its country's, its
+ * keywords'. The list is reused by the next call.
+ */
 function candidateGroups(placement: IndexedPlacement, tier: number, formats: readonly AdFormat[], audience: Audience): CandidateGroup[] {
-  const groups: CandidateGroup[] = [];
+  const groups = tierGroups;
+  groups.length = 0;
   const byFormat = placement.tiers[tier]!;
   for (const format of formats) {
     const candidates = byFormat.get(format);

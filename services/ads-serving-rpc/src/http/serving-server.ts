@@ -7,7 +7,7 @@ import type { EventTracker } from '../event-tracker';
 import type { IndexLifecycle } from '../index-lifecycle';
 import type { ServingMetrics } from '../metrics';
 import { handleBeacon, isGetLike, sendError } from './beacon-route';
-import { CORS_HEADERS } from './cors';
+import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './cors';
 import { renderDemoPage } from './demo-page';
 
 const embedScript = readFileSync(new URL('./assets/embed.js', import.meta.url), 'utf8');
@@ -45,7 +45,7 @@ async function route(deps: Parameters<typeof createServingServer>[0], request: I
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
   if (request.method === 'OPTIONS') {
-    response.writeHead(204, CORS_HEADERS);
+    response.writeHead(204, CORS_PREFLIGHT_HEADERS);
     response.end();
     return;
   }
