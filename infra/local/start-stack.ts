@@ -213,14 +213,22 @@ async function main(): Promise<void> {
   await runToEnd('timeseries-warming', 'services/timeseries-warming', ['src/main.ts', 'run', '--json'], clientEnv);
   await runToEnd('ads-scoring', 'services/ads-scoring', ['src/main.ts', 'run', '--json'], clientEnv);
 
+  // Serving runs its production build (compiled JavaScript, no tsx loader), as deployments do.
+  const servingDir = join(root, 'services/ads-serving-rpc');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: servingDir, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building ads-serving-rpc failed');
   servingPorts.forEach((port, index) =>
-    service(`serving-${index + 1}`, 'services/ads-serving-rpc', ['src/main.ts'], {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      // A small young generation keeps RSS under the 250 MB budget at 100,000 ads (see the serving README).
-      NODE_OPTIONS: '--max-semi-space-size=4',
-      TRACKING_SECRET: env.TRACKING_SECRET,
-      PUBLIC_BASE_URL: publicServing,
+    startProcess(`serving-${index + 1}`, process.execPath, ['--max-semi-space-size=4', '--enable-source-maps', 'dist/main.mjs'], {
+      cwd: servingDir,
+      env: {
+        REDIS_URL: env.REDIS_URL,
+        REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX,
+        LOG_LEVEL: env.LOG_LEVEL,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TRACKING_SECRET: env.TRACKING_SECRET,
+        PUBLIC_BASE_URL: publicServing,
+      },
     }),
   );
   if (haproxyInstalled) {

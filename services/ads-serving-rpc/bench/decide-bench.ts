@@ -67,7 +67,7 @@ async function startServing(size: number, port: number, redis: Redis): Promise<T
   const written = await store.write(parts);
   await store.publish(parts.version);
   console.error(`index of ${size} ads written: ${(written.bytes / 1e6).toFixed(1)} MB in ${Date.now() - started} ms`);
-  const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--enable-source-maps', 'dist/main.mjs'], {
     cwd: serviceDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production', TRACKING_SECRET: randomUUID() + randomUUID() },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -107,6 +107,8 @@ function rssMb(pid: number): { rss: number; peak: number } {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 ensureWrk();
+// The serving processes run the production build, as `npm start` does.
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: serviceDir, stdio: 'inherit' });
 const redis = new Redis(REDIS_URL);
 const targets: Target[] = [];
 try {
@@ -145,7 +147,7 @@ try {
 
   console.log(`\nserving.decide benchmark: wrk 1 thread, ${CONNECTIONS} connections, ${SECONDS}s per case, median of ${ROUNDS} interleaved rounds; node ${process.version}`);
   console.log('requests: 2 placements (count 1 and 2), returning user keys, 0-3 keywords, country and device');
-  console.log(`serving processes: node ${SERVING_NODE_FLAGS.join(' ')} --import tsx src/main.ts (as npm start)\n`);
+  console.log(`serving processes: node ${SERVING_NODE_FLAGS.join(' ')} --enable-source-maps dist/main.mjs (the build npm start runs)\n`);
   console.log('| case | requests/s | p50 ms | p99 ms | vs node:http | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const result of closed) {

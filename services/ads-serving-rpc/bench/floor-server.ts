@@ -3,7 +3,7 @@
 // same shape and size as a real one. The gap between this and decide is serving's own work.
 // Usage: floor-server.ts <port>
 import { createServer } from 'node:http';
-import { createNodeHttpHandler, createRpcServer, servingContract, type DecidedAd } from '@ads/ads-client';
+import { PreEncodedResult, createNodeHttpHandler, createRpcServer, servingContract, type DecidedAd, type DecisionResponse } from '@ads/ads-client';
 
 const query = 'd=Q3x9aZ1b0k2&a=c1234-a1&c=c1234&v=adv12&p=site1-slot3&u=benchuser1234&m=5000&n=0&x=1795331301&s=Zx8ZfVb1S0lq2TfXw9cQ3a';
 const ad: DecidedAd = {
@@ -23,7 +23,8 @@ const ad: DecidedAd = {
   viewableUrl: `http://127.0.0.1:18900/t/v?${query}`,
 };
 const answer = { decisionId: 'Q3x9aZ1b0k2', userKey: 'benchuser1234', decisions: { top: [ad], side: [ad, ad] } };
-const rpc = createRpcServer(servingContract, { serving: { decide: () => answer } }, { title: 'floor', version: '0', validateOutput: false });
+const encoded = new PreEncodedResult<DecisionResponse>(JSON.stringify(answer));
+const rpc = createRpcServer(servingContract, { serving: { decide: () => encoded } }, { title: 'floor', version: '0', validateOutput: false });
 const handle = createNodeHttpHandler(rpc);
 const server = createServer((request, response) => {
   if (!handle(request, response)) response.writeHead(404).end();

@@ -177,6 +177,8 @@ export class DecisionMaker {
       clickSpendMicros: campaign.clickSpendMicros,
       expiresAt,
     });
-    return `${ad.decidedJsonHead},"clickUrl":"${urls.clickUrl}","impressionUrl":"${urls.impressionUrl}","viewableUrl":"${urls.viewableUrl}"}`;
+    // Formats are enum words; ids are escaped (only the campaign's are encoded ahead: an ad's
+    // own id would cost the index more memory than it saves time).
+    return `{"adId":${JSON.stringify(ad.id)},${campaign.decidedJson},"format":"${ad.format}","contents":${ad.contentsJson},"clickUrl":"${urls.clickUrl}","impressionUrl":"${urls.impressionUrl}","viewableUrl":"${urls.viewableUrl}"}`;
   }
 }

@@ -42,6 +42,8 @@ export interface IndexedCampaign {
   blockedBy: string | null;
   /** The campaign's ads (a handful: cheaper than a map of every ad by id). */
   ads: IndexedAd[];
+  /** `"campaignId":…,"advertiserId":…` as JSON text, shared by the decided ads of its ads. */
+  decidedJson: string;
 }
 
 export interface AdContents {
@@ -58,12 +60,11 @@ export interface IndexedAd {
   format: AdFormat;
   campaign: IndexedCampaign;
   /**
-   * What a decided ad says of this ad, encoded once at load: JSON text of `adId`,
-   * `campaignId`, `advertiserId`, `format` and `contents`, without the closing brace. Answers
-   * are assembled from it (JSON.stringify of the ads was the costliest step of a decision),
-   * and it replaces the parsed contents, so the index holds the creative once.
+   * The creative (`contents` of a decided ad) as JSON text, encoded once at load: answers are
+   * assembled from it (JSON.stringify of the ads was the costliest step of a decision). It
+   * replaces the parsed contents, so the index holds the creative once.
    */
-  decidedJsonHead: string;
+  contentsJson: string;
   clickUrl: string;
   /** Lottery weight: eCPM times pacing factor (0 is allowed: such ads run on exploration only). */
   weight: number;
@@ -181,12 +182,8 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
     live: false,
     blockedBy: 'not refreshed yet',
     ads: [],
+    decidedJson: `"campaignId":${JSON.stringify(campaign.id)},"advertiserId":${JSON.stringify(campaign.advertiserId)}`,
   };
-}
-
-function decidedJsonHead(adId: string, campaign: IndexedCampaign, format: AdFormat, contents: AdContents): string {
-  const json = JSON.stringify({ adId, campaignId: campaign.id, advertiserId: campaign.advertiserId, format, contents });
-  return json.slice(0, -1);
 }
 
 function groupIn(map: Map<string, CandidateGroup>, key: string, groups: CandidateGroup[]): CandidateGroup {
@@ -238,7 +235,7 @@ export class DecisionIndexBuilder {
           id: ad.id,
           format: ad.format,
           campaign,
-          decidedJsonHead: decidedJsonHead(ad.id, campaign, ad.format, { title: ad.title, body: ad.body, imageUrl: ad.imageUrl, width: ad.width, height: ad.height }),
+          contentsJson: JSON.stringify({ title: ad.title, body: ad.body, imageUrl: ad.imageUrl, width: ad.width, height: ad.height } satisfies AdContents),
           clickUrl: ad.clickUrl,
           weight: 0,
           scanStamp: 0,

@@ -61,6 +61,19 @@ function encode(value: string): string {
 }
 
 /**
+ * The claims as the query string of their URLs, in a fixed order with every value
+ * percent-encoded the one way `encode` does: the text the HMAC covers. A beacon rebuilds it
+ * from the values it read, so any change to a value changes the text.
+ */
+function claimsQuery(claims: TrackingClaims): string {
+  return (
+    `${PARAM.decisionId}=${encode(claims.decisionId)}&${PARAM.adId}=${encode(claims.adId)}&${PARAM.campaignId}=${encode(claims.campaignId)}` +
+    `&${PARAM.advertiserId}=${encode(claims.advertiserId)}&${PARAM.placementKey}=${encode(claims.placementKey)}&${PARAM.userKey}=${encode(claims.userKey)}` +
+    `&${PARAM.impressionSpendMicros}=${claims.impressionSpendMicros}&${PARAM.clickSpendMicros}=${claims.clickSpendMicros}&${PARAM.expiresAt}=${claims.expiresAt}`
+  );
+}
+
+/**
  * Signs and checks tracking URLs with HMAC-SHA256 over every claim, so that no claim (ad,
  * price, user, placement, expiry) can be altered, and each URL is bound to its event: the
  * three beacons of an ad share one HMAC computation, each carrying its own slice of the
@@ -74,16 +87,15 @@ export class TrackingSigner {
     this.hmac = new HmacSha256(secret);
   }
 
-  private digest(claims: TrackingClaims): string {
-    return this.hmac.digest(
-      `${claims.decisionId}\n${claims.adId}\n${claims.campaignId}\n${claims.advertiserId}\n${claims.placementKey}\n${claims.userKey}\n${claims.impressionSpendMicros}\n${claims.clickSpendMicros}\n${claims.expiresAt}`,
-    );
+  /** The base64url HMAC of a canonical claims query (see `claimsQuery`). */
+  private digest(query: string): string {
+    return this.hmac.digest(query);
   }
 
   /** The signature (tag) of one event's URL. */
   sign(event: TrackingEventType, claims: TrackingClaims): string {
     const [from, to] = TAG_CHARACTERS[event];
-    return this.digest(claims).slice(from, to);
+    return this.digest(claimsQuery(claims)).slice(from, to);
   }
 
   /**
@@ -91,16 +103,14 @@ export class TrackingSigner {
    * ASCII with nothing to escape in JSON when `baseUrl` has none (ids are percent-encoded).
    */
   urls(baseUrl: string, claims: TrackingClaims): BeaconUrls {
-    const digest = this.digest(claims);
-    const query =
-      `?${PARAM.decisionId}=${encode(claims.decisionId)}&${PARAM.adId}=${encode(claims.adId)}&${PARAM.campaignId}=${encode(claims.campaignId)}` +
-      `&${PARAM.advertiserId}=${encode(claims.advertiserId)}&${PARAM.placementKey}=${encode(claims.placementKey)}&${PARAM.userKey}=${encode(claims.userKey)}` +
-      `&${PARAM.impressionSpendMicros}=${claims.impressionSpendMicros}&${PARAM.clickSpendMicros}=${claims.clickSpendMicros}` +
-      `&${PARAM.expiresAt}=${claims.expiresAt}&${PARAM.signature}=`;
+    // The signed text is the URL's own query: one string to build, flattened once by the hash.
+    const query = claimsQuery(claims);
+    const digest = this.digest(query);
+    const signed = `${query}&${PARAM.signature}=`;
     return {
-      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}${query}${digest.slice(IMPRESSION_TAG[0], IMPRESSION_TAG[1])}`,
-      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}${query}${digest.slice(VIEWABLE_TAG[0], VIEWABLE_TAG[1])}`,
-      clickUrl: `${baseUrl}${TRACKING_PATHS.click}${query}${digest.slice(CLICK_TAG[0], CLICK_TAG[1])}`,
+      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}?${signed}${digest.slice(IMPRESSION_TAG[0], IMPRESSION_TAG[1])}`,
+      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}?${signed}${digest.slice(VIEWABLE_TAG[0], VIEWABLE_TAG[1])}`,
+      clickUrl: `${baseUrl}${TRACKING_PATHS.click}?${signed}${digest.slice(CLICK_TAG[0], CLICK_TAG[1])}`,
     };
   }
 
