@@ -259,6 +259,10 @@ describe('the dashboard in a browser', () => {
       await page.getByTestId('campaign-form-problem').waitFor();
       assert.match(await page.getByTestId('campaign-form-problem').innerText(), /412/);
       await page.getByRole('button', { name: 'Reload' }).click();
+      // The reloaded entity has a new ETag, which remounts the form without the 412: filling
+      // the field before that happened typed into the form about to be replaced (a flake on
+      // a busy machine).
+      await page.getByTestId('campaign-form-problem').waitFor({ state: 'detached' });
       await page.getByLabel('Daily budget').fill('300');
       await page.getByTestId('campaign-form-submit').click();
       await page.getByTestId('saved').waitFor();
