@@ -6,7 +6,7 @@ import { selectAds, type Selection, type SelectionOptions, type SelectionRequest
 import type { DecisionIndex, IndexedAd } from './domain/decision-index';
 import { ServingError } from './errors';
 import { seededRng } from './domain/rng';
-import type { TrackingSigner } from './domain/tracking-url';
+import { beaconBases, trackingQuery, type BeaconBases, type TrackingSigner } from './domain/tracking-url';
 import type { IndexLifecycle } from './index-lifecycle';
 import type { ServingMetrics } from './metrics';
 import type { FrequencyCapCache } from './store/frequency-cap-cache';
@@ -33,6 +33,7 @@ function nextDecisionId(): string {
  */
 export class DecisionMaker {
   private baseUrlValue = '';
+  private bases: BeaconBases = beaconBases('');
   // Set just before each (synchronous) selection pass; the options below read them, so that
   // no closure is created per request.
   private readonly clock = { now: 0, redisAvailable: true };
@@ -68,6 +69,7 @@ export class DecisionMaker {
       throw new ServingError('CONFIG_INVALID', `tracking base URL ${JSON.stringify(url)} must not contain characters JSON escapes`);
     }
     this.baseUrlValue = url;
+    this.bases = beaconBases(url);
   }
 
   decide(input: ParsedDecisionRequest, context?: Pick<CallContext, 'requestId'>): DecisionAnswer | Promise<DecisionAnswer> {
@@ -137,6 +139,7 @@ export class DecisionMaker {
     // Decision ids are base64url and user keys are [A-Za-z0-9_-] (checked by the contract or
     // generated as hex): nothing to escape. divNames are the caller's and are escaped.
     let json = `{"decisionId":"${decisionId}","userKey":"${userKey}","decisions":{`;
+    const decisionQuery = trackingQuery.decision(decisionId, userKey, expiresAt);
     let slotsRequested = 0;
     let adsDecided = 0;
     for (let at = 0; at < input.placements.length; at += 1) {
@@ -145,9 +148,10 @@ export class DecisionMaker {
       json += `${at === 0 ? '' : ','}${JSON.stringify(placement.divName)}:[`;
       // selectAds answers one slot per placement, in request order.
       const ads = selection?.slots[at]!.ads;
-      if (ads !== undefined) {
+      if (ads !== undefined && ads.length > 0) {
+        const placementQuery = trackingQuery.placement(placement.placementKey);
         for (let position = 0; position < ads.length; position += 1) {
-          json += `${position === 0 ? '' : ','}${this.decidedAdJson(ads[position]!, decisionId, userKey, placement.placementKey, expiresAt)}`;
+          json += `${position === 0 ? '' : ','}${this.decidedAdJson(ads[position]!, placementQuery, decisionQuery)}`;
         }
         adsDecided += ads.length;
       }
@@ -164,19 +168,9 @@ export class DecisionMaker {
     return new PreEncodedResult<DecisionResponse>(json);
   }
 
-  private decidedAdJson(ad: IndexedAd, decisionId: string, userKey: string, placementKey: string, expiresAt: number): string {
+  private decidedAdJson(ad: IndexedAd, placementQuery: string, decisionQuery: string): string {
     const campaign = ad.campaign;
-    const urls = this.deps.signer.urls(this.baseUrlValue, {
-      decisionId,
-      adId: ad.id,
-      campaignId: campaign.id,
-      advertiserId: campaign.advertiserId,
-      placementKey,
-      userKey,
-      impressionSpendMicros: campaign.impressionSpendMicros,
-      clickSpendMicros: campaign.clickSpendMicros,
-      expiresAt,
-    });
+    const urls = this.deps.signer.urlsOf(this.bases, trackingQuery.of(ad.id, campaign.trackingQuery, placementQuery, decisionQuery));
     // Formats are enum words; ids are escaped (only the campaign's are encoded ahead: an ad's
     // own id would cost the index more memory than it saves time).
     return `{"adId":${JSON.stringify(ad.id)},${campaign.decidedJson},"format":"${ad.format}","contents":${ad.contentsJson},"clickUrl":"${urls.clickUrl}","impressionUrl":"${urls.impressionUrl}","viewableUrl":"${urls.viewableUrl}"}`;

@@ -3,6 +3,7 @@ import { compileAudienceTargeting, type AudienceTargeting } from './audience-tar
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
 import { lotteryWeight } from './ranking';
+import { trackingQuery } from './tracking-url';
 
 export type AdFormat = 'native' | 'banner';
 export const PRIORITY_TIERS = ['sponsorship', 'standard', 'house'] as const;
@@ -44,6 +45,8 @@ export interface IndexedCampaign {
   ads: IndexedAd[];
   /** `"campaignId":…,"advertiserId":…` as JSON text, shared by the decided ads of its ads. */
   decidedJson: string;
+  /** The campaign's part of its ads' tracking URLs (`trackingQuery.campaign`). */
+  trackingQuery: string;
 }
 
 export interface AdContents {
@@ -183,6 +186,7 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
     blockedBy: 'not refreshed yet',
     ads: [],
     decidedJson: `"campaignId":${JSON.stringify(campaign.id)},"advertiserId":${JSON.stringify(campaign.advertiserId)}`,
+    trackingQuery: trackingQuery.campaign(campaign.id, campaign.advertiserId, spend.impressionMicros, spend.clickMicros),
   };
 }
 

@@ -27,6 +27,21 @@ export const TRACKING_PATHS: Record<TrackingEventType, string> = {
 
 export type TrackingUrlProblem = { kind: 'invalid'; field: string; message: string } | { kind: 'forged' } | { kind: 'expired'; claims: TrackingClaims };
 
+/** Each beacon's URL up to its query: `<base>/t/i?` and so on. */
+export interface BeaconBases {
+  impression: string;
+  viewable: string;
+  click: string;
+}
+
+export function beaconBases(baseUrl: string): BeaconBases {
+  return {
+    impression: `${baseUrl}${TRACKING_PATHS.impression}?`,
+    viewable: `${baseUrl}${TRACKING_PATHS.viewable}?`,
+    click: `${baseUrl}${TRACKING_PATHS.click}?`,
+  };
+}
+
 export interface BeaconUrls {
   impressionUrl: string;
   viewableUrl: string;
@@ -62,14 +77,36 @@ function encode(value: string): string {
 
 /**
  * The claims as the query string of their URLs, in a fixed order with every value
- * percent-encoded the one way `encode` does: the text the HMAC covers. A beacon rebuilds it
- * from the values it read, so any change to a value changes the text.
+ * percent-encoded the one way `encode` does: the text the HMAC covers. It is made of three
+ * parts so that a decision builds each only once: the campaign's (fixed for an index
+ * version), the slot's placement, and the decision's own. A beacon rebuilds the same text from
+ * the values it read, so any change to a value changes the text.
  */
+export const trackingQuery = {
+  /** `c=…&v=…&m=…&n=…`: what the campaign fixes (ids and prices per event). */
+  campaign(campaignId: string, advertiserId: string, impressionSpendMicros: number, clickSpendMicros: number): string {
+    return `${PARAM.campaignId}=${encode(campaignId)}&${PARAM.advertiserId}=${encode(advertiserId)}&${PARAM.impressionSpendMicros}=${impressionSpendMicros}&${PARAM.clickSpendMicros}=${clickSpendMicros}`;
+  },
+  /** `p=…`: the slot's placement. */
+  placement(placementKey: string): string {
+    return `${PARAM.placementKey}=${encode(placementKey)}`;
+  },
+  /** `d=…&u=…&x=…`: the decision, its user and when its URLs expire. */
+  decision(decisionId: string, userKey: string, expiresAt: number): string {
+    return `${PARAM.decisionId}=${encode(decisionId)}&${PARAM.userKey}=${encode(userKey)}&${PARAM.expiresAt}=${expiresAt}`;
+  },
+  /** The whole canonical query of one ad from the three parts. */
+  of(adId: string, campaignPart: string, placementPart: string, decisionPart: string): string {
+    return `${PARAM.adId}=${encode(adId)}&${campaignPart}&${placementPart}&${decisionPart}`;
+  },
+};
+
 function claimsQuery(claims: TrackingClaims): string {
-  return (
-    `${PARAM.decisionId}=${encode(claims.decisionId)}&${PARAM.adId}=${encode(claims.adId)}&${PARAM.campaignId}=${encode(claims.campaignId)}` +
-    `&${PARAM.advertiserId}=${encode(claims.advertiserId)}&${PARAM.placementKey}=${encode(claims.placementKey)}&${PARAM.userKey}=${encode(claims.userKey)}` +
-    `&${PARAM.impressionSpendMicros}=${claims.impressionSpendMicros}&${PARAM.clickSpendMicros}=${claims.clickSpendMicros}&${PARAM.expiresAt}=${claims.expiresAt}`
+  return trackingQuery.of(
+    claims.adId,
+    trackingQuery.campaign(claims.campaignId, claims.advertiserId, claims.impressionSpendMicros, claims.clickSpendMicros),
+    trackingQuery.placement(claims.placementKey),
+    trackingQuery.decision(claims.decisionId, claims.userKey, claims.expiresAt),
   );
 }
 
@@ -103,14 +140,20 @@ export class TrackingSigner {
    * ASCII with nothing to escape in JSON when `baseUrl` has none (ids are percent-encoded).
    */
   urls(baseUrl: string, claims: TrackingClaims): BeaconUrls {
+    return this.urlsOf(beaconBases(baseUrl), claimsQuery(claims));
+  }
+
+  /**
+   * The three URLs of an ad from its canonical query (`trackingQuery.of`) and the beacon
+   * bases of `beaconBases`: the decision path, which builds the query from parts made once.
+   */
+  urlsOf(bases: BeaconBases, query: string): BeaconUrls {
     // The signed text is the URL's own query: one string to build, flattened once by the hash.
-    const query = claimsQuery(claims);
     const digest = this.digest(query);
-    const signed = `${query}&${PARAM.signature}=`;
     return {
-      impressionUrl: `${baseUrl}${TRACKING_PATHS.impression}?${signed}${digest.slice(IMPRESSION_TAG[0], IMPRESSION_TAG[1])}`,
-      viewableUrl: `${baseUrl}${TRACKING_PATHS.viewable}?${signed}${digest.slice(VIEWABLE_TAG[0], VIEWABLE_TAG[1])}`,
-      clickUrl: `${baseUrl}${TRACKING_PATHS.click}?${signed}${digest.slice(CLICK_TAG[0], CLICK_TAG[1])}`,
+      impressionUrl: `${bases.impression}${query}&${PARAM.signature}=${digest.slice(IMPRESSION_TAG[0], IMPRESSION_TAG[1])}`,
+      viewableUrl: `${bases.viewable}${query}&${PARAM.signature}=${digest.slice(VIEWABLE_TAG[0], VIEWABLE_TAG[1])}`,
+      clickUrl: `${bases.click}${query}&${PARAM.signature}=${digest.slice(CLICK_TAG[0], CLICK_TAG[1])}`,
     };
   }
 
