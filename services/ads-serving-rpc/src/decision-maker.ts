@@ -88,7 +88,7 @@ export class DecisionMaker {
     const newUser = input.userKey === undefined;
     const userKey = input.userKey ?? randomUUID().replaceAll('-', '');
     const index = this.deps.lifecycle.current;
-    if (index === undefined) return this.answer(started, input, userKey, undefined, 0);
+    if (index === undefined) return this.answer(started, input, userKey, undefined, Date.now());
     const request: SelectionRequest = {
       placements,
       userKey,
