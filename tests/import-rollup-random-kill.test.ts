@@ -2,6 +2,7 @@
 // whatever the dead ones left pending. The database must hold every event exactly once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { seededRng } from '@ads/ads-client';
 import type { Queue, QueueEvents } from 'bullmq';
 import type { RunningProcess } from './support/processes';
 import {
@@ -10,7 +11,6 @@ import {
   databaseTotals,
   expectedTotals,
   generateTrackingEvents,
-  seededRandom,
   sortedTotals,
   startRollupHarness,
   type RollupHarness,
@@ -37,7 +37,7 @@ after(async () => {
 
 test('workers killed at random points of a drain: every event counted exactly once', { timeout: 240_000 }, async () => {
   const seed = Number(process.env.ROLLUP_KILL_SEED ?? Date.now() % 100_000);
-  const random = seededRandom(seed);
+  const random = seededRng(seed);
   const ads = stack.ads.slice(0, 40);
   const events = generateTrackingEvents(ads, 30_000, { firstHour: FIRST_HOUR, hours: 6, seed });
   await appendTrackingEvents(stack.redis, stack.keys, events);

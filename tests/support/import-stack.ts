@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot } from '@ads/ads-client';
+import { RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot, seededRng } from '@ads/ads-client';
 import type { DataApiContract, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -196,21 +196,10 @@ export async function startRollupHarness(label: string): Promise<RollupHarness> 
   };
 }
 
-/** Deterministic pseudo-random numbers, so a failing test can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** `count` tracking events over `ads` and the hours starting at `firstHour`, as serving would count them. */
 export function generateTrackingEvents(ads: readonly EventTarget[], count: number, options: { firstHour: number; hours: number; seed: number }): TrackingEvent[] {
-  const random = seededRandom(options.seed);
+  const random = seededRng(options.seed);
   const events: TrackingEvent[] = [];
   for (let index = 0; index < count; index += 1) {
     const ad = ads[Math.floor(random() * ads.length)]!;

@@ -62,6 +62,8 @@ export type { InventorySnapshot, SnapshotCampaign, SnapshotAd, SnapshotPlacement
 export { TRACKING_EVENT_FIELD, encodeTrackingEvent, decodeTrackingEvent } from './redis/events-stream';
 export type { DecodedTrackingEvent } from './redis/events-stream';
 export { localDay, utcHoursOfLocalDay } from './time/local-day';
+export { seededRng } from './random/seeded-rng';
+export type { Rng } from './random/seeded-rng';
 
 // Serving index (cache-warming writes, serving reads).
 export {

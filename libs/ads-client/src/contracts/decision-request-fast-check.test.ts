@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
+import { seededRng } from '../random/seeded-rng';
 import { checkDecisionRequestFast } from './decision-request-fast-check';
 import { decisionRequest } from './serving-contract';
 
@@ -128,17 +129,6 @@ test('inputs zod refuses are never accepted', () => {
   }
 });
 
-// mulberry32: a tiny seeded generator, so a failure can be replayed from its seed.
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const integer = (random: Random, min: number, max: number) => min + Math.floor(random() * (max - min + 1));
@@ -460,7 +450,7 @@ test('every tricky value, alone on an otherwise valid request, agrees with zod',
 
 test('seeded property test: the fast path never disagrees with zod', () => {
   const seed = 20260501;
-  const random = seededRandom(seed);
+  const random = seededRng(seed);
   const tally = { valid: { fast: 0, 'zod-only': 0, refused: 0 }, mutated: { fast: 0, 'zod-only': 0, refused: 0 } };
 
   for (let i = 0; i < 3000; i++) {

@@ -124,15 +124,10 @@ export class TrackingSigner {
     this.hmac = new HmacSha256(secret);
   }
 
-  /** The base64url HMAC of a canonical claims query (see `claimsQuery`). */
-  private digest(query: string): string {
-    return this.hmac.digest(query);
-  }
-
   /** The signature (tag) of one event's URL. */
   sign(event: TrackingEventType, claims: TrackingClaims): string {
     const [from, to] = TAG_CHARACTERS[event];
-    return this.digest(claimsQuery(claims)).slice(from, to);
+    return this.hmac.digest(claimsQuery(claims)).slice(from, to);
   }
 
   /**
@@ -149,7 +144,7 @@ export class TrackingSigner {
    */
   urlsOf(bases: BeaconBases, query: string): BeaconUrls {
     // The signed text is the URL's own query: one string to build, flattened once by the hash.
-    const digest = this.digest(query);
+    const digest = this.hmac.digest(query);
     return {
       impressionUrl: `${bases.impression}${query}&${PARAM.signature}=${digest.slice(IMPRESSION_TAG[0], IMPRESSION_TAG[1])}`,
       viewableUrl: `${bases.viewable}${query}&${PARAM.signature}=${digest.slice(VIEWABLE_TAG[0], VIEWABLE_TAG[1])}`,
