@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
-import { beacon, decide, decideRaw, deleteKeys, requestServedBy, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
+import { TEST_TRACKING_SECRET, beacon, decide, decideRaw, deleteKeys, requestServedBy, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
 
 const prefix = testPrefix();
 const keys = new RedisKeys(prefix);
@@ -136,6 +136,24 @@ test('an expired tracking URL is refused and not counted', async () => {
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   assert.deepEqual(await beacon(ad.impressionUrl), { status: 410, event: 'expired', location: null });
   assert.equal(await redis.exists(keys.eventSeen(new URL(ad.impressionUrl).searchParams.get('d')!, ad.adId, 'impression')), 0);
+  await shortLived.stop();
+  shortLived = undefined;
+});
+
+test('after a tracking-secret rotation, URLs the old secret signed still count; the old instance refuses the new ones', async () => {
+  shortLived = await startServing({
+    redisKeyPrefix: prefix,
+    env: { TRACKING_SECRET: 'the-rotated-tracking-secret-of-the-serving-tests-01', TRACKING_SECRET_PREVIOUS: TEST_TRACKING_SECRET },
+  });
+  const onRotated = (url: string) => `${shortLived!.url}${url.slice(new URL(url).origin.length)}`;
+  const onOld = (url: string) => `${serving!.url}${url.slice(new URL(url).origin.length)}`;
+  const { params } = servableRequest();
+  const signedBefore = (await decide(serving!.rpcUrl, params)).decisions.slot![0]!;
+  assert.deepEqual(await beacon(onRotated(signedBefore.impressionUrl)), { status: 204, event: 'counted', location: null });
+  assert.deepEqual(await beacon(onRotated(signedBefore.impressionUrl)), { status: 409, event: 'duplicate', location: null });
+  const signedAfter = (await decide(shortLived.rpcUrl, params)).decisions.slot![0]!;
+  assert.equal((await beacon(onOld(signedAfter.impressionUrl))).status, 403, 'an instance without the new secret refuses its URLs');
+  assert.deepEqual(await beacon(onRotated(signedAfter.impressionUrl)), { status: 204, event: 'counted', location: null });
   await shortLived.stop();
   shortLived = undefined;
 });

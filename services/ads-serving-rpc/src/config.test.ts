@@ -21,3 +21,18 @@ test('production requires a tracking secret; bad variables are named', () => {
     (error: unknown) => error instanceof ServingError && ['PORT', 'EXPLORATION_RATE', 'TRACKING_SECRET'].every((name) => error.message.includes(name)),
   );
 });
+
+test('a previous tracking secret is read, and refused without a current one or equal to it', () => {
+  const current = 'the-current-tracking-secret-0123456789';
+  const previous = 'the-previous-tracking-secret-012345678';
+  assert.equal(loadConfig({ TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: previous }).previousTrackingSecret, previous);
+  assert.equal(loadConfig({ TRACKING_SECRET: current }).previousTrackingSecret, undefined);
+  assert.equal(loadConfig({ TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: '' }).previousTrackingSecret, undefined);
+  const refused = [{ TRACKING_SECRET_PREVIOUS: previous }, { TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: current }, { TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: 'short' }];
+  for (const environment of refused) {
+    assert.throws(
+      () => loadConfig(environment),
+      (error: unknown) => error instanceof ServingError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET_PREVIOUS/.test(error.message),
+    );
+  }
+});

@@ -13,6 +13,8 @@ const environmentSchema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
     REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
     TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Empty means none, so that compose and Kubernetes can pass it through unset.
+    TRACKING_SECRET_PREVIOUS: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32, 'must be at least 32 characters').optional()),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     TRACKING_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(4 * 3600),
     EVENT_BUFFER_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
@@ -30,6 +32,14 @@ const environmentSchema = z
   .refine((env) => env.NODE_ENV !== 'production' || env.TRACKING_SECRET !== undefined, {
     message: 'is required in production (the HMAC key of tracking URLs)',
     path: ['TRACKING_SECRET'],
+  })
+  .refine((env) => env.TRACKING_SECRET_PREVIOUS === undefined || env.TRACKING_SECRET !== undefined, {
+    message: 'needs TRACKING_SECRET (the secret that replaced it)',
+    path: ['TRACKING_SECRET_PREVIOUS'],
+  })
+  .refine((env) => env.TRACKING_SECRET_PREVIOUS === undefined || env.TRACKING_SECRET_PREVIOUS !== env.TRACKING_SECRET, {
+    message: 'must differ from TRACKING_SECRET',
+    path: ['TRACKING_SECRET_PREVIOUS'],
   });
 
 /** Settings of one ads-serving-rpc process. */
@@ -39,6 +49,8 @@ export interface Config {
   redisUrl: string;
   redisKeyPrefix: string;
   trackingSecret: string;
+  /** The secret before the last rotation: URLs it signed are still accepted until they expire. */
+  previousTrackingSecret: string | undefined;
   /** Base of tracking URLs and of the embed's own URL, without a trailing slash. */
   publicBaseUrl: string | undefined;
   trackingUrlTtlSeconds: number;
@@ -70,6 +82,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     trackingSecret: env.TRACKING_SECRET ?? DEV_TRACKING_SECRET,
+    previousTrackingSecret: env.TRACKING_SECRET_PREVIOUS,
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     trackingUrlTtlSeconds: env.TRACKING_URL_TTL_SECONDS,
     eventBufferSize: env.EVENT_BUFFER_SIZE,

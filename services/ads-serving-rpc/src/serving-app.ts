@@ -45,7 +45,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
   });
   lifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs });
   const frequencyCaps = new FrequencyCapCache(redis, keys, { freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries, timeoutMs: config.redisReadTimeoutMs });
-  const signer = new TrackingSigner(config.trackingSecret);
+  const signer = new TrackingSigner(config.trackingSecret, config.previousTrackingSecret);
   const decisions = new DecisionMaker({
     lifecycle,
     frequencyCaps,

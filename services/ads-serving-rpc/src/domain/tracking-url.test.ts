@@ -56,3 +56,21 @@ test('an expired URL is refused after checking its signature; missing or malform
   const numberProblem = signer.read('impression', badNumber, now);
   assert.equal(!numberProblem.ok && numberProblem.problem.kind === 'invalid' && numberProblem.problem.field, 'expiresAt');
 });
+
+test('after a rotation, URLs signed with the previous secret still count; new ones use the current secret', () => {
+  const oldSecret = 'a-test-secret-that-is-long-enough-000';
+  const rotated = new TrackingSigner('the-new-secret-after-the-rotation-111', oldSecret);
+  const before = signer.urls('http://serve.test', claims);
+  assert.deepEqual(rotated.read('click', queryOf(before.clickUrl), now), { ok: true, claims });
+  assert.deepEqual(rotated.read('impression', queryOf(before.impressionUrl), now), { ok: true, claims });
+  // The previous secret does not make another event's tag or an altered claim acceptable.
+  assert.deepEqual(rotated.read('click', queryOf(before.impressionUrl), now), { ok: false, problem: { kind: 'forged' } });
+  const tampered = queryOf(before.clickUrl);
+  tampered.set('n', '9000000');
+  assert.deepEqual(rotated.read('click', tampered, now), { ok: false, problem: { kind: 'forged' } });
+  // What the rotated signer signs, the old one cannot read: the current secret signed it.
+  const after = rotated.urls('http://serve.test', claims);
+  assert.notEqual(queryOf(after.clickUrl).get('s'), queryOf(before.clickUrl).get('s'));
+  assert.deepEqual(signer.read('click', queryOf(after.clickUrl), now), { ok: false, problem: { kind: 'forged' } });
+  assert.deepEqual(new TrackingSigner('the-new-secret-after-the-rotation-111').read('click', queryOf(after.clickUrl), now), { ok: true, claims });
+});

@@ -116,18 +116,23 @@ function claimsQuery(claims: TrackingClaims): string {
  * three beacons of an ad share one HMAC computation, each carrying its own slice of the
  * digest. The click destination is not in the URL: the beacon redirects to the ad's landing
  * page from the index, so a tracking URL can never be turned into an open redirect.
+ *
+ * Secrets rotate without losing the beacons of decisions already made: URLs are signed with
+ * the current secret, and a URL signed with the previous one is still accepted until it
+ * expires, so the previous secret can be dropped one URL lifetime after the switch.
  */
 export class TrackingSigner {
   private readonly hmac: HmacSha256;
+  private readonly previous: HmacSha256 | undefined;
 
-  constructor(secret: string) {
+  constructor(secret: string, previousSecret?: string) {
     this.hmac = new HmacSha256(secret);
+    this.previous = previousSecret === undefined ? undefined : new HmacSha256(previousSecret);
   }
 
   /** The signature (tag) of one event's URL. */
   sign(event: TrackingEventType, claims: TrackingClaims): string {
-    const [from, to] = TAG_CHARACTERS[event];
-    return this.hmac.digest(claimsQuery(claims)).slice(from, to);
+    return tagOf(this.hmac, event, claimsQuery(claims));
   }
 
   /**
@@ -195,12 +200,21 @@ export class TrackingSigner {
       clickSpendMicros: values.clickSpendMicros as number,
       expiresAt: values.expiresAt as number,
     };
-    const expected = Buffer.from(this.sign(event, claims));
+    const signed = claimsQuery(claims);
     const given = Buffer.from(values.signature as string);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: { kind: 'forged' } };
+    const signedBy = (hmac: HmacSha256) => {
+      const expected = Buffer.from(tagOf(hmac, event, signed));
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
+    if (!signedBy(this.hmac) && (this.previous === undefined || !signedBy(this.previous))) return { ok: false, problem: { kind: 'forged' } };
     if (claims.expiresAt * 1000 <= nowMs) return { ok: false, problem: { kind: 'expired', claims } };
     return { ok: true, claims };
   }
+}
+
+function tagOf(hmac: HmacSha256, event: TrackingEventType, query: string): string {
+  const [from, to] = TAG_CHARACTERS[event];
+  return hmac.digest(query).slice(from, to);
 }
 
 /** Spend a counted event adds: the impression's for impressions, the click's for clicks. */
