@@ -57,6 +57,7 @@ export type { TimeSeriesBucket, TimeSeriesEntry, TimeSeriesGranularity, TimeSeri
 export { ScoreStore, newScoreVersionId, isScoreVersionFresh } from './redis/score-store';
 export type { ScoreVersion, ScoreFlip } from './redis/score-store';
 export { RedisValueError, RedisWriteError } from './redis/redis-store-errors';
+export { redisUrlSetting, redactRedisUrl } from './redis/redis-url';
 export { readInventorySnapshot } from './data-api/read-inventory-snapshot';
 export type { InventorySnapshot, SnapshotCampaign, SnapshotAd, SnapshotPlacement, SnapshotFeatureSwitch } from './data-api/read-inventory-snapshot';
 export { TRACKING_EVENT_FIELD, encodeTrackingEvent, decodeTrackingEvent } from './redis/events-stream';

@@ -1,3 +1,4 @@
+import { redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 
 import { DataApiError } from './errors';
@@ -9,10 +10,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/ads'),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
-    .default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrlSetting,
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(logLevels).optional(),

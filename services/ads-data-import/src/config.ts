@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
+import { redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -65,7 +66,7 @@ const urlList = z
   .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/$/, ''))).min(1, 'needs at least one URL'));
 
 const environmentSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrlSetting,
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
   DATA_API_URLS: urlList,
   DATA_API_TOKEN: z.string().min(1).optional(),

@@ -1,3 +1,4 @@
+import { redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { ServingError } from './errors';
 
@@ -10,7 +11,7 @@ const environmentSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(4100),
     HOST: z.string().min(1).default('0.0.0.0'),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+    REDIS_URL: redisUrlSetting,
     REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
     TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     // Empty means none, so that compose and Kubernetes can pass it through unset.

@@ -1,3 +1,4 @@
+import { redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { CacheWarmingError } from './errors';
 
@@ -12,7 +13,7 @@ const environmentSchema = z.object({
     .pipe(z.array(rpcUrl).min(1, 'must list at least one RPC URL')),
   DATA_API_TOKEN: z.string().min(1, 'is required: a service API key of ads-data-api'),
   DATA_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrlSetting,
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
   /** How long the version that falls out of "previous" stays readable. */
   INDEX_RETAIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),

@@ -68,7 +68,18 @@ test('an unreachable data API exits 3 and leaves the current index version untou
 
 test('an unreachable Redis exits 4', async () => {
   const port = await closedPort();
-  const result = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://127.0.0.1:${port}` });
+  const result = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://:a-redis-password@127.0.0.1:${port}` });
   assert.equal(result.code, 4, result.stderr);
   assert.match(result.stderr, /REDIS_UNAVAILABLE/);
+  assert.match(result.stderr, /redis:\/\/:\*\*\*@127\.0\.0\.1/, 'the URL is named, its password masked');
+  assert.ok(!`${result.stdout}${result.stderr}`.includes('a-redis-password'), 'the password is never printed');
+});
+
+test('a REDIS_URL that cannot be opened is a configuration error (exit 2), not a crash', async () => {
+  for (const url of ['redis://127.0.0.1:99999', 'redis://:%zz@127.0.0.1:6379']) {
+    const result = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: url });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /REDIS_URL/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  }
 });

@@ -1,3 +1,4 @@
+import { redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { WarmingError } from './errors';
 
@@ -14,7 +15,7 @@ const environmentSchema = z.object({
   DATA_API_URLS: urlList,
   DATA_API_TOKEN: z.string({ error: 'is required: a service API key of ads-data-api' }).min(1, 'must not be empty'),
   DATA_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrlSetting,
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
   TIMESERIES_DAYS: z.coerce.number().int().min(1).max(MAX_WARM_DAYS).default(7),
   SPEND_SETTLE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),

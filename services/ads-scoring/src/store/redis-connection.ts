@@ -1,3 +1,4 @@
+import { redactRedisUrl } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ScoringError } from '../errors';
@@ -18,7 +19,7 @@ export async function openRedis(url: string, logger: Logger): Promise<Redis> {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new ScoringError('REDIS_UNAVAILABLE', `Redis at ${url} is unreachable: ${(error as Error).message}`, { cause: error });
+    throw new ScoringError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(url)} is unreachable: ${(error as Error).message}`, { cause: error });
   }
   return redis;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisKeys, createRpcClient, dataApiContract } from '@ads/ads-client';
+import { RedisKeys, createRpcClient, dataApiContract, redactRedisUrl } from '@ads/ads-client';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config';
@@ -98,7 +98,7 @@ async function run(options: RunOptions, environment: Record<string, string | und
 
   try {
     await redis.connect().catch((error: unknown) => {
-      throw new CacheWarmingError('REDIS_UNAVAILABLE', `cannot connect to Redis at ${config.redisUrl}: ${(error as Error).message}`, { cause: error });
+      throw new CacheWarmingError('REDIS_UNAVAILABLE', `cannot connect to Redis at ${redactRedisUrl(config.redisUrl)}: ${(error as Error).message}`, { cause: error });
     });
     if (!options.watch) {
       await warmOnce('run');
