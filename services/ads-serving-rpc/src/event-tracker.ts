@@ -1,7 +1,6 @@
 import type { TrackingEvent, TrackingEventType } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { findAd } from './domain/decision-index';
 import { RecentEvents } from './domain/recent-events';
 import { spendOfEvent, type TrackingClaims, type TrackingSigner } from './domain/tracking-url';
 import type { IndexLifecycle } from './index-lifecycle';
@@ -80,11 +79,10 @@ export class EventTracker {
     const { claims } = read;
     const recentKey = `${claims.decisionId}\u0000${claims.adId}\u0000${type}`;
     if (this.recent.has(recentKey)) return { kind: 'duplicate', claims };
-    const index = this.deps.lifecycle.current;
-    // A click is only worth counting when it can land: the ad must still be in the index.
-    if (type === 'click' && findAd(index, claims.campaignId, claims.adId) === undefined) return { kind: 'gone', claims };
-    const campaign = index?.campaignsById.get(claims.campaignId);
-    const timeZone = campaign?.timeZone ?? 'UTC';
+    // The ad as served, or as it was when a newer index dropped it (its URLs are still valid).
+    const ad = this.deps.lifecycle.trackedAd(claims.campaignId, claims.adId, nowMs);
+    // A click is only worth counting when it can land.
+    if (type === 'click' && (ad?.landingUrl ?? null) === null) return { kind: 'gone', claims };
     const event: TrackingEvent = {
       type,
       eventId: `${claims.decisionId}:${claims.adId}:${type}`,
@@ -99,8 +97,8 @@ export class EventTracker {
     };
     const pending: PendingEvent = {
       event,
-      day: this.deps.lifecycle.clock.at(timeZone, nowMs).day,
-      frequencyCapWindowMs: campaign?.frequencyCap?.windowMs ?? 0,
+      day: this.deps.lifecycle.clock.at(ad?.timeZone ?? 'UTC', nowMs).day,
+      frequencyCapWindowMs: ad?.frequencyCapWindowMs ?? 0,
       seenUntilMs: claims.expiresAt * 1000 + REPLAY_MARKER_GRACE_MS,
     };
     if (this.deps.redis.status === 'ready' && this.buffer.size === 0) {

@@ -2,7 +2,7 @@ import { ScoreStore, ServingIndexStore, isScoreVersionFresh, type AdScore, type 
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { campaignBlock, refreshCampaignLiveness } from './domain/campaign-liveness';
-import { DEFAULT_AD_SCORE, DecisionIndexBuilder, applyScores, rebuildCandidateGroups, type DecisionIndex, type IndexedCampaign } from './domain/decision-index';
+import { DEFAULT_AD_SCORE, DecisionIndexBuilder, applyScores, findAd, rebuildCandidateGroups, type DecisionIndex, type IndexedAd, type IndexedCampaign } from './domain/decision-index';
 import { ZoneClock } from './domain/zone-clock';
 import type { ServingMetrics } from './metrics';
 import { PacingState } from './store/pacing-state';
@@ -18,6 +18,25 @@ interface LoadedScores {
 const LIVENESS_SLICE = 2_000;
 
 const NO_SCORES: LoadedScores = { version: null, meta: null, scoreOf: () => DEFAULT_AD_SCORE };
+
+/** What a beacon needs of the ad it counts, whether the ad is still served or was dropped. */
+export interface TrackedAd {
+  /** Null when the landing page is not a usable http(s) URL: clicks are refused uncounted. */
+  landingUrl: string | null;
+  timeZone: string;
+  frequencyCapWindowMs: number;
+}
+
+interface RetiredAd extends TrackedAd {
+  retiredAt: number;
+}
+
+/** Retired ads kept at most (oldest forgotten first): about 100 bytes each. */
+const MAX_RETIRED_ADS = 100_000;
+
+function trackedAdOf(ad: IndexedAd): TrackedAd {
+  return { landingUrl: ad.landingUrl, timeZone: ad.campaign.timeZone, frequencyCapWindowMs: ad.campaign.frequencyCap?.windowMs ?? 0 };
+}
 
 /**
  * Keeps the in-memory decision index current: loads the index version cache-warming
@@ -38,6 +57,10 @@ export class IndexLifecycle {
   private rebuildQueued = false;
   private livenessRun: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
+  // Ads earlier versions served and the current one dropped (paused, ended, unapproved), by
+  // campaign and ad id: their tracking URLs stay valid until they expire, so their beacons
+  // still count and their clicks still land.
+  private readonly retired = new Map<string, RetiredAd>();
 
   constructor(
     private readonly deps: {
@@ -48,6 +71,8 @@ export class IndexLifecycle {
       metrics: ServingMetrics | undefined;
       indexPollMs: number;
       pacingRefreshMs: number;
+      /** How long a dropped ad's beacons are still honoured: the tracking URLs' lifetime. */
+      retiredAdsMs: number;
     },
   ) {
     this.indexStore = new ServingIndexStore(deps.redis, deps.keys);
@@ -95,6 +120,30 @@ export class IndexLifecycle {
     this.timers = [];
   }
 
+  /** The ad a beacon names, from the current index or, once dropped from it, while its URLs live. */
+  trackedAd(campaignId: string, adId: string, nowMs = Date.now()): TrackedAd | undefined {
+    const served = findAd(this.current, campaignId, adId);
+    if (served !== undefined) return trackedAdOf(served);
+    const retired = this.retired.get(retiredKey(campaignId, adId));
+    return retired !== undefined && nowMs - retired.retiredAt <= this.deps.retiredAdsMs ? retired : undefined;
+  }
+
+  /** Remembers the ads of `previous` that `next` no longer has; forgets expired and returning ones. */
+  private retire(previous: DecisionIndex | undefined, next: DecisionIndex, nowMs: number): void {
+    for (const [key, ad] of this.retired) {
+      // Oldest first: stop at the first one still within its time.
+      if (nowMs - ad.retiredAt <= this.deps.retiredAdsMs) break;
+      this.retired.delete(key);
+    }
+    if (this.retired.size > 0) for (const ad of next.ads) this.retired.delete(retiredKey(ad.campaign.id, ad.id));
+    if (previous === undefined) return;
+    for (const ad of previous.ads) {
+      if (findAd(next, ad.campaign.id, ad.id) !== undefined) continue;
+      this.retired.set(retiredKey(ad.campaign.id, ad.id), { ...trackedAdOf(ad), retiredAt: nowMs });
+      if (this.retired.size > MAX_RETIRED_ADS) this.retired.delete(this.retired.keys().next().value!);
+    }
+  }
+
   /** A campaign this process just spent on: stop it at once when its budget is gone. */
   spent(campaign: IndexedCampaign, day: string, micros: number): void {
     this.pacing.recordSpend(campaign, day, micros);
@@ -133,6 +182,7 @@ export class IndexLifecycle {
       refreshCampaignLiveness(index, (campaign, day) => this.pacing.spendOf(campaign, day), this.clock, Date.now());
       rebuildCandidateGroups(index);
       const previous = this.current?.version ?? null;
+      this.retire(this.current, index, Date.now());
       this.current = index;
       this.pacing.retain(new Set(index.campaigns.map((campaign) => campaign.id)));
       metrics?.indexLoads.labels('loaded').inc();
@@ -224,4 +274,8 @@ export class IndexLifecycle {
       if (this.current !== undefined) rebuildCandidateGroups(this.current);
     });
   }
+}
+
+function retiredKey(campaignId: string, adId: string): string {
+  return `${campaignId}\u0000${adId}`;
 }

@@ -43,7 +43,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     },
     redisUp: () => redis.status === 'ready',
   });
-  lifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs });
+  lifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs, retiredAdsMs: config.trackingUrlTtlSeconds * 1000 });
   const frequencyCaps = new FrequencyCapCache(redis, keys, { freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries, timeoutMs: config.redisReadTimeoutMs });
   const signer = new TrackingSigner(config.trackingSecret, config.previousTrackingSecret);
   const decisions = new DecisionMaker({

@@ -51,7 +51,7 @@ interface Serving {
 
 /** A decision maker on a fresh lifecycle and cap cache, deciding on `source` (none: no index loaded). */
 function servingOn(source: ServingIndex | undefined): Serving {
-  const lifecycle = new IndexLifecycle({ redis, subscriber: redis, keys, logger, metrics: undefined, indexPollMs: 60_000, pacingRefreshMs: 60_000 });
+  const lifecycle = new IndexLifecycle({ redis, subscriber: redis, keys, logger, metrics: undefined, indexPollMs: 60_000, pacingRefreshMs: 60_000, retiredAdsMs: 3_600_000 });
   lifecycle.current = source === undefined ? undefined : liveIndex(source, Date.now());
   const frequencyCaps = new FrequencyCapCache(redis, keys, { freshMs: 60_000, maxEntries: 1_000, timeoutMs: 2_000 });
   const decisions = new DecisionMaker({ lifecycle, frequencyCaps, signer, metrics: undefined, logger, explorationRate: 0.1, trackingUrlTtlSeconds: TTL_SECONDS });

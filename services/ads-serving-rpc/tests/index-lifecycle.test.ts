@@ -1,10 +1,11 @@
 // The serving app in-process against the real Redis: it loads the announced index version in
 // the background, applies the newest fresh score version, falls back to default scores when
-// the scores are stale, and keeps its index when a published version is broken.
+// the scores are stale, and keeps its index when a published version is broken; beacons of an
+// ad a newer version dropped still count, and clicks land on landing pages of any script.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIndexStore } from '@ads/ads-client';
+import { RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIndexStore, type ServingIndexCampaign } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config';
@@ -17,9 +18,10 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { max
 const indexStore = new ServingIndexStore(redis, keys);
 const scoreStore = new ScoreStore(redis, keys);
 let app: ServingApp;
+let baseUrl: string;
 
-async function publishIndex(version: string, campaignIds: string[]): Promise<void> {
-  const index = fixtureIndex({ version, campaigns: campaignIds.map((id) => fixtureCampaign({ id, bidType: 'CPC', bidAmount: 10 })) });
+async function publishIndex(version: string, campaigns: Array<string | ServingIndexCampaign>): Promise<void> {
+  const index = fixtureIndex({ version, campaigns: campaigns.map((campaign) => (typeof campaign === 'string' ? fixtureCampaign({ id: campaign, bidType: 'CPC', bidAmount: 10 }) : campaign)) });
   await indexStore.write({ version, builtAt: new Date().toISOString(), asOf: index.meta.asOf, placements: index.placements, featureSwitches: [], campaigns: index.campaigns });
   await indexStore.publish(version);
 }
@@ -33,7 +35,7 @@ before(async () => {
   await publishIndex('v1', ['c1']);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_KEY_PREFIX: prefix, INDEX_POLL_MS: '60000', NODE_ENV: 'test' });
   app = createServingApp(config, pino({ level: 'silent' }));
-  await app.start();
+  baseUrl = `http://127.0.0.1:${await app.start()}`;
   await until(() => app.lifecycle.current?.version === 'v1', 'v1 loaded at start');
 });
 
@@ -68,6 +70,47 @@ test('a broken version is refused and the index in memory stays', async () => {
   await redis.hset(keys.indexVersion('v3'), 'meta', JSON.stringify({ format: 1, version: 'v3', builtAt: new Date().toISOString(), asOf: new Date().toISOString(), campaigns: 1, ads: 1, placements: 0, chunks: 1 }));
   await redis.hset(keys.indexVersion('v3'), 'placements', '[]', 'switches', '[]', 'campaigns:0', '[{"id":42}]');
   await indexStore.publish('v3');
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // The refusal is seen (a failed load counted), not merely waited for.
+  const failedLoads = async () => Number(/^ads_serving_index_loads_total\{outcome="failed"\} (\d+)/m.exec(await (await fetch(`${baseUrl}/metrics`)).text())?.[1] ?? 0);
+  for (let attempt = 0; attempt < 100 && (await failedLoads()) === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(await failedLoads(), 1, 'the broken version was read and refused');
   assert.equal(app.lifecycle.current?.version, 'v2');
+});
+
+async function decideOne(): Promise<{ adId: string; impressionUrl: string; clickUrl: string }> {
+  const answer = await fetch(`${baseUrl}/rpc`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'serving.decide', params: { placements: [{ divName: 'top', placementKey: 'home-top', count: 1 }], userKey: 'lifecycle-user-1' } }),
+  });
+  const body = (await answer.json()) as { error?: unknown; result: { decisions: Record<string, Array<{ adId: string; impressionUrl: string; clickUrl: string }>> } };
+  assert.ok(body.result !== undefined, JSON.stringify(body.error));
+  return body.result.decisions.top![0]!;
+}
+
+const beacon = async (url: string) => {
+  const answer = await fetch(url, { redirect: 'manual' });
+  return { status: answer.status, event: answer.headers.get('x-ads-event'), location: answer.headers.get('location') };
+};
+
+test('a click lands on a landing page written in any script, percent-encoded, and is counted', async () => {
+  const landing = fixtureCampaign({ id: 'c9', ads: [{ id: 'c9-ad', clickUrl: 'https://shop.example/日本/ü?q=ß' }] });
+  await publishIndex('v4', [landing]);
+  await until(() => app.lifecycle.current?.version === 'v4', 'v4 loaded');
+  const ad = await decideOne();
+  assert.equal(ad.adId, 'c9-ad');
+  assert.deepEqual(await beacon(ad.clickUrl), { status: 302, event: 'counted', location: 'https://shop.example/%E6%97%A5%E6%9C%AC/%C3%BC?q=%C3%9F' });
+});
+
+test('an ad a newer version dropped: its beacons still count and its clicks land while its URLs live', async () => {
+  const ad = await decideOne();
+  assert.equal(ad.adId, 'c9-ad');
+  await publishIndex('v5', ['c10']);
+  await until(() => app.lifecycle.current?.version === 'v5', 'v5 loaded');
+  assert.deepEqual(await beacon(ad.impressionUrl), { status: 204, event: 'counted', location: null });
+  assert.deepEqual(await beacon(ad.clickUrl), { status: 302, event: 'counted', location: 'https://shop.example/%E6%97%A5%E6%9C%AC/%C3%BC?q=%C3%9F' });
+  const urlLifetimeMs = 4 * 3600 * 1000;
+  assert.ok(app.lifecycle.trackedAd('c9', 'c9-ad') !== undefined);
+  assert.equal(app.lifecycle.trackedAd('c9', 'c9-ad', Date.now() + urlLifetimeMs + 60_000), undefined, 'forgotten once its URLs expired');
+  assert.equal(app.lifecycle.trackedAd('c9', 'no-such-ad'), undefined);
 });

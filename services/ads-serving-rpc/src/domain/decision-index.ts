@@ -68,7 +68,12 @@ export interface IndexedAd {
    * replaces the parsed contents, so the index holds the creative once.
    */
   contentsJson: string;
-  clickUrl: string;
+  /**
+   * The advertiser's landing page as a click redirects to it: normalised to ASCII by
+   * `landingPage` (an IRI would make the Location header throw); null when it is not a usable
+   * http(s) URL, and then clicks are refused before they are counted.
+   */
+  landingUrl: string | null;
   /** Lottery weight: eCPM times pacing factor (0 is allowed: such ads run on exploration only). */
   weight: number;
   /** Scratch of the selection's scan: the number of the last scan that looked at this ad. */
@@ -240,7 +245,7 @@ export class DecisionIndexBuilder {
           format: ad.format,
           campaign,
           contentsJson: JSON.stringify({ title: ad.title, body: ad.body, imageUrl: ad.imageUrl, width: ad.width, height: ad.height } satisfies AdContents),
-          clickUrl: ad.clickUrl,
+          landingUrl: landingPage(ad.clickUrl),
           weight: 0,
           scanStamp: 0,
         };
@@ -300,6 +305,16 @@ export class DecisionIndexBuilder {
 /** An ad of the index by campaign and ad id (a beacon names both). */
 export function findAd(index: DecisionIndex | undefined, campaignId: string, adId: string): IndexedAd | undefined {
   return index?.campaignsById.get(campaignId)?.ads.find((ad) => ad.id === adId);
+}
+
+/**
+ * A landing page as a redirect can send it: the WHATWG serialisation (punycode host,
+ * percent-encoded path and query, so only ASCII), or null unless it is an absolute http(s) URL.
+ */
+export function landingPage(url: string): string | null {
+  if (!URL.canParse(url)) return null;
+  const parsed = new URL(url);
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
 }
 
 /** Compiles a whole loaded index version (tests and tools; serving streams through the builder). */

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TrackingEventType } from '@ads/ads-client';
-import { findAd } from '../domain/decision-index';
 import { ServingError } from '../errors';
 import type { EventTracker } from '../event-tracker';
 import type { IndexLifecycle } from '../index-lifecycle';
@@ -24,8 +23,8 @@ export async function handleBeacon(
   if (outcome.kind === 'invalid') return sendError(response, new ServingError('BEACON_INVALID', outcome.message, outcome.field), outcome.kind);
   if (outcome.kind === 'forged') return sendError(response, new ServingError('BEACON_FORGED', 'the tracking URL signature does not match'), outcome.kind);
   if (type === 'click') {
-    const destination = findAd(deps.lifecycle.current, outcome.claims.campaignId, outcome.claims.adId)?.clickUrl;
-    if (outcome.kind === 'gone' || destination === undefined || !/^https?:\/\//i.test(destination)) {
+    const destination = deps.lifecycle.trackedAd(outcome.claims.campaignId, outcome.claims.adId)?.landingUrl ?? null;
+    if (outcome.kind === 'gone' || destination === null) {
       return sendError(response, new ServingError('AD_GONE', `ad ${outcome.claims.adId} is no longer served`), 'gone');
     }
     response.writeHead(302, { ...NO_STORE, location: destination, 'x-ads-event': outcome.kind });

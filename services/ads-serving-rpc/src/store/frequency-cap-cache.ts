@@ -24,12 +24,17 @@ export class FrequencyCapCache {
     private readonly options: { freshMs: number; maxEntries: number; timeoutMs: number },
   ) {}
 
-  /** The user's impressions inside the cap window, or undefined when Redis must be asked. */
+  /**
+   * The user's impressions inside the cap window, or undefined when Redis must be asked. With
+   * Redis away, a user this process knows nothing of counts as capped: a cap is a promise to
+   * the advertiser, so the capped campaigns sit out (as they do when a read times out) rather
+   * than serve that user without limit.
+   */
   count(userKey: string, campaign: IndexedCampaign, nowMs: number, redisAvailable: boolean): number | undefined {
     const entry = this.entries.get(entryKey(userKey, campaign.id));
     const windowMs = campaign.frequencyCap?.windowMs ?? 0;
     if (entry !== undefined && (nowMs - entry.fetchedAt <= this.options.freshMs || !redisAvailable)) return impressionsInWindow(entry.times, windowMs, nowMs);
-    return redisAvailable ? undefined : 0;
+    return redisAvailable ? undefined : Number.POSITIVE_INFINITY;
   }
 
   /**
