@@ -1,10 +1,11 @@
 // Serving's limits on an inventory built for the test through the data API's REST API:
 // a campaign created and activated reaches serving through `cache-warming run --watch` (the
 // data API's inventory-changed notice), a frequency cap stops a user after its impressions,
-// and a campaign stops serving the moment its budget is spent.
+// a campaign stops serving the moment its total or daily budget is spent, and an advertiser's
+// kill switch turned off in the data API stops its ads (and turned on again restores them).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { RedisKeys, createDataApiRestClient, dayBucket, type DataApiRestClient } from '@ads/ads-client';
+import { KILL_SWITCHES, RedisKeys, createDataApiRestClient, dayBucket, type DataApiRestClient } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { startTsProcess, type RunningProcess } from './support/processes';
 import { beacon, decide, deleteKeys, startServing, testPrefix, waitFor, type RunningServing } from './support/serving-stack';
@@ -18,7 +19,8 @@ let dataApi: RunningDataApi;
 let api: DataApiRestClient;
 let watcher: RunningProcess;
 let serving: RunningServing;
-const sites: Record<'capped' | 'budget', { siteId: string; placementKey: string }> = {} as never;
+type SiteName = 'capped' | 'budget' | 'daily' | 'switched';
+const sites: Record<SiteName, { siteId: string; placementKey: string }> = {} as never;
 
 before(async () => {
   database = await createStackDatabase();
@@ -28,7 +30,7 @@ before(async () => {
   ]);
   dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix });
   api = createDataApiRestClient({ baseUrl: dataApi.url, apiKey: adminKey });
-  for (const name of ['capped', 'budget'] as const) {
+  for (const name of ['capped', 'budget', 'daily', 'switched'] as const) {
     const site = (await api.sites.create({ name: `Limits ${name}`, domain: `${name}.limits.example` })).data;
     const placement = (await api.placements.create({ siteId: site.id, key: `limits-${name}`, name: `Limits ${name}`, allowedFormats: ['native'] })).data;
     sites[name] = { siteId: site.id, placementKey: placement.key };
@@ -50,7 +52,7 @@ after(async () => {
 });
 
 /** Creates a live campaign with one approved ad on one of the test's sites. */
-async function liveCampaign(site: 'capped' | 'budget', fields: Record<string, unknown>): Promise<{ campaignId: string; adId: string }> {
+async function liveCampaign(site: SiteName, fields: Record<string, unknown>): Promise<{ campaignId: string; adId: string; advertiserId: string }> {
   const advertiser = (await api.advertisers.create({ name: `Limits ${site} advertiser` })).data;
   const now = Date.now();
   const campaign = await api.campaigns.create({
@@ -68,10 +70,10 @@ async function liveCampaign(site: 'capped' | 'budget', fields: Record<string, un
   const ad = await api.ads.create({ campaignId: campaign.data.id, title: `Limits ${site} ad`, body: 'Body', clickUrl: `https://${site}.advertiser.example/landing` });
   await api.ads.update(ad.data.id, { reviewState: 'approved' }, { ifMatch: ad.etag });
   await api.campaigns.activate(campaign.data.id, { ifMatch: campaign.etag });
-  return { campaignId: campaign.data.id, adId: ad.data.id };
+  return { campaignId: campaign.data.id, adId: ad.data.id, advertiserId: advertiser.id };
 }
 
-const request = (site: 'capped' | 'budget', userKey?: string) => ({
+const request = (site: SiteName, userKey?: string) => ({
   placements: [{ divName: 'slot', placementKey: sites[site].placementKey }],
   ...(userKey === undefined ? {} : { userKey }),
 });
@@ -121,4 +123,29 @@ test('a campaign stops serving once its total budget is spent', async () => {
   } finally {
     await second.stop();
   }
+});
+
+test('a campaign stops serving once its daily budget is spent, its total budget left', async () => {
+  // 10,000 micros per impression; a daily budget of 2 cents is two impressions a day.
+  const { campaignId, adId } = await liveCampaign('daily', { bidAmount: 1_000, totalBudget: 1_000_000, dailyBudget: 2 });
+  await waitFor(async () => (await decide(serving.rpcUrl, request('daily'))).decisions.slot!.some((ad) => ad.adId === adId), 'the daily-budget ad in a decision', 30_000, watcher);
+  for (let impression = 0; impression < 2; impression += 1) {
+    const ads = (await decide(serving.rpcUrl, request('daily'))).decisions.slot!;
+    assert.equal(ads.length, 1);
+    assert.deepEqual(await beacon(ads[0]!.impressionUrl), { status: 204, event: 'counted', location: null });
+  }
+  assert.equal(await redis.get(keys.campaignDaySpend(campaignId, dayBucket(Date.now(), 'UTC'))), '20000');
+  assert.deepEqual((await decide(serving.rpcUrl, request('daily'))).decisions.slot, [], "today's budget is spent");
+});
+
+test("an advertiser's kill switch turned off in the data API stops its ads; turned on, they serve again", async () => {
+  const { adId, advertiserId } = await liveCampaign('switched', {});
+  const serves = async () => (await decide(serving.rpcUrl, request('switched'))).decisions.slot!.some((ad) => ad.adId === adId);
+  await waitFor(serves, 'the ad in a decision', 30_000, watcher);
+  const killSwitch = await api.featureSwitches.create({ name: KILL_SWITCHES.serving, scope: 'advertiser', scopeId: advertiserId, enabled: false });
+  await waitFor(async () => !(await serves()), 'the switched-off advertiser to stop serving', 30_000, watcher);
+  // Off means off: not one decision of many lets it through.
+  for (let attempt = 0; attempt < 20; attempt += 1) assert.equal(await serves(), false);
+  await api.featureSwitches.update(killSwitch.data.id, { enabled: true }, { ifMatch: killSwitch.etag });
+  await waitFor(serves, 'the advertiser to serve again', 30_000, watcher);
 });
