@@ -32,7 +32,9 @@ export const servingIndexCampaign = snapshotCampaign.extend({
   /**
    * The real-time spend counter (`RedisKeys.campaignLiveSpend`) as cache-warming read it right
    * after the snapshot page that holds this campaign: serving paces the total budget on
-   * `spentMicros + max(0, live - liveSpendBaselineMicros)`.
+   * `max(live, spentMicros + max(0, live - liveSpendBaselineMicros))` (the counter is the
+   * lifetime total, so spend the roll-up has not loaded yet is not forgotten; the baseline only
+   * matters when Redis lost the counter).
    */
   liveSpendBaselineMicros: z.number().int().min(0),
 });

@@ -54,7 +54,7 @@ export class RedisKeys {
   campaignDaySpend(campaignId: string, day: string): string {
     return `${this.prefix}rt:campaign:${campaignId}:d:${day}:spend`;
   }
-  /** Integer: spend in micros counted in real time since the database total in the index was read. */
+  /** Integer: the lifetime spend in micros serving counted in real time (never expires; the roll-up puts the same events into the database). */
   campaignLiveSpend(campaignId: string): string {
     return `${this.prefix}rt:campaign:${campaignId}:spend`;
   }

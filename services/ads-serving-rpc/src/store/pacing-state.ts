@@ -1,11 +1,11 @@
 import type { RedisKeys } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { IndexedCampaign } from '../domain/decision-index';
-import type { CampaignSpend } from '../domain/pacing';
+import { totalSpentMicros, type CampaignSpend } from '../domain/pacing';
 import type { ZoneClock } from '../domain/zone-clock';
 
 interface SpendReading {
-  /** `campaignLiveSpend`: real-time spend counted by every instance. */
+  /** `campaignLiveSpend`: the lifetime spend counted in real time by every instance. */
   liveMicros: number;
   /** The day (campaign time zone) `dayMicros` belongs to. */
   day: string;
@@ -29,9 +29,10 @@ export class PacingState {
 
   spendOf(campaign: IndexedCampaign, day: string): CampaignSpend {
     const reading = this.readings.get(campaign.id);
-    if (reading === undefined) return { totalSpentMicros: campaign.spentMicros, todaySpentMicros: 0 };
+    // Not read yet: the counter as cache-warming read it is a lower bound of what it holds now.
+    if (reading === undefined) return { totalSpentMicros: totalSpentMicros(campaign, campaign.liveSpendBaselineMicros), todaySpentMicros: 0 };
     return {
-      totalSpentMicros: campaign.spentMicros + Math.max(0, reading.liveMicros - campaign.liveSpendBaselineMicros),
+      totalSpentMicros: totalSpentMicros(campaign, reading.liveMicros),
       todaySpentMicros: reading.day === day ? reading.dayMicros : 0,
     };
   }
