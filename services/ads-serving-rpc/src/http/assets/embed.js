@@ -9,6 +9,11 @@
  * data-ads-country (ISO 3166 alpha-2, e.g. from the publisher's CDN geo header) and
  * data-ads-consent="false" (no user key is kept, no frequency capping).
  *
+ * Each slot is checked against the limits of serving.decide before the one request for the page
+ * is sent: a bad slot (e.g. an empty or over-long data-ads-placement) is marked
+ * data-ads-state="error" with a console warning, and the other slots still get their ads. The
+ * request names slots by generated divNames, so ids may be missing, repeated or long.
+ *
  * No dependencies. Creative fields are only ever set as text or checked URLs, never as HTML.
  * The impression beacon fires on render; the viewable beacon fires once at least 50% of the
  * ad's pixels have been on screen for one continuous second (MRC display rule) while the page
@@ -23,7 +28,11 @@
   var STORAGE_KEY = 'ads_user_key';
   var VIEWABLE_RATIO = 0.5;
   var VIEWABLE_MS = 1000;
-  var slotCounter = 0;
+  // The limits of serving.decide (libs/ads-client serving-contract.ts). The server refuses the
+  // whole request for one slot outside them, so each slot is checked here and fails alone.
+  var MAX_SLOTS = 20;
+  var MAX_PLACEMENT_KEY = 100;
+  var MAX_COUNT = 10;
 
   function storedUserKey() {
     if (!consent) return undefined;
@@ -184,30 +193,63 @@
     for (var i = 0; i < slots.length; i += 1) slots[i].setAttribute('data-ads-state', state);
   }
 
+  function warn(message, slot) {
+    if (!window.console) return;
+    // The element itself too, so that the browser's console can show where it is.
+    if (slot) window.console.warn('ads embed: ' + message, slot);
+    else window.console.warn('ads embed: ' + message);
+  }
+
+  function quoted(text) {
+    return JSON.stringify(text.length > 40 ? text.slice(0, 40) + '...' : text);
+  }
+
+  /** The slot's entry of the decision request, or a string saying what is wrong with it. */
+  function placementRequest(slot, divName) {
+    var placementKey = slot.getAttribute('data-ads-placement') || '';
+    // The contract counts code points, as Array.from does.
+    var keyLength = Array.from(placementKey).length;
+    if (!keyLength) return 'data-ads-placement is empty';
+    if (keyLength > MAX_PLACEMENT_KEY) return 'data-ads-placement is ' + keyLength + ' characters long, more than ' + MAX_PLACEMENT_KEY;
+    var placement = { divName: divName, placementKey: placementKey, count: 1 };
+    var count = (slot.getAttribute('data-ads-count') || '').trim();
+    if (count) {
+      if (!/^[0-9]{1,2}$/.test(count) || +count < 1 || +count > MAX_COUNT) return 'data-ads-count ' + quoted(count) + ' is not a whole number from 1 to ' + MAX_COUNT;
+      placement.count = +count;
+    }
+    var formats = [];
+    var names = (slot.getAttribute('data-ads-formats') || '').split(',');
+    for (var i = 0; i < names.length; i += 1) {
+      var format = names[i].trim();
+      if (!format || formats.indexOf(format) !== -1) continue;
+      if (format !== 'native' && format !== 'banner') return 'data-ads-formats names ' + quoted(format) + ', not "native" or "banner"';
+      formats.push(format);
+    }
+    if (formats.length) placement.formats = formats;
+    return placement;
+  }
+
   function run() {
     var found = document.querySelectorAll('[data-ads-placement]:not([data-ads-state])');
     if (!found.length) return;
     injectStyles();
     var slots = [];
     var placements = [];
-    for (var i = 0; i < found.length && placements.length < 20; i += 1) {
+    // Slots past the request's limit are left untouched, for a later adsEmbed.refresh().
+    for (var i = 0; i < found.length && placements.length < MAX_SLOTS; i += 1) {
       var slot = found[i];
-      if (!slot.id) slot.id = 'ads-slot-' + (slotCounter += 1);
-      var count = parseInt(slot.getAttribute('data-ads-count') || '1', 10);
-      var placement = {
-        divName: slot.id,
-        placementKey: slot.getAttribute('data-ads-placement'),
-        count: count >= 1 && count <= 10 ? count : 1,
-      };
-      var formats = (slot.getAttribute('data-ads-formats') || '').split(',').map(function (format) {
-        return format.trim();
-      }).filter(function (format) {
-        return format === 'native' || format === 'banner';
-      });
-      if (formats.length) placement.formats = formats;
+      // A generated divName: the publisher's id may be missing, repeated or too long.
+      var placement = placementRequest(slot, 'slot-' + placements.length);
+      if (typeof placement === 'string') {
+        slot.setAttribute('data-ads-state', 'error');
+        var name = slot.id ? 'id=' + quoted(slot.id) : 'number ' + (Array.prototype.indexOf.call(document.querySelectorAll('[data-ads-placement]'), slot) + 1);
+        warn('slot ' + name + ' gets no ads: ' + placement, slot);
+        continue;
+      }
       slots.push(slot);
       placements.push(placement);
     }
+    if (!slots.length) return;
     setState(slots, 'loading');
     var params = { placements: placements, keywords: pageKeywords(), device: detectDevice(), consent: consent };
     var country = script ? (script.getAttribute('data-ads-country') || '').toUpperCase() : '';
@@ -230,7 +272,7 @@
         if (!answer || !answer.result) throw new Error(answer && answer.error ? answer.error.message : 'no decision');
         storeUserKey(answer.result.userKey);
         for (var i = 0; i < slots.length; i += 1) {
-          var ads = answer.result.decisions[slots[i].id] || [];
+          var ads = answer.result.decisions[placements[i].divName] || [];
           for (var j = 0; j < ads.length; j += 1) render(slots[i], ads[j]);
           slots[i].setAttribute('data-ads-state', ads.length ? 'filled' : 'empty');
         }
@@ -238,7 +280,7 @@
       })
       .catch(function (error) {
         setState(slots, 'error');
-        if (window.console) window.console.warn('ads embed: ' + (error && error.message ? error.message : error));
+        warn(error && error.message ? error.message : String(error));
       });
   }
 
