@@ -7,16 +7,26 @@ import { newIndexVersionId } from './domain/index-version';
 import { CacheWarmingError } from './errors';
 import { readLiveSpend } from './store/live-spend-reader';
 
+/**
+ * How a warm ended: `published` (the version is current), `stale` (written but refused: the
+ * current version was built from a newer snapshot, by an overlapping run; it stays current
+ * and this version expires), `dry-run` (nothing written).
+ */
+export type WarmOutcome = 'published' | 'stale' | 'dry-run';
+
 /** What one warm did (also the `--json` output). */
 export interface WarmSummary {
   runId: string;
+  outcome: WarmOutcome;
   dryRun: boolean;
   /** The version written, or that would have been written on a dry run. */
   version: string;
-  /** The version it replaced (null on a dry run or for the first version). */
+  /** The version it replaced (null on a dry run, for the first version, or when stale). */
   previous: string | null;
-  /** The version scheduled to expire. */
+  /** The version scheduled to expire (this very version when stale). */
   expired: string | null;
+  /** When stale: the current version that stays, and the asOf of its snapshot. */
+  supersededBy: { version: string; asOf: string } | null;
   asOf: string;
   builtAt: string;
   counts: BuildCounts;
@@ -79,8 +89,10 @@ export class ServingIndexWarmer {
       standard: placement.candidates.standard.length,
       house: placement.candidates.house.length,
     }));
+    let outcome: WarmOutcome = 'dry-run';
     let previous: string | null = null;
     let expired: string | null = null;
+    let supersededBy: WarmSummary['supersededBy'] = null;
     let chunks: number;
     let bytes: number;
     if (options.dryRun) {
@@ -95,15 +107,23 @@ export class ServingIndexWarmer {
       chunks = encoded.meta.chunks;
       bytes = encoded.bytes;
       const flip = await this.redisStep('publish the index version', () => this.store.publish(version, { retainMs: this.deps.retainMs }));
-      previous = flip.previous;
       expired = flip.expired;
+      if (flip.outcome === 'stale') {
+        outcome = 'stale';
+        supersededBy = { version: flip.current, asOf: flip.currentAsOf };
+      } else {
+        outcome = 'published';
+        previous = flip.previous;
+      }
     }
     const summary: WarmSummary = {
       runId: options.runId,
+      outcome,
       dryRun: options.dryRun,
       version,
       previous,
       expired,
+      supersededBy,
       asOf: parts.asOf,
       builtAt: parts.builtAt,
       counts: { ...builder.counts },
@@ -113,7 +133,13 @@ export class ServingIndexWarmer {
       readMs: readDone - started,
       writeMs: Date.now() - readDone,
     };
-    logger.info({ ...summary, placements: placements.length }, options.dryRun ? 'index built (dry run, nothing written)' : 'index version published');
+    const logged = { ...summary, placements: placements.length };
+    if (outcome === 'stale') {
+      // Not a failure: an overlapping run published newer inventory, which serving keeps.
+      logger.warn(logged, 'index version not published: the current version was built from a newer snapshot and stays current');
+    } else {
+      logger.info(logged, outcome === 'dry-run' ? 'index built (dry run, nothing written)' : 'index version published');
+    }
     return summary;
   }
 

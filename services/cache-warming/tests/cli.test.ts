@@ -1,5 +1,6 @@
 // The cache-warming command as a process: usage and configuration errors exit 2 naming the
-// problem; an unreachable data API exits 3 and leaves the current index version alone.
+// problem; an unreachable data API exits 3 and leaves the current index version alone; with
+// --json every failure is also one `{ ok: false, code, message }` line on stdout.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -61,7 +62,12 @@ test('an unreachable data API exits 3 and leaves the current index version untou
   const result = await run(['run', '--json'], { DATA_API_URLS: `http://127.0.0.1:${port}/rpc`, DATA_API_TOKEN: 'svc', DATA_API_TIMEOUT_MS: '2000' });
   assert.equal(result.code, 3, result.stderr);
   assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
-  assert.equal(result.stdout, '', 'no summary is printed');
+  assert.equal(result.stdout.split('\n').filter(Boolean).length, 1, `one line on stdout: ${result.stdout}`);
+  const failure = JSON.parse(result.stdout);
+  assert.deepEqual(Object.keys(failure).sort(), ['code', 'message', 'ok']);
+  assert.equal(failure.ok, false);
+  assert.equal(failure.code, 'DATA_API_UNAVAILABLE');
+  assert.match(failure.message, /inventory\.snapshot/);
   assert.equal(await redis.get(keys.indexCurrent), 'v-before');
   assert.deepEqual(await redis.keys(keys.indexVersion('*')), [], 'no version was written');
 });
@@ -82,4 +88,31 @@ test('a REDIS_URL that cannot be opened is a configuration error (exit 2), not a
     assert.match(result.stderr, /REDIS_URL/);
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   }
+});
+
+test('with --json, Redis, configuration and usage failures print one JSON line on stdout', async () => {
+  const port = await closedPort();
+  const redisDown = await run(['run', '--json'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://:a-redis-password@127.0.0.1:${port}` });
+  assert.equal(redisDown.code, 4, redisDown.stderr);
+  assert.match(redisDown.stderr, /REDIS_UNAVAILABLE/, 'stderr keeps its message');
+  const redisFailure = JSON.parse(redisDown.stdout);
+  assert.equal(redisFailure.ok, false);
+  assert.equal(redisFailure.code, 'REDIS_UNAVAILABLE');
+  assert.ok(!redisDown.stdout.includes('a-redis-password'), 'the password is never printed');
+
+  const environment = await run(['run', '--json'], { DATA_API_URLS: 'not a url' });
+  assert.equal(environment.code, 2);
+  assert.match(environment.stderr, /DATA_API_URLS/);
+  assert.deepEqual({ ...JSON.parse(environment.stdout), message: undefined }, { ok: false, code: 'CONFIG_INVALID', message: undefined });
+
+  const flag = await run(['run', '--json', '--page-size', '0'], { DATA_API_TOKEN: 'x' });
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /--page-size must be an integer from 1 to 2000/);
+  const usage = JSON.parse(flag.stdout);
+  assert.equal(usage.code, 'CLI_USAGE');
+  assert.match(usage.message, /--page-size/);
+
+  const plain = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://127.0.0.1:${port}` });
+  assert.equal(plain.code, 4);
+  assert.equal(plain.stdout, '', 'without --json stdout stays empty on failure');
 });

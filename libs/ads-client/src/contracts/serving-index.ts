@@ -22,6 +22,8 @@ export const SERVING_INDEX_FIELDS = {
   meta: 'meta',
   placements: 'placements',
   switches: 'switches',
+  /** The snapshot's asOf in epoch milliseconds: what the publish script compares. */
+  asOfMs: 'asOfMs',
   campaignChunk: (chunk: number) => `campaigns:${chunk}`,
 } as const;
 

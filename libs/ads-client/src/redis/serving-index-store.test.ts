@@ -1,5 +1,6 @@
 // The serving index store against the real Redis: versions are written whole, flipped
-// atomically, kept as previous, expired after, and refused when incomplete or foreign.
+// atomically, kept as previous, expired after, and refused when incomplete, foreign, or built
+// from an older snapshot than the current version's.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
@@ -11,9 +12,12 @@ import { ServingIndexError, ServingIndexStore, type ServingIndexParts } from './
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);
 const store = new ServingIndexStore(redis, keys);
+// The ordering tests start from an empty index of their own.
+const raceKeys = new RedisKeys(`test:${randomUUID()}:`);
+const raceStore = new ServingIndexStore(redis, raceKeys);
 
 after(async () => {
-  const found = await redis.keys(`${keys.prefix}*`);
+  const found = [...(await redis.keys(`${keys.prefix}*`)), ...(await redis.keys(`${raceKeys.prefix}*`))];
   if (found.length > 0) await redis.del(...found);
   redis.disconnect();
 });
@@ -60,17 +64,19 @@ const parts = (version: string, campaigns = 5): ServingIndexParts => ({
   ],
 });
 
-test('a written version is invisible until published, then read back whole', async () => {
+test('a written version is invisible until published, then read back whole', async (t) => {
   const written = await store.write(parts('v1'), { chunkSize: 2 });
   assert.equal(written.meta.chunks, 3);
   assert.equal(await store.currentVersion(), null);
   assert.ok((await redis.ttl(keys.indexVersion('v1'))) > 0, 'an unpublished version expires');
   const messages: string[] = [];
   const subscriber = redis.duplicate();
+  // Also when an assertion fails: an open subscriber keeps the test process alive.
+  t.after(() => subscriber.disconnect());
   await subscriber.subscribe(keys.indexAnnounceChannel);
   subscriber.on('message', (_channel, message) => messages.push(message));
   const flip = await store.publish('v1');
-  assert.deepEqual(flip, { current: 'v1', previous: null, expired: null });
+  assert.deepEqual(flip, { outcome: 'published', current: 'v1', previous: null, expired: null });
   assert.equal(await redis.ttl(keys.indexVersion('v1')), -1, 'a published version does not expire');
   const index = await store.readCurrent();
   assert.equal(index?.meta.version, 'v1');
@@ -79,19 +85,18 @@ test('a written version is invisible until published, then read back whole', asy
   assert.deepEqual(index?.placements[0]?.candidates.standard, [0, 1, 9]);
   for (let wait = 0; wait < 50 && messages.length === 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   assert.deepEqual(messages, ['v1']);
-  subscriber.disconnect();
 });
 
 test('publishing keeps the former version as previous and expires the one before', async () => {
   await store.write(parts('v2'));
-  assert.deepEqual(await store.publish('v2', { retainMs: 60_000 }), { current: 'v2', previous: 'v1', expired: null });
+  assert.deepEqual(await store.publish('v2', { retainMs: 60_000 }), { outcome: 'published', current: 'v2', previous: 'v1', expired: null });
   await store.write(parts('v3'));
-  assert.deepEqual(await store.publish('v3', { retainMs: 60_000 }), { current: 'v3', previous: 'v2', expired: 'v1' });
+  assert.deepEqual(await store.publish('v3', { retainMs: 60_000 }), { outcome: 'published', current: 'v3', previous: 'v2', expired: 'v1' });
   assert.equal(await store.previousVersion(), 'v2');
   assert.equal(await redis.ttl(keys.indexVersion('v2')), -1);
   const ttl = await redis.pttl(keys.indexVersion('v1'));
   assert.ok(ttl > 0 && ttl <= 60_000, `v1 expires (pttl ${ttl})`);
-  assert.deepEqual(await store.publish('v3'), { current: 'v3', previous: 'v2', expired: null }, 'publishing the current version again changes nothing');
+  assert.deepEqual(await store.publish('v3'), { outcome: 'unchanged', current: 'v3', previous: 'v2', expired: null }, 'publishing the current version again changes nothing');
 });
 
 test('incomplete, missing, foreign or inconsistent versions are refused', async () => {
@@ -111,4 +116,65 @@ test('incomplete, missing, foreign or inconsistent versions are refused', async 
   await store.write(badChunk);
   await redis.hset(keys.indexVersion('bad-chunk'), SERVING_INDEX_FIELDS.campaignChunk(0), JSON.stringify([{ id: 1 }]));
   await assert.rejects(store.read('bad-chunk'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INVALID' && /campaigns:0/.test(error.message));
+});
+
+test('a version built from an older snapshot than the current one is refused, whatever its id', async (t) => {
+  const at = (version: string, asOf: string) => raceStore.write({ ...parts(version, 1), asOf });
+  // Version ids sort by build start; a build that started first may have read the inventory last.
+  await at('20260302T120005000Z-late', '2026-03-02T12:00:05.000Z');
+  assert.equal((await raceStore.publish('20260302T120005000Z-late')).outcome, 'published');
+  await at('20260302T120000000Z-early', '2026-03-02T12:00:07.000Z');
+  assert.deepEqual(await raceStore.publish('20260302T120000000Z-early', { retainMs: 60_000 }), {
+    outcome: 'published',
+    current: '20260302T120000000Z-early',
+    previous: '20260302T120005000Z-late',
+    expired: null,
+  });
+
+  const messages: string[] = [];
+  const subscriber = redis.duplicate();
+  t.after(() => subscriber.disconnect());
+  await subscriber.subscribe(raceKeys.indexAnnounceChannel);
+  subscriber.on('message', (_channel, message) => messages.push(message));
+  // 13:00+01:00 is 12:00Z: older, though its text sorts after the current asOf.
+  await at('stale-offset', '2026-03-02T13:00:06.999+01:00');
+  assert.deepEqual(await raceStore.publish('stale-offset', { retainMs: 60_000 }), {
+    outcome: 'stale',
+    current: '20260302T120000000Z-early',
+    previous: '20260302T120005000Z-late',
+    expired: 'stale-offset',
+    currentAsOf: '2026-03-02T12:00:07.000Z',
+    refusedAsOf: '2026-03-02T12:00:06.999Z',
+  });
+  assert.equal(await raceStore.currentVersion(), '20260302T120000000Z-early', 'current stays');
+  assert.equal(await raceStore.previousVersion(), '20260302T120005000Z-late', 'previous stays');
+  const ttl = await redis.pttl(raceKeys.indexVersion('stale-offset'));
+  assert.ok(ttl > 0 && ttl <= 60_000, `the refused version expires within the retain time (pttl ${ttl})`);
+  assert.equal(await redis.ttl(raceKeys.indexVersion('20260302T120005000Z-late')), -1, 'the previous version does not expire');
+
+  // Re-publishing the previous version (older) is refused too, and it is kept as previous.
+  const refusedPrevious = await raceStore.publish('20260302T120005000Z-late', { retainMs: 60_000 });
+  assert.equal(refusedPrevious.outcome, 'stale');
+  assert.equal(refusedPrevious.expired, null);
+  assert.equal(await redis.ttl(raceKeys.indexVersion('20260302T120005000Z-late')), -1, 'the previous version is not expired by a refusal');
+
+  // An equal asOf publishes (same inventory); a later one in another offset too.
+  await at('same-asof', '2026-03-02T12:00:07.000Z');
+  assert.equal((await raceStore.publish('same-asof')).outcome, 'published');
+  await at('newer-offset', '2026-03-02T07:00:08.000-05:00');
+  assert.equal((await raceStore.publish('newer-offset', { retainMs: 60_000 })).outcome, 'published');
+  assert.equal(await raceStore.currentVersion(), 'newer-offset');
+
+  for (let wait = 0; wait < 50 && messages.length < 2; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(messages, ['same-asof', 'newer-offset'], 'a refused version is never announced');
+});
+
+test('a current version whose asOf cannot be read does not block a complete new version', async () => {
+  const isolated = new RedisKeys(`${raceKeys.prefix}unreadable:`);
+  const isolatedStore = new ServingIndexStore(redis, isolated);
+  await redis.hset(isolated.indexVersion('odd'), SERVING_INDEX_FIELDS.meta, JSON.stringify({ format: 1, version: 'odd', asOf: 'yesterday' }));
+  assert.equal((await isolatedStore.publish('odd')).outcome, 'published');
+  await isolatedStore.write({ ...parts('fine', 1), asOf: '2020-01-01T00:00:00Z' });
+  assert.equal((await isolatedStore.publish('fine')).outcome, 'published');
 });

@@ -58,6 +58,7 @@ export function encodeServingIndex(parts: ServingIndexParts, chunkSize = DEFAULT
   }
   fields.push([SERVING_INDEX_FIELDS.placements, JSON.stringify(parts.placements)]);
   fields.push([SERVING_INDEX_FIELDS.switches, JSON.stringify(parts.featureSwitches)]);
+  fields.push([SERVING_INDEX_FIELDS.asOfMs, String(Date.parse(parts.asOf))]);
   const meta: ServingIndexMeta = {
     format: SERVING_INDEX_FORMAT,
     version: parts.version,
@@ -76,15 +77,38 @@ export function encodeServingIndex(parts: ServingIndexParts, chunkSize = DEFAULT
 // Flips the pointer in one step: readers see the old version or the new one, never a mix.
 // The version that falls out (the old "previous") expires after a grace period so that an
 // instance still loading it can finish.
+//
+// Two writers may overlap (a --watch daemon and a cron run): the one that finishes last must
+// not put back older inventory. The order is the snapshot's asOf, not the version id: the id
+// is the build's start on the writer's clock, asOf is when the data API read the inventory,
+// and a build that started first but read later holds the newer inventory. A version whose
+// asOf is older than the current one's is refused inside the script (a check before the call
+// would race), the pointers stay, and the refused version expires (unless it is the previous
+// version, which readers may still hold). The script compares the asOfMs field each version
+// carries (asOf in epoch ms), so it never parses dates; when either version lacks it (written
+// before the field existed) the version publishes as before. An equal asOf publishes.
 const PUBLISH_SCRIPT = `
-if redis.call('HEXISTS', KEYS[3], ARGV[5]) == 0 then
+local meta = redis.call('HGET', KEYS[3], ARGV[5])
+if not meta then
   return redis.error_reply('INDEX_INCOMPLETE version ' .. ARGV[1] .. ' has no meta field')
 end
 local current = redis.call('GET', KEYS[1])
-if current == ARGV[1] then
-  return {redis.call('GET', KEYS[2]) or '', ''}
-end
 local previous = redis.call('GET', KEYS[2])
+if current == ARGV[1] then
+  return {'unchanged', current, previous or '', '', '', ''}
+end
+if current then
+  local currentAsOf = redis.call('HGET', ARGV[2] .. current, ARGV[6])
+  local asOf = redis.call('HGET', KEYS[3], ARGV[6])
+  if tonumber(currentAsOf) and tonumber(asOf) and tonumber(asOf) < tonumber(currentAsOf) then
+    local expired = ''
+    if ARGV[1] ~= previous then
+      redis.call('PEXPIRE', KEYS[3], ARGV[3])
+      expired = ARGV[1]
+    end
+    return {'stale', current, previous or '', expired, currentAsOf, asOf}
+  end
+end
 redis.call('PERSIST', KEYS[3])
 redis.call('SET', KEYS[1], ARGV[1])
 if current then
@@ -97,8 +121,18 @@ if previous and previous ~= current and previous ~= ARGV[1] then
   expired = previous
 end
 redis.call('PUBLISH', ARGV[4], ARGV[1])
-return {current or '', expired}
+return {'published', ARGV[1], current or '', expired, '', ''}
 `;
+
+/**
+ * What `publish` did. `published`: the version is now current. `unchanged`: it already was.
+ * `stale`: refused because the current version was built from a newer snapshot (`currentAsOf`
+ * later than `refusedAsOf`); `current` and `previous` are the pointers, left as they were, and
+ * `expired` is the refused version (null when it is the previous version, which stays).
+ */
+export type ServingIndexPublication =
+  | { outcome: 'published' | 'unchanged'; current: string; previous: string | null; expired: string | null }
+  | { outcome: 'stale'; current: string; previous: string | null; expired: string | null; currentAsOf: string; refusedAsOf: string };
 
 export interface WriteOptions {
   chunkSize?: number;
@@ -133,9 +167,11 @@ export class ServingIndexStore {
   /**
    * Makes a written version the current one, keeps the former current one as previous,
    * expires the one before after `retainMs`, and announces the version. Publishing the
-   * current version again changes nothing and announces nothing.
+   * current version again changes nothing and announces nothing. A version whose snapshot
+   * (`asOf`) is older than the current version's is refused (outcome `stale`): the pointers
+   * stay, nothing is announced, and the refused version expires after `retainMs`.
    */
-  async publish(version: string, options: { retainMs?: number } = {}): Promise<{ current: string; previous: string | null; expired: string | null }> {
+  async publish(version: string, options: { retainMs?: number } = {}): Promise<ServingIndexPublication> {
     const answer = (await this.redis.eval(
       PUBLISH_SCRIPT,
       3,
@@ -147,10 +183,14 @@ export class ServingIndexStore {
       String(options.retainMs ?? 10 * 60_000),
       this.keys.indexAnnounceChannel,
       SERVING_INDEX_FIELDS.meta,
-    )) as [string, string];
-    // [the version now previous, the version set to expire]; '' for none.
-    const [previous, expired] = answer;
-    return { current: version, previous: previous === '' ? null : previous, expired: expired === '' ? null : expired };
+      SERVING_INDEX_FIELDS.asOfMs,
+    )) as [outcome: ServingIndexPublication['outcome'], current: string, previous: string, expired: string, currentAsOf: string, refusedAsOf: string];
+    // '' stands for none: a Lua table cannot hold nil. The asOf of a stale answer are epoch ms.
+    const [outcome, current, previous, expired, currentAsOf, refusedAsOf] = answer;
+    const pointers = { current, previous: previous === '' ? null : previous, expired: expired === '' ? null : expired };
+    if (outcome !== 'stale') return { outcome, ...pointers };
+    const iso = (ms: string) => new Date(Number(ms)).toISOString();
+    return { outcome, ...pointers, currentAsOf: iso(currentAsOf), refusedAsOf: iso(refusedAsOf) };
   }
 
   async currentVersion(): Promise<string | null> {

@@ -52,11 +52,20 @@ export async function runCli(argv: string[], environment: Record<string, string 
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not errors; a bad flag is a usage error (exit 2, message printed).
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0;
+      // The options never parsed, so look for --json itself (not after a `--`).
+      const operands = argv.indexOf('--');
+      if ((operands === -1 ? argv : argv.slice(0, operands)).includes('--json')) printFailure('CLI_USAGE', error.message.replace(/^error: /, ''));
+      return 2;
     }
     throw error;
   }
   return exitCode;
+}
+
+/** The `--json` line of a failed run or build, on stdout next to the summaries (stderr keeps the text). */
+function printFailure(code: string, message: string): void {
+  process.stdout.write(`${JSON.stringify({ ok: false, code, message })}\n`);
 }
 
 async function run(options: RunOptions, environment: Record<string, string | undefined>): Promise<number> {
@@ -65,6 +74,7 @@ async function run(options: RunOptions, environment: Record<string, string | und
     config = loadConfig(environment);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
+    if (options.json === true) printFailure(error instanceof CacheWarmingError ? error.code : 'UNEXPECTED', (error as Error).message);
     return error instanceof CacheWarmingError ? error.exitCode : 1;
   }
   const logger = createLogger(config.logLevel);
@@ -73,13 +83,22 @@ async function run(options: RunOptions, environment: Record<string, string | und
     lazyConnect: true,
     connectTimeout: 5_000,
     maxRetriesPerRequest: options.watch ? 20 : 1,
-    // A one-off run fails fast; a watcher waits for Redis to come back.
+    // A one-off run fails fast (exit 4); a watcher (a daemon) waits for Redis, at start too.
     retryStrategy: options.watch ? (attempt) => Math.min(attempt * 200, 2_000) : () => null,
   });
   redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   const client = createRpcClient(dataApiContract, { urls: config.dataApiUrls, token: config.dataApiToken, timeoutMs: config.dataApiTimeoutMs });
   const warmer = new ServingIndexWarmer({ client, redis, keys, logger, pageSize: options.pageSize, retainMs: config.indexRetainMs });
   const interactive = process.stderr.isTTY === true && options.json !== true;
+  // A build's failure is printed where it happens (one --json line per build, in watch mode
+  // too); the outer handler prints only failures that happened outside a build.
+  const printed = new WeakSet<object>();
+  const reportFailure = (error: unknown): void => {
+    if (options.json !== true || (typeof error === 'object' && error !== null && printed.has(error))) return;
+    if (typeof error === 'object' && error !== null) printed.add(error);
+    if (error instanceof CacheWarmingError) printFailure(error.code, error.message);
+    else printFailure('UNEXPECTED', error instanceof Error ? error.message : String(error));
+  };
 
   const warmOnce = async (reason: string): Promise<WarmSummary> => {
     const runId = randomUUID();
@@ -92,21 +111,30 @@ async function run(options: RunOptions, environment: Record<string, string | und
       return summary;
     } catch (error) {
       progress?.stop();
+      reportFailure(error);
       throw error;
     }
   };
 
+  let stopping: ReturnType<typeof stopSignal> | undefined;
   try {
-    await redis.connect().catch((error: unknown) => {
-      throw new CacheWarmingError('REDIS_UNAVAILABLE', `cannot connect to Redis at ${redactRedisUrl(config.redisUrl)}: ${(error as Error).message}`, { cause: error });
-    });
     if (!options.watch) {
+      await redis.connect().catch((error: unknown) => {
+        throw new CacheWarmingError('REDIS_UNAVAILABLE', `cannot connect to Redis at ${redactRedisUrl(config.redisUrl)}: ${(error as Error).message}`, { cause: error });
+      });
       await warmOnce('run');
       return 0;
     }
-    await watch(options, config, keys, redis, logger, warmOnce);
+    // Listening before Redis answers, so that a watcher still waiting for it stops on a signal.
+    stopping = stopSignal();
+    if (!(await waitForRedis(redis, redactRedisUrl(config.redisUrl), logger, stopping.signalled))) {
+      logger.info('stopping: Redis never answered');
+      return 0;
+    }
+    await watch(options, config, keys, redis, logger, warmOnce, stopping.signalled);
     return 0;
   } catch (error) {
+    reportFailure(error);
     if (error instanceof CacheWarmingError) {
       logger.error({ err: error, code: error.code }, 'cache-warming failed; the current index version is untouched');
       process.stderr.write(`cache-warming: ${error.code}: ${error.message}\n`);
@@ -116,8 +144,56 @@ async function run(options: RunOptions, environment: Record<string, string | und
     process.stderr.write(`cache-warming: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   } finally {
+    stopping?.dispose();
     await client.$close().catch(() => undefined);
     redis.disconnect();
+  }
+}
+
+/** Resolves on the first SIGTERM or SIGINT; `dispose` removes the handlers. */
+function stopSignal(): { signalled: Promise<void>; dispose(): void } {
+  let stop: () => void = () => undefined;
+  const signalled = new Promise<void>((resolve) => (stop = resolve));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return {
+    signalled,
+    dispose: () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+    },
+  };
+}
+
+/**
+ * Connects a watcher's Redis client, retrying for as long as it takes (ioredis reconnects by
+ * the retry strategy; a daemon under Kubernetes or compose must not crash-loop while Redis
+ * starts). Logs the first failure and then about every 30 s. False when stopped first.
+ */
+async function waitForRedis(redis: Redis, redisUrl: string, logger: ReturnType<typeof createLogger>, stopping: Promise<void>): Promise<boolean> {
+  let attempts = 0;
+  let lastError = '';
+  const onError = (error: Error) => {
+    lastError = error.message;
+  };
+  const onReconnecting = (delayMs: number) => {
+    attempts += 1;
+    if (attempts === 1 || attempts % 15 === 0) {
+      logger.warn({ redisUrl, attempts, retryInMs: delayMs, error: lastError }, 'Redis unavailable; the watcher keeps retrying');
+    }
+  };
+  redis.on('error', onError);
+  redis.on('reconnecting', onReconnecting);
+  try {
+    const ready = new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true)));
+    // connect() rejects on the first refused connection, while ioredis goes on reconnecting.
+    redis.connect().catch(() => undefined);
+    const connected = await Promise.race([ready, stopping.then(() => false)]);
+    if (connected && attempts > 0) logger.info({ redisUrl, attempts }, 'connected to Redis');
+    return connected;
+  } finally {
+    redis.off('error', onError);
+    redis.off('reconnecting', onReconnecting);
   }
 }
 
@@ -128,6 +204,7 @@ async function watch(
   redis: Redis,
   logger: ReturnType<typeof createLogger>,
   warmOnce: (reason: string) => Promise<WarmSummary>,
+  stopping: Promise<void>,
 ): Promise<void> {
   const subscriber = redis.duplicate();
   subscriber.on('error', (error) => logger.debug({ err: error }, 'redis subscriber error'));
@@ -144,10 +221,7 @@ async function watch(
   await subscriber.subscribe(keys.inventoryChangedChannel);
   logger.info({ channel: keys.inventoryChangedChannel, dataApiUrls: config.dataApiUrls }, 'watching for inventory changes');
   loop.start();
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await stopping;
   logger.info('stopping: waiting for a rebuild in progress');
   await loop.stop();
   subscriber.disconnect();
@@ -155,14 +229,19 @@ async function watch(
 
 function printSummary(summary: WarmSummary, json: boolean): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    // runId first: readers pick the summary lines by their start.
+    process.stdout.write(`${JSON.stringify({ ...summary, ok: true })}\n`);
     return;
   }
   const { counts } = summary;
+  const headline = {
+    'dry-run': () => `dry run: would write index version ${summary.version} (nothing written)`,
+    published: () => `published index version ${summary.version}${summary.previous === null ? '' : ` (previous ${summary.previous})`}`,
+    stale: () =>
+      `not published: index version ${summary.version} (snapshot of ${summary.asOf}) is older than the current version ${summary.supersededBy?.version} (snapshot of ${summary.supersededBy?.asOf}), which stays; ${summary.version} expires`,
+  }[summary.outcome];
   const lines = [
-    summary.dryRun
-      ? `dry run: would write index version ${summary.version} (nothing written)`
-      : `published index version ${summary.version}${summary.previous === null ? '' : ` (previous ${summary.previous})`}`,
+    headline(),
     `  ${counts.campaigns} campaigns, ${counts.ads} ads, ${counts.placements} placements, ${counts.candidates} candidate entries; ${summary.chunks} chunks, ${(summary.bytes / 1024).toFixed(0)} KiB`,
     `  left out: ${counts.skippedEndedCampaigns} ended campaigns, ${counts.skippedCampaignsWithoutAds} without servable ads, ${counts.skippedInactiveAds} inactive ads`,
     `  read ${counts.pages} snapshot pages in ${summary.readMs} ms, ${summary.dryRun ? 'encoded' : 'wrote'} in ${summary.writeMs} ms`,

@@ -1,0 +1,93 @@
+// `run --watch` as a daemon rides out outages: started while Redis is down, it retries until
+// Redis answers and then publishes; started while the data API is down, it retries the failed
+// build with a backoff (the data API sends no notices while down) instead of waiting for the
+// next --interval. A one-off `run` still fails fast (tests/cli.test.ts).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, test } from 'node:test';
+import { RedisKeys } from '@ads/ads-client';
+import { Redis } from 'ioredis';
+import { freePort, jsonLines, startCacheWarming, startRedisServer, type CacheWarmingProcess } from './support/processes';
+import { snapshotServer, type SnapshotServer } from './support/snapshot-server';
+
+const prefix = `test:${randomUUID()}:`;
+const keys = new RedisKeys(prefix);
+const sharedRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = new Redis(sharedRedisUrl, { maxRetriesPerRequest: 2 });
+const cleanups: (() => Promise<unknown>)[] = [];
+
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  const found = await redis.keys(`${prefix}*`);
+  if (found.length > 0) await redis.del(...found);
+  redis.disconnect();
+});
+
+async function startedDataApi(): Promise<SnapshotServer> {
+  const dataApi = snapshotServer(await freePort());
+  await dataApi.start();
+  cleanups.push(() => dataApi.stop());
+  return dataApi;
+}
+
+function watcher(env: Record<string, string>): CacheWarmingProcess {
+  // A long interval: only the retries (or Redis coming back) can make the build happen soon.
+  const running = startCacheWarming(['run', '--watch', '--json', '--interval', '3600'], { DATA_API_TOKEN: 'svc', DATA_API_TIMEOUT_MS: '2000', REDIS_KEY_PREFIX: prefix, ...env });
+  cleanups.push(() => running.stop());
+  return running;
+}
+
+const published = (stdout: string) => jsonLines(stdout).filter((line) => line.outcome === 'published');
+
+test('a watcher started while Redis is down keeps retrying, then publishes once Redis is up', async () => {
+  const dataApi = await startedDataApi();
+  const redisPort = await freePort();
+  const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'info' });
+  await running.waitForOutput((_stdout, stderr) => stderr.includes('Redis unavailable; the watcher keeps retrying'), 'the watcher to log that it waits for Redis');
+  // Still alive a while later (it used to exit 4 at once).
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assert.equal(running.child.exitCode, null, `the watcher is still running:\n${running.stderr()}`);
+  assert.equal(running.stdout(), '', 'no build was attempted without Redis');
+
+  const privateRedis = await startRedisServer(redisPort);
+  cleanups.push(() => privateRedis.stop());
+  await running.waitForOutput((stdout) => published(stdout).length === 1, 'a published version once Redis is up', 30_000);
+  assert.match(running.stderr(), /connected to Redis/);
+  const reader = new Redis(privateRedis.url, { maxRetriesPerRequest: 1 });
+  cleanups.push(async () => reader.disconnect());
+  assert.equal(await reader.get(keys.indexCurrent), published(running.stdout())[0]!.version);
+  assert.equal(await running.stop(), 0, 'SIGTERM ends the watcher cleanly');
+});
+
+test('a watcher stopped while still waiting for Redis exits 0 at once', async () => {
+  const running = watcher({ DATA_API_URLS: `http://127.0.0.1:${await freePort()}/rpc`, REDIS_URL: `redis://127.0.0.1:${await freePort()}`, LOG_LEVEL: 'info' });
+  await running.waitForOutput((_stdout, stderr) => stderr.includes('Redis unavailable'), 'the watcher to wait for Redis');
+  assert.equal(await running.stop(2_000), 0);
+});
+
+test('a watcher started while the data API is down retries the build with a backoff until it answers', async () => {
+  const dataApiPort = await freePort();
+  const dataApi = snapshotServer(dataApiPort);
+  cleanups.push(() => dataApi.stop());
+  await redis.set(keys.indexCurrent, 'v-before');
+  const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: sharedRedisUrl });
+  // The first build fails, and so does the retry 1 s later (no notice, no interval).
+  await running.waitForOutput((_stdout, stderr) => stderr.split('rebuild failed').length - 1 >= 2, 'a retried build', 30_000);
+  const failures = jsonLines(running.stdout()).filter((line) => line.ok === false);
+  assert.ok(failures.length >= 2, 'each failed build prints its --json line');
+  assert.deepEqual(new Set(failures.map((line) => line.code)), new Set(['DATA_API_UNAVAILABLE']));
+  assert.equal(await redis.get(keys.indexCurrent), 'v-before', 'failed builds leave the current version');
+
+  await dataApi.start();
+  const upAt = Date.now();
+  // Retries come after 1, 2, 4, 8 ... s (30 s at most); the interval is an hour away.
+  await running.waitForOutput((stdout) => published(stdout).length === 1, 'a published version once the data API answers', 30_000);
+  assert.ok(Date.now() - upAt < 20_000, `published ${Date.now() - upAt} ms after the data API came up`);
+  assert.equal(await redis.get(keys.indexCurrent), published(running.stdout())[0]!.version);
+  // Back to notices and the interval: no more builds without a reason.
+  const calls = dataApi.calls;
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  assert.equal(dataApi.calls, calls, 'no retry after a successful build');
+  assert.equal(published(running.stdout()).length, 1);
+  assert.equal(await running.stop(), 0);
+});
