@@ -39,6 +39,9 @@ test('cache-warming builds the index from the data API and flips the pointer; a 
   const dry = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix, args: ['--dry-run'] });
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(await redis.get(keys.indexCurrent), null, 'a dry run publishes nothing');
+  assert.equal(dry.summary?.outcome, 'dry-run', dry.stdout);
+  assert.equal(dry.summary.key, keys.indexVersion(dry.summary.version), 'it names the hash it would write');
+  assert.equal(await redis.exists(dry.summary.key), 0, 'a dry run writes no version');
   const run = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix });
   assert.equal(run.code, 0, run.stderr);
   assert.ok(run.summary !== undefined, run.stdout);
@@ -48,6 +51,9 @@ test('cache-warming builds the index from the data API and flips the pointer; a 
   assert.ok(index.campaigns.length > 5, `live campaigns in the index: ${index.campaigns.length}`);
   assert.equal(index.placements.length, 8);
   assert.equal(run.summary.counts.ads, index.meta.ads);
+  const again = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix, args: ['--dry-run'] });
+  assert.equal(again.summary?.previous, version, 'a dry run names the current version it would replace');
+  assert.equal(await redis.get(keys.indexCurrent), version);
 });
 
 test('serving decides from the index: targeting and competitive exclusion hold in every answer', async () => {

@@ -83,7 +83,7 @@ export interface CacheWarmingRun {
   code: number | null;
   stdout: string;
   stderr: string;
-  summary: { version: string; previous: string | null; counts: Record<string, number>; placements: { key: string }[] } | undefined;
+  summary: { version: string; key: string; outcome: string; previous: string | null; counts: Record<string, number>; placements: { key: string }[] } | undefined;
 }
 
 /** Runs `cache-warming run --json [...args]` to completion. */

@@ -84,7 +84,7 @@ export type {
   ServingFeatureSwitch,
 } from './contracts/serving-index';
 export { ServingIndexStore, ServingIndexError, encodeServingIndex } from './redis/serving-index-store';
-export type { ServingIndexParts, EncodedServingIndex, ServingIndexErrorCode } from './redis/serving-index-store';
+export type { ServingIndexParts, EncodedServingIndex, ServingIndexErrorCode, ServingIndexPublication, ServingIndexRollback } from './redis/serving-index-store';
 
 // REST API of ads-data-api: contracts of lists, reports, keys, audit log, problems; typed client.
 export * as rest from './contracts/rest';

@@ -32,14 +32,18 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
 }
 
-/** Parses the environment; throws CONFIG_INVALID naming each bad variable. Only main passes `process.env`. */
-export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const parsed = environmentSchema.safeParse(environment);
+function parseEnvironment<T>(schema: z.ZodType<T>, environment: Record<string, string | undefined>): T {
+  const parsed = schema.safeParse(environment);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new CacheWarmingError('CONFIG_INVALID', `invalid cache-warming environment: ${problems.join('; ')}`);
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+/** Parses the environment; throws CONFIG_INVALID naming each bad variable. Only main passes `process.env`. */
+export function loadConfig(environment: Record<string, string | undefined>): Config {
+  const env = parseEnvironment(environmentSchema, environment);
   return {
     dataApiUrls: env.DATA_API_URLS,
     dataApiToken: env.DATA_API_TOKEN,
@@ -49,4 +53,12 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     indexRetainMs: env.INDEX_RETAIN_SECONDS * 1000,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
   };
+}
+
+/** What `rollback` needs: Redis only (no data API token). */
+export type RedisConfig = Pick<Config, 'redisUrl' | 'redisKeyPrefix' | 'logLevel'>;
+
+export function loadRedisConfig(environment: Record<string, string | undefined>): RedisConfig {
+  const env = parseEnvironment(environmentSchema.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, LOG_LEVEL: true, NODE_ENV: true }), environment);
+  return { redisUrl: env.REDIS_URL, redisKeyPrefix: env.REDIS_KEY_PREFIX, logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info') };
 }

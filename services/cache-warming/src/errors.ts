@@ -11,6 +11,7 @@ export const errorCatalogue = {
   SNAPSHOT_INVALID: { exitCode: 3, summary: 'a snapshot page does not match the data API contract' },
   REDIS_UNAVAILABLE: { exitCode: 4, summary: 'Redis did not answer' },
   INDEX_WRITE_FAILED: { exitCode: 4, summary: 'the index version could not be written or published' },
+  NO_PREVIOUS_VERSION: { exitCode: 5, summary: 'rollback: there is no previous index version to go back to' },
 } as const satisfies Record<string, { exitCode: number; summary: string }>;
 
 export type CacheWarmingErrorCode = keyof typeof errorCatalogue;

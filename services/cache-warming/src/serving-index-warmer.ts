@@ -21,7 +21,9 @@ export interface WarmSummary {
   dryRun: boolean;
   /** The version written, or that would have been written on a dry run. */
   version: string;
-  /** The version it replaced (null on a dry run, for the first version, or when stale). */
+  /** The Redis hash that holds (or would hold) the version. */
+  key: string;
+  /** The version it replaced, or on a dry run the current one it would replace (null for the first version, or when stale). */
   previous: string | null;
   /** The version scheduled to expire (this very version when stale). */
   expired: string | null;
@@ -99,6 +101,7 @@ export class ServingIndexWarmer {
       const encoded = encodeServingIndex(parts);
       chunks = encoded.meta.chunks;
       bytes = encoded.bytes;
+      previous = await this.redisStep('read the current version', () => this.store.currentVersion());
     } else {
       const encoded = await this.redisStep('write the index version', async () => {
         options.progress?.writing(parts.campaigns.length);
@@ -121,6 +124,7 @@ export class ServingIndexWarmer {
       outcome,
       dryRun: options.dryRun,
       version,
+      key: this.deps.keys.indexVersion(version),
       previous,
       expired,
       supersededBy,

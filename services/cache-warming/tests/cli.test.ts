@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
-import { RedisKeys } from '@ads/ads-client';
+import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 
 const packageDir = new URL('..', import.meta.url).pathname;
@@ -115,4 +115,29 @@ test('with --json, Redis, configuration and usage failures print one JSON line o
   const plain = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://127.0.0.1:${port}` });
   assert.equal(plain.code, 4);
   assert.equal(plain.stdout, '', 'without --json stdout stays empty on failure');
+});
+
+test('rollback makes the previous version current again (exit 0), and says when there is none (exit 5)', async () => {
+  const rollbackPrefix = `${prefix}rollback:`;
+  const rollbackKeys = new RedisKeys(rollbackPrefix);
+  const store = new ServingIndexStore(redis, rollbackKeys);
+  const env = { REDIS_KEY_PREFIX: rollbackPrefix };
+  const none = await run(['rollback', '--json'], env);
+  assert.equal(none.code, 5, none.stderr);
+  assert.match(none.stderr, /NO_PREVIOUS_VERSION/);
+  assert.equal(JSON.parse(none.stdout).code, 'NO_PREVIOUS_VERSION');
+
+  for (const [version, asOf] of [['v-good', '2026-03-02T11:00:00Z'], ['v-bad', '2026-03-02T12:00:00Z']] as const) {
+    await store.write({ version, builtAt: asOf, asOf, placements: [], featureSwitches: [], campaigns: [] });
+    await store.publish(version);
+  }
+  // No DATA_API_TOKEN: a rollback needs Redis only.
+  const back = await run(['rollback'], env);
+  assert.equal(back.code, 0, back.stderr);
+  assert.match(back.stdout, /rolled back: index version v-good is current again \(v-bad kept as previous/);
+  assert.equal(await redis.get(rollbackKeys.indexCurrent), 'v-good');
+  const forward = await run(['rollback', '--json'], env);
+  assert.equal(forward.code, 0, forward.stderr);
+  assert.deepEqual(JSON.parse(forward.stdout), { ok: true, outcome: 'rolled-back', current: 'v-bad', previous: 'v-good' });
+  assert.equal(await redis.get(rollbackKeys.indexCurrent), 'v-bad');
 });

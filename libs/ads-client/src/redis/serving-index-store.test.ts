@@ -178,3 +178,33 @@ test('a current version whose asOf cannot be read does not block a complete new 
   await isolatedStore.write({ ...parts('fine', 1), asOf: '2020-01-01T00:00:00Z' });
   assert.equal((await isolatedStore.publish('fine')).outcome, 'published');
 });
+
+test('rollback makes the previous version current again and announces it; running it again undoes it', async () => {
+  const rollbackKeys = new RedisKeys(`${raceKeys.prefix}rollback:`);
+  const rollbackStore = new ServingIndexStore(redis, rollbackKeys);
+  assert.deepEqual(await rollbackStore.rollback(), { outcome: 'none', current: null, previous: null }, 'nothing to roll back to');
+  await rollbackStore.write({ ...parts('good', 1), asOf: '2026-03-02T11:00:00.000Z' });
+  await rollbackStore.publish('good');
+  assert.equal((await rollbackStore.rollback()).outcome, 'none', 'one version has no previous');
+  await rollbackStore.write({ ...parts('bad', 1), asOf: '2026-03-02T12:00:00.000Z' });
+  await rollbackStore.publish('bad');
+
+  const subscriber = redis.duplicate();
+  try {
+    const announced: string[] = [];
+    subscriber.on('message', (_channel: string, version: string) => announced.push(version));
+    await subscriber.subscribe(rollbackKeys.indexAnnounceChannel);
+    assert.deepEqual(await rollbackStore.rollback(), { outcome: 'rolled-back', current: 'good', previous: 'bad' });
+    assert.equal(await rollbackStore.currentVersion(), 'good');
+    assert.equal(await rollbackStore.previousVersion(), 'bad');
+    assert.equal(await redis.ttl(rollbackKeys.indexVersion('bad')), -1, 'the version rolled back from stays, to roll forward');
+    assert.deepEqual(await rollbackStore.rollback(), { outcome: 'rolled-back', current: 'bad', previous: 'good' });
+    for (let attempt = 0; attempt < 50 && announced.length < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(announced, ['good', 'bad']);
+  } finally {
+    subscriber.disconnect();
+  }
+  await redis.del(rollbackKeys.indexVersion('good'));
+  assert.deepEqual(await rollbackStore.rollback(), { outcome: 'gone', current: 'bad', previous: 'good' }, 'an expired previous version cannot come back');
+  assert.equal(await rollbackStore.currentVersion(), 'bad');
+});

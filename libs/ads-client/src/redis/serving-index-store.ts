@@ -124,6 +124,31 @@ redis.call('PUBLISH', ARGV[4], ARGV[1])
 return {'published', ARGV[1], current or '', expired, '', ''}
 `;
 
+// Swaps current and previous in one step and announces the version made current, so that a
+// bad build can be taken back at once (and the swap undone by running it again). Both stay
+// permanent. Refused when there is no previous version or it has expired or lost its meta.
+const ROLLBACK_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+local previous = redis.call('GET', KEYS[2])
+if not previous then return {'none', current or '', ''} end
+if redis.call('HEXISTS', ARGV[1] .. previous, ARGV[2]) == 0 then return {'gone', current or '', previous} end
+redis.call('SET', KEYS[1], previous)
+redis.call('PERSIST', ARGV[1] .. previous)
+if current then
+  redis.call('SET', KEYS[2], current)
+  redis.call('PERSIST', ARGV[1] .. current)
+end
+redis.call('PUBLISH', ARGV[3], previous)
+return {'rolled-back', previous, current or ''}
+`;
+
+/**
+ * What `rollback` did. `rolled-back`: `current` (the former previous version) is current
+ * again and announced, `previous` is the version it replaced. `none`: there is no previous
+ * version; `gone`: the previous version no longer exists in Redis. Nothing changes then.
+ */
+export type ServingIndexRollback = { outcome: 'rolled-back' | 'none' | 'gone'; current: string | null; previous: string | null };
+
 /**
  * What `publish` did. `published`: the version is now current. `unchanged`: it already was.
  * `stale`: refused because the current version was built from a newer snapshot (`currentAsOf`
@@ -191,6 +216,20 @@ export class ServingIndexStore {
     if (outcome !== 'stale') return { outcome, ...pointers };
     const iso = (ms: string) => new Date(Number(ms)).toISOString();
     return { outcome, ...pointers, currentAsOf: iso(currentAsOf), refusedAsOf: iso(refusedAsOf) };
+  }
+
+  /** Makes the previous version current again and announces it; see `ServingIndexRollback`. */
+  async rollback(): Promise<ServingIndexRollback> {
+    const [outcome, current, previous] = (await this.redis.eval(
+      ROLLBACK_SCRIPT,
+      2,
+      this.keys.indexCurrent,
+      this.keys.indexPrevious,
+      this.keys.indexVersion(''),
+      SERVING_INDEX_FIELDS.meta,
+      this.keys.indexAnnounceChannel,
+    )) as [ServingIndexRollback['outcome'], string, string];
+    return { outcome, current: current === '' ? null : current, previous: previous === '' ? null : previous };
   }
 
   async currentVersion(): Promise<string | null> {

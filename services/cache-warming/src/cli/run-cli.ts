@@ -7,7 +7,9 @@ import { CacheWarmingError } from '../errors';
 import { createLogger } from '../logger';
 import { ServingIndexWarmer, type WarmSummary } from '../serving-index-warmer';
 import { WatchLoop } from '../watch-loop';
+import { printFailure } from './json-output';
 import { terminalProgress } from './progress-display';
+import { rollback } from './rollback-command';
 
 interface RunOptions {
   watch?: boolean;
@@ -47,6 +49,13 @@ export async function runCli(argv: string[], environment: Record<string, string 
     .action(async (options: RunOptions) => {
       exitCode = await run(options, environment);
     });
+  program
+    .command('rollback')
+    .description('make the previous index version current again (run it again to undo); needs Redis only')
+    .option('--json', 'print the outcome as one JSON line on stdout')
+    .action(async (options: { json?: boolean }) => {
+      exitCode = await rollback(options, environment);
+    });
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -61,11 +70,6 @@ export async function runCli(argv: string[], environment: Record<string, string 
     throw error;
   }
   return exitCode;
-}
-
-/** The `--json` line of a failed run or build, on stdout next to the summaries (stderr keeps the text). */
-function printFailure(code: string, message: string): void {
-  process.stdout.write(`${JSON.stringify({ ok: false, code, message })}\n`);
 }
 
 async function run(options: RunOptions, environment: Record<string, string | undefined>): Promise<number> {
@@ -235,7 +239,8 @@ function printSummary(summary: WarmSummary, json: boolean): void {
   }
   const { counts } = summary;
   const headline = {
-    'dry-run': () => `dry run: would write index version ${summary.version} (nothing written)`,
+    'dry-run': () =>
+      `dry run: would write index version ${summary.version} as ${summary.key} and make it current${summary.previous === null ? '' : ` in place of ${summary.previous}`} (nothing written)`,
     published: () => `published index version ${summary.version}${summary.previous === null ? '' : ` (previous ${summary.previous})`}`,
     stale: () =>
       `not published: index version ${summary.version} (snapshot of ${summary.asOf}) is older than the current version ${summary.supersededBy?.version} (snapshot of ${summary.supersededBy?.asOf}), which stays; ${summary.version} expires`,
