@@ -3,8 +3,10 @@
 // a bare node:http hello-world, all measured in the same run.
 //
 //   closed loop (wrk, as fast as it goes): requests/s, p50, p99, and the ratio to hello-world;
-//     also the "floor": the RPC framework with the serving contract answering a constant
-//     decision of the same size, to show how much of the cost is serving's own
+//     also two baselines that answer a constant decision of a real one's size without deciding:
+//     bare node:http reading and parsing the request ("bare I/O", the price of the sizes alone)
+//     and the RPC framework with the serving contract ("floor", the framework's price on top),
+//     to show how much of the cost is serving's own
 //   paced (wrk with a per-connection delay, about half the decide throughput at 100 ads):
 //     p50 and p99 per size
 //   RSS of the 100,000-ad process after the runs
@@ -114,6 +116,7 @@ const targets: Target[] = [];
 try {
   let port = 18_900;
   targets.push(await startScript('./hello-server.ts', 'node:http hello-world', port++, '/'));
+  targets.push(await startScript('./bare-io-server.ts', 'bare I/O: node:http, parse, constant answer', port++, '/rpc'));
   targets.push(await startScript('./floor-server.ts', 'floor: RPC framework, constant answer', port++, '/rpc'));
   const firstServing = targets.length;
   for (const size of SIZES) targets.push(await startServing(size, port++, redis));
