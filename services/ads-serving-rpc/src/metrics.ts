@@ -21,8 +21,44 @@ export class ServingMetrics {
   private readonly events: Counter<'type' | 'outcome'>;
   private readonly eventChildren = new Map<string, { inc(): void }>();
 
-  constructor(sources: { bufferSize: () => number; indexInfo: () => { version: string; ads: number; builtAt: string } | undefined; redisUp: () => boolean }) {
+  constructor(sources: {
+    bufferSize: () => number;
+    indexInfo: () => { version: string; ads: number; builtAt: string } | undefined;
+    redisUp: () => boolean;
+    /** Where the roll-up stands on the events stream; undefined when unknown. */
+    rollupStatus: () => Promise<{ delaySeconds: number; unreadTrimmed: boolean } | undefined>;
+    /** The stream's cap (`EVENTS_STREAM_MAXLEN`; 0: none). */
+    eventsStreamMaxLen: number;
+  }) {
     collectDefaultMetrics({ register: this.registry });
+    // A roll-up lagging by more than the stream's cap loses the oldest events (their spend never
+    // reaches the database): alert on the delay growing, page on unread entries trimmed.
+    new Gauge({
+      name: 'ads_serving_events_rollup_delay_seconds',
+      help: 'Time between the newest events-stream entry and the last one delivered to the roll-up (-1: unknown: Redis away, no stream or no roll-up group)',
+      registers: [this.registry],
+      async collect() {
+        const status = await sources.rollupStatus();
+        this.set(status === undefined ? -1 : status.delaySeconds);
+      },
+    });
+    new Gauge({
+      name: 'ads_serving_events_rollup_unread_trimmed',
+      help: '1 when the stream cap has removed entries the roll-up had not read (events lost to the database), 0 when not, -1 unknown',
+      registers: [this.registry],
+      async collect() {
+        const status = await sources.rollupStatus();
+        this.set(status === undefined ? -1 : status.unreadTrimmed ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'ads_serving_events_stream_max_entries',
+      help: 'Approximate cap of the events stream (EVENTS_STREAM_MAXLEN; 0: none)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.eventsStreamMaxLen);
+      },
+    });
     this.decisions = new Counter({ name: 'ads_serving_decisions_total', help: 'serving.decide calls answered', registers: [this.registry] });
     this.slotsRequested = new Counter({ name: 'ads_serving_ad_slots_requested_total', help: 'Ads asked for (sum of placement counts)', registers: [this.registry] });
     this.adsDecided = new Counter({ name: 'ads_serving_ads_decided_total', help: 'Ads returned in decisions', registers: [this.registry] });

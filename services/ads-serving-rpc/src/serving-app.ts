@@ -12,7 +12,7 @@ import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './http/cors';
 import { createServingServer } from './http/serving-server';
 import { IndexLifecycle } from './index-lifecycle';
 import { ServingMetrics } from './metrics';
-import { EventRecorder } from './store/event-recorder';
+import { EventRecorder, readRollupStatus } from './store/event-recorder';
 import { FrequencyCapCache } from './store/frequency-cap-cache';
 import { createCommandConnection, createSubscriberConnection } from './store/redis-connections';
 
@@ -42,6 +42,8 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
       return index === undefined ? undefined : { version: index.version, ads: index.ads.length, builtAt: index.builtAt };
     },
     redisUp: () => redis.status === 'ready',
+    rollupStatus: () => readRollupStatus(redis, keys),
+    eventsStreamMaxLen: config.eventsStreamMaxLen,
   });
   lifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs, retiredAdsMs: config.trackingUrlTtlSeconds * 1000 });
   const frequencyCaps = new FrequencyCapCache(redis, keys, { freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries, timeoutMs: config.redisReadTimeoutMs });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIndexStore, type ServingIndexCampaign } from '@ads/ads-client';
+import { EVENTS_ROLLUP_GROUP, RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIndexStore, type ServingIndexCampaign } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config';
@@ -113,4 +113,24 @@ test('an ad a newer version dropped: its beacons still count and its clicks land
   assert.ok(app.lifecycle.trackedAd('c9', 'c9-ad') !== undefined);
   assert.equal(app.lifecycle.trackedAd('c9', 'c9-ad', Date.now() + urlLifetimeMs + 60_000), undefined, 'forgotten once its URLs expired');
   assert.equal(app.lifecycle.trackedAd('c9', 'no-such-ad'), undefined);
+});
+
+test('/metrics reports how far behind the roll-up is, and when the stream cap cut into what it had not read', async () => {
+  const gauge = async (name: string) => Number(new RegExp(`^${name} (-?[\\d.]+)$`, 'm').exec(await (await fetch(`${baseUrl}/metrics`)).text())?.[1]);
+  assert.equal(await gauge('ads_serving_events_rollup_delay_seconds'), -1, 'no roll-up group yet: unknown');
+  assert.equal(await gauge('ads_serving_events_stream_max_entries'), 5_000_000);
+  // Entries with explicit ids: the roll-up read up to 1000-0; the newest is 61 s later.
+  const stream = keys.eventsStream;
+  await redis.del(stream);
+  for (const id of ['1000-0', '2000-0', '31000-0', '62000-0']) await redis.xadd(stream, id, 'event', '{}');
+  await redis.call('XGROUP', 'CREATE', stream, EVENTS_ROLLUP_GROUP, '1000-0');
+  assert.equal(await gauge('ads_serving_events_rollup_delay_seconds'), 61);
+  assert.equal(await gauge('ads_serving_events_rollup_unread_trimmed'), 0);
+  // The cap trims the oldest entries, unread 2000-0 among them: events lost to the database.
+  await redis.xtrim(stream, 'MAXLEN', 2);
+  assert.equal(await gauge('ads_serving_events_rollup_unread_trimmed'), 1);
+  // Caught up: no delay.
+  await redis.call('XREADGROUP', 'GROUP', EVENTS_ROLLUP_GROUP, 'test-reader', 'STREAMS', stream, '>');
+  assert.equal(await gauge('ads_serving_events_rollup_delay_seconds'), 0);
+  assert.equal(await gauge('ads_serving_events_rollup_unread_trimmed'), 0);
 });

@@ -4,6 +4,12 @@ import type { TrackingEvent } from '../contracts/serving-contract';
 // One encoding of the events stream, shared by its writer (ads-serving-rpc) and its reader
 // (the roll-up in ads-data-import), so neither side guesses the other's field names.
 
+/**
+ * The consumer group the roll-up reads the stream with (one group, shared by every worker).
+ * Defined here so that serving, which caps the stream, can report how far the roll-up lags.
+ */
+export const EVENTS_ROLLUP_GROUP = 'ads-data-import.rollup';
+
 /** The field of an events-stream entry that holds the JSON of one tracking event. */
 export const TRACKING_EVENT_FIELD = 'event';
 

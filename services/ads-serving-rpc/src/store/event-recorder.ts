@@ -1,4 +1,4 @@
-import { encodeTrackingEvent, hourBucket, type RedisKeys, type TrackingEvent } from '@ads/ads-client';
+import { EVENTS_ROLLUP_GROUP, encodeTrackingEvent, hourBucket, type RedisKeys, type TrackingEvent } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 
 /** An event on its way to Redis, with what counting it needs besides the event itself. */
@@ -98,5 +98,54 @@ export class EventRecorder {
       HOUR_COUNTER_TTL_SECONDS,
       DAY_SPEND_TTL_SECONDS,
     ];
+  }
+}
+
+/** Where the roll-up stands on the events stream, from two O(1) reads. */
+export interface RollupStatus {
+  /** Time between the newest entry and the last one delivered to the roll-up (0: caught up). */
+  delaySeconds: number;
+  /** True when entries the roll-up never read were trimmed by the stream's cap: events lost. */
+  unreadTrimmed: boolean;
+}
+
+const entryMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
+const entrySeq = (id: string) => Number(id.slice(id.indexOf('-') + 1));
+const isAfter = (a: string, b: string) => entryMs(a) > entryMs(b) || (entryMs(a) === entryMs(b) && entrySeq(a) > entrySeq(b));
+
+/**
+ * The roll-up's position on the events stream (XINFO STREAM and XINFO GROUPS), or undefined
+ * when Redis is away or slow or the stream or the roll-up's group does not exist. Redis 7.0
+ * cannot count the unread entries of a trimmed stream (its `lag` is null), so this reports
+ * time instead, and whether the cap has already removed entries the roll-up had not read.
+ */
+export async function readRollupStatus(redis: Redis, keys: RedisKeys, timeoutMs = 250): Promise<RollupStatus | undefined> {
+  if (redis.status !== 'ready') return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const replies = await Promise.race([
+      Promise.all([redis.call('XINFO', 'STREAM', keys.eventsStream), redis.call('XINFO', 'GROUPS', keys.eventsStream)]),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeoutMs);
+      }),
+    ]);
+    if (replies === null) return undefined;
+    const field = (reply: unknown[], name: string) => reply[reply.indexOf(name) + 1];
+    const [stream, groups] = replies as [unknown[], unknown[][]];
+    const group = groups.find((candidate) => field(candidate, 'name') === EVENTS_ROLLUP_GROUP);
+    if (group === undefined) return undefined;
+    const delivered = String(field(group, 'last-delivered-id'));
+    const newest = String(field(stream, 'last-generated-id'));
+    const first = field(stream, 'first-entry') as [string, unknown] | null;
+    return {
+      delaySeconds: Math.max(0, entryMs(newest) - entryMs(delivered)) / 1000,
+      // The oldest entry left is newer than the last one delivered: the unread part reached the
+      // cap and the trimming has cut into it (at the exact boundary, one entry early).
+      unreadTrimmed: first !== null && isAfter(first[0], delivered),
+    };
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }
