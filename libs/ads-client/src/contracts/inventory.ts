@@ -8,7 +8,17 @@ export const MICROS_PER_MINOR_UNIT = 10_000;
 
 const id = z.string().min(1).max(64);
 const isoDateTime = z.iso.datetime({ offset: true });
-const shortText = (max: number) => z.string().trim().min(1).max(max);
+// PostgreSQL text cannot hold NUL, and an unpaired surrogate cannot be encoded as UTF-8 (it
+// would be stored as U+FFFD, so two different names could collide): both are refused here
+// rather than failing in the database.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isStorableText = (value: string) => !UNSTORABLE.test(value);
+export const unstorableTextMessage = 'must not contain the NUL character (\\u0000) or unpaired surrogate code units';
+/** Text a user writes, checked to be storable: `z.string().trim()` and the check. */
+export const storableText = () => z.string().trim().refine(isStorableText, unstorableTextMessage);
+const shortText = (max: number) => storableText().min(1).max(max);
+/** The largest budget the database holds: a 32-bit integer of minor units ($21,474,836.47). */
+export const MAX_BUDGET_MINOR_UNITS = 2_147_483_647;
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US"');
 
@@ -50,9 +60,9 @@ export const frequencyCap = z.strictObject({
 export const targeting = z.strictObject({
   countries: z.array(countryCode).max(250).default([]),
   devices: z.array(device).max(3).default([]),
-  keywords: z.array(z.string().trim().toLowerCase().min(1).max(100)).max(500).default([]),
+  keywords: z.array(storableText().toLowerCase().min(1).max(100)).max(500).default([]),
   siteIds: z.array(id).max(1000).default([]),
-  categories: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+  categories: z.array(storableText().min(1).max(100)).max(100).default([]),
   /** Hours of the day (0-23) in the campaign's time zone; empty means all day. */
   hours: z.array(z.number().int().min(0).max(23)).max(24).default([]),
   /** Days of the week (0 = Sunday) in the campaign's time zone; empty means every day. */
@@ -107,8 +117,8 @@ export const campaignFields = {
   flightStart: isoDateTime,
   flightEnd: isoDateTime,
   timeZone: timeZone.default('UTC'),
-  totalBudget: z.number().int().min(0).max(1e12),
-  dailyBudget: z.number().int().min(0).max(1e12).nullable().default(null),
+  totalBudget: z.number().int().min(0).max(MAX_BUDGET_MINOR_UNITS),
+  dailyBudget: z.number().int().min(0).max(MAX_BUDGET_MINOR_UNITS).nullable().default(null),
   pacing: pacingMode.default('even'),
   priority: priorityTier.default('standard'),
   bidType: bidType.default('CPM'),
@@ -165,7 +175,7 @@ export const adFields = {
   externalId: shortText(200).nullable().optional(),
   format: adFormat.default('native'),
   title: shortText(200),
-  body: z.string().trim().max(2000).default(''),
+  body: storableText().max(2000).default(''),
   imageUrl: httpUrl.nullable().default(null),
   clickUrl: httpUrl,
   width: z.number().int().min(1).max(4000).nullable().default(null),
@@ -178,7 +188,7 @@ export const adCreate = z.strictObject({ campaignId: id, ...adFields }).refine(b
 export const adUpdate = z
   .strictObject({
     title: adFields.title,
-    body: z.string().trim().max(2000),
+    body: storableText().max(2000),
     imageUrl: httpUrl.nullable(),
     clickUrl: httpUrl,
     width: z.number().int().min(1).max(4000).nullable(),
@@ -248,14 +258,14 @@ export const featureSwitchCreate = z
     percentage: z.number().int().min(0).max(100).default(100),
     scope: featureSwitchScope.default('global'),
     scopeId: id.nullable().default(null),
-    description: z.string().max(500).nullable().default(null),
+    description: storableText().max(500).nullable().default(null),
   })
   .refine((value) => (value.scope === 'global') === (value.scopeId === null), {
     message: 'scopeId is required for placement and advertiser scope, and must be null for global scope',
     path: ['scopeId'],
   });
 export const featureSwitchUpdate = z
-  .strictObject({ enabled: z.boolean(), percentage: z.number().int().min(0).max(100), description: z.string().max(500).nullable() })
+  .strictObject({ enabled: z.boolean(), percentage: z.number().int().min(0).max(100), description: storableText().max(500).nullable() })
   .partial();
 
 /** Well-known switch names that serving reads as kill switches. */

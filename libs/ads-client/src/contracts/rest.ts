@@ -14,6 +14,7 @@ import {
   reviewState,
   site,
   siteStatus,
+  storableText,
 } from './inventory';
 import { importRun, importRunStatus, statsGranularity, statsTotals } from './data-api-contract';
 
@@ -51,7 +52,7 @@ export const apiKey = z.object({
 });
 export const apiKeyCreate = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: storableText().min(1).max(200),
     role: apiKeyRole,
     advertiserId: z.string().min(1).max(64).nullable().default(null),
   })
@@ -100,8 +101,10 @@ const limit = z.coerce
   .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}; follow nextCursor for more rows`)
   .default(DEFAULT_PAGE_SIZE);
 const cursor = z.string().min(1).max(2000);
-const search = z.string().trim().min(1).max(200);
-const filterId = z.string().min(1).max(64);
+const search = storableText().min(1).max(200);
+// Row ids are UUIDs; a filter that cannot be one is refused here (422) rather than by the
+// uuid column (a 500).
+const filterId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a row id (a UUID)');
 
 /** The sort values of a list: each field ascending, or descending with a leading "-". */
 function sortOf<const Field extends string>(fields: readonly Field[], fallback: Field | `-${Field}`) {

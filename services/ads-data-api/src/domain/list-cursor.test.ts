@@ -7,8 +7,11 @@ describe('list cursors', () => {
   const digest = filterDigestOf({ status: 'active', q: undefined });
 
   it('round-trips a position for the same sort and filters', () => {
-    const cursor = encodeListCursor('-createdAt', digest, { value: '2026-01-01T00:00:00.000Z', id: 'a' });
-    assert.deepEqual(decodeListCursor(cursor, '-createdAt', digest), { value: '2026-01-01T00:00:00.000Z', id: 'a' });
+    const id = '01900000-0000-7000-8000-000000000001';
+    const cursor = encodeListCursor('-createdAt', digest, { value: '2026-01-01T00:00:00.000Z', id });
+    assert.deepEqual(decodeListCursor(cursor, '-createdAt', digest), { value: '2026-01-01T00:00:00.000Z', id });
+    // A position whose id is not a row id is not one this API issued.
+    assert.throws(() => decodeListCursor(encodeListCursor('-createdAt', digest, { value: '2026-01-01T00:00:00.000Z', id: 'a' }), '-createdAt', digest), /not a cursor this API issued/);
   });
 
   it('ignores undefined filters and key order in the digest', () => {
@@ -17,7 +20,7 @@ describe('list cursors', () => {
   });
 
   it('refuses a cursor of another sort or other filters', () => {
-    const cursor = encodeListCursor('name', digest, { value: 'Acme', id: 'a' });
+    const cursor = encodeListCursor('name', digest, { value: 'Acme', id: '01900000-0000-7000-8000-000000000001' });
     assert.throws(() => decodeListCursor(cursor, '-name', digest), ListCursorError);
     assert.throws(() => decodeListCursor(cursor, 'name', filterDigestOf({ status: 'paused' })), ListCursorError);
   });

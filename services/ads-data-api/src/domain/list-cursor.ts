@@ -1,6 +1,7 @@
 // Opaque cursors of keyset-paginated lists: the sort value and id of the last row served,
 // bound to the sort and filters they were issued for.
 import { createHash } from 'node:crypto';
+import { isRowId } from './row-id';
 
 /** A position in a list: after the row with this sort value and id. */
 export interface ListPosition {
@@ -47,6 +48,7 @@ export function decodeListCursor(cursor: string, sort: string, filterDigest: str
     typeof body.s !== 'string' ||
     typeof body.f !== 'string' ||
     typeof body.i !== 'string' ||
+    !isRowId(body.i) ||
     (typeof body.v !== 'string' && typeof body.v !== 'number')
   ) {
     throw new ListCursorError('is not a cursor this API issued');

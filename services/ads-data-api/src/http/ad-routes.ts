@@ -89,6 +89,11 @@ export const adRoutes: RestRoute[] = [
       if (body.reviewState !== undefined && principal.role !== 'admin') {
         throw new DataApiError('FORBIDDEN', 'only admin keys review ads', { fields: [{ path: ['reviewState'], message: 'only admin keys review ads' }] });
       }
+      // Archived is final, as for campaigns (and as feeds treat it): an ad taken down must not
+      // come back, approved, by a status edit.
+      if (before.status === 'archived') {
+        throw ruleConflict(`cannot change ad ${params.id}`, [{ field: 'status', message: `ad ${params.id} is archived; archived ads cannot change` }]);
+      }
       const campaign = await findCampaign(db, before.campaignId, undefined);
       if (campaign?.status === 'archived') {
         throw ruleConflict(`cannot change ad ${params.id}`, [{ field: 'campaignId', message: `campaign ${before.campaignId} is archived` }]);
