@@ -41,4 +41,9 @@ test('decision requests and stats rows are checked', () => {
     ad: { externalId: 'ad-1', title: 'Hello', clickUrl: 'https://acme.test/' },
   });
   assert.ok(row.success, JSON.stringify(row.error?.issues));
+  // A feed row states the whole budget: leaving the daily budget out must not lift the cap.
+  const campaign = { externalId: 'c-1', name: 'Spring', flightStart: '2026-01-01T00:00:00Z', flightEnd: '2026-02-01T00:00:00Z', totalBudget: 100, bidAmount: 200 };
+  const withoutDaily = feedUpsertRow.safeParse({ advertiser: { externalId: 'adv-1', name: 'Acme' }, campaign, ad: { externalId: 'ad-1', title: 'Hello', clickUrl: 'https://acme.test/' } });
+  assert.deepEqual(withoutDaily.error?.issues.map((issue) => [issue.path.join('.'), issue.message]), [['campaign.dailyBudget', 'is required: the daily budget in cents, or null for none']]);
+  assert.ok(feedUpsertRow.safeParse({ advertiser: { externalId: 'adv-1', name: 'Acme' }, campaign: { ...campaign, dailyBudget: null }, ad: { externalId: 'ad-1', title: 'Hello', clickUrl: 'https://acme.test/' } }).success);
 });

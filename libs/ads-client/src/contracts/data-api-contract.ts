@@ -8,6 +8,7 @@ import {
   adFields,
   bannerHasSize,
   bannerMessage,
+  MAX_BUDGET_MINOR_UNITS,
   campaignFields,
   flightInOrder,
   flightMessage,
@@ -117,9 +118,20 @@ export const statsSeries = z.object({
 });
 
 /** One row of an advertiser feed after parsing: an ad inside its campaign inside its advertiser. */
+const requiredDailyBudget = z
+  .number({ error: (issue) => (issue.input === undefined ? 'is required: the daily budget in cents, or null for none' : undefined) })
+  .int()
+  .min(0)
+  .max(MAX_BUDGET_MINOR_UNITS)
+  .nullable();
+
 export const feedUpsertRow = z.strictObject({
   advertiser: z.strictObject({ externalId: z.string().min(1).max(200), name: z.string().trim().min(1).max(200) }),
-  campaign: z.strictObject({ ...campaignFields, externalId: z.string().min(1).max(200) }).refine(flightInOrder, flightMessage),
+  // dailyBudget has no default here: a feed row states the campaign's whole budget, and a row
+  // that left it out would otherwise lift a live campaign's daily cap (null: no cap, given).
+  campaign: z
+    .strictObject({ ...campaignFields, externalId: z.string().min(1).max(200), dailyBudget: requiredDailyBudget })
+    .refine(flightInOrder, flightMessage),
   ad: z.strictObject({ ...adFields, externalId: z.string().min(1).max(200) }).refine(bannerHasSize, bannerMessage),
 });
 export type FeedUpsertRow = z.input<typeof feedUpsertRow>;

@@ -141,7 +141,7 @@ export const campaignUpdate = z
     flightEnd: isoDateTime,
     timeZone,
     totalBudget: campaignFields.totalBudget,
-    dailyBudget: z.number().int().min(0).max(1e12).nullable(),
+    dailyBudget: z.number().int().min(0).max(MAX_BUDGET_MINOR_UNITS).nullable(),
     pacing: pacingMode,
     priority: priorityTier,
     bidType,
