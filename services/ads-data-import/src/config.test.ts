@@ -39,3 +39,13 @@ test('cron expressions with seconds are accepted; an empty one switches a schedu
   assert.equal(settings.schedules.rollup, '* * * * * *');
   assert.equal(settings.schedules.feedImport, undefined);
 });
+
+test('a misspelt schedule time zone and a short dashboard password are configuration errors', () => {
+  assert.throws(
+    () => loadConfig({ SCHEDULE_TIME_ZONE: 'Europe/Pari', DASHBOARD_PASSWORD: 'short' }),
+    (error: unknown) => error instanceof ConfigError && /SCHEDULE_TIME_ZONE: must be an IANA time zone/.test(error.message) && /DASHBOARD_PASSWORD/.test(error.message),
+  );
+  assert.equal(loadConfig({ SCHEDULE_TIME_ZONE: 'Europe/Paris' }).schedules.timeZone, 'Europe/Paris');
+  assert.equal(loadConfig({ DASHBOARD_PASSWORD: '' }).dashboardPassword, undefined);
+  assert.equal(loadConfig({ DASHBOARD_PASSWORD: 'a-long-dashboard-password' }).dashboardPassword, 'a-long-dashboard-password');
+});

@@ -72,11 +72,14 @@ const environmentSchema = z.object({
   DATA_API_TOKEN: z.string().min(1).optional(),
   DATA_API_TIMEOUT_MS: positiveInt(30_000),
   WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(4300),
+  // The queue dashboard can add, remove and retry jobs: without a password it answers only
+  // clients on this host. Empty means none (compose and Kubernetes pass it through unset).
+  DASHBOARD_PASSWORD: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional()),
   LOG_LEVEL: z.enum(logLevels).optional(),
   NODE_ENV: z.string().default('development'),
 
   // Schedules (cluster-wide, BullMQ job schedulers).
-  SCHEDULE_TIME_ZONE: z.string().default('UTC'),
+  SCHEDULE_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris"'),
   ROLLUP_CRON: cronSetting('* * * * *'),
   FEED_IMPORT_CRON: cronSetting('0 2 * * *'),
   FEED_SOURCES: feedSources,
@@ -116,12 +119,23 @@ const environmentSchema = z.object({
   FEED_MAX_STORED_ERRORS: positiveInt(1_000, 100_000),
 });
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Settings of every ads-data-import process (worker, scheduler, enqueue). */
 export interface Config {
   redisUrl: string;
   redisKeyPrefix: string;
   dataApi: { urls: string[]; token: string | undefined; timeoutMs: number };
   workerPort: number;
+  /** Basic-auth password of the queue dashboard; undefined: the dashboard answers loopback clients only. */
+  dashboardPassword: string | undefined;
   logLevel: (typeof logLevels)[number];
   nodeEnv: string;
   schedules: {
@@ -162,6 +176,7 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     dataApi: { urls: env.DATA_API_URLS, token: env.DATA_API_TOKEN, timeoutMs: env.DATA_API_TIMEOUT_MS },
     workerPort: env.WORKER_PORT,
+    dashboardPassword: env.DASHBOARD_PASSWORD,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     nodeEnv: env.NODE_ENV,
     schedules: {

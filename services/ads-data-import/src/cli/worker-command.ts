@@ -69,7 +69,7 @@ export async function runWorkerCommand(): Promise<void> {
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
 
   const stream = new EventsStreamConsumer(redis, keys.eventsStream, ROLLUP_CONSUMER_GROUP);
-  const app = createDashboardApp(Object.values(queues), async () => {
+  const app = createDashboardApp(Object.values(queues), { password: settings.dashboardPassword }, async () => {
     const pong = await redis.ping();
     const running = workers.every((worker) => worker.isRunning());
     return { ok: pong === 'PONG' && running && !shuttingDown, detail: { redis: pong === 'PONG' ? 'up' : 'down', workers: running ? 'running' : 'stopped', shuttingDown } };
