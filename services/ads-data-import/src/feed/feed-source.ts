@@ -91,10 +91,73 @@ export async function openFeedSource(source: string, options: OpenFeedOptions): 
   return { name: path, format, body: createReadStream(path, { signal: options.signal }) };
 }
 
+/**
+ * The body of an HTTP feed as a Node stream that waits at most `idleMs` for bytes each time it
+ * asks for some. The clock runs only while a read is pending: when the import itself is slow
+ * (imports.upsertRows paces it) nothing is asked of the server, so nothing counts against it.
+ * Every way it can stop (end, network error, idle timeout, shutdown) ends or errors the stream
+ * itself, so that its reader never waits on a fetch that was aborted behind its back.
+ */
+class HttpFeedBody extends Readable {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private received = 0;
+  private readonly onAbort = (): void => {
+    this.destroy(new DOMException(`the read of feed ${this.feedName} was aborted`, { name: 'AbortError', cause: this.signal?.reason }));
+  };
+
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly feedName: string,
+    private readonly idleMs: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    super();
+    this.reader = body.getReader();
+    if (signal?.aborted === true) queueMicrotask(this.onAbort);
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  override _read(): void {
+    this.idleTimer = setTimeout(() => {
+      this.destroy(new FeedSourceError(`feed ${this.feedName} sent nothing for FEED_FETCH_TIMEOUT_MS (${this.idleMs} ms) after ${this.received} bytes`));
+    }, this.idleMs);
+    this.reader.read().then(
+      (result) => {
+        clearTimeout(this.idleTimer);
+        if (this.destroyed) return;
+        if (result.done) this.push(null);
+        else {
+          this.received += result.value.byteLength;
+          this.push(result.value);
+        }
+      },
+      (error: unknown) => {
+        clearTimeout(this.idleTimer);
+        // fetch errors the body when the shutdown signal aborts it: that is an abort, not a broken feed.
+        if (this.signal?.aborted === true) return this.onAbort();
+        const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        this.destroy(new FeedSourceError(`feed ${this.feedName} broke off after ${this.received} bytes: ${reason}`, { cause: error }));
+      },
+    );
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    clearTimeout(this.idleTimer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    // Cancelling the body closes the connection; after a normal end it does nothing.
+    this.reader.cancel(error ?? undefined).catch(() => undefined);
+    done(error);
+  }
+}
+
 async function openHttpFeed(url: URL, options: OpenFeedOptions): Promise<OpenedFeed> {
   const name = withoutCredentials(url);
-  const timeout = AbortSignal.timeout(options.fetchTimeoutMs);
-  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+  // The deadline covers the answer (status and headers) only: reading a big feed takes as long
+  // as the import does. The body has its own idle limit (HttpFeedBody).
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), options.fetchTimeoutMs);
+  const signal = options.signal === undefined ? deadline.signal : AbortSignal.any([deadline.signal, options.signal]);
   // Partner feeds often carry basic-auth credentials in the URL, which fetch refuses: send them as a header.
   const headers: Record<string, string> = { accept: 'text/csv, application/json, application/x-ndjson;q=0.9, */*;q=0.5' };
   if (url.username !== '' || url.password !== '') {
@@ -105,8 +168,12 @@ async function openHttpFeed(url: URL, options: OpenFeedOptions): Promise<OpenedF
   try {
     response = await fetch(name, { signal, redirect: 'follow', headers });
   } catch (error) {
-    const reason = timeout.aborted ? `no answer within ${options.fetchTimeoutMs} ms` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+    const reason = deadline.signal.aborted
+      ? `no answer within FEED_FETCH_TIMEOUT_MS (${options.fetchTimeoutMs} ms)`
+      : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
     throw new FeedSourceError(`feed ${name} cannot be fetched: ${reason}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel().catch(() => undefined);
@@ -126,6 +193,6 @@ async function openHttpFeed(url: URL, options: OpenFeedOptions): Promise<OpenedF
   }
   const body = byteLimit(options.maxBytes, name);
   // pipeline, not pipe: a network error mid-body must reach the reader as an error, not an early end.
-  pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), body, () => undefined);
+  pipeline(new HttpFeedBody(response.body, name, options.fetchTimeoutMs, options.signal), body, () => undefined);
   return { name, format, body };
 }

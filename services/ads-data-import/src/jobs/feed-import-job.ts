@@ -190,10 +190,19 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
     await Promise.all(inFlight);
     if (uploadFailure !== undefined) throw uploadFailure;
   } catch (error) {
-    fatal = error;
     // An interrupted read leaves the file or HTTP body open otherwise.
     body?.destroy();
     await Promise.allSettled(inFlight);
+    // A shutdown aborts the file or HTTP body under the reader, so what surfaces is mostly an
+    // AbortError or a broken stream, seldom the ImportInterruptedError of the loop: the signal
+    // decides. The job goes back to the queue, and the run keeps its `running` record rather
+    // than a `failed` one (the contract has no status for an interrupted attempt; the next
+    // attempt records its own run).
+    if (hooks.signal?.aborted === true) {
+      logger.warn({ err: error, runId, source: name, rowsRead: tally.snapshot().total, rowsUpserted }, 'feed import interrupted by a worker shutdown');
+      throw new ImportInterruptedError();
+    }
+    fatal = error;
     tally.feedFailed(
       error instanceof FeedFormatError && error.problems.length > 0 ? error.problems : [{ line: 0, field: '(feed)', message: (error as Error).message }],
     );
