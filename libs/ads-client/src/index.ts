@@ -60,7 +60,7 @@ export { RedisValueError, RedisWriteError } from './redis/redis-store-errors';
 export { redisUrlSetting, redactRedisUrl } from './redis/redis-url';
 export { readInventorySnapshot } from './data-api/read-inventory-snapshot';
 export type { InventorySnapshot, SnapshotCampaign, SnapshotAd, SnapshotPlacement, SnapshotFeatureSwitch } from './data-api/read-inventory-snapshot';
-export { EVENTS_ROLLUP_GROUP, TRACKING_EVENT_FIELD, encodeTrackingEvent, decodeTrackingEvent } from './redis/events-stream';
+export { EARLIEST_EVENT_AT, EVENTS_ROLLUP_GROUP, LATEST_EVENT_AT, MAX_EVENT_SPEND_MICROS, TRACKING_EVENT_FIELD, encodeTrackingEvent, decodeTrackingEvent } from './redis/events-stream';
 export type { DecodedTrackingEvent } from './redis/events-stream';
 export { localDay, utcHoursOfLocalDay } from './time/local-day';
 export { seededRng } from './random/seeded-rng';

@@ -71,6 +71,39 @@ test('a dead consumer’s batch is claimed whole, by one of two racing claimers,
   assert.equal((await stream.backlog()).pending, 0);
 });
 
+test('a batch trimmed while pending keeps every id it was delivered with, own or claimed', async () => {
+  const ids = await append(5);
+  await stream.readNew('trimmed-owner', 5);
+  // As serving's MAXLEN cap would: the two oldest entries go while they are pending.
+  await redis.call('XDEL', keys.eventsStream, ids[0]!, ids[1]!);
+  const expected = ids.map((id, index) => ({ id, fields: index < 2 ? null : ['event', JSON.stringify({ index })] }));
+  assert.deepEqual(await stream.readOwnPending('trimmed-owner'), expected);
+
+  await sleep(30);
+  const claim = await stream.claimStaleBatch('trimmed-claimer', 10);
+  assert.deepEqual(claim, { from: 'trimmed-owner', entries: expected, moved: false });
+  // Not moved: XCLAIM would have dropped the deleted ids, so the batch stays listed whole on its owner.
+  const listed = (await redis.call('XPENDING', keys.eventsStream, 'rollup-test', '-', '+', '10')) as [string, string][];
+  assert.deepEqual(listed.map(([id, owner]) => [id, owner]), ids.map((id) => [id, 'trimmed-owner']));
+  // A slot already redoing that batch in place makes the claimer look past it.
+  assert.equal(await stream.claimStaleBatch('trimmed-claimer', 10, new Set(['trimmed-owner'])), undefined);
+  await stream.ack(ids);
+  assert.equal((await stream.backlog()).pending, 0);
+});
+
+test('a whole stale batch is moved to its claimer, which then redoes the same ids', async () => {
+  const ids = await append(3);
+  await stream.readNew('whole-owner', 3);
+  await sleep(30);
+  const claim = await stream.claimStaleBatch('whole-claimer', 10);
+  assert.equal(claim?.moved, true);
+  assert.deepEqual(claim?.entries.map((entry) => entry.id), ids);
+  // Trimmed after the move: the claimer's own pending list still names all three.
+  await redis.call('XDEL', keys.eventsStream, ids[0]!);
+  assert.deepEqual((await stream.readOwnPending('whole-claimer')).map((entry) => [entry.id, entry.fields === null]), ids.map((id, index) => [id, index === 0]));
+  await stream.ack(ids);
+});
+
 test('a consumer’s own stale batch is not claimed from itself', async () => {
   await append(2);
   await stream.readNew('self', 2);

@@ -1,3 +1,4 @@
+import { MICROS_PER_MINOR_UNIT, campaignFields } from '../contracts/inventory';
 import { trackingEvent } from '../contracts/serving-contract';
 import type { TrackingEvent } from '../contracts/serving-contract';
 
@@ -21,6 +22,21 @@ export function encodeTrackingEvent(event: TrackingEvent): [typeof TRACKING_EVEN
   return [TRACKING_EVENT_FIELD, JSON.stringify(event)];
 }
 
+/**
+ * The instants an event may carry (epoch ms, [2000-01-01, 9999-12-31] UTC). Outside them `at` is
+ * a unit mistake (seconds or microseconds) or garbage, and its hour cannot be written as the
+ * four-digit ISO year stats.ingest takes: such an entry would fail its batch on every redo.
+ */
+export const EARLIEST_EVENT_AT = Date.UTC(2000, 0, 1);
+export const LATEST_EVENT_AT = Date.UTC(10_000, 0, 1) - 1;
+
+/**
+ * The most one event can cost: a click at the highest bid a campaign may have. More is not an
+ * event serving counted, and a few such events would push one ad-hour's spend past what a
+ * stats row can hold (2^53).
+ */
+export const MAX_EVENT_SPEND_MICROS = (campaignFields.bidAmount.maxValue ?? 0) * MICROS_PER_MINOR_UNIT;
+
 /** An entry read back: the event, or why the entry is not one (never thrown). */
 export type DecodedTrackingEvent = { ok: true; event: TrackingEvent } | { ok: false; problem: string };
 
@@ -41,14 +57,26 @@ export function decodeTrackingEvent(fields: readonly string[] | null): DecodedTr
   } catch (error) {
     return { ok: false, problem: `"${TRACKING_EVENT_FIELD}" is not JSON: ${(error as Error).message}` };
   }
-  const fast = checkedTrackingEvent(value);
-  if (fast !== undefined) return { ok: true, event: fast };
-  const parsed = trackingEvent.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    return { ok: false, problem: `not a tracking event: ${problems.join('; ')}` };
+  let event = checkedTrackingEvent(value);
+  if (event === undefined) {
+    const parsed = trackingEvent.safeParse(value);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      return { ok: false, problem: `not a tracking event: ${problems.join('; ')}` };
+    }
+    event = parsed.data;
   }
-  return { ok: true, event: parsed.data };
+  const unstorable = unstorableProblem(event);
+  return unstorable === undefined ? { ok: true, event } : { ok: false, problem: `not a countable tracking event: ${unstorable}` };
+}
+
+/** Why a well-formed event cannot be rolled up into stats (see the bounds above), if it cannot. */
+function unstorableProblem(event: TrackingEvent): string | undefined {
+  if (event.at < EARLIEST_EVENT_AT || event.at > LATEST_EVENT_AT) {
+    return `at: ${event.at} is not an instant between 2000-01-01 and 9999-12-31 in epoch milliseconds`;
+  }
+  if (event.spendMicros > MAX_EVENT_SPEND_MICROS) return `spendMicros: ${event.spendMicros} is more than one event can cost (${MAX_EVENT_SPEND_MICROS})`;
+  return undefined;
 }
 
 const EVENT_TYPES: ReadonlySet<unknown> = new Set(trackingEvent.shape.type.options);

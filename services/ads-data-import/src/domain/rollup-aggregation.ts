@@ -22,6 +22,11 @@ export interface RollupAggregate {
   duplicates: number;
 }
 
+/** ISO start of the UTC hour an event at `at` (epoch ms) is counted in. */
+export function hourOf(at: number): string {
+  return new Date(Math.floor(at / HOUR_MS) * HOUR_MS).toISOString();
+}
+
 /** Adds tracking events up per ad and UTC hour. Pure: the same events give the same rows. */
 export function aggregateTrackingEvents(events: Iterable<TrackingEvent>): RollupAggregate {
   const byAdHour = new Map<string, HourlyAdStats>();
