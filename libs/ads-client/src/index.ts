@@ -4,7 +4,7 @@
 // The RPC framework.
 export { RPC_ERROR_CODES, codeFromJsonRpcNumber, isRpcErrorCode } from './rpc/error-codes';
 export type { RpcErrorCode } from './rpc/error-codes';
-export { RpcError, InvalidParamsError, describeIssues, fieldIssuesOf } from './rpc/rpc-error';
+export { RpcError, InvalidParamsError, describeIssues, fieldIssuesOf, isServerSideFailure } from './rpc/rpc-error';
 export type { FieldIssue } from './rpc/rpc-error';
 export { defineContract, method } from './rpc/contract';
 export type {

@@ -5,8 +5,8 @@
 export const errorCatalogue = {
   CONFIG_INVALID: { exitCode: 2, summary: 'an environment variable is invalid' },
   CLI_USAGE: { exitCode: 2, summary: 'a command-line argument is invalid' },
-  DATA_API_UNAVAILABLE: { exitCode: 3, summary: 'ads-data-api could not be reached or did not answer in time' },
-  DATA_API_REFUSED: { exitCode: 4, summary: 'ads-data-api refused a call (credentials, arguments)' },
+  DATA_API_UNAVAILABLE: { exitCode: 3, summary: 'ads-data-api could not be reached, did not answer in time or failed on its side' },
+  DATA_API_REFUSED: { exitCode: 4, summary: 'ads-data-api refused a call (credentials, permissions, arguments, unknown method)' },
   REDIS_UNAVAILABLE: { exitCode: 5, summary: 'Redis could not be reached' },
   REDIS_DATA_INVALID: { exitCode: 6, summary: 'a value in Redis does not match its contract' },
 } as const satisfies Record<string, { exitCode: number; summary: string }>;

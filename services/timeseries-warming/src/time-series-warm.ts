@@ -6,6 +6,7 @@ import { assembleSeries } from './domain/series-assembly';
 import { isUnsettled, reconcileDaySpend } from './domain/spend-reconciliation';
 import { seriesTtlSeconds, warmWindow } from './domain/warm-window';
 import type { DataApiSource } from './store/data-api-source';
+import { narrowTimeSeriesMeta } from './store/narrow-time-series-meta';
 import { SpendCounterStore } from './store/spend-counter-store';
 
 const HOUR_MS = 3_600_000;
@@ -45,9 +46,11 @@ export interface WarmOptions {
 
 /**
  * One warm: read every series of the window and the inventory from ads-data-api first, then
- * replace the series in Redis, drop those of entities with no data left, reconcile the day
- * spend counters and write the meta key last. Nothing is written before every read
- * succeeded, so a data API failure leaves Redis as the previous run left it.
+ * narrow the meta key to what old and new series both hold, replace the series in Redis, drop
+ * those of entities with no data left, reconcile the day spend counters and write the new
+ * meta key last. Nothing is written before every read succeeded, so a data API failure leaves
+ * Redis as the previous run left it; a failure after the narrowing leaves a meta that claims
+ * only what the series hold (readers fall back to the database for the rest).
  */
 export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary> {
   const started = performance.now();
@@ -78,6 +81,10 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
   const snapshot = await snapshotRead;
   logger.info({ series: entries.length, campaigns: snapshot.campaigns.length }, 'series read from ads-data-api');
 
+  // Once a new window drops a day (a warm after UTC midnight), the old meta must stop claiming
+  // it before any series loses it: a reader would answer zeros instead of asking the database.
+  const keptMeta = await narrowTimeSeriesMeta(options.redis, keys, window);
+  logger.info({ keptMeta }, 'meta narrowed to the window old and new series share');
   const store = new TimeSeriesStore(options.redis, keys);
   await store.replaceSeries(entries, { ttlSeconds: seriesTtlSeconds(options.days) });
   const series = { ad: { hour: 0, day: 0 }, campaign: { hour: 0, day: 0 }, advertiser: { hour: 0, day: 0 } };

@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisKeys } from '@ads/ads-client';
 import { closedPort, runCommand } from './support/run-command';
+import { htmlServiceUnavailable, jsonRpcInternal, startStandIn } from './support/stand-in-data-api';
 
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
@@ -31,6 +32,24 @@ test('an unreachable data API ends the run with exit code 3 and leaves the serie
   assert.deepEqual(Object.keys(await redis.hgetall(seriesKey)), ['2026-03-10T00:00:00.000Z']);
   assert.equal(await redis.get(keys.timeSeriesMeta), '{"kept":true}');
 });
+
+for (const [failure, handler] of [
+  ['a proxy with no backend answering an HTML 503 page', htmlServiceUnavailable],
+  ['a JSON-RPC INTERNAL error (its database down)', jsonRpcInternal],
+] as const) {
+  test(`a data API failing on its side (${failure}) ends the run with exit code 3, naming it`, async () => {
+    const dataApi = await startStandIn(handler);
+    try {
+      await redis.set(keys.timeSeriesMeta, '{"kept":true}');
+      const result = await runCommand(['run', '--days', '2'], { ...(await environment()), DATA_API_URLS: dataApi.url });
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, /DATA_API_UNAVAILABLE: ads-data-api \(http:\/\/127\.0\.0\.1:\d+\/rpc\)/);
+      assert.equal(await redis.get(keys.timeSeriesMeta), '{"kept":true}');
+    } finally {
+      await dataApi.close();
+    }
+  });
+}
 
 test('a bad --days is refused with exit code 2, naming the flag', async () => {
   for (const days of ['0', 'x', '91']) {

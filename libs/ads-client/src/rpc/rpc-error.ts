@@ -67,3 +67,13 @@ export function fieldIssuesOf(error: { issues: readonly { path: readonly Propert
     code: issue.code,
   }));
 }
+
+/**
+ * Whether a call failed on the server's side, so that a later attempt may not meet it:
+ * unreachable, too slow, overloaded, or failing inside (INTERNAL, which is also what the client
+ * makes of a proxy's HTML error page). What is left (unauthorized, forbidden, invalid params,
+ * unknown method) is for the caller to fix.
+ */
+export function isServerSideFailure(error: RpcError): boolean {
+  return error.httpStatus >= 500 || error.code === 'TOO_MANY_REQUESTS';
+}

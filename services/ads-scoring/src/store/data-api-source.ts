@@ -1,4 +1,4 @@
-import { RpcError, createRpcClient, dataApiContract, readInventorySnapshot } from '@ads/ads-client';
+import { RpcError, createRpcClient, dataApiContract, isServerSideFailure, readInventorySnapshot } from '@ads/ads-client';
 import type { InventorySnapshot, TypedRpcClient, DataApiContract } from '@ads/ads-client';
 import type { ClickEvidence } from '../domain/ctr-smoothing';
 import { ScoringError } from '../errors';
@@ -40,10 +40,15 @@ export class DataApiSource {
   }
 }
 
-/** Turns a client error into the catalogue's: unreachable or slow (retry later) vs refused (fix config). */
+/**
+ * Turns a client error into the catalogue's: a failure on the data API's side (unreachable,
+ * slow, overloaded, or failing inside: INTERNAL, which is also what the client makes of a
+ * proxy's HTML error page) is retried later; what is left (unauthorized, forbidden, invalid
+ * params, unknown method) is refused and needs a fix of the configuration or the caller.
+ */
 function dataApiFailure(method: string, urls: string[], error: unknown): ScoringError {
-  if (error instanceof RpcError && (error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT')) {
-    return new ScoringError('DATA_API_UNAVAILABLE', `ads-data-api (${urls.join(', ')}) unreachable during ${method}: ${error.message}`, { cause: error });
+  if (error instanceof RpcError && isServerSideFailure(error)) {
+    return new ScoringError('DATA_API_UNAVAILABLE', `ads-data-api (${urls.join(', ')}) unavailable during ${method} (${error.code}): ${error.message}`, { cause: error });
   }
   if (error instanceof RpcError) {
     return new ScoringError('DATA_API_REFUSED', `ads-data-api refused ${method} (${error.code}): ${error.message}`, { cause: error });

@@ -1,4 +1,4 @@
-import { RpcError, createRpcClient, dataApiContract, readInventorySnapshot } from '@ads/ads-client';
+import { RpcError, createRpcClient, dataApiContract, isServerSideFailure, readInventorySnapshot } from '@ads/ads-client';
 import type { DataApiContract, InventorySnapshot, TimeSeriesGranularity, TimeSeriesLevel, TypedRpcClient } from '@ads/ads-client';
 import type { QueriedSeries } from '../domain/series-assembly';
 import { WarmingError } from '../errors';
@@ -31,11 +31,12 @@ export class DataApiSource {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof RpcError && (error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT')) {
-        throw new WarmingError('DATA_API_UNAVAILABLE', `ads-data-api (${this.options.urls.join(', ')}) unreachable during ${method}: ${error.message}`, { cause: error });
+      if (error instanceof RpcError && isServerSideFailure(error)) {
+        throw new WarmingError('DATA_API_UNAVAILABLE', `ads-data-api (${this.options.urls.join(', ')}) unavailable during ${method} (${error.code}): ${error.message}`, { cause: error });
       }
       const detail = error instanceof RpcError ? `${error.code}: ${error.message}` : `unexpected answer: ${(error as Error).message}`;
       throw new WarmingError('DATA_API_REFUSED', `ads-data-api refused ${method} (${detail})`, { cause: error });
     }
   }
 }
+
