@@ -1,6 +1,8 @@
 // Public surface of ads-scoring: the pure scoring math, for tests and for reading the rules.
 export { smoothedCtr, buildCtrPriors } from './domain/ctr-smoothing';
 export type { ClickEvidence, CtrPrior, CtrPriors } from './domain/ctr-smoothing';
+export { splitLifetimeSpend } from './domain/lifetime-spend';
+export type { SpendSources, LifetimeSpendSplit } from './domain/lifetime-spend';
 export { pacingFactor } from './domain/pacing-factor';
 export type { PacingInput, PacingBounds, PacingOutcome } from './domain/pacing-factor';
 export { scoreAds } from './domain/score-ads';

@@ -3,10 +3,12 @@ import type { AdScore, InventorySnapshot } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { splitLifetimeSpend } from './domain/lifetime-spend';
 import { pacingFactor } from './domain/pacing-factor';
 import { scoreAds } from './domain/score-ads';
 import { biggestMovers } from './domain/score-movers';
 import type { DataApiSource } from './store/data-api-source';
+import { guardRedis, redisFailure } from './store/redis-failure';
 import { readTodaySpend } from './store/today-spend-reader';
 
 const DAY_MS = 86_400_000;
@@ -70,7 +72,7 @@ export async function runScoring(options: ScoringRunOptions): Promise<ScoringSum
   const [adEvidence, campaignEvidence] = await Promise.all([source.evidence('ad', from, to), source.evidence('campaign', from, to)]);
   logger.info({ campaigns: snapshot.campaigns.length, adsWithStats: adEvidence.size }, 'performance read');
 
-  const todaySpend = await readTodaySpend(redis, keys, snapshot.campaigns, nowMs);
+  const todaySpend = await readTodaySpend(redis, keys, snapshot.campaigns, nowMs, logger);
   const pacing = { behind: 0, ahead: 0, onPlan: 0, budgetSpent: 0, unpaced: 0 };
   const pacingFactors = new Map<string, number>();
   for (const campaign of snapshot.campaigns) {
@@ -80,9 +82,9 @@ export async function runScoring(options: ScoringRunOptions): Promise<ScoringSum
         pacing: campaign.pacing,
         dailyBudgetMinor: campaign.dailyBudget,
         totalBudgetMinor: campaign.totalBudget,
-        // The warmed series is the database's view of today, so the rest of the lifetime spend is before today.
-        spentBeforeTodayMicros: Math.max(0, campaign.spentMicros - spend.seriesMicros),
-        todaySpendMicros: Math.max(spend.counterMicros, spend.seriesMicros),
+        // Today's spend is subtracted from the lifetime spend as one figure, so a lagging or
+        // missing warmed series cannot count the hours since the last warm twice.
+        ...splitLifetimeSpend({ spentMicros: campaign.spentMicros, counterMicros: spend.counterMicros, seriesMicros: spend.seriesMicros }),
         flightStartMs: Date.parse(campaign.flightStart),
         flightEndMs: Date.parse(campaign.flightEnd),
         dayStartMs: spend.dayStartMs,
@@ -113,16 +115,19 @@ export async function runScoring(options: ScoringRunOptions): Promise<ScoringSum
   });
 
   const store = new ScoreStore(redis, keys);
-  const previous = await readPreviousScores(store, logger);
+  const previous = await readPreviousScores(redis, store, logger);
   const moves = biggestMovers(previous?.scores ?? null, outcome.scores, options.moversLimit);
 
   const computedAt = new Date(nowMs).toISOString();
   let version: string | null = null;
   let retiredVersion: string | null = null;
   if (!options.dryRun) {
-    version = newScoreVersionId(nowMs);
-    await store.writeVersion(version, outcome.scores, { version, computedAt, ads: outcome.scores.size, defaults: outcome.defaults });
-    const flip = await store.publishVersion(version, { retireAfterSeconds: config.retireAfterSeconds });
+    const written = newScoreVersionId(nowMs);
+    version = written;
+    const meta = { version: written, computedAt, ads: outcome.scores.size, defaults: outcome.defaults };
+    // A version written but not flipped to expires on its own, so a failure here leaves the current one serving.
+    await guardRedis(redis, `writing score version ${written}`, () => store.writeVersion(written, outcome.scores, meta));
+    const flip = await guardRedis(redis, `publishing score version ${written}`, () => store.publishVersion(written, { retireAfterSeconds: config.retireAfterSeconds }));
     retiredVersion = flip.retired;
     logger.info({ version, previous: flip.previous, retired: flip.retired, ads: outcome.scores.size }, 'score version published');
   }
@@ -155,7 +160,7 @@ export async function runScoring(options: ScoringRunOptions): Promise<ScoringSum
   };
 }
 
-async function readPreviousScores(store: ScoreStore, logger: Logger) {
+async function readPreviousScores(redis: Redis, store: ScoreStore, logger: Logger) {
   try {
     const previous = await store.readCurrent();
     if (previous !== null && previous.invalidAdIds.length > 0) {
@@ -168,7 +173,7 @@ async function readPreviousScores(store: ScoreStore, logger: Logger) {
       logger.warn({ err: error }, 'previous score version unreadable, movers not computed');
       return null;
     }
-    throw error;
+    throw redisFailure(redis, 'reading the current score version', error);
   }
 }
 

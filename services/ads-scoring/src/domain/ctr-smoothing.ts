@@ -29,6 +29,12 @@ export function smoothedCtr(evidence: ClickEvidence, prior: CtrPrior): number {
 export interface CtrPriors {
   global: CtrPrior;
   forCampaign(campaignId: string): CtrPrior;
+  /**
+   * The prior an ad is smoothed toward: its campaign's evidence with the ad's own left out
+   * (shrunk toward the platform's), so the ad's clicks are not counted once in the prior and
+   * again as evidence. A campaign with nothing left (its only ad) falls back to the platform.
+   */
+  forAd(campaignId: string, own: ClickEvidence): CtrPrior;
 }
 
 /**
@@ -42,19 +48,42 @@ export function buildCtrPriors(options: {
   strength: number;
   campaigns: ReadonlyMap<string, ClickEvidence>;
 }): CtrPriors {
-  let impressions = 0;
-  let clicks = 0;
+  const platform: ClickEvidence = { impressions: 0, clicks: 0 };
   for (const evidence of options.campaigns.values()) {
-    impressions += Math.max(0, evidence.impressions);
-    clicks += Math.min(Math.max(0, evidence.clicks), Math.max(0, evidence.impressions));
+    const capped = cappedEvidence(evidence);
+    platform.impressions += capped.impressions;
+    platform.clicks += capped.clicks;
   }
-  const global: CtrPrior = {
-    mean: smoothedCtr({ impressions, clicks }, { mean: options.defaultCtr, strength: options.strength }),
-    strength: options.strength,
-  };
+  const global: CtrPrior = { mean: smoothedCtr(platform, { mean: options.defaultCtr, strength: options.strength }), strength: options.strength };
   const byCampaign = new Map<string, CtrPrior>();
   for (const [campaignId, evidence] of options.campaigns) {
     byCampaign.set(campaignId, { mean: smoothedCtr(evidence, global), strength: options.strength });
   }
-  return { global, forCampaign: (campaignId) => byCampaign.get(campaignId) ?? global };
+  const noEvidence: ClickEvidence = { impressions: 0, clicks: 0 };
+  return {
+    global,
+    forCampaign: (campaignId) => byCampaign.get(campaignId) ?? global,
+    forAd(campaignId, own) {
+      const ad = cappedEvidence(own);
+      if (ad.impressions === 0) return byCampaign.get(campaignId) ?? global;
+      // The windows of the ad and campaign queries may differ by a late row: never below zero.
+      const rest = withoutEvidence(cappedEvidence(options.campaigns.get(campaignId) ?? noEvidence), ad);
+      if (rest.impressions === 0) return global;
+      // Only the campaign level leaves the ad out. Leaving it out of the platform level too
+      // would let an ad's click raise its sibling's prior (through both levels) by more than
+      // its own pCTR, so with little evidence the ad with more clicks could rank lower; the
+      // platform's share of one ad is negligible in comparison.
+      return { mean: smoothedCtr(rest, global), strength: options.strength };
+    },
+  };
+}
+
+function cappedEvidence(evidence: ClickEvidence): ClickEvidence {
+  const impressions = Math.max(0, evidence.impressions);
+  return { impressions, clicks: Math.min(Math.max(0, evidence.clicks), impressions) };
+}
+
+function withoutEvidence(total: ClickEvidence, part: ClickEvidence): ClickEvidence {
+  const impressions = Math.max(0, total.impressions - part.impressions);
+  return { impressions, clicks: Math.min(Math.max(0, total.clicks - part.clicks), impressions) };
 }

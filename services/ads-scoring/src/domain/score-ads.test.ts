@@ -65,3 +65,46 @@ test('CPM ads rank by bid and carry the pacing factor; defaults describe the ver
   assert.deepEqual(outcome.defaults, { pCtr: 0.01, eCpmMicros: 3_000_000, pacingFactor: 1 });
   assert.equal(outcome.adsWithEvidence, 0);
 });
+
+test("an ad's own clicks are not counted again in the prior it is smoothed toward", () => {
+  // A single-ad campaign, 5 clicks in 100 impressions, on a platform that clicks at 0.5%.
+  const outcome = scoreAds({
+    campaigns: [
+      { id: 'solo', bidType: 'CPC', bidAmount: 50, adIds: ['solo-ad'] },
+      { id: 'big', bidType: 'CPC', bidAmount: 50, adIds: ['big-ad'] },
+    ],
+    adEvidence: new Map([
+      ['solo-ad', { impressions: 100, clicks: 5 }],
+      ['big-ad', { impressions: 1_000_000, clicks: 5_000 }],
+    ]),
+    campaignEvidence: new Map([
+      ['solo', { impressions: 100, clicks: 5 }],
+      ['big', { impressions: 1_000_000, clicks: 5_000 }],
+    ]),
+    pacingFactors: new Map(),
+    settings: { priorStrength: 1000, defaultCtr: 0.005 },
+  });
+  // Nothing of the campaign is left without the ad, so its prior is the platform's 0.5%:
+  // (5 + 0.005 × 1000) / (100 + 1000) ≈ 0.91%, not 1.28% (the ad's clicks in the prior too).
+  const pCtr = outcome.scores.get('solo-ad')!.pCtr;
+  assert.ok(Math.abs(pCtr - 10 / 1100) < 0.0001, `${pCtr}`);
+});
+
+test("in a campaign of two ads, each is smoothed toward the other's evidence", () => {
+  const settings = { priorStrength: 1000, defaultCtr: 0.01 };
+  const outcome = scoreAds({
+    campaigns: [{ id: 'c', bidType: 'CPC', bidAmount: 50, adIds: ['a', 'b'] }],
+    adEvidence: new Map([
+      ['a', { impressions: 1000, clicks: 50 }],
+      ['b', { impressions: 1000, clicks: 10 }],
+    ]),
+    campaignEvidence: new Map([['c', { impressions: 2000, clicks: 60 }]]),
+    pacingFactors: new Map(),
+    settings,
+  });
+  // a's prior: b's evidence (10 in 1000) shrunk toward the platform's (60 in 2000, default 1%).
+  const platform = (60 + 0.01 * 1000) / (2000 + 1000);
+  const priorOfA = (10 + platform * 1000) / (1000 + 1000);
+  const expected = (50 + priorOfA * 1000) / (1000 + 1000);
+  assert.ok(Math.abs(outcome.scores.get('a')!.pCtr - expected) < 1e-12, `${outcome.scores.get('a')!.pCtr} vs ${expected}`);
+});

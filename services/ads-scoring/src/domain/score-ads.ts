@@ -32,7 +32,7 @@ export interface ScoringOutcome {
 
 /**
  * Scores every servable ad: pCTR is the Beta-binomial posterior with the campaign's prior
- * (itself shrunk toward the platform's), eCPM follows the bid type, and the campaign's pacing
+ * (itself shrunk toward the platform's), both without the ad's own evidence, eCPM follows the bid type, and the campaign's pacing
  * factor is attached. An ad with no impressions gets its campaign's prior, so it is neither
  * starved (0) nor ranked as the best.
  */
@@ -47,12 +47,11 @@ export function scoreAds(input: ScoringInput): ScoringOutcome {
   let adsWithEvidence = 0;
   const eCpms: number[] = [];
   for (const campaign of input.campaigns) {
-    const prior = priors.forCampaign(campaign.id);
     const pacingFactor = input.pacingFactors.get(campaign.id) ?? 1;
     for (const adId of campaign.adIds) {
       const evidence = input.adEvidence.get(adId) ?? noEvidence;
       if (evidence.impressions > 0) adsWithEvidence += 1;
-      const pCtr = smoothedCtr(evidence, prior);
+      const pCtr = smoothedCtr(evidence, priors.forAd(campaign.id, evidence));
       const score: AdScore = { pCtr, eCpmMicros: eCpmMicros(campaign.bidType, campaign.bidAmount, pCtr), pacingFactor };
       scores.set(adId, score);
       eCpms.push(score.eCpmMicros);
