@@ -3,12 +3,13 @@
 // The platform command is a stand-in service written to a temporary SERVICES_DIR.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { Queue } from 'bullmq';
-import { type RunningProcess, repoRoot } from './support/processes';
-import { connectTestRedis, deleteKeys, startImportWorker, uniquePrefix } from './support/import-stack';
+import { type RunningProcess, repoRoot, startTsProcess } from './support/processes';
+import { IMPORT_SERVICE_DIR, connectTestRedis, deleteKeys, importEnvironment, startImportWorker, uniquePrefix } from './support/import-stack';
 
 const prefix = uniquePrefix('import-shutdown');
 const keys = new RedisKeys(prefix);
@@ -61,5 +62,28 @@ test('SIGTERM returns the job in hand to the queue; the next worker finishes it'
     assert.equal(await waitForState(queue, job.id!, ['completed', 'failed'], 60_000), 'completed');
   } finally {
     await queue.close();
+  }
+});
+
+test('a worker whose dashboard port is taken exits at start, before it takes a job', { timeout: 60_000 }, async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+  const port = (taken.address() as AddressInfo).port;
+  // A prefix of its own: the first test's worker may still be running.
+  const ownPrefix = uniquePrefix('import-port-taken');
+  const queue = new Queue('rollup', { connection: redis, prefix: new RedisKeys(ownPrefix).queuePrefix });
+  try {
+    const job = await queue.add('rollup', {});
+    const child = startTsProcess('import-worker-port-taken', IMPORT_SERVICE_DIR, 'src/main.ts', ['worker'], importEnvironment(ownPrefix, { WORKER_PORT: String(port) }));
+    processes.push(child);
+    const code = await new Promise<number | null>((resolve) => child.child.once('exit', (exitCode) => resolve(exitCode)));
+    assert.notEqual(code, 0, child.output());
+    assert.match(child.output(), /PORT_UNAVAILABLE: cannot listen on WORKER_PORT \d+: .*EADDRINUSE/);
+    assert.equal(await queue.getJobState(job.id!), 'waiting', 'no job was taken');
+  } finally {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await deleteKeys(redis, ownPrefix);
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
   }
 });

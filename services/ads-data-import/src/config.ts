@@ -94,6 +94,7 @@ const environmentSchema = z.object({
   JOB_ATTEMPTS: positiveInt(5, 100),
   JOB_BACKOFF_MS: positiveInt(10_000),
   KEEP_COMPLETED_JOBS: nonNegativeInt(1_000),
+  KEEP_FAILED_JOBS: nonNegativeInt(5_000),
   SHUTDOWN_GRACE_MS: nonNegativeInt(20_000),
   SERVICES_DIR: z.string().min(1).default(resolve(packageDir, '..')),
   COMMAND_TIMEOUT_MS: positiveInt(30 * 60_000),
@@ -148,7 +149,7 @@ export interface Config {
     adsScoring: string | undefined;
   };
   chores: { queueDepthLog: string | undefined; schedulerRefresh: string | undefined };
-  jobs: { attempts: number; backoffMs: number; keepCompleted: number; shutdownGraceMs: number };
+  jobs: { attempts: number; backoffMs: number; keepCompleted: number; keepFailed: number; shutdownGraceMs: number };
   commands: { servicesDir: string; timeoutMs: number; environment: Record<string, string> };
   rollup: {
     batchSize: number;
@@ -193,6 +194,7 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
       attempts: env.JOB_ATTEMPTS,
       backoffMs: env.JOB_BACKOFF_MS,
       keepCompleted: env.KEEP_COMPLETED_JOBS,
+      keepFailed: env.KEEP_FAILED_JOBS,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
     commands: {

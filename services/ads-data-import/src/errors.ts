@@ -16,6 +16,8 @@ export const DATA_IMPORT_ERROR_CODES = {
   COMMAND_FAILED: 'COMMAND_FAILED',
   /** A worker shutdown interrupted the job; it goes back to the queue. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  /** The worker could not listen on WORKER_PORT (taken, or not allowed). */
+  PORT_UNAVAILABLE: 'PORT_UNAVAILABLE',
 } as const;
 
 export type DataImportErrorCode = keyof typeof DATA_IMPORT_ERROR_CODES;

@@ -60,23 +60,34 @@ export async function runWorkerCommand(): Promise<void> {
     }
   };
 
-  const workers = (Object.keys(CONCURRENCY) as QueueName[]).map(
+  const stream = new EventsStreamConsumer(redis, keys.eventsStream, ROLLUP_CONSUMER_GROUP);
+  let workers: Worker[] = [];
+  const app = createDashboardApp(Object.values(queues), { password: settings.dashboardPassword }, async () => {
+    const pong = await redis.ping();
+    const running = workers.length > 0 && workers.every((worker) => worker.isRunning());
+    return { ok: pong === 'PONG' && running && !shuttingDown, detail: { redis: pong === 'PONG' ? 'up' : 'down', workers: running ? 'running' : 'stopped', shuttingDown } };
+  });
+  // Listening first: a port already taken fails the start before any job is taken, instead of
+  // leaving workers running with no /healthz and no shutdown handling.
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const listening = app.listen(settings.workerPort, '0.0.0.0', (error?: Error) => (error === undefined ? resolve(listening) : reject(error)));
+      listening.once('error', reject);
+    });
+  } catch (error) {
+    // Nothing else runs yet: close what is open so that the process exits.
+    await closeJobQueues(queues);
+    redis.disconnect();
+    throw new DataImportError('PORT_UNAVAILABLE', `cannot listen on WORKER_PORT ${settings.workerPort}: ${(error as Error).message}`, { cause: error });
+  }
+  workers = (Object.keys(CONCURRENCY) as QueueName[]).map(
     (name) => new Worker(name, processor, { connection: redis, prefix: keys.queuePrefix, concurrency: CONCURRENCY[name], autorun: true }),
   );
   for (const worker of workers) {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-
-  const stream = new EventsStreamConsumer(redis, keys.eventsStream, ROLLUP_CONSUMER_GROUP);
-  const app = createDashboardApp(Object.values(queues), { password: settings.dashboardPassword }, async () => {
-    const pong = await redis.ping();
-    const running = workers.every((worker) => worker.isRunning());
-    return { ok: pong === 'PONG' && running && !shuttingDown, detail: { redis: pong === 'PONG' ? 'up' : 'down', workers: running ? 'running' : 'stopped', shuttingDown } };
-  });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(settings.workerPort, '0.0.0.0', (error?: Error) => (error === undefined ? resolve(listening) : reject(error)));
-  });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : settings.workerPort;
   logger.info({ port, dashboard: `http://127.0.0.1:${port}/queues`, queues: Object.keys(queues), prefix: keys.queuePrefix }, 'worker ready');

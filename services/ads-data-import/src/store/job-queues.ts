@@ -6,13 +6,14 @@ import { QUEUE_NAMES, type QueueName } from '../domain/job-catalogue';
 
 export type JobQueues = Record<QueueName, Queue>;
 
-/** Retries with exponential backoff; failed jobs are kept for inspection, completed ones bounded. */
+/** Retries with exponential backoff; completed and failed jobs are kept for inspection, both bounded. */
 export function defaultJobOptions(jobs: Config['jobs']): JobsOptions {
   return {
     attempts: jobs.attempts,
     backoff: { type: 'exponential', delay: jobs.backoffMs },
     removeOnComplete: { count: jobs.keepCompleted },
-    removeOnFail: false,
+    // Bounded too: a roll-up failing every minute through an outage must not fill Redis.
+    removeOnFail: { count: jobs.keepFailed },
   };
 }
 
