@@ -4,6 +4,7 @@ import { DataApiError } from '../errors';
 import {
   advertiserReferences,
   archiveCampaignsOf,
+  type AdvertiserReferences,
   createAdvertiser,
   deleteAdvertiser,
   findAdvertiser,
@@ -17,6 +18,14 @@ import { defineRoute, type RestRoute, type RouteContext } from './rest-route';
 import { assertIfMatch, everyRole, idParams, notFound, pageResult } from './route-helpers';
 
 const tag = 'Advertisers';
+
+/** "has 1 campaign(s), 0 API key(s) and 2 feature switch(es) scoped to it (name id, name id)". */
+function describeAdvertiserReferences(references: AdvertiserReferences): string {
+  const { campaigns, apiKeys, scopedSwitches, firstScopedSwitches } = references;
+  const unnamed = scopedSwitches - firstScopedSwitches.length;
+  const switchList = `${firstScopedSwitches.map((featureSwitch) => `${featureSwitch.name} ${featureSwitch.id}`).join(', ')}${unnamed > 0 ? `, and ${unnamed} more` : ''}`;
+  return `has ${campaigns} campaign(s), ${apiKeys} API key(s) and ${scopedSwitches} feature switch(es) scoped to it${scopedSwitches > 0 ? ` (${switchList})` : ''}`;
+}
 
 async function archive(
   context: RouteContext<{ id: string }, unknown, unknown>,
@@ -145,7 +154,7 @@ export const advertiserRoutes: RestRoute[] = [
     operationId: 'deleteAdvertiser',
     tag,
     summary: 'Delete an advertiser that nothing refers to',
-    description: 'Refused with 409 while campaigns or API keys refer to it: archive it instead.',
+    description: 'Refused with 409 while campaigns, API keys or feature switches scoped to it refer to it: archive it instead.',
     roles: ['admin'],
     params: idParams,
     write: true,
@@ -156,12 +165,9 @@ export const advertiserRoutes: RestRoute[] = [
       const before = await lockAdvertiser(db, params.id, undefined);
       if (before === null) throw notFound('advertiser', params.id);
       assertIfMatch(ifMatch, before.version, 'advertiser');
-      const references = await advertiserReferences(db, params.id);
-      if (references.campaigns > 0 || references.apiKeys > 0) {
-        throw new DataApiError(
-          'CONFLICT',
-          `advertiser ${params.id} has ${references.campaigns} campaign(s) and ${references.apiKeys} API key(s); archive it instead`,
-        );
+      const references = await advertiserReferences(db, before.id);
+      if (references.campaigns > 0 || references.apiKeys > 0 || references.scopedSwitches > 0) {
+        throw new DataApiError('CONFLICT', `advertiser ${params.id} ${describeAdvertiserReferences(references)}; archive it instead`);
       }
       await deleteAdvertiser(db, params.id);
       await audit({ action: 'advertiser.delete', entityType: 'advertiser', entityId: params.id, before: toAdvertiserView(before), after: null });

@@ -2,19 +2,31 @@ import { inventory, rest } from '@ads/ads-client';
 import { DataApiError } from '../errors';
 import {
   archivePlacementsOf,
-  countPlacementsOf,
   createSite,
   deleteSite,
   findSite,
   listSites,
   lockSite,
+  siteReferences,
   toSiteView,
   updateSite,
+  type SiteReferences,
 } from '../store/site-store';
 import { defineRoute, type RestRoute } from './rest-route';
 import { assertIfMatch, everyRole, idParams, notFound, pageResult } from './route-helpers';
 
 const tag = 'Sites';
+
+/** "has 2 placement(s) and is targeted by 3 campaign(s) (id, id, id)": only what is there. */
+function describeSiteReferences(references: SiteReferences): string {
+  const { placements, targetingCampaigns, targetingCampaignIds } = references;
+  const unnamed = targetingCampaigns - targetingCampaignIds.length;
+  const campaignList = `${targetingCampaignIds.join(', ')}${unnamed > 0 ? `, and ${unnamed} more` : ''}`;
+  return [
+    ...(placements > 0 ? [`has ${placements} placement(s)`] : []),
+    ...(targetingCampaigns > 0 ? [`is targeted by ${targetingCampaigns} campaign(s) (${campaignList})`] : []),
+  ].join(' and ');
+}
 
 export const siteRoutes: RestRoute[] = [
   defineRoute({
@@ -132,8 +144,8 @@ export const siteRoutes: RestRoute[] = [
     path: '/sites/:id',
     operationId: 'deleteSite',
     tag,
-    summary: 'Delete a site without placements',
-    description: 'Refused with 409 while placements belong to it: archive it instead.',
+    summary: 'Delete a site that nothing refers to',
+    description: 'Refused with 409 while placements belong to it or campaigns target it (`targeting.siteIds`): archive it instead.',
     roles: ['admin'],
     params: idParams,
     write: true,
@@ -144,8 +156,11 @@ export const siteRoutes: RestRoute[] = [
       const before = await lockSite(db, params.id);
       if (before === null) throw notFound('site', params.id);
       assertIfMatch(ifMatch, before.version, 'site');
-      const placements = await countPlacementsOf(db, params.id);
-      if (placements > 0) throw new DataApiError('CONFLICT', `site ${params.id} has ${placements} placement(s); archive it instead`);
+      const references = await siteReferences(db, before.id);
+      if (references.placements > 0 || references.targetingCampaigns > 0) {
+        // Archive, not delete: an archived site still exists, so targeting that names it stays valid.
+        throw new DataApiError('CONFLICT', `site ${params.id} ${describeSiteReferences(references)}; archive it instead`);
+      }
       await deleteSite(db, params.id);
       await audit({ action: 'site.delete', entityType: 'site', entityId: params.id, before: toSiteView(before), after: null });
       notify({ entity: 'site', id: params.id });

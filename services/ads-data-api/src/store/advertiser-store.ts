@@ -3,6 +3,7 @@ import type { inventory, rest } from '@ads/ads-client';
 import type { Advertiser, Prisma } from '../generated/prisma/client';
 import { containsText, readKeysetPage, type KeysetPage } from './keyset-page';
 import { lockRow, type Db } from './db';
+import { countSwitchesScopedTo, firstSwitchesScopedTo } from './feature-switch-store';
 
 export type AdvertiserView = z.infer<typeof rest.advertiserResource>;
 
@@ -72,12 +73,26 @@ export async function archiveCampaignsOf(db: Db, advertiserId: string): Promise<
   return campaigns.map((campaign) => campaign.id);
 }
 
+/** How many scoped switches an advertiser refusal names; the count covers the rest. */
+export const namedSwitchLimit = 20;
+
 /** What still refers to an advertiser (a DELETE is refused while anything does). */
-export async function advertiserReferences(db: Db, id: string): Promise<{ campaigns: number; apiKeys: number }> {
+export interface AdvertiserReferences {
+  campaigns: number;
+  apiKeys: number;
+  /** Feature switches scoped to the advertiser (`scope: advertiser`, `scopeId`): no foreign key guards them. */
+  scopedSwitches: number;
+  /** The first of them by name, at most `namedSwitchLimit`. */
+  firstScopedSwitches: Array<{ id: string; name: string }>;
+}
+
+export async function advertiserReferences(db: Db, id: string): Promise<AdvertiserReferences> {
   // One after the other: inside a transaction the queries share one connection anyway.
   const campaigns = await db.campaign.count({ where: { advertiserId: id } });
   const apiKeys = await db.apiKey.count({ where: { advertiserId: id } });
-  return { campaigns, apiKeys };
+  const scopedSwitches = await countSwitchesScopedTo(db, 'advertiser', id);
+  const firstScopedSwitches = scopedSwitches === 0 ? [] : await firstSwitchesScopedTo(db, 'advertiser', id, namedSwitchLimit);
+  return { campaigns, apiKeys, scopedSwitches, firstScopedSwitches };
 }
 
 export async function deleteAdvertiser(db: Db, id: string): Promise<void> {

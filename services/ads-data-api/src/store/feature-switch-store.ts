@@ -84,3 +84,13 @@ export async function deleteFeatureSwitch(db: Db, id: string): Promise<void> {
 export function countSwitchesScopedTo(db: Db, scope: 'placement' | 'advertiser', scopeId: string): Promise<number> {
   return db.featureSwitch.count({ where: { scope, scopeId } });
 }
+
+/** The first `limit` switches (by name) scoped to a placement or an advertiser, for a refusal to name. */
+export function firstSwitchesScopedTo(
+  db: Db,
+  scope: 'placement' | 'advertiser',
+  scopeId: string,
+  limit: number,
+): Promise<Array<{ id: string; name: string }>> {
+  return db.featureSwitch.findMany({ where: { scope, scopeId }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: limit });
+}

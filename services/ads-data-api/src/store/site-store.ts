@@ -69,8 +69,30 @@ export async function archivePlacementsOf(db: Db, siteId: string): Promise<strin
   return placements.map((placement) => placement.id);
 }
 
-export function countPlacementsOf(db: Db, siteId: string): Promise<number> {
-  return db.placement.count({ where: { siteId } });
+/** How many campaign ids a site refusal names; the count covers the rest. */
+export const namedCampaignLimit = 20;
+
+/** What still refers to a site (a DELETE is refused while anything does). */
+export interface SiteReferences {
+  placements: number;
+  /** Campaigns of any status whose targeting.siteIds name the site. */
+  targetingCampaigns: number;
+  /** The first of them by id, at most `namedCampaignLimit`. */
+  targetingCampaignIds: string[];
+}
+
+/**
+ * What refers to a site. Placements have a foreign key; targeting.siteIds is a text array no
+ * constraint guards, so it is counted here (campaign writes store the site's own id spelling).
+ */
+export async function siteReferences(db: Db, siteId: string): Promise<SiteReferences> {
+  // One after the other: inside a transaction the queries share one connection anyway.
+  const placements = await db.placement.count({ where: { siteId } });
+  const targeting: Prisma.CampaignWhereInput = { siteIds: { has: siteId } };
+  const targetingCampaigns = await db.campaign.count({ where: targeting });
+  const named =
+    targetingCampaigns === 0 ? [] : await db.campaign.findMany({ where: targeting, select: { id: true }, orderBy: { id: 'asc' }, take: namedCampaignLimit });
+  return { placements, targetingCampaigns, targetingCampaignIds: named.map((campaign) => campaign.id) };
 }
 
 export async function deleteSite(db: Db, id: string): Promise<void> {
