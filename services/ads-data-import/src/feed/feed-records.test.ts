@@ -28,15 +28,50 @@ test('CSV records carry the line they start on, across blank lines and quoted ne
   );
 });
 
-test('a CSV row with the wrong number of cells or a broken quote is unreadable, the rest is read', async () => {
-  // After a broken quote csv-parse cannot tell where the next record starts, so it comes last here.
-  const text = [header.join(','), row('one'), 'a,b', row('four'), row('"bad"quote')].join('\n');
+test('a CSV row with the wrong number of cells is unreadable, the rest is read; stray quotes are characters', async () => {
+  const text = [header.join(','), row('one'), 'a,b', row('four'), row('"bad"quote'), row('Title "9" inch'), row('six')].join('\n');
   const items = await read(text, 'csv');
   const summary = items.map((item) => (item.kind === 'record' ? `line ${item.record.line}: ${String(item.record.values.ad_title)}` : `line ${item.error.line}: ${item.error.message}`));
   assert.equal(summary[0], 'line 2: one');
   assert.match(summary[1]!, /^line 3: has 2 cells, the header has \d+/);
   assert.equal(summary[2], 'line 4: four');
-  assert.match(summary[3]!, /^line 5: is not valid CSV/);
+  assert.equal(summary[3], 'line 5: "bad"quote', 'a cell with a quote and text after it is kept as written');
+  assert.equal(summary[4], 'line 6: Title "9" inch', 'a quote inside an unquoted cell is a character: one row, not two');
+  assert.equal(summary[5], 'line 7: six');
+  assert.equal(summary.length, 6);
+});
+
+test('a quote that is never closed ends the CSV feed with an error naming where, instead of silently swallowing the rest', async () => {
+  const text = [header.join(','), row('one'), row('two'), row('"never closed'), row('four'), row('five')].join('\n');
+  const seen: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const item of readFeedRecords(Readable.from([Buffer.from(text)]), 'csv')) if (item.kind === 'record') seen.push(String(item.record.values.ad_title));
+    })(),
+    (error: unknown) => {
+      assert.ok(error instanceof FeedFormatError);
+      assert.match(error.message, /never closed .* at or after line 4; the rest of the feed was not read/);
+      assert.equal(error.problems[0]!.line, 4);
+      return true;
+    },
+  );
+  assert.deepEqual(seen, ['one', 'two']);
+});
+
+test('a feed that is not UTF-8 fails naming where, instead of storing U+FFFD', async () => {
+  const latin1 = Buffer.concat([Buffer.from(`${header.join(',')}\n`), Buffer.from(`${row('Café Brûlé')}\n`, 'latin1')]);
+  await assert.rejects(
+    (async () => {
+      for await (const _item of readFeedRecords(Readable.from([latin1]), 'csv'));
+    })(),
+    (error: unknown) => error instanceof FeedFormatError && /is not UTF-8: an invalid byte between bytes 0 and \d+; save the feed as UTF-8/.test(error.message),
+  );
+  const utf8 = Buffer.from(`${header.join(',')}\n${row('Café Brûlé')}\n`);
+  // Split inside a two-byte character: the check reads across chunks.
+  const at = utf8.indexOf(Buffer.from('é')) + 1;
+  const items = [];
+  for await (const item of readFeedRecords(Readable.from([utf8.subarray(0, at), utf8.subarray(at)]), 'csv')) items.push(item);
+  assert.equal(items[0]!.kind === 'record' && items[0]!.record.values.ad_title, 'Café Brûlé');
 });
 
 test('a bad CSV header stops the feed with every problem named', async () => {

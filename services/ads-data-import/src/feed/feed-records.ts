@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { checkFeedHeader } from '../domain/feed-header';
 import type { FeedRecord, FeedRowError } from '../domain/feed-row';
@@ -26,27 +26,43 @@ function innerNewlines(raw: string): number {
   return count;
 }
 
+/** The longest CSV record read (bytes): past it a record is broken, not long. */
+export const MAX_CSV_RECORD_BYTES = 1024 * 1024;
+// csv-parse stops at a quote that is never closed (the rest of the file is one open cell until
+// the size limit): these errors end the feed, loudly, instead of leaving its rest unread.
+const FATAL_CSV_ERRORS = new Set(['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE']);
+
 async function* readCsv(body: Readable): AsyncGenerator<FeedItem> {
   const skipped: FeedRowError[] = [];
+  let unclosed: { code: string; message: string } | undefined;
   const parser = parse({
     bom: true,
     // Feeds put together by hand mix line endings; both count as the end of a record.
     record_delimiter: ['\r\n', '\n'],
     skip_empty_lines: true,
     relax_column_count: true,
+    // A quote inside an unquoted cell (`Title "9" inch`) or after a closing one is a character.
+    relax_quotes: true,
+    max_record_size: MAX_CSV_RECORD_BYTES,
     info: true,
     raw: true,
     skip_records_with_error: true,
     on_skip: (error) => {
-      skipped.push({ line: (error as { lines?: number } | undefined)?.lines ?? 0, field: '(row)', message: `is not valid CSV: ${error?.message ?? 'unreadable'}` });
+      if (error !== undefined && FATAL_CSV_ERRORS.has(error.code)) unclosed = { code: error.code, message: error.message };
+      else skipped.push({ line: (error as { lines?: number } | undefined)?.lines ?? 0, field: '(row)', message: `is not valid CSV: ${error?.message ?? 'unreadable'}` });
       return undefined;
     },
   });
+  const utf8 = utf8Check();
   body.on('error', (error) => parser.destroy(error));
-  body.pipe(parser);
+  utf8.on('error', (error) => parser.destroy(error));
+  body.pipe(utf8).pipe(parser);
+  // The line after the last record read: where a broken record that ends the parse begins.
+  let nextLine = 1;
   let header: string[] | undefined;
   for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
     const line = item.info.lines - innerNewlines(item.raw);
+    nextLine = item.info.lines + 1;
     // The parser reports skipped rows as soon as it meets them, ahead of the records before them.
     while (skipped.length > 0 && skipped[0]!.line < line) yield { kind: 'unreadable', error: skipped.shift()! };
     if (header === undefined) {
@@ -67,7 +83,46 @@ async function* readCsv(body: Readable): AsyncGenerator<FeedItem> {
     yield { kind: 'record', record: { line, values } };
   }
   while (skipped.length > 0) yield { kind: 'unreadable', error: skipped.shift()! };
+  if (unclosed !== undefined) {
+    const message = `has a quoted cell that is never closed (or a record over ${MAX_CSV_RECORD_BYTES} bytes) starting at or after line ${nextLine}; the rest of the feed was not read: fix the quote and import again`;
+    throw new FeedFormatError(`the CSV ${message}`, [{ line: nextLine, field: '(row)', message }]);
+  }
   if (header === undefined) throw new FeedFormatError('the feed is empty: a CSV feed starts with a header line', [{ line: 1, field: '(header)', message: 'is missing' }]);
+}
+
+/**
+ * Passes the bytes through unchanged, failing the feed at the first byte that is not UTF-8
+ * (named by its offset) instead of letting the parser store U+FFFD in their place.
+ */
+function utf8Check(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        done(notUtf8(offset, offset + chunk.length));
+        return;
+      }
+      offset += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      try {
+        decoder.decode();
+        done();
+      } catch {
+        done(notUtf8(offset, offset));
+      }
+    },
+  });
+}
+
+function notUtf8(from: number, to: number): FeedFormatError {
+  const where = from === to ? `at its end (byte ${from})` : `between bytes ${from} and ${to}`;
+  const message = `is not UTF-8: an invalid byte ${where}; save the feed as UTF-8 and import again`;
+  return new FeedFormatError(`the feed ${message}`, [{ line: 0, field: '(feed)', message }]);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
