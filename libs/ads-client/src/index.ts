@@ -36,7 +36,7 @@ export type { ModelNamespaceContract, ModelStore } from './rpc/model-namespace';
 // Contracts shared by servers and clients.
 export * as inventory from './contracts/inventory';
 export type { Advertiser, Campaign, Ad, Site, Placement, FeatureSwitch, Targeting } from './contracts/inventory';
-export { MICROS_PER_MINOR_UNIT, KILL_SWITCHES } from './contracts/inventory';
+export { MICROS_PER_MINOR_UNIT, KILL_SWITCHES, ROW_ID_PATTERN, isTimeZone } from './contracts/inventory';
 export { dataApiContract } from './contracts/data-api-contract';
 export type { DataApiContract, FeedUpsertRow, ImportRun } from './contracts/data-api-contract';
 export * as dataApi from './contracts/data-api-contract';

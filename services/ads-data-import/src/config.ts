@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
-import { redisUrlSetting } from '@ads/ads-client';
+import { isTimeZone, redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -119,15 +119,6 @@ const environmentSchema = z.object({
   FEED_FETCH_TIMEOUT_MS: positiveInt(60_000),
   FEED_MAX_STORED_ERRORS: positiveInt(1_000, 100_000),
 });
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Settings of every ads-data-import process (worker, scheduler, enqueue). */
 export interface Config {

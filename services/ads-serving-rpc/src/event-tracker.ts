@@ -3,15 +3,18 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RecentEvents } from './domain/recent-events';
 import { spendOfEvent, type TrackingClaims, type TrackingSigner } from './domain/tracking-url';
-import type { IndexLifecycle } from './index-lifecycle';
+import type { IndexLifecycle, TrackedAd } from './index-lifecycle';
 import type { ServingMetrics } from './metrics';
 import { EventBuffer } from './store/event-buffer';
 import type { EventRecorder, PendingEvent } from './store/event-recorder';
 import type { FrequencyCapCache } from './store/frequency-cap-cache';
 
+/**
+ * What a beacon came to. Outcomes with verified claims carry the ad they name as the index
+ * knows it (or knew it before dropping it), so that a click's redirect needs no second lookup.
+ */
 export type TrackOutcome =
-  | { kind: 'counted' | 'buffered' | 'duplicate' | 'dropped' | 'expired'; claims: TrackingClaims }
-  | { kind: 'gone'; claims: TrackingClaims }
+  | { kind: 'counted' | 'buffered' | 'duplicate' | 'dropped' | 'expired' | 'gone'; claims: TrackingClaims; ad: TrackedAd | undefined }
   | { kind: 'forged' }
   | { kind: 'invalid'; field: string; message: string };
 
@@ -74,15 +77,17 @@ export class EventTracker {
     const read = this.deps.signer.read(type, query, nowMs);
     if (!read.ok) {
       const problem = read.problem;
-      return problem.kind === 'invalid' ? problem : problem.kind === 'forged' ? { kind: 'forged' } : { kind: 'expired', claims: problem.claims };
+      if (problem.kind !== 'expired') return problem.kind === 'invalid' ? problem : { kind: 'forged' };
+      // An expired click still lands: the redirect needs the ad.
+      return { kind: 'expired', claims: problem.claims, ad: this.deps.lifecycle.trackedAd(problem.claims.campaignId, problem.claims.adId, nowMs) };
     }
     const { claims } = read;
-    const recentKey = `${claims.decisionId}\u0000${claims.adId}\u0000${type}`;
-    if (this.recent.has(recentKey)) return { kind: 'duplicate', claims };
     // The ad as served, or as it was when a newer index dropped it (its URLs are still valid).
     const ad = this.deps.lifecycle.trackedAd(claims.campaignId, claims.adId, nowMs);
+    const recentKey = `${claims.decisionId}\u0000${claims.adId}\u0000${type}`;
+    if (this.recent.has(recentKey)) return { kind: 'duplicate', claims, ad };
     // A click is only worth counting when it can land.
-    if (type === 'click' && (ad?.landingUrl ?? null) === null) return { kind: 'gone', claims };
+    if (type === 'click' && (ad?.landingUrl ?? null) === null) return { kind: 'gone', claims, ad };
     const event: TrackingEvent = {
       type,
       eventId: `${claims.decisionId}:${claims.adId}:${type}`,
@@ -105,9 +110,9 @@ export class EventTracker {
       try {
         const counted = await withTimeout(this.deps.recorder.count(pending, nowMs), COUNT_TIMEOUT_MS);
         this.recent.add(recentKey);
-        if (!counted) return { kind: 'duplicate', claims };
+        if (!counted) return { kind: 'duplicate', claims, ad };
         this.applyLocally(pending);
-        return { kind: 'counted', claims };
+        return { kind: 'counted', claims, ad };
       } catch (error) {
         // A late answer is harmless: the buffered copy meets the replay marker and is dropped.
         this.deps.logger.debug({ err: error, eventId: event.eventId }, 'counting in Redis failed; buffering the event');
@@ -115,11 +120,11 @@ export class EventTracker {
     }
     if (!this.buffer.push(pending)) {
       this.deps.logger.warn({ eventId: event.eventId, capacity: this.buffer.capacity }, 'event buffer full; event dropped');
-      return { kind: 'dropped', claims };
+      return { kind: 'dropped', claims, ad };
     }
     this.recent.add(recentKey);
     this.applyLocally(pending);
-    return { kind: 'buffered', claims };
+    return { kind: 'buffered', claims, ad };
   }
 
   /** Pacing and caps learn of the event at once, before the next read from Redis. */

@@ -32,13 +32,22 @@ export class ServingMetrics {
   }) {
     collectDefaultMetrics({ register: this.registry });
     // A roll-up lagging by more than the stream's cap loses the oldest events (their spend never
-    // reaches the database): alert on the delay growing, page on unread entries trimmed.
+    // reaches the database): alert on the delay growing, page on unread entries trimmed. Both
+    // gauges are collected in one scrape, concurrently: they share one reading of Redis.
+    let reading: ReturnType<typeof sources.rollupStatus> | undefined;
+    const rollupStatus = () => {
+      // Shared while in flight only: the next scrape reads afresh.
+      reading ??= sources.rollupStatus().finally(() => {
+        reading = undefined;
+      });
+      return reading;
+    };
     new Gauge({
       name: 'ads_serving_events_rollup_delay_seconds',
       help: 'Time between the newest events-stream entry and the last one delivered to the roll-up (-1: unknown: Redis away, no stream or no roll-up group)',
       registers: [this.registry],
       async collect() {
-        const status = await sources.rollupStatus();
+        const status = await rollupStatus();
         this.set(status === undefined ? -1 : status.delaySeconds);
       },
     });
@@ -47,7 +56,7 @@ export class ServingMetrics {
       help: '1 when the stream cap has removed entries the roll-up had not read (events lost to the database), 0 when not, -1 unknown',
       registers: [this.registry],
       async collect() {
-        const status = await sources.rollupStatus();
+        const status = await rollupStatus();
         this.set(status === undefined ? -1 : status.unreadTrimmed ? 1 : 0);
       },
     });

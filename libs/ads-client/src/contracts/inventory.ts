@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const MICROS_PER_MINOR_UNIT = 10_000;
 
 const id = z.string().min(1).max(64);
+/** Row ids of ads-data-api: UUIDs (its uuid columns refuse anything else). */
+export const ROW_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isoDateTime = z.iso.datetime({ offset: true });
 // PostgreSQL text cannot hold NUL, and an unpaired surrogate cannot be encoded as UTF-8 (it
 // would be stored as U+FFFD, so two different names could collide): both are refused here
@@ -72,7 +74,8 @@ export type Targeting = z.infer<typeof targeting>;
 
 // Building an Intl.DateTimeFormat costs ~80 µs; feeds validate thousands of campaigns.
 const knownTimeZones = new Map<string, boolean>();
-function isTimeZone(value: string): boolean {
+/** Whether an IANA time zone name is one this runtime knows (memoised). */
+export function isTimeZone(value: string): boolean {
   const known = knownTimeZones.get(value);
   if (known !== undefined) return known;
   let valid: boolean;

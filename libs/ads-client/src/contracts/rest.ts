@@ -15,6 +15,7 @@ import {
   site,
   siteStatus,
   storableText,
+  ROW_ID_PATTERN,
 } from './inventory';
 import { importRun, importRunStatus, statsGranularity, statsTotals } from './data-api-contract';
 
@@ -104,7 +105,7 @@ const cursor = z.string().min(1).max(2000);
 const search = storableText().min(1).max(200);
 // Row ids are UUIDs; a filter that cannot be one is refused here (422) rather than by the
 // uuid column (a 500).
-const filterId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a row id (a UUID)');
+const filterId = z.string().regex(ROW_ID_PATTERN, 'must be a row id (a UUID)');
 
 /** The sort values of a list: each field ascending, or descending with a leading "-". */
 function sortOf<const Field extends string>(fields: readonly Field[], fallback: Field | `-${Field}`) {

@@ -1,6 +1,6 @@
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ROW_ID_PATTERN } from '@ads/ads-client';
 
 /** Whether a string can be a row id: ids are UUIDs, and a uuid column refuses anything else. */
 export function isRowId(value: string): boolean {
-  return uuidPattern.test(value);
+  return ROW_ID_PATTERN.test(value);
 }

@@ -1,3 +1,5 @@
+import { localHourAt } from './zone-clock';
+
 /** A campaign's budget as pacing needs it, in micros, and when it may spend it. */
 export interface CampaignBudget {
   totalBudgetMicros: number;
@@ -152,27 +154,19 @@ interface LocalHours {
 
 // Only days with a daylight-saving change come here (two a year per zone): one day per zone.
 const localHoursByZone = new Map<string, LocalHours>();
-const hourFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The local hours of a day that is not 24 hours long, walked with Intl once per zone and day. */
 function localHoursOf(timeZone: string, day: { startMs: number; endMs: number }): LocalHours {
   const cached = localHoursByZone.get(timeZone);
   if (cached !== undefined && cached.startMs === day.startMs) return cached;
-  let format = hourFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    hourFormats.set(timeZone, format);
-  }
   const local: LocalHours = { startMs: day.startMs, hours: [], starts: [] };
   for (let at = day.startMs; at < day.endMs; ) {
-    const parts = format.formatToParts(at);
-    const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
-    const intoHourMs = (part('minute') * 60 + part('second')) * 1000 + (((at % 1000) + 1000) % 1000);
-    local.hours.push(part('hour'));
+    const { hour, startMs } = localHourAt(timeZone, at);
+    local.hours.push(hour);
     local.starts.push(at);
     // The next local hour boundary, unless a clock change comes first (it then starts a stretch
     // part way into an hour, as a half-hour change does).
-    at = Math.min(day.endMs, at - intoHourMs + HOUR_MS);
+    at = Math.min(day.endMs, startMs + HOUR_MS);
   }
   local.starts.push(day.endMs);
   localHoursByZone.set(timeZone, local);

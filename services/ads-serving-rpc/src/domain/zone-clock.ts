@@ -21,6 +21,24 @@ interface CachedLocalTime {
 
 const HOUR_MS = 3_600_000;
 
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The local hour at an instant and when it began (`startMs`: the instant minus the minutes,
+ * seconds and milliseconds past the local hour). One formatter per zone, built once.
+ */
+export function localHourAt(timeZone: string, atMs: number): { hour: number; startMs: number } {
+  let format = hourFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    hourFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(atMs);
+  const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
+  const intoHourMs = (part('minute') * 60 + part('second')) * 1000 + (((atMs % 1000) + 1000) % 1000);
+  return { hour: part('hour'), startMs: atMs - intoHourMs };
+}
+
 /**
  * Local time per time zone, memoised until the zone's next local hour boundary: Intl is slow
  * (microseconds per call) and a decision may look at many campaigns, but wall-clock hours,
@@ -28,7 +46,6 @@ const HOUR_MS = 3_600_000;
  */
 export class ZoneClock {
   private readonly cache = new Map<string, CachedLocalTime>();
-  private readonly hourFormats = new Map<string, Intl.DateTimeFormat>();
 
   at(timeZone: string, nowMs: number): LocalTime {
     const cached = this.cache.get(timeZone);
@@ -40,16 +57,7 @@ export class ZoneClock {
 
   private compute(timeZone: string, nowMs: number): CachedLocalTime {
     const { day, startMs, endMs } = localDay(nowMs, timeZone);
-    let format = this.hourFormats.get(timeZone);
-    if (format === undefined) {
-      format = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-      this.hourFormats.set(timeZone, format);
-    }
-    const parts = format.formatToParts(nowMs);
-    const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
-    const hour = part('hour');
-    const intoHourMs = (part('minute') * 60 + part('second')) * 1000 + (((nowMs % 1000) + 1000) % 1000);
-    const hourStart = nowMs - intoHourMs;
+    const { hour, startMs: hourStart } = localHourAt(timeZone, nowMs);
     const weekday = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)))).getUTCDay();
     return {
       local: { hour, weekday, day, dayStartMs: startMs, dayEndMs: endMs },

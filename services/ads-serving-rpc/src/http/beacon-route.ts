@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TrackingEventType } from '@ads/ads-client';
 import { ServingError } from '../errors';
 import type { EventTracker } from '../event-tracker';
-import type { IndexLifecycle } from '../index-lifecycle';
 import { CORS_HEADERS } from './cors';
 
 const NO_STORE = { ...CORS_HEADERS, 'cache-control': 'no-store' };
@@ -14,7 +13,7 @@ const NO_STORE = { ...CORS_HEADERS, 'cache-control': 'no-store' };
  * replayed or expired click still lands (the visitor did click) but is not counted.
  */
 export async function handleBeacon(
-  deps: { tracker: EventTracker; lifecycle: IndexLifecycle },
+  deps: { tracker: EventTracker },
   type: TrackingEventType,
   query: URLSearchParams,
   response: ServerResponse,
@@ -23,7 +22,7 @@ export async function handleBeacon(
   if (outcome.kind === 'invalid') return sendError(response, new ServingError('BEACON_INVALID', outcome.message, outcome.field), outcome.kind);
   if (outcome.kind === 'forged') return sendError(response, new ServingError('BEACON_FORGED', 'the tracking URL signature does not match'), outcome.kind);
   if (type === 'click') {
-    const destination = deps.lifecycle.trackedAd(outcome.claims.campaignId, outcome.claims.adId)?.landingUrl ?? null;
+    const destination = outcome.ad?.landingUrl ?? null;
     if (outcome.kind === 'gone' || destination === null) {
       return sendError(response, new ServingError('AD_GONE', `ad ${outcome.claims.adId} is no longer served`), 'gone');
     }
