@@ -29,9 +29,9 @@ interface Summary {
 }
 
 test('a high-CTR ad ranks above a low-CTR one once evidence accumulates', async () => {
-  const campaign = pickCampaign(await stack.snapshot(), 2, (candidate) => candidate.bidType === 'CPC');
-  const [high, low] = campaign.ads.map((ad) => ad.id) as [string, string];
-  const fresh = campaign.ads[2]?.id;
+  // Three ads: two that get evidence, and one without any that must get the prior.
+  const campaign = pickCampaign(await stack.snapshot(), 3, (candidate) => candidate.bidType === 'CPC');
+  const [high, low, fresh] = campaign.ads.map((ad) => ad.id) as [string, string, string];
   const lastHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
   const store = new ScoreStore(stack.redis, stack.keys);
 
@@ -75,10 +75,8 @@ test('a high-CTR ad ranks above a low-CTR one once evidence accumulates', async 
   assert.ok(lateLow.pCtr < 0.01, `low pCTR near 0.5%: ${lateLow.pCtr}`);
   assert.ok(rank(lateHigh) > 3 * rank(lateLow), `high ranks above low: ${rank(lateHigh)} vs ${rank(lateLow)}`);
   assert.ok(secondSummary.movers.some((mover) => mover.adId === high), 'the high-CTR ad is among the biggest movers');
-  if (fresh !== undefined) {
-    const newAd = late.scores.get(fresh)!;
-    assert.ok(newAd.pCtr > lateLow.pCtr && newAd.pCtr < lateHigh.pCtr, `an ad without data gets the prior: ${newAd.pCtr}`);
-  }
+  const newAd = late.scores.get(fresh)!;
+  assert.ok(newAd.pCtr > lateLow.pCtr && newAd.pCtr < lateHigh.pCtr, `an ad without data gets the prior: ${newAd.pCtr}`);
   // Every servable ad has a score; the meta carries the defaults for ads created since.
   const snapshot = await stack.snapshot();
   assert.equal(late.scores.size, snapshot.campaigns.reduce((sum, item) => sum + item.ads.length, 0));
