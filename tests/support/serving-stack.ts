@@ -61,6 +61,8 @@ export async function startServing(options: {
     // Short refreshes keep the tests quick; the defaults are for production.
     PACING_REFRESH_MS: '300',
     INDEX_POLL_MS: '500',
+    // Holds and leases wait this long for Redis: a busy test machine must not make ads sit out.
+    REDIS_READ_TIMEOUT_MS: '1000',
     ...options.env,
     PORT: String(port),
     HOST: '127.0.0.1',

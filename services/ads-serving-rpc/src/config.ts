@@ -26,6 +26,9 @@ const environmentSchema = z
     FREQUENCY_CAP_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     FREQUENCY_CAP_CACHE_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
     REDIS_READ_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(25),
+    FREQUENCY_CAP_HOLD_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+    SPEND_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+    SPEND_LEASE_SHORT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
     V8_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
     LOG_LEVEL: z.enum(logLevels).optional(),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -63,6 +66,11 @@ export interface Config {
   frequencyCapCacheMs: number;
   frequencyCapCacheEntries: number;
   redisReadTimeoutMs: number;
+  /** How long a decision's frequency-cap hold waits for its impression beacon before it lapses. */
+  frequencyCapHoldMs: number;
+  /** How long a spend lease lives; one worth fewer than `SMALL_LEASE_PRICES` ads (the budget nearly gone) lives `spendLeaseShortMs`. */
+  spendLeaseMs: number;
+  spendLeaseShortMs: number;
   /** V8 grows the old generation to (1 + this/100) x the live heap before collecting; 0 keeps V8's default. */
   heapGrowingPercent: number;
   logLevel: (typeof logLevels)[number];
@@ -94,6 +102,9 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     frequencyCapCacheMs: env.FREQUENCY_CAP_CACHE_MS,
     frequencyCapCacheEntries: env.FREQUENCY_CAP_CACHE_ENTRIES,
     redisReadTimeoutMs: env.REDIS_READ_TIMEOUT_MS,
+    frequencyCapHoldMs: env.FREQUENCY_CAP_HOLD_MS,
+    spendLeaseMs: env.SPEND_LEASE_MS,
+    spendLeaseShortMs: Math.min(env.SPEND_LEASE_SHORT_MS, env.SPEND_LEASE_MS),
     heapGrowingPercent: env.V8_HEAP_GROWING_PERCENT,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     nodeEnv: env.NODE_ENV,

@@ -1,42 +1,55 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { InvalidParamsError, PreEncodedResult, type CallContext, type DecisionResponse, type serving } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { selectAds, type Selection, type SelectionOptions, type SelectionRequest } from './domain/ad-selection';
-import type { DecisionIndex, IndexedAd } from './domain/decision-index';
+import { frequencyCapEnforced, selectAds, type Selection, type SelectionOptions, type SelectionRequest } from './domain/ad-selection';
+import { nextDecisionId } from './domain/decision-id';
+import type { DecisionIndex, IndexedAd, IndexedCampaign } from './domain/decision-index';
 import { ServingError } from './errors';
 import { seededRng } from './domain/rng';
 import { beaconBases, trackingQuery, type BeaconBases, type TrackingSigner } from './domain/tracking-url';
 import type { IndexLifecycle } from './index-lifecycle';
 import type { ServingMetrics } from './metrics';
 import type { FrequencyCapCache } from './store/frequency-cap-cache';
+import type { CapHoldRequest, LimitReservations, SpendLeaseRequest } from './store/limit-reservations';
+import type { SpendLeaseBook } from './store/spend-lease-book';
 
 export type ParsedDecisionRequest = z.output<typeof serving.decisionRequest>;
 
 /** A decision as serving answers it: its JSON text, the value parsed from it on demand. */
 export type DecisionAnswer = PreEncodedResult<DecisionResponse>;
 
-// Decision ids: a random per-process prefix and a counter, unique across instances and far
-// cheaper than a UUID per call (the URLs are signed, so ids need not be unguessable).
-const decisionPrefix = randomBytes(6).toString('base64url');
-let decisionCounter = 0;
-function nextDecisionId(): string {
-  decisionCounter += 1;
-  return `${decisionPrefix}${decisionCounter.toString(36)}`;
+/** Rounds of asking Redis for holds and leases before the ads still without one are dropped. */
+export const MAX_LIMIT_ROUNDS = 3;
+
+/** What the chosen ads of one selection still need from Redis before they may be shown. */
+interface LimitNeeds {
+  holds: CapHoldRequest[];
+  leases: SpendLeaseRequest[];
+}
+
+/** One decision's dealings with Redis so far: the holds it has, the campaigns it must leave out. */
+interface LimitPass {
+  held: Map<string, CapHoldRequest>;
+  excluded: string[];
 }
 
 /**
  * `serving.decide`: runs the selection on the in-memory index and signs the tracking URLs of
- * every chosen ad. Redis is read only when a capped campaign was drawn for a returning user
- * whose count is not cached, in one pipelined read bounded by a short timeout; otherwise the
- * decision is synchronous. The answer's JSON is assembled from each ad's pre-encoded part.
+ * every chosen ad. Delivery limits are decided in Redis, atomically: a capped ad is shown only
+ * with a hold in the user's frequency cap, and a paid (CPM) ad only against a spend lease of
+ * its campaign. Most decisions need neither round trip (no capped ad, and the lease this
+ * process holds pays); otherwise the holds and leases of the whole decision are asked in one
+ * pipelined round trip bounded by a short timeout, and the selection is run again with the
+ * same random seed without what Redis refused. The answer's JSON is assembled from each ad's
+ * pre-encoded part.
  */
 export class DecisionMaker {
   private baseUrlValue = '';
   private bases: BeaconBases = beaconBases('');
   // Set just before each (synchronous) selection pass; the options below read them, so that
   // no closure is created per request.
-  private readonly clock = { now: 0, redisAvailable: true };
+  private readonly pass = { now: 0, redisAvailable: true, held: undefined as ReadonlyMap<string, CapHoldRequest> | undefined };
   // Reused by every selection pass (each is synchronous); only the generator changes.
   private readonly selection: SelectionOptions;
 
@@ -44,6 +57,8 @@ export class DecisionMaker {
     private readonly deps: {
       lifecycle: IndexLifecycle;
       frequencyCaps: FrequencyCapCache;
+      reservations: LimitReservations;
+      leases: SpendLeaseBook;
       signer: TrackingSigner;
       metrics: ServingMetrics | undefined;
       logger: Logger;
@@ -54,7 +69,13 @@ export class DecisionMaker {
     this.selection = {
       rng: Math.random,
       explorationRate: deps.explorationRate,
-      frequencyCount: (campaign, request) => deps.frequencyCaps.count(request.userKey, campaign, this.clock.now, this.clock.redisAvailable),
+      nowMs: 0,
+      frequencyCount: (campaign, request) => {
+        const { held, now, redisAvailable } = this.pass;
+        if (held !== undefined && held.has(campaign.id)) return 0;
+        // Not known here: assume room, the hold will tell (with Redis away the cache answers).
+        return deps.frequencyCaps.count(request.userKey, campaign, now, redisAvailable) ?? 0;
+      },
     };
   }
 
@@ -87,8 +108,10 @@ export class DecisionMaker {
     }
     const newUser = input.userKey === undefined;
     const userKey = input.userKey ?? randomUUID().replaceAll('-', '');
+    const decisionId = nextDecisionId();
     const index = this.deps.lifecycle.current;
-    if (index === undefined) return this.answer(started, input, userKey, undefined, Date.now());
+    const now = Date.now();
+    if (index === undefined) return this.answer(started, input, decisionId, userKey, undefined, now);
     const request: SelectionRequest = {
       placements,
       userKey,
@@ -98,43 +121,143 @@ export class DecisionMaker {
       device: input.device,
       keywords: input.keywords.length > 1 ? [...new Set(input.keywords)] : input.keywords,
     };
-    const now = Date.now();
-    // One seed for both passes: the second replays the first draw for draw until a count
-    // that was unknown turns out to allow (or refuse) the ad.
+    // One seed for every pass: a later pass replays the first draw for draw until an ad
+    // Redis refused is drawn, and draws again from there.
     const seed = (Math.random() * 2 ** 32) >>> 0;
-    const selection = this.select(index, request, now, seed);
-    if (selection.unknownCaps.length === 0) return this.answer(started, input, userKey, selection, now);
-    return this.decideWithCaps(started, input, request, selection.unknownCaps, now, seed, context);
+    const selection = this.select(index, request, now, seed, undefined);
+    const needs = this.limitNeeds(index, selection, request, decisionId, now, undefined);
+    if (needs === undefined) return this.answer(started, input, decisionId, userKey, selection, now);
+    return this.decideWithLimits(started, input, request, decisionId, selection, needs, now, seed, context);
   }
 
-  private async decideWithCaps(
+  /**
+   * Asks Redis for the holds and leases the chosen ads need, decides again without what was
+   * refused, and repeats for ads the new pass chose (at most `MAX_LIMIT_ROUNDS` times; ads
+   * still without a hold or lease then are dropped). Holds taken for ads that did not make it
+   * into the answer are given back.
+   */
+  private async decideWithLimits(
     started: number,
     input: ParsedDecisionRequest,
     request: SelectionRequest,
-    unknownCaps: Selection['unknownCaps'],
+    decisionId: string,
+    first: Selection,
+    firstNeeds: LimitNeeds,
     now: number,
     seed: number,
     context: Pick<CallContext, 'requestId'> | undefined,
   ): Promise<DecisionAnswer> {
-    this.deps.metrics?.frequencyCapFetches.inc();
-    const fetched = await this.deps.frequencyCaps.fetch(request.userKey, unknownCaps, now);
-    if (!fetched) this.deps.logger.debug({ requestId: context?.requestId, campaigns: unknownCaps.length }, 'frequency-cap read timed out; capped campaigns sit this decision out');
-    // The index may have been swapped while waiting: the new one decides.
-    const index = this.deps.lifecycle.current;
-    if (index === undefined) return this.answer(started, input, request.userKey, undefined, now);
-    return this.answer(started, input, request.userKey, this.select(index, request, now, seed), now);
+    const { reservations, frequencyCaps, leases, lifecycle, metrics, logger } = this.deps;
+    const pass: LimitPass = { held: new Map(), excluded: [] };
+    let selection: Selection | undefined = first;
+    let needs: LimitNeeds | undefined = firstNeeds;
+    for (let round = 0; needs !== undefined && selection !== undefined; round += 1) {
+      if (round === MAX_LIMIT_ROUNDS) {
+        selection = withoutCampaigns(selection, [...needs.holds.map((hold) => hold.campaignId), ...needs.leases.map((lease) => lease.campaignId)]);
+        break;
+      }
+      const reply = await reservations.reserve(needs.holds, needs.leases, now);
+      if (reply === undefined) {
+        logger.debug({ requestId: context?.requestId, holds: needs.holds.length, leases: needs.leases.length }, 'Redis did not answer holds and leases in time; those ads sit this decision out');
+        for (const hold of needs.holds) pass.excluded.push(hold.campaignId);
+        for (const lease of needs.leases) pass.excluded.push(lease.campaignId);
+        metrics?.limitReservations.labels('cap_hold', 'timeout').inc(needs.holds.length);
+        metrics?.limitReservations.labels('spend_lease', 'timeout').inc(needs.leases.length);
+      } else {
+        needs.holds.forEach((hold, at) => {
+          const result = reply.holds[at]!;
+          if (Number.isFinite(result.count)) frequencyCaps.remember(request.userKey, hold.campaignId, result.count, now);
+          if (result.granted) pass.held.set(hold.campaignId, hold);
+          else pass.excluded.push(hold.campaignId);
+          metrics?.limitReservations.labels('cap_hold', result.granted ? 'granted' : 'refused').inc();
+        });
+        needs.leases.forEach((lease, at) => {
+          const result = reply.leases[at]!;
+          if (result.grantedMicros > 0) leases.grant(lease.campaignId, result.grantedMicros, result.untilMs, now);
+          else {
+            const campaign = lifecycle.current?.campaignsById.get(lease.campaignId);
+            if (campaign !== undefined) lifecycle.budgetHeld(campaign, now);
+            pass.excluded.push(lease.campaignId);
+          }
+          metrics?.limitReservations.labels('spend_lease', result.grantedMicros > 0 ? 'granted' : 'refused').inc();
+        });
+      }
+      // The index may have been swapped while waiting: the new one decides.
+      const index = lifecycle.current;
+      selection = index === undefined ? undefined : this.select(index, request, now, seed, pass);
+      needs = index === undefined || selection === undefined ? undefined : this.limitNeeds(index, selection, request, decisionId, now, pass);
+    }
+    const shown = new Set(selection?.slots.flatMap((slot) => slot.ads.map((ad) => ad.campaign.id)));
+    reservations.release([...pass.held.values()].filter((hold) => !shown.has(hold.campaignId)));
+    return this.answer(started, input, decisionId, request.userKey, selection, now);
   }
 
-  private select(index: DecisionIndex, request: SelectionRequest, now: number, seed: number): Selection {
-    this.clock.now = now;
-    this.clock.redisAvailable = this.deps.lifecycle.redisAvailable;
+  private select(index: DecisionIndex, request: SelectionRequest, now: number, seed: number, pass: LimitPass | undefined): Selection {
+    this.pass.now = now;
+    this.pass.redisAvailable = this.deps.lifecycle.redisAvailable;
+    this.pass.held = pass?.held;
+    this.selection.nowMs = now;
+    this.selection.excludedCampaigns = pass?.excluded;
     this.selection.rng = seededRng(seed);
     return selectAds(index, request, this.selection);
   }
 
+  /**
+   * The holds and leases the chosen ads still need, or undefined when none: a capped ad needs
+   * a hold in the user's cap (unless this decision holds one), a paid CPM ad a lease that pays
+   * for it. With Redis away neither can be had: the cache and the process's own pacing decide
+   * (see the README).
+   */
+  private limitNeeds(index: DecisionIndex, selection: Selection, request: SelectionRequest, decisionId: string, now: number, pass: LimitPass | undefined): LimitNeeds | undefined {
+    if (!this.deps.lifecycle.redisAvailable) return undefined;
+    let needs: LimitNeeds | undefined;
+    for (const slot of selection.slots) {
+      for (const ad of slot.ads) {
+        const campaign = ad.campaign;
+        if (campaign.frequencyCap !== null && pass?.held.has(campaign.id) !== true && frequencyCapEnforced(index, index.placements.get(slot.placementKey), campaign, request.userKey)) {
+          needs ??= { holds: [], leases: [] };
+          needs.holds.push({ userKey: request.userKey, campaignId: campaign.id, frequencyCap: campaign.frequencyCap, decisionId });
+        }
+        if (campaign.impressionSpendMicros > 0 && !this.deps.leases.covers(campaign.id, campaign.impressionSpendMicros, now)) {
+          needs ??= { holds: [], leases: [] };
+          needs.leases.push(this.leaseRequest(campaign, now));
+        }
+      }
+    }
+    return needs;
+  }
+
+  private leaseRequest(campaign: IndexedCampaign, now: number): SpendLeaseRequest {
+    const { day, limits } = this.deps.lifecycle.spendLimitsOf(campaign, now);
+    return {
+      campaignId: campaign.id,
+      priceMicros: campaign.impressionSpendMicros,
+      day,
+      todayLimitMicros: limits.todayMicros,
+      totalBudgetMicros: limits.totalMicros,
+      spentMicros: campaign.spentMicros,
+      liveSpendBaselineMicros: campaign.liveSpendBaselineMicros,
+    };
+  }
+
+  /**
+   * The shown ads take what they hold: each paid CPM ad its price from its campaign's lease;
+   * with Redis away, each capped ad a place in the cache (nothing else knows of it).
+   */
+  private commitLimits(selection: Selection, userKey: string, now: number): void {
+    const redisAvailable = this.deps.lifecycle.redisAvailable;
+    for (const slot of selection.slots) {
+      for (const ad of slot.ads) {
+        const campaign = ad.campaign;
+        if (campaign.impressionSpendMicros > 0) this.deps.leases.spend(campaign.id, campaign.impressionSpendMicros, now);
+        if (!redisAvailable && campaign.frequencyCap !== null) this.deps.frequencyCaps.recordLocally(userKey, campaign.id, now);
+      }
+    }
+  }
+
   /** Signs the chosen ads' URLs and writes the answer's JSON; counts the decision. */
-  private answer(started: number, input: ParsedDecisionRequest, userKey: string, selection: Selection | undefined, now: number): DecisionAnswer {
-    const decisionId = nextDecisionId();
+  private answer(started: number, input: ParsedDecisionRequest, decisionId: string, userKey: string, selection: Selection | undefined, now: number): DecisionAnswer {
+    if (selection !== undefined) this.commitLimits(selection, userKey, now);
     const expiresAt = Math.floor(now / 1000) + this.deps.trackingUrlTtlSeconds;
     // Decision ids are base64url and user keys are [A-Za-z0-9_-] (checked by the contract or
     // generated as hex): nothing to escape. divNames are the caller's and are escaped.
@@ -175,4 +298,9 @@ export class DecisionMaker {
     // own id would cost the index more memory than it saves time).
     return `{"adId":${JSON.stringify(ad.id)},${campaign.decidedJson},"format":"${ad.format}","contents":${ad.contentsJson},"clickUrl":"${urls.clickUrl}","impressionUrl":"${urls.impressionUrl}","viewableUrl":"${urls.viewableUrl}"}`;
   }
+}
+
+/** The selection without the ads of some campaigns (those Redis would not let this decision show). */
+function withoutCampaigns(selection: Selection, campaignIds: readonly string[]): Selection {
+  return { slots: selection.slots.map((slot) => ({ ...slot, ads: slot.ads.filter((ad) => !campaignIds.includes(ad.campaign.id)) })) };
 }

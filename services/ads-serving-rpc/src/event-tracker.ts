@@ -2,11 +2,13 @@ import type { TrackingEvent, TrackingEventType } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RecentEvents } from './domain/recent-events';
-import { spendOfEvent, type TrackingClaims, type TrackingSigner } from './domain/tracking-url';
+import { frequencyCapEnforced } from './domain/ad-selection';
+import { isOwnDecision } from './domain/decision-id';
+import { spendOfEvent, trackingEventId, type TrackingClaims, type TrackingSigner } from './domain/tracking-url';
 import type { IndexLifecycle, TrackedAd } from './index-lifecycle';
 import type { ServingMetrics } from './metrics';
 import { EventBuffer } from './store/event-buffer';
-import type { EventRecorder, PendingEvent } from './store/event-recorder';
+import type { ChargeLimits, CountOutcome, EventRecorder, PendingEvent } from './store/event-recorder';
 import type { FrequencyCapCache } from './store/frequency-cap-cache';
 
 /**
@@ -14,7 +16,7 @@ import type { FrequencyCapCache } from './store/frequency-cap-cache';
  * knows it (or knew it before dropping it), so that a click's redirect needs no second lookup.
  */
 export type TrackOutcome =
-  | { kind: 'counted' | 'buffered' | 'duplicate' | 'dropped' | 'expired' | 'gone'; claims: TrackingClaims; ad: TrackedAd | undefined }
+  | { kind: 'counted' | 'buffered' | 'duplicate' | 'dropped' | 'expired' | 'gone' | 'over-budget' | 'over-cap'; claims: TrackingClaims; ad: TrackedAd | undefined }
   | { kind: 'forged' }
   | { kind: 'invalid'; field: string; message: string };
 
@@ -90,7 +92,7 @@ export class EventTracker {
     if (type === 'click' && (ad?.landingUrl ?? null) === null) return { kind: 'gone', claims, ad };
     const event: TrackingEvent = {
       type,
-      eventId: `${claims.decisionId}:${claims.adId}:${type}`,
+      eventId: trackingEventId(claims.decisionId, claims.adId, type),
       decisionId: claims.decisionId,
       adId: claims.adId,
       campaignId: claims.campaignId,
@@ -105,14 +107,15 @@ export class EventTracker {
       day: this.deps.lifecycle.clock.at(ad?.timeZone ?? 'UTC', nowMs).day,
       frequencyCapWindowMs: ad?.frequencyCapWindowMs ?? 0,
       seenUntilMs: claims.expiresAt * 1000 + REPLAY_MARKER_GRACE_MS,
+      frequencyCapCount: type === 'impression' && ad !== undefined ? this.enforcedCap(ad, claims) : 0,
+      limits: event.spendMicros > 0 && ad !== undefined ? this.chargeLimits(ad, nowMs) : null,
     };
     if (this.deps.redis.status === 'ready' && this.buffer.size === 0) {
       try {
-        const counted = await withTimeout(this.deps.recorder.count(pending, nowMs), COUNT_TIMEOUT_MS);
+        const outcome = await withTimeout(this.deps.recorder.count(pending, nowMs), COUNT_TIMEOUT_MS);
         this.recent.add(recentKey);
-        if (!counted) return { kind: 'duplicate', claims, ad };
-        this.applyLocally(pending);
-        return { kind: 'counted', claims, ad };
+        if (outcome === 'counted') this.applyLocally(pending);
+        return { kind: outcome, claims, ad };
       } catch (error) {
         // A late answer is harmless: the buffered copy meets the replay marker and is dropped.
         this.deps.logger.debug({ err: error, eventId: event.eventId }, 'counting in Redis failed; buffering the event');
@@ -127,13 +130,32 @@ export class EventTracker {
     return { kind: 'buffered', claims, ad };
   }
 
+  /** The cap an impression is checked against if its hold lapsed: 0 when uncapped or switched off. */
+  private enforcedCap(ad: TrackedAd, claims: TrackingClaims): number {
+    const cap = ad.campaign.frequencyCap;
+    const index = this.deps.lifecycle.current;
+    if (cap === null || index === undefined) return cap?.count ?? 0;
+    const placement = index.placements.get(claims.placementKey);
+    return frequencyCapEnforced(index, placement, ad.campaign, claims.userKey) ? cap.count : 0;
+  }
+
+  private chargeLimits(ad: TrackedAd, nowMs: number): ChargeLimits | null {
+    const campaign = ad.campaign;
+    if (campaign.spendsNothing) return null;
+    const { limits } = this.deps.lifecycle.spendLimitsOf(campaign, nowMs);
+    return { todayMicros: limits.todayMicros, totalMicros: limits.totalMicros, spentMicros: campaign.spentMicros, liveSpendBaselineMicros: campaign.liveSpendBaselineMicros };
+  }
+
   /** Pacing and caps learn of the event at once, before the next read from Redis. */
   private applyLocally(pending: PendingEvent): void {
     const { event } = pending;
     const campaign = this.deps.lifecycle.current?.campaignsById.get(event.campaignId);
     if (campaign === undefined) return;
     if (event.spendMicros > 0) this.deps.lifecycle.spent(campaign, pending.day, event.spendMicros);
-    if (event.type === 'impression' && campaign.frequencyCap !== null) this.deps.frequencyCaps.recordImpression(event.userKey, campaign.id, event.at);
+    // While Redis is away the cache is all there is; this process recorded its own decisions.
+    if (event.type === 'impression' && campaign.frequencyCap !== null && this.deps.redis.status !== 'ready' && !isOwnDecision(event.decisionId)) {
+      this.deps.frequencyCaps.recordLocally(event.userKey, campaign.id, event.at);
+    }
   }
 
   /** Drains the buffer into Redis in batches while Redis is ready. */
@@ -147,15 +169,17 @@ export class EventTracker {
   private async drain(): Promise<void> {
     let counted = 0;
     let duplicates = 0;
+    let refused = 0;
     try {
       while (this.buffer.size > 0 && this.deps.redis.status === 'ready') {
         const batch = this.buffer.peek(FLUSH_BATCH);
         const results = await this.deps.recorder.countMany(batch);
         const firstError = results.findIndex((result) => result instanceof Error);
         const done = firstError === -1 ? results.length : firstError;
-        for (const result of results.slice(0, done)) {
-          if (result === true) counted += 1;
-          else duplicates += 1;
+        for (const result of results.slice(0, done) as CountOutcome[]) {
+          if (result === 'counted') counted += 1;
+          else if (result === 'duplicate') duplicates += 1;
+          else refused += 1;
         }
         // Events after a failed one may have been counted: sending them again is harmless.
         this.buffer.drop(done);
@@ -164,7 +188,7 @@ export class EventTracker {
     } catch (error) {
       this.deps.logger.warn({ err: error, left: this.buffer.size }, 'flushing buffered events stopped; retrying when Redis is ready');
     } finally {
-      if (counted + duplicates > 0) this.deps.logger.info({ counted, duplicates, left: this.buffer.size }, 'buffered events flushed to Redis');
+      if (counted + duplicates + refused > 0) this.deps.logger.info({ counted, duplicates, refusedByLimits: refused, left: this.buffer.size }, 'buffered events flushed to Redis');
     }
   }
 }

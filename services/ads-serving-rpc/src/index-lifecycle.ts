@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { campaignBlock, refreshCampaignLiveness } from './domain/campaign-liveness';
 import { DEFAULT_AD_SCORE, DecisionIndexBuilder, applyScores, findAd, rebuildCandidateGroups, type DecisionIndex, type IndexedAd, type IndexedCampaign } from './domain/decision-index';
+import { spendLimits, type CampaignBudget, type SpendLimits } from './domain/pacing';
 import { ZoneClock } from './domain/zone-clock';
 import type { ServingMetrics } from './metrics';
 import { PacingState } from './store/pacing-state';
+import { SpendLeaseBook } from './store/spend-lease-book';
 
 interface LoadedScores {
   version: string | null;
@@ -19,13 +21,20 @@ const LIVENESS_SLICE = 2_000;
 
 const NO_SCORES: LoadedScores = { version: null, meta: null, scoreOf: () => DEFAULT_AD_SCORE };
 
+/** What the beacon's atomic checks need of a campaign: its cap and its budgets. */
+export type ChargedCampaign = CampaignBudget & Pick<IndexedCampaign, 'id' | 'advertiserId' | 'spentMicros' | 'liveSpendBaselineMicros' | 'frequencyCap'>;
+
 /** What a beacon needs of the ad it counts, whether the ad is still served or was dropped. */
 export interface TrackedAd {
   /** Null when the landing page is not a usable http(s) URL: clicks are refused uncounted. */
   landingUrl: string | null;
   timeZone: string;
   frequencyCapWindowMs: number;
+  campaign: ChargedCampaign;
 }
+
+/** How long a campaign refused a spend lease sits out before a decision asks again. */
+export const LEASE_RETRY_MS = 1_000;
 
 interface RetiredAd extends TrackedAd {
   retiredAt: number;
@@ -34,8 +43,14 @@ interface RetiredAd extends TrackedAd {
 /** Retired ads kept at most (oldest forgotten first): about 100 bytes each. */
 const MAX_RETIRED_ADS = 100_000;
 
-function trackedAdOf(ad: IndexedAd): TrackedAd {
-  return { landingUrl: ad.landingUrl, timeZone: ad.campaign.timeZone, frequencyCapWindowMs: ad.campaign.frequencyCap?.windowMs ?? 0 };
+function trackedAdOf(ad: IndexedAd, campaign: ChargedCampaign = ad.campaign): TrackedAd {
+  return { landingUrl: ad.landingUrl, timeZone: ad.campaign.timeZone, frequencyCapWindowMs: ad.campaign.frequencyCap?.windowMs ?? 0, campaign };
+}
+
+/** A dropped campaign's limits, copied so that the dropped index version can be collected. */
+function chargedCampaignOf(campaign: IndexedCampaign): ChargedCampaign {
+  const { id, advertiserId, spentMicros, liveSpendBaselineMicros, frequencyCap, totalBudgetMicros, dailyBudgetMicros, spendsNothing, pacing, flightStartMs, flightEndMs, hours, timeZone } = campaign;
+  return { id, advertiserId, spentMicros, liveSpendBaselineMicros, frequencyCap, totalBudgetMicros, dailyBudgetMicros, spendsNothing, pacing, flightStartMs, flightEndMs, hours, timeZone };
 }
 
 /**
@@ -49,6 +64,8 @@ export class IndexLifecycle {
   current: DecisionIndex | undefined;
   readonly clock = new ZoneClock();
   readonly pacing: PacingState;
+  /** The spend leases this process holds (pruned on the pacing refresh). */
+  readonly leases = new SpendLeaseBook();
   private readonly indexStore: ServingIndexStore;
   private readonly scoreStore: ScoreStore;
   private scores: LoadedScores = NO_SCORES;
@@ -137,11 +154,29 @@ export class IndexLifecycle {
     }
     if (this.retired.size > 0) for (const ad of next.ads) this.retired.delete(retiredKey(ad.campaign.id, ad.id));
     if (previous === undefined) return;
+    const copies = new Map<IndexedCampaign, ChargedCampaign>();
     for (const ad of previous.ads) {
       if (findAd(next, ad.campaign.id, ad.id) !== undefined) continue;
-      this.retired.set(retiredKey(ad.campaign.id, ad.id), { ...trackedAdOf(ad), retiredAt: nowMs });
+      let campaign = copies.get(ad.campaign);
+      if (campaign === undefined) copies.set(ad.campaign, (campaign = chargedCampaignOf(ad.campaign)));
+      this.retired.set(retiredKey(ad.campaign.id, ad.id), { ...trackedAdOf(ad, campaign), retiredAt: nowMs });
       if (this.retired.size > MAX_RETIRED_ADS) this.retired.delete(this.retired.keys().next().value!);
     }
+  }
+
+  /**
+   * The limits a spend lease or a charge of the campaign is checked against now, and the day
+   * (campaign time zone) its spend goes to.
+   */
+  spendLimitsOf(campaign: ChargedCampaign, nowMs: number): { day: string; limits: SpendLimits } {
+    const local = this.clock.at(campaign.timeZone, nowMs);
+    const spend = this.pacing.spendOf(campaign, local.day);
+    return { day: local.day, limits: spendLimits(campaign, spend, { startMs: local.dayStartMs, endMs: local.dayEndMs }, nowMs) };
+  }
+
+  /** Redis refused the campaign a spend lease: decisions leave it out for a while. */
+  budgetHeld(campaign: IndexedCampaign, nowMs: number): void {
+    campaign.budgetHeldUntilMs = nowMs + LEASE_RETRY_MS;
   }
 
   /** A campaign this process just spent on: stop it at once when its budget is gone. */
@@ -241,6 +276,7 @@ export class IndexLifecycle {
     if (index === undefined || !this.redisAvailable) return;
     try {
       await this.pacing.refresh(index.campaigns, this.clock, Date.now());
+      this.leases.prune(Date.now());
       this.refreshLiveness();
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'could not refresh the pacing counters; pacing on what this process knows');

@@ -1,10 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TrackingEventType } from '@ads/ads-client';
 
-export type EventOutcome = 'counted' | 'duplicate' | 'buffered' | 'dropped' | 'forged' | 'expired' | 'invalid' | 'gone';
+export type EventOutcome = 'counted' | 'duplicate' | 'buffered' | 'dropped' | 'forged' | 'expired' | 'invalid' | 'gone' | 'over-budget' | 'over-cap';
 
 const EVENT_TYPES: TrackingEventType[] = ['impression', 'viewable', 'click'];
-const EVENT_OUTCOMES: EventOutcome[] = ['counted', 'duplicate', 'buffered', 'dropped', 'forged', 'expired', 'invalid', 'gone'];
+const EVENT_OUTCOMES: EventOutcome[] = ['counted', 'duplicate', 'buffered', 'dropped', 'forged', 'expired', 'invalid', 'gone', 'over-budget', 'over-cap'];
 
 /**
  * The Prometheus metrics of one serving process. Label children are created up front so the
@@ -16,7 +16,8 @@ export class ServingMetrics {
   readonly slotsRequested: Counter;
   readonly adsDecided: Counter;
   readonly decideSeconds: Histogram;
-  readonly frequencyCapFetches: Counter;
+  /** Frequency-cap holds and spend leases asked of Redis, by kind and result. */
+  readonly limitReservations: Counter<'kind' | 'result'>;
   readonly indexLoads: Counter<'outcome'>;
   private readonly events: Counter<'type' | 'outcome'>;
   private readonly eventChildren = new Map<string, { inc(): void }>();
@@ -89,9 +90,10 @@ export class ServingMetrics {
       buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       registers: [this.registry],
     });
-    this.frequencyCapFetches = new Counter({
-      name: 'ads_serving_frequency_cap_fetches_total',
-      help: 'Decisions that read frequency-cap counts from Redis before answering',
+    this.limitReservations = new Counter({
+      name: 'ads_serving_limit_reservations_total',
+      help: 'Frequency-cap holds (kind="cap_hold") and spend leases (kind="spend_lease") asked of Redis by decisions, by result (granted, refused, timeout)',
+      labelNames: ['kind', 'result'],
       registers: [this.registry],
     });
     this.indexLoads = new Counter({ name: 'ads_serving_index_loads_total', help: 'Index versions loaded, by outcome', labelNames: ['outcome'], registers: [this.registry] });

@@ -14,6 +14,7 @@ import { IndexLifecycle } from './index-lifecycle';
 import { ServingMetrics } from './metrics';
 import { EventRecorder, readRollupStatus } from './store/event-recorder';
 import { FrequencyCapCache } from './store/frequency-cap-cache';
+import { LimitReservations } from './store/limit-reservations';
 import { createCommandConnection, createSubscriberConnection } from './store/redis-connections';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -46,11 +47,19 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     eventsStreamMaxLen: config.eventsStreamMaxLen,
   });
   lifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs, retiredAdsMs: config.trackingUrlTtlSeconds * 1000 });
-  const frequencyCaps = new FrequencyCapCache(redis, keys, { freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries, timeoutMs: config.redisReadTimeoutMs });
+  const frequencyCaps = new FrequencyCapCache({ freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries });
+  const reservations = new LimitReservations(redis, keys, {
+    holdMs: config.frequencyCapHoldMs,
+    leaseMs: config.spendLeaseMs,
+    shortLeaseMs: config.spendLeaseShortMs,
+    timeoutMs: config.redisReadTimeoutMs,
+  });
   const signer = new TrackingSigner(config.trackingSecret, config.previousTrackingSecret);
   const decisions = new DecisionMaker({
     lifecycle,
     frequencyCaps,
+    reservations,
+    leases: lifecycle.leases,
     signer,
     metrics,
     logger,

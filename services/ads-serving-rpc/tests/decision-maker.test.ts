@@ -16,6 +16,7 @@ import { TRACKING_PATHS, TrackingSigner } from '../src/domain/tracking-url';
 import { ServingError } from '../src/errors';
 import { IndexLifecycle } from '../src/index-lifecycle';
 import { FrequencyCapCache } from '../src/store/frequency-cap-cache';
+import { LimitReservations } from '../src/store/limit-reservations';
 
 const prefix = `test:${randomUUID()}:`;
 const keys = new RedisKeys(prefix);
@@ -49,12 +50,28 @@ interface Serving {
   lifecycle: IndexLifecycle;
 }
 
-/** A decision maker on a fresh lifecycle and cap cache, deciding on `source` (none: no index loaded). */
-function servingOn(source: ServingIndex | undefined): Serving {
+/**
+ * A decision maker on a fresh lifecycle and cap cache, deciding on `source` (none: no index
+ * loaded). Unless `leased` is false, every campaign starts with a large spend lease, so that
+ * decisions about the answer itself do not wait for Redis.
+ */
+function servingOn(source: ServingIndex | undefined, leased = true): Serving {
   const lifecycle = new IndexLifecycle({ redis, subscriber: redis, keys, logger, metrics: undefined, indexPollMs: 60_000, pacingRefreshMs: 60_000, retiredAdsMs: 3_600_000 });
   lifecycle.current = source === undefined ? undefined : liveIndex(source, Date.now());
-  const frequencyCaps = new FrequencyCapCache(redis, keys, { freshMs: 60_000, maxEntries: 1_000, timeoutMs: 2_000 });
-  const decisions = new DecisionMaker({ lifecycle, frequencyCaps, signer, metrics: undefined, logger, explorationRate: 0.1, trackingUrlTtlSeconds: TTL_SECONDS });
+  if (leased) for (const campaign of lifecycle.current?.campaigns ?? []) lifecycle.leases.grant(campaign.id, 1e12, Date.now() + 3_600_000, Date.now());
+  const frequencyCaps = new FrequencyCapCache({ freshMs: 60_000, maxEntries: 1_000 });
+  const reservations = new LimitReservations(redis, keys, { holdMs: 30_000, leaseMs: 10_000, shortLeaseMs: 2_000, timeoutMs: 2_000 });
+  const decisions = new DecisionMaker({
+    lifecycle,
+    frequencyCaps,
+    reservations,
+    leases: lifecycle.leases,
+    signer,
+    metrics: undefined,
+    logger,
+    explorationRate: 0.1,
+    trackingUrlTtlSeconds: TTL_SECONDS,
+  });
   decisions.baseUrl = BASE_URL;
   return { decisions, lifecycle };
 }
@@ -273,7 +290,7 @@ test('a user key is generated when none is given, returned and signed into the U
   assert.equal(claims.ok && claims.claims.userKey, first.userKey);
 });
 
-test('frequency caps: a returning user with an unknown count waits for Redis, which decides', async () => {
+test('frequency caps: a decision showing a capped ad holds its place in Redis first, which decides', async () => {
   const cap = { count: 2, windowSeconds: 3600 };
   const source = fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: cap })] });
   const top = [{ divName: 'top', placementKey: 'home-top' }];
@@ -284,21 +301,24 @@ test('frequency caps: a returning user with an unknown count waits for Redis, wh
     for (const ageMs of agesMs) await redis.zadd(key, now - ageMs, randomUUID());
     await redis.pexpire(key, cap.windowSeconds * 1000 * 2);
   };
+  const holdsOf = (userKey: string) => redis.zrange(keys.frequencyCapHolds(userKey, 'capped'), 0, -1);
   const servingApp = servingOn(source);
 
   const below = `below-${randomUUID()}`;
   await impressionsOf(below, [60_000]);
   const pending = servingApp.decisions.decide(decisionRequest({ placements: top, userKey: below }));
-  assert.ok(pending instanceof Promise, 'the unknown count is read from Redis');
+  assert.ok(pending instanceof Promise, 'the hold is taken in Redis before answering');
   const belowAnswer = checkAnswer(await pending, decisionRequest({ placements: top, userKey: below }), source, servingApp.lifecycle.current, Date.now() - 5_000);
   assert.deepEqual(adIdsOf(belowAnswer, 'top'), ['capped-ad'], 'one impression of two: served');
-  const cached = await decideAndCheck(servingApp, source, { placements: top, userKey: below });
-  assert.deepEqual(adIdsOf(cached, 'top'), ['capped-ad'], 'the count read is cached: the next decision is synchronous');
+  assert.deepEqual(await holdsOf(below), [belowAnswer.decisionId], 'the decision holds the second place');
+  const heldBack = await decideAndCheck(servingApp, source, { placements: top, userKey: below });
+  assert.deepEqual(adIdsOf(heldBack, 'top'), [], 'one impression and one hold fill the cap: the cache answers without Redis');
 
   const atCap = `at-cap-${randomUUID()}`;
   await impressionsOf(atCap, [60_000, 120_000]);
   const atCapAnswer = await decideAndCheck(servingApp, source, { placements: top, userKey: atCap }, true);
   assert.deepEqual(adIdsOf(atCapAnswer, 'top'), [], 'two impressions of two: not served');
+  assert.deepEqual(await holdsOf(atCap), []);
 
   const aged = `aged-${randomUUID()}`;
   await impressionsOf(aged, [60_000, cap.windowSeconds * 1000 + 60_000]);
@@ -306,11 +326,15 @@ test('frequency caps: a returning user with an unknown count waits for Redis, wh
 
   const unseen = `unseen-${randomUUID()}`;
   assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'), ['capped-ad'], 'no window in Redis: no impressions');
+  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'), ['capped-ad'], 'one hold of two');
+  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'), [], 'two holds of two: full before any beacon');
 
-  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top }), 'top'), ['capped-ad'], 'a new user has no impressions: no read');
+  const created = await decideAndCheck(servingApp, source, { placements: top }, true);
+  assert.deepEqual(adIdsOf(created, 'top'), ['capped-ad'], 'a new user has no impressions');
+  assert.equal((await redis.zrange(keys.frequencyCapHolds(created.userKey, 'capped'), 0, -1)).length, 1, "and holds a place in its new key's cap");
   assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: `no-consent-${randomUUID()}`, consent: false }), 'top'), [], 'no consent: no capped campaign');
 
-  // The index is swapped out while the count is read: the index in place afterwards decides.
+  // The index is swapped out while the hold is taken: the index in place afterwards decides.
   const swapped = `swapped-${randomUUID()}`;
   const swappedRequest = decisionRequest({ placements: top, userKey: swapped });
   const waiting = servingApp.decisions.decide(swappedRequest);
@@ -318,6 +342,33 @@ test('frequency caps: a returning user with an unknown count waits for Redis, wh
   servingApp.lifecycle.current = undefined;
   const swappedAnswer = checkAnswer(await waiting, swappedRequest, undefined, undefined, Date.now() - 5_000);
   assert.deepEqual(Object.entries(swappedAnswer.decisions), [['top', []]]);
+  assert.deepEqual(await redis.zrange(keys.frequencyCapHolds(swapped, 'capped'), 0, -1), [], 'a hold the answer did not use is given back');
+});
+
+test('spend leases: a paid ad is served against a lease of its campaign; no budget left, no lease and no ad', async () => {
+  const top = [{ divName: 'top', placementKey: 'home-top' }];
+  // 100 cents CPM: 1,000 micros an impression; a daily budget of 1 cent is ten impressions.
+  const source = fixtureIndex({ campaigns: [fixtureCampaign({ id: 'leased', dailyBudget: 1 }), fixtureCampaign({ id: 'spent', dailyBudget: 1 })] });
+  const servingApp = servingOn(source, false);
+  const day = servingApp.lifecycle.clock.at('UTC', Date.now()).day;
+  await redis.set(keys.campaignDaySpend('spent', day), 10_000);
+  const spent = servingApp.lifecycle.current!.campaignsById.get('spent')!;
+  const first = servingApp.decisions.decide(decisionRequest({ placements: top, userKey: 'lease-user' }));
+  assert.ok(first instanceof Promise, 'no lease yet: one round trip');
+  assert.deepEqual(adIdsOf(checkAnswer(await first, decisionRequest({ placements: top, userKey: 'lease-user' }), source, servingApp.lifecycle.current, Date.now() - 5_000), 'top'), ['leased-ad']);
+  const leases = await redis.zrange(keys.campaignSpendLeases('leased'), 0, -1);
+  assert.equal(leases.length, 1);
+  assert.match(leases[0]!, /:1000$/, 'a twentieth of what is left is less than one price: the slice is one impression');
+  assert.deepEqual(await redis.zrange(keys.campaignSpendLeases('spent'), 0, -1), [], 'nothing left: nothing leased');
+  // Nine more impressions fit the budget; leases of one price each, then nothing.
+  let served = 1;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const answer = await decideAndCheck(servingApp, source, { placements: top, userKey: `lease-user-${attempt}` }, true);
+    assert.ok(answer.decisions.top!.every((ad) => ad.campaignId === 'leased'), 'the spent campaign is never served');
+    served += adIdsOf(answer, 'top').length;
+  }
+  assert.equal(served, 10, 'ten impressions of 1,000 micros fit a budget of 10,000');
+  assert.ok(spent.budgetHeldUntilMs > 0, 'the spent campaign was drawn, refused a lease and sat out');
 });
 
 test('a tracking base URL that JSON would escape is refused', () => {

@@ -62,7 +62,7 @@ test('Redis away: events are buffered up to capacity, then dropped; the buffered
     redis,
     recorder: new EventRecorder(redis, keys, 0),
     lifecycle,
-    frequencyCaps: new FrequencyCapCache(redis, keys, { freshMs: 5_000, maxEntries: 100, timeoutMs: 25 }),
+    frequencyCaps: new FrequencyCapCache({ freshMs: 5_000, maxEntries: 100 }),
     signer,
     metrics: undefined,
     logger,

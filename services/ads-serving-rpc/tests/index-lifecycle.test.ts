@@ -33,7 +33,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 before(async () => {
   await publishIndex('v1', ['c1']);
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_KEY_PREFIX: prefix, INDEX_POLL_MS: '60000', NODE_ENV: 'test' });
+  // A generous Redis timeout: on a busy test machine the first lease of a campaign must not sit out.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_KEY_PREFIX: prefix, INDEX_POLL_MS: '60000', NODE_ENV: 'test', REDIS_READ_TIMEOUT_MS: '1000' });
   app = createServingApp(config, pino({ level: 'silent' }));
   baseUrl = `http://127.0.0.1:${await app.start()}`;
   await until(() => app.lifecycle.current?.version === 'v1', 'v1 loaded at start');

@@ -43,7 +43,7 @@ async function countSpend(campaignId: string, dollars: number): Promise<void> {
       at: now,
       spendMicros: 10 * DOLLAR,
     };
-    assert.equal(await recorder.count({ event, day: clock.at('UTC', now).day, frequencyCapWindowMs: 0, seenUntilMs: now + 60_000 }), true);
+    assert.equal(await recorder.count({ event, day: clock.at('UTC', now).day, frequencyCapWindowMs: 0, seenUntilMs: now + 60_000, frequencyCapCount: 0, limits: null }), 'counted');
   }
 }
 

@@ -275,6 +275,12 @@ export const featureSwitchUpdate = z
 export const KILL_SWITCHES = {
   /** Off: serving answers no ads at all (global), none on a placement, or none of an advertiser. */
   serving: 'serving.enabled',
+  /** Off: the house tier is skipped (globally, or on a placement sold out to sponsors). */
+  houseAds: 'serving.house_ads',
+  /** Off: frequency caps are not enforced (globally, on a placement, or for an advertiser's campaigns). */
+  frequencyCaps: 'serving.frequency_caps',
+  /** Off: exclusion labels no longer keep two campaigns apart on one page (one ad per advertiser still holds). */
+  competitiveExclusion: 'serving.competitive_exclusion',
 } as const;
 
 export type Advertiser = z.infer<typeof advertiser>;

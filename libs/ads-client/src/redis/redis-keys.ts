@@ -62,6 +62,22 @@ export class RedisKeys {
   frequencyCap(userKey: string, campaignId: string): string {
     return `${this.prefix}fcap:${campaignId}:${userKey}`;
   }
+  /**
+   * Sorted set of the places decisions hold in one user's frequency cap for one campaign:
+   * member the decision id, score the time (ms) the hold lapses. The impression beacon
+   * turns its hold into an entry of `frequencyCap`.
+   */
+  frequencyCapHolds(userKey: string, campaignId: string): string {
+    return `${this.prefix}fcap-hold:${campaignId}:${userKey}`;
+  }
+  /**
+   * Sorted set of a campaign's spend leases: member `<leaseId>:<micros>`, score the time (ms)
+   * the lease lapses. Serving instances take slices of the remaining budget here before they
+   * serve against them.
+   */
+  campaignSpendLeases(campaignId: string): string {
+    return `${this.prefix}rt:campaign:${campaignId}:leases`;
+  }
   /** Marker that one event of one decision was counted (set NX, expiring with the URL). */
   eventSeen(decisionId: string, adId: string, event: string): string {
     return `${this.prefix}seen:${decisionId}:${adId}:${event}`;

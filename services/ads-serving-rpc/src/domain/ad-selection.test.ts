@@ -23,6 +23,7 @@ const options = (overrides: Partial<SelectionOptions> = {}): SelectionOptions =>
   rng: seededRng(7),
   explorationRate: 0.1,
   frequencyCount: () => 0,
+  nowMs: 0,
   ...overrides,
 });
 const chosenIds = (selection: ReturnType<typeof selectAds>, slot = 0) => selection.slots[slot]!.ads.map((ad) => ad.id);
@@ -73,18 +74,52 @@ test('competitive exclusion: never two ads of one advertiser or one exclusion la
   }
 });
 
-test('frequency caps: reached, unknown (reported for a fetch), no consent, new user', () => {
+test('serving.competitive_exclusion switched off: exclusion labels no longer keep campaigns apart, advertisers still do', () => {
+  const index = liveIndex(
+    fixtureIndex({
+      campaigns: [
+        fixtureCampaign({ id: 'cola-1', advertiserId: 'red-cola', exclusionLabel: 'soda' }),
+        fixtureCampaign({ id: 'cola-2', advertiserId: 'blue-cola', exclusionLabel: 'soda' }),
+        fixtureCampaign({ id: 'cola-3', advertiserId: 'blue-cola', exclusionLabel: 'soda' }),
+      ],
+      featureSwitches: [{ name: KILL_SWITCHES.competitiveExclusion, enabled: false, percentage: 100, scope: 'global', scopeId: null }],
+    }),
+  );
+  const selection = selectAds(index, request({ placements: [{ divName: 'top', placementKey: 'home-top', count: 3 }] }), options());
+  const ads = selection.slots[0]!.ads;
+  assert.equal(ads.length, 2, 'both soda advertisers, one ad each');
+  assert.equal(new Set(ads.map((ad) => ad.campaign.advertiserId)).size, 2);
+});
+
+test('frequency caps: reached, no consent, new user; switched off by serving.frequency_caps', () => {
   const index = liveIndex(fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })] }));
   assert.deepEqual(chosenIds(selectAds(index, request(), options({ frequencyCount: () => 1 }))), ['capped-ad']);
   assert.deepEqual(chosenIds(selectAds(index, request(), options({ frequencyCount: () => 2 }))), [], 'cap reached');
-  const unknown = selectAds(index, request(), options({ frequencyCount: () => undefined }));
-  assert.deepEqual(chosenIds(unknown), []);
-  assert.deepEqual(unknown.unknownCaps.map((campaign) => campaign.id), ['capped']);
   assert.deepEqual(chosenIds(selectAds(index, request({ consent: false }), options())), [], 'no state may be kept without consent');
   let asked = false;
-  const fresh = selectAds(index, request({ newUser: true }), options({ frequencyCount: () => ((asked = true), undefined) }));
+  const fresh = selectAds(index, request({ newUser: true }), options({ frequencyCount: () => ((asked = true), 5) }));
   assert.deepEqual(chosenIds(fresh), ['capped-ad'], 'a user key generated now has no impressions');
   assert.equal(asked, false);
+  const switchedOff = (scope: 'global' | 'advertiser' | 'placement', scopeId: string | null) =>
+    liveIndex(
+      fixtureIndex({
+        campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })],
+        featureSwitches: [{ name: KILL_SWITCHES.frequencyCaps, enabled: false, percentage: 100, scope, scopeId }],
+      }),
+    );
+  for (const [scope, scopeId] of [['global', null], ['advertiser', 'adv-capped'], ['placement', 'home-top']] as const) {
+    const selection = selectAds(switchedOff(scope, scopeId), request(), options({ frequencyCount: () => 99 }));
+    assert.deepEqual(chosenIds(selection), ['capped-ad'], `caps switched off (${scope}): the count does not matter`);
+  }
+  assert.deepEqual(chosenIds(selectAds(switchedOff('advertiser', 'someone-else'), request(), options({ frequencyCount: () => 99 }))), [], 'another advertiser switched off');
+});
+
+test('campaigns refused a spend lease sit out until the retry time; excluded campaigns sit out', () => {
+  const index = liveIndex(fixtureIndex({ campaigns: [fixtureCampaign({ id: 'leased' })] }));
+  index.campaignsById.get('leased')!.budgetHeldUntilMs = 2_000;
+  assert.deepEqual(chosenIds(selectAds(index, request(), options({ nowMs: 1_000 }))), []);
+  assert.deepEqual(chosenIds(selectAds(index, request(), options({ nowMs: 2_000 }))), ['leased-ad']);
+  assert.deepEqual(chosenIds(selectAds(index, request(), options({ nowMs: 2_000, excludedCampaigns: ['leased'] }))), []);
 });
 
 test('flights, day-parting in the campaign time zone and pacing decide liveness', () => {

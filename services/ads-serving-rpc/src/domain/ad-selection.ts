@@ -1,6 +1,6 @@
 import { audienceMatches, sharedKeywords, type Audience } from './audience-targeting';
 import { PRIORITY_TIERS, type AdFormat, type CandidateGroup, type DecisionIndex, type IndexedAd, type IndexedCampaign, type IndexedPlacement } from './decision-index';
-import { switchesAllow, type ScopedSwitches } from './kill-switches';
+import { switchOnFor, switchesAllow, type ScopedSwitches } from './kill-switches';
 import type { Rng } from './rng';
 
 /** One slot of the page, as the decision request names it. */
@@ -24,8 +24,16 @@ export interface SelectionOptions {
   rng: Rng;
   /** Share of draws made uniformly over the eligible ads, so that new or cheap ads get traffic. */
   explorationRate: number;
-  /** The user's impressions of a capped campaign inside its window; undefined when not known here. */
-  frequencyCount: (campaign: IndexedCampaign, request: SelectionRequest) => number | undefined;
+  /**
+   * The user's count (impressions and holds) of a capped campaign inside its window, as far as
+   * this decision may assume: a count not known here is for the caller to settle (serving
+   * assumes room and lets the Redis hold decide).
+   */
+  frequencyCount: (campaign: IndexedCampaign, request: SelectionRequest) => number;
+  /** The decision's time (ms): campaigns whose spend lease was refused sit out until a retry. */
+  nowMs: number;
+  /** Campaigns this decision must leave out (a hold or lease Redis did not answer in time). */
+  excludedCampaigns?: readonly string[] | undefined;
 }
 
 export interface SelectedSlot {
@@ -36,8 +44,6 @@ export interface SelectedSlot {
 
 export interface Selection {
   slots: SelectedSlot[];
-  /** Capped campaigns left out because the user's count was unknown: fetch and decide again. */
-  unknownCaps: IndexedCampaign[];
 }
 
 /** Up to this many candidates, a few rejected draws are enough before scanning them all. */
@@ -56,7 +62,8 @@ export const FALLBACK_SCAN_LIMIT = 2_048;
 class ResponseState {
   readonly advertisers: string[] = [];
   readonly labels: string[] = [];
-  readonly unknownCaps: IndexedCampaign[] = [];
+  /** The placement of the slot being filled (switches may be scoped to it). */
+  placement: IndexedPlacement | undefined;
 
   constructor(
     readonly index: DecisionIndex,
@@ -67,31 +74,32 @@ class ResponseState {
   /** Every check that depends on the request or on what the response holds already. */
   eligible(ad: IndexedAd): boolean {
     const campaign = ad.campaign;
-    if (!campaign.live) return false;
+    if (!campaign.live || campaign.budgetHeldUntilMs > this.options.nowMs) return false;
     // An ad already chosen has its advertiser in the list, so this also prevents duplicates.
     if (this.advertisers.includes(campaign.advertiserId)) return false;
-    if (campaign.exclusionLabel !== null && this.labels.includes(campaign.exclusionLabel)) return false;
+    if (campaign.exclusionLabel !== null && this.labels.includes(campaign.exclusionLabel) && this.excludes(campaign)) return false;
     if (!audienceMatches(campaign.audience, this.request)) return false;
     if (campaign.advertiserSwitchPartial && !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)) {
       return false;
     }
-    if (campaign.frequencyCap !== null) {
+    const excluded = this.options.excludedCampaigns;
+    if (excluded !== undefined && excluded.includes(campaign.id)) return false;
+    if (campaign.frequencyCap !== null && frequencyCapEnforced(this.index, this.placement, campaign, this.request.userKey)) {
       if (!this.request.consent) return false;
-      if (!this.request.newUser) {
-        const count = this.options.frequencyCount(campaign, this.request);
-        if (count === undefined) {
-          if (!this.unknownCaps.includes(campaign)) this.unknownCaps.push(campaign);
-          return false;
-        }
-        if (count >= campaign.frequencyCap.count) return false;
-      }
+      // A generated user key has no impressions anywhere yet.
+      if (!this.request.newUser && this.options.frequencyCount(campaign, this.request) >= campaign.frequencyCap.count) return false;
     }
     return true;
   }
 
   take(ad: IndexedAd): void {
     this.advertisers.push(ad.campaign.advertiserId);
-    if (ad.campaign.exclusionLabel !== null) this.labels.push(ad.campaign.exclusionLabel);
+    if (ad.campaign.exclusionLabel !== null && this.excludes(ad.campaign)) this.labels.push(ad.campaign.exclusionLabel);
+  }
+
+  /** Whether competitive exclusion (`serving.competitive_exclusion`) holds for this campaign here. */
+  private excludes(campaign: IndexedCampaign): boolean {
+    return switchOnFor(this.index.killSwitches.competitiveExclusion, this.placement, campaign.advertiserId, this.request.userKey);
   }
 }
 
@@ -115,6 +123,7 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
     if (!globalOn) continue;
     const placement = index.placements.get(slot.placementKey);
     if (placement === undefined || !placementSwitchOn(serving, placement, request.userKey)) continue;
+    state.placement = placement;
     const formats = slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
     const tiers = houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;
     let tier = 0;
@@ -130,7 +139,12 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
       state.take(ad);
     }
   }
-  return { slots, unknownCaps: state.unknownCaps };
+  return { slots };
+}
+
+/** Whether a capped campaign's cap is enforced here (`serving.frequency_caps`, on unless switched off). */
+export function frequencyCapEnforced(index: DecisionIndex, placement: IndexedPlacement | undefined, campaign: Pick<IndexedCampaign, 'advertiserId'>, userKey: string): boolean {
+  return switchOnFor(index.killSwitches.frequencyCaps, placement, campaign.advertiserId, userKey);
 }
 
 function placementSwitchOn(switches: ScopedSwitches, placement: IndexedPlacement, userKey: string): boolean {

@@ -41,6 +41,11 @@ export interface IndexedCampaign {
   live: boolean;
   /** Why not, when not live (for logs and tests). */
   blockedBy: string | null;
+  /**
+   * Until when (ms) decisions leave the campaign out because Redis refused it a spend lease:
+   * what is left of its budget is spent or leased to other instances. 0: not held back.
+   */
+  budgetHeldUntilMs: number;
   /** The campaign's ads (a handful: cheaper than a map of every ad by id). */
   ads: IndexedAd[];
   /** `"campaignId":…,"advertiserId":…` as JSON text, shared by the decided ads of its ads. */
@@ -189,6 +194,7 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
     // Nothing serves until the first liveness refresh has looked at the clock and the budgets.
     live: false,
     blockedBy: 'not refreshed yet',
+    budgetHeldUntilMs: 0,
     ads: [],
     decidedJson: `"campaignId":${JSON.stringify(campaign.id)},"advertiserId":${JSON.stringify(campaign.advertiserId)}`,
     trackingQuery: trackingQuery.campaign(campaign.id, campaign.advertiserId, spend.impressionMicros, spend.clickMicros),

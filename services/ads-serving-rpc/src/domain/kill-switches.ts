@@ -15,26 +15,51 @@ export interface ScopedSwitches {
   /** By placement id and by placement key (the dashboard may name either). */
   placements: Map<string, SwitchRule[]>;
   advertisers: Map<string, SwitchRule[]>;
+  /** No rule in any scope: the switch is on everywhere. */
+  empty: boolean;
 }
 
-/** Switch that turns the house tier off (globally or on a placement sold out to sponsors). */
-export const HOUSE_ADS_SWITCH = 'serving.house_ads';
-
-/** The switches serving obeys: `serving.enabled` (all ads) and `serving.house_ads` (house tier). */
+/**
+ * The switches serving obeys: `serving.enabled` (all ads), `serving.house_ads` (the house
+ * tier), `serving.frequency_caps` (caps enforced) and `serving.competitive_exclusion`
+ * (exclusion labels keep campaigns apart); each global, per placement or per advertiser.
+ */
 export interface KillSwitches {
   serving: ScopedSwitches;
   houseAds: ScopedSwitches;
+  frequencyCaps: ScopedSwitches;
+  competitiveExclusion: ScopedSwitches;
 }
 
 export function compileKillSwitches(switches: readonly ServingFeatureSwitch[]): KillSwitches {
-  return { serving: compileSwitch(switches, KILL_SWITCHES.serving), houseAds: compileSwitch(switches, HOUSE_ADS_SWITCH) };
+  return {
+    serving: compileSwitch(switches, KILL_SWITCHES.serving),
+    houseAds: compileSwitch(switches, KILL_SWITCHES.houseAds),
+    frequencyCaps: compileSwitch(switches, KILL_SWITCHES.frequencyCaps),
+    competitiveExclusion: compileSwitch(switches, KILL_SWITCHES.competitiveExclusion),
+  };
+}
+
+/**
+ * Whether a switch is on for one campaign in one placement for one user: every rule of its
+ * global, placement (by id or key) and advertiser scope lets the user through. A switch with
+ * no rules at all (the usual case) is on without looking further.
+ */
+export function switchOnFor(switches: ScopedSwitches, placement: { id: string; key: string } | undefined, advertiserId: string, userKey: string): boolean {
+  if (switches.empty) return true;
+  return (
+    switchesAllow(switches.global, userKey) &&
+    (placement === undefined || (switchesAllow(switches.placements.get(placement.id), userKey) && switchesAllow(switches.placements.get(placement.key), userKey))) &&
+    switchesAllow(switches.advertisers.get(advertiserId), userKey)
+  );
 }
 
 /** The rules of one switch name; every other name belongs to someone else. */
 function compileSwitch(switches: readonly ServingFeatureSwitch[], name: string): ScopedSwitches {
-  const compiled: ScopedSwitches = { global: [], placements: new Map(), advertisers: new Map() };
+  const compiled: ScopedSwitches = { global: [], placements: new Map(), advertisers: new Map(), empty: true };
   for (const entry of switches) {
     if (entry.name !== name) continue;
+    compiled.empty = false;
     const rule: SwitchRule = { enabled: entry.enabled, percentage: entry.percentage, salt: `${entry.scope}:${entry.scopeId ?? ''}` };
     if (entry.scope === 'global') compiled.global.push(rule);
     else if (entry.scopeId !== null) {

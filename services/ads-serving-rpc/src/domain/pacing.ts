@@ -63,10 +63,32 @@ export function pacingVerdict(budget: CampaignBudget, spend: CampaignSpend, day:
   if (spend.totalSpentMicros >= budget.totalBudgetMicros) return 'total-budget-spent';
   if (budget.dailyBudgetMicros !== null && spend.todaySpentMicros >= budget.dailyBudgetMicros) return 'daily-budget-spent';
   if (budget.pacing === 'asap') return 'open';
+  return spend.todaySpentMicros >= evenPlanMicros(budget, spend, day, nowMs) ? 'ahead-of-even-pace' : 'open';
+}
+
+/** The most a campaign may have spent by now: today (null: no limit) and in total, in micros. */
+export interface SpendLimits {
+  todayMicros: number | null;
+  totalMicros: number;
+}
+
+/**
+ * The limits a spend lease or a charge is checked against, atomically in Redis: the total
+ * budget, and today the daily budget (asap) or the even plan pro-rated to now (which never
+ * exceeds the daily budget). Later in the day the plan only grows, so spend that fitted when an
+ * ad was decided still fits when its beacon arrives.
+ */
+export function spendLimits(budget: CampaignBudget, spend: CampaignSpend, day: { startMs: number; endMs: number }, nowMs: number): SpendLimits {
+  const todayMicros = budget.pacing === 'even' ? Math.floor(evenPlanMicros(budget, spend, day, nowMs)) : budget.dailyBudgetMicros;
+  return { todayMicros, totalMicros: budget.totalBudgetMicros };
+}
+
+/** Even pacing's plan for today's spend by now: the day's target pro-rated to active time past, plus the lead. */
+function evenPlanMicros(budget: CampaignBudget, spend: CampaignSpend, day: { startMs: number; endMs: number }, nowMs: number): number {
   measureActiveTime(budget, day, nowMs, today);
   const target = dailyTarget(budget, spend, day, today.totalMs);
   const past = today.totalMs > 0 ? today.pastMs / today.totalMs : 1;
-  return spend.todaySpentMicros >= target * Math.min(1, past + EVEN_PACING_LEAD) ? 'ahead-of-even-pace' : 'open';
+  return target * Math.min(1, past + EVEN_PACING_LEAD);
 }
 
 function dailyTarget(budget: CampaignBudget, spend: CampaignSpend, day: { startMs: number; endMs: number }, activeTodayMs: number): number {

@@ -217,6 +217,11 @@ function tagOf(hmac: HmacSha256, event: TrackingEventType, query: string): strin
   return hmac.digest(query).slice(from, to);
 }
 
+/** The id of one event of one decided ad: what replays, holds and the roll-up know it by. */
+export function trackingEventId(decisionId: string, adId: string, type: TrackingEventType): string {
+  return `${decisionId}:${adId}:${type}`;
+}
+
 /** Spend a counted event adds: the impression's for impressions, the click's for clicks. */
 export function spendOfEvent(type: TrackingEventType, claims: TrackingClaims): number {
   return type === 'impression' ? claims.impressionSpendMicros : type === 'click' ? claims.clickSpendMicros : 0;

@@ -10,7 +10,25 @@ export interface PendingEvent {
   frequencyCapWindowMs: number;
   /** The replay marker must outlive the tracking URL. */
   seenUntilMs: number;
+  /** The cap to check an impression against when its decision's hold has lapsed; 0: none (uncapped or switched off). */
+  frequencyCapCount: number;
+  /** Spend limits the charge is checked against (see `spendLimits`); null: none known. */
+  limits: ChargeLimits | null;
 }
+
+/** What a charge is checked against, atomically, when the event is counted. */
+export interface ChargeLimits {
+  /** Today's limit (daily budget or even plan); null: none. */
+  todayMicros: number | null;
+  totalMicros: number;
+  /** The database's rolled-up total and the live counter as read with it (see `totalSpentMicros`). */
+  spentMicros: number;
+  liveSpendBaselineMicros: number;
+}
+
+/** What counting an event came to. */
+export type CountOutcome = 'counted' | 'duplicate' | 'over-budget' | 'over-cap';
+const COUNT_OUTCOMES: Record<number, CountOutcome> = { 0: 'duplicate', 1: 'counted', 2: 'over-budget', 3: 'over-cap' };
 
 const COUNTER_FIELD: Record<TrackingEvent['type'], string> = { impression: 'impressions', viewable: 'viewable', click: 'clicks' };
 const HOUR_COUNTER_TTL_SECONDS = 8 * 86_400;
@@ -18,12 +36,39 @@ const DAY_SPEND_TTL_SECONDS = 3 * 86_400;
 
 // Counting one event is one script: the replay marker, the counters, the frequency-cap window
 // and the stream entry change together or not at all, and a second delivery changes nothing.
+// Before anything is counted, the limits are checked in the same step: an impression turns
+// its decision's frequency-cap hold into a count, or, the hold lapsed, is counted only if the
+// cap still has room (3: over the cap); spend is charged only while today's and the total
+// spend are under their limits (2: over the budget), so charged spend passes a limit by less
+// than one price whatever the instances decided. A refused event keeps its replay marker.
 const COUNT_EVENT_SCRIPT = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   return 0
 end
-redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+local at = tonumber(ARGV[4])
+local window = tonumber(ARGV[5])
+local cap = tonumber(ARGV[12])
+if window > 0 and cap > 0 and redis.call('ZREM', KEYS[7], ARGV[17]) == 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', at)
+  if redis.call('ZCOUNT', KEYS[5], '(' .. (at - window), '+inf') + redis.call('ZCARD', KEYS[7]) >= cap then
+    return 3
+  end
+end
 local spend = tonumber(ARGV[3])
+if spend > 0 then
+  local todayLimit = tonumber(ARGV[13])
+  if todayLimit >= 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= todayLimit then
+    return 2
+  end
+  local totalLimit = tonumber(ARGV[14])
+  if totalLimit >= 0 then
+    local live = tonumber(redis.call('GET', KEYS[4]) or '0')
+    if math.max(live, tonumber(ARGV[15]) + math.max(0, live - tonumber(ARGV[16]))) >= totalLimit then
+      return 2
+    end
+  end
+end
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 if spend > 0 then
   redis.call('HINCRBY', KEYS[2], 'spendMicros', spend)
   redis.call('INCRBY', KEYS[3], spend)
@@ -31,9 +76,7 @@ if spend > 0 then
   redis.call('INCRBY', KEYS[4], spend)
 end
 redis.call('EXPIRE', KEYS[2], ARGV[10])
-local window = tonumber(ARGV[5])
 if window > 0 then
-  local at = tonumber(ARGV[4])
   redis.call('ZADD', KEYS[5], at, ARGV[6])
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', at - window)
   redis.call('PEXPIRE', KEYS[5], window)
@@ -58,22 +101,22 @@ export class EventRecorder {
     private readonly keys: RedisKeys,
     private readonly streamMaxLen: number,
   ) {
-    if (!('adsCountEvent' in redis)) redis.defineCommand('adsCountEvent', { numberOfKeys: 6, lua: COUNT_EVENT_SCRIPT });
+    if (!('adsCountEvent' in redis)) redis.defineCommand('adsCountEvent', { numberOfKeys: 7, lua: COUNT_EVENT_SCRIPT });
   }
 
-  /** True when counted now, false when it had been counted before. */
-  async count(pending: PendingEvent, nowMs = Date.now()): Promise<boolean> {
+  /** Counts one event (or refuses it by a limit, or finds it counted before). */
+  async count(pending: PendingEvent, nowMs = Date.now()): Promise<CountOutcome> {
     const command = (this.redis as unknown as { adsCountEvent: CountEventCommand }).adsCountEvent.bind(this.redis);
-    return (await command(...this.arguments(pending, nowMs))) === 1;
+    return outcomeOf(await command(...this.arguments(pending, nowMs)));
   }
 
-  /** Counts several in one round trip; each entry is true, false, or the error of that event. */
-  async countMany(pendings: readonly PendingEvent[], nowMs = Date.now()): Promise<Array<boolean | Error>> {
+  /** Counts several in one round trip; each entry is the event's outcome or its error. */
+  async countMany(pendings: readonly PendingEvent[], nowMs = Date.now()): Promise<Array<CountOutcome | Error>> {
     const pipeline = this.redis.pipeline() as unknown as { adsCountEvent: (...args: (string | number)[]) => void; exec(): Promise<[Error | null, unknown][] | null> };
     for (const pending of pendings) pipeline.adsCountEvent(...this.arguments(pending, nowMs));
     const results = await pipeline.exec();
     if (results === null) return pendings.map(() => new Error('the pipeline was discarded'));
-    return results.map(([error, value]) => (error !== null ? error : value === 1));
+    return results.map(([error, value]) => (error !== null ? error : outcomeOf(value)));
   }
 
   private arguments(pending: PendingEvent, nowMs: number): (string | number)[] {
@@ -86,6 +129,7 @@ export class EventRecorder {
       this.keys.campaignLiveSpend(event.campaignId),
       this.keys.frequencyCap(event.userKey, event.campaignId),
       this.keys.eventsStream,
+      this.keys.frequencyCapHolds(event.userKey, event.campaignId),
       Math.max(60_000, pending.seenUntilMs - nowMs),
       COUNTER_FIELD[event.type],
       event.spendMicros,
@@ -97,8 +141,20 @@ export class EventRecorder {
       json,
       HOUR_COUNTER_TTL_SECONDS,
       DAY_SPEND_TTL_SECONDS,
+      event.type === 'impression' ? pending.frequencyCapCount : 0,
+      pending.limits?.todayMicros ?? -1,
+      pending.limits?.totalMicros ?? -1,
+      pending.limits?.spentMicros ?? 0,
+      pending.limits?.liveSpendBaselineMicros ?? 0,
+      event.decisionId,
     ];
   }
+}
+
+function outcomeOf(reply: unknown): CountOutcome {
+  const outcome = COUNT_OUTCOMES[Number(reply)];
+  if (outcome === undefined) throw new Error(`the event script answered ${String(reply)}`);
+  return outcome;
 }
 
 /** Where the roll-up stands on the events stream, from two O(1) reads. */

@@ -1,35 +1,37 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { after, test } from 'node:test';
-import { RedisKeys } from '@ads/ads-client';
-import { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { buildDecisionIndex } from '../domain/decision-index';
 import { fixtureCampaign, fixtureIndex } from '../domain/serving-index-fixture';
 import { FrequencyCapCache } from './frequency-cap-cache';
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
-const keys = new RedisKeys(`test:${randomUUID()}:`);
 const campaign = buildDecisionIndex(fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })] })).campaigns[0]!;
 const now = Date.parse('2026-03-02T12:00:00Z');
 
-after(async () => {
-  const found = await redis.keys(`${keys.frequencyCap('*', '*')}`);
-  if (found.length > 0) await redis.del(...found);
-  redis.disconnect();
-});
-
-test('with Redis ready, an unknown count must be read; a read count is used while fresh', async () => {
-  const caps = new FrequencyCapCache(redis, keys, { freshMs: 5_000, maxEntries: 100, timeoutMs: 2_000 });
+test('with Redis ready, an unknown count is left to the hold; what Redis answered is used while fresh', () => {
+  const caps = new FrequencyCapCache({ freshMs: 5_000, maxEntries: 100 });
   assert.equal(caps.count('user-a', campaign, now, true), undefined);
-  await redis.zadd(keys.frequencyCap('user-a', campaign.id), now - 60_000, 'i1', now - 30_000, 'i2');
-  assert.equal(await caps.fetch('user-a', [campaign], now), true);
+  caps.remember('user-a', campaign.id, 2, now);
   assert.equal(caps.count('user-a', campaign, now, true), 2);
-  assert.equal(caps.count('user-a', campaign, now + 10_000, true), undefined, 'stale: read again');
+  assert.equal(caps.count('user-a', campaign, now + 10_000, true), undefined, 'stale: the next hold asks again');
 });
 
 test('with Redis away, known counts are used and a user known to nobody here counts as capped', () => {
-  const caps = new FrequencyCapCache(redis, keys, { freshMs: 5_000, maxEntries: 100, timeoutMs: 2_000 });
+  const caps = new FrequencyCapCache({ freshMs: 5_000, maxEntries: 100 });
   assert.equal(caps.count('stranger', campaign, now, false), Number.POSITIVE_INFINITY);
-  caps.recordImpression('regular', campaign.id, now - 1_000);
-  assert.equal(caps.count('regular', campaign, now, false), 1, 'this process counted one impression');
+  caps.recordLocally('regular', campaign.id, now - 1_000);
+  assert.equal(caps.count('regular', campaign, now, false), 1, 'this process took one place');
+  caps.remember('known', campaign.id, 1, now - 60_000);
+  caps.recordLocally('known', campaign.id, now - 1_000);
+  assert.equal(caps.count('known', campaign, now, false), 2, 'stale counts still count while Redis is away');
+  caps.recordLocally('old', campaign.id, now - 3_600_000 - 1);
+  assert.equal(caps.count('old', campaign, now, false), 0, 'places older than the window do not count');
+});
+
+test('the cache is bounded: the least recently written entry goes first', () => {
+  const caps = new FrequencyCapCache({ freshMs: 5_000, maxEntries: 2 });
+  caps.remember('first', campaign.id, 1, now);
+  caps.remember('second', campaign.id, 1, now);
+  caps.remember('third', campaign.id, 1, now);
+  assert.equal(caps.count('first', campaign, now, true), undefined);
+  assert.equal(caps.count('third', campaign, now, true), 1);
 });

@@ -27,7 +27,7 @@ export class PacingState {
     private readonly keys: RedisKeys,
   ) {}
 
-  spendOf(campaign: IndexedCampaign, day: string): CampaignSpend {
+  spendOf(campaign: Pick<IndexedCampaign, 'id' | 'spentMicros' | 'liveSpendBaselineMicros'>, day: string): CampaignSpend {
     const reading = this.readings.get(campaign.id);
     // Not read yet: the counter as cache-warming read it is a lower bound of what it holds now.
     if (reading === undefined) return { totalSpentMicros: totalSpentMicros(campaign, campaign.liveSpendBaselineMicros), todaySpentMicros: 0 };

@@ -1,0 +1,45 @@
+interface HeldLease {
+  remainingMicros: number;
+  untilMs: number;
+}
+
+/**
+ * The spend leases this process holds, per campaign: what is left of each slice Redis granted
+ * (`LimitReservations`) and until when it may be served against. Decisions spend from it
+ * without a round trip; a campaign whose lease cannot pay for one more ad asks for a new one.
+ */
+export class SpendLeaseBook {
+  private readonly leases = new Map<string, HeldLease>();
+
+  /** Whether the campaign's lease can pay `priceMicros` now. */
+  covers(campaignId: string, priceMicros: number, nowMs: number): boolean {
+    const lease = this.leases.get(campaignId);
+    return lease !== undefined && lease.untilMs > nowMs && lease.remainingMicros >= priceMicros;
+  }
+
+  /** Pays one ad from the campaign's lease; false when it cannot (the ad is then served unleased: Redis was away). */
+  spend(campaignId: string, priceMicros: number, nowMs: number): boolean {
+    const lease = this.leases.get(campaignId);
+    if (lease === undefined || lease.untilMs <= nowMs || lease.remainingMicros < priceMicros) return false;
+    lease.remainingMicros -= priceMicros;
+    return true;
+  }
+
+  /**
+   * Adds a slice Redis granted. What is left of a slice still running is kept: two decisions
+   * may have asked at once, and both slices are held for this process in Redis.
+   */
+  grant(campaignId: string, micros: number, untilMs: number, nowMs: number): void {
+    const lease = this.leases.get(campaignId);
+    if (lease === undefined) this.leases.set(campaignId, { remainingMicros: micros, untilMs });
+    else {
+      lease.remainingMicros = (lease.untilMs > nowMs ? lease.remainingMicros : 0) + micros;
+      lease.untilMs = untilMs;
+    }
+  }
+
+  /** Forgets lapsed leases (on the pacing refresh), so the book holds only campaigns that serve. */
+  prune(nowMs: number): void {
+    for (const [campaignId, lease] of this.leases) if (lease.untilMs <= nowMs) this.leases.delete(campaignId);
+  }
+}
