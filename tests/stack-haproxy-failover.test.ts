@@ -5,14 +5,11 @@
 // after the instance has exited must succeed (HAProxy retries connection failures on the
 // other instance), and the load ends by itself.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, repoRoot } from './support/processes';
-import { deleteKeys, runCacheWarming, startServing, testPrefix, waitFor, type RunningServing } from './support/serving-stack';
+import { startHaproxy, type RunningHaproxy } from './support/haproxy';
+import { deleteKeys, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
 import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
 
-const HAPROXY = '/usr/sbin/haproxy';
 const REQUESTS = 2_000;
 const WORKERS = 4;
 const KILL_AFTER = 400;
@@ -24,35 +21,7 @@ const prefix = testPrefix();
 let database: StackDatabase | undefined;
 let dataApi: RunningDataApi | undefined;
 const servings: RunningServing[] = [];
-let haproxy: { child: ChildProcess; output(): string; url: string } | undefined;
-
-async function startHaproxy(servingPorts: number[], dataApiPort: number): Promise<{ child: ChildProcess; output(): string; url: string }> {
-  const port = await freePort();
-  const child = spawn(HAPROXY, ['-W', '-db', '-f', join(repoRoot, 'infra/haproxy/haproxy.cfg')], {
-    env: {
-      ...process.env,
-      HAPROXY_BIND: `127.0.0.1:${port}`,
-      SERVING_1: `127.0.0.1:${servingPorts[0]}`,
-      SERVING_2: `127.0.0.1:${servingPorts[1]}`,
-      DATA_API_BIND: `127.0.0.1:${await freePort()}`,
-      DATA_API_1: `127.0.0.1:${dataApiPort}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output, url: `http://127.0.0.1:${port}` };
-}
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
+let haproxy: RunningHaproxy | undefined;
 
 before(async () => {
   database = await createStackDatabase();
@@ -61,19 +30,11 @@ before(async () => {
   const warm = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey, redisKeyPrefix: prefix });
   assert.equal(warm.code, 0, `cache-warming failed:\n${warm.stdout}${warm.stderr}`);
   servings.push(...(await Promise.all([startServing({ redisKeyPrefix: prefix }), startServing({ redisKeyPrefix: prefix })])));
-  haproxy = await startHaproxy(
-    servings.map((serving) => serving.port),
-    dataApi.port,
-  );
-  const front = haproxy;
-  await waitFor(async () => {
-    if (front.child.exitCode !== null) throw new Error(`haproxy exited:\n${front.output()}`);
-    return (await fetch(`${front.url}/readyz`, { signal: AbortSignal.timeout(1_000) })).status === 200;
-  }, `haproxy at ${front.url} to answer /readyz:\n${front.output()}`, 30_000);
+  haproxy = await startHaproxy({ servingPorts: [servings[0]!.port, servings[1]!.port], dataApiPort: dataApi.port });
 });
 
 after(async () => {
-  await stopChild(haproxy?.child);
+  await haproxy?.stop();
   await Promise.all(servings.map((serving) => serving.stop()));
   await dataApi?.stop();
   await database?.drop();

@@ -10,6 +10,12 @@
 //   paced (wrk with a per-connection delay, about half the decide throughput at 100 ads):
 //     p50 and p99 per size
 //   RSS of the 100,000-ad process after the runs
+//   enforcement: the largest size again, with 20% of campaigns capped (3 per hour, instead of
+//     5%) and 30% of the paying ones pacing asap with budgets nearly spent (their real-time
+//     spend counters in Redis leave 50 prices of the total and of today's budget, set again
+//     before every measurement of the case, since decisions may consume what is left); its
+//     throughput and p99 next to the plain case of the same size ("enforcement cost").
+//     BENCH_ENFORCEMENT=0 leaves it out; BENCH_ENFORCEMENT_SIZE picks another size.
 //
 // Budgets (DESIGN.md): decide >= 50% of node:http; p99 <= 10 ms at half that load; p50 at
 // 100,000 ads <= 1.5 x p50 at 100 ads; <= 250 MB RSS at 100,000 ads.
@@ -19,13 +25,19 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
 import { ensureWrk, runWrk, wrkScript, type WrkResult } from '@ads/bench-kit';
 import { Redis } from 'ioredis';
-import { syntheticInventory, syntheticRequests } from './synthetic-inventory';
+import { nearlySpentCounters, syntheticInventory, syntheticRequests, writeSpendCounters, type SyntheticOptions } from './synthetic-inventory';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '100,10000,100000').split(',').map(Number);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The enforcement case: on by default (BENCH_ENFORCEMENT=0: off), at the largest size unless BENCH_ENFORCEMENT_SIZE says otherwise. */
+const ENFORCEMENT = process.env.BENCH_ENFORCEMENT !== '0';
+const ENFORCEMENT_SIZE = Number(process.env.BENCH_ENFORCEMENT_SIZE ?? SIZES.at(-1));
+const ENFORCEMENT_CAPPED_SHARE = 0.2;
+const ENFORCEMENT_NEARLY_SPENT_SHARE = 0.3;
+const ENFORCEMENT_PRICES_LEFT = 50;
 // Node flags of the serving processes: those of `npm start` unless told otherwise.
 const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter((flag) => flag !== '');
 const serviceDir = new URL('..', import.meta.url).pathname;
@@ -36,6 +48,10 @@ interface Target {
   url: string;
   child: ChildProcess;
   prefix?: string;
+  /** Inventory size, for serving targets. */
+  size?: number;
+  /** Runs before every measurement of the target (the enforcement case sets its spend counters again). */
+  prepare?: () => Promise<void>;
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
@@ -61,14 +77,24 @@ async function startScript(script: string, label: string, port: number, urlPath:
   return { label, url: `http://127.0.0.1:${port}${urlPath}`, child };
 }
 
-async function startServing(size: number, port: number, redis: Redis): Promise<Target> {
+async function startServing(size: number, port: number, redis: Redis, enforcement = false): Promise<Target> {
   const prefix = `bench:${randomUUID()}:`;
-  const store = new ServingIndexStore(redis, new RedisKeys(prefix));
+  const keys = new RedisKeys(prefix);
+  const store = new ServingIndexStore(redis, keys);
   const started = Date.now();
-  const parts = syntheticInventory(size, `bench-${size}`);
+  const options: SyntheticOptions = enforcement ? { cappedShare: ENFORCEMENT_CAPPED_SHARE, nearlySpentShare: ENFORCEMENT_NEARLY_SPENT_SHARE } : {};
+  const parts = syntheticInventory(size, `bench-${size}${enforcement ? '-enforcement' : ''}`, options);
   const written = await store.write(parts);
+  // The spend counters are in place before serving loads the index and reads them.
+  const counters = enforcement ? nearlySpentCounters(parts, ENFORCEMENT_NEARLY_SPENT_SHARE, ENFORCEMENT_PRICES_LEFT) : [];
+  const prepare = enforcement ? () => writeSpendCounters(redis, keys, counters) : undefined;
+  await prepare?.();
   await store.publish(parts.version);
-  console.error(`index of ${size} ads written: ${(written.bytes / 1e6).toFixed(1)} MB in ${Date.now() - started} ms`);
+  const capped = parts.campaigns.filter((campaign) => campaign.frequencyCap !== null).length;
+  console.error(
+    `index of ${size} ads written: ${(written.bytes / 1e6).toFixed(1)} MB in ${Date.now() - started} ms` +
+      (enforcement ? ` (${capped} of ${parts.campaigns.length} campaigns capped, ${counters.length} with ${ENFORCEMENT_PRICES_LEFT} prices of budget left)` : ''),
+  );
   const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--enable-source-maps', 'dist/main.mjs'], {
     cwd: serviceDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production', TRACKING_SECRET: randomUUID() + randomUUID() },
@@ -76,7 +102,8 @@ async function startServing(size: number, port: number, redis: Redis): Promise<T
   });
   await waitReady(`http://127.0.0.1:${port}/readyz`, child);
   console.error(`serving with ${size} ads ready after ${Date.now() - started} ms`);
-  return { label: `decide, ${size.toLocaleString('en-US')} ads`, url: `http://127.0.0.1:${port}/rpc`, child, prefix };
+  const label = `decide, ${size.toLocaleString('en-US')} ads${enforcement ? `, ${ENFORCEMENT_CAPPED_SHARE * 100}% of campaigns capped, budgets near exhaustion` : ''}`;
+  return { label, url: `http://127.0.0.1:${port}/rpc`, child, prefix, size, ...(prepare === undefined ? {} : { prepare }) };
 }
 
 function closedLoop(target: Target): WrkResult {
@@ -120,6 +147,10 @@ try {
   targets.push(await startScript('./floor-server.ts', 'floor: RPC framework, constant answer', port++, '/rpc'));
   const firstServing = targets.length;
   for (const size of SIZES) targets.push(await startServing(size, port++, redis));
+  const enforcementAt = targets.length;
+  if (ENFORCEMENT) targets.push(await startServing(ENFORCEMENT_SIZE, port++, redis, true));
+  /** The plain case the enforcement case is compared with (same size), if measured. */
+  const plainAt = targets.findIndex((target, at) => at >= firstServing && at < enforcementAt && target.size === ENFORCEMENT_SIZE);
   // A sanity check that decisions do fill before measuring them.
   const probe = await fetch(targets[firstServing]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
   const answer = (await probe.json()) as { result?: { decisions: Record<string, unknown[]> } };
@@ -130,6 +161,7 @@ try {
   const samples = targets.map(() => [] as WrkResult[]);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [at, target] of targets.entries()) {
+      await target.prepare?.();
       samples[at]!.push(closedLoop(target));
       console.error(`round ${round + 1}: ${target.label}: ${Math.round(samples[at]!.at(-1)!.requestsPerSecond)} req/s`);
     }
@@ -144,8 +176,15 @@ try {
   const hello = closed[0]!.requestsPerSecond;
   const servingTargets = targets.slice(firstServing);
   const halfLoad = Math.round(closed[firstServing]!.requestsPerSecond / 2);
-  const rated = servingTargets.map((target) => paced(target, halfLoad));
-  const biggest = targets.at(-1)!;
+  const rated: WrkResult[] = [];
+  for (const target of servingTargets) {
+    await target.prepare?.();
+    rated.push(paced(target, halfLoad));
+  }
+  // The budgets speak of the plain inventories; the enforcement case is reported beside them.
+  const plainClosed = closed.slice(firstServing, enforcementAt);
+  const plainRated = rated.slice(0, enforcementAt - firstServing);
+  const biggest = targets[enforcementAt - 1]!;
   const memory = rssMb(biggest.child.pid!);
 
   console.log(`\nserving.decide benchmark: wrk 1 thread, ${CONNECTIONS} connections, ${SECONDS}s per case, median of ${ROUNDS} interleaved rounds; node ${process.version}`);
@@ -164,9 +203,20 @@ try {
     console.log(`| ${target.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${result.errors} |`);
   });
   console.log(`\nRSS of the ${SIZES.at(-1)!.toLocaleString('en-US')}-ad process after the runs: ${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)\n`);
-  const worst = Math.min(...closed.slice(firstServing).map((result) => result.requestsPerSecond)) / hello;
-  const worstP99 = Math.max(...rated.map((result) => result.p99Ms));
-  const p50Ratio = rated.at(-1)!.p50Ms / rated[0]!.p50Ms;
+  if (ENFORCEMENT && plainAt >= 0) {
+    const [plain, enforced] = [closed[plainAt]!, closed[enforcementAt]!];
+    const [plainPaced, enforcedPaced] = [rated[plainAt - firstServing]!, rated[enforcementAt - firstServing]!];
+    console.log(
+      `enforcement cost at ${ENFORCEMENT_SIZE.toLocaleString('en-US')} ads (${ENFORCEMENT_CAPPED_SHARE * 100}% capped, ${ENFORCEMENT_NEARLY_SPENT_SHARE * 100}% of paying campaigns with ${ENFORCEMENT_PRICES_LEFT} prices left, vs the plain case): ` +
+        `throughput ${((enforced.requestsPerSecond / plain.requestsPerSecond) * 100).toFixed(0)}% of plain, ` +
+        `closed-loop p99 ${(enforced.p99Ms / plain.p99Ms).toFixed(2)}x, paced p99 ${(enforcedPaced.p99Ms / plainPaced.p99Ms).toFixed(2)}x (${enforcedPaced.p99Ms.toFixed(2)} vs ${plainPaced.p99Ms.toFixed(2)} ms)\n`,
+    );
+  } else if (ENFORCEMENT) {
+    console.log(`enforcement cost: no plain case of ${ENFORCEMENT_SIZE} ads measured to compare with (BENCH_SIZES)\n`);
+  }
+  const worst = Math.min(...plainClosed.map((result) => result.requestsPerSecond)) / hello;
+  const worstP99 = Math.max(...plainRated.map((result) => result.p99Ms));
+  const p50Ratio = plainRated.at(-1)!.p50Ms / plainRated[0]!.p50Ms;
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   console.log(`budget: decide >= 50% of node:http (worst size): ${(worst * 100).toFixed(0)}% ${verdict(worst >= 0.5)}`);
   console.log(`budget: p99 <= 10 ms at half load (worst size): ${worstP99.toFixed(2)} ms ${verdict(worstP99 <= 10)}`);

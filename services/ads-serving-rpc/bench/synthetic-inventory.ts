@@ -1,8 +1,14 @@
 // A synthetic inventory of any size for the benchmark: campaigns of five ads, a realistic mix
 // of audience targeting (open, country, device, keyword), tiers, caps and exclusion labels,
-// ten placements on three sites. Deterministic for a given size.
+// ten placements on three sites. Deterministic for a given size (and options).
+//
+// The enforcement case adds limits: a larger share of capped campaigns, and campaigns whose
+// budgets are nearly spent (`nearlySpentCampaigns`, `nearlySpentCounters`: the real-time
+// spend counters serving reads, set so that a few dozen prices are left).
+import { MICROS_PER_MINOR_UNIT, dayBucket, spendPerEvent, type RedisKeys } from '@ads/ads-client';
 import type { ServingIndexCampaign, ServingIndexPlacement } from '@ads/ads-client';
 import type { ServingIndexParts } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
 import { seededRng } from '../src/domain/rng';
 
 export const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE', 'PL', 'CA', 'AU', 'JP', 'BR', 'MX', 'IN', 'ZA', 'NG', 'KR', 'AR', 'IE'];
@@ -11,7 +17,19 @@ export const KEYWORDS = Array.from({ length: 500 }, (_, at) => `kw${at}`);
 export const PLACEMENT_KEYS = Array.from({ length: 10 }, (_, at) => `site${at % 3}-slot${at}`);
 const ADS_PER_CAMPAIGN = 5;
 
-export function syntheticInventory(adCount: number, version: string): ServingIndexParts {
+export interface SyntheticOptions {
+  /** Share of campaigns with a frequency cap of 3 per hour (default 0.05). */
+  cappedShare?: number;
+  /**
+   * Share of the paying campaigns whose budgets are nearly spent (default 0): they pace asap
+   * (an even campaign that close to its budget is held back by pacing and would not be drawn
+   * at all), and `nearlySpentCounters` gives their real-time spend.
+   */
+  nearlySpentShare?: number;
+}
+
+export function syntheticInventory(adCount: number, version: string, options: SyntheticOptions = {}): ServingIndexParts {
+  const cappedShare = options.cappedShare ?? 0.05;
   const rng = seededRng(adCount);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
   const campaigns: ServingIndexCampaign[] = [];
@@ -39,7 +57,7 @@ export function syntheticInventory(adCount: number, version: string): ServingInd
       priority: tier < 0.02 ? 'sponsorship' : tier < 0.92 ? 'standard' : 'house',
       bidType: cpc ? 'CPC' : 'CPM',
       bidAmount: tier >= 0.92 ? 0 : cpc ? 20 + Math.floor(rng() * 200) : 100 + Math.floor(rng() * 1000),
-      frequencyCap: rng() < 0.05 ? { count: 3, windowSeconds: 3600 } : null,
+      frequencyCap: rng() < cappedShare ? { count: 3, windowSeconds: 3600 } : null,
       targeting,
       exclusionLabel: rng() < 0.1 ? `label${Math.floor(rng() * 20)}` : null,
       liveSpendBaselineMicros: 0,
@@ -68,8 +86,57 @@ export function syntheticInventory(adCount: number, version: string): ServingInd
     }
     return { id: `p${at}`, key, siteId: `site${at % 3}`, siteDomain: `site${at % 3}.example`, allowedFormats: at % 2 === 0 ? ['native', 'banner'] : ['native'], category: null, candidates };
   });
+  for (const campaign of nearlySpentCampaigns(campaigns, options.nearlySpentShare ?? 0)) campaign.pacing = 'asap';
   const now = new Date().toISOString();
   return { version, builtAt: now, asOf: now, placements, featureSwitches: [], campaigns };
+}
+
+/**
+ * The campaigns (of those that pay: house campaigns bid 0 and no budget holds them) chosen to
+ * have nearly spent budgets: `share` of them, drawn from a generator of their own so that the
+ * rest of the inventory is the same with and without them.
+ */
+export function nearlySpentCampaigns(campaigns: readonly ServingIndexCampaign[], share: number): ServingIndexCampaign[] {
+  if (share <= 0) return [];
+  const rng = seededRng(campaigns.length * 7 + 1);
+  return campaigns.filter((campaign) => campaign.bidAmount > 0 && rng() < share);
+}
+
+/** One campaign's real-time spend counters: lifetime (`campaignLiveSpend`) and today's in its zone (`campaignDaySpend`). */
+export interface SpendCounters {
+  campaignId: string;
+  day: string;
+  liveMicros: number;
+  dayMicros: number;
+}
+
+/**
+ * Spend counters that leave each nearly-spent campaign `pricesLeft` prices (an impression's at
+ * CPM, a click's at CPC) of its total budget and, when it has one, of today's budget. The
+ * synthetic index says nothing was spent before (`spentMicros` and the baseline 0), so the
+ * live counter is the whole spend serving sees.
+ */
+export function nearlySpentCounters(parts: ServingIndexParts, share: number, pricesLeft: number, nowMs = Date.now()): SpendCounters[] {
+  return nearlySpentCampaigns(parts.campaigns, share).map((campaign) => {
+    const spend = spendPerEvent(campaign.bidType, campaign.bidAmount);
+    const price = campaign.bidType === 'CPM' ? spend.impressionMicros : spend.clickMicros;
+    const left = Math.round(pricesLeft * price);
+    const liveMicros = Math.max(0, campaign.totalBudget * MICROS_PER_MINOR_UNIT - left);
+    const dayMicros = campaign.dailyBudget === null ? 0 : Math.max(0, campaign.dailyBudget * MICROS_PER_MINOR_UNIT - left);
+    return { campaignId: campaign.id, day: dayBucket(nowMs, campaign.timeZone), liveMicros, dayMicros };
+  });
+}
+
+/** Writes the counters (SET, in pipelined batches): run again to start a measurement from the same spend. */
+export async function writeSpendCounters(redis: Redis, keys: RedisKeys, counters: readonly SpendCounters[]): Promise<void> {
+  for (let at = 0; at < counters.length; at += 1_000) {
+    const pipeline = redis.pipeline();
+    for (const counter of counters.slice(at, at + 1_000)) {
+      pipeline.set(keys.campaignLiveSpend(counter.campaignId), String(counter.liveMicros));
+      pipeline.set(keys.campaignDaySpend(counter.campaignId, counter.day), String(counter.dayMicros), 'EX', 2 * 86_400);
+    }
+    await pipeline.exec();
+  }
 }
 
 /** Decision requests like pages send them: two slots, a returning user, some keywords. */
