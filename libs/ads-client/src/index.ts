@@ -58,6 +58,7 @@ export { ScoreStore, newScoreVersionId, isScoreVersionFresh } from './redis/scor
 export type { ScoreVersion, ScoreFlip } from './redis/score-store';
 export { RedisValueError, RedisWriteError } from './redis/redis-store-errors';
 export { redisUrlSetting, redactRedisUrl } from './redis/redis-url';
+export { KNOWN_PLACEHOLDER_SECRETS, MIN_SECRET_BITS, MIN_SECRET_LENGTH, SECRET_RECIPE, checkProductionSecret, productionSecretProblems, secretStrengthBits } from './config/production-secret';
 export { readInventorySnapshot } from './data-api/read-inventory-snapshot';
 export type { InventorySnapshot, SnapshotCampaign, SnapshotAd, SnapshotPlacement, SnapshotFeatureSwitch } from './data-api/read-inventory-snapshot';
 export { EARLIEST_EVENT_AT, EVENTS_ROLLUP_GROUP, LATEST_EVENT_AT, MAX_EVENT_SPEND_MICROS, TRACKING_EVENT_FIELD, encodeTrackingEvent, decodeTrackingEvent } from './redis/events-stream';

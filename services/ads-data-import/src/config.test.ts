@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { KNOWN_PLACEHOLDER_SECRETS } from '@ads/ads-client';
 import { loadConfig } from './config';
 import { ConfigError } from './errors';
 
@@ -48,4 +50,20 @@ test('a misspelt schedule time zone and a short dashboard password are configura
   assert.equal(loadConfig({ SCHEDULE_TIME_ZONE: 'Europe/Paris' }).schedules.timeZone, 'Europe/Paris');
   assert.equal(loadConfig({ DASHBOARD_PASSWORD: '' }).dashboardPassword, undefined);
   assert.equal(loadConfig({ DASHBOARD_PASSWORD: 'a-long-dashboard-password' }).dashboardPassword, 'a-long-dashboard-password');
+});
+
+test('production refuses a known, short or weak DATA_API_TOKEN or DASHBOARD_PASSWORD and accepts random ones', () => {
+  for (const name of ['DATA_API_TOKEN', 'DASHBOARD_PASSWORD'] as const) {
+    for (const value of [...KNOWN_PLACEHOLDER_SECRETS, 'a-twelve-char-password', 'x'.repeat(50)]) {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'production', [name]: value }, 42),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(`${name}: `) && error.message.includes('openssl rand -base64 48'),
+        `${name}=${value}`,
+      );
+    }
+  }
+  const token = `ads_${randomBytes(32).toString('base64url')}`;
+  const password = randomBytes(48).toString('base64');
+  const settings = loadConfig({ NODE_ENV: 'production', DATA_API_TOKEN: token, DASHBOARD_PASSWORD: password }, 42);
+  assert.deepEqual([settings.dataApi.token, settings.dashboardPassword], [token, password]);
 });

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
-import { isTimeZone, redisUrlSetting } from '@ads/ads-client';
+import { isTimeZone, productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -163,6 +163,8 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
     throw new ConfigError(`invalid ads-data-import environment: ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  const secretProblems = productionSecretProblems(env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN, DASHBOARD_PASSWORD: env.DASHBOARD_PASSWORD });
+  if (secretProblems.length > 0) throw new ConfigError(`invalid ads-data-import environment: ${secretProblems.join('; ')}`);
   return {
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,

@@ -1,4 +1,4 @@
-import { redisUrlSetting } from '@ads/ads-client';
+import { productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { ScoringError } from './errors';
 
@@ -54,6 +54,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     throw new ScoringError('CONFIG_INVALID', `invalid ads-scoring environment: ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  const secretProblems = productionSecretProblems(env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
+  if (secretProblems.length > 0) throw new ScoringError('CONFIG_INVALID', `invalid ads-scoring environment: ${secretProblems.join('; ')}`);
   if (env.PACING_MIN_FACTOR > env.PACING_MAX_FACTOR) {
     throw new ScoringError('CONFIG_INVALID', 'invalid ads-scoring environment: PACING_MIN_FACTOR: must not exceed PACING_MAX_FACTOR');
   }

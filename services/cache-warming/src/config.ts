@@ -1,4 +1,4 @@
-import { redisUrlSetting } from '@ads/ads-client';
+import { productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { CacheWarmingError } from './errors';
 
@@ -44,6 +44,8 @@ function parseEnvironment<T>(schema: z.ZodType<T>, environment: Record<string, s
 /** Parses the environment; throws CONFIG_INVALID naming each bad variable. Only main passes `process.env`. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
   const env = parseEnvironment(environmentSchema, environment);
+  const secretProblems = productionSecretProblems(env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
+  if (secretProblems.length > 0) throw new CacheWarmingError('CONFIG_INVALID', `invalid cache-warming environment: ${secretProblems.join('; ')}`);
   return {
     dataApiUrls: env.DATA_API_URLS,
     dataApiToken: env.DATA_API_TOKEN,

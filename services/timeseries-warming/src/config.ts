@@ -1,4 +1,4 @@
-import { redisUrlSetting } from '@ads/ads-client';
+import { productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { WarmingError } from './errors';
 
@@ -49,6 +49,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     throw new WarmingError('CONFIG_INVALID', `invalid timeseries-warming environment: ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  const secretProblems = productionSecretProblems(env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
+  if (secretProblems.length > 0) throw new WarmingError('CONFIG_INVALID', `invalid timeseries-warming environment: ${secretProblems.join('; ')}`);
   return {
     dataApiUrls: env.DATA_API_URLS,
     dataApiToken: env.DATA_API_TOKEN,
