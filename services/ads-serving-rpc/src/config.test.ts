@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { KNOWN_PLACEHOLDER_SECRETS } from '@ads/ads-client';
 import { DEV_TRACKING_SECRET, loadConfig } from './config';
 import { ServingError } from './errors';
 
@@ -33,6 +35,41 @@ test('a previous tracking secret is read, and refused without a current one or e
     assert.throws(
       () => loadConfig(environment),
       (error: unknown) => error instanceof ServingError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET_PREVIOUS/.test(error.message),
+    );
+  }
+});
+
+test('production refuses every known, short or weak tracking secret and metrics token, and accepts random 48-byte ones', () => {
+  const strong = () => randomBytes(48).toString('base64');
+  const weak = [...KNOWN_PLACEHOLDER_SECRETS, DEV_TRACKING_SECRET, 'replace-with-a-long-random-string', 'x'.repeat(40), randomBytes(20).toString('base64'), 'ab'.repeat(40)];
+  for (const value of weak) {
+    for (const name of ['TRACKING_SECRET', 'TRACKING_SECRET_PREVIOUS', 'METRICS_TOKEN'] as const) {
+      const environment = { NODE_ENV: 'production', TRACKING_SECRET: strong(), [name]: value };
+      assert.throws(
+        () => loadConfig(environment),
+        (error: unknown) =>
+          error instanceof ServingError && error.code === 'CONFIG_INVALID' && error.message.includes(`${name}: `) && error.message.includes('openssl rand -base64 48'),
+        `${name}=${value} is refused`,
+      );
+    }
+  }
+  const current = strong();
+  const previous = strong();
+  const token = strong();
+  const config = loadConfig({ NODE_ENV: 'production', TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: previous, METRICS_TOKEN: token });
+  assert.deepEqual([config.trackingSecret, config.previousTrackingSecret, config.metricsToken], [current, previous, token]);
+  // Outside production the same weak values still start a developer's process.
+  assert.equal(loadConfig({ NODE_ENV: 'development', TRACKING_SECRET: 'x'.repeat(40), METRICS_TOKEN: 'dev' }).metricsToken, 'dev');
+});
+
+test('METRICS_TOKEN and METRICS_PORT: empty is none; the port must differ from PORT; the token must fit a header', () => {
+  const none = loadConfig({ METRICS_TOKEN: '', METRICS_PORT: '' });
+  assert.deepEqual([none.metricsToken, none.metricsPort], [undefined, undefined]);
+  assert.equal(loadConfig({ METRICS_PORT: '9464' }).metricsPort, 9464);
+  for (const environment of [{ PORT: '4101', METRICS_PORT: '4101' }, { METRICS_PORT: 'ninety' }, { METRICS_TOKEN: 'two words' }]) {
+    assert.throws(
+      () => loadConfig(environment),
+      (error: unknown) => error instanceof ServingError && error.code === 'CONFIG_INVALID' && /METRICS_(PORT|TOKEN)/.test(error.message),
     );
   }
 });

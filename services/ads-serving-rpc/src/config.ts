@@ -1,4 +1,4 @@
-import { redisUrlSetting } from '@ads/ads-client';
+import { productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
 import { ServingError } from './errors';
 
@@ -13,10 +13,13 @@ const environmentSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     REDIS_URL: redisUrlSetting,
     REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
-    TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional(),
     // Empty means none, so that compose and Kubernetes can pass it through unset.
-    TRACKING_SECRET_PREVIOUS: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32, 'must be at least 32 characters').optional()),
+    TRACKING_SECRET_PREVIOUS: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional()),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    // Empty means none (compose and Kubernetes pass them through unset).
+    METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in an Authorization header)').optional()),
+    METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
     TRACKING_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(4 * 3600),
     EVENT_BUFFER_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     EVENTS_STREAM_MAXLEN: z.coerce.number().int().min(0).default(5_000_000),
@@ -44,6 +47,10 @@ const environmentSchema = z
   .refine((env) => env.TRACKING_SECRET_PREVIOUS === undefined || env.TRACKING_SECRET_PREVIOUS !== env.TRACKING_SECRET, {
     message: 'must differ from TRACKING_SECRET',
     path: ['TRACKING_SECRET_PREVIOUS'],
+  })
+  .refine((env) => env.METRICS_PORT === undefined || env.METRICS_PORT !== env.PORT, {
+    message: 'must differ from PORT (it moves /metrics off the public port)',
+    path: ['METRICS_PORT'],
   });
 
 /** Settings of one ads-serving-rpc process. */
@@ -57,6 +64,10 @@ export interface Config {
   previousTrackingSecret: string | undefined;
   /** Base of tracking URLs and of the embed's own URL, without a trailing slash. */
   publicBaseUrl: string | undefined;
+  /** Bearer token `/metrics` requires; undefined: none. */
+  metricsToken: string | undefined;
+  /** A port of its own for `/metrics` (on `host`); undefined: `/metrics` is on `port`. */
+  metricsPort: number | undefined;
   trackingUrlTtlSeconds: number;
   eventBufferSize: number;
   eventsStreamMaxLen: number;
@@ -85,6 +96,13 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     throw new ServingError('CONFIG_INVALID', `invalid ads-serving-rpc environment: ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  // Production refuses secrets published in the repository or too weak to resist guessing.
+  const secretProblems = productionSecretProblems(env.NODE_ENV, {
+    TRACKING_SECRET: env.TRACKING_SECRET,
+    TRACKING_SECRET_PREVIOUS: env.TRACKING_SECRET_PREVIOUS,
+    METRICS_TOKEN: env.METRICS_TOKEN,
+  });
+  if (secretProblems.length > 0) throw new ServingError('CONFIG_INVALID', `invalid ads-serving-rpc environment: ${secretProblems.join('; ')}`);
   return {
     port: env.PORT,
     host: env.HOST,
@@ -93,6 +111,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     trackingSecret: env.TRACKING_SECRET ?? DEV_TRACKING_SECRET,
     previousTrackingSecret: env.TRACKING_SECRET_PREVIOUS,
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    metricsToken: env.METRICS_TOKEN,
+    metricsPort: env.METRICS_PORT,
     trackingUrlTtlSeconds: env.TRACKING_URL_TTL_SECONDS,
     eventBufferSize: env.EVENT_BUFFER_SIZE,
     eventsStreamMaxLen: env.EVENTS_STREAM_MAXLEN,

@@ -11,6 +11,8 @@ export const errorCatalogue = {
   AD_GONE: { httpStatus: 410, summary: 'the clicked ad is no longer served, so there is no landing page to send to' },
   ROUTE_NOT_FOUND: { httpStatus: 404, summary: 'no route for this method and path' },
   METHOD_NOT_ALLOWED: { httpStatus: 405, summary: 'the route does not take this HTTP method' },
+  METRICS_UNAUTHORIZED: { httpStatus: 401, summary: '/metrics needs the METRICS_TOKEN as a Bearer token' },
+  METRICS_FORBIDDEN: { httpStatus: 403, summary: 'the Bearer token sent to /metrics is not the METRICS_TOKEN' },
 } as const satisfies Record<string, { httpStatus: number; summary: string }>;
 
 export type ServingErrorCode = keyof typeof errorCatalogue;

@@ -9,6 +9,7 @@ import { DecisionMaker } from './decision-maker';
 import { TrackingSigner } from './domain/tracking-url';
 import { EventTracker } from './event-tracker';
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './http/cors';
+import { createMetricsServer } from './http/metrics-route';
 import { createServingServer } from './http/serving-server';
 import { IndexLifecycle } from './index-lifecycle';
 import { ServingMetrics } from './metrics';
@@ -83,7 +84,8 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     // a good share of the hot path's time.
     { title: 'ads-serving-rpc', version: packageVersion, logger, validateOutput: false, responseHeaders: CORS_HEADERS, preflightHeaders: CORS_PREFLIGHT_HEADERS, maxBodyBytes: 64 * 1024 },
   );
-  const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger });
+  const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger, metricsToken: config.metricsToken, metricsElsewhere: config.metricsPort !== undefined });
+  const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer({ metrics, metricsToken: config.metricsToken, logger });
   const app: ServingApp = {
     server,
     lifecycle,
@@ -95,10 +97,16 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
         server.listen(config.port, config.host, () => resolve());
       });
       const port = (server.address() as AddressInfo).port;
+      if (metricsServer !== undefined) {
+        await new Promise<void>((resolve, reject) => {
+          metricsServer.once('error', reject);
+          metricsServer.listen(config.metricsPort, config.host, () => resolve());
+        });
+      }
       decisions.baseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
       tracker!.start();
       void lifecycle!.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
-      logger.info({ port, host: config.host, baseUrl: decisions.baseUrl, prefix: config.redisKeyPrefix }, 'ads-serving-rpc listening');
+      logger.info({ port, host: config.host, metricsPort: config.metricsPort, metricsToken: config.metricsToken !== undefined, baseUrl: decisions.baseUrl, prefix: config.redisKeyPrefix }, 'ads-serving-rpc listening');
       return port;
     },
     async stop() {
@@ -106,6 +114,12 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      if (metricsServer?.listening === true) {
+        await new Promise<void>((resolve) => {
+          metricsServer.close(() => resolve());
+          metricsServer.closeIdleConnections();
+        });
+      }
       lifecycle!.stop();
       await tracker!.stop();
       if (tracker!.bufferSize > 0) logger.warn({ lost: tracker!.bufferSize }, 'stopping with buffered events Redis never took');

@@ -9,6 +9,7 @@ import type { ServingMetrics } from '../metrics';
 import { handleBeacon, isGetLike, sendError } from './beacon-route';
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './cors';
 import { renderDemoPage } from './demo-page';
+import { handleMetrics } from './metrics-route';
 
 const embedScript = readFileSync(new URL('./assets/embed.js', import.meta.url), 'utf8');
 
@@ -22,6 +23,10 @@ export function createServingServer(deps: {
   lifecycle: IndexLifecycle;
   metrics: ServingMetrics;
   logger: Logger;
+  /** Bearer token `/metrics` requires (undefined: none). */
+  metricsToken?: string | undefined;
+  /** `/metrics` is served on a port of its own (METRICS_PORT), not here. */
+  metricsElsewhere?: boolean;
 }): Server {
   const rpcHandler = createNodeHttpHandler(deps.rpc, { mountPath: '/rpc' });
   const server = createServer((request, response) => {
@@ -50,7 +55,7 @@ async function route(deps: Parameters<typeof createServingServer>[0], request: I
     return;
   }
   const type = path === '/t/i' ? 'impression' : path === '/t/v' ? 'viewable' : path === '/t/c' ? 'click' : undefined;
-  const known = type !== undefined || ['/healthz', '/readyz', '/metrics', '/embed.js', '/demo', '/'].includes(path);
+  const known = type !== undefined || ['/healthz', '/readyz', '/embed.js', '/demo', '/'].includes(path) || (path === '/metrics' && deps.metricsElsewhere !== true);
   if (!known) return sendError(response, new ServingError('ROUTE_NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`));
   if (!isGetLike(request)) return sendError(response, new ServingError('METHOD_NOT_ALLOWED', `${path} takes GET only`));
   if (type !== undefined) return handleBeacon(deps, type, query, response);
@@ -63,12 +68,8 @@ async function route(deps: Parameters<typeof createServingServer>[0], request: I
         ? sendJson(response, 503, { ready: false, reason: 'no index version loaded yet' })
         : sendJson(response, 200, { ready: true, version: index.version, ads: index.ads.length, redis: deps.lifecycle.redisAvailable });
     }
-    case '/metrics': {
-      const text = await deps.metrics.registry.metrics();
-      response.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-      response.end(text);
-      return;
-    }
+    case '/metrics':
+      return handleMetrics({ metrics: deps.metrics, metricsToken: deps.metricsToken }, request, response);
     case '/embed.js':
       response.writeHead(200, { ...CORS_HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' });
       response.end(embedScript);
