@@ -18,6 +18,9 @@ const keys = new RedisKeys(prefix);
 const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 let landing: Server;
 let LANDING: string;
+/** The landing page of the ad with an international host name, as written and as the browser reaches it. */
+let IDN_LANDING: string;
+let IDN_LANDING_ASCII: string;
 const HOSTILE_TITLE = '<img src=x onerror="window.__injected=1">Spring <b>sale</b>';
 let serving: RunningServing;
 let browser: Browser;
@@ -32,6 +35,9 @@ before(async () => {
   });
   await new Promise<void>((resolve) => landing.listen(0, '127.0.0.1', resolve));
   LANDING = `http://127.0.0.1:${(landing.address() as AddressInfo).port}/spring-sale`;
+  // exämple.test is xn--exmple-cua.test, which chromium resolves to this machine (see the launch).
+  IDN_LANDING = `http://exämple.test:${(landing.address() as AddressInfo).port}/idn-sale`;
+  IDN_LANDING_ASCII = `http://xn--exmple-cua.test:${(landing.address() as AddressInfo).port}/idn-sale`;
   const now = new Date();
   const hostileCampaign = {
     id: 'camp-browser',
@@ -74,6 +80,14 @@ before(async () => {
     name: `Multi-slot test ${at + 1}`,
     ads: [{ ...hostileCampaign.ads[0]!, id: `ad-multi-${at + 1}`, title: `Multi-slot ad ${at + 1}`, body: 'A plain ad' }],
   }));
+  // An ad whose landing page has a non-ASCII host name: ad ordinal 1 + MULTI_ADVERTISERS.
+  const idnCampaign = {
+    ...hostileCampaign,
+    id: 'camp-idn',
+    advertiserId: 'adv-idn',
+    name: 'International landing host',
+    ads: [{ ...hostileCampaign.ads[0]!, id: 'ad-idn', title: 'Ein Angebot', body: 'Landing on an IDN host', clickUrl: IDN_LANDING }],
+  };
   const store = new ServingIndexStore(redis, keys);
   await store.write({
     version: 'browser-v1',
@@ -91,14 +105,15 @@ before(async () => {
         category: null,
         candidates: { sponsorship: [], standard: multiCampaigns.map((_, at) => at + 1), house: [] },
       },
+      { id: 'pl-idn', key: 'browser-idn', siteId: 'site-browser', siteDomain: '127.0.0.1', allowedFormats: ['native'], category: null, candidates: { sponsorship: [], standard: [1 + MULTI_ADVERTISERS], house: [] } },
     ],
-    campaigns: [hostileCampaign, ...multiCampaigns],
+    campaigns: [hostileCampaign, ...multiCampaigns, idnCampaign],
   });
   await store.publish('browser-v1');
   serving = await startServing({ redisKeyPrefix: prefix });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP xn--exmple-cua.test 127.0.0.1'],
   });
 });
 
@@ -269,6 +284,26 @@ test('a click lands on the advertiser\'s page and is counted', async () => {
     await Promise.all([page.waitForURL(LANDING, { timeout: 15_000 }), page.click('#demo-slot a.ads-ad')]);
     assert.equal(await page.textContent('h1'), 'Landing');
     await waitFor(async () => (await countedEvents(decisionId)).includes('click'), 'the click to be counted');
+  } finally {
+    await page.close();
+  }
+});
+
+test('a click on an ad whose landing page has an international host name lands on its punycode form and is counted once', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  try {
+    await page.goto(`${serving.url}/demo?placement=browser-idn&position=top`);
+    await page.waitForSelector('#demo-slot[data-ads-state="filled"]', { timeout: 15_000 });
+    assert.equal(await page.textContent('#demo-slot .ads-title'), 'Ein Angebot');
+    const decisionId = new URL((await page.getAttribute('#demo-slot a.ads-ad', 'href'))!).searchParams.get('d')!;
+    const clickAnswer = page.waitForResponse((response) => new URL(response.url()).pathname === '/t/c');
+    await Promise.all([page.waitForURL(IDN_LANDING_ASCII, { timeout: 15_000 }), page.click('#demo-slot a.ads-ad')]);
+    const click = await clickAnswer;
+    assert.equal(click.status(), 302);
+    assert.equal(click.headers()['location'], IDN_LANDING_ASCII);
+    assert.equal(await page.textContent('h1'), 'Landing');
+    await waitFor(async () => (await countedEvents(decisionId)).includes('click'), 'the click to be counted');
+    assert.deepEqual((await countedEvents(decisionId)).filter((type) => type === 'click'), ['click'], 'counted once');
   } finally {
     await page.close();
   }
