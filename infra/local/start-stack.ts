@@ -6,6 +6,7 @@
 //
 // It starts the services as processes, exactly as an operator would: it never imports them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -17,18 +18,45 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // STACK_PORT_BASE, the keys file moves with STACK_STATE_DIR, Redis keys with REDIS_KEY_PREFIX.
 const stateDir = resolve(root, process.env.STACK_STATE_DIR ?? '.stack');
 const keysFile = join(stateDir, 'keys.json');
+const secretsFile = join(stateDir, 'secrets.json');
 const portBase = Number(process.env.STACK_PORT_BASE ?? 4000);
 if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
   process.stderr.write(`STACK_PORT_BASE must be a whole number from 1024 to 65000, got "${process.env.STACK_PORT_BASE}"\n`);
   process.exit(2);
 }
 
+/**
+ * The stack's own secrets: random per state directory and kept in it (mode 0600), so that a
+ * restart keeps the tracking URLs signed before it valid, and no two developers' stacks share
+ * a secret anyone could read in the repository.
+ */
+function stackSecrets(): { trackingSecret: string; metricsToken: string } {
+  mkdirSync(stateDir, { recursive: true });
+  let saved: { trackingSecret?: unknown; metricsToken?: unknown } = {};
+  if (existsSync(secretsFile)) {
+    try {
+      saved = JSON.parse(readFileSync(secretsFile, 'utf8')) as typeof saved;
+    } catch (error) {
+      process.stderr.write(`${secretsFile} is not JSON (${(error as Error).message}); delete it to get new secrets\n`);
+      process.exit(2);
+    }
+  }
+  const secret = (value: unknown) => (typeof value === 'string' && value.length >= 43 ? value : randomBytes(48).toString('base64'));
+  const secrets = { trackingSecret: secret(saved.trackingSecret), metricsToken: secret(saved.metricsToken) };
+  if (secrets.trackingSecret !== saved.trackingSecret || secrets.metricsToken !== saved.metricsToken) {
+    writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  }
+  return secrets;
+}
+const secrets = stackSecrets();
+
 const env = {
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/ads',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? 'ads:',
-  // ads-serving-rpc refuses secrets shorter than 32 characters.
-  TRACKING_SECRET: process.env.TRACKING_SECRET ?? 'local-stack-tracking-secret-change-me-0123456789',
+  // Random per state directory (secrets.json), unless the environment sets them (empty: unset).
+  TRACKING_SECRET: process.env.TRACKING_SECRET || secrets.trackingSecret,
+  METRICS_TOKEN: process.env.METRICS_TOKEN || secrets.metricsToken,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   // The worker runs these commands on their schedules (BullMQ job schedulers).
   TIMESERIES_WARMING_CRON: process.env.TIMESERIES_WARMING_CRON ?? '*/5 * * * *',
@@ -227,6 +255,7 @@ async function main(): Promise<void> {
         PORT: String(port),
         HOST: '127.0.0.1',
         TRACKING_SECRET: env.TRACKING_SECRET,
+        METRICS_TOKEN: env.METRICS_TOKEN,
         PUBLIC_BASE_URL: publicServing,
       },
     }),
@@ -274,9 +303,9 @@ async function main(): Promise<void> {
     demo publisher page  ${publicServing}/demo?placement=dailyplanet-article-inline
     serving RPC docs     ${publicServing}/rpc/docs
     queue dashboard      http://127.0.0.1:${ports.worker}/queues
-  keys are saved in ${keysFile}; Ctrl-C stops everything.`);
+  keys are saved in ${keysFile}, the tracking secret and the /metrics token in ${secretsFile}; Ctrl-C stops everything.`);
   // One line for scripts and tests (the keys are in the keys file too).
-  process.stdout.write(`STACK_READY ${JSON.stringify({ urls, keys, haproxy: haproxyInstalled, redisKeyPrefix: env.REDIS_KEY_PREFIX, keysFile, pids })}\n`);
+  process.stdout.write(`STACK_READY ${JSON.stringify({ urls, keys, haproxy: haproxyInstalled, redisKeyPrefix: env.REDIS_KEY_PREFIX, keysFile, secretsFile, pids })}\n`);
 }
 
 main().catch((error: unknown) => {
