@@ -67,3 +67,21 @@ test('production refuses a known, short or weak DATA_API_TOKEN or DASHBOARD_PASS
   const settings = loadConfig({ NODE_ENV: 'production', DATA_API_TOKEN: token, DASHBOARD_PASSWORD: password }, 42);
   assert.deepEqual([settings.dataApi.token, settings.dashboardPassword], [token, password]);
 });
+
+test('the worker listens on loopback by default; feed and dashboard host lists are parsed, a bad entry named', () => {
+  const defaults = loadConfig({}, 42);
+  assert.equal(defaults.workerHost, '127.0.0.1');
+  assert.deepEqual([defaults.feed.allowedHosts, defaults.feed.localDir, defaults.feed.maxRedirects, defaults.dashboardPublicHosts], [[], undefined, 5, []]);
+  const settings = loadConfig(
+    { FEED_ALLOWED_HOSTS: 'Feeds.Partner.example, 127.0.0.1:8080,[::1]', FEED_LOCAL_DIR: 'examples', FEED_MAX_REDIRECTS: '2', DASHBOARD_PUBLIC_HOST: 'queues.example.com', WORKER_HOST: '0.0.0.0' },
+    42,
+  );
+  assert.deepEqual(settings.feed.allowedHosts, [{ host: 'feeds.partner.example' }, { host: '127.0.0.1', port: 8080 }, { host: '::1' }]);
+  assert.ok(settings.feed.localDir?.startsWith('/') && settings.feed.localDir.endsWith('/examples'), 'FEED_LOCAL_DIR is made absolute');
+  assert.equal(settings.feed.maxRedirects, 2);
+  assert.deepEqual(settings.dashboardPublicHosts, [{ host: 'queues.example.com' }]);
+  assert.equal(loadConfig({ FEED_LOCAL_DIR: ' ' }, 42).feed.localDir, undefined, 'empty means none');
+  for (const [name, value] of [['FEED_ALLOWED_HOSTS', 'http://feeds.example.com/'], ['DASHBOARD_PUBLIC_HOST', 'host:99999'], ['WORKER_HOST', 'not a host'], ['FEED_MAX_REDIRECTS', '50']] as const) {
+    assert.throws(() => loadConfig({ [name]: value }, 42), (error: unknown) => error instanceof ConfigError && error.message.includes(`${name}: `), `${name}=${value}`);
+  }
+});

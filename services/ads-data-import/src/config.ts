@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { isTimeZone, productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
 import { z } from 'zod';
+import { type HostPattern, canonicalHost, parseHostPattern } from './domain/host-pattern';
 import { ConfigError } from './errors';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -65,6 +66,20 @@ const urlList = z
   .transform((text) => text.split(',').map((url) => url.trim()).filter((url) => url !== ''))
   .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/$/, ''))).min(1, 'needs at least one URL'));
 
+/** Host names or host:port entries separated by commas (FEED_ALLOWED_HOSTS, DASHBOARD_PUBLIC_HOST). */
+const hostList = z
+  .string()
+  .default('')
+  .transform((text, context): HostPattern[] => {
+    const patterns: HostPattern[] = [];
+    for (const entry of text.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+      const parsed = parseHostPattern(entry);
+      if ('problem' in parsed) context.addIssue({ code: 'custom', message: parsed.problem });
+      else patterns.push(parsed);
+    }
+    return patterns;
+  });
+
 const environmentSchema = z.object({
   REDIS_URL: redisUrlSetting,
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
@@ -72,9 +87,13 @@ const environmentSchema = z.object({
   DATA_API_TOKEN: z.string().min(1).optional(),
   DATA_API_TIMEOUT_MS: positiveInt(30_000),
   WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(4300),
-  // The queue dashboard can add, remove and retry jobs: without a password it answers only
-  // clients on this host. Empty means none (compose and Kubernetes pass it through unset).
+  // Loopback by default: the queue dashboard can add, remove and retry jobs. Listening beyond
+  // loopback needs DASHBOARD_PASSWORD (checked when the worker starts: only it listens).
+  WORKER_HOST: z.string().trim().min(1).default('127.0.0.1').refine((host) => canonicalHost(host) !== undefined, 'must be an IP address or a host name'),
+  // Without a password the dashboard answers only clients on this host. Empty means none
+  // (compose and Kubernetes pass it through unset).
   DASHBOARD_PASSWORD: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional()),
+  DASHBOARD_PUBLIC_HOST: hostList,
   LOG_LEVEL: z.enum(logLevels).optional(),
   NODE_ENV: z.string().default('development'),
 
@@ -118,6 +137,9 @@ const environmentSchema = z.object({
   FEED_MAX_BYTES: positiveInt(200 * 1024 * 1024),
   FEED_FETCH_TIMEOUT_MS: positiveInt(60_000),
   FEED_MAX_STORED_ERRORS: positiveInt(1_000, 100_000),
+  FEED_ALLOWED_HOSTS: hostList,
+  FEED_LOCAL_DIR: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.string().trim().optional()),
+  FEED_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
 });
 
 /** Settings of every ads-data-import process (worker, scheduler, enqueue). */
@@ -126,8 +148,12 @@ export interface Config {
   redisKeyPrefix: string;
   dataApi: { urls: string[]; token: string | undefined; timeoutMs: number };
   workerPort: number;
+  /** The address the worker's dashboard and /healthz listen on (WORKER_HOST). */
+  workerHost: string;
   /** Basic-auth password of the queue dashboard; undefined: the dashboard answers loopback clients only. */
   dashboardPassword: string | undefined;
+  /** Host names the dashboard is also served as (behind a proxy), besides its listening address. */
+  dashboardPublicHosts: HostPattern[];
   logLevel: (typeof logLevels)[number];
   nodeEnv: string;
   schedules: {
@@ -152,7 +178,18 @@ export interface Config {
     /** Stable per process so that a restarted worker with the same identity finds its own pending batch. */
     consumerNamePrefix: string;
   };
-  feed: { chunkSize: number; uploadConcurrency: number; maxBytes: number; fetchTimeoutMs: number; maxStoredErrors: number };
+  feed: {
+    chunkSize: number;
+    uploadConcurrency: number;
+    maxBytes: number;
+    fetchTimeoutMs: number;
+    maxStoredErrors: number;
+    /** Hosts the operator lets feeds come from even when they resolve to local or private addresses. */
+    allowedHosts: HostPattern[];
+    /** The only folder local feed files are read from (absolute); undefined: no local files. */
+    localDir: string | undefined;
+    maxRedirects: number;
+  };
 }
 
 /** Parses an environment into a {@link Config}; throws a ConfigError naming each bad variable. */
@@ -170,7 +207,9 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     dataApi: { urls: env.DATA_API_URLS, token: env.DATA_API_TOKEN, timeoutMs: env.DATA_API_TIMEOUT_MS },
     workerPort: env.WORKER_PORT,
+    workerHost: env.WORKER_HOST,
     dashboardPassword: env.DASHBOARD_PASSWORD,
+    dashboardPublicHosts: env.DASHBOARD_PUBLIC_HOST,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     nodeEnv: env.NODE_ENV,
     schedules: {
@@ -211,6 +250,9 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
       maxBytes: env.FEED_MAX_BYTES,
       fetchTimeoutMs: env.FEED_FETCH_TIMEOUT_MS,
       maxStoredErrors: env.FEED_MAX_STORED_ERRORS,
+      allowedHosts: env.FEED_ALLOWED_HOSTS,
+      localDir: env.FEED_LOCAL_DIR === undefined ? undefined : resolve(env.FEED_LOCAL_DIR),
+      maxRedirects: env.FEED_MAX_REDIRECTS,
     },
   };
 }

@@ -8,6 +8,12 @@ export const DATA_IMPORT_ERROR_CODES = {
   JOB_INVALID: 'JOB_INVALID',
   /** A feed could not be read: missing file, HTTP error, too large, timed out. */
   FEED_SOURCE_UNREADABLE: 'FEED_SOURCE_UNREADABLE',
+  /**
+   * The feed source is refused by policy, not by accident: a scheme other than http(s), an
+   * address on this host, a private network or a cloud metadata service (at any redirect),
+   * too many redirects, or a local file outside FEED_LOCAL_DIR. No retry changes that.
+   */
+  FEED_SOURCE_REFUSED: 'FEED_SOURCE_REFUSED',
   /** The feed's format cannot be told or its header/document is not a feed. */
   FEED_FORMAT_INVALID: 'FEED_FORMAT_INVALID',
   /** ads-data-api refused or failed a call of the roll-up or the import. */
@@ -18,6 +24,12 @@ export const DATA_IMPORT_ERROR_CODES = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** The worker could not listen on WORKER_PORT (taken, or not allowed). */
   PORT_UNAVAILABLE: 'PORT_UNAVAILABLE',
+  /** The worker would serve the queue dashboard beyond loopback (WORKER_HOST) without DASHBOARD_PASSWORD. */
+  DASHBOARD_PASSWORD_REQUIRED: 'DASHBOARD_PASSWORD_REQUIRED',
+  /** A dashboard request named a Host the dashboard is not served as (DNS rebinding, a wrong name). */
+  DASHBOARD_HOST_REFUSED: 'DASHBOARD_HOST_REFUSED',
+  /** A dashboard request that changes something came from another origin (a page in a browser). */
+  DASHBOARD_CROSS_ORIGIN: 'DASHBOARD_CROSS_ORIGIN',
 } as const;
 
 export type DataImportErrorCode = keyof typeof DATA_IMPORT_ERROR_CODES;
@@ -51,6 +63,14 @@ export class FeedSourceError extends DataImportError {
   override name = 'FeedSourceError';
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('FEED_SOURCE_UNREADABLE', message, options);
+  }
+}
+
+/** A feed source refused by policy (see `FEED_SOURCE_REFUSED`): the job fails without retries. */
+export class FeedSourceRefusedError extends DataImportError {
+  override name = 'FeedSourceRefusedError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('FEED_SOURCE_REFUSED', message, options);
   }
 }
 

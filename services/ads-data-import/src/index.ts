@@ -8,6 +8,7 @@ export {
   ConfigError,
   JobInvalidError,
   FeedSourceError,
+  FeedSourceRefusedError,
   FeedFormatError,
   DataApiCallError,
   CommandFailedError,

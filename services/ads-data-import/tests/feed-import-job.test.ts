@@ -51,7 +51,17 @@ function dependencies(fetchTimeoutMs: number): FeedImportDependencies {
   return {
     dataApi: client,
     logger: pino({ level: 'silent' }),
-    settings: { chunkSize: 10, uploadConcurrency: 1, maxBytes: 50_000_000, fetchTimeoutMs, maxStoredErrors: 1_000 },
+    settings: {
+      chunkSize: 10,
+      uploadConcurrency: 1,
+      maxBytes: 50_000_000,
+      fetchTimeoutMs,
+      maxStoredErrors: 1_000,
+      // The feed server listens on 127.0.0.1 and the file feeds sit in the test's folder: both allowed by name.
+      allowedHosts: [{ host: '127.0.0.1' }],
+      localDir: directory,
+      maxRedirects: 5,
+    },
   };
 }
 

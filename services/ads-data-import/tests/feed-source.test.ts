@@ -10,14 +10,16 @@ import { FeedFormatError, FeedSourceError } from '../src/errors';
 import { openFeedSource } from '../src/feed/feed-source';
 
 const directory = mkdtempSync(join(tmpdir(), 'feed-source-'));
-const limits = { maxBytes: 1_000, fetchTimeoutMs: 5_000 };
+/** The feed server of these tests listens on 127.0.0.1, which feeds may reach only when the operator allows it. */
+const access = { allowedHosts: [{ host: '127.0.0.1' }], localDir: directory, maxRedirects: 5 };
+const limits = { maxBytes: 1_000, fetchTimeoutMs: 5_000, access };
 /**
  * A short FEED_FETCH_TIMEOUT_MS for the deadline tests; the slow feeds below take several times
  * longer. Not shorter: the server and the reader share this event loop, and a loaded machine
  * must not make a 100 ms gap look like a timeout.
  */
 const TIMEOUT_MS = 1_000;
-const timed = { maxBytes: 10_000_000, fetchTimeoutMs: TIMEOUT_MS };
+const timed = { maxBytes: 10_000_000, fetchTimeoutMs: TIMEOUT_MS, access };
 /** A body of several socket reads, sent at once. */
 const BURST = `a,b\n${'1,2\n'.repeat(50_000)}`;
 let server: Server;

@@ -24,3 +24,12 @@ test('unknown, repeated and missing columns are each named', () => {
   assert.match(problems[1]!.message, /twice/);
   assert.match(problems[2]!.message, /required/);
 });
+
+test('a first line naming no feed column is not a feed header, and is not repeated; unknown names are bounded', () => {
+  const problems = checkFeedHeader(['root:x:0:0:root:/root:/bin/bash']);
+  assert.deepEqual(problems.map((problem) => problem.field), ['(header)']);
+  assert.ok(!JSON.stringify(problems).includes('root'), JSON.stringify(problems));
+  const long = checkFeedHeader([...required, 'z'.repeat(5_000)]);
+  assert.equal(long.length, 1);
+  assert.ok(long[0]!.field.length <= 200);
+});

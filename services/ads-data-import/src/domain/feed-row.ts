@@ -1,5 +1,6 @@
 import { dataApi } from '@ads/ads-client';
 import type { z } from 'zod';
+import { boundedText } from './bounded-text';
 import { FEED_COLUMNS_BY_NAME, FEED_LIST_SEPARATOR, columnOfPath, type FeedColumn } from './feed-columns';
 
 /** A row as ads-data-api `imports.upsertRows` takes it, defaults filled in. */
@@ -61,13 +62,13 @@ function readCell(column: FeedColumn, raw: unknown): { value: unknown } | { prob
       return { value: raw };
     case 'integer':
     case 'nullableInteger':
-      return INTEGER.test(text) ? { value: Number(text) } : { problem: `must be a whole number, got "${text}"` };
+      return INTEGER.test(text) ? { value: Number(text) } : { problem: `must be a whole number, got "${boundedText(text)}"` };
     case 'textList':
       return { value: text.split(FEED_LIST_SEPARATOR).map((item) => item.trim()).filter((item) => item !== '') };
     case 'integerList': {
       const items = text.split(FEED_LIST_SEPARATOR).map((item) => item.trim()).filter((item) => item !== '');
       const bad = items.find((item) => !INTEGER.test(item));
-      return bad === undefined ? { value: items.map(Number) } : { problem: `must be whole numbers separated by "${FEED_LIST_SEPARATOR}", got "${bad}"` };
+      return bad === undefined ? { value: items.map(Number) } : { problem: `must be whole numbers separated by "${FEED_LIST_SEPARATOR}", got "${boundedText(bad)}"` };
     }
   }
 }

@@ -46,3 +46,14 @@ test('stored errors are capped, counts are not', () => {
   assert.equal(snapshot.errors.length, 3);
   assert.match(snapshot.errors[2]!.message, /3 more errors/);
 });
+
+test('a stored error carries at most a bounded piece of what it quotes', () => {
+  const tally = new ImportRunTally(10);
+  tally.rowRead();
+  tally.rowRefused([{ line: 2, field: 'x'.repeat(10_000), message: `must be a whole number, got "${'9'.repeat(10_000)}"` }]);
+  tally.feedFailed([{ line: 0, field: '(feed)', message: 'y'.repeat(50_000) }]);
+  for (const error of tally.snapshot().errors) {
+    assert.ok(error.field.length <= 200, `field of ${error.field.length}`);
+    assert.ok(error.message.length <= 1_000, `message of ${error.message.length}`);
+  }
+});

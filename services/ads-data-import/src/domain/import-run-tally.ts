@@ -1,5 +1,14 @@
 import type { ImportRun } from '@ads/ads-client';
+import { MAX_QUOTED_LENGTH, boundedText } from './bounded-text';
 import type { FeedRowError } from './feed-row';
+
+/** The longest message of a stored error: room for this package's own texts (the list of feed columns), not for a file. */
+const MAX_MESSAGE_LENGTH = 1_000;
+
+/** An error as it may be stored: the field (a column name, or what stands in for one) and the message both bounded. */
+function storable(error: FeedRowError): FeedRowError {
+  return { line: error.line, field: boundedText(error.field, MAX_QUOTED_LENGTH), message: boundedText(error.message, MAX_MESSAGE_LENGTH) };
+}
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -41,7 +50,7 @@ export class ImportRunTally {
 
   /** The whole feed failed (unreadable source, bad header): its errors come first, no row is counted for them. */
   feedFailed(errors: readonly FeedRowError[]): void {
-    this.fatal = [...(this.fatal ?? []), ...errors];
+    this.fatal = [...(this.fatal ?? []), ...errors.map(storable)];
   }
 
   get failed(): number {
@@ -64,7 +73,7 @@ export class ImportRunTally {
   }
 
   private addError(error: FeedRowError): void {
-    if (this.errors.length < this.maxStoredErrors) this.errors.push(error);
+    if (this.errors.length < this.maxStoredErrors) this.errors.push(storable(error));
     else this.droppedErrors += 1;
   }
 }

@@ -83,6 +83,23 @@ test('a bad CSV header stops the feed with every problem named', async () => {
   await assert.rejects(read('', 'csv'), FeedFormatError);
 });
 
+test('a file that is no feed fails without its text landing in the errors', async () => {
+  const passwd = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n';
+  for (const format of ['csv', 'json'] as const) {
+    await assert.rejects(read(passwd, format), (error: unknown) => {
+      assert.ok(error instanceof FeedFormatError, format);
+      const stored = JSON.stringify([error.message, error.problems]);
+      assert.ok(!stored.includes('root:x') && !stored.includes('/bin/bash') && !stored.includes('root'), `${format}: ${stored}`);
+      return true;
+    });
+  }
+  const lines = await read(`${passwd}`, 'jsonl');
+  for (const item of lines) {
+    assert.equal(item.kind, 'unreadable');
+    if (item.kind === 'unreadable') assert.ok(!item.error.message.includes('root') && !item.error.message.includes('daemon'), item.error.message);
+  }
+});
+
 test('JSON arrays number rows by position; non-objects are unreadable', async () => {
   const items = await read(JSON.stringify([{ a: 1 }, 5, { b: 2 }]), 'json');
   assert.deepEqual(

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { boundedText } from '../domain/bounded-text';
 import { checkFeedHeader } from '../domain/feed-header';
 import type { FeedRecord, FeedRowError } from '../domain/feed-row';
 import { FeedFormatError } from '../errors';
@@ -125,6 +126,16 @@ function notUtf8(from: number, to: number): FeedFormatError {
   return new FeedFormatError(`the feed ${message}`, [{ line: 0, field: '(feed)', message }]);
 }
 
+/**
+ * What JSON.parse found wrong, without the piece of the text V8 quotes (`Unexpected token 'r',
+ * "root:x:0:0"... is not valid JSON`): a file that is no feed must not land in the errors.
+ */
+function jsonSyntaxProblem(error: unknown): string {
+  const message = (error as Error).message;
+  const quoted = message.indexOf('"');
+  return boundedText((quoted === -1 ? message : message.slice(0, quoted)).replace(/[\s,]+$/, ''));
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -148,7 +159,7 @@ function* jsonLine(text: string, line: number): Generator<FeedItem> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    yield { kind: 'unreadable', error: { line, field: '(row)', message: `is not JSON: ${(error as Error).message}` } };
+    yield { kind: 'unreadable', error: { line, field: '(row)', message: `is not JSON: ${jsonSyntaxProblem(error)}` } };
     return;
   }
   if (!isPlainObject(value)) yield { kind: 'unreadable', error: { line, field: '(row)', message: 'must be a JSON object' } };
@@ -163,7 +174,8 @@ async function* readJsonArray(body: Readable): AsyncGenerator<FeedItem> {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new FeedFormatError(`the feed is not valid JSON: ${(error as Error).message}`, [{ line: 0, field: '(feed)', message: `is not valid JSON: ${(error as Error).message}` }]);
+    const problem = jsonSyntaxProblem(error);
+    throw new FeedFormatError(`the feed is not valid JSON: ${problem}`, [{ line: 0, field: '(feed)', message: `is not valid JSON: ${problem}` }]);
   }
   const rows = Array.isArray(document) ? document : isPlainObject(document) && Array.isArray(document.rows) ? document.rows : undefined;
   if (rows === undefined) {

@@ -1,9 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable, Transform, pipeline } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { FeedFormatError, FeedSourceError } from '../errors';
+import { type Response, fetch } from 'undici';
+import { boundedText } from '../domain/bounded-text';
+import { FeedFormatError, FeedSourceError, FeedSourceRefusedError } from '../errors';
+import { type FeedAccessPolicy, checkFeedUrl, feedDispatcher, refusalIn } from './feed-address-guard';
+import { openLocalFeedFile } from './local-feed-file';
 
 export type FeedFormat = 'csv' | 'json' | 'jsonl';
 export const FEED_FORMATS: readonly FeedFormat[] = ['csv', 'json', 'jsonl'];
@@ -20,8 +23,13 @@ export interface OpenFeedOptions {
   format?: FeedFormat | undefined;
   maxBytes: number;
   fetchTimeoutMs: number;
+  /** Which hosts and which local folder feeds may come from (FEED_ALLOWED_HOSTS, FEED_LOCAL_DIR). */
+  access: FeedAccessPolicy;
   signal?: AbortSignal | undefined;
 }
+
+/** HTTP statuses that send the client elsewhere with a Location header. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 const FORMAT_BY_EXTENSION: Record<string, FeedFormat> = { '.csv': 'csv', '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
 
@@ -38,6 +46,16 @@ function withoutCredentials(url: URL): string {
   shown.username = '';
   shown.password = '';
   return shown.href;
+}
+
+/** How a source is named on its import run before it is opened: a URL without its credentials. */
+export function feedSourceName(source: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(source)) return source;
+  try {
+    return withoutCredentials(new URL(source));
+  } catch {
+    return source;
+  }
 }
 
 /** Fails the stream once more than `maxBytes` went through, so a huge feed cannot exhaust memory. */
@@ -60,35 +78,46 @@ function chooseFormat(name: string, explicit: FeedFormat | undefined, pathname: 
   return format;
 }
 
-/** Opens a feed from a file path, a file: URL or an http(s) URL. */
+/**
+ * Opens a feed from an http(s) URL, or from a file path or `file:` URL inside FEED_LOCAL_DIR.
+ * Anything else, and any URL reaching this host, a private network or a cloud metadata service
+ * (unless the operator allowed its host), is refused with FeedSourceRefusedError.
+ */
 export async function openFeedSource(source: string, options: OpenFeedOptions): Promise<OpenedFeed> {
   let url: URL | undefined;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^file:/i.test(source)) {
     try {
       url = new URL(source);
     } catch {
-      throw new FeedSourceError(`feed source "${source}" is not a valid URL`);
+      throw new FeedSourceError(`feed source "${boundedText(source)}" is not a valid URL`);
     }
   }
   if (url !== undefined && url.protocol !== 'file:') {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new FeedSourceError(`feed source ${withoutCredentials(url)} must be a file path or an http(s) URL`);
+      throw new FeedSourceRefusedError(`feed source ${boundedText(withoutCredentials(url))} must be a file path or an http(s) URL`);
     }
     return openHttpFeed(url, options);
   }
-  const path = url === undefined ? source : fileURLToPath(url);
-  let size: number;
+  let path: string;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new FeedSourceError(`feed source ${path} is not a file`);
-    size = info.size;
+    path = url === undefined ? source : fileURLToPath(url);
   } catch (error) {
-    if (error instanceof FeedSourceError) throw error;
-    throw new FeedSourceError(`feed file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    // A file: URL naming another machine (file://host/...).
+    throw new FeedSourceRefusedError(`feed source ${boundedText(source)} is not a local file: ${(error as Error).message}`);
   }
-  if (size > options.maxBytes) throw new FeedSourceError(`feed ${path} is larger than FEED_MAX_BYTES (${size} > ${options.maxBytes} bytes)`);
-  const format = chooseFormat(path, options.format, path, null);
-  return { name: path, format, body: createReadStream(path, { signal: options.signal }) };
+  const file = await openLocalFeedFile(path, options.access.localDir);
+  if (file.size > options.maxBytes) {
+    await file.handle.close();
+    throw new FeedSourceError(`feed ${file.path} is larger than FEED_MAX_BYTES (${file.size} > ${options.maxBytes} bytes)`);
+  }
+  let format: FeedFormat;
+  try {
+    format = chooseFormat(file.path, options.format, file.path, null);
+  } catch (error) {
+    await file.handle.close();
+    throw error;
+  }
+  return { name: file.path, format, body: createReadStream(file.path, { fd: file.handle, signal: options.signal }) };
 }
 
 /**
@@ -151,23 +180,62 @@ class HttpFeedBody extends Readable {
   }
 }
 
+/**
+ * Fetches a feed, following redirects by hand (at most FEED_MAX_REDIRECTS) so that every hop is
+ * checked like the first URL: its scheme and host here, and the addresses a host name resolves
+ * to by the dispatcher's lookup, on the very resolution the socket connects to.
+ */
+async function fetchFeed(url: URL, name: string, options: OpenFeedOptions, signal: AbortSignal): Promise<Response> {
+  // Partner feeds often carry basic-auth credentials in the URL, which fetch refuses: send them
+  // as a header, and to the feed's own origin only (as fetch does with credentials on redirects).
+  const accept = 'text/csv, application/json, application/x-ndjson;q=0.9, */*;q=0.5';
+  let authorization: string | undefined;
+  if (url.username !== '' || url.password !== '') {
+    authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  }
+  let hop = new URL(withoutCredentials(url));
+  for (let redirects = 0; ; redirects += 1) {
+    const where = redirects === 0 ? `feed ${name}` : `feed ${name} redirected to ${boundedText(hop.href)}, which`;
+    const checked = checkFeedUrl(hop, options.access);
+    if ('refused' in checked) throw new FeedSourceRefusedError(`${where} is refused: ${checked.refused}`);
+    const headers: Record<string, string> = { accept };
+    if (authorization !== undefined && hop.origin === url.origin) headers.authorization = authorization;
+    let response: Response;
+    try {
+      response = await fetch(hop, { signal, redirect: 'manual', headers, dispatcher: feedDispatcher(checked.allowedByOperator) });
+    } catch (error) {
+      const refusal = refusalIn(error);
+      if (refusal !== undefined) throw new FeedSourceRefusedError(`${where} is refused: ${refusal.message}`, { cause: error });
+      throw error;
+    }
+    const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+    if (location === null) return response;
+    await response.body?.cancel().catch(() => undefined);
+    if (redirects >= options.access.maxRedirects) {
+      throw new FeedSourceRefusedError(`feed ${name} redirected more than FEED_MAX_REDIRECTS (${options.access.maxRedirects}) times`);
+    }
+    let next: URL;
+    try {
+      next = new URL(location, hop);
+    } catch {
+      throw new FeedSourceError(`feed ${name} redirected to "${boundedText(location)}", which is not a URL`);
+    }
+    hop = new URL(withoutCredentials(next));
+  }
+}
+
 async function openHttpFeed(url: URL, options: OpenFeedOptions): Promise<OpenedFeed> {
   const name = withoutCredentials(url);
-  // The deadline covers the answer (status and headers) only: reading a big feed takes as long
-  // as the import does. The body has its own idle limit (HttpFeedBody).
+  // The deadline covers the answer (status and headers, every redirect) only: reading a big
+  // feed takes as long as the import does. The body has its own idle limit (HttpFeedBody).
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.fetchTimeoutMs);
   const signal = options.signal === undefined ? deadline.signal : AbortSignal.any([deadline.signal, options.signal]);
-  // Partner feeds often carry basic-auth credentials in the URL, which fetch refuses: send them as a header.
-  const headers: Record<string, string> = { accept: 'text/csv, application/json, application/x-ndjson;q=0.9, */*;q=0.5' };
-  if (url.username !== '' || url.password !== '') {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-  }
   let response: Response;
   try {
-    response = await fetch(name, { signal, redirect: 'follow', headers });
+    response = await fetchFeed(url, name, options, signal);
   } catch (error) {
+    if (error instanceof FeedSourceError || error instanceof FeedSourceRefusedError) throw error;
     const reason = deadline.signal.aborted
       ? `no answer within FEED_FETCH_TIMEOUT_MS (${options.fetchTimeoutMs} ms)`
       : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;

@@ -8,7 +8,7 @@ import { FeedRowValidator, isNestedRow } from '../domain/feed-row';
 import { ImportRunTally } from '../domain/import-run-tally';
 import { DataApiCallError, FeedFormatError, ImportInterruptedError } from '../errors';
 import { readFeedRecords } from '../feed/feed-records';
-import { type FeedFormat, openFeedSource } from '../feed/feed-source';
+import { type FeedFormat, feedSourceName, openFeedSource } from '../feed/feed-source';
 import type { Logger } from '../logger';
 import type { DataApiClient } from '../store/data-api-client';
 
@@ -91,7 +91,8 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
   const validator = new FeedRowValidator();
   const startedAt = new Date().toISOString();
   let runId: string | undefined;
-  let name = request.source;
+  // A source refused or unreachable is recorded under this name: never with URL credentials.
+  let name = feedSourceName(request.source);
   let format: FeedFormat = request.format ?? 'csv';
   let rowsUpserted = 0;
 
@@ -158,7 +159,7 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
 
   let body: Readable | undefined;
   try {
-    const opened = await openFeedSource(request.source, { format: request.format, maxBytes: settings.maxBytes, fetchTimeoutMs: settings.fetchTimeoutMs, signal: hooks.signal });
+    const opened = await openFeedSource(request.source, { format: request.format, maxBytes: settings.maxBytes, fetchTimeoutMs: settings.fetchTimeoutMs, access: settings, signal: hooks.signal });
     body = opened.body;
     name = opened.name;
     format = opened.format;
