@@ -5,8 +5,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { config } from '../config';
 import { ROLLUP_CONSUMER_GROUP } from '../domain/rollup-consumer-group';
 import { QUEUE_NAMES, type QueueName, isJobName } from '../domain/job-catalogue';
-import { DataImportError, FeedFormatError, JobInvalidError } from '../errors';
-import { createDashboardApp } from '../http/dashboard-server';
+import { isUnspecifiedHost } from '../domain/host-pattern';
+import { DataImportError, FeedFormatError, FeedSourceRefusedError, JobInvalidError } from '../errors';
+import { checkDashboardExposure, createDashboardApp } from '../http/dashboard-server';
 import { type JobContext, runJob } from '../jobs/job-runner';
 import { createLogger } from '../logger';
 import { createDataApiClient } from '../store/data-api-client';
@@ -24,12 +25,15 @@ const CONCURRENCY: Record<QueueName, number> = {
 
 /** Errors that no retry can fix: the job fails at once instead of backing off. */
 function isPermanent(error: unknown): boolean {
-  return error instanceof JobInvalidError || error instanceof FeedFormatError;
+  return error instanceof JobInvalidError || error instanceof FeedFormatError || error instanceof FeedSourceRefusedError;
 }
 
 /** `worker`: runs the BullMQ workers of every queue and serves the dashboard until SIGTERM. */
 export async function runWorkerCommand(): Promise<void> {
   const settings = config();
+  const access = { password: settings.dashboardPassword, listenHost: settings.workerHost, publicHosts: settings.dashboardPublicHosts };
+  // Before anything opens: a refused start must exit, not hang on open connections.
+  checkDashboardExposure(access);
   const logger = createLogger(settings.logLevel, 'worker');
   const keys = new RedisKeys(settings.redisKeyPrefix);
   const redis = connectRedis(settings.redisUrl, 'ads-data-import:worker');
@@ -62,7 +66,7 @@ export async function runWorkerCommand(): Promise<void> {
 
   const stream = new EventsStreamConsumer(redis, keys.eventsStream, ROLLUP_CONSUMER_GROUP);
   let workers: Worker[] = [];
-  const app = createDashboardApp(Object.values(queues), { password: settings.dashboardPassword }, async () => {
+  const app = createDashboardApp(Object.values(queues), access, async () => {
     const pong = await redis.ping();
     const running = workers.length > 0 && workers.every((worker) => worker.isRunning());
     return { ok: pong === 'PONG' && running && !shuttingDown, detail: { redis: pong === 'PONG' ? 'up' : 'down', workers: running ? 'running' : 'stopped', shuttingDown } };
@@ -72,14 +76,14 @@ export async function runWorkerCommand(): Promise<void> {
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
-      const listening = app.listen(settings.workerPort, '0.0.0.0', (error?: Error) => (error === undefined ? resolve(listening) : reject(error)));
+      const listening = app.listen(settings.workerPort, settings.workerHost, (error?: Error) => (error === undefined ? resolve(listening) : reject(error)));
       listening.once('error', reject);
     });
   } catch (error) {
     // Nothing else runs yet: close what is open so that the process exits.
     await closeJobQueues(queues);
     redis.disconnect();
-    throw new DataImportError('PORT_UNAVAILABLE', `cannot listen on WORKER_PORT ${settings.workerPort}: ${(error as Error).message}`, { cause: error });
+    throw new DataImportError('PORT_UNAVAILABLE', `cannot listen on WORKER_HOST ${settings.workerHost} WORKER_PORT ${settings.workerPort}: ${(error as Error).message}`, { cause: error });
   }
   workers = (Object.keys(CONCURRENCY) as QueueName[]).map(
     (name) => new Worker(name, processor, { connection: redis, prefix: keys.queuePrefix, concurrency: CONCURRENCY[name], autorun: true }),
@@ -90,7 +94,8 @@ export async function runWorkerCommand(): Promise<void> {
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : settings.workerPort;
-  logger.info({ port, dashboard: `http://127.0.0.1:${port}/queues`, queues: Object.keys(queues), prefix: keys.queuePrefix }, 'worker ready');
+  const shownHost = isUnspecifiedHost(settings.workerHost) ? '127.0.0.1' : settings.workerHost.includes(':') && !settings.workerHost.startsWith('[') ? `[${settings.workerHost}]` : settings.workerHost;
+  logger.info({ host: settings.workerHost, port, dashboard: `http://${shownHost}:${port}/queues`, queues: Object.keys(queues), prefix: keys.queuePrefix }, 'worker ready');
 
   // Per-process chores only (node-cron): anything cluster-wide is a BullMQ job scheduler.
   const chores: ScheduledTask[] = [];
