@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningProcess } from './support/processes';
-import { type ImportStack, runEnqueue, startImportStack, startImportWorker } from './support/import-stack';
+import { type ImportStack, feedAccessEnvironment, runEnqueue, startImportStack, startImportWorker } from './support/import-stack';
 
 let stack: ImportStack;
 let worker: RunningProcess | undefined;
 let server: Server | undefined;
 const directory = mkdtempSync(join(tmpdir(), 'import-feed-'));
+/** The feeds of this test come from 127.0.0.1 and from `directory`: allowed by name, as an operator would. */
+const environment = (overrides: Record<string, string> = {}) => stack.environment({ ...feedAccessEnvironment(directory), ...overrides });
 
 const HEADER =
   'advertiser_external_id,advertiser_name,campaign_external_id,campaign_name,flight_start,flight_end,total_budget,daily_budget,bid_type,bid_amount,target_countries,ad_external_id,ad_format,ad_title,ad_click_url,ad_width,ad_height';
@@ -72,7 +74,7 @@ function lastEvent(stdout: string): { event: string; result?: ImportResult; erro
 
 before(async () => {
   stack = await startImportStack('import-feed');
-  worker = (await startImportWorker(stack.prefix, stack.environment({ ROLLUP_CRON: '', FEED_CHUNK_SIZE: '3' }))).process;
+  worker = (await startImportWorker(stack.prefix, environment({ ROLLUP_CRON: '', FEED_CHUNK_SIZE: '3' }))).process;
 });
 
 after(async () => {
@@ -86,7 +88,7 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   const file = join(directory, 'mixed-feed.csv');
   writeFileSync(file, FEED);
 
-  const first = await runEnqueue(stack.prefix, ['feed-import', '--source', file], stack.environment());
+  const first = await runEnqueue(stack.prefix, ['feed-import', '--source', file], environment());
   assert.equal(first.code, 0, `the import job completes:\n${first.stdout}${first.stderr}`);
   const run = lastEvent(first.stdout).result!;
   assert.equal(run.status, 'partially_succeeded');
@@ -96,7 +98,7 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   assert.deepEqual(errors.sort(), ['10:ad_width', '12:advertiser_name', '4:total_budget', '6:(row)', '8:ad_click_url', '9:target_countries']);
   assert.match(run.firstErrors.find((error) => error.line === 4)!.message, /whole number/);
 
-  const second = await runEnqueue(stack.prefix, ['feed-import', '--source', file], stack.environment());
+  const second = await runEnqueue(stack.prefix, ['feed-import', '--source', file], environment());
   assert.equal(second.code, 0, `the second import completes:\n${second.stdout}${second.stderr}`);
   const again = lastEvent(second.stdout).result!;
   assert.deepEqual([again.total, again.created, again.updated, again.unchanged, again.failed], [11, 0, 0, 5, 6], 'nothing changed the second time');
@@ -106,7 +108,7 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   const changed = FEED.split('\n');
   changed[2] = row('feed-acme', 'acme-c1', 'acme-a2', { title: 'Ad acme-a2 now on sale' });
   writeFileSync(file, changed.join('\n'));
-  const third = await runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], stack.environment());
+  const third = await runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], environment());
   assert.equal(third.code, 0, `${third.stdout}${third.stderr}`);
   const updated = lastEvent(third.stdout).result!;
   assert.deepEqual([updated.created, updated.updated, updated.unchanged, updated.failed], [0, 1, 4, 6]);
@@ -125,8 +127,8 @@ test('a JSON feed from an HTTP URL imports the same way', { timeout: 120_000 }, 
   const port = (server.address() as { port: number }).port;
 
   const [result, missing] = await Promise.all([
-    runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/initech.json`], stack.environment()),
-    runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/nope.json`, '--local'], stack.environment()),
+    runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/initech.json`], environment()),
+    runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/nope.json`, '--local'], environment()),
   ]);
   assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
   const run = lastEvent(result.stdout).result!;
@@ -140,8 +142,8 @@ test('a feed with a misspelt column fails as a whole, naming the column; bad opt
   const file = join(directory, 'bad-header.csv');
   writeFileSync(file, FEED.replace('ad_title', 'ad_titel'));
   const [result, usage] = await Promise.all([
-    runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], stack.environment()),
-    runEnqueue(stack.prefix, ['feed-import'], stack.environment()),
+    runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], environment()),
+    runEnqueue(stack.prefix, ['feed-import'], environment()),
   ]);
   assert.equal(result.code, 1);
   const failure = lastEvent(result.stdout);

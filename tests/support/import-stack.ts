@@ -33,6 +33,15 @@ export function importEnvironment(redisKeyPrefix: string, overrides: Record<stri
   };
 }
 
+/**
+ * Feed access for a test that serves feeds from 127.0.0.1 and files from a folder of its own.
+ * ads-data-import refuses both by default (FEED_SOURCE_REFUSED: feeds never reach this host or
+ * local files unless the operator names them), so the test names them as an operator would.
+ */
+export function feedAccessEnvironment(localDir: string, allowedHosts = '127.0.0.1'): Record<string, string> {
+  return { FEED_ALLOWED_HOSTS: allowedHosts, FEED_LOCAL_DIR: localDir };
+}
+
 export interface ImportWorker {
   process: RunningProcess;
   port: number;
