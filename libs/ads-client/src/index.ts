@@ -53,7 +53,7 @@ export type { TimeSeriesPoint, TimeSeriesMeta } from './contracts/time-series';
 
 // Typed stores of the feedback loop (time series, score versions).
 export { TimeSeriesStore, timeSeriesCovers, timeSeriesField } from './redis/time-series-store';
-export type { TimeSeriesBucket, TimeSeriesEntry, TimeSeriesGranularity, TimeSeriesLevel } from './redis/time-series-store';
+export type { TimeSeriesBucket, TimeSeriesEntry, TimeSeriesGranularity, TimeSeriesLevel, TimeSeriesView } from './redis/time-series-store';
 export { ScoreStore, newScoreVersionId, isScoreVersionFresh } from './redis/score-store';
 export type { ScoreVersion, ScoreFlip } from './redis/score-store';
 export { RedisValueError, RedisWriteError } from './redis/redis-store-errors';

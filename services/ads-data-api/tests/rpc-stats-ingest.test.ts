@@ -59,6 +59,24 @@ describe('stats.ingest', () => {
     assert.deepEqual(await totals(), before);
   });
 
+  it('marks the ad, campaign and advertiser series changed from the oldest hour, on a replay too', async () => {
+    const campaign = await stack.database.prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+    const markKeys = [
+      stack.keys.timeSeriesChange('ad', adIds[3]!),
+      stack.keys.timeSeriesChange('campaign', campaignId),
+      stack.keys.timeSeriesChange('advertiser', campaign.advertiserId),
+    ];
+    await stack.redis.del(...markKeys); // left by the batches before
+    const rows = [row(adIds[3]!, 5), row(adIds[3]!, 4)];
+    assert.equal((await stack.client().stats.ingest({ batchId: 'marked', rows })).applied, true);
+    for (const key of markKeys) assert.equal(await stack.redis.hget(key, 'from'), String(HOUR + 4 * 3_600_000), key);
+    // A first delivery whose marks were lost (Redis failed after the commit) is marked when sent again.
+    await stack.redis.del(...markKeys);
+    assert.equal((await stack.client().stats.ingest({ batchId: 'marked', rows })).applied, false);
+    for (const key of markKeys) assert.equal(await stack.redis.hget(key, 'from'), String(HOUR + 4 * 3_600_000), key);
+    assert.ok((await stack.redis.ttl(markKeys[0]!)) > 90 * 86_400, 'a mark outlives any warmed series');
+  });
+
   it('applies a batch once when five identical copies arrive at the same time', async () => {
     const before = await totals();
     const rows = adIds.map((adId) => row(adId, 2, 7));

@@ -30,6 +30,8 @@ export interface WarmSummary {
   points: number;
   /** Series of entities with no data left in the window, deleted. */
   staleSeriesDeleted: number;
+  /** Change marks of stats.ingest that this warm's reads include, deleted. */
+  changeMarksCleared: number;
   reconciliation: { campaigns: number; raised: number; raisedMicros: number; counters: RaisedCounter[] };
   durationMs: number;
 }
@@ -58,6 +60,9 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
   const window = warmWindow(nowMs, options.days);
   const keys = new RedisKeys(options.redisKeyPrefix);
   const { source, logger } = options;
+  const store = new TimeSeriesStore(options.redis, keys);
+  // Taken before any read: a change mark older than this is in what the reads return.
+  const changeClock = await store.changeClock();
 
   const reads: (() => Promise<void>)[] = [];
   const entries: TimeSeriesEntry[] = [];
@@ -85,7 +90,6 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
   // it before any series loses it: a reader would answer zeros instead of asking the database.
   const keptMeta = await narrowTimeSeriesMeta(options.redis, keys, window);
   logger.info({ keptMeta }, 'meta narrowed to the window old and new series share');
-  const store = new TimeSeriesStore(options.redis, keys);
   await store.replaceSeries(entries, { ttlSeconds: seriesTtlSeconds(options.days) });
   const series = { ad: { hour: 0, day: 0 }, campaign: { hour: 0, day: 0 }, advertiser: { hour: 0, day: 0 } };
   let points = 0;
@@ -102,6 +106,9 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
       staleSeriesDeleted += await store.deleteSeries(level, stale, granularity);
     }
   }
+
+  // Only now that every series holds what the reads returned may readers trust them again.
+  const changeMarksCleared = await store.clearChangesBefore(changeClock);
 
   const reconciliation = await reconcileCounters({
     counters: new SpendCounterStore(options.redis, keys),
@@ -126,6 +133,7 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
     series,
     points,
     staleSeriesDeleted,
+    changeMarksCleared,
     reconciliation,
     durationMs: Math.round(performance.now() - started),
   };

@@ -132,3 +132,32 @@ test('a meta whose window the new one does not overlap, or that is unreadable, i
   assert.equal(await narrowTimeSeriesMeta(redis, keys, { fromMs: 0, toMs: Date.parse('2026-03-11T01:00:00.000Z') }), null);
   assert.equal(await redis.exists(keys.timeSeriesMeta), 0);
 });
+
+test('a warm clears the change marks its reads include, and keeps one made while it reads', async () => {
+  const changedHour = Date.parse('2026-03-10T12:00:00.000Z');
+  await store.markChanged([{ level: 'campaign', id: 'c1', fromMs: changedHour }]);
+  let markedDuringReads = false;
+  const answer = jsonRpcResult((method, params) => (method === 'inventory.snapshot' ? snapshotPage : statsQuery(params)));
+  // A roll-up lands while the warm reads: the warm may or may not have read it, so its mark stays.
+  const marking = await startStandIn((request, body, response) => {
+    void (async () => {
+      if ((JSON.parse(body) as { method: string }).method === 'stats.query' && !markedDuringReads) {
+        markedDuringReads = true;
+        await store.markChanged([{ level: 'ad', id: 'a1', fromMs: changedHour }]);
+      }
+      answer(request, body, response);
+    })();
+  });
+  const markingSource = new DataApiSource({ urls: [marking.url], token: 'unused', timeoutMs: 5_000 });
+  try {
+    const summary = await warmTimeSeries({ source: markingSource, redis, redisKeyPrefix: keys.prefix, days: 2, settleMinutes: 15, logger, nowMs: Date.parse('2026-03-11T00:30:00.000Z') });
+    assert.ok(markedDuringReads);
+    assert.equal(summary.changeMarksCleared, 1);
+    assert.equal(await redis.exists(keys.timeSeriesChange('campaign', 'c1')), 0, 'the mark made before the warm is cleared');
+    assert.equal(await redis.exists(keys.timeSeriesChange('ad', 'a1')), 1, 'the mark made during the reads is kept');
+  } finally {
+    await redis.del(keys.timeSeriesChange('ad', 'a1'));
+    await markingSource.close();
+    await marking.close();
+  }
+});

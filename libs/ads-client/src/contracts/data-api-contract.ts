@@ -113,7 +113,13 @@ export const statsTotals = z.object({
 export const statsSeries = z.object({
   level: statsLevel,
   id: z.string(),
-  points: z.array(statsTotals.extend({ bucket: isoDateTime })),
+  points: z.array(
+    statsTotals.extend({
+      bucket: isoDateTime,
+      /** When the newest roll-up batch that changed this bucket was applied (latest `hourly_stat.updated_at` in it). */
+      lastIngestAt: isoDateTime.optional(),
+    }),
+  ),
   totals: statsTotals,
 });
 

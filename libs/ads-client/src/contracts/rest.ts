@@ -224,8 +224,19 @@ export const report = z.object({
   granularity: statsGranularity,
   from: isoDateTime,
   to: isoDateTime,
-  /** `cache`: the warmed time series in Redis covered the range; `database`: read from HourlyStat. */
-  source: z.enum(['cache', 'database']),
+  /**
+   * Where the figures were read: `cache`, the warmed time series in Redis (every bucket of the
+   * range warmed and unchanged since); `database`, HourlyStat; `mixed`, the cache for the older
+   * buckets and the database for the rest. Whatever the source, the figures are the database's.
+   */
+  source: z.enum(['cache', 'database', 'mixed']),
+  /**
+   * When the newest roll-up batch the figures include was applied: the latest
+   * `hourly_stat.updated_at` over the range's rows (each roll-up stamps the rows it adds to).
+   * Every event counted happened before it, and nothing changed these figures since. Null when
+   * the range holds no stats.
+   */
+  asOf: isoDateTime.nullable(),
   points: z.array(reportPoint),
   totals: statsTotals,
 });

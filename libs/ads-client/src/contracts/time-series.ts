@@ -7,6 +7,11 @@ export const timeSeriesPoint = z.object({
   clicks: z.number().int(),
   spendMicros: z.number().int(),
   ctr: z.number(),
+  /**
+   * When the newest roll-up batch that changed this bucket was applied (the latest
+   * `hourly_stat.updated_at` inside it). Absent in series warmed before it existed.
+   */
+  lastIngestAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type TimeSeriesPoint = z.infer<typeof timeSeriesPoint>;
 

@@ -92,6 +92,15 @@ export class RedisKeys {
   get timeSeriesMeta(): string {
     return `${this.prefix}ts:meta`;
   }
+  /**
+   * Hash: one entity's change mark, set by ads-data-api's `stats.ingest` after a batch changed
+   * the entity's stats. `from` is the start (epoch ms) of the oldest hour changed, `at` the Redis
+   * time (µs) of the newest change. A warm deletes the marks older than its reads; a reader takes
+   * the buckets from `from` on from the database.
+   */
+  timeSeriesChange(level: 'ad' | 'campaign' | 'advertiser', id: string): string {
+    return `${this.prefix}ts:changed:${level}:${id}`;
+  }
 
   // Imports and schedules.
   /** Prefix for BullMQ queues, so queues live beside the rest of the platform's keys. */

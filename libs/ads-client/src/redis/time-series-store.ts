@@ -33,6 +33,47 @@ export function timeSeriesCovers(meta: TimeSeriesMeta | null, from: string | num
   return fromMs >= Date.parse(meta.from) && toMs <= Date.parse(meta.to);
 }
 
+/** What a report reads of one series in one atomic step (`TimeSeriesStore.readWithChanges`). */
+export interface TimeSeriesView {
+  meta: TimeSeriesMeta | null;
+  /**
+   * Start (epoch ms) of the oldest hour of the entity changed since the last warm read it: from
+   * there on the series may lag the database. Null: no change since. -Infinity: a mark that
+   * cannot be read, which vouches for nothing.
+   */
+  changedFromMs: number | null;
+  buckets: TimeSeriesBucket[];
+}
+
+/**
+ * How long a change mark lives without a warm: longer than any warmed series (at most 90 days
+ * plus one), so a mark never expires while a series it corrects is still there.
+ */
+export const TIME_SERIES_CHANGE_TTL_SECONDS = 92 * 86_400;
+
+// KEYS[1]: an entity's change mark; ARGV[1]: start (epoch ms) of the oldest hour changed;
+// ARGV[2]: expiry (s). Dated by Redis's own clock, the clock a warm reads before its reads.
+const MARK_CHANGE_SCRIPT = `
+local now = redis.call('TIME')
+local at = now[1] .. string.format('%06d', tonumber(now[2]))
+local from = tonumber(redis.call('HGET', KEYS[1], 'from'))
+if not from or tonumber(ARGV[1]) < from then redis.call('HSET', KEYS[1], 'from', ARGV[1]) end
+local previous = tonumber(redis.call('HGET', KEYS[1], 'at'))
+if not previous or tonumber(at) > previous then redis.call('HSET', KEYS[1], 'at', at) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+// KEYS[1]: a change mark; ARGV[1]: a warm's clock, taken before its reads. The mark goes only
+// when its newest change is older: the warm then read every change it records.
+const CLEAR_CHANGE_SCRIPT = `
+local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
+if at and at < tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+const TIME_SERIES_LEVELS: readonly TimeSeriesLevel[] = ['ad', 'campaign', 'advertiser'];
+
 /** A SCAN pattern for every id of a key layout, with the prefix's glob characters escaped. */
 function idPattern(template: (id: string) => string): { pattern: string; idOf: (key: string) => string } {
   const sentinel = '\u0000ID\u0000';
@@ -94,17 +135,74 @@ export class TimeSeriesStore {
     window: { from?: string | number; to?: string | number } = {},
   ): Promise<TimeSeriesBucket[]> {
     const key = this.keys.timeSeries(level, id, granularity);
-    const hash = await this.redis.hgetall(key);
-    const fromMs = window.from === undefined ? -Infinity : new Date(window.from).getTime();
-    const toMs = window.to === undefined ? Infinity : new Date(window.to).getTime();
-    const buckets: TimeSeriesBucket[] = [];
-    for (const [field, value] of Object.entries(hash)) {
-      const at = Date.parse(field);
-      if (Number.isNaN(at)) throw new RedisValueError(key, field, 'field is not an ISO bucket start');
-      if (at < fromMs || at >= toMs) continue;
-      buckets.push({ bucket: field, ...parsePoint(key, field, value) });
+    return bucketsOf(key, await this.redis.hgetall(key), window);
+  }
+
+  /**
+   * The meta, the entity's change mark and the series' buckets in [from, to), in one MULTI:
+   * a warm running meanwhile cannot hand a reader its new series with the old meta or marks.
+   */
+  async readWithChanges(
+    level: TimeSeriesLevel,
+    id: string,
+    granularity: TimeSeriesGranularity,
+    window: { from: string | number; to: string | number },
+  ): Promise<TimeSeriesView> {
+    const key = this.keys.timeSeries(level, id, granularity);
+    const changeKey = this.keys.timeSeriesChange(level, id);
+    const results = await this.redis.multi().get(this.keys.timeSeriesMeta).hgetall(changeKey).hgetall(key).exec();
+    if (results === null) throw new RedisWriteError(key, 'the time-series read was discarded');
+    for (const [error] of results) if (error !== null) throw error;
+    const [meta, mark, hash] = results.map(([, value]) => value) as [string | null, Record<string, string>, Record<string, string>];
+    let changedFromMs: number | null = null;
+    if (Object.keys(mark).length > 0) {
+      const from = Number(mark.from);
+      changedFromMs = mark.from !== undefined && Number.isFinite(from) ? from : -Infinity;
     }
-    return buckets.sort((a, b) => Date.parse(a.bucket) - Date.parse(b.bucket));
+    return { meta: meta === null ? null : parseMeta(this.keys.timeSeriesMeta, meta), changedFromMs, buckets: bucketsOf(key, hash, window) };
+  }
+
+  /** Redis's clock in µs since the epoch (decimal): a warm takes it before its reads. */
+  async changeClock(): Promise<string> {
+    const [seconds, micros] = await this.redis.time();
+    return `${seconds}${String(micros).padStart(6, '0')}`;
+  }
+
+  /**
+   * Marks that the stats of these entities changed from `fromMs` (an hour start) on, after the
+   * database applied the change: one mark per entity, merged with the one already there (the
+   * oldest hour, the newest time). Readers take those buckets from the database until a warm
+   * that started after the change clears the mark.
+   */
+  async markChanged(changes: readonly { level: TimeSeriesLevel; id: string; fromMs: number }[]): Promise<void> {
+    if (changes.length === 0) return;
+    const sha = (await this.redis.script('LOAD', MARK_CHANGE_SCRIPT)) as string;
+    for (let start = 0; start < changes.length; start += 1000) {
+      const pipeline = this.redis.pipeline();
+      for (const change of changes.slice(start, start + 1000)) {
+        pipeline.evalsha(sha, 1, this.keys.timeSeriesChange(change.level, change.id), String(change.fromMs), String(TIME_SERIES_CHANGE_TTL_SECONDS));
+      }
+      await execPipelineOrThrow(pipeline, 'time-series change marks');
+    }
+  }
+
+  /** Deletes every change mark whose newest change is older than `clock` (`changeClock`); returns how many. */
+  async clearChangesBefore(clock: string): Promise<number> {
+    const sha = (await this.redis.script('LOAD', CLEAR_CHANGE_SCRIPT)) as string;
+    let cleared = 0;
+    for (const level of TIME_SERIES_LEVELS) {
+      const { pattern } = idPattern((id) => this.keys.timeSeriesChange(level, id));
+      let cursor = '0';
+      do {
+        const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (found.length === 0) continue;
+        const pipeline = this.redis.pipeline();
+        for (const key of found) pipeline.evalsha(sha, 1, key, clock);
+        for (const deleted of await execPipelineOrThrow(pipeline, 'time-series change marks')) cleared += Number(deleted);
+      } while (cursor !== '0');
+    }
+    return cleared;
   }
 
   /**
@@ -163,11 +261,37 @@ export class TimeSeriesStore {
   async readMeta(): Promise<TimeSeriesMeta | null> {
     const key = this.keys.timeSeriesMeta;
     const raw = await this.redis.get(key);
-    if (raw === null) return null;
-    const parsed = timeSeriesMeta.safeParse(safeJson(raw));
-    if (!parsed.success) throw new RedisValueError(key, undefined, `not a time-series meta: ${parsed.error.message}`);
-    return parsed.data;
+    return raw === null ? null : parseMeta(key, raw);
   }
+}
+
+function parseMeta(key: string, raw: string): TimeSeriesMeta {
+  const parsed = timeSeriesMeta.safeParse(safeJson(raw));
+  if (!parsed.success) throw new RedisValueError(key, undefined, `not a time-series meta: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** The buckets of a series hash in [from, to) (all when omitted), oldest first. */
+function bucketsOf(key: string, hash: Record<string, string>, window: { from?: string | number; to?: string | number }): TimeSeriesBucket[] {
+  const fromMs = window.from === undefined ? -Infinity : new Date(window.from).getTime();
+  const toMs = window.to === undefined ? Infinity : new Date(window.to).getTime();
+  const buckets: TimeSeriesBucket[] = [];
+  for (const [field, value] of Object.entries(hash)) {
+    const at = Date.parse(field);
+    if (Number.isNaN(at)) throw new RedisValueError(key, field, 'field is not an ISO bucket start');
+    if (at < fromMs || at >= toMs) continue;
+    buckets.push({ bucket: field, ...parsePoint(key, field, value) });
+  }
+  return buckets.sort((a, b) => Date.parse(a.bucket) - Date.parse(b.bucket));
+}
+
+async function execPipelineOrThrow(pipeline: ReturnType<Redis['pipeline']>, about: string): Promise<unknown[]> {
+  const results = await pipeline.exec();
+  if (results === null) throw new RedisWriteError(about, 'the pipeline was discarded');
+  return results.map(([error, value]) => {
+    if (error !== null) throw error;
+    return value;
+  });
 }
 
 function parsePoint(key: string, field: string, value: string): TimeSeriesPoint {

@@ -30,6 +30,7 @@ async function report(
     from: new Date(window.fromMs).toISOString(),
     to: new Date(window.toMs).toISOString(),
     source: counters.source,
+    asOf: counters.lastIngestMs === null ? null : new Date(counters.lastIngestMs).toISOString(),
     points: series.points,
     totals: series.totals,
   };
@@ -38,7 +39,8 @@ async function report(
 
 const description =
   'Impressions, viewable impressions, clicks, spend (micros) and CTR per UTC hour or day over [from, to), every bucket included, with totals. ' +
-  'Read from the warmed time series in Redis when its last warm covers the range (`source: cache`), else from the database (`source: database`). ' +
+  'Always what the database holds: buckets the warmed time series in Redis hold unchanged since their warm are read there, the others (not warmed yet, or changed by a roll-up since) from the database (`source`: cache, database or mixed). ' +
+  '`asOf`: when the newest roll-up batch included was applied (latest hourly_stat.updated_at in the range), null without stats. ' +
   `At most ${MAX_REPORT_HOURS} hours or ${MAX_REPORT_DAYS} days.`;
 
 export const reportRoutes: RestRoute[] = [

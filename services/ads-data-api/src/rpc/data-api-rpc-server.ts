@@ -8,6 +8,7 @@ import { authenticateApiKey } from '../store/api-key-store';
 import { recordImportRun, upsertFeedRows } from '../store/import-store';
 import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
 import { publishInventoryChanged } from '../store/inventory-notices';
+import { markStatsChanged } from '../store/stats-change-marks';
 import { ingestStatsBatch, queryStats } from '../store/stats-store';
 import { clientErrorOfDatabase } from '../store/prisma-errors';
 import { placementModelStore } from './placement-model-store';
@@ -93,6 +94,8 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
         ingest: (input, context) =>
           mapped(async () => {
             const result = await ingestStatsBatch(prisma, input);
+            // Replays too: reports must not trust warmed series the batch changed (see the README).
+            await markStatsChanged(prisma, { redis, keys }, input);
             logger.info(
               { requestId: context.requestId, batchId: input.batchId, rows: input.rows.length, applied: result.applied },
               result.applied ? 'stats batch applied' : 'stats batch already applied; ignored',

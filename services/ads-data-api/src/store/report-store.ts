@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { TimeSeriesStore, timeSeriesCovers, type RedisKeys } from '@ads/ads-client';
+import { TimeSeriesStore, type RedisKeys } from '@ads/ads-client';
 import { Prisma } from '../generated/prisma/client';
+import { cachedSpanOf, type BucketSpan } from '../domain/report-cache-span';
 import type { ReportWindow, StatsCounters } from '../domain/report-window';
 import { logger } from '../logger';
 import type { Db } from './db';
@@ -8,10 +9,17 @@ import type { Db } from './db';
 /** The entity a report is about. */
 export type ReportLevel = 'campaign' | 'ad';
 
-/** Counters per bucket start (epoch ms), and where they were read. */
+/** Counters per bucket start (epoch ms), where they were read, and as of when. */
 export interface ReportCounters {
-  source: 'cache' | 'database';
+  source: 'cache' | 'database' | 'mixed';
   values: Map<number, StatsCounters>;
+  /** Latest `hourly_stat.updated_at` over the rows counted (epoch ms); null: none. */
+  lastIngestMs: number | null;
+}
+
+interface CountedBuckets {
+  values: Map<number, StatsCounters>;
+  lastIngestMs: number | null;
 }
 
 // Column names come from here, never from a request.
@@ -24,20 +32,30 @@ const bucketWidth: Record<ReportWindow['granularity'], Prisma.Sql> = {
   day: Prisma.raw(`'1 day'::interval`),
 };
 
-/** Sums HourlyStat per UTC hour or day over the window. */
-export async function readCountersFromDatabase(db: Db, level: ReportLevel, id: string, window: ReportWindow): Promise<Map<number, StatsCounters>> {
+/** Sums HourlyStat per UTC hour or day over the window, leaving out the buckets of `except`. */
+export async function readCountersFromDatabase(
+  db: Db,
+  level: ReportLevel,
+  id: string,
+  window: ReportWindow,
+  except: BucketSpan | null = null,
+): Promise<CountedBuckets> {
+  const exclusion =
+    except === null ? Prisma.empty : Prisma.sql`AND NOT ("hour" >= ${new Date(except.fromMs)} AND "hour" < ${new Date(except.toMs)})`;
   const rows = await db.$queryRaw<
-    Array<{ bucket: Date; impressions: bigint; viewable: bigint; clicks: bigint; spend: bigint }>
+    Array<{ bucket: Date; impressions: bigint; viewable: bigint; clicks: bigint; spend: bigint; last_ingest: Date }>
   >`SELECT date_bin(${bucketWidth[window.granularity]}, "hour", TIMESTAMPTZ '2000-01-01T00:00:00Z') AS bucket,
            sum("impressions")::bigint AS impressions,
            sum("viewable_impressions")::bigint AS viewable,
            sum("clicks")::bigint AS clicks,
-           sum("spend_micros")::bigint AS spend
+           sum("spend_micros")::bigint AS spend,
+           max("updated_at") AS last_ingest
       FROM "hourly_stat"
      WHERE ${levelColumn[level]} = ${id}::uuid
-       AND "hour" >= ${new Date(window.fromMs)} AND "hour" < ${new Date(window.toMs)}
+       AND "hour" >= ${new Date(window.fromMs)} AND "hour" < ${new Date(window.toMs)} ${exclusion}
      GROUP BY 1`;
   const values = new Map<number, StatsCounters>();
+  let lastIngestMs: number | null = null;
   for (const row of rows) {
     values.set(row.bucket.getTime(), {
       impressions: Number(row.impressions),
@@ -45,14 +63,17 @@ export async function readCountersFromDatabase(db: Db, level: ReportLevel, id: s
       clicks: Number(row.clicks),
       spendMicros: Number(row.spend),
     });
+    lastIngestMs = Math.max(lastIngestMs ?? -Infinity, row.last_ingest.getTime());
   }
-  return values;
+  return { values, lastIngestMs };
 }
 
 /**
- * The warmed series in Redis when its last complete warm covers the whole window, else
- * null. A Redis failure or a malformed entry is logged and answered from the database
- * instead: a report must not fail because the cache does.
+ * The buckets of the window the warmed series may answer (`cachedSpanOf`: warmed, and not
+ * changed by a roll-up since the warm read them), with their counters; null when there are
+ * none. A Redis failure or a malformed entry is logged and answered from the database
+ * instead: a report must not fail because the cache does. So is a series warmed before
+ * points carried `lastIngestAt` (its figures would have no date).
  */
 export async function readCountersFromCache(
   redis: Redis,
@@ -60,29 +81,39 @@ export async function readCountersFromCache(
   level: ReportLevel,
   id: string,
   window: ReportWindow,
-): Promise<Map<number, StatsCounters> | null> {
+): Promise<(CountedBuckets & { span: BucketSpan }) | null> {
   const store = new TimeSeriesStore(redis, keys);
   try {
-    const meta = await store.readMeta();
-    if (!timeSeriesCovers(meta, window.fromMs, window.toMs)) return null;
-    const buckets = await store.read(level, id, window.granularity, { from: window.fromMs, to: window.toMs });
+    const view = await store.readWithChanges(level, id, window.granularity, { from: window.fromMs, to: window.toMs });
+    if (view.meta === null) return null;
+    const span = cachedSpanOf(window, { warmedFromMs: Date.parse(view.meta.from), warmedToMs: Date.parse(view.meta.to), changedFromMs: view.changedFromMs });
+    if (span === null) return null;
     const values = new Map<number, StatsCounters>();
-    for (const bucket of buckets) {
-      values.set(Date.parse(bucket.bucket), {
+    let lastIngestMs: number | null = null;
+    for (const bucket of view.buckets) {
+      const at = Date.parse(bucket.bucket);
+      if (at < span.fromMs || at >= span.toMs) continue;
+      if (bucket.lastIngestAt === undefined) return null;
+      values.set(at, {
         impressions: bucket.impressions,
         viewableImpressions: bucket.viewableImpressions,
         clicks: bucket.clicks,
         spendMicros: bucket.spendMicros,
       });
+      lastIngestMs = Math.max(lastIngestMs ?? -Infinity, Date.parse(bucket.lastIngestAt));
     }
-    return values;
+    return { span, values, lastIngestMs };
   } catch (error) {
     logger.warn({ err: error, level, id }, 'time-series cache unreadable; reporting from the database');
     return null;
   }
 }
 
-/** Counters of a report window: from the warmed cache when it covers the window, else the database. */
+/**
+ * Counters of a report window, equal to the database's: the buckets the warmed cache holds
+ * unchanged since its warm come from Redis, every other bucket (not warmed yet, or changed by
+ * a roll-up after the warm) from the database.
+ */
 export async function readReportCounters(
   db: Db,
   cache: { redis: Redis; keys: RedisKeys },
@@ -91,6 +122,12 @@ export async function readReportCounters(
   window: ReportWindow,
 ): Promise<ReportCounters> {
   const cached = await readCountersFromCache(cache.redis, cache.keys, level, id, window);
-  if (cached !== null) return { source: 'cache', values: cached };
-  return { source: 'database', values: await readCountersFromDatabase(db, level, id, window) };
+  if (cached === null) return { source: 'database', ...(await readCountersFromDatabase(db, level, id, window)) };
+  if (cached.span.fromMs === window.fromMs && cached.span.toMs === window.toMs) {
+    return { source: 'cache', values: cached.values, lastIngestMs: cached.lastIngestMs };
+  }
+  const database = await readCountersFromDatabase(db, level, id, window, cached.span);
+  const values = new Map([...cached.values, ...database.values]);
+  const known = [cached.lastIngestMs, database.lastIngestMs].filter((ms): ms is number => ms !== null);
+  return { source: 'mixed', values, lastIngestMs: known.length === 0 ? null : Math.max(...known) };
 }

@@ -132,6 +132,7 @@ interface BucketRow {
   viewable_impressions: bigint;
   clicks: bigint;
   spend_micros: bigint;
+  last_ingest_at: Date;
 }
 
 const levelColumn: Record<StatsLevel, Prisma.Sql> = {
@@ -142,8 +143,9 @@ const levelColumn: Record<StatsLevel, Prisma.Sql> = {
 
 /**
  * Series of counters per ad, campaign or advertiser over [from, to), in UTC hour or day
- * buckets, with totals and CTR. Buckets without data are left out. With `ids`, one series per
- * id in the order given (empty when there is no data); without, one per id that has data.
+ * buckets, with totals and CTR; each bucket also says when a roll-up last changed it
+ * (`lastIngestAt`). Buckets without data are left out. With `ids`, one series per id in the
+ * order given (empty when there is no data); without, one per id that has data.
  */
 export async function queryStats(prisma: PrismaClient, query: StatsQuery): Promise<StatsSeries[]> {
   const from = new Date(query.from);
@@ -169,7 +171,8 @@ export async function queryStats(prisma: PrismaClient, query: StatsQuery): Promi
   const rows = await prisma.$queryRaw<BucketRow[]>`
     SELECT ${key}::text AS id, date_trunc(${query.granularity}, s.hour, 'UTC') AS bucket,
            sum(s.impressions)::bigint AS impressions, sum(s.viewable_impressions)::bigint AS viewable_impressions,
-           sum(s.clicks)::bigint AS clicks, sum(s.spend_micros)::bigint AS spend_micros
+           sum(s.clicks)::bigint AS clicks, sum(s.spend_micros)::bigint AS spend_micros,
+           max(s.updated_at) AS last_ingest_at
       FROM hourly_stat s ${join}
      WHERE s.hour >= ${from} AND s.hour < ${to} ${idFilter}
      GROUP BY 1, 2
@@ -190,6 +193,7 @@ export async function queryStats(prisma: PrismaClient, query: StatsQuery): Promi
       clicks: Number(row.clicks),
       spendMicros: Number(row.spend_micros),
       ctr: clickThroughRate(Number(row.clicks), Number(row.impressions)),
+      lastIngestAt: row.last_ingest_at.toISOString(),
     };
     entry.points.push(point);
     entry.totals.impressions += point.impressions;

@@ -32,6 +32,7 @@ export function assembleSeries(
           clicks: point.clicks,
           spendMicros: point.spendMicros,
           ctr: point.impressions > 0 ? point.clicks / point.impressions : 0,
+          ...(point.lastIngestAt === undefined ? {} : { lastIngestAt: new Date(point.lastIngestAt).toISOString() }),
         });
       }
     }
