@@ -276,6 +276,33 @@ describe('the dashboard in a browser', () => {
     }
   });
 
+  it('shows a campaign report with as of when its figures are, right after a roll-up', async () => {
+    const advertiser = await database.prisma.advertiser.create({ data: { name: `Fresh ${randomUUID().slice(0, 8)}` } });
+    const campaign = await database.prisma.campaign.create({
+      data: { advertiserId: advertiser.id, name: 'Fresh figures', totalBudget: 100_000, bidAmount: 200, flightStart: new Date(Date.now() - 86_400_000), flightEnd: new Date(Date.now() + 86_400_000) },
+    });
+    const ad = await database.prisma.ad.create({ data: { campaignId: campaign.id, format: 'native', title: 'Fresh', clickUrl: 'https://fresh.example' } });
+    const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    await database.prisma.hourlyStat.create({
+      data: { adId: ad.id, campaignId: campaign.id, hour, impressions: 1234, viewableImpressions: 1000, clicks: 12, spendMicros: 1_851_000n },
+    });
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, adminKey);
+      await page.goto(`${baseUrl}/dashboard/campaigns/${campaign.id}`);
+      await campaignPageReady(page);
+      await page.getByTestId('report-as-of').getByText('Figures as of').waitFor();
+      assert.equal((await page.getByTestId('total-impressions').innerText()).replace(/\D/g, ''), '1234');
+      await page.getByTestId('pacing-as-of').getByText('Figures as of').waitFor();
+      await screenshot(page, 'campaign-report-as-of');
+    } catch (error) {
+      await screenshot(page, `failed-${Date.now()}`).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lists import runs and shows the rows a run refused', async (t) => {
     const run = await database.prisma.importRun.create({
       data: {

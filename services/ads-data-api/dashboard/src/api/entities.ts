@@ -155,6 +155,8 @@ export interface ReportPoint {
 export interface Report {
   points: ReportPoint[];
   totals: Omit<ReportPoint, 'bucket'>;
-  /** `cache`: Redis time series covered the range; `database`: read from the hourly stats. */
-  source?: 'cache' | 'database';
+  /** Where the figures were read (they equal the database's either way). */
+  source?: 'cache' | 'database' | 'mixed';
+  /** When the newest roll-up the figures include was applied; null: no stats in the range. */
+  asOf?: string | null;
 }

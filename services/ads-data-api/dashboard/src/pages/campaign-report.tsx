@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Campaign, Report } from '../api/entities';
 import { ProblemBanner } from '../components/problem-banner';
+import { ReportFreshness } from '../components/report-freshness';
 import { useLoader } from '../components/use-loader';
 import { formatMicros } from '../domain/money';
 import { chartRows, type Granularity } from '../domain/report-series';
@@ -105,7 +106,7 @@ export default function CampaignReport({ campaign, now }: { campaign: Campaign; 
           <dd data-testid="total-spend">{formatMicros(Math.round(totals.spend * 1_000_000))}</dd>
         </div>
       </dl>
-      {report.data?.data.source && <p className="muted small">Source: {report.data.data.source}</p>}
+      <ReportFreshness report={report.data?.data} testId="report-as-of" />
       <div className="charts">
         <figure className="chart" aria-label="impressions and clicks over time">
           <figcaption>Impressions and clicks</figcaption>

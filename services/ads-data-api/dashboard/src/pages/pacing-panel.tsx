@@ -1,5 +1,6 @@
 import type { Campaign, Report } from '../api/entities';
 import { ProblemBanner } from '../components/problem-banner';
+import { ReportFreshness } from '../components/report-freshness';
 import { hourAligned } from '../components/use-clock';
 import { useLoader } from '../components/use-loader';
 import { localDay } from '../domain/local-day';
@@ -55,6 +56,7 @@ export function PacingPanel({ campaign, now }: { campaign: Campaign; now: number
           {campaign.pacing === 'even' && <div className="meter-mark" style={{ left: `${Math.round(status.dayElapsedShare * 100)}%` }} title="even pace now" />}
         </div>
       )}
+      <ReportFreshness report={today.data?.data} testId="pacing-as-of" />
     </section>
   );
 }
