@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { KILL_SWITCHES, RedisKeys, createDataApiRestClient, dayBucket, type DataApiRestClient } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { startTsProcess, type RunningProcess } from './support/processes';
-import { beacon, decide, deleteKeys, startServing, testPrefix, waitFor, type RunningServing } from './support/serving-stack';
+import { beacon, decide, deleteKeys, startServing, testPrefix, waitFor, type DecidedAd, type RunningServing } from './support/serving-stack';
 import { createApiKey, createStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
 
 const prefix = testPrefix();
@@ -78,6 +78,21 @@ const request = (site: SiteName, userKey?: string) => ({
   ...(userKey === undefined ? {} : { userKey }),
 });
 
+/** Decides until the ad is served (it reaches serving through cache-warming) and returns it as decided. */
+async function firstShowing(site: SiteName, adId: string): Promise<DecidedAd> {
+  let shown: DecidedAd | undefined;
+  await waitFor(
+    async () => {
+      shown = (await decide(serving.rpcUrl, request(site))).decisions.slot!.find((ad) => ad.adId === adId);
+      return shown !== undefined;
+    },
+    `the ${site} ad in a decision`,
+    30_000,
+    watcher,
+  );
+  return shown!;
+}
+
 test('a campaign activated in the data API reaches serving through cache-warming --watch', async () => {
   const { adId } = await liveCampaign('capped', { frequencyCap: { count: 2, windowSeconds: 3600 } });
   await waitFor(async () => (await decide(serving.rpcUrl, request('capped'))).decisions.slot!.some((ad) => ad.adId === adId), 'the new ad in a decision', 30_000, watcher);
@@ -107,9 +122,11 @@ test('a frequency cap stops one user after its impressions, not the others', asy
 test('a campaign stops serving once its total budget is spent', async () => {
   // CPM bid of 1,000 cents: 10,000 micros per impression; a budget of 2 cents is two impressions.
   const { campaignId, adId } = await liveCampaign('budget', { bidAmount: 1_000, totalBudget: 2 });
-  await waitFor(async () => (await decide(serving.rpcUrl, request('budget'))).decisions.slot!.some((ad) => ad.adId === adId), 'the budget ad in a decision', 30_000, watcher);
+  // A decision that shows a paid ad holds its price until its impression comes (or its lease
+  // lapses): the first decision showing the ad is the first of the two impressions.
+  const first = await firstShowing('budget', adId);
   for (let impression = 0; impression < 2; impression += 1) {
-    const ads = (await decide(serving.rpcUrl, request('budget'))).decisions.slot!;
+    const ads = impression === 0 ? [first] : (await decide(serving.rpcUrl, request('budget'))).decisions.slot!;
     assert.equal(ads.length, 1);
     assert.deepEqual(await beacon(ads[0]!.impressionUrl), { status: 204, event: 'counted', location: null });
   }
@@ -128,9 +145,9 @@ test('a campaign stops serving once its total budget is spent', async () => {
 test('a campaign stops serving once its daily budget is spent, its total budget left', async () => {
   // 10,000 micros per impression; a daily budget of 2 cents is two impressions a day.
   const { campaignId, adId } = await liveCampaign('daily', { bidAmount: 1_000, totalBudget: 1_000_000, dailyBudget: 2 });
-  await waitFor(async () => (await decide(serving.rpcUrl, request('daily'))).decisions.slot!.some((ad) => ad.adId === adId), 'the daily-budget ad in a decision', 30_000, watcher);
+  const first = await firstShowing('daily', adId);
   for (let impression = 0; impression < 2; impression += 1) {
-    const ads = (await decide(serving.rpcUrl, request('daily'))).decisions.slot!;
+    const ads = impression === 0 ? [first] : (await decide(serving.rpcUrl, request('daily'))).decisions.slot!;
     assert.equal(ads.length, 1);
     assert.deepEqual(await beacon(ads[0]!.impressionUrl), { status: 204, event: 'counted', location: null });
   }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { RedisKeys, type TrackingEvent } from '@ads/ads-client';
 import { Redis } from 'ioredis';
+import { nextDecisionId } from '../src/domain/decision-id';
 import { EventRecorder, type ChargeLimits, type PendingEvent } from '../src/store/event-recorder';
 import { LimitReservations } from '../src/store/limit-reservations';
 
@@ -107,6 +108,23 @@ test('spend leases: slices of what is left, at least one price, nothing once not
   // The total budget counts too, with the database's total (spentMicros) when Redis lost the counter.
   const third = `leased-${randomUUID()}`;
   assert.equal((await reservations.reserve([], [{ ...lease, campaignId: third, todayLimitMicros: null, spentMicros: 10_000_000 }], now))!.leases[0]!.grantedMicros, 0);
+});
+
+test('a charged impression turns that much of its deciding process\'s lease into spend: nothing is counted twice while the lease runs', async () => {
+  const campaignId = `converted-${randomUUID()}`;
+  const now = Date.now();
+  // 2 prices left: a lease of one price, charged, and the second price can be leased at once.
+  const lease = { campaignId, priceMicros: 10_000, day: DAY, todayLimitMicros: 20_000, totalBudgetMicros: 1_000_000, spentMicros: 0, liveSpendBaselineMicros: 0 };
+  const charge: ChargeLimits = { todayMicros: 20_000, totalMicros: 1_000_000, spentMicros: 0, liveSpendBaselineMicros: 0 };
+  assert.equal((await reservations.reserve([], [lease], now))!.leases[0]!.grantedMicros, 10_000);
+  assert.equal((await recorder.count(pending(impression(nextDecisionId(), { campaignId, spendMicros: 10_000 }), { charge }))), 'counted');
+  assert.match((await redis.zrange(keys.campaignSpendLeases(campaignId), 0, -1))[0]!, /:0$/, 'the lease now holds nothing');
+  assert.equal((await reservations.reserve([], [lease], now))!.leases[0]!.grantedMicros, 10_000, 'the second price is left to lease');
+  assert.equal((await reservations.reserve([], [lease], now))!.leases[0]!.grantedMicros, 0, 'and then nothing');
+  // A beacon of another process's decision leaves this process's leases alone.
+  assert.equal((await recorder.count(pending(impression(`someoneX${randomUUID()}`, { campaignId, spendMicros: 10_000 }), { charge }))), 'counted');
+  const amounts = (await redis.zrange(keys.campaignSpendLeases(campaignId), 0, -1)).map((member) => Number(member.split(':')[1]));
+  assert.deepEqual(amounts.sort(), [0, 10_000]);
 });
 
 test('a charge is refused once today or the total is spent: charged spend passes a limit by less than one price', async () => {

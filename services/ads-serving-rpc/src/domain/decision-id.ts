@@ -5,6 +5,17 @@ import { randomBytes } from 'node:crypto';
 const decisionPrefix = randomBytes(6).toString('base64url');
 let decisionCounter = 0;
 
+/** Length of the per-process prefix of decision ids (6 random bytes in base64url). */
+export const DECISION_PREFIX_LENGTH = 8;
+
+/** This process's prefix: its decision ids and its spend leases begin with it. */
+export const processPrefix = decisionPrefix;
+
+/** The prefix of the process that made a decision. */
+export function decisionOrigin(decisionId: string): string {
+  return decisionId.slice(0, DECISION_PREFIX_LENGTH);
+}
+
 /** A new decision id of this process. */
 export function nextDecisionId(): string {
   decisionCounter += 1;

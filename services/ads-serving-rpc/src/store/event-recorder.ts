@@ -1,5 +1,6 @@
 import { EVENTS_ROLLUP_GROUP, encodeTrackingEvent, hourBucket, type RedisKeys, type TrackingEvent } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
+import { decisionOrigin } from '../domain/decision-id';
 
 /** An event on its way to Redis, with what counting it needs besides the event itself. */
 export interface PendingEvent {
@@ -40,7 +41,10 @@ const DAY_SPEND_TTL_SECONDS = 3 * 86_400;
 // its decision's frequency-cap hold into a count, or, the hold lapsed, is counted only if the
 // cap still has room (3: over the cap); spend is charged only while today's and the total
 // spend are under their limits (2: over the budget), so charged spend passes a limit by less
-// than one price whatever the instances decided. A refused event keeps its replay marker.
+// than one price whatever the instances decided. A refused event keeps its replay marker. A
+// charge turns that much of a live spend lease of the deciding process into spend (leases are
+// found by the decision id's prefix), so what decisions hold and what was charged are not
+// counted twice while the lease runs.
 const COUNT_EVENT_SCRIPT = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   return 0
@@ -69,6 +73,17 @@ if spend > 0 then
   end
 end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+if spend > 0 and ARGV[18] ~= '' then
+  local leases = redis.call('ZRANGEBYSCORE', KEYS[8], '(' .. at, '+inf', 'WITHSCORES')
+  for i = 1, #leases, 2 do
+    local id, amount = string.match(leases[i], '^(.*):(%d+)$')
+    if string.sub(id, 1, #ARGV[18]) == ARGV[18] and tonumber(amount) >= spend then
+      redis.call('ZREM', KEYS[8], leases[i])
+      redis.call('ZADD', KEYS[8], leases[i + 1], id .. ':' .. string.format('%d', tonumber(amount) - spend))
+      break
+    end
+  end
+end
 if spend > 0 then
   redis.call('HINCRBY', KEYS[2], 'spendMicros', spend)
   redis.call('INCRBY', KEYS[3], spend)
@@ -101,7 +116,7 @@ export class EventRecorder {
     private readonly keys: RedisKeys,
     private readonly streamMaxLen: number,
   ) {
-    if (!('adsCountEvent' in redis)) redis.defineCommand('adsCountEvent', { numberOfKeys: 7, lua: COUNT_EVENT_SCRIPT });
+    if (!('adsCountEvent' in redis)) redis.defineCommand('adsCountEvent', { numberOfKeys: 8, lua: COUNT_EVENT_SCRIPT });
   }
 
   /** Counts one event (or refuses it by a limit, or finds it counted before). */
@@ -130,6 +145,7 @@ export class EventRecorder {
       this.keys.frequencyCap(event.userKey, event.campaignId),
       this.keys.eventsStream,
       this.keys.frequencyCapHolds(event.userKey, event.campaignId),
+      this.keys.campaignSpendLeases(event.campaignId),
       Math.max(60_000, pending.seenUntilMs - nowMs),
       COUNTER_FIELD[event.type],
       event.spendMicros,
@@ -147,6 +163,7 @@ export class EventRecorder {
       pending.limits?.spentMicros ?? 0,
       pending.limits?.liveSpendBaselineMicros ?? 0,
       event.decisionId,
+      decisionOrigin(event.decisionId),
     ];
   }
 }

@@ -1,5 +1,6 @@
 import type { RedisKeys } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
+import { processPrefix } from '../domain/decision-id';
 import type { FrequencyCapRule } from '../domain/frequency-cap';
 
 // A decision holds its place in a user's frequency cap: counted impressions in the window plus
@@ -97,7 +98,8 @@ interface ReservationPipeline {
   exec(): Promise<[Error | null, unknown][] | null>;
 }
 
-const leasePrefix = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+// Lease ids begin with the process's decision-id prefix: a charged beacon finds the leases of
+// the process that decided its ad by the decision id, and turns that much of them into spend.
 let leaseCounter = 0;
 
 /**
@@ -142,7 +144,7 @@ export class LimitReservations {
     const leaseIds: string[] = [];
     for (const lease of leases) {
       leaseCounter += 1;
-      const leaseId = `${leasePrefix}${leaseCounter.toString(36)}`;
+      const leaseId = `${processPrefix}.${leaseCounter.toString(36)}`;
       leaseIds.push(leaseId);
       pipeline.adsLeaseSpend(
         this.keys.campaignSpendLeases(lease.campaignId),
