@@ -115,6 +115,9 @@ export class EventTracker {
         const outcome = await withTimeout(this.deps.recorder.count(pending, nowMs), COUNT_TIMEOUT_MS);
         this.recent.add(recentKey);
         if (outcome === 'counted') this.applyLocally(pending);
+        // A charge refused: the budget is spent; this instance stops serving the campaign now
+        // rather than at its next pacing refresh (CPC campaigns are not leased ahead).
+        else if (outcome === 'over-budget') this.holdBudget(event.campaignId, nowMs);
         return { kind: outcome, claims, ad };
       } catch (error) {
         // A late answer is harmless: the buffered copy meets the replay marker and is dropped.
@@ -144,6 +147,11 @@ export class EventTracker {
     if (campaign.spendsNothing) return null;
     const { limits } = this.deps.lifecycle.spendLimitsOf(campaign, nowMs);
     return { todayMicros: limits.todayMicros, totalMicros: limits.totalMicros, spentMicros: campaign.spentMicros, liveSpendBaselineMicros: campaign.liveSpendBaselineMicros };
+  }
+
+  private holdBudget(campaignId: string, nowMs: number): void {
+    const campaign = this.deps.lifecycle.current?.campaignsById.get(campaignId);
+    if (campaign !== undefined) this.deps.lifecycle.budgetHeld(campaign, nowMs);
   }
 
   /** Pacing and caps learn of the event at once, before the next read from Redis. */
