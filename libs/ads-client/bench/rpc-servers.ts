@@ -8,7 +8,7 @@ import { createExpressRpcRouter, createNodeHttpHandler, createRpcServer, defineC
 const benchContract = defineContract({
   bench: {
     echo: method({
-      input: z.object({ message: z.string().max(100) }),
+      input: z.strictObject({ message: z.string().max(100) }),
       output: z.object({ message: z.string() }),
       doc: 'Answers its argument.',
       idempotent: true,

@@ -114,13 +114,13 @@ describe('feature switches', () => {
     assert.equal(global.body.description, null);
     const duplicate = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.enabled' });
     assert.equal(duplicate.status, 409);
-    const missingScope = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'x', scope: 'placement' });
+    const missingScope = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.frequency_caps', scope: 'placement' });
     assert.equal(missingScope.status, 422);
     assert.equal(missingScope.body.errors[0].field, 'scopeId');
     const unknownTarget = await api()
       .post('/api/v1/feature-switches')
       .set('authorization', admin)
-      .send({ name: 'x', scope: 'advertiser', scopeId: '01900000-0000-7000-8000-000000000000' });
+      .send({ name: 'serving.frequency_caps', scope: 'advertiser', scopeId: '01900000-0000-7000-8000-000000000000' });
     assert.equal(unknownTarget.status, 422);
     assert.equal(unknownTarget.body.errors[0].field, 'scopeId');
     const tooMuch = await api().patch(`/api/v1/feature-switches/${global.body.id}`).set('authorization', admin).set('if-match', '*').send({ percentage: 101 });

@@ -126,7 +126,7 @@ describe('deleting an advertiser that feature switches are scoped to', () => {
       .set('authorization', admin)
       .send({ name: 'serving.enabled', enabled: true, scope: 'advertiser', scopeId: elsewhere.body.id });
     assert.equal(unrelated.status, 201, JSON.stringify(unrelated.body));
-    const global = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'pacing.strict', enabled: true });
+    const global = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.house_ads', enabled: true });
     assert.equal(global.status, 201, JSON.stringify(global.body));
     const removed = await api().delete(`/api/v1/advertisers/${advertiser.body.id}`).set('authorization', admin);
     assert.equal(removed.status, 204);

@@ -246,7 +246,9 @@ describe('imports.recordRun', () => {
       finishedAt: '2026-06-01T11:00:00Z',
     };
     await rejectsWith(client.imports.recordRun({ ...run, id: '01900000-0000-7000-8000-000000000000' }), 'NOT_FOUND');
-    await rejectsWith(client.imports.recordRun({ ...run, id: 'not-an-id' }), 'NOT_FOUND');
+    // An id that cannot be a row id is refused before the store, naming the field.
+    const notAnId = await rejectsWith(client.imports.recordRun({ ...run, id: 'not-an-id' }), 'INVALID_PARAMS');
+    assert.deepEqual((notAnId.data as { issues: Array<{ path: unknown[] }> }).issues[0]!.path, ['id']);
     const error = await rejectsWith(client.imports.recordRun({ ...run, finishedAt: '2026-06-01T09:00:00Z' }), 'INVALID_PARAMS');
     assert.deepEqual((error.data as { issues: Array<{ path: unknown[] }> }).issues[0]!.path, ['finishedAt']);
   });

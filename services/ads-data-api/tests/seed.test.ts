@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import { KILL_SWITCHES } from '@ads/ads-client';
+
 import { runPackageScript, type ScriptResult } from './support/run-package-script';
 import { createTestDatabase, type MigratedTestDatabase } from './support/test-database';
 
@@ -46,9 +48,14 @@ describe('npm run db:seed', () => {
       ads: 300,
       sites: 3,
       placements: 8,
-      featureSwitches: 5,
+      featureSwitches: 4,
       apiKeys: 2,
     });
+  });
+
+  it('seeds each switch serving reads, and only those', async () => {
+    const names = new Set((await database.prisma.featureSwitch.findMany()).map((row) => row.name));
+    assert.deepEqual([...names].sort(), Object.values(KILL_SWITCHES).sort());
   });
 
   it('varies campaigns and runs the live ones over today', async () => {

@@ -13,6 +13,10 @@ import {
   flightInOrder,
   flightMessage,
   featureSwitchScope,
+  isStorableText,
+  isoDateTime,
+  hasControlCharacters,
+  controlCharactersMessage,
   placement,
   placementCreate,
   placementUpdate,
@@ -20,10 +24,14 @@ import {
   frequencyCap,
   pacingMode,
   priorityTier,
+  queryText,
+  rowId,
   targeting,
+  unstorableTextMessage,
 } from './inventory';
 
-const isoDateTime = z.iso.datetime({ offset: true });
+/** Text an import run records (a feed's name, a row's error): storable, any length of line. */
+const recordedText = z.string().refine(isStorableText, unstorableTextMessage);
 
 /** An ad as serving needs it, inside its campaign. Only approved, active ads of live campaigns. */
 export const snapshotAd = z.object({
@@ -184,7 +192,7 @@ export const dataApiContract = defineContract({
   stats: {
     ingest: method({
       input: z.strictObject({
-        batchId: z.string().min(1).max(200),
+        batchId: z.string().min(1).max(200).refine((value) => !hasControlCharacters(value), controlCharactersMessage),
         rows: z.array(statsRow).min(1).max(50_000),
       }),
       output: z.object({ applied: z.boolean(), rows: z.number().int() }),
@@ -215,11 +223,12 @@ export const dataApiContract = defineContract({
     create: placementCreate,
     update: placementUpdate,
     filters: z.strictObject({
-      siteId: z.string().min(1).optional(),
+      siteId: rowId.optional(),
       status: siteStatus.optional(),
       format: adFormat.optional(),
-      q: z.string().min(1).max(100).optional(),
+      q: queryText(100).optional(),
     }),
+    id: rowId,
     defaultLimit: 500,
     maxLimit: 2_000,
   }),
@@ -231,7 +240,14 @@ export const dataApiContract = defineContract({
       idempotent: true,
     }),
     recordRun: method({
-      input: importRun.omit({ id: true }).extend({ id: z.string().optional() }).strict(),
+      input: importRun
+        .omit({ id: true })
+        .extend({
+          id: rowId.optional(),
+          source: recordedText,
+          errors: z.array(z.strictObject({ line: z.number().int(), field: recordedText, message: recordedText })),
+        })
+        .strict(),
       output: importRun,
       doc: 'Creates an import run, or updates it when id is given.',
       idempotent: false,

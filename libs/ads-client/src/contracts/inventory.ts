@@ -9,19 +9,59 @@ export const MICROS_PER_MINOR_UNIT = 10_000;
 const id = z.string().min(1).max(64);
 /** Row ids of ads-data-api: UUIDs (its uuid columns refuse anything else). */
 export const ROW_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isoDateTime = z.iso.datetime({ offset: true });
+/** The latest instant the API takes or answers: PostgreSQL and ISO 8601 both stop at year 9999. */
+export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/**
+ * An ISO 8601 instant with an offset, between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z:
+ * PostgreSQL has no year 0, and a year past 9999 is written `+010000-…`, which no ISO 8601
+ * reader takes. Every date the API accepts is one of these.
+ */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => {
+    const epochMs = Date.parse(value);
+    return epochMs >= 0 && epochMs <= LATEST_INSTANT_MS;
+  }, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
 // PostgreSQL text cannot hold NUL, and an unpaired surrogate cannot be encoded as UTF-8 (it
 // would be stored as U+FFFD, so two different names could collide): both are refused here
 // rather than failing in the database.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const isStorableText = (value: string) => !UNSTORABLE.test(value);
 export const unstorableTextMessage = 'must not contain the NUL character (\\u0000) or unpaired surrogate code units';
+// Control characters (C0, DEL, C1) have no place in a URL, a search or a filter: a CR or LF
+// in a click URL would be stripped by the URL parser (the stored value is not the one checked)
+// or split a header or a log line downstream.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+/** Whether a string holds a control character (U+0000-U+001F, U+007F-U+009F). */
+export const hasControlCharacters = (value: string) => CONTROL_CHARACTER.test(value);
+export const controlCharactersMessage = 'must not contain control characters (U+0000-U+001F, U+007F-U+009F), such as CR, LF or tab';
+/**
+ * Text of a search, a filter or a key (one line): trimmed, 1 to `max` characters, no control
+ * characters, storable.
+ */
+export const queryText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !hasControlCharacters(value) && isStorableText(value), `${controlCharactersMessage}, nor unpaired surrogate code units`);
 /** Text a user writes, checked to be storable: `z.string().trim()` and the check. */
 export const storableText = () => z.string().trim().refine(isStorableText, unstorableTextMessage);
 const shortText = (max: number) => storableText().min(1).max(max);
 /** The largest budget the database holds: a 32-bit integer of minor units ($21,474,836.47). */
 export const MAX_BUDGET_MINOR_UNITS = 2_147_483_647;
-const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+/**
+ * An http(s) URL as given: control characters are refused before the URL parser, which would
+ * silently delete tabs, CRs and LFs and so accept a value other than the one sent.
+ */
+export const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => !hasControlCharacters(value), controlCharactersMessage)
+  .pipe(z.url({ protocol: /^https?$/ }));
+/** Row ids of ads-data-api as inputs: anything but a UUID is refused before the store is asked. */
+export const rowId = z.string().regex(ROW_ID_PATTERN, 'must be a row id (a UUID)');
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US"');
 
 export const advertiserStatus = z.enum(['active', 'archived']);
@@ -136,7 +176,7 @@ export const flightInOrder = (value: { flightStart?: string | undefined; flightE
 export const flightMessage = { message: 'flightEnd must be after flightStart', path: ['flightEnd'] };
 
 /** New campaigns start as drafts; activation is a separate, checked transition. */
-export const campaignCreate = z.strictObject({ advertiserId: id, ...campaignFields }).refine(flightInOrder, flightMessage);
+export const campaignCreate = z.strictObject({ advertiserId: rowId, ...campaignFields }).refine(flightInOrder, flightMessage);
 export const campaignUpdate = z
   .strictObject({
     name: campaignFields.name,
@@ -187,7 +227,7 @@ export const adFields = {
 export const bannerHasSize = (value: { format?: string; width?: number | null; height?: number | null }) =>
   value.format !== 'banner' || (value.width != null && value.height != null);
 export const bannerMessage = { message: 'a banner needs width and height', path: ['width'] };
-export const adCreate = z.strictObject({ campaignId: id, ...adFields }).refine(bannerHasSize, bannerMessage);
+export const adCreate = z.strictObject({ campaignId: rowId, ...adFields }).refine(bannerHasSize, bannerMessage);
 export const adUpdate = z
   .strictObject({
     title: adFields.title,
@@ -232,7 +272,7 @@ export const placement = z.object({
 });
 const placementKey = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'must be 1-100 of a-z, 0-9, ".", "_" or "-"');
 export const placementCreate = z.strictObject({
-  siteId: id,
+  siteId: rowId,
   key: placementKey,
   name: shortText(200),
   allowedFormats: z.array(adFormat).min(1).default(['native']),
@@ -253,14 +293,21 @@ export const featureSwitch = z.object({
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });
-const switchName = z.string().regex(/^[a-z][a-z0-9_.-]{0,99}$/, 'must start with a-z and use a-z, 0-9, "_", "." or "-"');
+/** Whether serving knows a switch name (`KILL_SWITCHES`): a switch it does not read would switch nothing. */
+export function isKnownSwitchName(name: string): boolean {
+  return (Object.values(KILL_SWITCHES) as string[]).includes(name);
+}
+const switchName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_.-]{0,99}$/, 'must start with a-z and use a-z, 0-9, "_", "." or "-"')
+  .refine(isKnownSwitchName, { error: () => `must be a switch serving reads: ${Object.values(KILL_SWITCHES).join(', ')}` });
 export const featureSwitchCreate = z
   .strictObject({
     name: switchName,
     enabled: z.boolean().default(false),
     percentage: z.number().int().min(0).max(100).default(100),
     scope: featureSwitchScope.default('global'),
-    scopeId: id.nullable().default(null),
+    scopeId: rowId.nullable().default(null),
     description: storableText().max(500).nullable().default(null),
   })
   .refine((value) => (value.scope === 'global') === (value.scopeId === null), {

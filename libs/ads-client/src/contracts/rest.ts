@@ -15,7 +15,9 @@ import {
   site,
   siteStatus,
   storableText,
-  ROW_ID_PATTERN,
+  isoDateTime,
+  queryText,
+  rowId,
 } from './inventory';
 import { importRun, importRunStatus, statsGranularity, statsTotals } from './data-api-contract';
 
@@ -23,7 +25,6 @@ import { importRun, importRunStatus, statsGranularity, statsTotals } from './dat
 // accept and answer, beside the entity and body schemas of `./inventory`. Server and client
 // both use these, and the server's OpenAPI document is generated from them.
 
-const isoDateTime = z.iso.datetime({ offset: true });
 const version = z.number().int().min(1);
 
 /** Largest page a list answers; a larger `limit` is refused, not silently capped. */
@@ -55,7 +56,7 @@ export const apiKeyCreate = z
   .strictObject({
     name: storableText().min(1).max(200),
     role: apiKeyRole,
-    advertiserId: z.string().min(1).max(64).nullable().default(null),
+    advertiserId: rowId.nullable().default(null),
   })
   .refine((value) => (value.role === 'advertiser') === (value.advertiserId !== null), {
     message: 'advertiserId is required for role advertiser and must be null for admin and service keys',
@@ -102,10 +103,11 @@ const limit = z.coerce
   .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}; follow nextCursor for more rows`)
   .default(DEFAULT_PAGE_SIZE);
 const cursor = z.string().min(1).max(2000);
-const search = storableText().min(1).max(200);
+// Searches and filters refuse control characters and NUL (PostgreSQL text cannot hold NUL).
+const search = queryText(200);
 // Row ids are UUIDs; a filter that cannot be one is refused here (422) rather than by the
 // uuid column (a 500).
-const filterId = z.string().regex(ROW_ID_PATTERN, 'must be a row id (a UUID)');
+const filterId = rowId;
 
 /** The sort values of a list: each field ascending, or descending with a leading "-". */
 function sortOf<const Field extends string>(fields: readonly Field[], fallback: Field | `-${Field}`) {
@@ -147,7 +149,7 @@ export const siteListQuery = z.strictObject({
   ...listBase,
   sort: sortOf(['createdAt', 'name', 'domain'], 'name'),
   status: siteStatus.optional(),
-  category: z.string().min(1).max(100).optional(),
+  category: queryText(100).optional(),
   /** Case-insensitive substring of the name or domain. */
   q: search.optional(),
 });
@@ -179,10 +181,10 @@ export const apiKeyListQuery = z.strictObject({
 export const auditLogListQuery = z.strictObject({
   ...listBase,
   sort: sortOf(['at'], '-at'),
-  entityType: z.string().min(1).max(100).optional(),
+  entityType: queryText(100).optional(),
   entityId: filterId.optional(),
   actorKeyId: filterId.optional(),
-  action: z.string().min(1).max(100).optional(),
+  action: queryText(100).optional(),
   /** Entries at or after this time. */
   from: isoDateTime.optional(),
   /** Entries before this time. */

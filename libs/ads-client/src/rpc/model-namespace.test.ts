@@ -36,9 +36,9 @@ const contract = defineContract({
   sites: modelContract({
     name: 'site',
     entity: site,
-    create: z.object({ domain: z.string().min(3) }),
-    update: z.object({ domain: z.string().min(3).optional() }),
-    filters: z.object({ domain: z.string().optional() }),
+    create: z.strictObject({ domain: z.string().min(3) }),
+    update: z.strictObject({ domain: z.string().min(3).optional() }),
+    filters: z.strictObject({ domain: z.string().optional() }),
     maxLimit: 2,
   }),
 });
@@ -49,7 +49,7 @@ async function call(methodName: string, params: unknown) {
     method: 'POST',
     path: '/',
     headers: { 'content-type': 'application/json' },
-    body: Buffer.from(JSON.stringify({ id: 1, method: methodName, params })),
+    body: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: methodName, params })),
   });
   return JSON.parse(String(answer.body));
 }

@@ -10,18 +10,22 @@ export type ModelNamespaceContract<
   Update extends z.ZodType,
   Filters extends z.ZodType,
 > = {
-  get: MethodContract<z.ZodObject<{ id: z.ZodString }>, Entity>;
+  get: MethodContract<z.ZodObject<{ id: z.ZodString }, z.core.$strict>, Entity>;
   list: MethodContract<
-    z.ZodObject<{ filters: z.ZodOptional<Filters>; cursor: z.ZodOptional<z.ZodString>; limit: z.ZodPipe<z.ZodDefault<z.ZodNumber>, z.ZodTransform<number, number>> }>,
+    z.ZodObject<
+      { filters: z.ZodOptional<Filters>; cursor: z.ZodOptional<z.ZodString>; limit: z.ZodPipe<z.ZodDefault<z.ZodNumber>, z.ZodTransform<number, number>> },
+      z.core.$strict
+    >,
     z.ZodObject<{ items: z.ZodArray<Entity>; nextCursor: z.ZodNullable<z.ZodString> }>
   >;
   create: MethodContract<Create, Entity>;
-  update: MethodContract<z.ZodObject<{ id: z.ZodString; patch: Update }>, Entity>;
+  update: MethodContract<z.ZodObject<{ id: z.ZodString; patch: Update }, z.core.$strict>, Entity>;
 };
 
 /**
  * Turns a resource into a namespace contract. `list` clamps `limit` to `maxLimit` so that no
- * caller can ask for an unbounded page.
+ * caller can ask for an unbounded page. `id` checks ids before the store sees them (default:
+ * any non-empty string); every input refuses unknown fields.
  */
 export function modelContract<Entity extends z.ZodType, Create extends z.ZodType, Update extends z.ZodType, Filters extends z.ZodType>(definition: {
   name: string;
@@ -29,15 +33,17 @@ export function modelContract<Entity extends z.ZodType, Create extends z.ZodType
   create: Create;
   update: Update;
   filters: Filters;
+  id?: z.ZodString;
   defaultLimit?: number;
   maxLimit?: number;
 }): ModelNamespaceContract<Entity, Create, Update, Filters> {
   const maxLimit = definition.maxLimit ?? 500;
   const { name } = definition;
+  const id = definition.id ?? z.string().min(1);
   return {
-    get: method({ input: z.object({ id: z.string().min(1) }), output: definition.entity, doc: `Gets one ${name} by id.`, idempotent: true }),
+    get: method({ input: z.strictObject({ id }), output: definition.entity, doc: `Gets one ${name} by id.`, idempotent: true }),
     list: method({
-      input: z.object({
+      input: z.strictObject({
         filters: definition.filters.optional(),
         cursor: z.string().min(1).optional(),
         limit: z
@@ -53,7 +59,7 @@ export function modelContract<Entity extends z.ZodType, Create extends z.ZodType
     }),
     create: method({ input: definition.create, output: definition.entity, doc: `Creates a ${name}.` }),
     update: method({
-      input: z.object({ id: z.string().min(1), patch: definition.update }),
+      input: z.strictObject({ id, patch: definition.update }),
       output: definition.entity,
       doc: `Updates some fields of a ${name}.`,
     }),

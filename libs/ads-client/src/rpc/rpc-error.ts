@@ -59,13 +59,20 @@ export function describeIssues(issues: FieldIssue[]): string {
     .join('; ');
 }
 
-/** Converts zod's issues to field issues that travel over the wire. */
-export function fieldIssuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[] }): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
-    message: issue.message,
-    code: issue.code,
-  }));
+/**
+ * Converts zod's issues to field issues that travel over the wire. An unknown field becomes one
+ * issue per field, whose path names it (zod reports them together, on the enclosing object).
+ */
+export function fieldIssuesOf(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[];
+}): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
+    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
+      return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown field', code: issue.code }));
+    }
+    return [{ path, message: issue.message, code: issue.code }];
+  });
 }
 
 /**

@@ -15,13 +15,13 @@ import { jsonSerializer, msgpackSerializer } from './serializers';
 const contract = defineContract({
   ads: {
     find: method({
-      input: z.object({ id: z.string().min(1), limit: z.number().int().max(10).optional() }),
+      input: z.strictObject({ id: z.string().min(1), limit: z.number().int().max(10).optional() }),
       output: z.object({ id: z.string() }),
       doc: 'Finds an ad.',
       idempotent: true,
     }),
-    broken: method({ input: z.object({}), output: z.object({ id: z.string() }), doc: 'Returns a wrong shape.' }),
-    secured: method({ input: z.object({}), output: z.object({ who: z.string() }), doc: 'Needs a token.' }),
+    broken: method({ input: z.strictObject({}), output: z.object({ id: z.string() }), doc: 'Returns a wrong shape.' }),
+    secured: method({ input: z.strictObject({}), output: z.object({ who: z.string() }), doc: 'Needs a token.' }),
   },
 });
 
@@ -78,11 +78,11 @@ test('malformed bodies, unknown methods and bad envelopes get their codes', asyn
   const cases: [string, number, string][] = [
     ['{not json', 400, 'PARSE_ERROR'],
     ['"just a string"', 400, 'INVALID_REQUEST'],
-    [JSON.stringify({ id: 1 }), 400, 'INVALID_REQUEST'],
-    [JSON.stringify({ id: 1, method: 'nope.nothing' }), 404, 'METHOD_NOT_FOUND'],
-    [JSON.stringify({ id: 1, method: 'ads.nothing' }), 404, 'METHOD_NOT_FOUND'],
+    [JSON.stringify({ jsonrpc: '2.0', id: 1 }), 400, 'INVALID_REQUEST'],
+    [JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'nope.nothing' }), 404, 'METHOD_NOT_FOUND'],
+    [JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ads.nothing' }), 404, 'METHOD_NOT_FOUND'],
     [JSON.stringify([]), 400, 'INVALID_REQUEST'],
-    [JSON.stringify({ id: 1, method: 'ads.find', params: 'x' }), 400, 'INVALID_PARAMS'],
+    [JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ads.find', params: 'x' }), 400, 'INVALID_PARAMS'],
   ];
   for (const [body, status, code] of cases) {
     const answer = await post(body);
@@ -99,12 +99,46 @@ test('deeply nested junk is refused without crashing', async () => {
       method: 'POST',
       path: '/',
       headers: json,
-      body: Buffer.from(`{"id":1,"method":"ads.find","params":${params}}`),
+      body: Buffer.from(`{"jsonrpc":"2.0","id":1,"method":"ads.find","params":${params}}`),
     });
     assert.equal(answer.status, 400);
     const code = JSON.parse(String(answer.body)).error.data.code;
     assert.ok(['PARSE_ERROR', 'INVALID_PARAMS'].includes(code), code);
   }
+});
+
+test('strict envelopes and params: "jsonrpc" must be "2.0", unknown fields and deep nesting are named', async () => {
+  for (const jsonrpc of [undefined, '1.0', 2]) {
+    const answer = await post(JSON.stringify({ jsonrpc, id: 7, method: 'ads.find', params: { id: 'a1' } }));
+    assert.equal(answer.status, 400, String(jsonrpc));
+    assert.equal(answer.body.id, 7);
+    assert.equal(answer.body.error.data.code, 'INVALID_REQUEST');
+    assert.deepEqual(answer.body.error.data.issues.map((issue: { path: string[] }) => issue.path), [['jsonrpc']]);
+  }
+  const unknown = await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'ads.find', params: { id: 'a1', limt: 3, extra: true } }));
+  assert.equal(unknown.status, 400);
+  assert.deepEqual(unknown.body.error.data.issues.map((issue: { path: string[] }) => issue.path.join('.')).sort(), ['extra', 'limt']);
+
+  const nested = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) as unknown;
+  const deep = await post(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ads.find', params: { id: 'a1', limit: nested(40) } }));
+  assert.equal(deep.status, 400);
+  const [issue] = deep.body.error.data.issues as { path: string[]; code: string }[];
+  assert.equal(issue!.code, 'too_deep');
+  assert.deepEqual(issue!.path.slice(0, 3), ['limit', 'a', 'a']);
+  assert.equal(issue!.path.length, 33, 'the first container beyond 32 levels');
+  // 32 levels are allowed (the schema then decides).
+  const fits = await post(JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'ads.find', params: { id: 'a1', limit: nested(31) } }));
+  assert.equal(fits.body.error.data.issues[0].path.join('.'), 'limit');
+});
+
+test('a contract whose input accepts unknown fields is refused when it is defined', () => {
+  const loose = (input: z.ZodType) => () => defineContract({ ns: { call: method({ input, output: z.null(), doc: 'x' }) } });
+  assert.throws(loose(z.object({ a: z.string() })), /"\(root\)" accepts unknown fields/);
+  assert.throws(loose(z.strictObject({ rows: z.array(z.object({ a: z.string() })).max(3) })), /"rows\.\*" accepts unknown fields/);
+  assert.throws(loose(z.strictObject({ f: z.looseObject({}).optional() })), /"f" accepts/);
+  assert.throws(loose(z.strictObject({ u: z.union([z.string(), z.object({})]) })), /"u" accepts/);
+  assert.doesNotThrow(loose(z.strictObject({ a: z.strictObject({ b: z.array(z.strictObject({})) }).nullable().default(null) }).refine(() => true)));
+  assert.doesNotThrow(loose(z.strictObject({ b: z.string() }).partial()));
 });
 
 test('wrong content types, unacceptable Accept and oversized bodies are refused', async () => {
@@ -115,20 +149,20 @@ test('wrong content types, unacceptable Accept and oversized bodies are refused'
   assert.equal(noType.status, 415);
   const badAccept = await post('{}', { ...json, accept: 'text/html' });
   assert.equal(badAccept.status, 406);
-  const big = await post(JSON.stringify({ id: 1, method: 'ads.find', params: { id: 'x'.repeat(2000) } }));
+  const big = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ads.find', params: { id: 'x'.repeat(2000) } }));
   assert.equal(big.status, 413);
   assert.equal(big.body.error.data.code, 'PAYLOAD_TOO_LARGE');
 });
 
 test('a result that breaks the output schema is an INTERNAL error without details', async () => {
-  const answer = await post(JSON.stringify({ id: 3, method: 'ads.broken', params: {} }));
+  const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ads.broken', params: {} }));
   assert.equal(answer.status, 500);
   assert.equal(answer.body.error.data.code, 'INTERNAL');
   assert.doesNotMatch(JSON.stringify(answer.body), /stack|at .*\.ts/);
 });
 
 test('authentication refuses missing and wrong tokens, passes the principal', async () => {
-  const call = JSON.stringify({ id: 4, method: 'ads.secured', params: {} });
+  const call = JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'ads.secured', params: {} });
   assert.equal((await post(call)).status, 401);
   assert.equal((await post(call, { ...json, authorization: 'Bearer bad' })).status, 403);
   const ok = await post(call, { ...json, authorization: 'Bearer good' });
@@ -138,10 +172,10 @@ test('authentication refuses missing and wrong tokens, passes the principal', as
 test('a batch answers every call in order with per-call errors, with status 200', async () => {
   const answer = await post(
     JSON.stringify([
-      { id: 'a', method: 'ads.find', params: { id: '1' } },
-      { id: 'b', method: 'ads.find', params: {} },
-      { id: 'c', method: 'ads.gone', params: {} },
-      { id: 'd', method: 'ads.find', params: { id: '4' } },
+      { jsonrpc: '2.0', id: 'a', method: 'ads.find', params: { id: '1' } },
+      { jsonrpc: '2.0', id: 'b', method: 'ads.find', params: {} },
+      { jsonrpc: '2.0', id: 'c', method: 'ads.gone', params: {} },
+      { jsonrpc: '2.0', id: 'd', method: 'ads.find', params: { id: '4' } },
     ]),
   );
   assert.equal(answer.status, 200);
@@ -189,7 +223,7 @@ interface CheckedPlacement {
 // The transform marks and counts zod's parses, so a test can tell which check made the input.
 let zodPlacementParses = 0;
 const placementInput = z
-  .object({ placementId: z.string().min(1), count: z.number().int().min(1).max(10) })
+  .strictObject({ placementId: z.string().min(1), count: z.number().int().min(1).max(10) })
   .transform((placement): CheckedPlacement => {
     zodPlacementParses += 1;
     return { ...placement, checkedBy: 'zod' };
@@ -204,8 +238,8 @@ function checkPlacementFast(params: unknown): CheckedPlacement | undefined {
 }
 
 const decisionOutput = z.object({ adId: z.string(), eCpm: z.number(), tags: z.array(z.string()) });
-const decisionRequest = z.object({ decisionText: z.string() });
-const placementRequest = z.object({ placementId: z.string().min(1) });
+const decisionRequest = z.strictObject({ decisionText: z.string() });
+const placementRequest = z.strictObject({ placementId: z.string().min(1) });
 
 const hotContract = defineContract({
   serving: {
@@ -401,7 +435,7 @@ test('with validateOutput, a PreEncodedResult that breaks the output schema is I
     assert.equal(loggedFailures.length, 1);
     assert.equal(loggedFailures[0]!.fields.method, methodName);
 
-    const packed = await postTo(hotServer, msgpackSerializer.encode({ id: 'v2', method: methodName, params: { decisionText: wrongText } }), msgpack);
+    const packed = await postTo(hotServer, msgpackSerializer.encode({ jsonrpc: '2.0', id: 'v2', method: methodName, params: { decisionText: wrongText } }), msgpack);
     assert.equal(packed.status, 500);
     assert.equal((msgpackSerializer.decode(packed.body) as { error: { data: { code: string } } }).error.data.code, 'INTERNAL');
 
@@ -492,9 +526,9 @@ test('over node:http, synchronous and async PreEncodedResult handlers answer the
 test('a result no serializer can encode, or a pre-encoded text that is not JSON, answers INTERNAL and never throws out of handle()', async () => {
   const brokenContract = defineContract({
     hot: {
-      big: method({ input: z.object({}), output: z.object({ n: z.bigint() }), doc: 'a BigInt result JSON cannot encode' }),
-      torn: method({ input: z.object({}), output: z.object({ ok: z.boolean() }), doc: 'a pre-encoded text cut short' }),
-      tornLater: method({ input: z.object({}), output: z.object({ ok: z.boolean() }), doc: 'the same, async' }),
+      big: method({ input: z.strictObject({}), output: z.object({ n: z.bigint() }), doc: 'a BigInt result JSON cannot encode' }),
+      torn: method({ input: z.strictObject({}), output: z.object({ ok: z.boolean() }), doc: 'a pre-encoded text cut short' }),
+      tornLater: method({ input: z.strictObject({}), output: z.object({ ok: z.boolean() }), doc: 'the same, async' }),
     },
   });
   const handlers = {

@@ -18,6 +18,11 @@ export interface RpcServerOptions {
   maxBodyBytes?: number;
   /** Most calls accepted in one batch (default 100). */
   maxBatchSize?: number;
+  /**
+   * Deepest nesting of arrays and objects accepted in `params` (default 32): deeper params are
+   * INVALID_PARAMS naming the first field too deep, before any schema or handler sees them.
+   */
+  maxParamsDepth?: number;
   /** Check results against the output schema (default true; the hot path may turn it off). */
   validateOutput?: boolean;
   /**
@@ -77,6 +82,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
   readonly maxBodyBytes: number;
   private readonly methods = new Map<string, RegisteredMethod>();
   private readonly maxBatchSize: number;
+  private readonly maxParamsDepth: number;
   private readonly validateOutput: boolean;
   private descriptionCache: { json: string; html: string } | undefined;
   private readonly answerHeaders = new Map<Serializer, Record<string, string>>();
@@ -88,6 +94,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
   ) {
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.maxBatchSize = options.maxBatchSize ?? 100;
+    this.maxParamsDepth = options.maxParamsDepth ?? 32;
     this.validateOutput = options.validateOutput ?? true;
     for (const [namespace, methods] of Object.entries(contract)) {
       const namespaceHandlers = (handlers as Record<string, Record<string, RegisteredMethod['handler']>>)[namespace];
@@ -180,6 +187,14 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
       return errorAnswer(null, new RpcError('INVALID_REQUEST', 'a call must be a JSON-RPC object'));
     }
     const id = typeof call.id === 'string' || typeof call.id === 'number' ? call.id : null;
+    if (call.jsonrpc !== '2.0') {
+      return errorAnswer(
+        id,
+        new RpcError('INVALID_REQUEST', 'field "jsonrpc" must be "2.0"', {
+          data: { issues: [{ path: ['jsonrpc'], message: 'must be "2.0"', code: 'invalid_value' }] },
+        }),
+      );
+    }
     if (typeof call.method !== 'string') {
       return errorAnswer(id, new RpcError('INVALID_REQUEST', 'field "method" must be a string such as "namespace.method"'));
     }
@@ -212,6 +227,12 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
       const contract = registered.contract;
       let input = contract.fastInput?.(params ?? {});
       if (input === undefined) {
+        // Only here: what fastInput accepted has the schema's shape, so its depth is bounded.
+        const tooDeep = pathBeyondDepth(params, this.maxParamsDepth);
+        if (tooDeep !== undefined) {
+          const issues = [{ path: tooDeep, message: `nested deeper than ${this.maxParamsDepth} levels`, code: 'too_deep' }];
+          return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
+        }
         const parsed = (contract.input as z.ZodType).safeParse(params ?? {});
         if (!parsed.success) {
           const issues = fieldIssuesOf(parsed.error);
@@ -325,6 +346,43 @@ let requestCounter = 0;
 function nextRequestId(): string {
   requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `${requestIdPrefix}-${requestCounter}`;
+}
+
+interface DepthFrame {
+  value: object;
+  depth: number;
+  parent: DepthFrame | undefined;
+  key: string | number;
+}
+
+/**
+ * The path of the first array or object nested deeper than `maxDepth` (params themselves are
+ * depth 0), or undefined. Iterative, so a hostile depth cannot overflow the stack.
+ */
+function pathBeyondDepth(params: unknown, maxDepth: number): (string | number)[] | undefined {
+  if (params === null || typeof params !== 'object') return undefined;
+  const stack: DepthFrame[] = [{ value: params, depth: 0, parent: undefined, key: '' }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if (frame.depth > maxDepth) {
+      const path: (string | number)[] = [];
+      for (let at: DepthFrame | undefined = frame; at?.parent !== undefined; at = at.parent) path.unshift(at.key);
+      return path;
+    }
+    const value = frame.value as Record<string, unknown> | unknown[];
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index += 1) {
+        const child = value[index];
+        if (child !== null && typeof child === 'object') stack.push({ value: child, depth: frame.depth + 1, parent: frame, key: index });
+      }
+    } else {
+      for (const key of Object.keys(value)) {
+        const child = value[key];
+        if (child !== null && typeof child === 'object') stack.push({ value: child, depth: frame.depth + 1, parent: frame, key });
+      }
+    }
+  }
+  return undefined;
 }
 
 function plainAnswer(answer: JsonRpcAnswer): JsonRpcAnswer {

@@ -8,32 +8,32 @@ import { RpcError, createExpressRpcRouter, createNodeHttpHandler, createRpcServe
 export const demoContract = defineContract({
   math: {
     add: method({
-      input: z.object({ a: z.number(), b: z.number() }),
+      input: z.strictObject({ a: z.number(), b: z.number() }),
       output: z.object({ sum: z.number(), servedBy: z.string() }),
       doc: 'Adds two numbers.',
       idempotent: true,
     }),
     record: method({
-      input: z.object({ value: z.string().min(1) }),
+      input: z.strictObject({ value: z.string().min(1) }),
       output: z.object({ count: z.number().int() }),
       doc: 'Records a value (not idempotent).',
     }),
   },
   placements: {
     check: method({
-      input: z.object({ placements: z.array(z.object({ divName: z.string(), count: z.number().int().min(1).max(10) })).min(1) }),
+      input: z.strictObject({ placements: z.array(z.strictObject({ divName: z.string(), count: z.number().int().min(1).max(10) })).min(1) }),
       output: z.object({ ok: z.boolean() }),
       doc: 'Validates placement requests.',
       idempotent: true,
     }),
     missing: method({
-      input: z.object({ id: z.string() }),
+      input: z.strictObject({ id: z.string() }),
       output: z.object({}),
       doc: 'Always answers NOT_FOUND.',
       idempotent: true,
     }),
-    crash: method({ input: z.object({}), output: z.object({}), doc: 'Throws an unexpected error.', idempotent: true }),
-    slow: method({ input: z.object({ ms: z.number() }), output: z.object({ waited: z.number() }), doc: 'Waits.', idempotent: true }),
+    crash: method({ input: z.strictObject({}), output: z.object({}), doc: 'Throws an unexpected error.', idempotent: true }),
+    slow: method({ input: z.strictObject({ ms: z.number() }), output: z.object({ waited: z.number() }), doc: 'Waits.', idempotent: true }),
   },
 });
 

@@ -1,5 +1,6 @@
 // The time window and buckets of a stats report, and the series built over it. Buckets are
 // UTC hours or UTC days; a bucket without stats is a row of zeros.
+import { inventory } from '@ads/ads-client';
 
 export type ReportGranularity = 'hour' | 'day';
 
@@ -47,6 +48,10 @@ export function reportWindowOf(
     query.from === undefined
       ? toMs - defaultSpanBuckets[query.granularity] * bucketMs
       : Math.floor(Date.parse(query.from) / bucketMs) * bucketMs;
+  if (toMs > inventory.LATEST_INSTANT_MS) {
+    // `to` rounded up to its bucket would be answered as a `+010000-…` date.
+    return { violations: [{ field: 'to', message: `rounded up to a whole ${query.granularity}, to falls after 9999-12-31T23:59:59Z` }] };
+  }
   if (fromMs >= toMs) {
     return { violations: [{ field: 'to', message: 'to must be after from' }] };
   }

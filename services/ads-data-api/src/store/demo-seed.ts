@@ -334,10 +334,9 @@ export async function seedDemoData(
             description: 'Enforce per-user frequency caps from the real-time counters.',
           },
           {
-            name: 'scoring.ctr_smoothing_v2',
+            name: 'serving.enabled',
             enabled: true,
-            percentage: 25,
-            description: 'Bayesian CTR smoothing, ramping up on a quarter of the traffic.',
+            description: 'Kill switch: off, serving answers no ads at all (or none on a placement, or of an advertiser, when scoped).',
           },
           {
             name: 'serving.house_ads',
@@ -345,13 +344,6 @@ export async function seedDemoData(
             scope: 'placement',
             scopeId: placementRows.find((placement) => placement.key === 'dailyplanet-home-leaderboard')!.id,
             description: 'No house ads on the Daily Planet leaderboard (sold out to sponsors).',
-          },
-          {
-            name: 'dashboard.bulk_edit',
-            enabled: true,
-            scope: 'advertiser',
-            scopeId: advertiserRows[0]!.id,
-            description: 'Bulk campaign editing, in beta for Acme Outdoor Gear.',
           },
         ],
       });
