@@ -4,7 +4,8 @@ import { createExpressRpcRouter, type RedisKeys, type RpcServer } from '@ads/ads
 import type { PrismaClient } from './generated/prisma/client';
 import type { Config } from './config';
 import { logger } from './logger';
-import { sendProblem } from './http/problem';
+import { sendDatabaseUnavailable, sendProblem } from './http/problem';
+import { databaseOutageOf } from './store/database-outage';
 import { createRestRouter } from './http/rest-router';
 import { createApiDocsRouter } from './http/api-docs-router';
 import { mountDashboard } from './http/dashboard-route';
@@ -33,8 +34,9 @@ export function createApp(dependencies: AppDependencies, options: { rpcServer?: 
     dependencies.prisma.$queryRaw`SELECT 1`
       .then(() => response.json({ status: 'ready' }))
       .catch((error: unknown) => {
-        logger.warn({ err: error }, 'readiness check: database unreachable');
-        sendProblem(response, 503, 'UNAVAILABLE', 'the database does not answer');
+        // Probes come every few seconds: the outage is logged once, when it starts.
+        if (!databaseOutageOf(dependencies.prisma).noteFailure(error)) logger.warn({ err: error }, 'readiness check failed');
+        sendDatabaseUnavailable(response, 'the database does not answer');
       })
       .catch(next);
   });
@@ -58,6 +60,12 @@ export function createApp(dependencies: AppDependencies, options: { rpcServer?: 
             ? 'the request body is too large'
             : (error as Error).message;
       sendProblem(response, status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', detail);
+      return;
+    }
+    // Authentication reads the database before any route runs.
+    const unavailable = databaseOutageOf(dependencies.prisma).refusalOf(error);
+    if (unavailable !== undefined) {
+      sendDatabaseUnavailable(response, unavailable.message);
       return;
     }
     logger.error({ err: error, method: request.method, path: request.path }, 'request failed');

@@ -30,6 +30,7 @@ export const errorCatalogue = {
   VALIDATION_FAILED: { httpStatus: 422, summary: 'fields of the body, query or headers are invalid' },
   IDEMPOTENCY_KEY_REUSED: { httpStatus: 422, summary: 'an Idempotency-Key was already used for another request' },
   PRECONDITION_REQUIRED: { httpStatus: 428, summary: 'the write needs an If-Match header' },
+  DATABASE_UNAVAILABLE: { httpStatus: 503, summary: 'PostgreSQL does not answer; nothing was written, retry after Retry-After seconds' },
 } as const satisfies Record<string, { httpStatus: number; summary: string }>;
 
 export type DataApiErrorCode = keyof typeof errorCatalogue;

@@ -21,6 +21,8 @@ test('the required codes are present with the JSON-RPC standard numbers', () => 
   for (const code of ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'TIMEOUT', 'UNAVAILABLE', 'INTERNAL'] as const) {
     assert.ok(RPC_ERROR_CODES[code]);
   }
+  // In JSON-RPC's range for implementation-defined server errors.
+  assert.deepEqual(RPC_ERROR_CODES.DATABASE_UNAVAILABLE, { jsonRpc: -32031, httpStatus: 503 });
 });
 
 test('wire errors become typed errors', () => {

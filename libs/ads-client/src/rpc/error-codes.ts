@@ -20,6 +20,8 @@ export const RPC_ERROR_CODES = {
   TOO_MANY_REQUESTS: { jsonRpc: -32029, httpStatus: 429 },
   TIMEOUT: { jsonRpc: -32008, httpStatus: 504 },
   UNAVAILABLE: { jsonRpc: -32030, httpStatus: 503 },
+  /** The server is up but its database does not answer; `data.retryAfterSeconds` says when to retry. */
+  DATABASE_UNAVAILABLE: { jsonRpc: -32031, httpStatus: 503 },
 } as const satisfies Record<string, { jsonRpc: number; httpStatus: number }>;
 
 export type RpcErrorCode = keyof typeof RPC_ERROR_CODES;

@@ -297,6 +297,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
 
   private encodeAnswer(serializer: Serializer, requestId: string, answer: JsonRpcAnswer): RpcHttpResponse {
     const status = 'error' in answer ? RPC_ERROR_CODES[answer.error.data.code as RpcErrorCode].httpStatus : 200;
+    if (status === 503) return withRetryAfter(this.encodeResults(serializer, requestId, status, answer), answer);
     if (serializer === jsonSerializer && 'result' in answer && answer.result instanceof PreEncodedResult) {
       // JSON.stringify(id) is exact for the string and number ids call() keeps.
       return { status, headers: this.contentHeaders(serializer), body: `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${answer.result.json}}` };
@@ -383,6 +384,13 @@ function pathBeyondDepth(params: unknown, maxDepth: number): (string | number)[]
     }
   }
   return undefined;
+}
+
+/** A 503 whose error data carries `retryAfterSeconds` says so in `Retry-After` too. */
+function withRetryAfter(response: RpcHttpResponse, answer: JsonRpcAnswer): RpcHttpResponse {
+  const retryAfter = 'error' in answer ? answer.error.data.retryAfterSeconds : undefined;
+  if (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0) return response;
+  return { ...response, headers: { ...response.headers, 'retry-after': String(retryAfter) } };
 }
 
 function plainAnswer(answer: JsonRpcAnswer): JsonRpcAnswer {

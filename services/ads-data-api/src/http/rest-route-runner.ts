@@ -14,9 +14,11 @@ import {
   type RecordedResponse,
 } from '../store/idempotency-store';
 import { publishInventoryChanged, type InventoryChange } from '../store/inventory-notices';
+import type { PrismaClient } from '../generated/prisma/client';
+import { databaseOutageOf } from '../store/database-outage';
 import { clientErrorOfDatabase } from '../store/prisma-errors';
 import { principalOf } from './authenticate';
-import { sendProblem, type FieldProblem } from './problem';
+import { sendDatabaseUnavailable, sendProblem, type FieldProblem } from './problem';
 import type { RestRoute, RouteContext, RouteResult } from './rest-route';
 import { requestIdOf } from './request-id';
 
@@ -83,9 +85,17 @@ function recordedOf(result: RouteResult): RecordedResponse {
   return { status: result.status, body: result.body, headers };
 }
 
-/** Answers an error as a problem document; anything not from the catalogue is a logged 500. */
-export function sendErrorProblem(request: Request, response: Response, error: unknown): void {
-  const known = error instanceof DataApiError ? error : clientErrorOfDatabase(error);
+/**
+ * Answers an error as a problem document: a database that does not answer is a 503 with
+ * Retry-After (logged once per outage, not per request); anything else not from the
+ * catalogue is a logged 500.
+ */
+export function sendErrorProblem(request: Request, response: Response, error: unknown, prisma: PrismaClient): void {
+  const known = error instanceof DataApiError ? error : (databaseOutageOf(prisma).refusalOf(error) ?? clientErrorOfDatabase(error));
+  if (known?.code === 'DATABASE_UNAVAILABLE') {
+    sendDatabaseUnavailable(response, known.message);
+    return;
+  }
   if (known !== undefined && known.httpStatus < 500) {
     const fields = known.fields.map((field) => ({ field: field.path.join('.'), message: field.message }));
     sendProblem(response, known.httpStatus, known.code, known.message, fields.length > 0 ? fields : undefined);
@@ -296,7 +306,7 @@ export function mountRestRoutes(router: Router, routes: readonly RestRoute[], de
           next(error);
           return;
         }
-        sendErrorProblem(request, response, error);
+        sendErrorProblem(request, response, error, dependencies.prisma);
       });
     });
   }

@@ -10,6 +10,8 @@ import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
 import { publishInventoryChanged } from '../store/inventory-notices';
 import { markStatsChanged } from '../store/stats-change-marks';
 import { ingestStatsBatch, queryStats } from '../store/stats-store';
+import type { PrismaClient } from '../generated/prisma/client';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseOutageOf } from '../store/database-outage';
 import { clientErrorOfDatabase } from '../store/prisma-errors';
 import { placementModelStore } from './placement-model-store';
 
@@ -24,12 +26,19 @@ export const RPC_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export type DataApiRpcDependencies = Pick<AppDependencies, 'prisma' | 'redis' | 'keys'>;
 
-/** Turns a catalogued error into the RPC error the caller sees; the rest stays INTERNAL (logged by the server). */
-function toRpcError(error: unknown): unknown {
+/**
+ * Turns a catalogued error into the RPC error the caller sees; the rest stays INTERNAL (logged
+ * by the server). A database that does not answer is DATABASE_UNAVAILABLE (503, Retry-After),
+ * logged once per outage.
+ */
+function toRpcError(error: unknown, prisma: PrismaClient): unknown {
   if (!(error instanceof DataApiError)) {
     // A duplicate key or a missing referenced row is the caller's mistake, not a server error.
-    const refusal = clientErrorOfDatabase(error);
-    return refusal === undefined ? error : toRpcError(refusal);
+    const refusal = databaseOutageOf(prisma).refusalOf(error) ?? clientErrorOfDatabase(error);
+    return refusal === undefined ? error : toRpcError(refusal, prisma);
+  }
+  if (error.code === 'DATABASE_UNAVAILABLE') {
+    return new RpcError('DATABASE_UNAVAILABLE', error.message, { data: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS } });
   }
   if (error.httpStatus === 400 || error.httpStatus === 422) {
     const issues = error.fields.map((field) => ({ path: field.path, message: field.message, code: error.code }));
@@ -40,16 +49,21 @@ function toRpcError(error: unknown): unknown {
   return error;
 }
 
-async function mapped<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toRpcError(error);
-  }
+/** Runs a handler's work; catalogued and database errors reach the caller as RPC errors. */
+type MappedWork = <T>(work: () => Promise<T>) => Promise<T>;
+
+function mappedWith(prisma: PrismaClient): MappedWork {
+  return async (work) => {
+    try {
+      return await work();
+    } catch (error) {
+      throw toRpcError(error, prisma);
+    }
+  };
 }
 
 /** Wraps every handler of a namespace so catalogued and database errors reach the caller as RPC errors. */
-function mappedHandlers<Handlers extends Record<string, (input: never, context: CallContext) => Promise<unknown>>>(handlers: Handlers): Handlers {
+function mappedHandlers<Handlers extends Record<string, (input: never, context: CallContext) => Promise<unknown>>>(mapped: MappedWork, handlers: Handlers): Handlers {
   const wrapped: Record<string, unknown> = {};
   for (const [name, handler] of Object.entries(handlers)) {
     wrapped[name] = (input: never, context: CallContext) => mapped(() => handler(input, context));
@@ -65,12 +79,13 @@ function mappedHandlers<Handlers extends Record<string, (input: never, context: 
  */
 export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): RpcServer<typeof dataApiContract> {
   const { prisma, redis, keys } = dependencies;
+  const mapped = mappedWith(prisma);
 
   const authenticate = async (context: Omit<CallContext, 'principal'>): Promise<Principal> => {
     if (context.token === undefined) {
       throw new RpcError('UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
     }
-    const principal = await authenticateApiKey(prisma, context.token);
+    const principal = await mapped(() => authenticateApiKey(prisma, context.token!));
     if (principal === null) throw new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked');
     if (!RPC_ROLES.includes(principal.role)) {
       throw new RpcError('FORBIDDEN', `the RPC needs a key with role ${RPC_ROLES.join(' or ')}, not ${principal.role}`);
@@ -118,7 +133,7 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
           }),
         recordRun: (input) => mapped(() => recordImportRun(prisma, input)),
       },
-      placements: mappedHandlers(modelHandlers('placement', placementModelStore(prisma, redis, keys))),
+      placements: mappedHandlers(mapped, modelHandlers('placement', placementModelStore(prisma, redis, keys))),
     },
     {
       title: 'ads-data-api RPC',

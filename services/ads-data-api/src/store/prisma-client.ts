@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { config } from '../config';
 import { PrismaClient } from '../generated/prisma/client';
 import { logger } from '../logger';
+import { databaseOutageOf } from './database-outage';
 import { poolConfigOf } from './database-url';
 
 export { PrismaClient };
@@ -13,7 +14,11 @@ export { PrismaClient };
  */
 export function createPrismaClient(databaseUrl: string = config.databaseUrl): PrismaClient {
   const adapter = new PrismaPg(poolConfigOf(databaseUrl), {
-    onPoolError: (error) => logger.error({ err: error }, 'idle PostgreSQL connection failed'),
+    // A lost database makes every idle connection fail at once: that is one outage, logged once.
+    onPoolError: (error) => {
+      if (!databaseOutageOf(client).noteFailure(error)) logger.error({ err: error }, 'idle PostgreSQL connection failed');
+    },
   });
-  return new PrismaClient({ adapter });
+  const client: PrismaClient = new PrismaClient({ adapter });
+  return client;
 }
