@@ -22,6 +22,9 @@ export type DecisionAnswer = PreEncodedResult<DecisionResponse>;
 /** Rounds of asking Redis for holds and leases before the ads still without one are dropped. */
 export const MAX_LIMIT_ROUNDS = 3;
 
+const RENEWALS_PER_ROUND_TRIP = 500;
+const RENEWAL_TIMEOUT_MS = 1_000;
+
 /** What the chosen ads of one selection still need from Redis before they may be shown. */
 interface LimitNeeds {
   holds: CapHoldRequest[];
@@ -190,6 +193,34 @@ export class DecisionMaker {
     const shown = new Set(selection?.slots.flatMap((slot) => slot.ads.map((ad) => ad.campaign.id)));
     reservations.release([...pass.held.values()].filter((hold) => !shown.has(hold.campaignId)));
     return this.answer(started, input, decisionId, request.userKey, selection, now);
+  }
+
+  /**
+   * Renews in the background the leases in use that lapse within `horizonMs`, so that the
+   * decisions of campaigns that keep serving do not wait for Redis when a lease runs out of
+   * time. A refused renewal is left alone: the lease lapses and the next decision asks.
+   */
+  async renewLeases(horizonMs: number): Promise<void> {
+    const { lifecycle, leases, reservations, logger } = this.deps;
+    const index = lifecycle.current;
+    if (index === undefined || !lifecycle.redisAvailable) return;
+    const now = Date.now();
+    const requests: SpendLeaseRequest[] = [];
+    for (const campaignId of leases.dueForRenewal(now, now + horizonMs)) {
+      const campaign = index.campaignsById.get(campaignId);
+      if (campaign !== undefined && campaign.live) requests.push(this.leaseRequest(campaign, now));
+    }
+    for (let from = 0; from < requests.length; from += RENEWALS_PER_ROUND_TRIP) {
+      const slice = requests.slice(from, from + RENEWALS_PER_ROUND_TRIP);
+      const reply = await reservations.reserve([], slice, now, RENEWAL_TIMEOUT_MS);
+      if (reply === undefined) {
+        logger.debug({ leases: slice.length }, 'lease renewals timed out; those leases lapse and decisions ask again');
+        return;
+      }
+      reply.leases.forEach((result, at) => {
+        if (result.grantedMicros > 0) leases.renew(slice[at]!.campaignId, result.grantedMicros, result.untilMs);
+      });
+    }
   }
 
   private select(index: DecisionIndex, request: SelectionRequest, now: number, seed: number, pass: LimitPass | undefined): Selection {

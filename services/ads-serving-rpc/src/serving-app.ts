@@ -84,6 +84,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     // a good share of the hot path's time.
     { title: 'ads-serving-rpc', version: packageVersion, logger, validateOutput: false, responseHeaders: CORS_HEADERS, preflightHeaders: CORS_PREFLIGHT_HEADERS, maxBodyBytes: 64 * 1024 },
   );
+  let leaseRenewal: NodeJS.Timeout | undefined;
   const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger, metricsToken: config.metricsToken, metricsElsewhere: config.metricsPort !== undefined });
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer({ metrics, metricsToken: config.metricsToken, logger });
   const app: ServingApp = {
@@ -105,6 +106,9 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
       }
       decisions.baseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
       tracker!.start();
+      // Leases in use are renewed before they lapse, twice a pacing refresh ahead.
+      leaseRenewal = setInterval(() => void decisions.renewLeases(2 * config.pacingRefreshMs), config.pacingRefreshMs);
+      leaseRenewal.unref();
       void lifecycle!.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
       logger.info({ port, host: config.host, metricsPort: config.metricsPort, metricsToken: config.metricsToken !== undefined, baseUrl: decisions.baseUrl, prefix: config.redisKeyPrefix }, 'ads-serving-rpc listening');
       return port;
@@ -120,6 +124,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
           metricsServer.closeIdleConnections();
         });
       }
+      clearInterval(leaseRenewal);
       lifecycle!.stop();
       await tracker!.stop();
       if (tracker!.bufferSize > 0) logger.warn({ lost: tracker!.bufferSize }, 'stopping with buffered events Redis never took');

@@ -371,6 +371,20 @@ test('spend leases: a paid ad is served against a lease of its campaign; no budg
   assert.ok(spent.budgetHeldUntilMs > 0, 'the spent campaign was drawn, refused a lease and sat out');
 });
 
+test('leases in use are renewed in the background before they lapse; unused ones are left to lapse', async () => {
+  const top = [{ divName: 'top', placementKey: 'home-top' }];
+  const source = fixtureIndex({ campaigns: [fixtureCampaign({ id: 'renewed' })] });
+  const servingApp = servingOn(source, false);
+  await decideAndCheck(servingApp, source, { placements: top, userKey: 'renewal-user' }, true);
+  assert.equal((await redis.zrange(keys.campaignSpendLeases('renewed'), 0, -1)).length, 1);
+  await servingApp.decisions.renewLeases(60_000);
+  const leases = await redis.zrange(keys.campaignSpendLeases('renewed'), 0, -1, 'WITHSCORES');
+  assert.equal(leases.length, 4, 'a second lease was taken for the campaign in use');
+  await servingApp.decisions.renewLeases(60_000);
+  assert.equal((await redis.zrange(keys.campaignSpendLeases('renewed'), 0, -1)).length, 2, 'the renewed lease has not been used since: no third');
+  assert.equal(servingApp.decisions.decide(decisionRequest({ placements: top, userKey: 'renewal-user-2' })) instanceof Promise, false, 'the renewed lease pays');
+});
+
 test('a tracking base URL that JSON would escape is refused', () => {
   const { decisions } = servingOn(undefined);
   for (const url of ['http://serve.test/"x', 'http://serve.test/\\x', 'http://serve.test/\nx', 'http://serve.test/\u0001', 'http://serve.test/\ud800']) {

@@ -127,7 +127,12 @@ export class LimitReservations {
    * Takes every hold and lease in one round trip; undefined when Redis did not answer in time
    * (holds or leases taken late lapse by themselves).
    */
-  async reserve(holds: readonly CapHoldRequest[], leases: readonly SpendLeaseRequest[], nowMs: number): Promise<{ holds: CapHoldResult[]; leases: SpendLeaseResult[] } | undefined> {
+  async reserve(
+    holds: readonly CapHoldRequest[],
+    leases: readonly SpendLeaseRequest[],
+    nowMs: number,
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<{ holds: CapHoldResult[]; leases: SpendLeaseResult[] } | undefined> {
     const pipeline = this.redis.pipeline() as unknown as ReservationPipeline;
     const holdUntil = nowMs + this.options.holdMs;
     for (const hold of holds) {
@@ -169,7 +174,7 @@ export class LimitReservations {
       const results = await Promise.race([
         pipeline.exec(),
         new Promise<null>((resolve) => {
-          timer = setTimeout(() => resolve(null), this.options.timeoutMs);
+          timer = setTimeout(() => resolve(null), timeoutMs);
         }),
       ]);
       if (results === null) return undefined;

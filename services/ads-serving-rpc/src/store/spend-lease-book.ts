@@ -1,6 +1,8 @@
 interface HeldLease {
   remainingMicros: number;
   untilMs: number;
+  /** Spent from the lease since it was granted: a lease in use is renewed before it lapses. */
+  spentMicros: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export class SpendLeaseBook {
     const lease = this.leases.get(campaignId);
     if (lease === undefined || lease.untilMs <= nowMs || lease.remainingMicros < priceMicros) return false;
     lease.remainingMicros -= priceMicros;
+    lease.spentMicros += priceMicros;
     return true;
   }
 
@@ -31,11 +34,27 @@ export class SpendLeaseBook {
    */
   grant(campaignId: string, micros: number, untilMs: number, nowMs: number): void {
     const lease = this.leases.get(campaignId);
-    if (lease === undefined) this.leases.set(campaignId, { remainingMicros: micros, untilMs });
+    if (lease === undefined) this.leases.set(campaignId, { remainingMicros: micros, untilMs, spentMicros: 0 });
     else {
       lease.remainingMicros = (lease.untilMs > nowMs ? lease.remainingMicros : 0) + micros;
       lease.untilMs = untilMs;
+      lease.spentMicros = 0;
     }
+  }
+
+  /**
+   * A renewal replaces the lease about to lapse: what was left of it lapses in Redis within
+   * moments, so it is not carried over (the process would serve against money no longer held).
+   */
+  renew(campaignId: string, micros: number, untilMs: number): void {
+    this.leases.set(campaignId, { remainingMicros: micros, untilMs, spentMicros: 0 });
+  }
+
+  /** Campaigns whose lease is in use and lapses before `horizonMs`: renew them in the background. */
+  dueForRenewal(nowMs: number, horizonMs: number): string[] {
+    const due: string[] = [];
+    for (const [campaignId, lease] of this.leases) if (lease.untilMs > nowMs && lease.untilMs <= horizonMs && lease.spentMicros > 0) due.push(campaignId);
+    return due;
   }
 
   /** Forgets lapsed leases (on the pacing refresh), so the book holds only campaigns that serve. */
