@@ -28,7 +28,7 @@ const ARTIFACTS = join(repoRoot, 'artifacts');
 
 interface StackReady {
   urls: Record<string, string> & { dashboard: string; dataApi: string; dataApiRpc: string; serving: string; demo: string; queues: string };
-  keys: { adminKey: string; serviceKey: string };
+  keys: { adminKey: string; serviceKey: string; importerKey: string };
   haproxy: boolean;
   pids: Record<string, number>;
 }
@@ -226,7 +226,7 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   }
 
   // Roll-up through the launcher's import worker, then timeseries-warming, until the report has both.
-  const importEnv = { DATA_API_URLS: stack.urls.dataApiRpc, DATA_API_TOKEN: stack.keys.serviceKey };
+  const importEnv = { DATA_API_URLS: stack.urls.dataApiRpc, DATA_API_TOKEN: stack.keys.serviceKey, DATA_API_IMPORT_TOKEN: stack.keys.importerKey };
   let rollupState = 'no roll-up ran';
   await waitFor(
     async () => {

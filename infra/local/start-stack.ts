@@ -156,29 +156,37 @@ function lastJsonLine(text: string): Record<string, unknown> | undefined {
   return undefined;
 }
 
-async function keysFor(dataApiEnv: Record<string, string>): Promise<{ adminKey: string; serviceKey: string }> {
+interface StackKeys {
+  adminKey: string;
+  serviceKey: string;
+  /** Feed imports write with it: service keys may not upsert feed rows. */
+  importerKey: string;
+}
+
+async function keysFor(dataApiEnv: Record<string, string>): Promise<StackKeys> {
   mkdirSync(stateDir, { recursive: true });
   const seeded = await runToEnd('seed', 'services/ads-data-api', ['src/cli/seed.ts', '--json'], dataApiEnv);
   const seedKeys = seeded.code === 0 ? lastJsonLine(seeded.stdout) : undefined;
-  if (seedKeys?.adminKey !== undefined && seedKeys.serviceKey !== undefined) {
+  if (seedKeys?.adminKey !== undefined && seedKeys.serviceKey !== undefined && seedKeys.importerKey !== undefined) {
     say('the database was empty: seeded demo data');
-    const keys = { adminKey: String(seedKeys.adminKey), serviceKey: String(seedKeys.serviceKey) };
+    const keys = { adminKey: String(seedKeys.adminKey), serviceKey: String(seedKeys.serviceKey), importerKey: String(seedKeys.importerKey) };
     writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));
     return keys;
   }
   if (existsSync(keysFile)) {
-    const saved = JSON.parse(readFileSync(keysFile, 'utf8')) as { adminKey: string; serviceKey: string; databaseUrl: string };
-    if (saved.databaseUrl === env.DATABASE_URL) return saved;
+    const saved = JSON.parse(readFileSync(keysFile, 'utf8')) as Partial<StackKeys> & { databaseUrl: string };
+    // A keys file from before importer keys existed is replaced below.
+    if (saved.databaseUrl === env.DATABASE_URL && saved.adminKey && saved.serviceKey && saved.importerKey) return saved as StackKeys;
   }
-  say('the database already holds data: creating fresh admin and service keys');
+  say('the database already holds data: creating fresh admin, service and importer keys');
   const created: Record<string, string> = {};
-  for (const role of ['admin', 'service'] as const) {
+  for (const role of ['admin', 'service', 'importer'] as const) {
     const result = await runToEnd(`keys:${role}`, 'services/ads-data-api', ['src/cli/create-key.ts', '--role', role, '--name', `local-stack-${role}`, '--json'], dataApiEnv);
     const parsed = lastJsonLine(result.stdout);
     if (result.code !== 0 || parsed?.secret === undefined) throw new Error(`could not create a ${role} key`);
     created[role] = String(parsed.secret);
   }
-  const keys = { adminKey: created.admin!, serviceKey: created.service! };
+  const keys = { adminKey: created.admin!, serviceKey: created.service!, importerKey: created.importer! };
   writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));
   return keys;
 }
@@ -273,7 +281,7 @@ async function main(): Promise<void> {
   } else {
     say('haproxy is not installed (apt-get install haproxy): running ONE serving instance directly, without a load balancer');
   }
-  service('import-worker', 'services/ads-data-import', ['src/main.ts', 'worker'], { ...clientEnv, WORKER_PORT: String(ports.worker) });
+  service('import-worker', 'services/ads-data-import', ['src/main.ts', 'worker'], { ...clientEnv, DATA_API_IMPORT_TOKEN: keys.importerKey, WORKER_PORT: String(ports.worker) });
   service('import-scheduler', 'services/ads-data-import', ['src/main.ts', 'scheduler'], {
     ...clientEnv,
     TIMESERIES_WARMING_CRON: env.TIMESERIES_WARMING_CRON,

@@ -124,6 +124,8 @@ export interface ImportStack {
   client: TypedRpcClient<DataApiContract>;
   dataApiRpcUrl: string;
   serviceKey: string;
+  /** The importer key feed imports write with (`DATA_API_IMPORT_TOKEN`). */
+  importerKey: string;
   /** Live ads of the seeded inventory. */
   ads: EventTarget[];
   /** Environment for ads-data-import processes talking to this stack. */
@@ -139,7 +141,7 @@ export async function startImportStack(label: string): Promise<ImportStack> {
   const database = await createStackDatabase();
   let dataApi: Awaited<ReturnType<typeof startDataApi>> | undefined;
   try {
-    const { serviceKey } = await seedStackDatabase(database.url);
+    const { serviceKey, importerKey } = await seedStackDatabase(database.url);
     dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix });
     const client = createRpcClient(dataApiContract, { urls: [dataApi.rpcUrl], token: serviceKey, timeoutMs: 60_000 });
     const snapshot = await readInventorySnapshot(client);
@@ -152,8 +154,10 @@ export async function startImportStack(label: string): Promise<ImportStack> {
       client,
       dataApiRpcUrl: dataApi.rpcUrl,
       serviceKey,
+      importerKey,
       ads,
-      environment: (overrides = {}) => importEnvironment(prefix, { DATA_API_URLS: started.rpcUrl, DATA_API_TOKEN: serviceKey, DATA_API_TIMEOUT_MS: '60000', ...overrides }),
+      environment: (overrides = {}) =>
+        importEnvironment(prefix, { DATA_API_URLS: started.rpcUrl, DATA_API_TOKEN: serviceKey, DATA_API_IMPORT_TOKEN: importerKey, DATA_API_TIMEOUT_MS: '60000', ...overrides }),
       stop: async () => {
         await client.$close();
         await started.stop();
@@ -276,13 +280,13 @@ export function sortedTotals(totals: Map<string, HourTotals>): [string, HourTota
 
 // ─── as a command, for the benchmarks of ads-data-import ──────────────────────────────────────
 // `node --experimental-wasm-modules --import tsx tests/support/import-stack.ts` starts a stack,
-// prints one JSON line {rpcUrl, serviceKey, prefix, ads}, and tears it all down on SIGTERM or
+// prints one JSON line {rpcUrl, serviceKey, importerKey, prefix, ads}, and tears it all down on SIGTERM or
 // when its stdin closes. Benchmarks spawn it instead of importing test code.
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolvePath(process.argv[1])).href;
 if (invokedDirectly) {
   const stack = await startImportStack('bench');
-  process.stdout.write(`${JSON.stringify({ rpcUrl: stack.dataApiRpcUrl, serviceKey: stack.serviceKey, prefix: stack.prefix, ads: stack.ads })}\n`);
+  process.stdout.write(`${JSON.stringify({ rpcUrl: stack.dataApiRpcUrl, serviceKey: stack.serviceKey, importerKey: stack.importerKey, prefix: stack.prefix, ads: stack.ads })}\n`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

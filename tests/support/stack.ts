@@ -91,23 +91,25 @@ export async function createStackDatabase(): Promise<StackDatabase> {
   return { name, url, drop };
 }
 
-/** What `db:seed --json` created: the demo inventory and two keys. */
+/** What `db:seed --json` created: the demo inventory and three keys. */
 export interface StackSeed {
   adminKey: string;
   serviceKey: string;
+  /** Feed imports write with it (service keys may not). */
+  importerKey: string;
   counts: Record<string, number>;
 }
 
 /**
  * Fills a stack database with the demo inventory (`npm run db:seed -- --json`: 5 advertisers,
  * 30 campaigns of which 20 live, 300 ads, 3 sites, 8 placements, 5 feature switches) and
- * returns the secrets of its admin and service keys.
+ * returns the secrets of its admin, service and importer keys.
  */
 export async function seedStackDatabase(url: string): Promise<StackSeed> {
   const result = await runTsCommand(DATA_API_DIR, 'src/cli/seed.ts', ['--json'], { DATABASE_URL: url }, COMMAND_TIMEOUT_MS);
   if (result.code !== 0) throw commandFailure('ads-data-api db:seed --json', result);
   const seed = jsonLineOf<StackSeed>(result.stdout, 'ads-data-api db:seed --json');
-  return { adminKey: seed.adminKey, serviceKey: seed.serviceKey, counts: seed.counts };
+  return { adminKey: seed.adminKey, serviceKey: seed.serviceKey, importerKey: seed.importerKey, counts: seed.counts };
 }
 
 /**

@@ -26,10 +26,11 @@ describe('npm run db:seed -- --json', () => {
   it('prints one JSON line with working admin and service keys', async () => {
     const result = await runPackageScript('db:seed', { databaseUrl: database.url, args: ['--json'] });
     assert.equal(result.exitCode, 0, result.stderr);
-    const seed = jsonOf(result.stdout) as { adminKey: string; serviceKey: string; counts: { ads: number } };
+    const seed = jsonOf(result.stdout) as { adminKey: string; serviceKey: string; importerKey: string; counts: { ads: number } };
     assert.equal(seed.counts.ads, 300);
     assert.equal((await authenticateApiKey(database.prisma, seed.adminKey))?.role, 'admin');
     assert.equal((await authenticateApiKey(database.prisma, seed.serviceKey))?.role, 'service');
+    assert.equal((await authenticateApiKey(database.prisma, seed.importerKey))?.role, 'importer');
   });
 });
 
@@ -44,6 +45,14 @@ describe('npm run keys:create', () => {
     const audit = await database.prisma.auditLog.findFirst({ where: { entityId: principal!.keyId } });
     assert.equal(audit?.action, 'api_key.create');
     assert.ok(!JSON.stringify(audit).includes(secret), 'the secret is not in the audit log');
+  });
+
+  it('creates an importer key for feed imports', async () => {
+    const result = await runPackageScript('keys:create', { databaseUrl: database.url, args: ['--role', 'importer', '--name', 'feed-imports', '--json'] });
+    assert.equal(result.exitCode, 0, result.stderr);
+    const key = jsonOf(result.stdout) as { secret: string; role: string; advertiserId: string | null };
+    assert.deepEqual([key.role, key.advertiserId], ['importer', null]);
+    assert.equal((await authenticateApiKey(database.prisma, key.secret))?.role, 'importer');
   });
 
   it('creates an advertiser key scoped to its advertiser, with --json', async () => {

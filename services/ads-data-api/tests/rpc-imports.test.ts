@@ -71,7 +71,7 @@ describe('imports.upsertRows', () => {
 
   it('creates advertisers, campaigns (as drafts) and ads (pending review) by external id', async () => {
     const published = await noticesAfter(async () => {
-      firstOutcomes = (await stack.client().imports.upsertRows({ rows: feed })).outcomes;
+      firstOutcomes = (await stack.client(stack.importerKey.secret).imports.upsertRows({ rows: feed })).outcomes;
     });
     assert.deepEqual(firstOutcomes.map((outcome) => outcome.outcome), ['created', 'created', 'created', 'created']);
     assert.equal(published, 1, 'one inventory-changed notice per call');
@@ -101,7 +101,7 @@ describe('imports.upsertRows', () => {
       'advertiser.create', 'advertiser.create',
       'campaign.create', 'campaign.create', 'campaign.create',
     ]);
-    assert.ok(entries.every((entry) => entry.actorKeyId === stack.serviceKey.id));
+    assert.ok(entries.every((entry) => entry.actorKeyId === stack.importerKey.id));
   });
 
   it('changes nothing when the same feed arrives again: no version bump, no audit row, no notice', async () => {
@@ -110,7 +110,7 @@ describe('imports.upsertRows', () => {
     const auditBefore = await prisma.auditLog.count();
     let outcomes: typeof firstOutcomes = [];
     const published = await noticesAfter(async () => {
-      outcomes = (await stack.client().imports.upsertRows({ rows: feed })).outcomes;
+      outcomes = (await stack.client(stack.importerKey.secret).imports.upsertRows({ rows: feed })).outcomes;
     });
     assert.deepEqual(outcomes.map((outcome) => outcome.outcome), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
     assert.deepEqual(outcomes, firstOutcomes.map((outcome) => ({ ...outcome, outcome: 'unchanged' })), 'the same ad ids');
@@ -129,7 +129,7 @@ describe('imports.upsertRows', () => {
       feedRow('acme', 'spring', 'a2', { campaign: { bidAmount: 450 }, ad: { format: 'native', width: null, height: null, imageUrl: null } }),
       feedRow('acme', 'summer', 's2'),
     ];
-    const { outcomes } = await stack.client().imports.upsertRows({ rows });
+    const { outcomes } = await stack.client(stack.importerKey.secret).imports.upsertRows({ rows });
     assert.deepEqual(outcomes.map((outcome) => outcome.outcome), ['updated', 'unchanged', 'created']);
     const campaign = await prisma.campaign.findFirstOrThrow({ where: { externalId: 'spring' } });
     assert.equal(campaign.bidAmount, 450);
@@ -155,7 +155,7 @@ describe('imports.upsertRows', () => {
       feedRow('acme', 'autumn', 'f2', { ad: { format: 'native', width: 100, height: null, imageUrl: null } }),
       feedRow('acme', 'autumn', 'f3'),
     ];
-    const { outcomes } = await stack.client().imports.upsertRows({ rows });
+    const { outcomes } = await stack.client(stack.importerKey.secret).imports.upsertRows({ rows });
     assert.deepEqual(
       outcomes.map((outcome) => (outcome.outcome === 'failed' ? `failed:${outcome.field}` : outcome.outcome)),
       ['created', 'failed:campaign.externalId', 'failed:campaign.totalBudget', 'failed:campaign.bidAmount', 'failed:advertiser.name', 'failed:ad.height', 'created'],
@@ -172,7 +172,7 @@ describe('imports.upsertRows', () => {
       feedRow('umbrella', 'rain', 'r2', { campaign: { name: 'Second name' } }),
       feedRow('umbrella', 'rain', 'r1', { campaign: { name: 'Second name' } }),
     ];
-    const { outcomes } = await stack.client().imports.upsertRows({ rows });
+    const { outcomes } = await stack.client(stack.importerKey.secret).imports.upsertRows({ rows });
     // Row 2 renamed the campaign; row 3 asks for what is already there.
     assert.deepEqual(outcomes.map((outcome) => outcome.outcome), ['created', 'created', 'unchanged']);
     const campaigns = await stack.database.prisma.campaign.findMany({ where: { externalId: 'rain' } });
@@ -182,7 +182,7 @@ describe('imports.upsertRows', () => {
 
   it('gives the same result when the same new rows arrive twice at once', async () => {
     const rows = [feedRow('wayne', 'night', 'n1'), feedRow('wayne', 'night', 'n2')];
-    const client = stack.client();
+    const client = stack.client(stack.importerKey.secret);
     const [first, second] = await Promise.all([client.imports.upsertRows({ rows }), client.imports.upsertRows({ rows })]);
     const { prisma } = stack.database;
     assert.equal(await prisma.advertiser.count({ where: { externalId: 'wayne' } }), 1);
@@ -198,7 +198,7 @@ describe('imports.recordRun', () => {
   let runId: string;
 
   it('creates a run, then updates it by id', async () => {
-    const client = stack.client();
+    const client = stack.client(stack.importerKey.secret);
     const started = await client.imports.recordRun({
       source: 'https://feeds.example/acme.csv',
       format: 'csv',
@@ -231,7 +231,7 @@ describe('imports.recordRun', () => {
   });
 
   it('refuses an unknown id (NOT_FOUND) and a run that finishes before it starts (INVALID_PARAMS)', async () => {
-    const client = stack.client();
+    const client = stack.client(stack.importerKey.secret);
     const run = {
       source: 'feed.json',
       format: 'json' as const,

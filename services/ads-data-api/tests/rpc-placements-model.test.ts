@@ -17,7 +17,7 @@ after(async () => {
 
 describe('RPC placements model', () => {
   it('creates, gets, updates and lists placements in pages larger than REST allows', async () => {
-    const client = stack.client();
+    const client = stack.client(stack.adminKey.secret);
     const created = await client.placements.create({ siteId, key: 'dp-top', name: 'Top', allowedFormats: ['native', 'banner'] });
     assert.equal(created.key, 'dp-top');
     assert.equal((await client.placements.get({ id: created.id })).name, 'Top');
@@ -46,7 +46,7 @@ describe('RPC placements model', () => {
   });
 
   it('refuses bad input, unknown ids and duplicates with their codes, writing nothing', async () => {
-    const client = stack.client();
+    const client = stack.client(stack.adminKey.secret);
     const before = await stack.database.prisma.placement.count();
     const invalid = await rejectsWith(client.placements.create({ siteId, key: 'Bad Key!', name: 'x' }), 'INVALID_PARAMS');
     assert.match(invalid.message, /key/);

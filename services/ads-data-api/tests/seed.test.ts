@@ -19,7 +19,7 @@ after(async () => {
   await database?.drop();
 });
 
-function printedSecret(output: string, role: 'admin' | 'service'): string {
+function printedSecret(output: string, role: 'admin' | 'service' | 'importer'): string {
   const match = new RegExp(`^\\s*${role}\\s+(ads_[A-Za-z0-9_-]+)\\s`, 'm').exec(output);
   assert.ok(match, `no ${role} key in:\n${output}`);
   return match[1]!;
@@ -49,7 +49,7 @@ describe('npm run db:seed', () => {
       sites: 3,
       placements: 8,
       featureSwitches: 4,
-      apiKeys: 2,
+      apiKeys: 3,
     });
   });
 
@@ -83,7 +83,7 @@ describe('npm run db:seed', () => {
   });
 
   it('stores only the SHA-256 of the printed keys, with the right roles', async () => {
-    for (const role of ['admin', 'service'] as const) {
+    for (const role of ['admin', 'service', 'importer'] as const) {
       const secret = printedSecret(firstRun.stdout, role);
       const hash = createHash('sha256').update(secret).digest('hex');
       const key = await database.prisma.apiKey.findUnique({ where: { hash } });
@@ -114,6 +114,6 @@ describe('npm run db:seed', () => {
     assert.equal(await database.prisma.ad.count(), 300);
     const adminHash = createHash('sha256').update(printedSecret(forced.stdout, 'admin')).digest('hex');
     assert.ok(await database.prisma.apiKey.findUnique({ where: { hash: adminHash } }));
-    assert.equal(await database.prisma.apiKey.count(), 2, 'old keys are gone');
+    assert.equal(await database.prisma.apiKey.count(), 3, 'old keys are gone');
   });
 });

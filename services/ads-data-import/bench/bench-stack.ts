@@ -1,5 +1,6 @@
 // The benchmarks need a real ads-data-api on a real database. Either point them at one
-// (DATA_API_URLS and DATA_API_TOKEN, plus BENCH_AD_IDS: ad ids it knows, comma-separated), or
+// (DATA_API_URLS, DATA_API_TOKEN and DATA_API_IMPORT_TOKEN, plus BENCH_AD_IDS: ad ids it knows,
+// comma-separated), or
 // let them start a throwaway one with the repository's test harness, run as a child process
 // (never imported: a package does not reach into another's code).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export interface BenchStack {
   rpcUrl: string;
   serviceKey: string;
+  /** The importer key feed imports write with. */
+  importerKey: string;
   adIds: string[];
   /** Campaign and advertiser of each ad, for realistic events. */
   ads: { adId: string; campaignId: string; advertiserId: string }[];
@@ -26,6 +29,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     return {
       rpcUrl: urls.split(',')[0]!,
       serviceKey: token,
+      importerKey: process.env.DATA_API_IMPORT_TOKEN ?? token,
       adIds,
       ads: adIds.map((adId) => ({ adId, campaignId: 'bench-campaign', advertiserId: 'bench-advertiser' })),
       stop: async () => undefined,
@@ -42,10 +46,11 @@ export async function startBenchStack(): Promise<BenchStack> {
     lines.once('line', (line) => done(line));
     child.once('exit', (code) => fail(new Error(`the bench stack exited with ${code} before it was ready`)));
   });
-  const started = JSON.parse(firstLine) as { rpcUrl: string; serviceKey: string; ads: BenchStack['ads'] };
+  const started = JSON.parse(firstLine) as { rpcUrl: string; serviceKey: string; importerKey: string; ads: BenchStack['ads'] };
   return {
     rpcUrl: started.rpcUrl,
     serviceKey: started.serviceKey,
+    importerKey: started.importerKey,
     adIds: started.ads.map((ad) => ad.adId),
     ads: started.ads,
     stop: async () => {

@@ -88,7 +88,7 @@ const validateRate = rows / ((performance.now() - started) / 1000);
 console.log(`validate  parse + feedUpsertRow validation:        ${Math.round(validateRate).toLocaleString('en')} rows/s (${valid} valid)`);
 
 const stack = await startBenchStack();
-const settings = loadConfig({ ...process.env, DATA_API_URLS: stack.rpcUrl, DATA_API_TOKEN: stack.serviceKey, DATA_API_TIMEOUT_MS: '300000', FEED_LOCAL_DIR: directory });
+const settings = loadConfig({ ...process.env, DATA_API_URLS: stack.rpcUrl, DATA_API_TOKEN: stack.importerKey, DATA_API_TIMEOUT_MS: '300000', FEED_LOCAL_DIR: directory });
 const dataApi = createDataApiClient(settings.dataApi);
 try {
   const dependencies = { dataApi, logger: pino({ level: 'warn' }), settings: settings.feed };

@@ -85,6 +85,8 @@ const environmentSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
   DATA_API_URLS: urlList,
   DATA_API_TOKEN: z.string().min(1).optional(),
+  // Feed imports write advertisers, campaigns and ads: an `importer` key, not the service key.
+  DATA_API_IMPORT_TOKEN: z.string().min(1).optional(),
   DATA_API_TIMEOUT_MS: positiveInt(30_000),
   WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(4300),
   // Loopback by default: the queue dashboard can add, remove and retry jobs. Listening beyond
@@ -146,7 +148,8 @@ const environmentSchema = z.object({
 export interface Config {
   redisUrl: string;
   redisKeyPrefix: string;
-  dataApi: { urls: string[]; token: string | undefined; timeoutMs: number };
+  /** `token`: the service key (roll-ups); `importToken`: the importer key feed imports write with. */
+  dataApi: { urls: string[]; token: string | undefined; importToken?: string | undefined; timeoutMs: number };
   workerPort: number;
   /** The address the worker's dashboard and /healthz listen on (WORKER_HOST). */
   workerHost: string;
@@ -205,7 +208,7 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
   return {
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
-    dataApi: { urls: env.DATA_API_URLS, token: env.DATA_API_TOKEN, timeoutMs: env.DATA_API_TIMEOUT_MS },
+    dataApi: { urls: env.DATA_API_URLS, token: env.DATA_API_TOKEN, importToken: env.DATA_API_IMPORT_TOKEN, timeoutMs: env.DATA_API_TIMEOUT_MS },
     workerPort: env.WORKER_PORT,
     workerHost: env.WORKER_HOST,
     dashboardPassword: env.DASHBOARD_PASSWORD,

@@ -104,7 +104,7 @@ async function assertInterrupted(running: Promise<unknown>, source: string): Pro
 
 before(async () => {
   stack = await startBenchStack();
-  client = createDataApiClient({ urls: [stack.rpcUrl], token: stack.serviceKey, timeoutMs: 60_000 });
+  client = createDataApiClient({ urls: [stack.rpcUrl], token: stack.importerKey, timeoutMs: 60_000 });
   server = createServer((request, response) => {
     if (request.url === '/slow.csv') streamFeed(response, 'slow', 80, 10, 250);
     else if (request.url === '/interrupted.csv') streamFeed(response, 'interrupted-http', 2_000, 10, 20);

@@ -75,7 +75,8 @@ export const reviewState = z.enum(['pending', 'approved', 'rejected']);
 export const device = z.enum(['desktop', 'mobile', 'tablet']);
 export const siteStatus = z.enum(['active', 'archived']);
 export const featureSwitchScope = z.enum(['global', 'placement', 'advertiser']);
-export const apiKeyRole = z.enum(['admin', 'advertiser', 'service']);
+/** What an API key may do: see the roles table in services/ads-data-api/README.md. */
+export const apiKeyRole = z.enum(['admin', 'advertiser', 'service', 'importer']);
 
 export const advertiser = z.object({
   id,

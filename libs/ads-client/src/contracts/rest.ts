@@ -59,7 +59,7 @@ export const apiKeyCreate = z
     advertiserId: rowId.nullable().default(null),
   })
   .refine((value) => (value.role === 'advertiser') === (value.advertiserId !== null), {
-    message: 'advertiserId is required for role advertiser and must be null for admin and service keys',
+    message: 'advertiserId is required for role advertiser and must be null for admin, service and importer keys',
     path: ['advertiserId'],
   });
 /** The answer to creating a key: the only time the secret is ever shown. */

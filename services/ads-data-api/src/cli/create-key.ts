@@ -1,4 +1,4 @@
-// `npm run keys:create -- --role service|admin|advertiser [--advertiser <id>] --name <name> [--json]`:
+// `npm run keys:create -- --role service|importer|admin|advertiser [--advertiser <id>] --name <name> [--json]`:
 // creates an API key and prints its secret, which is stored nowhere (only its SHA-256 is).
 import { parseArgs } from 'node:util';
 
@@ -9,7 +9,7 @@ import { createPrismaClient } from '../store/prisma-client';
 import { issueApiKey } from '../store/issue-api-key';
 import { runCli } from './run-cli';
 
-const usage = 'usage: npm run keys:create -- --role service|admin|advertiser [--advertiser <advertiser id>] --name <name> [--json]';
+const usage = 'usage: npm run keys:create -- --role service|importer|admin|advertiser [--advertiser <advertiser id>] --name <name> [--json]';
 
 runCli('keys:create', async (args) => {
   let values: { role?: string; advertiser?: string; name?: string; json?: boolean };
@@ -24,7 +24,7 @@ runCli('keys:create', async (args) => {
     throw new DataApiError('CLI_USAGE', `${(error as Error).message}\n${usage}`);
   }
   const role = inventory.apiKeyRole.safeParse(values.role);
-  if (!role.success) throw new DataApiError('CLI_USAGE', `--role must be admin, advertiser or service, got ${values.role ?? 'nothing'}\n${usage}`);
+  if (!role.success) throw new DataApiError('CLI_USAGE', `--role must be admin, advertiser, service or importer, got ${values.role ?? 'nothing'}\n${usage}`);
   if (values.name === undefined) throw new DataApiError('CLI_USAGE', `--name is required\n${usage}`);
 
   const prisma = createPrismaClient(config.databaseUrl);

@@ -1,6 +1,6 @@
 // `npm run db:seed [-- --force] [--json]`: fills the database with demo data and prints the API
 // key secrets, which are stored nowhere (only their SHA-256 is); `--json` prints one line
-// `{ adminKey, serviceKey, counts, apiKeys }` for scripts and tests. Refuses a database that
+// `{ adminKey, serviceKey, importerKey, counts, apiKeys }` for scripts and tests. Refuses a database that
 // already holds data unless --force, which deletes ALL application data first.
 import { config } from '../config';
 import { DataApiError } from '../errors';
@@ -19,10 +19,10 @@ runCli('db:seed', async (args) => {
     const summary = await seedDemoData(prisma, { force: args.includes('--force') });
     const { counts } = summary;
     if (args.includes('--json')) {
-      // One line, for scripts and tests: `{ adminKey, serviceKey, counts, apiKeys }`.
-      const secretOf = (role: 'admin' | 'service') => summary.apiKeys.find((key) => key.role === role)!.secret;
+      // One line, for scripts and tests: `{ adminKey, serviceKey, importerKey, counts, apiKeys }`.
+      const secretOf = (role: 'admin' | 'service' | 'importer') => summary.apiKeys.find((key) => key.role === role)!.secret;
       const apiKeys = summary.apiKeys.map(({ id, name, role, prefix, secret }) => ({ id, name, role, prefix, secret }));
-      console.log(JSON.stringify({ adminKey: secretOf('admin'), serviceKey: secretOf('service'), counts, apiKeys }));
+      console.log(JSON.stringify({ adminKey: secretOf('admin'), serviceKey: secretOf('service'), importerKey: secretOf('importer'), counts, apiKeys }));
       return;
     }
     console.log(

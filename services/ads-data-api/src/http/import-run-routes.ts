@@ -5,8 +5,8 @@ import { idParams, notFound, pageResult } from './route-helpers';
 
 const tag = 'Import runs';
 // Import runs are not tied to one advertiser (a feed may carry many), so advertiser keys
-// cannot be given a filtered view: they get 403.
-const readers = ['admin', 'service'] as const;
+// cannot be given a filtered view: they get 403. Importer keys read the runs they record.
+const readers = ['admin', 'service', 'importer'] as const;
 
 export const importRunRoutes: RestRoute[] = [
   defineRoute({
@@ -15,7 +15,7 @@ export const importRunRoutes: RestRoute[] = [
     operationId: 'listImportRuns',
     tag,
     summary: 'List feed import runs',
-    description: 'Newest first. Admin and service keys only: a run may span several advertisers.',
+    description: 'Newest first. Admin, service and importer keys only: a run may span several advertisers.',
     roles: readers,
     query: rest.importRunListQuery,
     write: false,

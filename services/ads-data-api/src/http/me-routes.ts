@@ -1,6 +1,6 @@
 import { rest } from '@ads/ads-client';
 import { defineRoute, type RestRoute } from './rest-route';
-import { everyRole } from './route-helpers';
+import { allRoles } from './route-helpers';
 
 export const meRoutes: RestRoute[] = [
   defineRoute({
@@ -9,7 +9,7 @@ export const meRoutes: RestRoute[] = [
     operationId: 'getMe',
     tag: 'Session',
     summary: 'Who the API key belongs to',
-    roles: everyRole,
+    roles: allRoles,
     write: false,
     success: { status: 200, description: 'The caller', schema: rest.principal },
     handle: async ({ principal }) => ({ status: 200, body: principal }),

@@ -16,6 +16,7 @@ import { assignRequestId } from './request-id';
 import type { RestRoute } from './rest-route';
 import { mountRestRoutes, sendJson } from './rest-route-runner';
 import { siteRoutes } from './site-routes';
+import { allRoles } from './route-helpers';
 
 /** Every route of `/api/v1`, in the order the OpenAPI document lists them. */
 export const restRoutes: readonly RestRoute[] = [
@@ -55,7 +56,7 @@ export function createRestRouter(dependencies: AppDependencies): Router {
     sendJson(response, 200, restOpenApiDocument());
   });
   router.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
-  router.use(requireApiKey(dependencies.prisma, ['admin', 'advertiser', 'service']));
+  router.use(requireApiKey(dependencies.prisma, allRoles));
   mountRestRoutes(router, restRoutes, dependencies);
   return router;
 }

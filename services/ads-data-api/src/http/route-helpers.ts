@@ -7,8 +7,14 @@ import type { RouteResult } from './rest-route';
 /** `/:id` of every resource: ids are UUIDs (anything else is a 404). */
 export const idParams = z.object({ id: z.guid() });
 
-/** Roles that may read inventory (services read, e.g. for imports and warmers). */
+/**
+ * Roles that may read inventory (services read, for the warmers); importer keys only write
+ * feeds through the RPC and do not read inventory over REST.
+ */
 export const everyRole = ['admin', 'advertiser', 'service'] as const;
+
+/** Every role there is: who may authenticate at all (and ask `GET /me`). */
+export const allRoles = ['admin', 'advertiser', 'service', 'importer'] as const;
 
 /** A list page as the API answers it. */
 export function pageResult<Item>(page: KeysetPage<Item>): RouteResult {

@@ -1,4 +1,4 @@
-import { RpcError, createRpcServer, dataApiContract, modelHandlers, type CallContext, type RpcServer } from '@ads/ads-client';
+import { RpcError, createRpcServer, dataApiContract, modelHandlers, type CallContext, type DataApiContract, type RpcServer } from '@ads/ads-client';
 import type { AppDependencies } from '../app';
 import type { Principal } from '../domain/principal';
 import { decodeSnapshotCursor } from '../domain/snapshot-cursor';
@@ -15,8 +15,25 @@ import { DATABASE_RETRY_AFTER_SECONDS, databaseOutageOf } from '../store/databas
 import { clientErrorOfDatabase } from '../store/prisma-errors';
 import { placementModelStore } from './placement-model-store';
 
-/** Roles that may call the RPC: it serves the platform's own processes, and operators. */
-const RPC_ROLES: readonly Principal['role'][] = ['service', 'admin'];
+type Role = Principal['role'];
+type MethodName = { [Namespace in keyof DataApiContract]: `${Namespace & string}.${keyof DataApiContract[Namespace] & string}` }[keyof DataApiContract];
+
+/**
+ * Who may call each method (admin keys may call all). Service keys are the warmers and the
+ * roll-up: they read inventory and stats and write only stats batches. Importer keys are feed
+ * imports: they upsert feed rows and record runs, and read nothing. Advertiser keys use REST.
+ */
+export const RPC_METHOD_ROLES: Record<MethodName, readonly Role[]> = {
+  'inventory.snapshot': ['admin', 'service'],
+  'stats.ingest': ['admin', 'service'],
+  'stats.query': ['admin', 'service'],
+  'placements.get': ['admin', 'service'],
+  'placements.list': ['admin', 'service'],
+  'placements.create': ['admin'],
+  'placements.update': ['admin'],
+  'imports.upsertRows': ['admin', 'importer'],
+  'imports.recordRun': ['admin', 'importer'],
+};
 
 /**
  * Largest request body: a full `stats.ingest` batch (50,000 rows of about 170 bytes) or
@@ -75,7 +92,7 @@ function mappedHandlers<Handlers extends Record<string, (input: never, context: 
  * The minimal RPC of ads-data-api (`dataApiContract` of @ads/ads-client), for the platform's
  * processes: bulk inventory reads for cache-warming, exactly-once stats batches for the
  * roll-up, stats series for the warmers and scoring, and feed upserts for imports. Every call
- * needs a bearer API key with role `service` or `admin`.
+ * needs a bearer API key whose role `RPC_METHOD_ROLES` allows for the method.
  */
 export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): RpcServer<typeof dataApiContract> {
   const { prisma, redis, keys } = dependencies;
@@ -87,8 +104,9 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
     }
     const principal = await mapped(() => authenticateApiKey(prisma, context.token!));
     if (principal === null) throw new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked');
-    if (!RPC_ROLES.includes(principal.role)) {
-      throw new RpcError('FORBIDDEN', `the RPC needs a key with role ${RPC_ROLES.join(' or ')}, not ${principal.role}`);
+    const roles = RPC_METHOD_ROLES[context.method as MethodName] ?? [];
+    if (!roles.includes(principal.role)) {
+      throw new RpcError('FORBIDDEN', `${context.method} needs a key with role ${roles.join(' or ')}, not ${principal.role}`);
     }
     return principal;
   };

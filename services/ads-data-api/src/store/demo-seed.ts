@@ -22,7 +22,7 @@ export interface DemoSeedSummary {
     featureSwitches: number;
     apiKeys: number;
   };
-  apiKeys: Array<IssuedApiKey & { id: string; name: string; role: 'admin' | 'service' }>;
+  apiKeys: Array<IssuedApiKey & { id: string; name: string; role: 'admin' | 'service' | 'importer' }>;
 }
 
 const dayMs = 86_400_000;
@@ -180,7 +180,7 @@ async function describeExistingRows(prisma: PrismaClient): Promise<string[]> {
  * Fills an empty database with a realistic demo inventory: 5 advertisers (two of them
  * competitors sharing an exclusion label), 30 campaigns with varied status, pacing,
  * priority, targeting and flights around `now`, 300 ads, 3 sites with 8 placements, feature
- * switches, and an admin and a service API key. Refuses a database that already holds data
+ * switches, and an admin, a service and an importer API key. Refuses a database that already holds data
  * unless `force` is set, in which case every application table is emptied first.
  */
 export async function seedDemoData(
@@ -352,6 +352,7 @@ export async function seedDemoData(
       for (const { name, role } of [
         { name: 'Demo admin', role: 'admin' },
         { name: 'Platform services', role: 'service' },
+        { name: 'Feed imports', role: 'importer' },
       ] as const) {
         const issued = issueApiKeySecret();
         const row = await tx.apiKey.create({ data: { name, role, prefix: issued.prefix, hash: issued.hash } });

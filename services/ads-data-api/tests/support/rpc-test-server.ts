@@ -21,6 +21,8 @@ export interface RpcTestServer {
   rpcUrl: string;
   serviceKey: { id: string; secret: string };
   adminKey: { id: string; secret: string };
+  /** The role feed imports write with. */
+  importerKey: { id: string; secret: string };
   /** A typed client with this token (the service key by default); closed by `close()`. */
   client(token?: string): TypedRpcClient<DataApiContract>;
   close(): Promise<void>;
@@ -29,7 +31,7 @@ export interface RpcTestServer {
 /** Creates a key row directly and returns its id and secret. */
 export async function insertApiKey(
   database: MigratedTestDatabase,
-  role: 'admin' | 'service' | 'advertiser',
+  role: 'admin' | 'service' | 'importer' | 'advertiser',
   options: { advertiserId?: string; revoked?: boolean } = {},
 ): Promise<{ id: string; secret: string }> {
   const issued = issueApiKeySecret();
@@ -58,6 +60,7 @@ export async function startRpcTestServer(): Promise<RpcTestServer> {
   const rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rpc`;
   const serviceKey = await insertApiKey(database, 'service');
   const adminKey = await insertApiKey(database, 'admin');
+  const importerKey = await insertApiKey(database, 'importer');
   const clients: TypedRpcClient<DataApiContract>[] = [];
   return {
     database,
@@ -66,6 +69,7 @@ export async function startRpcTestServer(): Promise<RpcTestServer> {
     rpcUrl,
     serviceKey,
     adminKey,
+    importerKey,
     client(token = serviceKey.secret) {
       const client = createRpcClient(dataApiContract, { urls: [rpcUrl], token, timeoutMs: 60_000 });
       clients.push(client);

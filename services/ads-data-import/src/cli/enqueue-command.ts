@@ -5,7 +5,7 @@ import { JOB_CATALOGUE, JOB_NAMES, type JobName, isJobName, isPlatformCommand, p
 import { JobInvalidError } from '../errors';
 import { type JobProgressReport, runJob } from '../jobs/job-runner';
 import { createLogger } from '../logger';
-import { createDataApiClient } from '../store/data-api-client';
+import { createDataApiClient, createDataApiImportClient } from '../store/data-api-client';
 import { closeJobQueues, openJobQueues } from '../store/job-queues';
 import { connectRedis } from '../store/redis-connection';
 import { createProgressDisplay } from './progress-display';
@@ -52,13 +52,14 @@ export async function runEnqueueCommand(job: string, options: EnqueueOptions): P
     if (options.local) {
       const logger = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, 'enqueue');
       const dataApi = createDataApiClient(settings.dataApi);
+      const importApi = createDataApiImportClient(settings.dataApi);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       display.enqueued(name, undefined, 'local');
       try {
-        const result = await runJob({ config: settings, logger, redis, keys, dataApi }, name, data, {
+        const result = await runJob({ config: settings, logger, redis, keys, dataApi, importApi }, name, data, {
           signal: abort.signal,
           onProgress: (progress) => display.progress(progress),
         });
@@ -68,7 +69,7 @@ export async function runEnqueueCommand(job: string, options: EnqueueOptions): P
         display.failed(`${(error as { code?: string }).code ?? (error as Error).name}: ${(error as Error).message}`);
         return 1;
       } finally {
-        await dataApi.$close();
+        await Promise.all([dataApi.$close(), importApi.$close()]);
       }
     }
 

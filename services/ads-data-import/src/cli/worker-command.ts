@@ -10,7 +10,7 @@ import { DataImportError, FeedFormatError, FeedSourceRefusedError, JobInvalidErr
 import { checkDashboardExposure, createDashboardApp } from '../http/dashboard-server';
 import { type JobContext, runJob } from '../jobs/job-runner';
 import { createLogger } from '../logger';
-import { createDataApiClient } from '../store/data-api-client';
+import { createDataApiClient, createDataApiImportClient } from '../store/data-api-client';
 import { EventsStreamConsumer } from '../store/events-stream-consumer';
 import { closeJobQueues, openJobQueues } from '../store/job-queues';
 import { connectRedis } from '../store/redis-connection';
@@ -38,7 +38,8 @@ export async function runWorkerCommand(): Promise<void> {
   const keys = new RedisKeys(settings.redisKeyPrefix);
   const redis = connectRedis(settings.redisUrl, 'ads-data-import:worker');
   const dataApi = createDataApiClient(settings.dataApi);
-  const context: JobContext = { config: settings, logger, redis, keys, dataApi };
+  const importApi = createDataApiImportClient(settings.dataApi);
+  const context: JobContext = { config: settings, logger, redis, keys, dataApi, importApi };
   const queues = openJobQueues(redis, settings.redisKeyPrefix, settings.jobs);
 
   const processor: Processor = async (job: Job, token?: string, signal?: AbortSignal) => {
@@ -140,7 +141,7 @@ export async function runWorkerCommand(): Promise<void> {
     server.closeAllConnections();
     await closed;
     await closeJobQueues(queues);
-    await dataApi.$close();
+    await Promise.all([dataApi.$close(), importApi.$close()]);
     await redis.quit();
     logger.info('worker stopped');
     process.exit(0);

@@ -16,7 +16,10 @@ export interface JobContext {
   logger: Logger;
   redis: Redis;
   keys: RedisKeys;
+  /** The service key's client: roll-ups. */
   dataApi: DataApiClient;
+  /** The importer key's client: feed imports. */
+  importApi: DataApiClient;
 }
 
 /** Progress of any job, as stored on the BullMQ job and shown by `enqueue`. */
@@ -57,7 +60,7 @@ export async function runJob(context: JobContext, name: JobName, data: unknown, 
   }
   if (name === 'feed-import') {
     const request = parsed.data as { source: string; format?: FeedFormat };
-    return runFeedImport({ dataApi: context.dataApi, logger, settings: context.config.feed }, request, {
+    return runFeedImport({ dataApi: context.importApi, logger, settings: context.config.feed }, request, {
       signal: hooks.signal,
       onProgress: (progress) => hooks.onProgress?.({ phase: progress.phase, done: progress.rowsRead, total: null, unit: 'rows', detail: { ...progress } }),
     });

@@ -3,7 +3,7 @@
 // the browser bundle must not pull in that package (it also carries Node-only code).
 // Money: budgets and bids in cents, spend in micros.
 
-export type Role = 'admin' | 'advertiser' | 'service';
+export type Role = 'admin' | 'advertiser' | 'service' | 'importer';
 
 /** `GET /me`. */
 export interface Principal {

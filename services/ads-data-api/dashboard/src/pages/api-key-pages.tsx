@@ -13,7 +13,7 @@ import { useSession } from '../session/session';
 function apiKeyFields(advertisers: Choice[]): FieldSpec[] {
   return [
     { name: 'name', label: 'Name', kind: 'text', empty: 'empty', help: 'Who or what uses the key, e.g. "cache-warming (prod)".' },
-    { name: 'role', label: 'Role', kind: 'select', options: ['admin', 'advertiser', 'service'].map((value) => ({ value, label: value })) },
+    { name: 'role', label: 'Role', kind: 'select', options: ['admin', 'advertiser', 'service', 'importer'].map((value) => ({ value, label: value })) },
     {
       name: 'advertiserId',
       label: 'Advertiser',
@@ -70,7 +70,7 @@ export function ApiKeyListPage() {
       ]}
       newLink={{ to: '/api-keys/new', label: 'New API key' }}
       filters={[
-        { name: 'role', label: 'Role', options: ['admin', 'advertiser', 'service'].map((value) => ({ value, label: value })) },
+        { name: 'role', label: 'Role', options: ['admin', 'advertiser', 'service', 'importer'].map((value) => ({ value, label: value })) },
         { name: 'revoked', label: 'Revoked', options: [{ value: 'false', label: 'in use' }, { value: 'true', label: 'revoked' }] },
       ]}
       columns={[

@@ -6,9 +6,11 @@ import type { FieldSpec } from '../domain/form-values';
 import { Link } from '../router/router';
 
 const scopes = ['global', 'placement', 'advertiser'].map((value) => ({ value, label: value }));
+// The switches serving reads (KILL_SWITCHES of @ads/ads-client); the API refuses other names.
+const switchNames = ['serving.enabled', 'serving.house_ads', 'serving.frequency_caps', 'serving.competitive_exclusion'].map((value) => ({ value, label: value }));
 
 const switchFields: FieldSpec[] = [
-  { name: 'name', label: 'Name', kind: 'text', only: 'create', empty: 'empty', placeholder: 'serving.enabled' },
+  { name: 'name', label: 'Name', kind: 'select', options: switchNames, only: 'create' },
   { name: 'enabled', label: 'Enabled', kind: 'checkbox' },
   { name: 'percentage', label: 'Percentage of traffic', kind: 'number', help: '0-100: share of traffic that sees the switch on.' },
   { name: 'scope', label: 'Scope', kind: 'select', options: scopes, only: 'create' },
@@ -31,7 +33,12 @@ export function FeatureSwitchListPage() {
       path="/feature-switches"
       testId="feature-switches"
       newLink={{ to: '/feature-switches/new', label: 'New switch' }}
-      intro={<p className="muted">“serving.enabled” is the kill switch: off stops all ads (global), a placement’s or an advertiser’s.</p>}
+      intro={
+        <p className="muted">
+          “serving.enabled” is the kill switch: off stops all ads (global), a placement’s or an advertiser’s. “serving.house_ads”, “serving.frequency_caps” and
+          “serving.competitive_exclusion” turn those parts of serving off; serving reads no other names.
+        </p>
+      }
       filters={[
         { name: 'scope', label: 'Scope', options: scopes },
         { name: 'enabled', label: 'State', options: [{ value: 'true', label: 'on' }, { value: 'false', label: 'off' }] },
@@ -58,7 +65,7 @@ export function FeatureSwitchCreatePage() {
       <CreateForm<FeatureSwitch>
         path="/feature-switches"
         fields={switchFields}
-        defaults={{ enabled: false, percentage: 100, scope: 'global' }}
+        defaults={{ name: 'serving.enabled', enabled: false, percentage: 100, scope: 'global' }}
         testId="feature-switch-form"
         submitLabel="Create switch"
         afterCreate={(created) => `/feature-switches/${created.id}`}

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "api_key_role" ADD VALUE 'importer';
