@@ -203,7 +203,11 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
     throw new ConfigError(`invalid ads-data-import environment: ${problems.join('; ')}`);
   }
   const env = parsed.data;
-  const secretProblems = productionSecretProblems(env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN, DASHBOARD_PASSWORD: env.DASHBOARD_PASSWORD });
+  const secretProblems = productionSecretProblems(env.NODE_ENV, {
+    DATA_API_TOKEN: env.DATA_API_TOKEN,
+    DATA_API_IMPORT_TOKEN: env.DATA_API_IMPORT_TOKEN,
+    DASHBOARD_PASSWORD: env.DASHBOARD_PASSWORD,
+  });
   if (secretProblems.length > 0) throw new ConfigError(`invalid ads-data-import environment: ${secretProblems.join('; ')}`);
   return {
     redisUrl: env.REDIS_URL,
