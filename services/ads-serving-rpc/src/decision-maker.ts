@@ -169,7 +169,7 @@ export class DecisionMaker {
       } else {
         needs.holds.forEach((hold, at) => {
           const result = reply.holds[at]!;
-          if (Number.isFinite(result.count)) frequencyCaps.remember(request.userKey, hold.campaignId, result.count, now);
+          if (Number.isFinite(result.count)) frequencyCaps.remember(request.userKey, hold.campaignId, result.count, now, result.fullUntilMs);
           if (result.granted) pass.held.set(hold.campaignId, hold);
           else pass.excluded.push(hold.campaignId);
           metrics?.limitReservations.labels('cap_hold', result.granted ? 'granted' : 'refused').inc();

@@ -58,10 +58,10 @@ test('a hold turns into a count at the impression; without a hold an impression 
   const hold = (decisionId: string) => ({ userKey: 'user', campaignId, frequencyCap: cap, decisionId });
   const first = await reservations.reserve([hold('d1'), hold('d2')], [], now);
   assert.deepEqual(first?.holds, [
-    { granted: true, count: 1 },
-    { granted: true, count: 2 },
+    { granted: true, count: 1, fullUntilMs: 0 },
+    { granted: true, count: 2, fullUntilMs: 0 },
   ]);
-  assert.deepEqual((await reservations.reserve([hold('d3')], [], now))?.holds, [{ granted: false, count: 2 }], 'two holds fill a cap of two');
+  assert.deepEqual((await reservations.reserve([hold('d3')], [], now))?.holds, [{ granted: false, count: 2, fullUntilMs: now + 30_000 }], 'two holds fill a cap of two, until the first lapses');
   // An impression beacon of d1 converts its hold: still two places taken.
   assert.equal(await recorder.count(pending(impression('d1', { campaignId }), { cap: 2 })), 'counted');
   assert.deepEqual(await redis.zrange(keys.frequencyCapHolds('user', campaignId), 0, -1), ['d2']);

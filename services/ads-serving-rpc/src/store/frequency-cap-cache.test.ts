@@ -15,6 +15,16 @@ test('with Redis ready, an unknown count is left to the hold; what Redis answere
   assert.equal(caps.count('user-a', campaign, now + 10_000, true), undefined, 'stale: the next hold asks again');
 });
 
+test('a refused hold says when a place can free up: the user stays capped until then (a minute at most) without asking Redis', () => {
+  const caps = new FrequencyCapCache({ freshMs: 5_000, maxEntries: 100 });
+  caps.remember('full', campaign.id, 2, now, now + 30_000);
+  assert.equal(caps.count('full', campaign, now + 20_000, true), 2, 'past the freshness, before the first place frees');
+  assert.equal(caps.count('full', campaign, now + 30_000, true), undefined);
+  caps.remember('long', campaign.id, 2, now, now + 3_600_000);
+  assert.equal(caps.count('long', campaign, now + 59_000, true), 2);
+  assert.equal(caps.count('long', campaign, now + 61_000, true), undefined);
+});
+
 test('with Redis away, known counts are used and a user known to nobody here counts as capped', () => {
   const caps = new FrequencyCapCache({ freshMs: 5_000, maxEntries: 100 });
   assert.equal(caps.count('stranger', campaign, now, false), Number.POSITIVE_INFINITY);

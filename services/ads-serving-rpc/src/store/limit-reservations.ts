@@ -4,13 +4,21 @@ import { processPrefix } from '../domain/decision-id';
 import type { FrequencyCapRule } from '../domain/frequency-cap';
 
 // A decision holds its place in a user's frequency cap: counted impressions in the window plus
-// holds not yet lapsed must stay within the cap, so the check and the hold are one step.
+// holds not yet lapsed must stay within the cap, so the check and the hold are one step. A
+// refusal says when a place can free up at the earliest (the oldest impression leaves the
+// window, or the first hold lapses): until then the user is known to be capped.
 const HOLD_CAP_SCRIPT = `
 local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local count = redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[2])), '+inf') + redis.call('ZCARD', KEYS[2])
+local count = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf') + redis.call('ZCARD', KEYS[2])
 if count >= tonumber(ARGV[3]) then
-  return {0, count}
+  local freeAt = now + window
+  local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if #oldest > 0 then freeAt = math.min(freeAt, tonumber(oldest[2]) + window) end
+  local firstHold = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if #firstHold > 0 then freeAt = math.min(freeAt, tonumber(firstHold[2])) end
+  return {0, count, freeAt}
 end
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]) - now)
@@ -80,6 +88,8 @@ export interface CapHoldResult {
   granted: boolean;
   /** Impressions in the window plus live holds, this decision's included when granted. */
   count: number;
+  /** Refused: the earliest time (ms) a place can free up; 0 when granted or unknown. */
+  fullUntilMs: number;
 }
 
 export interface SpendLeaseResult {
@@ -178,12 +188,12 @@ export class LimitReservations {
         }),
       ]);
       if (results === null) return undefined;
-      const replies = results.map(([error, value]) => (error === null ? (value as [number, number]) : undefined));
+      const replies = results.map(([error, value]) => (error === null ? (value as [number, number, number?]) : undefined));
       return {
         // A failed script grants nothing: the limit is kept, at the price of one missed ad.
         holds: holds.map((_, at) => {
           const reply = replies[at];
-          return reply === undefined ? { granted: false, count: Number.POSITIVE_INFINITY } : { granted: reply[0] === 1, count: reply[1] };
+          return reply === undefined ? { granted: false, count: Number.POSITIVE_INFINITY, fullUntilMs: 0 } : { granted: reply[0] === 1, count: reply[1], fullUntilMs: reply[2] ?? 0 };
         }),
         leases: leases.map((_, at) => {
           const reply = replies[holds.length + at];
