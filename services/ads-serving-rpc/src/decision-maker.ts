@@ -55,6 +55,8 @@ export class DecisionMaker {
   private readonly pass = { now: 0, redisAvailable: true, held: undefined as ReadonlyMap<string, CapHoldRequest> | undefined };
   // Reused by every selection pass (each is synchronous); only the generator changes.
   private readonly selection: SelectionOptions;
+  private renewing = false;
+  private preleasedVersion: string | undefined;
 
   constructor(
     private readonly deps: {
@@ -176,7 +178,7 @@ export class DecisionMaker {
         });
         needs.leases.forEach((lease, at) => {
           const result = reply.leases[at]!;
-          if (result.grantedMicros > 0) leases.grant(lease.campaignId, result.grantedMicros, result.untilMs, now);
+          if (result.grantedMicros > 0) leases.grant(lease.campaignId, result.grantedMicros, result.untilMs, now, result.long);
           else {
             const campaign = lifecycle.current?.campaignsById.get(lease.campaignId);
             if (campaign !== undefined) lifecycle.budgetHeld(campaign, now);
@@ -196,19 +198,44 @@ export class DecisionMaker {
   }
 
   /**
-   * Renews in the background the leases in use that lapse within `horizonMs`, so that the
-   * decisions of campaigns that keep serving do not wait for Redis when a lease runs out of
-   * time. A refused renewal is left alone: the lease lapses and the next decision asks.
+   * Keeps leases ahead of decisions, in the background: takes a first lease for every live paid
+   * campaign that holds none once per index version, and renews the leases that
+   * lapse within `horizonMs` (long ones, and short ones in use), so that decisions seldom wait
+   * for Redis. A refused lease or renewal is left alone: the next decision asks again.
    */
   async renewLeases(horizonMs: number): Promise<void> {
     const { lifecycle, leases, reservations, logger } = this.deps;
     const index = lifecycle.current;
-    if (index === undefined || !lifecycle.redisAvailable) return;
+    if (index === undefined || !lifecycle.redisAvailable || this.renewing) return;
+    this.renewing = true;
+    try {
+      await this.renewLeasesOf(index, horizonMs);
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private async renewLeasesOf(index: DecisionIndex, horizonMs: number): Promise<void> {
+    const { leases, reservations, logger } = this.deps;
     const now = Date.now();
     const requests: SpendLeaseRequest[] = [];
+    const renewing = new Set<string>();
     for (const campaignId of leases.dueForRenewal(now, now + horizonMs)) {
       const campaign = index.campaignsById.get(campaignId);
-      if (campaign !== undefined && campaign.live) requests.push(this.leaseRequest(campaign, now));
+      if (campaign !== undefined && campaign.live) {
+        requests.push(this.leaseRequest(campaign, now));
+        renewing.add(campaignId);
+      }
+    }
+    // First leases once per index version: asking every time for campaigns with nothing left
+    // would cost a round trip per refresh each; those ask when a decision draws them.
+    if (index.version !== this.preleasedVersion) {
+      this.preleasedVersion = index.version;
+      for (const campaign of index.campaigns) {
+        if (campaign.live && campaign.impressionSpendMicros > 0 && campaign.budgetHeldUntilMs <= now && !leases.holds(campaign.id, now)) {
+          requests.push(this.leaseRequest(campaign, now));
+        }
+      }
     }
     for (let from = 0; from < requests.length; from += RENEWALS_PER_ROUND_TRIP) {
       const slice = requests.slice(from, from + RENEWALS_PER_ROUND_TRIP);
@@ -218,7 +245,10 @@ export class DecisionMaker {
         return;
       }
       reply.leases.forEach((result, at) => {
-        if (result.grantedMicros > 0) leases.renew(slice[at]!.campaignId, result.grantedMicros, result.untilMs);
+        const campaignId = slice[at]!.campaignId;
+        if (result.grantedMicros <= 0) return;
+        if (renewing.has(campaignId)) leases.renew(campaignId, result.grantedMicros, result.untilMs, result.long);
+        else leases.grant(campaignId, result.grantedMicros, result.untilMs, now, result.long);
       });
     }
   }

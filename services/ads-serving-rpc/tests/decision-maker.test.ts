@@ -371,18 +371,24 @@ test('spend leases: a paid ad is served against a lease of its campaign; no budg
   assert.ok(spent.budgetHeldUntilMs > 0, 'the spent campaign was drawn, refused a lease and sat out');
 });
 
-test('leases in use are renewed in the background before they lapse; unused ones are left to lapse', async () => {
+test('leases are taken ahead for live paid campaigns and renewed before they lapse; a short unused one is left to lapse', async () => {
   const top = [{ divName: 'top', placementKey: 'home-top' }];
-  const source = fixtureIndex({ campaigns: [fixtureCampaign({ id: 'renewed' })] });
+  // 'plenty' has a large budget (long leases); 'scarce' has five prices left today (short ones).
+  const source = fixtureIndex({ campaigns: [fixtureCampaign({ id: 'plenty' }), fixtureCampaign({ id: 'scarce', dailyBudget: 1, advertiserId: 'scarce-advertiser' })] });
   const servingApp = servingOn(source, false);
-  await decideAndCheck(servingApp, source, { placements: top, userKey: 'renewal-user' }, true);
-  assert.equal((await redis.zrange(keys.campaignSpendLeases('renewed'), 0, -1)).length, 1);
+  const day = servingApp.lifecycle.clock.at('UTC', Date.now()).day;
+  await redis.set(keys.campaignDaySpend('scarce', day), 5_000);
+  const leasesOf = async (campaignId: string) => (await redis.zrange(keys.campaignSpendLeases(campaignId), 0, -1)).length;
   await servingApp.decisions.renewLeases(60_000);
-  const leases = await redis.zrange(keys.campaignSpendLeases('renewed'), 0, -1, 'WITHSCORES');
-  assert.equal(leases.length, 4, 'a second lease was taken for the campaign in use');
+  assert.equal(await leasesOf('plenty'), 1, 'a first lease taken ahead of any decision');
+  assert.equal(await leasesOf('scarce'), 1);
+  assert.equal(servingApp.decisions.decide(decisionRequest({ placements: top, userKey: 'renewal-user' })) instanceof Promise, false, 'the lease taken ahead pays: no wait');
   await servingApp.decisions.renewLeases(60_000);
-  assert.equal((await redis.zrange(keys.campaignSpendLeases('renewed'), 0, -1)).length, 2, 'the renewed lease has not been used since: no third');
-  assert.equal(servingApp.decisions.decide(decisionRequest({ placements: top, userKey: 'renewal-user-2' })) instanceof Promise, false, 'the renewed lease pays');
+  assert.equal(await leasesOf('plenty'), 2, 'the long lease is renewed before it lapses');
+  assert.ok((await leasesOf('scarce')) <= 2, 'the short lease is renewed only if it was used');
+  await servingApp.decisions.renewLeases(60_000);
+  assert.equal(await leasesOf('plenty'), 3);
+  assert.ok((await leasesOf('scarce')) <= 2, 'no new first lease for the same index version');
 });
 
 test('a tracking base URL that JSON would escape is refused', () => {

@@ -98,6 +98,8 @@ export interface SpendLeaseResult {
   grantedMicros: number;
   /** When the lease lapses in Redis (ms). */
   untilMs: number;
+  /** Granted for the long time (plenty of budget left). */
+  long: boolean;
 }
 
 type ScriptCommand = (...args: (string | number)[]) => void;
@@ -197,7 +199,8 @@ export class LimitReservations {
         }),
         leases: leases.map((_, at) => {
           const reply = replies[holds.length + at];
-          return { leaseId: leaseIds[at]!, grantedMicros: reply?.[0] ?? 0, untilMs: reply?.[1] ?? 0 };
+          const untilMs = reply?.[1] ?? 0;
+          return { leaseId: leaseIds[at]!, grantedMicros: reply?.[0] ?? 0, untilMs, long: untilMs > nowMs + this.options.shortLeaseMs };
         }),
       };
     } catch {

@@ -3,6 +3,8 @@ interface HeldLease {
   untilMs: number;
   /** Spent from the lease since it was granted: a lease in use is renewed before it lapses. */
   spentMicros: number;
+  /** A long lease (plenty of budget left): renewed whether used or not, so decisions never wait for it. */
+  long: boolean;
 }
 
 /**
@@ -32,28 +34,41 @@ export class SpendLeaseBook {
    * Adds a slice Redis granted. What is left of a slice still running is kept: two decisions
    * may have asked at once, and both slices are held for this process in Redis.
    */
-  grant(campaignId: string, micros: number, untilMs: number, nowMs: number): void {
+  grant(campaignId: string, micros: number, untilMs: number, nowMs: number, long = false): void {
     const lease = this.leases.get(campaignId);
-    if (lease === undefined) this.leases.set(campaignId, { remainingMicros: micros, untilMs, spentMicros: 0 });
+    if (lease === undefined) this.leases.set(campaignId, { remainingMicros: micros, untilMs, spentMicros: 0, long });
     else {
       lease.remainingMicros = (lease.untilMs > nowMs ? lease.remainingMicros : 0) + micros;
       lease.untilMs = untilMs;
       lease.spentMicros = 0;
+      lease.long = long;
     }
+  }
+
+  /** Whether the campaign holds a lease that has not lapsed (whatever is left of it). */
+  holds(campaignId: string, nowMs: number): boolean {
+    const lease = this.leases.get(campaignId);
+    return lease !== undefined && lease.untilMs > nowMs;
   }
 
   /**
    * A renewal replaces the lease about to lapse: what was left of it lapses in Redis within
    * moments, so it is not carried over (the process would serve against money no longer held).
    */
-  renew(campaignId: string, micros: number, untilMs: number): void {
-    this.leases.set(campaignId, { remainingMicros: micros, untilMs, spentMicros: 0 });
+  renew(campaignId: string, micros: number, untilMs: number, long: boolean): void {
+    this.leases.set(campaignId, { remainingMicros: micros, untilMs, spentMicros: 0, long });
   }
 
-  /** Campaigns whose lease is in use and lapses before `horizonMs`: renew them in the background. */
+  /**
+   * Campaigns whose lease lapses before `horizonMs` and is worth renewing in the background: a
+   * long one (plenty left), or a short one in use. A short unused one (the budget nearly gone)
+   * is left to lapse and return to the other instances.
+   */
   dueForRenewal(nowMs: number, horizonMs: number): string[] {
     const due: string[] = [];
-    for (const [campaignId, lease] of this.leases) if (lease.untilMs > nowMs && lease.untilMs <= horizonMs && lease.spentMicros > 0) due.push(campaignId);
+    for (const [campaignId, lease] of this.leases) {
+      if (lease.untilMs > nowMs && lease.untilMs <= horizonMs && (lease.long || lease.spentMicros > 0)) due.push(campaignId);
+    }
     return due;
   }
 
