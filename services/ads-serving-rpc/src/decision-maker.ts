@@ -161,6 +161,8 @@ export class DecisionMaker {
         selection = withoutCampaigns(selection, [...needs.holds.map((hold) => hold.campaignId), ...needs.leases.map((lease) => lease.campaignId)]);
         break;
       }
+      const indexAsked = lifecycle.current;
+      const excludedBefore = pass.excluded.length;
       const reply = await reservations.reserve(needs.holds, needs.leases, now);
       if (reply === undefined) {
         logger.debug({ requestId: context?.requestId, holds: needs.holds.length, leases: needs.leases.length }, 'Redis did not answer holds and leases in time; those ads sit this decision out');
@@ -187,9 +189,11 @@ export class DecisionMaker {
           metrics?.limitReservations.labels('spend_lease', result.grantedMicros > 0 ? 'granted' : 'refused').inc();
         });
       }
-      // The index may have been swapped while waiting: the new one decides.
+      // The index may have been swapped while waiting: the new one decides. When Redis granted
+      // everything on the same index, the selection stands as it was.
       const index = lifecycle.current;
-      selection = index === undefined ? undefined : this.select(index, request, now, seed, pass);
+      const unchanged = index === indexAsked && pass.excluded.length === excludedBefore;
+      if (!unchanged) selection = index === undefined ? undefined : this.select(index, request, now, seed, pass);
       needs = index === undefined || selection === undefined ? undefined : this.limitNeeds(index, selection, request, decisionId, now, pass);
     }
     const shown = new Set(selection?.slots.flatMap((slot) => slot.ads.map((ad) => ad.campaign.id)));
