@@ -138,6 +138,40 @@ describe('control characters in URLs', () => {
   });
 });
 
+describe('found by the property-based suite (tests/hardening-properties.test.ts)', () => {
+  const run = { source: 'feed.csv', format: 'csv', status: 'running', total: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], startedAt: '2026-01-01T00:00:00Z', finishedAt: null };
+  const feedRow = (parts: { advertiser?: object; ad?: object }) => ({
+    advertiser: { externalId: 'adv-text', name: 'Text Feeds', ...parts.advertiser },
+    campaign: { externalId: 'c-text', name: 'C', flightStart: '2026-01-01T00:00:00Z', flightEnd: '2027-01-01T00:00:00Z', totalBudget: 100, dailyBudget: null, bidAmount: 10 },
+    ad: { externalId: 'ad-text', title: 'T', clickUrl: 'https://shop.example/', ...parts.ad },
+  });
+
+  it('import run counts past 32 bits are refused naming the field (they were a 500)', async () => {
+    assert.deepEqual(await rpc('imports.recordRun', { ...run, total: 2 ** 40, failed: 2 ** 31 }), { status: 400, code: 'INVALID_PARAMS', paths: ['failed', 'total'] });
+    assert.equal((await rpc('imports.recordRun', { ...run, total: 2 ** 31 - 1 })).status, 200);
+  });
+
+  it('feed rows with NUL or an unpaired surrogate in an external id or a name are refused naming the field (a 500, or a row failed as "refused by the database")', async () => {
+    assert.deepEqual(await rpc('imports.upsertRows', { rows: [feedRow({ ad: { externalId: 'ad-\ud800' } })] }), { status: 400, code: 'INVALID_PARAMS', paths: ['rows.0.ad.externalId'] });
+    assert.deepEqual(await rpc('imports.upsertRows', { rows: [feedRow({ advertiser: { name: 'Text\u0000Feeds', externalId: 'adv-\u0000' } })] }), {
+      status: 400,
+      code: 'INVALID_PARAMS',
+      paths: ['rows.0.advertiser.externalId', 'rows.0.advertiser.name'],
+    });
+    assert.equal(await fixture.prisma.advertiser.count({ where: { name: { startsWith: 'Text' } } }), 0);
+  });
+
+  it('feed rows with NUL in a targeted site id or an unpaired surrogate in a URL are refused naming the field (a row failed as "refused by the database")', async () => {
+    const row = feedRow({ ad: { imageUrl: 'https://shop.example/\ud800' } });
+    const withSite = { ...row, campaign: { ...row.campaign, targeting: { siteIds: ['site\u0000'] } } };
+    assert.deepEqual(await rpc('imports.upsertRows', { rows: [withSite] }), { status: 400, code: 'INVALID_PARAMS', paths: ['rows.0.ad.imageUrl', 'rows.0.campaign.targeting.siteIds.0'] });
+  });
+
+  it('a placements.list cursor longer than any issued is refused naming it (it was a 500)', async () => {
+    assert.deepEqual(await rpc('placements.list', { cursor: 'x'.repeat(70_000) }), { status: 400, code: 'INVALID_PARAMS', paths: ['cursor'] });
+  });
+});
+
 describe('feature switch names', () => {
   it('are the switches serving reads; any other name is refused naming the field', async () => {
     const unknown = await request(app).post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.frequency_cap', enabled: true });

@@ -139,14 +139,20 @@ const requiredDailyBudget = z
   .max(MAX_BUDGET_MINOR_UNITS)
   .nullable();
 
+/**
+ * A feed's external id: storable text (PostgreSQL refuses NUL, and an unpaired surrogate would
+ * be stored as U+FFFD), else the whole call failed in the database.
+ */
+const feedExternalId = z.string().min(1).max(200).refine(isStorableText, unstorableTextMessage);
+
 export const feedUpsertRow = z.strictObject({
-  advertiser: z.strictObject({ externalId: z.string().min(1).max(200), name: z.string().trim().min(1).max(200) }),
+  advertiser: z.strictObject({ externalId: feedExternalId, name: z.string().trim().min(1).max(200).refine(isStorableText, unstorableTextMessage) }),
   // dailyBudget has no default here: a feed row states the campaign's whole budget, and a row
   // that left it out would otherwise lift a live campaign's daily cap (null: no cap, given).
   campaign: z
-    .strictObject({ ...campaignFields, externalId: z.string().min(1).max(200), dailyBudget: requiredDailyBudget })
+    .strictObject({ ...campaignFields, externalId: feedExternalId, dailyBudget: requiredDailyBudget })
     .refine(flightInOrder, flightMessage),
-  ad: z.strictObject({ ...adFields, externalId: z.string().min(1).max(200) }).refine(bannerHasSize, bannerMessage),
+  ad: z.strictObject({ ...adFields, externalId: feedExternalId }).refine(bannerHasSize, bannerMessage),
 });
 export type FeedUpsertRow = z.input<typeof feedUpsertRow>;
 

@@ -58,7 +58,9 @@ export const MAX_BUDGET_MINOR_UNITS = 2_147_483_647;
 export const httpUrl = z
   .string()
   .max(2048)
-  .refine((value) => !hasControlCharacters(value), controlCharactersMessage)
+  .refine((value) => !hasControlCharacters(value), { message: controlCharactersMessage, abort: true })
+  // An unpaired surrogate passes the URL parser but made a feed row fail in the database, unnamed.
+  .refine(isStorableText, unstorableTextMessage)
   .pipe(z.url({ protocol: /^https?$/ }));
 /** Row ids of ads-data-api as inputs: anything but a UUID is refused before the store is asked. */
 export const rowId = z.string().regex(ROW_ID_PATTERN, 'must be a row id (a UUID)');
@@ -104,7 +106,8 @@ export const targeting = z.strictObject({
   countries: z.array(countryCode).max(250).default([]),
   devices: z.array(device).max(3).default([]),
   keywords: z.array(storableText().toLowerCase().min(1).max(100)).max(500).default([]),
-  siteIds: z.array(id).max(1000).default([]),
+  // Storable: NUL or an unpaired surrogate made a feed row fail in the database, unnamed.
+  siteIds: z.array(id.refine(isStorableText, unstorableTextMessage)).max(1000).default([]),
   categories: z.array(storableText().min(1).max(100)).max(100).default([]),
   /** Hours of the day (0-23) in the campaign's time zone; empty means all day. */
   hours: z.array(z.number().int().min(0).max(23)).max(24).default([]),

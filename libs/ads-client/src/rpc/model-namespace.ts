@@ -45,7 +45,8 @@ export function modelContract<Entity extends z.ZodType, Create extends z.ZodType
     list: method({
       input: z.strictObject({
         filters: definition.filters.optional(),
-        cursor: z.string().min(1).optional(),
+        // As long as REST's cursors: a longer one cannot be one the store issued.
+        cursor: z.string().min(1).max(2000).optional(),
         limit: z
           .number()
           .int()

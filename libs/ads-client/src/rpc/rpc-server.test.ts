@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -571,6 +571,50 @@ test('a result no serializer can encode, or a pre-encoded text that is not JSON,
       assert.equal(((await response.json()) as { error: { data: { code: string } } }).error.data.code, 'INTERNAL');
     }
   } finally {
+    http.closeAllConnections();
+    await new Promise<void>((resolve, reject) => http.close((error) => (error === undefined ? resolve() : reject(error))));
+  }
+});
+
+test('over node:http, an oversized body is answered 413 and read to its end: a client still sending is not reset', async () => {
+  const rpcHandler = createNodeHttpHandler(server, { mountPath: '/rpc' });
+  const http = createServer((request, response) => {
+    if (!rpcHandler(request, response)) response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const socket = connect((http.address() as AddressInfo).port, '127.0.0.1');
+  const failures: string[] = [];
+  socket.on('error', (error) => failures.push(error.message));
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  const write = (data: string) =>
+    new Promise<void>((resolve) =>
+      socket.write(data, (error) => {
+        if (error) failures.push(error.message);
+        resolve();
+      }),
+    );
+  const waitFor = async (check: () => boolean) => {
+    for (let tries = 0; tries < 200 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  try {
+    // 64 KB declared, far past the limit (1 KB): the answer comes before the body is sent.
+    const piece = ' '.repeat(4096);
+    await write(`POST /rpc HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${16 * piece.length}\r\n\r\n${piece}`);
+    await waitFor(() => received.includes('PAYLOAD_TOO_LARGE'));
+    assert.match(received, /^HTTP\/1\.1 413 /);
+    // The client goes on sending its body after reading the answer, as a slow client does.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let sent = 1; sent < 16; sent += 1) await write(piece);
+    // Once the body is drained, the same connection answers the next call.
+    received = '';
+    const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ads.find', params: { id: 'a1' } });
+    await write(`POST /rpc HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${call.length}\r\n\r\n${call}`);
+    await waitFor(() => received.includes('"result"'));
+    assert.deepEqual(failures, []);
+    assert.match(received, /^HTTP\/1\.1 200 /);
+  } finally {
+    socket.destroy();
     http.closeAllConnections();
     await new Promise<void>((resolve, reject) => http.close((error) => (error === undefined ? resolve() : reject(error))));
   }

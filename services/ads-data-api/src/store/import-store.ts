@@ -358,11 +358,15 @@ function toImportRun(row: {
   };
 }
 
+const MAX_IMPORT_RUN_COUNT = 2_147_483_647;
+
 /** Creates an import run, or replaces the recorded state of the run `id`. */
 export async function recordImportRun(prisma: PrismaClient, run: ImportRunInput): Promise<ImportRun> {
   const problems: DataApiError['fields'] = [];
   for (const field of ['total', 'created', 'updated', 'unchanged', 'failed'] as const) {
     if (run[field] < 0) problems.push({ path: [field], message: 'must be 0 or more' });
+    // The counts are 32-bit integer columns: a larger one was a database error (500).
+    else if (run[field] > MAX_IMPORT_RUN_COUNT) problems.push({ path: [field], message: `must be at most ${MAX_IMPORT_RUN_COUNT}` });
   }
   if (run.finishedAt !== null && Date.parse(run.finishedAt) < Date.parse(run.startedAt)) {
     problems.push({ path: ['finishedAt'], message: 'must not be before startedAt' });
