@@ -78,7 +78,7 @@ test('a worker whose dashboard port is taken exits at start, before it takes a j
     processes.push(child);
     const code = await new Promise<number | null>((resolve) => child.child.once('exit', (exitCode) => resolve(exitCode)));
     assert.notEqual(code, 0, child.output());
-    assert.match(child.output(), /PORT_UNAVAILABLE: cannot listen on WORKER_PORT \d+: .*EADDRINUSE/);
+    assert.match(child.output(), /PORT_UNAVAILABLE: cannot listen on WORKER_HOST \S+ WORKER_PORT \d+: .*EADDRINUSE/);
     assert.equal(await queue.getJobState(job.id!), 'waiting', 'no job was taken');
   } finally {
     await queue.obliterate({ force: true });

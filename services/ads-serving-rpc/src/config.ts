@@ -28,7 +28,7 @@ const environmentSchema = z
     INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     FREQUENCY_CAP_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     FREQUENCY_CAP_CACHE_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
-    REDIS_READ_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(25),
+    REDIS_READ_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
     FREQUENCY_CAP_HOLD_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
     SPEND_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
     SPEND_LEASE_SHORT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),

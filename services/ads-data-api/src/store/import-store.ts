@@ -15,7 +15,7 @@ import { isUuid } from '../domain/stats-rows';
 import { DataApiError } from '../errors';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { logger } from '../logger';
-import { constraintOf, isUniqueViolation, sqlStateOf } from './postgres-error';
+import { constraintOf, isRetryableTransactionError, isUniqueViolation, sqlStateOf } from './postgres-error';
 
 export type FeedUpsertOutcome = z.input<typeof dataApi.feedUpsertOutcome>;
 export type ImportRun = z.input<typeof dataApi.importRun>;
@@ -247,7 +247,8 @@ async function upsertOnce(prisma: PrismaClient, rows: readonly FeedRow[], actor:
       const adIds = await prisma.$transaction((tx) => applyPlan(tx, plan, existing, actor), { timeout: 120_000, maxWait: 30_000 });
       return { outcomes: resolveOutcomes(plan.outcomes, adIds), changed: true };
     } catch (error) {
-      const concurrent = error instanceof StaleReadError || isUniqueViolation(error);
+      // Concurrent imports of the same external ids can also deadlock on their rows.
+      const concurrent = error instanceof StaleReadError || isUniqueViolation(error) || isRetryableTransactionError(error);
       if (!concurrent || attempt >= MAX_ATTEMPTS) throw error;
       logger.info({ err: error, attempt, requestId: actor.requestId }, 'feed rows met a concurrent write; reading again');
     }
@@ -321,7 +322,7 @@ export async function upsertFeedRows(
 }
 
 function retryExhausted(error: unknown): unknown {
-  if (error instanceof StaleReadError || isUniqueViolation(error)) {
+  if (error instanceof StaleReadError || isUniqueViolation(error) || isRetryableTransactionError(error)) {
     return new DataApiError('IMPORT_CONFLICT', 'feed rows kept colliding with concurrent writes; send them again', { cause: error });
   }
   return error;
