@@ -182,8 +182,7 @@ export class DecisionMaker {
           const result = reply.leases[at]!;
           if (result.grantedMicros > 0) leases.grant(lease.campaignId, result.grantedMicros, result.untilMs, now, result.long);
           else {
-            const campaign = lifecycle.current?.campaignsById.get(lease.campaignId);
-            if (campaign !== undefined) lifecycle.budgetHeld(campaign, now);
+            lifecycle.budgetHeld(lease.campaignId, now);
             pass.excluded.push(lease.campaignId);
           }
           metrics?.limitReservations.labels('spend_lease', result.grantedMicros > 0 ? 'granted' : 'refused').inc();
@@ -208,7 +207,7 @@ export class DecisionMaker {
    * for Redis. A refused lease or renewal is left alone: the next decision asks again.
    */
   async renewLeases(horizonMs: number): Promise<void> {
-    const { lifecycle, leases, reservations, logger } = this.deps;
+    const { lifecycle } = this.deps;
     const index = lifecycle.current;
     if (index === undefined || !lifecycle.redisAvailable || this.renewing) return;
     this.renewing = true;

@@ -104,8 +104,8 @@ export class EventTracker {
     };
     const pending: PendingEvent = {
       event,
-      day: this.deps.lifecycle.clock.at(ad?.timeZone ?? 'UTC', nowMs).day,
-      frequencyCapWindowMs: ad?.frequencyCapWindowMs ?? 0,
+      day: this.deps.lifecycle.clock.at(ad?.campaign.timeZone ?? 'UTC', nowMs).day,
+      frequencyCapWindowMs: ad?.campaign.frequencyCap?.windowMs ?? 0,
       seenUntilMs: claims.expiresAt * 1000 + REPLAY_MARKER_GRACE_MS,
       frequencyCapCount: type === 'impression' && ad !== undefined ? this.enforcedCap(ad, claims) : 0,
       limits: event.spendMicros > 0 && ad !== undefined ? this.chargeLimits(ad, nowMs) : null,
@@ -117,7 +117,7 @@ export class EventTracker {
         if (outcome === 'counted') this.applyLocally(pending);
         // A charge refused: the budget is spent; this instance stops serving the campaign now
         // rather than at its next pacing refresh (CPC campaigns are not leased ahead).
-        else if (outcome === 'over-budget') this.holdBudget(event.campaignId, nowMs);
+        else if (outcome === 'over-budget') this.deps.lifecycle.budgetHeld(event.campaignId, nowMs);
         return { kind: outcome, claims, ad };
       } catch (error) {
         // A late answer is harmless: the buffered copy meets the replay marker and is dropped.
@@ -147,11 +147,6 @@ export class EventTracker {
     if (campaign.spendsNothing) return null;
     const { limits } = this.deps.lifecycle.spendLimitsOf(campaign, nowMs);
     return { todayMicros: limits.todayMicros, totalMicros: limits.totalMicros, spentMicros: campaign.spentMicros, liveSpendBaselineMicros: campaign.liveSpendBaselineMicros };
-  }
-
-  private holdBudget(campaignId: string, nowMs: number): void {
-    const campaign = this.deps.lifecycle.current?.campaignsById.get(campaignId);
-    if (campaign !== undefined) this.deps.lifecycle.budgetHeld(campaign, nowMs);
   }
 
   /** Pacing and caps learn of the event at once, before the next read from Redis. */

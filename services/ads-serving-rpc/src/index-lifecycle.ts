@@ -28,8 +28,7 @@ export type ChargedCampaign = CampaignBudget & Pick<IndexedCampaign, 'id' | 'adv
 export interface TrackedAd {
   /** Null when the landing page is not a usable http(s) URL: clicks are refused uncounted. */
   landingUrl: string | null;
-  timeZone: string;
-  frequencyCapWindowMs: number;
+  /** Its campaign's time zone, cap and budgets (a copy once the campaign left the index). */
   campaign: ChargedCampaign;
 }
 
@@ -44,7 +43,7 @@ interface RetiredAd extends TrackedAd {
 const MAX_RETIRED_ADS = 100_000;
 
 function trackedAdOf(ad: IndexedAd, campaign: ChargedCampaign = ad.campaign): TrackedAd {
-  return { landingUrl: ad.landingUrl, timeZone: ad.campaign.timeZone, frequencyCapWindowMs: ad.campaign.frequencyCap?.windowMs ?? 0, campaign };
+  return { landingUrl: ad.landingUrl, campaign };
 }
 
 /** A dropped campaign's limits, copied so that the dropped index version can be collected. */
@@ -174,9 +173,13 @@ export class IndexLifecycle {
     return { day: local.day, limits: spendLimits(campaign, spend, { startMs: local.dayStartMs, endMs: local.dayEndMs }, nowMs) };
   }
 
-  /** Redis refused the campaign a spend lease: decisions leave it out for a while. */
-  budgetHeld(campaign: IndexedCampaign, nowMs: number): void {
-    campaign.budgetHeldUntilMs = nowMs + LEASE_RETRY_MS;
+  /**
+   * Redis refused the campaign a spend lease or a charge: decisions leave it out for a while
+   * (a campaign the index no longer has needs nothing).
+   */
+  budgetHeld(campaignId: string, nowMs: number): void {
+    const campaign = this.current?.campaignsById.get(campaignId);
+    if (campaign !== undefined) campaign.budgetHeldUntilMs = nowMs + LEASE_RETRY_MS;
   }
 
   /** A campaign this process just spent on: stop it at once when its budget is gone. */
