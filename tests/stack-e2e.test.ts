@@ -270,6 +270,18 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
     assert.ok(response.status < 400, `${name} ${url} answered ${response.status}`);
   }
 
+  // A crashed service comes back: serving-1 killed, the launcher restarts it (with backoff) and
+  // it answers on its own port again; HAProxy answered meanwhile from serving-2.
+  const servingOne = stack.pids['serving-1']!;
+  // Behind HAProxy (base + 100) serving-1 listens on base + 101; without it, on the public port.
+  const servingOnePort = Number(new URL(stack.urls.serving).port) + (stack.haproxy ? 1 : 0);
+  process.kill(servingOne, 'SIGKILL');
+  await waitFor(() => Promise.resolve(/serving-1 exited \(SIGKILL\); restarting it/.test(tail())), 'the launcher to restart serving-1', 10_000);
+  if (stack.haproxy) assert.ok(Object.values((await decide(`${stack.urls.serving}/rpc`, decideParams)).decisions).flat().length > 0, 'HAProxy answers from serving-2');
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${servingOnePort}/readyz`).catch(() => undefined))?.status === 200, 'serving-1 back and ready', 60_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${tail()}`);
+  });
+
   // Ctrl-C: the launcher stops every process it started, then exits.
   launcher!.kill('SIGINT');
   const code = await Promise.race([launcherExit!, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);

@@ -83,20 +83,40 @@ function prefixLines(name: string, colour: number, stream: NodeJS.ReadableStream
   lines.on('line', (line) => process.stdout.write(`\x1b[${colour}m${name.padEnd(18)}|\x1b[0m ${line}\n`));
 }
 
+/** Restart delays of a crashed long-running process: 1 s, doubling to 30 s; reset after a minute up. */
+const RESTART_FIRST_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+const RESTART_RESET_AFTER_MS = 60_000;
+
 function startProcess(name: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string>; oneOff?: boolean } = {}): ChildProcess {
-  const child = spawn(command, args, {
-    cwd: options.cwd ?? root,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const colour = colours[children.length % colours.length]!;
-  prefixLines(name, colour, child.stdout!);
-  prefixLines(name, colour, child.stderr!);
-  child.on('exit', (code, signal) => {
-    if (!stopping && !options.oneOff) say(`${name} exited (${signal ?? code}); the rest keeps running`);
-  });
-  children.push({ name, child });
-  return child;
+  const entry = { name, child: undefined as unknown as ChildProcess };
+  let restarts = 0;
+  const launch = (): ChildProcess => {
+    const startedAt = Date.now();
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? root,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    prefixLines(name, colour, child.stdout!);
+    prefixLines(name, colour, child.stderr!);
+    child.on('exit', (code, signal) => {
+      if (stopping || options.oneOff) return;
+      // A crashed service comes back, with backoff so that one failing at start does not spin.
+      if (Date.now() - startedAt > RESTART_RESET_AFTER_MS) restarts = 0;
+      const delayMs = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** restarts);
+      restarts += 1;
+      say(`${name} exited (${signal ?? code}); restarting it in ${delayMs / 1000} s (the rest keeps running)`);
+      setTimeout(() => {
+        if (!stopping) entry.child = launch();
+      }, delayMs);
+    });
+    return child;
+  };
+  entry.child = launch();
+  children.push(entry);
+  return entry.child;
 }
 
 function service(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>, oneOff = false): ChildProcess {
