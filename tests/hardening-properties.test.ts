@@ -346,7 +346,7 @@ function bodyOf(value: Json | undefined, schema: z.ZodType): { body: string | un
 
 const HUGE_REST = [201, 2_049, 70_000, 1_100_000];
 const validOrMutated = <T extends Json>(arbitrary: fc.Arbitrary<T>, hugeLengths: number[]) =>
-  fc.oneof({ weight: 1, arbitrary: arbitrary.map((valid) => ({ valid, path: [] as (string | number)[], mutation: 'none', value: valid as Json | undefined })) }, { weight: 4, arbitrary: mutatedArbitrary(arbitrary, { hugeLengths }) });
+  fc.oneof({ weight: 1, arbitrary: arbitrary.map((valid) => ({ valid, path: [] as (string | number)[], mutation: 'none', value: valid })) }, { weight: 4, arbitrary: mutatedArbitrary(arbitrary, { hugeLengths }) });
 
 /** The random cases of a generator, then the systematic leaf mutations of `leafSamples` valid values. */
 function casesOf<T extends Json>(arbitrary: fc.Arbitrary<T>, runs: number, hugeLengths: number[], leafSamples = 2): MutatedCase<Json>[] {
@@ -515,11 +515,11 @@ function restRawCases(): ProbeCase[] {
 /** An advertiser key: its own campaigns and ads, another advertiser's, and lists. */
 function advertiserKeyCases(): ProbeCase[] {
   const create = fc.oneof(
-    validOrMutated(campaignCreate([ids.ownAdvertiserId, ids.advertiserIds[1]!]) as unknown as fc.Arbitrary<Json>, HUGE_REST).map((generated) => ({ path: '/campaigns', method: 'POST', schema: inventory.campaignCreate as z.ZodType, generated })),
-    validOrMutated(adCreate([...ids.ownCampaignIds, ids.campaignIds.find((id) => !ids.ownCampaignIds.includes(id))!]) as unknown as fc.Arbitrary<Json>, HUGE_REST).map((generated) => ({ path: '/ads', method: 'POST', schema: inventory.adCreate as z.ZodType, generated })),
+    validOrMutated(campaignCreate([ids.ownAdvertiserId, ids.advertiserIds[1]!]) as unknown as fc.Arbitrary<Json>, HUGE_REST).map((generated) => ({ path: '/campaigns', method: 'POST', schema: inventory.campaignCreate, generated })),
+    validOrMutated(adCreate([...ids.ownCampaignIds, ids.campaignIds.find((id) => !ids.ownCampaignIds.includes(id))!]) as unknown as fc.Arbitrary<Json>, HUGE_REST).map((generated) => ({ path: '/ads', method: 'POST', schema: inventory.adCreate, generated })),
     fc
       .tuple(fc.constantFrom(...ids.ownCampaignIds, ids.campaignIds.at(-1)!), validOrMutated(fc.record({ name: humanText(100), totalBudget: budget }, { requiredKeys: [] }) as fc.Arbitrary<Json>, HUGE_REST))
-      .map(([id, generated]) => ({ path: `/campaigns/${id}`, method: 'PATCH', schema: inventory.campaignUpdate as z.ZodType, generated })),
+      .map(([id, generated]) => ({ path: `/campaigns/${id}`, method: 'PATCH', schema: inventory.campaignUpdate, generated })),
   );
   return sample(create, RUNS.advertiserKey).map(({ path, method, schema, generated }) => {
     const { body, issues } = bodyOf(generated.value, schema);
@@ -564,11 +564,11 @@ function dataApiRpcCases(): ProbeCase[] {
   const methods: { name: string; role: RpcKey; params: fc.Arbitrary<Json> }[] = [
     { name: 'placements.get', role: 'service', params: fc.record({ id: fc.constantFrom(...ids.placementIds) }) },
     { name: 'placements.list', role: 'service', params: fc.record({ filters: fc.record({ siteId: fc.constantFrom(...ids.siteIds), status: fc.constantFrom('active', 'archived'), format: fc.constantFrom('native', 'banner'), q: humanText(50) }, { requiredKeys: [] }), limit: fc.integer({ min: 1, max: 2_000 }), cursor: fc.base64String({ minLength: 4, maxLength: 40 }) }, { requiredKeys: [] }) },
-    { name: 'placements.create', role: 'admin', params: placementCreate() as fc.Arbitrary<Json> },
-    { name: 'placements.update', role: 'admin', params: fc.record({ id: fc.constantFrom(...ids.placementIds), patch: placementUpdate() }) as fc.Arbitrary<Json> },
+    { name: 'placements.create', role: 'admin', params: placementCreate() },
+    { name: 'placements.update', role: 'admin', params: fc.record({ id: fc.constantFrom(...ids.placementIds), patch: placementUpdate() }) },
     { name: 'stats.query', role: 'service', params: fc.record({ level: fc.constantFrom('ad', 'campaign', 'advertiser'), ids: fc.array(fc.oneof(fc.constantFrom(...ids.adIds, ...ids.campaignIds, ...ids.advertiserIds), fc.string({ minLength: 1, maxLength: 40 })), { maxLength: 5 }), from: isoInstant(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)), to: isoInstant(Date.UTC(2026, 0, 1), Date.UTC(2026, 2, 1)), granularity: fc.constantFrom('hour', 'day') }, { requiredKeys: ['level', 'from', 'to'] }) },
     { name: 'stats.ingest', role: 'service', params: fc.record({ batchId: unique.map((id) => `fuzz:${id}`), rows: fc.array(statsRow, { minLength: 1, maxLength: 8 }) }) },
-    { name: 'imports.upsertRows', role: 'importer', params: fc.record({ rows: fc.array(feedRow, { minLength: 1, maxLength: 3 }) }) as fc.Arbitrary<Json> },
+    { name: 'imports.upsertRows', role: 'importer', params: fc.record({ rows: fc.array(feedRow, { minLength: 1, maxLength: 3 }) }) },
     {
       name: 'imports.recordRun',
       role: 'importer',

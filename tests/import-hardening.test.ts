@@ -89,7 +89,7 @@ test('a feed URL on this host is refused by policy, though its server is up: the
   assert.deepEqual(requested, [], 'the feed server was never asked');
   const [run] = await runsOf(`http://127.0.0.1:${feedPort}/feed.csv`);
   assert.equal(run?.status, 'failed');
-  assert.match(run!.errors[0]!.message, /loopback/);
+  assert.match(run.errors[0]!.message, /loopback/);
   for (const source of ['/etc/passwd', 'file:///etc/passwd']) {
     const runs = await runsOf(source);
     assert.equal(runs.length, 1, source);

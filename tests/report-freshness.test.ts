@@ -78,7 +78,7 @@ async function report(level: 'campaigns' | 'ads', id: string, granularity: 'hour
   const url = new URL(`${stack.dataApiRpcUrl.replace(/\/rpc$/, '')}/api/v1/reports/${level}/${id}`);
   url.search = new URLSearchParams({ granularity, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }).toString();
   const response = await fetch(url, { headers: { authorization: `Bearer ${stack.serviceKey}` } });
-  const body = (await response.json()) as unknown;
+  const body = (await response.json());
   assert.equal(response.status, 200, JSON.stringify(body));
   return rest.report.parse(body);
 }

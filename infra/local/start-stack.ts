@@ -99,8 +99,8 @@ function startProcess(name: string, command: string, args: string[], options: { 
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    prefixLines(name, colour, child.stdout!);
-    prefixLines(name, colour, child.stderr!);
+    prefixLines(name, colour, child.stdout);
+    prefixLines(name, colour, child.stderr);
     child.on('exit', (code, signal) => {
       if (stopping || options.oneOff) return;
       // A crashed service comes back, with backoff so that one failing at start does not spin.

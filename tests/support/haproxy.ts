@@ -54,8 +54,8 @@ export async function startHaproxy(options: {
     output += chunk.toString();
     if (output.length > 200_000) output = output.slice(-100_000);
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   // A missing binary is an 'error' event, not an exit: keep it for the message below.
   child.on('error', (error) => collect(Buffer.from(`${error.message}\n`)));
   const running: RunningHaproxy = { url: `http://127.0.0.1:${port}`, port, child, output: () => output, stop: () => stopChild(child) };

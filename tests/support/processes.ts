@@ -42,8 +42,8 @@ export function startTsProcess(name: string, packageDir: string, script: string,
     if (output.length > 200_000) output = output.slice(-100_000);
     if (process.env.TEST_SHOW_PROCESS_OUTPUT) process.stderr.write(`[${name}] ${chunk}`);
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const waitExit = async (graceMs: number) => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -52,7 +52,7 @@ before(async () => {
   let pending = '';
   const listening = new Promise<number>((resolve, reject) => {
     started.once('exit', (code) => reject(new Error(`ads-data-api exited (${code}) before listening`)));
-    started.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    started.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop()!;

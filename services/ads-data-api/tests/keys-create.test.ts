@@ -42,7 +42,7 @@ describe('npm run keys:create', () => {
     assert.ok(secret, result.stdout);
     const principal = await authenticateApiKey(database.prisma, secret);
     assert.equal(principal?.role, 'service');
-    const audit = await database.prisma.auditLog.findFirst({ where: { entityId: principal!.keyId } });
+    const audit = await database.prisma.auditLog.findFirst({ where: { entityId: principal.keyId } });
     assert.equal(audit?.action, 'api_key.create');
     assert.ok(!JSON.stringify(audit).includes(secret), 'the secret is not in the audit log');
   });

@@ -31,8 +31,8 @@ describe('createTestDatabase', () => {
         assert.ok(Number(migrations[0]?.count) >= 1);
       }
       // Writes to one copy stay in that copy.
-      await databases[0]!.prisma.site.create({ data: { name: 'Only here', domain: 'only.example', category: 'news' } });
-      assert.equal(await databases[1]!.prisma.site.count(), 0);
+      await databases[0].prisma.site.create({ data: { name: 'Only here', domain: 'only.example', category: 'news' } });
+      assert.equal(await databases[1].prisma.site.count(), 0);
     } finally {
       await Promise.all(databases.map((database) => database.drop()));
     }

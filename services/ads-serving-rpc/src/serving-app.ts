@@ -105,11 +105,11 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
         });
       }
       decisions.baseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
-      tracker!.start();
+      tracker.start();
       // Leases in use are renewed before they lapse, twice a pacing refresh ahead.
       leaseRenewal = setInterval(() => void decisions.renewLeases(2 * config.pacingRefreshMs), config.pacingRefreshMs);
       leaseRenewal.unref();
-      void lifecycle!.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
+      void lifecycle.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
       logger.info({ port, host: config.host, metricsPort: config.metricsPort, metricsToken: config.metricsToken !== undefined, baseUrl: decisions.baseUrl, prefix: config.redisKeyPrefix }, 'ads-serving-rpc listening');
       return port;
     },
@@ -125,9 +125,9 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
         });
       }
       clearInterval(leaseRenewal);
-      lifecycle!.stop();
-      await tracker!.stop();
-      if (tracker!.bufferSize > 0) logger.warn({ lost: tracker!.bufferSize }, 'stopping with buffered events Redis never took');
+      lifecycle.stop();
+      await tracker.stop();
+      if (tracker.bufferSize > 0) logger.warn({ lost: tracker.bufferSize }, 'stopping with buffered events Redis never took');
       redis.disconnect();
       subscriber.disconnect();
     },

@@ -20,7 +20,7 @@ test('REDIS_URL: what ioredis would crash on is refused with the reason', () => 
   for (const [url, reason] of cases) {
     const parsed = redisUrlSetting.safeParse(url);
     assert.equal(parsed.success, false, url);
-    assert.match(parsed.error!.issues[0]!.message, reason, url);
+    assert.match(parsed.error.issues[0]!.message, reason, url);
   }
 });
 

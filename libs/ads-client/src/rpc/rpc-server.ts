@@ -233,7 +233,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
           const issues = [{ path: tooDeep, message: `nested deeper than ${this.maxParamsDepth} levels`, code: 'too_deep' }];
           return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
         }
-        const parsed = (contract.input as z.ZodType).safeParse(params ?? {});
+        const parsed = (contract.input).safeParse(params ?? {});
         if (!parsed.success) {
           const issues = fieldIssuesOf(parsed.error);
           return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
@@ -257,7 +257,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     if (this.validateOutput) {
       try {
         const plain = result instanceof PreEncodedResult ? (result.value as unknown) : result;
-        const checked = (registered.contract.output as z.ZodType).safeParse(plain);
+        const checked = (registered.contract.output).safeParse(plain);
         if (!checked.success) throw new RpcError('INTERNAL', 'handler result does not match the output schema', { cause: checked.error });
         // A pre-encoded text stays as it is: it encodes the value just checked.
         if (!(result instanceof PreEncodedResult)) result = checked.data;
@@ -398,7 +398,7 @@ function plainAnswer(answer: JsonRpcAnswer): JsonRpcAnswer {
 }
 
 function errorAnswer(id: unknown, error: RpcError): JsonRpcAnswer {
-  const data = error.data !== null && typeof error.data === 'object' ? { ...(error.data as object), code: error.code } : { code: error.code };
+  const data = error.data !== null && typeof error.data === 'object' ? { ...(error.data), code: error.code } : { code: error.code };
   return { jsonrpc: '2.0', id, error: { code: error.jsonRpcCode, message: error.message, data } };
 }
 

@@ -228,7 +228,7 @@ export function planFeedUpsert(rows: readonly FeedRow[], existing: ExistingInven
       const stored = existing.ads.get(aKey);
       const values = adValuesOf(row);
       return stored
-        ? { id: stored.id, version: stored.version, original: stored.values, current: stored.values, extra: { status: stored.status as string | null, reviewState: stored.reviewState as ReviewState | null, campaignKey: cKey, externalId: row.ad.externalId } }
+        ? { id: stored.id, version: stored.version, original: stored.values, current: stored.values, extra: { status: stored.status, reviewState: stored.reviewState, campaignKey: cKey, externalId: row.ad.externalId } }
         : { id: null, version: null, original: null, current: values, extra: { status: null as string | null, reviewState: null as ReviewState | null, campaignKey: cKey, externalId: row.ad.externalId } };
     })();
     const adValues = adValuesOf(row);

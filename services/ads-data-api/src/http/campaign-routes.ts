@@ -171,7 +171,7 @@ export const campaignRoutes: RestRoute[] = [
       const running = runningCampaignViolations(merged);
       if (running.length > 0) throw ruleConflict(`cannot change campaign ${params.id}`, running);
       if (body.targeting !== undefined) await assertSitesExist(db, body.targeting.siteIds);
-      const after = await updateCampaign(db, params.id, campaignPatchColumns(body as z.output<typeof inventory.campaignUpdate>));
+      const after = await updateCampaign(db, params.id, campaignPatchColumns(body));
       await audit({
         action: 'campaign.update',
         entityType: 'campaign',

@@ -282,7 +282,7 @@ async function runRoute(route: RestRoute, dependencies: AppDependencies, request
     now: new Date(),
   };
   if (!route.write) {
-    const result = await route.handle({ ...base, db: dependencies.prisma, ...readOnly } as unknown as RouteContext<never, never, never>);
+    const result = await route.handle({ ...base, db: dependencies.prisma, ...readOnly });
     sendResult(request, response, recordedOf(result), false);
     return;
   }

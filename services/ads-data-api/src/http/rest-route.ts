@@ -82,5 +82,5 @@ export function defineRoute<
   Query extends z.ZodType | undefined = undefined,
   Body extends z.ZodType | undefined = undefined,
 >(route: RouteDefinition<Params, Query, Body>): RestRoute {
-  return route as unknown as RestRoute;
+  return route;
 }

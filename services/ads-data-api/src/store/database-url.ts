@@ -31,7 +31,7 @@ export function withDatabaseName(databaseUrl: string, databaseName: string): str
  */
 export function poolConfigOf(databaseUrl: string): PoolConfig {
   parseUrl(databaseUrl);
-  return parseIntoClientConfig(databaseUrl) as PoolConfig;
+  return parseIntoClientConfig(databaseUrl);
 }
 
 function parseUrl(databaseUrl: string): URL {

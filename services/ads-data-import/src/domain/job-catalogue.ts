@@ -37,6 +37,6 @@ export function isPlatformCommand(value: string): value is PlatformCommand {
 /** Checks a job's data against its schema; problems name the field. */
 export function parseJobData(name: JobName, data: unknown): { ok: true; data: Record<string, unknown> } | { ok: false; problem: string } {
   const parsed = JOB_CATALOGUE[name].data.safeParse(data ?? {});
-  if (parsed.success) return { ok: true, data: parsed.data as Record<string, unknown> };
+  if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, problem: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'} ${issue.message}`).join('; ') };
 }

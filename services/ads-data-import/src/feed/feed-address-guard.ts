@@ -48,7 +48,7 @@ const guardedLookup = ((hostname: string, options: LookupAllOptions | { all?: fa
     if (error !== null) return callback(error, []);
     for (const { address } of addresses) {
       const reason = refusedAddressReason(address);
-      if (reason !== undefined) return callback(new FeedSourceRefusedError(`${boundedText(hostname)} resolves to ${reason}; ${ALLOW_HINT}`) as NodeJS.ErrnoException, []);
+      if (reason !== undefined) return callback(new FeedSourceRefusedError(`${boundedText(hostname)} resolves to ${reason}; ${ALLOW_HINT}`), []);
     }
     if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
     if (options.all === true) return callback(null, addresses);

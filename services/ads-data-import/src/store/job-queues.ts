@@ -25,7 +25,7 @@ export function openJobQueues(connection: Redis, keyPrefix: string, jobs: Config
     [QUEUE_NAMES.rollup]: open(QUEUE_NAMES.rollup),
     [QUEUE_NAMES.feedImport]: open(QUEUE_NAMES.feedImport),
     [QUEUE_NAMES.platformCommands]: open(QUEUE_NAMES.platformCommands),
-  } as JobQueues;
+  };
 }
 
 export async function closeJobQueues(queues: JobQueues): Promise<void> {

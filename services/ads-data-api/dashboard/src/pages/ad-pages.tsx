@@ -30,7 +30,7 @@ function adFields(campaigns: Choice[], isAdmin: boolean): FieldSpec[] {
 }
 
 function previewOf(values: FormValues, fallbackFormat: 'native' | 'banner'): CreativeContents {
-  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name]) : '');
   const size = (name: string) => {
     const converted = convertValue({ name, label: name, kind: 'number' }, values[name] ?? '');
     return 'value' in converted && typeof converted.value === 'number' ? converted.value : null;

@@ -1,0 +1,90 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { redactRedisUrl } from '../redis/redis-url';
+import { KitError } from './service-error';
+
+/**
+ * The three ways a service uses Redis, each with one retry policy:
+ *
+ * - `command`: a one-shot command (warm, score, roll back). It must fail fast with a clear
+ *   error when Redis is away: connecting is tried 3 times (200, 400, 600 ms apart), a command
+ *   is retried twice across reconnects, then the command ends with REDIS_UNAVAILABLE (exit 5).
+ * - `server`: the hot path of a long-running server (serving's reads and writes). A command
+ *   fails at once while Redis is away (no offline queue, no retry, 2 s timeout) so the caller
+ *   falls back to memory instead of waiting; the connection keeps coming back (100 ms more per
+ *   attempt, at most 1 s apart).
+ * - `worker`: BullMQ workers, schedulers, stream consumers and pub/sub subscribers of a
+ *   long-running process. Commands wait for the reconnection instead of failing (BullMQ and
+ *   blocking reads need `maxRetriesPerRequest: null`), reconnecting every 200 ms more, at most
+ *   2 s apart; subscriptions are renewed after a reconnect.
+ */
+export type RedisRole = 'command' | 'server' | 'worker';
+
+const POLICIES: Record<RedisRole, RedisOptions> = {
+  command: {
+    lazyConnect: true,
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => (attempt > 3 ? null : 200 * attempt),
+  },
+  server: {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 2_000,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+  },
+  worker: {
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  },
+};
+
+export interface ConnectRedisOptions {
+  url: string;
+  /** Shown by CLIENT LIST and in the log lines of this connection. */
+  name: string;
+  logger: Logger;
+  /** Options of this role that a caller must change (say, a shorter commandTimeout). */
+  overrides?: RedisOptions;
+}
+
+/**
+ * Opens a Redis connection for a role. A `command` connection is connected before this
+ * resolves (or it throws REDIS_UNAVAILABLE naming the redacted URL); the long-running roles
+ * connect in the background and log when the connection is lost and when it is back.
+ */
+export async function connectRedis(role: RedisRole, options: ConnectRedisOptions): Promise<Redis> {
+  const redis = openRedis(role, options);
+  if (role !== 'command') return redis;
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new KitError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(options.url)} is unreachable: ${(error as Error).message}`, { cause: error });
+  }
+  return redis;
+}
+
+/** The same connection as {@link connectRedis}, returned at once (a `command` one is not connected yet). */
+export function openRedis(role: RedisRole, { url, name, logger, overrides }: ConnectRedisOptions): Redis {
+  const redis = new Redis(url, { ...POLICIES[role], connectionName: name, ...overrides });
+  watchConnection(redis, logger, name);
+  return redis;
+}
+
+// ioredis emits an error per reconnect attempt: log the transitions, not every attempt.
+function watchConnection(redis: Redis, logger: Logger, name: string): void {
+  let lost = false;
+  redis.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
+  redis.on('close', () => {
+    if (!lost) logger.warn({ connection: name }, 'redis connection lost');
+    lost = true;
+  });
+  redis.on('ready', () => {
+    if (lost) logger.info({ connection: name }, 'redis connection back');
+    lost = false;
+  });
+}

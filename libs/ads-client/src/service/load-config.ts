@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { productionSecretProblems } from '../config/production-secret';
+import { LOG_LEVELS, type LogLevel } from './create-logger';
+import { KitError } from './service-error';
+
+/**
+ * The configuration pattern of every service: `src/config.ts` declares a zod schema over the
+ * environment variables it reads and maps the parsed values to a typed config; it is the only
+ * file that reads `process.env`. This parses and turns every problem into one CONFIG_INVALID
+ * error naming each variable at fault, so a person fixes them all in one go.
+ */
+export function parseEnvironment<Schema extends z.ZodType>(
+  service: string,
+  schema: Schema,
+  environment: Record<string, string | undefined>,
+): z.output<Schema> {
+  const parsed = schema.safeParse(environment);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+  throw configError(service, problems);
+}
+
+/** The CONFIG_INVALID error for problems found after parsing (cross-variable rules, secrets). */
+export function configError(service: string, problems: readonly string[]): KitError {
+  return new KitError('CONFIG_INVALID', `invalid ${service} environment: ${problems.join('; ')}`);
+}
+
+/** Throws CONFIG_INVALID when a production process would run with a weak or placeholder secret. */
+export function requireProductionSecrets(service: string, nodeEnvironment: string, secrets: Record<string, string | undefined>): void {
+  const problems = productionSecretProblems(nodeEnvironment, secrets);
+  if (problems.length > 0) throw configError(service, problems);
+}
+
+/** Settings more than one service reads, declared once. */
+export const commonSettings = {
+  /** DATA_API_URLS: comma-separated RPC URLs of ads-data-api. */
+  dataApiUrls: z
+    .string({ error: 'is required: comma-separated RPC URLs of ads-data-api, e.g. http://127.0.0.1:4000/rpc' })
+    .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url.length > 0))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be http(s) URLs' })).min(1, 'must name at least one URL')),
+  /** DATA_API_TOKEN: a service API key of ads-data-api (`npm run keys:create -w @ads/ads-data-api`). */
+  dataApiToken: z.string({ error: 'is required: a service API key of ads-data-api (create one with `npm run keys:create -w @ads/ads-data-api`)' }).min(1, 'must not be empty'),
+  /** REDIS_KEY_PREFIX: the prefix of every Redis key and channel (see RedisKeys). */
+  redisKeyPrefix: z.string().min(1).max(100).default('ads:'),
+  /** LOG_LEVEL: pino's levels. */
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  /** NODE_ENV: `production` turns on the secret rules. */
+  nodeEnv: z.string().default('development'),
+} as const;
+
+/** LOG_LEVEL if set, else `warn` under tests and `info` otherwise. */
+export function logLevelFor(level: LogLevel | undefined, nodeEnvironment: string): LogLevel {
+  return level ?? (nodeEnvironment === 'test' ? 'warn' : 'info');
+}

@@ -1,0 +1,99 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { EXIT_CODES, ServiceError } from './service-error';
+
+/**
+ * The command runner of every service's command line (commander). A command's action either
+ * returns (exit 0) or throws; this turns what it throws into the platform's exit codes and
+ * into one readable line on stderr (no stack trace unless the failure is unexpected), and, when
+ * the command line has `--json`, into one JSON line on stdout as well:
+ * `{"ok":false,"code":"REDIS_UNAVAILABLE","message":"..."}`.
+ */
+export async function runCommand(program: Command, options: RunCommandOptions): Promise<number> {
+  const { argv, service, hint } = options;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const printJson = (value: unknown): void => void stdout.write(`${JSON.stringify(value)}\n`);
+  // Commander copies these settings into subcommands only when they are created, so apply them
+  // to every command of the tree.
+  for (const command of commandTree(program)) {
+    command.exitOverride().configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
+  }
+  const json = wantsJson(argv);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with commander's exit code 0; commander has printed
+      // the usage problem already.
+      if (error.exitCode === 0) return EXIT_CODES.ok;
+      if (json) printJson({ ok: false, code: 'CLI_USAGE', message: error.message.replace(/^error: /, '') });
+      return EXIT_CODES.usage;
+    }
+    if (error instanceof ServiceError) {
+      stderr.write(`${service}: ${error.code}: ${error.message}\n`);
+      const advice = hint?.(error);
+      if (advice !== undefined) stderr.write(`${service}: ${advice}\n`);
+      if (json) printJson({ ok: false, code: error.code, message: error.message });
+      return error.exitCode;
+    }
+    stderr.write(`${service}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (json) printJson({ ok: false, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) });
+    return EXIT_CODES.unexpected;
+  }
+}
+
+export interface RunCommandOptions {
+  /** The arguments after the script, e.g. `process.argv.slice(2)`. */
+  argv: readonly string[];
+  /** The prefix of every line printed on stderr. */
+  service: string;
+  /** A second line for a failure, telling a person what to do about it. */
+  hint?: (error: ServiceError) => string | undefined;
+  /** Where output goes; the process' streams unless a test passes its own. */
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown };
+}
+
+/** One environment variable a command reads, for its `--help`. */
+export interface EnvironmentVariableHelp {
+  name: string;
+  description: string;
+  /** Shown as `(default: ...)`; leave out for a required variable. */
+  default?: string;
+}
+
+/** Adds an "Environment variables:" section to the help of a command and its subcommands. */
+export function describeEnvironment(program: Command, variables: readonly EnvironmentVariableHelp[]): Command {
+  const width = Math.max(...variables.map(({ name }) => name.length));
+  const lines = variables.map(({ name, description, default: fallback }) =>
+    `  ${name.padEnd(width)}  ${description}${fallback === undefined ? ' (required)' : ` (default: ${fallback})`}`,
+  );
+  return program.addHelpText('after', `\nEnvironment variables:\n${lines.join('\n')}\n`);
+}
+
+/** An option parser for a whole number in [min, max], naming the option when it is not one. */
+export function integerOption(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
+/** Prints a value as one JSON line on stdout: the `--json` output of every command. */
+export function printJsonLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+function commandTree(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(commandTree)];
+}
+
+// The options never parsed when commander fails, so look for --json itself (not after `--`).
+function wantsJson(argv: readonly string[]): boolean {
+  const operands = argv.indexOf('--');
+  return (operands === -1 ? argv : argv.slice(0, operands)).includes('--json');
+}

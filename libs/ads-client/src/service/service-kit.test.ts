@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { connectRedis } from './connect-redis';
+import { commonSettings, parseEnvironment } from './load-config';
+import { runCommand } from './run-command';
+import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error';
+
+const ExampleError = serviceErrorClass('ExampleError', {
+  ...COMMON_ERRORS,
+  NOTHING_TO_DO: { exit: 'refused', httpStatus: 409, summary: 'nothing to do' },
+});
+
+test('a declared error class carries its code, exit code, HTTP status, name and cause', () => {
+  const cause = new Error('underneath');
+  const error = new ExampleError('NOTHING_TO_DO', 'nothing to roll back', { cause });
+  assert.ok(error instanceof ServiceError);
+  assert.equal(error.name, 'ExampleError');
+  assert.equal(error.code, 'NOTHING_TO_DO');
+  assert.equal(error.exitCode, EXIT_CODES.refused);
+  assert.equal(error.httpStatus, 409);
+  assert.equal(error.cause, cause);
+  assert.equal(exitCodeOf(new ExampleError('REDIS_UNAVAILABLE', 'down')), EXIT_CODES.redisUnavailable);
+  assert.equal(exitCodeOf(new Error('a bug')), EXIT_CODES.unexpected);
+});
+
+test('parseEnvironment names every variable at fault in one CONFIG_INVALID error', () => {
+  const schema = z.object({ DATA_API_URLS: commonSettings.dataApiUrls, DATA_API_TOKEN: commonSettings.dataApiToken });
+  assert.throws(
+    () => parseEnvironment('example', schema, { DATA_API_URLS: 'ftp://x' }),
+    (error: unknown) =>
+      error instanceof ServiceError &&
+      error.code === 'CONFIG_INVALID' &&
+      error.exitCode === EXIT_CODES.usage &&
+      /DATA_API_URLS/.test(error.message) &&
+      /DATA_API_TOKEN: is required/.test(error.message),
+  );
+  assert.deepEqual(parseEnvironment('example', schema, { DATA_API_URLS: 'http://a/rpc, http://b/rpc', DATA_API_TOKEN: 't' }), {
+    DATA_API_URLS: ['http://a/rpc', 'http://b/rpc'],
+    DATA_API_TOKEN: 't',
+  });
+});
+
+async function exitOf(action: () => Promise<void>, argv: string[]): Promise<{ exitCode: number; stdout: string }> {
+  const program = new Command('example');
+  program.command('go').option('--json').action(action);
+  let stdout = '';
+  const exitCode = await runCommand(program, { argv, service: 'example', stdout: { write: (text) => (stdout += text) }, stderr: { write: () => true } });
+  return { exitCode, stdout };
+}
+
+test('runCommand turns outcomes into the platform exit codes and one JSON line with --json', async () => {
+  assert.equal((await exitOf(async () => {}, ['go'])).exitCode, 0);
+  assert.equal((await exitOf(async () => {}, ['go', '--bogus'])).exitCode, EXIT_CODES.usage);
+  const refused = await exitOf(async () => {
+    throw new ExampleError('NOTHING_TO_DO', 'nothing to roll back');
+  }, ['go', '--json']);
+  assert.equal(refused.exitCode, EXIT_CODES.refused);
+  assert.deepEqual(JSON.parse(refused.stdout), { ok: false, code: 'NOTHING_TO_DO', message: 'nothing to roll back' });
+  const bug = await exitOf(async () => {
+    throw new TypeError('oops');
+  }, ['go']);
+  assert.equal(bug.exitCode, EXIT_CODES.unexpected);
+});
+
+test('a command connection to a Redis that is not there fails fast with REDIS_UNAVAILABLE and the URL without its password', async () => {
+  const started = Date.now();
+  await assert.rejects(
+    connectRedis('command', { url: 'redis://:secret@127.0.0.1:1/0', name: 'kit-test', logger: pino({ level: 'silent' }) }),
+    (error: unknown) => error instanceof ServiceError && error.code === 'REDIS_UNAVAILABLE' && !error.message.includes('secret'),
+  );
+  assert.ok(Date.now() - started < 10_000);
+});
