@@ -187,9 +187,10 @@ async function keysFor(dataApiEnv: Record<string, string>): Promise<StackKeys> {
   mkdirSync(stateDir, { recursive: true });
   const seeded = await runToEnd('seed', 'services/ads-data-api', ['src/cli/seed.ts', '--json'], dataApiEnv);
   const seedKeys = seeded.code === 0 ? lastJsonLine(seeded.stdout) : undefined;
-  if (seedKeys?.adminKey !== undefined && seedKeys.serviceKey !== undefined && seedKeys.importerKey !== undefined) {
+  const { adminKey, serviceKey, importerKey } = seedKeys ?? {};
+  if (typeof adminKey === 'string' && typeof serviceKey === 'string' && typeof importerKey === 'string') {
     say('the database was empty: seeded demo data');
-    const keys = { adminKey: String(seedKeys.adminKey), serviceKey: String(seedKeys.serviceKey), importerKey: String(seedKeys.importerKey) };
+    const keys = { adminKey, serviceKey, importerKey };
     writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));
     return keys;
   }
@@ -203,8 +204,8 @@ async function keysFor(dataApiEnv: Record<string, string>): Promise<StackKeys> {
   for (const role of ['admin', 'service', 'importer'] as const) {
     const result = await runToEnd(`keys:${role}`, 'services/ads-data-api', ['src/cli/create-key.ts', '--role', role, '--name', `local-stack-${role}`, '--json'], dataApiEnv);
     const parsed = lastJsonLine(result.stdout);
-    if (result.code !== 0 || parsed?.secret === undefined) throw new Error(`could not create a ${role} key`);
-    created[role] = String(parsed.secret);
+    if (result.code !== 0 || typeof parsed?.secret !== 'string') throw new Error(`could not create a ${role} key`);
+    created[role] = parsed.secret;
   }
   const keys = { adminKey: created.admin!, serviceKey: created.service!, importerKey: created.importer! };
   writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));

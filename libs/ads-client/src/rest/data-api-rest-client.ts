@@ -132,7 +132,8 @@ function queryString(query: Record<string, unknown> | undefined): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
-    params.set(name, String(value));
+    // Query parameters are scalars (the list queries' schemas); Dates go as ISO instants.
+    params.set(name, value instanceof Date ? value.toISOString() : String(value as string | number | boolean));
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;

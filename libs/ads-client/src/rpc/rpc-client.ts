@@ -251,7 +251,8 @@ export async function createDynamicRpcClient(options: RpcClientOptions): Promise
       },
     ];
   });
-  return Object.assign(buildNamespaces(transport, methods), {
+  const namespaces: Record<string, unknown> = buildNamespaces(transport, methods);
+  return Object.assign(namespaces, {
     $description: description,
     $batch: transport.batch.bind(transport),
     $close: () => transport.close(),

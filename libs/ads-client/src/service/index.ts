@@ -2,7 +2,7 @@
 // exit codes, Redis connections, logging, configuration, the command runner). Services import
 // it by this entry point only; nothing here is needed by a plain client of the platform.
 
-export { COMMON_ERRORS, EXIT_CODES, KitError, ServiceError, exitCodeOf, serviceErrorClass } from './service-error';
+export { COMMON_ERRORS, EXIT_CODES, KitError, ServiceError, exitCodeOf, isServiceError, serviceErrorClass } from './service-error';
 export type { ErrorCatalogue, ErrorCatalogueEntry, ExitKind, ServiceErrorClass, ServiceErrorOptions } from './service-error';
 export { connectRedis, openRedis } from './connect-redis';
 export type { ConnectRedisOptions, RedisRole } from './connect-redis';

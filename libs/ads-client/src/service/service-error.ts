@@ -92,7 +92,12 @@ export function serviceErrorClass<const Catalogue extends ErrorCatalogue>(name: 
 export const KitError = serviceErrorClass('ServiceKitError', COMMON_ERRORS);
 export type KitError = InstanceType<typeof KitError>;
 
+/** Whether a value is an error of some service's catalogue (or the kit's). */
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof ServiceError;
+}
+
 /** The exit code a command ends with for an error: the catalogue's, or 1 for anything else. */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof ServiceError ? error.exitCode : EXIT_CODES.unexpected;
+  return isServiceError(error) ? error.exitCode : EXIT_CODES.unexpected;
 }
