@@ -133,7 +133,7 @@ function queryString(query: Record<string, unknown> | undefined): string {
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     // Query parameters are scalars (the list queries' schemas); Dates go as ISO instants.
-    params.set(name, value instanceof Date ? value.toISOString() : String(value as string | number | boolean));
+    params.set(name, value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value));
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
