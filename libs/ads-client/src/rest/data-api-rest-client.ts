@@ -127,13 +127,19 @@ interface RequestOptions {
   authenticated?: boolean;
 }
 
+function queryValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  return value instanceof Date ? value.toISOString() : JSON.stringify(value);
+}
+
 function queryString(query: Record<string, unknown> | undefined): string {
   if (query === undefined) return '';
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     // Query parameters are scalars (the list queries' schemas); Dates go as ISO instants.
-    params.set(name, value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value));
+    params.set(name, queryValue(value));
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
