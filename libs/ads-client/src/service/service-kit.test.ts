@@ -33,7 +33,7 @@ test('parseEnvironment names every variable at fault in one CONFIG_INVALID error
     (error: unknown) =>
       error instanceof ServiceError &&
       error.code === 'CONFIG_INVALID' &&
-      error.exitCode === EXIT_CODES.usage &&
+      error.exitCode === EXIT_CODES.config &&
       /DATA_API_URLS/.test(error.message) &&
       /DATA_API_TOKEN: is required/.test(error.message),
   );
