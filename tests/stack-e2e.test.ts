@@ -4,11 +4,11 @@
 // is downloaded): create an advertiser, a campaign and an ad in the dashboard, approve and
 // activate them, see the ad served on the demo publisher page through HAProxy, view it and
 // click it, roll the events up, and find the impression and the click in the campaign's report
-// on the dashboard. Ctrl-C (SIGINT) on the launcher must stop every process it started.
+// on the dashboard. SIGTERM to `npm start` (as a supervisor sends it) must stop every process it started.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,7 +86,8 @@ before(async () => {
 
   database = await createStackDatabase();
   const portBase = await freePortBase();
-  launcher = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start-stack.ts'], {
+  // Started as a developer or a supervisor starts it: `npm start`.
+  launcher = spawn('npm', ['start', '--silent'], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -282,10 +283,15 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
     throw new Error(`${error.message}\n${tail()}`);
   });
 
-  // Ctrl-C: the launcher stops every process it started, then exits.
-  launcher!.kill('SIGINT');
-  const code = await Promise.race([launcherExit!, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);
-  assert.equal(code, 0, `the launcher exits cleanly on SIGINT:\n${tail()}`);
-  const survivors = Object.entries(stack.pids).filter(([, pid]) => alive(pid));
+  // A supervisor stops the stack by sending SIGTERM to `npm start` itself. npm does not pass it
+  // on to the script, so the launcher must notice npm is gone and stop every process it started.
+  const stackPid = Number(readFileSync(join(stateDir, 'stack.pid'), 'utf8'));
+  const servingOneNow = Number(/serving-1 restarted \(pid (\d+)\)/.exec(tail())?.[1] ?? 0);
+  launcher!.kill('SIGTERM');
+  await waitFor(() => Promise.resolve(!alive(stackPid)), 'the launcher to stop after SIGTERM to npm', 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${tail()}`);
+  });
+  const survivors = Object.entries({ ...stack.pids, launcher: stackPid, ...(servingOneNow > 0 ? { 'serving-1 (restarted)': servingOneNow } : {}) }).filter(([, pid]) => alive(pid));
   assert.deepEqual(survivors, [], 'every process of the stack has exited');
+  assert.equal(existsSync(join(stateDir, 'stack.pid')), false, 'the pid file for npm stop is removed');
 });
