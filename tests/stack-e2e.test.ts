@@ -86,7 +86,7 @@ before(async () => {
 
   database = await createStackDatabase();
   const portBase = await freePortBase();
-  launcher = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start-stack.ts'], {
+  launcher = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'infra/local/start-stack.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
