@@ -12,14 +12,23 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 import { repoRoot } from './support/processes';
-import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
+import {
+  createStackDatabase,
+  seedStackDatabase,
+  startDataApi,
+  type RunningDataApi,
+  type StackDatabase,
+  type StackSeed,
+} from './support/stack';
 
 const run = promisify(execFile);
 const CLIENT_DIR = join(repoRoot, 'libs/ads-client');
 const CONSUMER_FILES = join(repoRoot, 'tests/support/published-client');
 const TSC = join(repoRoot, 'node_modules/typescript/bin/tsc');
 /** The workspace's @types/node, so that the install needs nothing the npm cache lacks. */
-const TYPES_NODE_VERSION = (JSON.parse(readFileSync(join(repoRoot, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string }).version;
+const TYPES_NODE_VERSION = (
+  JSON.parse(readFileSync(join(repoRoot, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string }
+).version;
 
 interface PackedFile {
   path: string;
@@ -103,7 +112,15 @@ after(async () => {
 describe('the published @ads/ads-client', () => {
   it('ships the build, the sources its maps point at, README and CHANGELOG; no tests, benches or tsconfig', () => {
     const paths = packed.files.map((file) => file.path);
-    for (const expected of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'src/index.ts']) {
+    for (const expected of [
+      'package.json',
+      'README.md',
+      'CHANGELOG.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/index.js.map',
+      'src/index.ts',
+    ]) {
       assert.ok(paths.includes(expected), `the tarball has ${expected}`);
     }
     assert.deepEqual(
