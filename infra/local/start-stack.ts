@@ -124,7 +124,7 @@ function startProcess(name: string, command: string, args: string[], options: { 
 }
 
 function service(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>, oneOff = false): ChildProcess {
-  return startProcess(name, process.execPath, ['--experimental-wasm-modules', '--import', 'tsx', ...args], {
+  return startProcess(name, process.execPath, ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', ...args], {
     oneOff,
     cwd: join(root, packageDir),
     env: { REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX, LOG_LEVEL: env.LOG_LEVEL, ...extraEnv },

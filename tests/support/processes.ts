@@ -31,7 +31,7 @@ export async function freePort(): Promise<number> {
 
 /** Starts `node --import tsx <script>` in a package folder (e.g. `services/ads-data-api`). */
 export function startTsProcess(name: string, packageDir: string, script: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['--experimental-wasm-modules', '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', script, ...args], {
     cwd: join(repoRoot, packageDir),
     env: { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,7 +75,7 @@ export async function runTsCommand(
   env: Record<string, string>,
   timeoutMs = 120_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--experimental-wasm-modules', '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', script, ...args], {
     cwd: join(repoRoot, packageDir),
     env: { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

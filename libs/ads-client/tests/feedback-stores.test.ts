@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { RedisKeys, RedisValueError, RedisWriteError, SCORE_META_FIELD, ScoreStore, TimeSeriesStore, newScoreVersionId, timeSeriesCovers } from '../src/index';
+import { RedisKeys, RedisValueError, RedisWriteError, SCORE_META_FIELD, ScoreStore, TimeSeriesStore, newScoreVersionId, timeSeriesCovers } from '../src/index.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);

@@ -43,7 +43,7 @@ before(async () => {
   const proxied = new URL(withDatabaseName(config.databaseUrl, database.name));
   proxied.hostname = '127.0.0.1';
   proxied.port = String(proxy.port);
-  const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const started = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot,
     env: { ...process.env, PORT: '0', DATABASE_URL: proxied.toString(), REDIS_KEY_PREFIX: `test:outage:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'info', NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'inherit'],

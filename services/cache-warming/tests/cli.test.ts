@@ -22,7 +22,7 @@ after(async () => {
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    const child = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts', ...args], {
       cwd: packageDir,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', REDIS_KEY_PREFIX: prefix, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,2 +1,2 @@
-export { ensureWrk, runWrk, wrkScript } from './wrk';
-export type { WrkResult } from './wrk';
+export { ensureWrk, runWrk, wrkScript } from './wrk.js';
+export type { WrkResult } from './wrk.js';

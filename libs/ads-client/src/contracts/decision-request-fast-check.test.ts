@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { seededRng } from '../random/seeded-rng';
-import { checkDecisionRequestFast } from './decision-request-fast-check';
-import { decisionRequest } from './serving-contract';
+import { seededRng } from '../random/seeded-rng.js';
+import { checkDecisionRequestFast } from './decision-request-fast-check.js';
+import { decisionRequest } from './serving-contract.js';
 
 type Draft = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 // Type-only: serving-contract.ts imports this file at run time to attach the check, so a value
 // import back would be a cycle.
-import type { decisionRequest } from './serving-contract';
+import type { decisionRequest } from './serving-contract.js';
 
 type DecisionRequestOutput = z.output<typeof decisionRequest>;
 type PlacementRequest = DecisionRequestOutput['placements'][number];

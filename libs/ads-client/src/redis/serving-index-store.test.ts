@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { SERVING_INDEX_FIELDS, type ServingIndexCampaign } from '../contracts/serving-index';
-import { RedisKeys } from './redis-keys';
-import { ServingIndexError, ServingIndexStore, type ServingIndexParts } from './serving-index-store';
+import { SERVING_INDEX_FIELDS, type ServingIndexCampaign } from '../contracts/serving-index.js';
+import { RedisKeys } from './redis-keys.js';
+import { ServingIndexError, ServingIndexStore, type ServingIndexParts } from './serving-index-store.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Ad, Campaign } from '../contracts/inventory';
-import type * as inventoryContracts from '../contracts/inventory';
-import type * as rest from '../contracts/rest';
+import type { Ad, Campaign } from '../contracts/inventory.js';
+import type * as inventoryContracts from '../contracts/inventory.js';
+import type * as rest from '../contracts/rest.js';
 import type {
   AdvertiserResource,
   ApiKey,
@@ -13,8 +13,8 @@ import type {
   PlacementResource,
   Report,
   SiteResource,
-} from '../contracts/rest';
-import { DataApiProblemError, problemErrorOf } from './data-api-problem-error';
+} from '../contracts/rest.js';
+import { DataApiProblemError, problemErrorOf } from './data-api-problem-error.js';
 
 /** A row with the ETag the API sent (`W/"<version>"`); pass `etag` as `ifMatch` to change the row. */
 export interface Tagged<T> {

@@ -4,13 +4,13 @@ import { connect, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { defineContract, method } from './contract';
-import { RPC_ERROR_CODES } from './error-codes';
-import { createNodeHttpHandler } from './node-http-backend';
-import { PreEncodedResult } from './pre-encoded-result';
-import { RpcError } from './rpc-error';
-import { type RpcServer, createRpcServer } from './rpc-server';
-import { jsonSerializer, msgpackSerializer } from './serializers';
+import { defineContract, method } from './contract.js';
+import { RPC_ERROR_CODES } from './error-codes.js';
+import { createNodeHttpHandler } from './node-http-backend.js';
+import { PreEncodedResult } from './pre-encoded-result.js';
+import { RpcError } from './rpc-error.js';
+import { type RpcServer, createRpcServer } from './rpc-server.js';
+import { jsonSerializer, msgpackSerializer } from './serializers.js';
 
 const contract = defineContract({
   ads: {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CallContext, MethodContract, RouterContract, RouterHandlers } from './contract';
-import { RPC_ERROR_CODES, type RpcErrorCode } from './error-codes';
-import { RpcError, describeIssues, fieldIssuesOf } from './rpc-error';
-import type { Serializer } from './serializers';
-import { jsonSerializer, serializerForAccept, serializerForContentType } from './serializers';
-import { PreEncodedResult } from './pre-encoded-result';
-import { describeRouter, renderDocsPage, type RouterDescription } from './router-description';
+import type { CallContext, MethodContract, RouterContract, RouterHandlers } from './contract.js';
+import { RPC_ERROR_CODES, type RpcErrorCode } from './error-codes.js';
+import { RpcError, describeIssues, fieldIssuesOf } from './rpc-error.js';
+import type { Serializer } from './serializers.js';
+import { jsonSerializer, serializerForAccept, serializerForContentType } from './serializers.js';
+import { PreEncodedResult } from './pre-encoded-result.js';
+import { describeRouter, renderDocsPage, type RouterDescription } from './router-description.js';
 
 export interface RpcServerOptions {
   /** Title and version shown in the self-description and the docs page. */

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { EXIT_CODES, isServiceError, type ServiceError } from './service-error';
+import { EXIT_CODES, isServiceError, type ServiceError } from './service-error.js';
 
 /**
  * The command runner of every service's command line (commander). A command's action either

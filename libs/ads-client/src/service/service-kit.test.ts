@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { connectRedis } from './connect-redis';
-import { commonSettings, parseEnvironment } from './load-config';
-import { runCommand } from './run-command';
-import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error';
+import { connectRedis } from './connect-redis.js';
+import { commonSettings, parseEnvironment } from './load-config.js';
+import { runCommand } from './run-command.js';
+import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error.js';
 
 const ExampleError = serviceErrorClass('ExampleError', {
   ...COMMON_ERRORS,

@@ -62,7 +62,7 @@ export interface BenchServer {
 /** Starts `src/main.ts` against the database, as production runs it, and waits for `/readyz`. */
 export async function startBenchServer(databaseUrl: string): Promise<BenchServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot,
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],

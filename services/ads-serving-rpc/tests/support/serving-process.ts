@@ -23,7 +23,7 @@ export interface ServingProcess {
 
 /** Starts src/main.ts on 127.0.0.1 with this environment (on top of the test's own). */
 export function startServingProcess(env: Record<string, string>): ServingProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: packageDir,
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

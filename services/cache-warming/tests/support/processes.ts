@@ -27,7 +27,7 @@ export interface CacheWarmingProcess {
 
 /** Starts `node --import tsx src/main.ts <args>` with only the given environment (plus PATH). */
 export function startCacheWarming(args: string[], env: Record<string, string>): CacheWarmingProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: packageDir,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
