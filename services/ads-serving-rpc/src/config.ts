@@ -97,7 +97,7 @@ export interface Config {
 
 /**
  * Parses the environment (the process's unless a test passes its own); throws CONFIG_INVALID
- * (exit 2) naming each bad variable.
+ * (exit 3, the table's `config`) naming each bad variable.
  */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
   const env = parseEnvironment(SERVICE, environmentSchema, environment);

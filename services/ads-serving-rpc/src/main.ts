@@ -12,7 +12,7 @@ try {
   config = loadConfig();
 } catch (error) {
   // One line a person reads, e.g. `ads-serving-rpc: CONFIG_INVALID: invalid ads-serving-rpc
-  // environment: TRACKING_SECRET: ...`, and the exit code of the table (2 for CONFIG_INVALID).
+  // environment: TRACKING_SECRET: ...`, and the exit code of the table (3 for CONFIG_INVALID).
   process.stderr.write(error instanceof ServiceError ? `${SERVICE}: ${error.code}: ${error.message}\n` : `${SERVICE}: unexpected failure: ${String(error)}\n`);
   process.exit(exitCodeOf(error));
 }
