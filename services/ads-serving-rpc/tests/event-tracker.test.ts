@@ -11,8 +11,8 @@ import { RedisKeys, decodeTrackingEvent } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { TrackingSigner, type TrackingClaims } from '../src/domain/tracking-url';
-import { EventTracker } from '../src/event-tracker';
-import { IndexLifecycle } from '../src/index-lifecycle';
+import { EventTracker } from '../src/app/event-tracker';
+import { IndexLifecycle } from '../src/app/index-lifecycle';
 import { EventRecorder } from '../src/store/event-recorder';
 import { FrequencyCapCache } from '../src/store/frequency-cap-cache';
 

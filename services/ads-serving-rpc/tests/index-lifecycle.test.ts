@@ -9,8 +9,8 @@ import { EVENTS_ROLLUP_GROUP, RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIn
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
-import { createServingApp, type ServingApp } from '../src/serving-app';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
+import { createServingApp, type ServingApp } from '../src/app/serving-app';
 
 const prefix = `test:${randomUUID()}:`;
 const keys = new RedisKeys(prefix);

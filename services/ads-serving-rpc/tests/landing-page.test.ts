@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { buildDecisionIndex, landingPage } from '../src/domain/decision-index';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
 import { freePort, startServingProcess, waitForPath, type ServingProcess } from './support/serving-process';
 
 const prefix = `test:${randomUUID()}:`;

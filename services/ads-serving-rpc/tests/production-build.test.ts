@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
 
 const packageDir = new URL('..', import.meta.url).pathname;
 const prefix = `test:${randomUUID()}:`;

@@ -54,6 +54,11 @@ export const COMMON_ERRORS = {
 
 export interface ServiceErrorOptions {
   cause?: unknown;
+  /**
+   * The one input at fault, when the error is about one: a query parameter, a command-line
+   * option, an environment variable. An HTTP service puts it in its error body.
+   */
+  field?: string;
 }
 
 /**
@@ -64,12 +69,15 @@ export class ServiceError<Code extends string = string> extends Error {
   readonly code: Code;
   readonly exitCode: number;
   readonly httpStatus: number;
+  /** The input at fault (see {@link ServiceErrorOptions.field}); undefined when none is. */
+  readonly field: string | undefined;
 
   constructor(code: Code, entry: ErrorCatalogueEntry, message: string, options?: ServiceErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.exitCode = EXIT_CODES[entry.exit ?? 'unexpected'];
     this.httpStatus = entry.httpStatus ?? 500;
+    this.field = options?.field;
   }
 }
 

@@ -22,6 +22,8 @@ test('a declared error class carries its code, exit code, HTTP status, name and 
   assert.equal(error.exitCode, EXIT_CODES.refused);
   assert.equal(error.httpStatus, 409);
   assert.equal(error.cause, cause);
+  assert.equal(error.field, undefined);
+  assert.equal(new ExampleError('CLI_USAGE', 'not a whole number', { field: 'limit' }).field, 'limit');
   assert.equal(exitCodeOf(new ExampleError('REDIS_UNAVAILABLE', 'down')), EXIT_CODES.redisUnavailable);
   assert.equal(exitCodeOf(new Error('a bug')), EXIT_CODES.unexpected);
 });
