@@ -4,6 +4,7 @@
 // (DESIGN.md): 100,000 ads into a new index version in <= 10 s, data API included.
 import { randomUUID } from 'node:crypto';
 import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
+import { snapshotCampaign } from '@ads/test-kit';
 import { Redis } from 'ioredis';
 import { newIndexVersionId } from '../src/domain/index-version';
 import { ServingIndexBuilder } from '../src/domain/serving-index-builder';
@@ -16,23 +17,11 @@ const targeting = { countries: [] as string[], devices: [] as ('desktop' | 'mobi
 function page(from: number, count: number, first: boolean) {
   const campaigns = Array.from({ length: count }, (_, at) => {
     const id = `c${from + at}`;
-    return {
+    return snapshotCampaign({
       id,
       advertiserId: `adv${(from + at) % 500}`,
-      name: id,
-      flightStart: '2020-01-01T00:00:00Z',
-      flightEnd: '2099-01-01T00:00:00Z',
-      timeZone: 'UTC',
-      totalBudget: 1_000_000,
-      dailyBudget: null,
-      spentMicros: 0,
-      pacing: 'even' as const,
-      priority: 'standard' as const,
-      bidType: 'CPM' as const,
       bidAmount: 500,
-      frequencyCap: null,
       targeting: { ...targeting, siteIds: (from + at) % 4 === 0 ? ['site1'] : [], keywords: (from + at) % 5 === 0 ? ['kw1', 'kw2'] : [] },
-      exclusionLabel: null,
       ads: Array.from({ length: 5 }, (_, adAt) => ({
         id: `${id}-a${adAt}`,
         format: adAt === 4 ? ('banner' as const) : ('native' as const),
@@ -44,7 +33,7 @@ function page(from: number, count: number, first: boolean) {
         height: adAt === 4 ? 250 : null,
         status: 'active' as const,
       })),
-    };
+    });
   });
   const placements = Array.from({ length: 10 }, (_, at) => ({
     id: `p${at}`,

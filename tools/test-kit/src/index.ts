@@ -1,7 +1,14 @@
 export { waitFor, waitForHttp, WaitTimeoutError } from './wait-for';
 export type { WaitOptions, Watched } from './wait-for';
 export { freePort } from './free-port';
-export { startTsProcess, runTsCommand } from './node-process';
+export { startTsProcess, runTsCommand, entryPointRunner } from './node-process';
 export type { NodeProcessOptions, RunningProcess, CommandResult } from './node-process';
 export { startPrivateRedis } from './private-redis';
 export type { PrivateRedis } from './private-redis';
+export { startStandIn, htmlServiceUnavailable, jsonRpcInternal, jsonRpcResult, unreachableDataApiEnvironment } from './stand-in-data-api';
+export type { StandIn } from './stand-in-data-api';
+export { useTestRedis } from './test-redis';
+export { assertDataApiTokenPolicy } from './data-api-token-policy';
+export { requestStatusAndCode } from './status-and-code';
+export type { StatusAndCode } from './status-and-code';
+export { snapshotCampaign } from './snapshot-campaign';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { type Watched, waitFor } from './wait-for';
 
 export interface NodeProcessOptions {
@@ -99,4 +100,11 @@ export async function runTsCommand(options: Omit<NodeProcessOptions, 'name'> & {
   const code = await running.exited;
   clearTimeout(timer);
   return { code, stdout: running.stdout(), stderr: running.stderr() };
+}
+
+/** `runTsCommand` bound to a package's entry point, for a package's own command tests. */
+export function entryPointRunner(packageDir: string | URL, entryPoint = 'src/main.ts') {
+  const cwd = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
+  return (args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CommandResult> =>
+    runTsCommand({ name: `${entryPoint} ${args.join(' ')}`, cwd, args: [entryPoint, ...args], env, timeoutMs });
 }
