@@ -10,7 +10,8 @@ import { createLogger } from '../src/logger';
 import { DataApiSource } from '../src/store/data-api-source';
 import { narrowTimeSeriesMeta } from '../src/store/narrow-time-series-meta';
 import { warmTimeSeries } from '../src/time-series-warm';
-import { type StandIn, jsonRpcResult, snapshotCampaign, startStandIn } from '@ads/test-kit';
+import { fixtureSnapshotCampaign } from '@ads/bench-kit';
+import { type StandIn, jsonRpcResult, startStandIn } from '@ads/test-kit';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -47,13 +48,12 @@ function statsQuery(params: Record<string, unknown>) {
 const snapshotPage = {
   asOf: '2026-03-10T00:00:00.000Z',
   campaigns: [
-    snapshotCampaign({
+    fixtureSnapshotCampaign({
       id: 'c1',
       advertiserId: 'v1',
       flightStart: '2026-01-01T00:00:00Z',
       flightEnd: '2026-12-31T00:00:00Z',
       bidAmount: 200,
-      targeting: {},
       ads: [{ id: 'a1', format: 'native', title: 'a1', body: '', imageUrl: null, clickUrl: 'https://shop.test/a1', width: null, height: null, status: 'active' }],
     }),
   ],

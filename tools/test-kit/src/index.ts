@@ -11,4 +11,3 @@ export { useTestRedis } from './test-redis.js';
 export { assertDataApiTokenPolicy } from './data-api-token-policy.js';
 export { requestStatusAndCode } from './status-and-code.js';
 export type { StatusAndCode } from './status-and-code.js';
-export { snapshotCampaign } from './snapshot-campaign.js';

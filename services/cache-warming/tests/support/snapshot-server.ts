@@ -4,7 +4,7 @@
 // API is unreachable until then) or stop it.
 import { createServer, type Server } from 'node:http';
 import { createNodeHttpHandler, createRpcServer, dataApiContract, defineContract, type dataApi } from '@ads/ads-client';
-import { snapshotCampaign } from '@ads/test-kit';
+import { fixtureSnapshotCampaign } from '@ads/bench-kit';
 import type { z } from 'zod';
 
 type SnapshotPage = z.output<typeof dataApi.inventorySnapshotPage>;
@@ -38,7 +38,7 @@ function snapshotPage(campaignId: string, asOf: string): SnapshotPage {
     nextCursor: null,
     placements: [{ id: 'pl-home', key: 'home', siteId: 'site-1', siteDomain: 'news.test', allowedFormats: ['native'], category: null }],
     featureSwitches: [],
-    campaigns: [snapshotCampaign({ id: campaignId })],
+    campaigns: [fixtureSnapshotCampaign({ id: campaignId, advertiserId: 'adv-1', pacing: 'even' })],
   };
 }
 
