@@ -23,7 +23,9 @@ export { PreEncodedResult } from './rpc/pre-encoded-result.js';
 export type { RpcServerOptions, RpcHttpRequest, RpcHttpResponse } from './rpc/rpc-server.js';
 export { createNodeHttpHandler } from './rpc/node-http-backend.js';
 export { createExpressRpcRouter } from './rpc/express-backend.js';
-export { describeRouter, renderDocsPage } from './rpc/router-description.js';
+export { describeRouter } from './rpc/router-description.js';
+export { exampleOf, renderDocsPage } from './rpc/docs-page.js';
+export type { DocsPageOptions } from './rpc/docs-page.js';
 export type { RouterDescription, MethodDescription } from './rpc/router-description.js';
 export { jsonSerializer, msgpackSerializer } from './rpc/serializers.js';
 export type { Serializer } from './rpc/serializers.js';
@@ -41,7 +43,7 @@ export { dataApiContract } from './contracts/data-api-contract.js';
 export type { DataApiContract, FeedUpsertRow, ImportRun } from './contracts/data-api-contract.js';
 export * as dataApi from './contracts/data-api-contract.js';
 export { servingContract } from './contracts/serving-contract.js';
-export type { ServingContract, DecisionRequest, DecisionResponse, DecidedAd, TrackingEvent, TrackingEventType } from './contracts/serving-contract.js';
+export type { ServingContract, DecisionRequest, DecisionResponse, DecisionWarning, DecidedAd, TrackingEvent, TrackingEventType } from './contracts/serving-contract.js';
 export * as serving from './contracts/serving-contract.js';
 
 // Redis key layout.
