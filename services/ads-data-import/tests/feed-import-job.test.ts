@@ -12,7 +12,7 @@ import type { ImportRun } from '@ads/ads-client';
 import { pino } from 'pino';
 import { type BenchStack, startBenchStack } from '../bench/bench-stack';
 import { ImportInterruptedError } from '../src/errors';
-import { type FeedImportDependencies, type FeedImportProgress, runFeedImport } from '../src/jobs/feed-import-job';
+import { type FeedImportDependencies, type FeedImportProgress, runFeedImport } from '../src/app/feed-import-job';
 import { createDataApiClient, type DataApiClient } from '../src/store/data-api-client';
 
 const HEADER =
