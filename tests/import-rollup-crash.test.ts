@@ -3,7 +3,7 @@
 // claimed by a live worker. Real Redis, PostgreSQL, ads-data-api and worker processes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { RedisKeys } from '@ads/ads-client';
+import { EventsStreamStore, RedisKeys } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
 import type { RunningProcess } from './support/processes';
 import {
@@ -53,8 +53,8 @@ test('a worker killed between ingest and XACK: the batch is claimed, redone and 
   await doomed.process.kill();
 
   // Its batch is in the database but still pending in Redis: redelivery must not count it again.
-  const pending = (await stack.redis.call('XPENDING', stack.keys.eventsStream, 'ads-data-import.rollup')) as [number, ...unknown[]];
-  assert.equal(pending[0], 500, 'one batch of 500 entries left pending on the dead consumer');
+  const stream = new EventsStreamStore(stack.redis, stack.keys);
+  assert.equal(await stream.pendingCount(), 500, 'one batch of 500 entries left pending on the dead consumer');
   const halfway = await databaseTotals(stack.client, ads.map((ad) => ad.adId), FIRST_HOUR, FIRST_HOUR + 3 * HOUR);
   const halfwayEvents = [...halfway.values()].reduce((sum, totals) => sum + totals.impressions + totals.viewableImpressions + totals.clicks, 0);
   assert.equal(halfwayEvents, 500, 'the first batch was applied before the kill');
@@ -67,8 +67,7 @@ test('a worker killed between ingest and XACK: the batch is claimed, redone and 
   assert.ok(result.alreadyApplied >= 1, 'and the API recognised it as applied');
 
   assert.deepEqual(sortedTotals(await databaseTotals(stack.client, ads.map((ad) => ad.adId), FIRST_HOUR, FIRST_HOUR + 3 * HOUR)), sortedTotals(expectedTotals(events)));
-  const after = (await stack.redis.call('XPENDING', stack.keys.eventsStream, 'ads-data-import.rollup')) as [number, ...unknown[]];
-  assert.equal(after[0], 0, 'nothing left pending');
+  assert.equal(await stream.pendingCount(), 0, 'nothing left pending');
 });
 
 test('SIGTERM mid-batch: the batch in hand is finished and acknowledged, then the worker exits', { timeout: 180_000 }, async () => {
@@ -95,8 +94,7 @@ test('SIGTERM mid-batch: the batch in hand is finished and acknowledged, then th
     assert.equal(await stopping.process.exited, 0, 'the worker exits cleanly');
     assert.equal(result.stoppedBy, 'shutdown');
     assert.equal(result.batches, 1, 'it finished the batch in hand and took no other');
-    const pending = (await stack.redis.call('XPENDING', keys.eventsStream, 'ads-data-import.rollup')) as [number, ...unknown[]];
-    assert.equal(pending[0], 0, 'the batch in hand was acknowledged');
+    assert.equal(await new EventsStreamStore(stack.redis, keys).pendingCount(), 0, 'the batch in hand was acknowledged');
 
     const next = await startImportWorker(prefix, stack.environment(rollup), 'next-worker');
     processes.push(next.process);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { after, before, test } from 'node:test';
+import { EventsStreamStore } from '@ads/ads-client';
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { RunningProcess } from './support/processes';
 import {
@@ -23,7 +24,6 @@ import {
 const HOUR = 3_600_000;
 // A fixed past window the seed does not touch.
 const FIRST_HOUR = Date.UTC(2025, 3, 7, 6);
-const GROUP = 'ads-data-import.rollup';
 let harness: RollupHarness;
 let stack: ImportStack;
 let queue: Queue;
@@ -121,8 +121,7 @@ async function runRollupLosingAnswers(): Promise<void> {
 }
 
 async function pendingIds(): Promise<string[]> {
-  const pending = (await stack.redis.call('XPENDING', stack.keys.eventsStream, GROUP, '-', '+', '1000')) as [string, string, number, number][];
-  return pending.map(([id]) => id);
+  return (await new EventsStreamStore(stack.redis, stack.keys).pendingEntries()).map((entry) => entry.id);
 }
 
 async function countedEvents(adIds: string[], from: number, to: number): Promise<number> {
@@ -146,8 +145,9 @@ test('own batch applied, answer lost, trimmed, redone by the same worker: counte
   assert.deepEqual(await pendingIds(), ids, 'the worker never heard so, and the batch is pending');
 
   // Serving's cap trims the three oldest entries, pending or not.
-  await stack.redis.call('XTRIM', stack.keys.eventsStream, 'MAXLEN', '7');
-  assert.equal(await stack.redis.xlen(stack.keys.eventsStream), 7);
+  const stream = new EventsStreamStore(stack.redis, stack.keys);
+  await stream.trim({ maxLength: 7 });
+  assert.equal(await stream.length(), 7);
 
   const summary = await runRollupJob();
   assert.equal(await countedEvents(adIds, FIRST_HOUR, FIRST_HOUR + HOUR), 10, 'the 7 surviving entries were not added again');
@@ -173,7 +173,7 @@ test('a dead worker’s batch, applied and trimmed, claimed by a worker whose an
   assert.deepEqual(await pendingIds(), ids, 'pending on the dead consumer');
 
   // The oldest three go, as serving's cap would take them (XTRIM, like the MAXLEN of XADD).
-  await stack.redis.call('XTRIM', stack.keys.eventsStream, 'MINID', ids[3]!);
+  await new EventsStreamStore(stack.redis, stack.keys).trim({ minId: ids[3]! });
   await new Promise((done) => setTimeout(done, 600));
 
   // The claimer's own answer is lost as well: it must not have lost the batch's identity meanwhile.

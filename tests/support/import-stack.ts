@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot, seededRng } from '@ads/ads-client';
+import { EventsStreamStore, RedisKeys, createRpcClient, dataApiContract, readInventorySnapshot, seededRng } from '@ads/ads-client';
 import type { DataApiContract, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -81,16 +81,7 @@ export async function waitForOutput(child: RunningProcess, text: string, timeout
 
 /** Appends events to the events stream exactly as serving does (the shared encoder). */
 export async function appendTrackingEvents(redis: Redis, keys: RedisKeys, events: readonly TrackingEvent[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (let start = 0; start < events.length; start += 1_000) {
-    const pipeline = redis.pipeline();
-    for (const event of events.slice(start, start + 1_000)) pipeline.xadd(keys.eventsStream, '*', ...encodeTrackingEvent(event));
-    for (const [error, id] of (await pipeline.exec())!) {
-      if (error) throw error;
-      ids.push(id as string);
-    }
-  }
-  return ids;
+  return new EventsStreamStore(redis, keys).append(events);
 }
 
 /** Deletes every key under a test's prefix. */
