@@ -83,7 +83,7 @@ test('a feed URL on this host is refused by policy, though its server is up: the
   const sources = [`http://127.0.0.1:${feedPort}/feed.csv`, dataApiUrl, 'file:///etc/passwd', '/etc/passwd'];
   const results = await Promise.all(sources.map((source) => runEnqueue(stack.prefix, ['feed-import', '--source', source, '--format', 'csv'], stack.environment())));
   results.forEach((result, index) => {
-    assert.equal(result.code, 7, `${sources[index]}: the job fails, refused\n${result.stdout}${result.stderr}`);
+    assert.equal(result.code, 5, `${sources[index]}: the job fails, refused\n${result.stdout}${result.stderr}`);
     assert.equal(lastEvent(result.stdout).code, 'FEED_SOURCE_REFUSED', sources[index]);
     assert.match(result.stderr, /ads-data-import: FEED_SOURCE_REFUSED: /, sources[index]);
   });
@@ -110,7 +110,7 @@ test('allowed by name (FEED_ALLOWED_HOSTS), the feed host is fetched; its redire
   assert.equal(lastEvent(fetched.stdout).code, 'FEED_FORMAT_INVALID');
   assert.match(lastEvent(fetched.stdout).error ?? '', /required column/);
   assert.ok(requested.includes('/allowed.csv'));
-  assert.equal(redirected.code, 7);
+  assert.equal(redirected.code, 5);
   assert.equal(lastEvent(redirected.stdout).code, 'FEED_SOURCE_REFUSED');
   assert.match(lastEvent(redirected.stdout).error ?? '', /redirected to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/advertisers, which is refused: 127\.0\.0\.1 is a loopback address/);
 });
@@ -153,6 +153,6 @@ test('the dashboard refuses a foreign Host and a change from another origin; not
 
 test('a worker listening beyond loopback without DASHBOARD_PASSWORD refuses to start, naming it', { timeout: 60_000 }, async () => {
   const result = await runTsCommand(IMPORT_SERVICE_DIR, 'src/main.ts', ['worker'], stack.environment({ WORKER_HOST: '0.0.0.0', WORKER_PORT: '0', DASHBOARD_PASSWORD: '' }), 30_000);
-  assert.equal(result.code, 2, `exits 2 at once:\n${result.stdout}${result.stderr}`);
+  assert.equal(result.code, 3, `exits 3 (environment) at once:\n${result.stdout}${result.stderr}`);
   assert.match(result.stderr, /DASHBOARD_PASSWORD_REQUIRED: .*DASHBOARD_PASSWORD/);
 });

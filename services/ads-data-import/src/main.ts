@@ -53,7 +53,7 @@ describeEnvironment(
     .option('--json', 'print JSON lines even on a terminal', false)
     .addHelpText(
       'after',
-      '\nExit codes: 0 the job completed (a feed import with every row imported), 2 bad usage, 3/4 ads-data-api unavailable/refused,\n5 Redis unavailable, 6 the feed is not a feed, 7 the job failed or a feed import refused rows (partially_succeeded or failed).\n',
+      '\nExit codes: 0 the job completed (a feed import with every row imported), 2 bad usage, 3 bad environment,\n4 ads-data-api or Redis unavailable, 5 ads-data-api refused a call or the feed source is refused (FEED_SOURCE_REFUSED),\n6 the feed is not a feed, 7 the job failed or a feed import refused rows (partially_succeeded or failed).\n',
     )
     .action(async (job: string, options: EnqueueOptions) => {
       const settings = loadConfig();

@@ -75,14 +75,16 @@ export function openRedis(role: RedisRole, { url, name, logger, overrides }: Con
   return redis;
 }
 
-// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. A
-// `command` connection that never came up is not "lost": connectRedis throws REDIS_UNAVAILABLE
-// for it, and a warning line would only repeat that failure in JSON beside the command's own.
+// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. Not
+// "lost": a connection closed on purpose (quit, disconnect: its status is `end` by the time
+// `close` is emitted), and a `command` connection that never came up (connectRedis throws
+// REDIS_UNAVAILABLE for it; a warning would only repeat that in JSON beside the command's line).
 function watchConnection(redis: Redis, logger: Logger, name: string, role: RedisRole): void {
   let lost = false;
   let everReady = false;
   redis.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
   redis.on('close', () => {
+    if (redis.status === 'end') return;
     if (!lost && (everReady || role !== 'command')) logger.warn({ connection: name }, 'redis connection lost');
     lost = true;
   });

@@ -79,3 +79,13 @@ test('a command connection to a Redis that is not there fails fast with REDIS_UN
   // The error is the report: no "connection lost" line for a connection that never came up.
   assert.deepEqual(lines, []);
 });
+
+test('a connection closed on purpose is not reported lost', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const redis = await connectRedis('command', { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', name: 'kit-test', logger });
+  const ended = new Promise((resolve) => redis.once('end', resolve));
+  await redis.quit();
+  await ended;
+  assert.deepEqual(lines, []);
+});

@@ -216,7 +216,8 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
   const status = tally.status();
   // A failed import is recorded too (unreadable source, bad header), so it shows among the runs.
   await record(status).catch((error: unknown) => {
-    logger.error({ err: error, runId, source: name }, 'could not record the import run');
+    // The failure itself ends the job (or is the job's own failure): its message is enough here.
+    logger.error({ runId, source: name, problem: error instanceof Error ? error.message : String(error) }, 'could not record the import run');
     fatal ??= asError(error);
   });
   await progress('finished');
