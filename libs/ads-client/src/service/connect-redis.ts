@@ -71,20 +71,26 @@ export async function connectRedis(role: RedisRole, options: ConnectRedisOptions
 /** The same connection as {@link connectRedis}, returned at once (a `command` one is not connected yet). */
 export function openRedis(role: RedisRole, { url, name, logger, overrides }: ConnectRedisOptions): Redis {
   const redis = new Redis(url, { ...POLICIES[role], connectionName: name, ...overrides });
-  watchConnection(redis, logger, name);
+  watchConnection(redis, logger, name, role);
   return redis;
 }
 
-// ioredis emits an error per reconnect attempt: log the transitions, not every attempt.
-function watchConnection(redis: Redis, logger: Logger, name: string): void {
+// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. Not
+// "lost": a connection closed on purpose (quit, disconnect: its status is `end` by the time
+// `close` is emitted), and a `command` connection that never came up (connectRedis throws
+// REDIS_UNAVAILABLE for it; a warning would only repeat that in JSON beside the command's line).
+function watchConnection(redis: Redis, logger: Logger, name: string, role: RedisRole): void {
   let lost = false;
+  let everReady = false;
   redis.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
   redis.on('close', () => {
-    if (!lost) logger.warn({ connection: name }, 'redis connection lost');
+    if (redis.status === 'end') return;
+    if (!lost && (everReady || role !== 'command')) logger.warn({ connection: name }, 'redis connection lost');
     lost = true;
   });
   redis.on('ready', () => {
     if (lost) logger.info({ connection: name }, 'redis connection back');
     lost = false;
+    everReady = true;
   });
 }
