@@ -86,7 +86,7 @@ test('serving decides from the index: targeting and competitive exclusion hold i
     unknown.warnings?.map(({ divName, placementKey, code }) => ({ divName, placementKey, code })),
     [{ divName: 'x', placementKey: 'no-such-placement', code: 'PLACEMENT_UNKNOWN' }],
   );
-  assert.match(unknown.warnings![0]!.message, /no-such-placement/);
+  assert.match(unknown.warnings[0]!.message, /no-such-placement/);
   assert.equal((await decide(serving.rpcUrl, params)).warnings, undefined, 'no warnings when every key is known');
 });
 
