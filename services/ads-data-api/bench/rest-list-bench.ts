@@ -11,11 +11,13 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
 import { poolConfigOf } from '../src/store/database-url';
 import { deleteRedisPrefix } from '../tests/support/rest-fixture';
 import { createTestDatabase } from '../tests/support/test-database';
+
+const config = loadConfig();
 
 const ADS = Number(process.env.BENCH_ADS ?? 100_000);
 const CAMPAIGNS = Math.max(1, Math.round(ADS / 100));

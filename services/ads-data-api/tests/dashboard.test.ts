@@ -15,8 +15,9 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { createApp } from '../src/http/data-api-app';
+import { testLogger } from './support/test-logger';
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
 import { dashboardBuildCommand, dashboardDistDirectory, mountDashboard } from '../src/http/dashboard-route';
 import { packageRoot } from './support/run-package-script';
@@ -100,7 +101,7 @@ before(async () => {
   const app = express();
   // The data API's app ends in a catch-all 404, so the dashboard goes in front of it.
   mountDashboard(app);
-  app.use(createApp({ prisma: database.prisma, redis, keys: new RedisKeys(keyPrefix), config }));
+  app.use(createApp({ prisma: database.prisma, redis, keys: new RedisKeys(keyPrefix), config, logger: testLogger }));
   server = await listen(app);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   adminKey = await insertApiKey('admin');

@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
+
+const config = loadConfig();
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
 import { withDatabaseName } from '../src/store/database-url';
 import { createAd, createAdvertiser, createCampaign } from './support/inventory-fixtures';

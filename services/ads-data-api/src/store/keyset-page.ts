@@ -1,4 +1,4 @@
-import { decodeListCursor, encodeListCursor, filterDigestOf, ListCursorError, parseSort } from '../domain/list-cursor';
+import { decodeListCursor, encodeListCursor, filterDigestOf, parseSort } from '../domain/list-cursor';
 import { DataApiError } from '../errors';
 
 /** How a sortable field compares: dates travel in cursors as ISO strings. */
@@ -30,13 +30,7 @@ export async function readKeysetPage<Row extends { id: string }, Field extends s
   const digest = filterDigestOf(input.filters);
   const conditions: object[] = [input.where];
   if (input.cursor !== undefined) {
-    let position;
-    try {
-      position = decodeListCursor(input.cursor, input.sort, digest);
-    } catch (error) {
-      if (!(error instanceof ListCursorError)) throw error;
-      throw new DataApiError('VALIDATION_FAILED', `cursor ${error.message}`, { fields: [{ path: ['cursor'], message: error.message }] });
-    }
+    const position = decodeListCursor(input.cursor, input.sort, digest);
     const value = kind === 'date' ? new Date(String(position.value)) : String(position.value);
     if (kind === 'date' && Number.isNaN((value as Date).getTime())) {
       throw new DataApiError('VALIDATION_FAILED', 'cursor is not a cursor this API issued', {
