@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     let keysetRows = 0;
     let last: { created_at: Date; id: string } | undefined;
     for (;;) {
-      const page = await client.query(
+      const page = await client.query<{ created_at: Date; id: string }>(
         `SELECT ad.*, campaign.advertiser_id FROM ad JOIN campaign ON campaign.id = ad.campaign_id
           ${last === undefined ? '' : 'WHERE (ad.created_at, ad.id) < ($2, $3)'}
           ORDER BY ad.created_at DESC, ad.id DESC LIMIT $1`,

@@ -184,7 +184,7 @@ describe('the dashboard in a browser', () => {
     }
   });
 
-  it('creates an advertiser, a campaign and an ad through the forms, with the API’s field errors next to the fields', async (t) => {
+  it('creates an advertiser, a campaign and an ad through the forms, with the API’s field errors next to the fields', async () => {
     const { context, page } = await newPage();
     try {
       await signIn(page, adminKey);
@@ -304,7 +304,7 @@ describe('the dashboard in a browser', () => {
     }
   });
 
-  it('lists import runs and shows the rows a run refused', async (t) => {
+  it('lists import runs and shows the rows a run refused', async () => {
     const run = await database.prisma.importRun.create({
       data: {
         source: 'https://feeds.example/acme.csv',
@@ -336,7 +336,7 @@ describe('the dashboard in a browser', () => {
     }
   });
 
-  it('shows an advertiser key only its own campaigns and no admin pages', async (t) => {
+  it('shows an advertiser key only its own campaigns and no admin pages', async () => {
     const flight = { flightStart: new Date(Date.now() - 86_400_000), flightEnd: new Date(Date.now() + 30 * 86_400_000) };
     const own = await database.prisma.advertiser.create({ data: { name: `Own ${randomUUID().slice(0, 8)}` } });
     const other = await database.prisma.advertiser.create({ data: { name: `Other ${randomUUID().slice(0, 8)}` } });

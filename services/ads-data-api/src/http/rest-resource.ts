@@ -66,6 +66,11 @@ interface RouteText {
   problems?: number[];
 }
 
+/** What every route of a resource says about itself in the OpenAPI document, and who may call it. */
+function textOf(resource: { tag: string }, { summary, description, roles }: RouteText) {
+  return { tag: resource.tag, summary, description, roles };
+}
+
 function problemsOf(common: number[], extra: number[] = []): number[] {
   return [...new Set([...common, ...extra])].sort((a, b) => a - b);
 }
@@ -122,10 +127,7 @@ export function listRoute<Row extends { id: string; version?: number }, Query ex
     method: 'get',
     path: resource.path,
     operationId: `list${resource.plural}`,
-    tag: resource.tag,
-    summary: options.summary,
-    description: options.description,
-    roles: options.roles,
+    ...textOf(resource, options),
     query: options.query,
     write: false,
     success: { status: 200, description: `A page of ${resource.pluralNoun}`, schema: rest.pageOf(resource.schema) },
@@ -143,10 +145,7 @@ export function getRoute<Row extends { id: string; version?: number }>(
     method: 'get',
     path: `${resource.path}/:id`,
     operationId: `get${resource.singular}`,
-    tag: resource.tag,
-    summary: options.summary,
-    description: options.description,
-    roles: options.roles,
+    ...textOf(resource, options),
     params: idParams,
     write: false,
     success: { status: 200, description: options.answer ?? `The ${answerNoun(resource)}`, schema: resource.schema, etag: resource.versioned },
@@ -168,10 +167,7 @@ export function createRoute<Row extends { id: string; version?: number }, Body e
     method: 'post',
     path: resource.path,
     operationId: `create${resource.singular}`,
-    tag: resource.tag,
-    summary: options.summary,
-    description: options.description,
-    roles: options.roles,
+    ...textOf(resource, options),
     body: options.body,
     write: true,
     success: { status: 201, description: `The new ${answerNoun(resource)}`, schema: resource.schema, etag: true },
@@ -194,10 +190,7 @@ export function updateRoute<Row extends { id: string; version?: number }, Body e
     method: 'patch',
     path: `${resource.path}/:id`,
     operationId: `update${resource.singular}`,
-    tag: resource.tag,
-    summary: options.summary,
-    description: options.description,
-    roles: options.roles,
+    ...textOf(resource, options),
     params: idParams,
     body: options.body,
     write: true,
@@ -221,10 +214,7 @@ export function actionRoute<Row extends { id: string; version?: number }>(
     method: 'post',
     path: `${resource.path}/:id/${action}`,
     operationId: `${action}${resource.singular}`,
-    tag: resource.tag,
-    summary: options.summary,
-    description: options.description,
-    roles: options.roles,
+    ...textOf(resource, options),
     params: idParams,
     write: true,
     ifMatch: 'required',
@@ -261,10 +251,7 @@ export function deleteRoute<Row extends { id: string; version?: number }>(
     method: 'delete',
     path: `${resource.path}/:id`,
     operationId: `delete${resource.singular}`,
-    tag: resource.tag,
-    summary: options.summary,
-    description: options.description,
-    roles: options.roles,
+    ...textOf(resource, options),
     params: idParams,
     write: true,
     ifMatch: 'optional',

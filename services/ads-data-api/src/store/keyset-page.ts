@@ -61,3 +61,28 @@ export async function readKeysetPage<Row extends { id: string }, Field extends s
 export function containsText(text: string | undefined): { contains: string; mode: 'insensitive' } | undefined {
   return text === undefined ? undefined : { contains: text, mode: 'insensitive' };
 }
+
+/** A list query of the REST contracts: page size, cursor and sort; its other fields are filters. */
+export interface ListQuery<Field extends string> {
+  limit: number;
+  cursor?: string | undefined;
+  sort: Field | `-${Field}`;
+}
+
+/**
+ * One page of a resource list as the API shows it: `readKeysetPage` over the query (its
+ * fields beyond paging and sort are the filters a cursor is bound to), rows shown by `view`.
+ */
+export async function readViewPage<Row extends { id: string }, View, Field extends string>(
+  query: ListQuery<Field>,
+  list: {
+    sortKinds: Record<Field, SortKind>;
+    where: object;
+    find: (args: { where: object; orderBy: object[]; take: number }) => Promise<Row[]>;
+    view: (row: Row) => View;
+  },
+): Promise<KeysetPage<View>> {
+  const { limit, cursor, sort, ...filters } = query;
+  const page = await readKeysetPage({ sort, sortKinds: list.sortKinds, limit, cursor, filters, where: list.where, find: list.find });
+  return { rows: page.rows.map(list.view), nextCursor: page.nextCursor };
+}
