@@ -139,7 +139,9 @@ test('an expired tracking URL is refused and not counted', async () => {
   shortLived = await startServing({ redisKeyPrefix: prefix, env: { TRACKING_URL_TTL_SECONDS: '1' } });
   const { params } = servableRequest();
   const ad = (await decide(shortLived.rpcUrl, params)).decisions.slot![0]!;
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // A time wait on purpose: the URL must outlive its expiry (`x`, in seconds), and a beacon before that would count.
+  const expiresAtMs = Number(new URL(ad.impressionUrl).searchParams.get('x')) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now()) + 20));
   assert.deepEqual(await beacon(ad.impressionUrl), { status: 410, event: 'expired', location: null });
   assert.equal(await redis.exists(keys.eventSeen(new URL(ad.impressionUrl).searchParams.get('d')!, ad.adId, 'impression')), 0);
   await shortLived.stop();

@@ -2,45 +2,17 @@
 // problem; an unreachable data API exits 3 and leaves the current index version alone; with
 // --json every failure is also one `{ ok: false, code, message }` line on stdout.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
-import { Redis } from 'ioredis';
+import { type CommandResult, freePort, runTsCommand, useTestRedis } from '@ads/test-kit';
 
 const packageDir = new URL('..', import.meta.url).pathname;
-const prefix = `test:${randomUUID()}:`;
+const { redis, prefix } = useTestRedis();
 const keys = new RedisKeys(prefix);
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 
-after(async () => {
-  const found = await redis.keys(`${prefix}*`);
-  if (found.length > 0) await redis.del(...found);
-  redis.disconnect();
-});
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      cwd: packageDir,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', REDIS_KEY_PREFIX: prefix, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** Runs the command with only this environment (and PATH): what it reads is what the test gives. */
+function run(args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return runTsCommand({ cwd: packageDir, args: ['src/main.ts', ...args], env: { NODE_ENV: 'test', REDIS_KEY_PREFIX: prefix, ...env }, cleanEnv: true });
 }
 
 test('a bad flag and a bad environment exit 2 and name the problem', async () => {
@@ -58,7 +30,7 @@ test('a bad flag and a bad environment exit 2 and name the problem', async () =>
 
 test('an unreachable data API exits 3 and leaves the current index version untouched', async () => {
   await redis.set(keys.indexCurrent, 'v-before');
-  const port = await closedPort();
+  const port = await freePort();
   const result = await run(['run', '--json'], { DATA_API_URLS: `http://127.0.0.1:${port}/rpc`, DATA_API_TOKEN: 'svc', DATA_API_TIMEOUT_MS: '2000' });
   assert.equal(result.code, 3, result.stderr);
   assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
@@ -73,7 +45,7 @@ test('an unreachable data API exits 3 and leaves the current index version untou
 });
 
 test('an unreachable Redis exits 4', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const result = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://:a-redis-password@127.0.0.1:${port}` });
   assert.equal(result.code, 4, result.stderr);
   assert.match(result.stderr, /REDIS_UNAVAILABLE/);
@@ -91,7 +63,7 @@ test('a REDIS_URL that cannot be opened is a configuration error (exit 2), not a
 });
 
 test('with --json, Redis, configuration and usage failures print one JSON line on stdout', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const redisDown = await run(['run', '--json'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://:a-redis-password@127.0.0.1:${port}` });
   assert.equal(redisDown.code, 4, redisDown.stderr);
   assert.match(redisDown.stderr, /REDIS_UNAVAILABLE/, 'stderr keeps its message');

@@ -1,26 +1,14 @@
 // The command's failure paths, run as a real process: bad flags and environment, and an
 // unreachable ads-data-api, which must fail loudly and leave Redis as it was.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { after, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
-import { closedPort, runCommand } from './support/run-command';
-import { htmlServiceUnavailable, jsonRpcInternal, startStandIn } from './support/stand-in-data-api';
+import { entryPointRunner, freePort, htmlServiceUnavailable, jsonRpcInternal, startStandIn, unreachableDataApiEnvironment, useTestRedis } from '@ads/test-kit';
 
-
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
-const keys = new RedisKeys(`test:${randomUUID()}:`);
-
-after(async () => {
-  const found = await redis.keys(`${keys.prefix}*`);
-  if (found.length > 0) await redis.del(...found);
-  redis.disconnect();
-});
-
-async function environment(): Promise<Record<string, string>> {
-  return { DATA_API_URLS: `http://127.0.0.1:${await closedPort()}/rpc`, DATA_API_TOKEN: 'unused', REDIS_KEY_PREFIX: keys.prefix, DATA_API_TIMEOUT_MS: '3000' };
-}
+const runCommand = entryPointRunner(new URL('..', import.meta.url));
+const { redis, prefix } = useTestRedis();
+const keys = new RedisKeys(prefix);
+const environment = () => unreachableDataApiEnvironment(prefix);
 
 test('an unreachable data API ends the run with exit code 3 and leaves the series in place', async () => {
   const seriesKey = keys.timeSeries('ad', 'a1', 'hour');
@@ -70,7 +58,7 @@ test('a missing or bad environment variable is named', async () => {
 });
 
 test('an unreachable Redis ends the run with exit code 5', async () => {
-  const result = await runCommand(['run'], { ...(await environment()), REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+  const result = await runCommand(['run'], { ...(await environment()), REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
   assert.equal(result.code, 5, result.stderr);
   assert.match(result.stderr, /REDIS_UNAVAILABLE/);
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { productionSecretProblems } from '../config/production-secret';
-import { LOG_LEVELS, type LogLevel } from './create-logger';
-import { KitError } from './service-error';
+import { productionSecretProblems } from '../config/production-secret.js';
+import { LOG_LEVELS, type LogLevel } from './create-logger.js';
+import { KitError } from './service-error.js';
 
 /**
  * The configuration pattern of every service: `src/config.ts` declares a zod schema over the

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { EXIT_CODES, ServiceError } from './service-error';
+import { EXIT_CODES, isServiceError, type ServiceError } from './service-error.js';
 
 /**
  * The command runner of every service's command line (commander). A command's action either
@@ -30,7 +30,7 @@ export async function runCommand(program: Command, options: RunCommandOptions): 
       if (json) printJson({ ok: false, code: 'CLI_USAGE', message: error.message.replace(/^error: /, '') });
       return EXIT_CODES.usage;
     }
-    if (error instanceof ServiceError) {
+    if (isServiceError(error)) {
       stderr.write(`${service}: ${error.code}: ${error.message}\n`);
       const advice = hint?.(error);
       if (advice !== undefined) stderr.write(`${service}: ${advice}\n`);

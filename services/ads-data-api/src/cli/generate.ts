@@ -22,7 +22,9 @@ const program = new Command('db:generate')
   .action((prismaArguments: string[]) => {
     const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
     const engineStandIn = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-    const result = spawnSync(process.execPath, [prismaCli, 'generate', ...prismaArguments], {
+    // prisma.config.ts imports src/config.ts, which imports @ads/ads-client: the CLI's config
+    // loader resolves it with this process's conditions, so the workspace's source condition too.
+    const result = spawnSync(process.execPath, ['--conditions=@ads/source', prismaCli, 'generate', ...prismaArguments], {
       cwd: packageRoot,
       stdio: 'inherit',
       env: prismaCliEnvironment(engineStandIn),
