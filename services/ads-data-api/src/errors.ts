@@ -7,9 +7,9 @@ import { COMMON_ERRORS, serviceErrorClass, type ErrorCatalogue, type ServiceErro
  */
 export const errorCatalogue = {
   ...COMMON_ERRORS,
-  DATABASE_URL_INVALID: { exit: 'usage', httpStatus: 500, summary: 'DATABASE_URL cannot be used' },
+  DATABASE_URL_INVALID: { exit: 'config', httpStatus: 500, summary: 'DATABASE_URL cannot be used' },
   SCHEMA_ENGINE_FAILED: { httpStatus: 500, summary: 'the Prisma schema engine refused a command' },
-  MIGRATION_FAILED: { exit: 'refused', httpStatus: 500, summary: 'a migration could not be applied' },
+  MIGRATION_FAILED: { exit: 'partial', httpStatus: 500, summary: 'a migration could not be applied' },
   MIGRATION_NAME_INVALID: { exit: 'usage', httpStatus: 400, summary: 'a migration name is not usable' },
   MIGRATION_MISSING: { exit: 'refused', httpStatus: 500, summary: 'prisma/schema.prisma has changes no migration covers' },
   SEED_REFUSED: { exit: 'refused', httpStatus: 409, summary: 'the database already holds data' },

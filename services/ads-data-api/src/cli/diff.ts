@@ -14,7 +14,7 @@ const program = new Command('db:diff')
       'The schema engine replays the migrations in a temporary shadow database on the server of DATABASE_URL.',
   )
   .argument('[name]', 'the migration name (lower case, digits, underscores), e.g. add_campaign_notes')
-  .option('--check', 'only check: exit 7 (printing the SQL) when the schema has changes no migration covers')
+  .option('--check', 'only check: exit 5 (printing the SQL) when the schema has changes no migration covers')
   .action(
     withDatabase(async ({ config, logger }, name: string | undefined, options: { check?: boolean }) => {
       if (options.check !== true && name === undefined) {
