@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { connectRedis } from './connect-redis.js';
+import { createHttpLogger } from './create-logger.js';
 import { commonSettings, parseEnvironment } from './load-config.js';
 import { runCommand } from './run-command.js';
 import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error.js';
@@ -88,4 +91,26 @@ test('a connection closed on purpose is not reported lost', async () => {
   await redis.quit();
   await ended;
   assert.deepEqual(lines, []);
+});
+
+test('the request logger logs 4xx at warn and 5xx at error, unless levelOf says otherwise', async () => {
+  const lines: Array<{ level: number; res: { statusCode: number } }> = [];
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => void (lines.push(JSON.parse(chunk.toString())), done()) });
+  const httpLogger = createHttpLogger(pino(sink), { levelOf: (_request, response) => (response.statusCode === 503 ? 'info' : undefined) });
+  const server = createServer((request, response) => {
+    httpLogger(request, response);
+    response.statusCode = Number(request.url!.slice(1));
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    for (const status of [200, 404, 500, 503]) await fetch(`http://127.0.0.1:${port}/${status}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  assert.deepEqual(
+    lines.map((line) => [line.res.statusCode, line.level]),
+    [[200, 30], [404, 40], [500, 50], [503, 30]],
+  );
 });
