@@ -158,6 +158,20 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
       logger,
       authenticate,
       maxBodyBytes: RPC_MAX_BODY_BYTES,
+      docs: { authentication: rpcAuthenticationText() },
     },
+  );
+}
+
+/** What /rpc/docs says about keys: the header, where a key comes from, and the role each method needs. */
+function rpcAuthenticationText(): string {
+  const roles = Object.entries(RPC_METHOD_ROLES)
+    .map(([method, allowed]) => `${method}: ${allowed.join(' or ')}`)
+    .join('; ');
+  return (
+    'Every call needs an API key of ads-data-api sent as Authorization: Bearer <key>. ' +
+    'Create one with `npm run keys:create -w @ads/ads-data-api -- --role service --name <name>` (the secret is shown once), ' +
+    `or in the dashboard under API keys. The role each method needs: ${roles}. ` +
+    'A missing or unknown key answers UNAUTHORIZED (401), a key of another role FORBIDDEN (403).'
   );
 }
