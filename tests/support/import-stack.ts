@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EVENTS_ROLLUP_GROUP, EventsStreamStore, RedisKeys, createRpcClient, dataApiContract, readInventorySnapshot, seededRng } from '@ads/ads-client';
+import { EventsStreamStore, RedisKeys, createRpcClient, dataApiContract, readInventorySnapshot, seededRng } from '@ads/ads-client';
 import type { DataApiContract, PendingEntry, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
