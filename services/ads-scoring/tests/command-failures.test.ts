@@ -29,7 +29,7 @@ test('an unreachable data API ends the run with exit code 3 and keeps the curren
   const result = await runCommand(['run', '--json'], await environment());
   assert.equal(result.code, 3, result.stderr);
   assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
-  assert.equal(result.stdout, '');
+  assert.equal(JSON.parse(result.stdout).code, 'DATA_API_UNAVAILABLE', 'with --json the failure is one JSON line');
   assert.equal(await redis.get(keys.scoresCurrent), 'v-kept');
   assert.equal(await redis.get(keys.scoresPrevious), null);
   assert.deepEqual(await redis.keys(keys.scoresVersion('*')), [keys.scoresVersion('v-kept')]);
@@ -92,7 +92,7 @@ for (const [failure, answer] of [
       const result = await runCommand(['run', '--json'], { DATA_API_URLS: url, DATA_API_TOKEN: 'unused', REDIS_KEY_PREFIX: keys.prefix, DATA_API_TIMEOUT_MS: '3000' });
       assert.equal(result.code, 3, result.stderr);
       assert.match(result.stderr, /DATA_API_UNAVAILABLE: ads-data-api \(http:\/\/127\.0\.0\.1:\d+\/rpc\)/);
-      assert.equal(result.stdout, '');
+      assert.deepEqual(Object.keys(JSON.parse(result.stdout)), ['ok', 'code', 'message']);
     });
     assert.equal(await redis.get(keys.scoresCurrent), 'v-kept');
   });

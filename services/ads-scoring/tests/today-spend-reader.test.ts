@@ -6,10 +6,10 @@ import { createServer, connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { RedisKeys, localDay, timeSeriesField } from '@ads/ads-client';
+import { connectRedis } from '@ads/ads-client/service';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ScoringError } from '../src/errors';
-import { openRedis } from '../src/store/redis-connection';
 import { readTodaySpend } from '../src/store/today-spend-reader';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -82,7 +82,7 @@ test('Redis lost after connecting ends with REDIS_UNAVAILABLE (exit code 5)', as
   await new Promise<void>((done) => relay.listen(0, '127.0.0.1', done));
   const { port } = relay.address() as { port: number };
   const { logger } = capturingLogger();
-  const relayed = await openRedis(`redis://127.0.0.1:${port}`, logger);
+  const relayed = await connectRedis('command', { url: `redis://127.0.0.1:${port}`, name: 'today-spend-reader-test', logger });
   try {
     assert.equal(await relayed.ping(), 'PONG');
     await new Promise<void>((done) => relay.close(() => done()) && sockets.forEach((socket) => socket.destroy()));

@@ -1,5 +1,6 @@
 // The cache-warming command as a process: usage and configuration errors exit 2 naming the
-// problem; an unreachable data API exits 3 and leaves the current index version alone; with
+// problem; an unreachable data API exits 3 and leaves the current index version alone, an
+// unreachable Redis exits 5, a rollback with nothing to go back to exits 7; with
 // --json every failure is also one `{ ok: false, code, message }` line on stdout.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -46,7 +47,7 @@ async function closedPort(): Promise<number> {
 test('a bad flag and a bad environment exit 2 and name the problem', async () => {
   const flag = await run(['run', '--page-size', '0'], { DATA_API_TOKEN: 'x' });
   assert.equal(flag.code, 2);
-  assert.match(flag.stderr, /--page-size must be an integer from 1 to 2000/);
+  assert.match(flag.stderr, /--page-size must be a whole number from 1 to 2000/);
   const unknown = await run(['run', '--colour'], { DATA_API_TOKEN: 'x' });
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown option '--colour'/);
@@ -72,10 +73,10 @@ test('an unreachable data API exits 3 and leaves the current index version untou
   assert.deepEqual(await redis.keys(keys.indexVersion('*')), [], 'no version was written');
 });
 
-test('an unreachable Redis exits 4', async () => {
+test('an unreachable Redis exits 5', async () => {
   const port = await closedPort();
   const result = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://:a-redis-password@127.0.0.1:${port}` });
-  assert.equal(result.code, 4, result.stderr);
+  assert.equal(result.code, 5, result.stderr);
   assert.match(result.stderr, /REDIS_UNAVAILABLE/);
   assert.match(result.stderr, /redis:\/\/:\*\*\*@127\.0\.0\.1/, 'the URL is named, its password masked');
   assert.ok(!`${result.stdout}${result.stderr}`.includes('a-redis-password'), 'the password is never printed');
@@ -93,7 +94,7 @@ test('a REDIS_URL that cannot be opened is a configuration error (exit 2), not a
 test('with --json, Redis, configuration and usage failures print one JSON line on stdout', async () => {
   const port = await closedPort();
   const redisDown = await run(['run', '--json'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://:a-redis-password@127.0.0.1:${port}` });
-  assert.equal(redisDown.code, 4, redisDown.stderr);
+  assert.equal(redisDown.code, 5, redisDown.stderr);
   assert.match(redisDown.stderr, /REDIS_UNAVAILABLE/, 'stderr keeps its message');
   const redisFailure = JSON.parse(redisDown.stdout);
   assert.equal(redisFailure.ok, false);
@@ -107,23 +108,23 @@ test('with --json, Redis, configuration and usage failures print one JSON line o
 
   const flag = await run(['run', '--json', '--page-size', '0'], { DATA_API_TOKEN: 'x' });
   assert.equal(flag.code, 2);
-  assert.match(flag.stderr, /--page-size must be an integer from 1 to 2000/);
+  assert.match(flag.stderr, /--page-size must be a whole number from 1 to 2000/);
   const usage = JSON.parse(flag.stdout);
   assert.equal(usage.code, 'CLI_USAGE');
   assert.match(usage.message, /--page-size/);
 
   const plain = await run(['run'], { DATA_API_TOKEN: 'svc', REDIS_URL: `redis://127.0.0.1:${port}` });
-  assert.equal(plain.code, 4);
+  assert.equal(plain.code, 5);
   assert.equal(plain.stdout, '', 'without --json stdout stays empty on failure');
 });
 
-test('rollback makes the previous version current again (exit 0), and says when there is none (exit 5)', async () => {
+test('rollback makes the previous version current again (exit 0), and says when there is none (exit 7)', async () => {
   const rollbackPrefix = `${prefix}rollback:`;
   const rollbackKeys = new RedisKeys(rollbackPrefix);
   const store = new ServingIndexStore(redis, rollbackKeys);
   const env = { REDIS_KEY_PREFIX: rollbackPrefix };
   const none = await run(['rollback', '--json'], env);
-  assert.equal(none.code, 5, none.stderr);
+  assert.equal(none.code, 7, none.stderr);
   assert.match(none.stderr, /NO_PREVIOUS_VERSION/);
   assert.equal(JSON.parse(none.stdout).code, 'NO_PREVIOUS_VERSION');
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { productionSecretProblems } from '../config/production-secret';
 import { LOG_LEVELS, type LogLevel } from './create-logger';
+import type { EnvironmentVariableHelp } from './run-command';
 import { KitError } from './service-error';
 
 /**
@@ -47,6 +48,19 @@ export const commonSettings = {
   /** NODE_ENV: `production` turns on the secret rules. */
   nodeEnv: z.string().default('development'),
 } as const;
+
+/**
+ * The `--help` lines of the common settings and REDIS_URL, for `describeEnvironment`:
+ * `describeEnvironment(program, [commonSettingsHelp.DATA_API_URLS, ..., { name: 'MY_SETTING', ... }])`.
+ */
+export const commonSettingsHelp = {
+  DATA_API_URLS: { name: 'DATA_API_URLS', description: 'comma-separated RPC URLs of ads-data-api, e.g. http://127.0.0.1:4000/rpc' },
+  DATA_API_TOKEN: { name: 'DATA_API_TOKEN', description: 'a service API key of ads-data-api (npm run keys:create -w @ads/ads-data-api -- --role service --name <name>)' },
+  REDIS_URL: { name: 'REDIS_URL', description: 'redis:// or rediss:// URL of Redis', default: 'redis://127.0.0.1:6379' },
+  REDIS_KEY_PREFIX: { name: 'REDIS_KEY_PREFIX', description: 'prefix of every Redis key and channel', default: 'ads:' },
+  LOG_LEVEL: { name: 'LOG_LEVEL', description: 'level of the JSON log lines: fatal, error, warn, info, debug, trace or silent', default: 'info (warn when NODE_ENV=test)' },
+  NODE_ENV: { name: 'NODE_ENV', description: 'production refuses weak or placeholder secrets', default: 'development' },
+} as const satisfies Record<string, EnvironmentVariableHelp>;
 
 /** LOG_LEVEL if set, else `warn` under tests and `info` otherwise. */
 export function logLevelFor(level: LogLevel | undefined, nodeEnvironment: string): LogLevel {

@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
+import { RpcError } from '../rpc/rpc-error';
 import { connectRedis } from './connect-redis';
+import { DataApiReader, dataApiFailure } from './data-api-reader';
 import { commonSettings, parseEnvironment } from './load-config';
-import { runCommand } from './run-command';
+import { commonHint, runCommand } from './run-command';
 import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error';
 
 const ExampleError = serviceErrorClass('ExampleError', {
@@ -72,4 +74,29 @@ test('a command connection to a Redis that is not there fails fast with REDIS_UN
     (error: unknown) => error instanceof ServiceError && error.code === 'REDIS_UNAVAILABLE' && !error.message.includes('secret'),
   );
   assert.ok(Date.now() - started < 10_000);
+});
+
+test('data API failures come out with the exit code of their kind, and a refused token points at DATA_API_TOKEN', () => {
+  const urls = ['http://127.0.0.1:1/rpc'];
+  const unavailable = dataApiFailure('stats.query', urls, new RpcError('INTERNAL', 'database down'));
+  assert.ok(unavailable instanceof ServiceError && unavailable.code === 'DATA_API_UNAVAILABLE' && unavailable.exitCode === EXIT_CODES.dataApiUnavailable);
+  assert.match(unavailable.message, /127\.0\.0\.1:1.*stats\.query/);
+  const refused = dataApiFailure('stats.query', urls, new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked'));
+  assert.ok(refused instanceof ServiceError && refused.code === 'DATA_API_REFUSED' && refused.exitCode === EXIT_CODES.dataApiRefused);
+  assert.match(commonHint(refused) ?? '', /DATA_API_TOKEN.*keys:create/);
+  assert.match(commonHint(refused, 'the scores stay') ?? '', /^nothing was written; the scores stay\. check DATA_API_TOKEN/);
+  const invalid = dataApiFailure('stats.query', urls, z.object({ series: z.array(z.string()) }).safeParse({ series: [1] }).error);
+  assert.ok(invalid instanceof ServiceError && invalid.code === 'DATA_API_ANSWER_INVALID' && invalid.exitCode === EXIT_CODES.dataInvalid);
+  assert.match(invalid.message, /series\.0/);
+  const bug = new TypeError('a bug');
+  assert.equal(dataApiFailure('stats.query', urls, bug), bug);
+});
+
+test('a DataApiReader call to a data API that is not there fails with DATA_API_UNAVAILABLE naming the method', async () => {
+  const reader = new DataApiReader({ urls: ['http://127.0.0.1:1/rpc'], token: 'unused', timeoutMs: 2_000 });
+  try {
+    await assert.rejects(reader.snapshot(), (error: unknown) => error instanceof ServiceError && error.code === 'DATA_API_UNAVAILABLE' && /inventory\.snapshot/.test(error.message));
+  } finally {
+    await reader.close();
+  }
 });
