@@ -1,15 +1,10 @@
-import { redisUrlSetting } from '@ads/ads-client';
-import { commonSettings, commonSettingsHelp, configError, parseEnvironment, requireProductionSecrets, type EnvironmentVariableHelp, type LogLevel } from '@ads/ads-client/service';
+import { configError, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment, requireProductionSecrets, type EnvironmentVariableHelp, type LogLevel } from '@ads/ads-client/service';
 import { z } from 'zod';
 
 const SERVICE = 'ads-scoring';
 
 const environmentSchema = z.object({
-  DATA_API_URLS: commonSettings.dataApiUrls,
-  DATA_API_TOKEN: commonSettings.dataApiToken,
-  DATA_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
-  REDIS_URL: redisUrlSetting,
-  REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
+  ...dataApiCommandSettings,
   SCORING_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   SCORING_PRIOR_STRENGTH: z.coerce.number().positive().max(1e9).default(1000),
   SCORING_DEFAULT_CTR: z.coerce.number().gt(0).lt(1).default(0.005),
@@ -17,26 +12,18 @@ const environmentSchema = z.object({
   PACING_MAX_FACTOR: z.coerce.number().min(1).max(10).default(2),
   PACING_DAMPING: z.coerce.number().min(0).max(1).default(0.05),
   SCORES_RETIRE_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(600),
-  LOG_LEVEL: commonSettings.logLevel,
-  NODE_ENV: commonSettings.nodeEnv,
 });
 
-/** The variables above as `--help` lists them. */
+/** The variables of the schema, as `--help` lists them. */
 export const environmentHelp: readonly EnvironmentVariableHelp[] = [
-  commonSettingsHelp.DATA_API_URLS,
-  commonSettingsHelp.DATA_API_TOKEN,
-  { name: 'DATA_API_TIMEOUT_MS', description: 'deadline of one data API call', default: '60000' },
-  commonSettingsHelp.REDIS_URL,
-  commonSettingsHelp.REDIS_KEY_PREFIX,
+  ...dataApiCommandSettingsHelp,
   { name: 'SCORING_WINDOW_DAYS', description: 'days of performance the scores are computed from', default: '7' },
   { name: 'SCORING_PRIOR_STRENGTH', description: "impressions' worth of evidence the CTR prior carries", default: '1000' },
   { name: 'SCORING_DEFAULT_CTR', description: 'CTR assumed when the platform has no traffic in the window', default: '0.005' },
   { name: 'PACING_MIN_FACTOR', description: 'lowest pacing factor', default: '0.5' },
   { name: 'PACING_MAX_FACTOR', description: 'highest pacing factor', default: '2' },
   { name: 'PACING_DAMPING', description: 'how far one run moves a pacing factor', default: '0.05' },
-  { name: 'SCORES_RETIRE_AFTER_SECONDS', description: 'how long the version pushed out of "previous" stays readable', default: '600' },
-  { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' },
-  commonSettingsHelp.NODE_ENV,
+  { name: 'SCORES_RETIRE_AFTER_SECONDS', description: 'how long a version pushed out of "previous" stays readable', default: '600' },
 ];
 
 /** Settings of one ads-scoring run. */

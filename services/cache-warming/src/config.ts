@@ -1,7 +1,8 @@
-import { redisUrlSetting } from '@ads/ads-client';
 import {
   commonSettings,
   commonSettingsHelp,
+  dataApiCommandSettings,
+  dataApiCommandSettingsHelp,
   logLevelFor,
   parseEnvironment,
   requireProductionSecrets,
@@ -13,34 +14,29 @@ import { z } from 'zod';
 const SERVICE = 'cache-warming';
 const LOCAL_DATA_API = 'http://127.0.0.1:4000/rpc';
 
+// A local data API by default, a shorter deadline (one snapshot page per call).
 const environmentSchema = z.object({
+  ...dataApiCommandSettings,
   DATA_API_URLS: commonSettings.dataApiUrls.default([LOCAL_DATA_API]),
-  DATA_API_TOKEN: commonSettings.dataApiToken,
-  DATA_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  REDIS_URL: redisUrlSetting,
-  REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
+  DATA_API_TIMEOUT_MS: dataApiCommandSettings.DATA_API_TIMEOUT_MS.unwrap().default(30_000),
   /** How long the version that falls out of "previous" stays readable. */
   INDEX_RETAIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
-  LOG_LEVEL: commonSettings.logLevel,
-  NODE_ENV: commonSettings.nodeEnv,
 });
 
-const redisVariables = [commonSettingsHelp.REDIS_URL, commonSettingsHelp.REDIS_KEY_PREFIX];
-const logLevelHelp = { ...commonSettingsHelp.LOG_LEVEL, default: 'warn; with --watch info (warn when NODE_ENV=test)' };
+const changedHelp: Record<string, Partial<EnvironmentVariableHelp>> = {
+  DATA_API_URLS: { default: LOCAL_DATA_API },
+  DATA_API_TIMEOUT_MS: { description: 'deadline of one snapshot page', default: '30000' },
+  LOG_LEVEL: { default: 'warn, with --watch info' },
+};
 
 /** What `run` reads, as `--help` lists it. */
 export const environmentHelp: readonly EnvironmentVariableHelp[] = [
-  { ...commonSettingsHelp.DATA_API_URLS, default: LOCAL_DATA_API },
-  commonSettingsHelp.DATA_API_TOKEN,
-  { name: 'DATA_API_TIMEOUT_MS', description: 'deadline of one snapshot page', default: '30000' },
-  ...redisVariables,
-  { name: 'INDEX_RETAIN_SECONDS', description: 'how long the version that falls out of "previous" stays readable', default: '600' },
-  logLevelHelp,
-  commonSettingsHelp.NODE_ENV,
+  ...dataApiCommandSettingsHelp.map((help) => ({ ...help, ...changedHelp[help.name] })),
+  { name: 'INDEX_RETAIN_SECONDS', description: 'how long a version pushed out of "previous" stays readable', default: '600' },
 ];
 
 /** What `rollback` reads, as `--help` lists it. */
-export const rollbackEnvironmentHelp: readonly EnvironmentVariableHelp[] = [...redisVariables, logLevelHelp];
+export const rollbackEnvironmentHelp: readonly EnvironmentVariableHelp[] = [commonSettingsHelp.REDIS_URL, commonSettingsHelp.REDIS_KEY_PREFIX, { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' }];
 
 /** Settings of one cache-warming process. */
 export interface Config {

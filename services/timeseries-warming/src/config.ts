@@ -1,5 +1,4 @@
-import { redisUrlSetting } from '@ads/ads-client';
-import { commonSettings, commonSettingsHelp, parseEnvironment, requireProductionSecrets, type EnvironmentVariableHelp, type LogLevel } from '@ads/ads-client/service';
+import { dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment, requireProductionSecrets, type EnvironmentVariableHelp, type LogLevel } from '@ads/ads-client/service';
 import { z } from 'zod';
 
 const SERVICE = 'timeseries-warming';
@@ -7,28 +6,16 @@ const SERVICE = 'timeseries-warming';
 export const MAX_WARM_DAYS = 90;
 
 const environmentSchema = z.object({
-  DATA_API_URLS: commonSettings.dataApiUrls,
-  DATA_API_TOKEN: commonSettings.dataApiToken,
-  DATA_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
-  REDIS_URL: redisUrlSetting,
-  REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
+  ...dataApiCommandSettings,
   TIMESERIES_DAYS: z.coerce.number().int().min(1).max(MAX_WARM_DAYS).default(7),
   SPEND_SETTLE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
-  LOG_LEVEL: commonSettings.logLevel,
-  NODE_ENV: commonSettings.nodeEnv,
 });
 
-/** The variables above as `--help` lists them. */
+/** The variables of the schema, as `--help` lists them. */
 export const environmentHelp: readonly EnvironmentVariableHelp[] = [
-  commonSettingsHelp.DATA_API_URLS,
-  commonSettingsHelp.DATA_API_TOKEN,
-  { name: 'DATA_API_TIMEOUT_MS', description: 'deadline of one data API call', default: '60000' },
-  commonSettingsHelp.REDIS_URL,
-  commonSettingsHelp.REDIS_KEY_PREFIX,
-  { name: 'TIMESERIES_DAYS', description: `days warmed when --days is not given (1 to ${MAX_WARM_DAYS})`, default: '7' },
-  { name: 'SPEND_SETTLE_MINUTES', description: "minutes after an hour ends before the database's total for it is trusted", default: '15' },
-  { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' },
-  commonSettingsHelp.NODE_ENV,
+  ...dataApiCommandSettingsHelp,
+  { name: 'TIMESERIES_DAYS', description: `days warmed without --days (1 to ${MAX_WARM_DAYS})`, default: '7' },
+  { name: 'SPEND_SETTLE_MINUTES', description: "minutes before an ended hour's database total is trusted", default: '15' },
 ];
 
 /** Settings of one timeseries-warming run. */

@@ -59,11 +59,19 @@ export interface ConnectRedisOptions {
 export async function connectRedis(role: RedisRole, options: ConnectRedisOptions): Promise<Redis> {
   const redis = openRedis(role, options);
   if (role !== 'command') return redis;
+  // connect() rejects with "Connection is closed." once the retries are spent; the socket's own
+  // error (ECONNREFUSED, ENOTFOUND, WRONGPASS...) says more.
+  let socketError: Error | undefined;
+  const keep = (error: Error) => (socketError = error);
+  redis.on('error', keep);
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new KitError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(options.url)} is unreachable: ${(error as Error).message}`, { cause: error });
+    const reason = (socketError ?? (error as Error)).message;
+    throw new KitError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(options.url)} is unreachable: ${reason}`, { cause: socketError ?? error });
+  } finally {
+    redis.off('error', keep);
   }
   return redis;
 }
@@ -71,20 +79,26 @@ export async function connectRedis(role: RedisRole, options: ConnectRedisOptions
 /** The same connection as {@link connectRedis}, returned at once (a `command` one is not connected yet). */
 export function openRedis(role: RedisRole, { url, name, logger, overrides }: ConnectRedisOptions): Redis {
   const redis = new Redis(url, { ...POLICIES[role], connectionName: name, ...overrides });
-  watchConnection(redis, logger, name);
+  watchConnection(redis, logger, name, role);
   return redis;
 }
 
-// ioredis emits an error per reconnect attempt: log the transitions, not every attempt.
-function watchConnection(redis: Redis, logger: Logger, name: string): void {
+// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. A
+// connection that never was ready is not "lost": a command's connectRedis reports it as
+// REDIS_UNAVAILABLE, a long-running role says once that it keeps trying.
+function watchConnection(redis: Redis, logger: Logger, name: string, role: RedisRole): void {
   let lost = false;
+  let wasReady = false;
   redis.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
-  redis.on('close', () => {
-    if (!lost) logger.warn({ connection: name }, 'redis connection lost');
+  // 'reconnecting', not 'close': a connection the service disconnects itself is not lost.
+  redis.on('reconnecting', () => {
+    if (!lost && wasReady) logger.warn({ connection: name }, 'redis connection lost');
+    else if (!lost && role !== 'command') logger.warn({ connection: name }, 'redis unreachable; reconnecting');
     lost = true;
   });
   redis.on('ready', () => {
     if (lost) logger.info({ connection: name }, 'redis connection back');
     lost = false;
+    wasReady = true;
   });
 }

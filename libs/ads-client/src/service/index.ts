@@ -11,6 +11,6 @@ export { DataApiReader, dataApiFailure } from './data-api-reader';
 export type { DataApiReaderOptions } from './data-api-reader';
 export { LOG_LEVELS, createHttpLogger, createLogger } from './create-logger';
 export type { HttpLoggerOptions, LogLevel, LoggerOptions } from './create-logger';
-export { commonSettings, commonSettingsHelp, configError, logLevelFor, parseEnvironment, requireProductionSecrets } from './load-config';
+export { commonSettings, commonSettingsHelp, configError, dataApiCommandSettings, dataApiCommandSettingsHelp, logLevelFor, parseEnvironment, requireProductionSecrets } from './load-config';
 export { commonHint, describeEnvironment, integerOption, printJsonLine, runCommand } from './run-command';
 export type { EnvironmentVariableHelp, RunCommandOptions } from './run-command';

@@ -32,11 +32,13 @@ export async function runCommand(program: Command, options: RunCommandOptions): 
       return EXIT_CODES.usage;
     }
     if (error instanceof ServiceError) {
-      stderr.write(`${service}: ${error.code}: ${error.message}\n`);
-      const advice = hint?.(error);
-      if (advice !== undefined) stderr.write(`${service}: ${advice}\n`);
-      if (json) printJson({ ok: false, code: error.code, message: error.message });
-      return error.exitCode;
+      // instanceof gives ServiceError<any>; every code is a string.
+      const failure = error as ServiceError;
+      stderr.write(`${service}: ${failure.code}: ${failure.message}\n`);
+      const advice = hint?.(failure);
+      if (advice !== undefined) for (const line of advice.split('\n')) stderr.write(`${service}: ${line}\n`);
+      if (json) printJson({ ok: false, code: failure.code, message: failure.message });
+      return failure.exitCode;
     }
     stderr.write(`${service}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     if (json) printJson({ ok: false, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) });
@@ -49,7 +51,7 @@ export interface RunCommandOptions {
   argv: readonly string[];
   /** The prefix of every line printed on stderr. */
   service: string;
-  /** A second line for a failure, telling a person what to do about it. */
+  /** A line (or lines) after a failure, telling a person what to do about it. */
   hint?: (error: ServiceError) => string | undefined;
   /** Where output goes; the process' streams unless a test passes its own. */
   stdout?: { write(text: string): unknown };
@@ -60,12 +62,12 @@ export interface RunCommandOptions {
  * The advice line for the kit's common failures, for `runCommand`'s `hint`: what to check when
  * the configuration is bad, the data API refuses the token or cannot be reached, or Redis cannot
  * be reached. A command that reads everything before it writes passes what a data API failure
- * leaves in place (`kept`, e.g. "the current score version stays in place"), said first.
+ * leaves in place (`kept`, e.g. "the current score version stays in place"), said on a line first.
  */
 export function commonHint(error: ServiceError, kept?: string): string | undefined {
   const advice = commonAdvice(error);
   if (kept === undefined || !error.code.startsWith('DATA_API_')) return advice;
-  return advice === undefined ? `nothing was written; ${kept}` : `nothing was written; ${kept}. ${advice}`;
+  return [`nothing was written; ${kept}`, ...(advice === undefined ? [] : [advice])].join('\n');
 }
 
 function commonAdvice(error: ServiceError): string | undefined {

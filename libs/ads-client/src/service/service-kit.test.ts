@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RpcError } from '../rpc/rpc-error';
 import { connectRedis } from './connect-redis';
 import { DataApiReader, dataApiFailure } from './data-api-reader';
-import { commonSettings, parseEnvironment } from './load-config';
+import { commonSettings, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment } from './load-config';
 import { commonHint, runCommand } from './run-command';
 import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error';
 
@@ -54,16 +54,12 @@ async function exitOf(action: () => Promise<void>, argv: string[]): Promise<{ ex
 }
 
 test('runCommand turns outcomes into the platform exit codes and one JSON line with --json', async () => {
-  assert.equal((await exitOf(async () => {}, ['go'])).exitCode, 0);
-  assert.equal((await exitOf(async () => {}, ['go', '--bogus'])).exitCode, EXIT_CODES.usage);
-  const refused = await exitOf(async () => {
-    throw new ExampleError('NOTHING_TO_DO', 'nothing to roll back');
-  }, ['go', '--json']);
+  assert.equal((await exitOf(() => Promise.resolve(), ['go'])).exitCode, 0);
+  assert.equal((await exitOf(() => Promise.resolve(), ['go', '--bogus'])).exitCode, EXIT_CODES.usage);
+  const refused = await exitOf(() => Promise.reject(new ExampleError('NOTHING_TO_DO', 'nothing to roll back')), ['go', '--json']);
   assert.equal(refused.exitCode, EXIT_CODES.refused);
   assert.deepEqual(JSON.parse(refused.stdout), { ok: false, code: 'NOTHING_TO_DO', message: 'nothing to roll back' });
-  const bug = await exitOf(async () => {
-    throw new TypeError('oops');
-  }, ['go']);
+  const bug = await exitOf(() => Promise.reject(new TypeError('oops')), ['go']);
   assert.equal(bug.exitCode, EXIT_CODES.unexpected);
 });
 
@@ -84,7 +80,7 @@ test('data API failures come out with the exit code of their kind, and a refused
   const refused = dataApiFailure('stats.query', urls, new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked'));
   assert.ok(refused instanceof ServiceError && refused.code === 'DATA_API_REFUSED' && refused.exitCode === EXIT_CODES.dataApiRefused);
   assert.match(commonHint(refused) ?? '', /DATA_API_TOKEN.*keys:create/);
-  assert.match(commonHint(refused, 'the scores stay') ?? '', /^nothing was written; the scores stay\. check DATA_API_TOKEN/);
+  assert.match(commonHint(refused, 'the scores stay') ?? '', /^nothing was written; the scores stay\ncheck DATA_API_TOKEN/);
   const invalid = dataApiFailure('stats.query', urls, z.object({ series: z.array(z.string()) }).safeParse({ series: [1] }).error);
   assert.ok(invalid instanceof ServiceError && invalid.code === 'DATA_API_ANSWER_INVALID' && invalid.exitCode === EXIT_CODES.dataInvalid);
   assert.match(invalid.message, /series\.0/);
@@ -99,4 +95,17 @@ test('a DataApiReader call to a data API that is not there fails with DATA_API_U
   } finally {
     await reader.close();
   }
+});
+
+test('the settings of a data API command parse with their defaults, and --help names each of them', () => {
+  const parsed = parseEnvironment('example', z.object(dataApiCommandSettings), { DATA_API_URLS: 'http://a/rpc', DATA_API_TOKEN: 't' });
+  assert.deepEqual(parsed, {
+    DATA_API_URLS: ['http://a/rpc'],
+    DATA_API_TOKEN: 't',
+    DATA_API_TIMEOUT_MS: 60_000,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: 'ads:',
+    NODE_ENV: 'development',
+  });
+  assert.deepEqual(dataApiCommandSettingsHelp.map(({ name }) => name), Object.keys(dataApiCommandSettings));
 });

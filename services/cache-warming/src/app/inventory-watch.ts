@@ -1,6 +1,7 @@
 import type { RedisKeys } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { CacheWarmingError } from '../errors';
 import { WatchLoop } from './watch-loop';
 
 export interface InventoryWatchOptions {
@@ -35,7 +36,9 @@ export async function watchInventory(options: InventoryWatchOptions): Promise<vo
   subscriber.on('message', (channel) => {
     if (channel === keys.inventoryChangedChannel) loop.notify();
   });
-  await subscriber.subscribe(keys.inventoryChangedChannel);
+  await subscriber.subscribe(keys.inventoryChangedChannel).catch((error: unknown) => {
+    throw new CacheWarmingError('REDIS_UNAVAILABLE', `could not subscribe to ${keys.inventoryChangedChannel}: ${(error as Error).message}`, { cause: error });
+  });
   logger.info({ channel: keys.inventoryChangedChannel }, 'watching for inventory changes');
   loop.start();
   await options.stopping;
