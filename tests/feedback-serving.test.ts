@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createRpcClient, servingContract } from '@ads/ads-client';
 import type { DecisionRequest, SnapshotCampaign, SnapshotPlacement } from '@ads/ads-client';
-import { freePort, runTsCommand, startTsProcess, waitForHttp, type RunningProcess } from './support/processes';
+import { waitForHttp } from '@ads/test-kit';
+import { freePort, runTsCommand, startTsProcess, type RunningProcess } from './support/processes';
 import { HOUR_MS, runScoring, startFeedbackStack, statsRow, type FeedbackStack } from './support/feedback-stack';
 
 let stack: FeedbackStack;
@@ -60,12 +61,10 @@ test('a higher score wins more of serving’s decisions', async (t) => {
     EXPLORATION_RATE: '0',
     INDEX_POLL_MS: '500',
     NODE_ENV: 'test',
+    // Info logs say which score version serving has loaded (the test waits for that line).
+    LOG_LEVEL: 'info',
   });
-  await waitForHttp(`http://127.0.0.1:${port}/readyz`, serving, 60_000);
-  for (let wait = 0; wait < 300; wait += 1) {
-    if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) break;
-    await new Promise((done) => setTimeout(done, 100));
-  }
+  await waitForHttp(`http://127.0.0.1:${port}/readyz`, { watch: serving, timeoutMs: 60_000, accept: (status) => status === 200 });
   const client = createRpcClient(servingContract, { urls: [`http://127.0.0.1:${port}/rpc`], timeoutMs: 10_000 });
 
   const countWins = async (decisions: number) => {
@@ -100,7 +99,11 @@ test('a higher score wins more of serving’s decisions', async (t) => {
     assert.equal(scored.code, 0, scored.stderr);
     const version = (JSON.parse(scored.stdout) as { version: string }).version;
     // Serving loads a version when it is announced, and polls as a fallback.
-    await new Promise((done) => setTimeout(done, 3_000));
+    await serving.waitForOutput(
+      (stdout) => stdout.split('\n').some((line) => line.includes('"msg":"scores loaded"') && line.includes(`"version":"${version}"`)),
+      `serving to load score version ${version}`,
+      30_000,
+    );
 
     const after = await countWins(400);
     t.diagnostic(`after score version ${version}: high-CTR ad ${after.high} wins, low-CTR ad ${after.low}`);

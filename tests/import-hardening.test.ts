@@ -5,11 +5,12 @@
 // another origin, or listening beyond loopback without a password.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ImportRun } from '@ads/ads-client';
+import { type StatusAndCode, requestStatusAndCode } from '@ads/test-kit';
 import { Queue } from 'bullmq';
 import { IMPORT_SERVICE_DIR, type ImportStack, type ImportWorker, feedAccessEnvironment, runEnqueue, startImportStack, startImportWorker } from './support/import-stack';
 import { runTsCommand } from './support/processes';
@@ -30,25 +31,8 @@ function lastEvent(stdout: string): { event: string; error?: string } {
 }
 
 /** One request with exactly these headers (fetch would not send a foreign Host). */
-function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; code: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const sent = httpRequest(url, { method, headers }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => {
-        let code: string | undefined;
-        try {
-          code = (JSON.parse(text) as { code?: string }).code;
-        } catch {
-          code = undefined;
-        }
-        resolve({ status: response.statusCode!, code });
-      });
-    });
-    sent.on('error', reject);
-    sent.end(body);
-  });
+function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<StatusAndCode> {
+  return requestStatusAndCode(url, { method, headers }, body);
 }
 
 /** The import runs recorded for a source, read through the REST API as an admin tool would. */

@@ -1,29 +1,15 @@
 // Duplicate delivery: two live workers whose batches stay unacknowledged long enough to be
 // claimed by the other one, so batches are ingested twice. Every event still counts once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Queue, QueueEvents } from 'bullmq';
-import type { RunningProcess } from './support/processes';
-import { type ImportStack, appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, sortedTotals, startImportWorker, startRollupHarness, type RollupHarness } from './support/import-stack';
+import { test } from 'node:test';
+import { appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, sortedTotals, useRollupHarness } from './support/import-stack';
 
 const HOUR = 3_600_000;
 const FIRST_HOUR = Date.UTC(2025, 1, 3, 20);
-let harness: RollupHarness;
-let stack: ImportStack;
-let queue: Queue;
-let queueEvents: QueueEvents;
-let processes: RunningProcess[];
-
-before(async () => {
-  harness = await startRollupHarness('import-rollup-duplicates');
-  ({ stack, queue, queueEvents, processes } = harness);
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const rollup = useRollupHarness('import-rollup-duplicates');
 
 test('batches delivered twice (claimed from a slow live worker) are counted once', { timeout: 180_000 }, async () => {
+  const { stack } = rollup;
   const ads = stack.ads.slice(0, 20);
   const events = generateTrackingEvents(ads, 3_000, { firstHour: FIRST_HOUR, hours: 4, seed: 2 });
   // The same event appended twice, as a retried XADD would: counted once within a batch.
@@ -33,13 +19,11 @@ test('batches delivered twice (claimed from a slow live worker) are counted once
   // a worker claims any batch idle 300 ms. Different pauses keep the two workers out of
   // lockstep, where each would find the other's batch just acknowledged and claim nothing.
   const settings = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '500', ROLLUP_CONSUMERS: '1', ROLLUP_CLAIM_MIN_IDLE_MS: '300' };
-  const workers = await Promise.all([
-    startImportWorker(stack.prefix, stack.environment({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '1500' }), 'worker-a'),
-    startImportWorker(stack.prefix, stack.environment({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '600' }), 'worker-b'),
+  await Promise.all([
+    rollup.startWorker({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '1500' }, 'worker-a'),
+    rollup.startWorker({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '600' }, 'worker-b'),
   ]);
-  processes.push(...workers.map((worker) => worker.process));
-  const jobs = await Promise.all([queue.add('rollup', {}, { attempts: 1 }), queue.add('rollup', {}, { attempts: 1 })]);
-  const results = (await Promise.all(jobs.map((job) => job.waitUntilFinished(queueEvents, 150_000)))) as { alreadyApplied: number; claimedBatches: number; duplicates: number }[];
+  const results = await Promise.all([0, 1].map(() => rollup.runJob<{ alreadyApplied: number; claimedBatches: number; duplicates: number }>(150_000)));
 
   const redelivered = results.reduce((sum, result) => sum + result.alreadyApplied, 0);
   assert.ok(redelivered > 0, `some batch was delivered twice (results: ${JSON.stringify(results)})`);

@@ -3,39 +3,14 @@
 // row can hold. The good events are counted exactly once, the poison is acknowledged and
 // reported, and the next run is not blocked. Real Redis, PostgreSQL, ads-data-api and workers.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { EVENTS_ROLLUP_GROUP, MAX_EVENT_SPEND_MICROS, type TrackingEvent } from '@ads/ads-client';
-import type { Job, Queue, QueueEvents } from 'bullmq';
-import type { RunningProcess } from './support/processes';
-import {
-  type ImportStack,
-  type RollupHarness,
-  appendTrackingEvents,
-  databaseTotals,
-  expectedTotals,
-  generateTrackingEvents,
-  sortedTotals,
-  startImportWorker,
-  startRollupHarness,
-} from './support/import-stack';
+import { test } from 'node:test';
+import { MAX_EVENT_SPEND_MICROS, type TrackingEvent } from '@ads/ads-client';
+import { appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, pendingRollupEntries, sortedTotals, useRollupHarness } from './support/import-stack';
 
 const HOUR = 3_600_000;
 // A fixed past window the seed does not touch.
 const FIRST_HOUR = Date.UTC(2025, 4, 12, 0);
-let harness: RollupHarness;
-let stack: ImportStack;
-let queue: Queue;
-let queueEvents: QueueEvents;
-let processes: RunningProcess[];
-
-before(async () => {
-  harness = await startRollupHarness('import-rollup-poison');
-  ({ stack, queue, queueEvents, processes } = harness);
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const rollup = useRollupHarness('import-rollup-poison');
 
 interface Summary {
   events: number;
@@ -45,12 +20,8 @@ interface Summary {
   batches: number;
 }
 
-async function runRollupJob(): Promise<Summary> {
-  const job: Job = await queue.add('rollup', {}, { attempts: 1 });
-  return (await job.waitUntilFinished(queueEvents, 120_000)) as Summary;
-}
-
 test('poison entries are acknowledged and reported; the good ones are counted once; the next run goes on', { timeout: 180_000 }, async () => {
+  const { stack } = rollup;
   const ads = stack.ads.slice(0, 6);
   const adIds = ads.map((ad) => ad.adId);
   const good = generateTrackingEvents(ads.slice(0, 5), 1_500, { firstHour: FIRST_HOUR, hours: 3, seed: 21 });
@@ -86,16 +57,14 @@ test('poison entries are acknowledged and reported; the good ones are counted on
   const unreadableIds = [ids[901 + 400]!, ids[901 + 400 + 1 + 500]!, ids[901 + 400 + 1 + 500 + 1 + 300]!];
 
   const settings = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '1000', ROLLUP_CONSUMERS: '2', ROLLUP_CLAIM_MIN_IDLE_MS: '60000' };
-  const worker = await startImportWorker(stack.prefix, stack.environment(settings), 'poison-worker');
-  processes.push(worker.process);
+  const worker = await rollup.startWorker(settings, 'poison-worker');
 
-  const first = await runRollupJob();
+  const first = await rollup.runJob<Summary>();
   assert.deepEqual(sortedTotals(await databaseTotals(stack.client, adIds, FIRST_HOUR, FIRST_HOUR + 6 * HOUR)), sortedTotals(expectedTotals(good)));
   assert.equal(first.malformed, 3, JSON.stringify(first));
   assert.equal(first.refusedRowEvents, 901, JSON.stringify(first));
   assert.equal(first.unknownAdEvents, 0);
-  const pending = (await stack.redis.call('XPENDING', stack.keys.eventsStream, EVENTS_ROLLUP_GROUP)) as [number, ...unknown[]];
-  assert.equal(pending[0], 0, 'the poison is acknowledged: nothing stays pending');
+  assert.deepEqual(await pendingRollupEntries(stack.redis, stack.keys), [], 'the poison is acknowledged: nothing stays pending');
 
   // Reported: each unreadable entry by its id and the problem, the refused row with its entries' ids.
   const output = worker.process.output();
@@ -108,7 +77,7 @@ test('poison entries are acknowledged and reported; the good ones are counted on
   // The next run: new good events (and one more poison entry) go through as usual.
   const later = generateTrackingEvents(ads.slice(0, 5), 300, { firstHour: FIRST_HOUR, hours: 3, seed: 22 });
   await appendTrackingEvents(stack.redis, stack.keys, [...later.slice(0, 100), { ...template, eventId: 'poison-again', at: template.at * 1000 }, ...later.slice(100)]);
-  const second = await runRollupJob();
+  const second = await rollup.runJob<Summary>();
   assert.equal(second.malformed, 1);
   assert.equal(second.events, 300);
   assert.deepEqual(sortedTotals(await databaseTotals(stack.client, adIds, FIRST_HOUR, FIRST_HOUR + 6 * HOUR)), sortedTotals(expectedTotals([...good, ...later])));

@@ -5,31 +5,22 @@
 // the API that drops the connection when the answer comes back.
 import assert from 'node:assert/strict';
 import { type Server, type Socket, connect, createServer } from 'node:net';
-import { after, before, test } from 'node:test';
-import type { Job, Queue, QueueEvents } from 'bullmq';
-import type { RunningProcess } from './support/processes';
-import {
-  type ImportStack,
-  type RollupHarness,
-  appendTrackingEvents,
-  databaseTotals,
-  expectedTotals,
-  generateTrackingEvents,
-  sortedTotals,
-  startImportWorker,
-  startRollupHarness,
-} from './support/import-stack';
+import { test } from 'node:test';
+import { waitFor } from '@ads/test-kit';
+import { appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, pendingRollupEntries, sortedTotals, useRollupHarness } from './support/import-stack';
 
 const HOUR = 3_600_000;
 // A fixed past window the seed does not touch.
 const FIRST_HOUR = Date.UTC(2025, 3, 7, 6);
-const GROUP = 'ads-data-import.rollup';
-let harness: RollupHarness;
-let stack: ImportStack;
-let queue: Queue;
-let queueEvents: QueueEvents;
-let processes: RunningProcess[];
 let proxy: AnswerLosingProxy;
+const rollup = useRollupHarness('import-rollup-trimmed', {
+  started: async (harness) => {
+    proxy = await startAnswerLosingProxy(harness.stack.dataApiRpcUrl);
+  },
+  stopping: async () => {
+    await proxy?.close();
+  },
+});
 
 /** Forwards to the data API; while `losing`, a request gets through and its answer is dropped. */
 interface AnswerLosingProxy {
@@ -86,17 +77,6 @@ async function startAnswerLosingProxy(target: string): Promise<AnswerLosingProxy
   };
 }
 
-before(async () => {
-  harness = await startRollupHarness('import-rollup-trimmed');
-  ({ stack, queue, queueEvents, processes } = harness);
-  proxy = await startAnswerLosingProxy(stack.dataApiRpcUrl);
-});
-
-after(async () => {
-  await proxy?.close();
-  await harness?.stop();
-});
-
 interface Summary {
   alreadyApplied: number;
   deletedWhilePending: number;
@@ -104,41 +84,41 @@ interface Summary {
   events: number;
 }
 
-async function runRollupJob(): Promise<Summary> {
-  const job: Job = await queue.add('rollup', {}, { attempts: 1 });
-  return (await job.waitUntilFinished(queueEvents, 120_000)) as Summary;
-}
-
 /** Runs a roll-up job whose stats.ingest answers are lost: the job fails, the batch stays pending. */
 async function runRollupLosingAnswers(): Promise<void> {
   proxy.losing = true;
   try {
-    const job: Job = await queue.add('rollup', {}, { attempts: 1 });
-    await assert.rejects(job.waitUntilFinished(queueEvents, 120_000), /stats\.ingest of batch .* failed \(UNAVAILABLE\)/);
+    await assert.rejects(rollup.runJob(), /stats\.ingest of batch .* failed \(UNAVAILABLE\)/);
   } finally {
     proxy.losing = false;
   }
 }
 
 async function pendingIds(): Promise<string[]> {
-  const pending = (await stack.redis.call('XPENDING', stack.keys.eventsStream, GROUP, '-', '+', '1000')) as [string, string, number, number][];
-  return pending.map(([id]) => id);
+  return (await pendingRollupEntries(rollup.stack.redis, rollup.stack.keys)).map(([id]) => id);
+}
+
+/** Waits until every pending entry has been idle long enough for a worker to claim it. */
+async function claimable(): Promise<void> {
+  const claimAfterMs = Number(settings.ROLLUP_CLAIM_MIN_IDLE_MS);
+  const idle = async () => (await pendingRollupEntries(rollup.stack.redis, rollup.stack.keys)).every(([, , idleMs]) => idleMs > claimAfterMs);
+  await waitFor(idle, `the pending entries to be idle over ${claimAfterMs} ms`, { timeoutMs: 5_000 });
 }
 
 async function countedEvents(adIds: string[], from: number, to: number): Promise<number> {
-  const totals = await databaseTotals(stack.client, adIds, from, to);
+  const totals = await databaseTotals(rollup.stack.client, adIds, from, to);
   return [...totals.values()].reduce((sum, hour) => sum + hour.impressions + hour.viewableImpressions + hour.clicks, 0);
 }
 
-const rollup = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '10', ROLLUP_CONSUMERS: '1', ROLLUP_CLAIM_MIN_IDLE_MS: '500', ROLLUP_TRIM_STREAM: 'false' };
+const settings = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '10', ROLLUP_CONSUMERS: '1', ROLLUP_CLAIM_MIN_IDLE_MS: '500', ROLLUP_TRIM_STREAM: 'false' };
 
 test('own batch applied, answer lost, trimmed, redone by the same worker: counted once', { timeout: 180_000 }, async () => {
+  const { stack } = rollup;
   const ads = stack.ads.slice(0, 3);
   const adIds = ads.map((ad) => ad.adId);
   const events = generateTrackingEvents(ads, 10, { firstHour: FIRST_HOUR, hours: 1, seed: 11 });
   const ids = await appendTrackingEvents(stack.redis, stack.keys, events);
-  const worker = await startImportWorker(stack.prefix, stack.environment({ ...rollup, DATA_API_URLS: proxy.url }), 'own-redo-worker');
-  processes.push(worker.process);
+  const worker = await rollup.startWorker({ ...settings, DATA_API_URLS: proxy.url }, 'own-redo-worker');
 
   await runRollupLosingAnswers();
   assert.ok(proxy.lost >= 1, 'an answer was lost');
@@ -149,7 +129,7 @@ test('own batch applied, answer lost, trimmed, redone by the same worker: counte
   await stack.redis.call('XTRIM', stack.keys.eventsStream, 'MAXLEN', '7');
   assert.equal(await stack.redis.xlen(stack.keys.eventsStream), 7);
 
-  const summary = await runRollupJob();
+  const summary = await rollup.runJob<Summary>();
   assert.equal(await countedEvents(adIds, FIRST_HOUR, FIRST_HOUR + HOUR), 10, 'the 7 surviving entries were not added again');
   assert.deepEqual(sortedTotals(await databaseTotals(stack.client, adIds, FIRST_HOUR, FIRST_HOUR + HOUR)), sortedTotals(expectedTotals(events)));
   assert.equal(summary.alreadyApplied, 1, `the redo was recognised as applied (${JSON.stringify(summary)})`);
@@ -159,14 +139,14 @@ test('own batch applied, answer lost, trimmed, redone by the same worker: counte
 });
 
 test('a dead worker’s batch, applied and trimmed, claimed by a worker whose answer is lost too: counted once', { timeout: 180_000 }, async () => {
+  const { stack } = rollup;
   const ads = stack.ads.slice(3, 6);
   const adIds = ads.map((ad) => ad.adId);
   const firstHour = FIRST_HOUR + 24 * HOUR;
   const events = generateTrackingEvents(ads, 10, { firstHour, hours: 1, seed: 12 });
   const ids = await appendTrackingEvents(stack.redis, stack.keys, events);
 
-  const doomed = await startImportWorker(stack.prefix, stack.environment({ ...rollup, DATA_API_URLS: proxy.url }), 'doomed-worker');
-  processes.push(doomed.process);
+  const doomed = await rollup.startWorker({ ...settings, DATA_API_URLS: proxy.url }, 'doomed-worker');
   await runRollupLosingAnswers();
   await doomed.process.kill();
   assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the API applied the batch');
@@ -174,17 +154,16 @@ test('a dead worker’s batch, applied and trimmed, claimed by a worker whose an
 
   // The oldest three go, as serving's cap would take them (XTRIM, like the MAXLEN of XADD).
   await stack.redis.call('XTRIM', stack.keys.eventsStream, 'MINID', ids[3]!);
-  await new Promise((done) => setTimeout(done, 600));
 
   // The claimer's own answer is lost as well: it must not have lost the batch's identity meanwhile.
-  const claimer = await startImportWorker(stack.prefix, stack.environment({ ...rollup, DATA_API_URLS: proxy.url }), 'claimer-worker');
-  processes.push(claimer.process);
+  await rollup.startWorker({ ...settings, DATA_API_URLS: proxy.url }, 'claimer-worker');
+  await claimable();
   await runRollupLosingAnswers();
   assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the claimer’s redo added nothing');
   assert.deepEqual(await pendingIds(), ids, 'every id of the batch is still pending');
 
-  await new Promise((done) => setTimeout(done, 600));
-  const summary = await runRollupJob();
+  await claimable();
+  const summary = await rollup.runJob<Summary>();
   assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the 7 surviving entries were not added again');
   assert.deepEqual(sortedTotals(await databaseTotals(stack.client, adIds, firstHour, firstHour + HOUR)), sortedTotals(expectedTotals(events)));
   assert.equal(summary.claimedBatches, 1, JSON.stringify(summary));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { Queue } from 'bullmq';
+import { waitFor } from '@ads/test-kit';
 import type { RunningProcess } from './support/processes';
 import { connectTestRedis, deleteKeys, startImportScheduler, startImportWorker, uniquePrefix } from './support/import-stack';
 
@@ -39,12 +40,13 @@ test('two scheduler instances: each scheduled run fires once', { timeout: 120_00
     assert.deepEqual(listed.queues.map((entry) => entry.name).sort(), ['feed-import', 'platform-commands', 'rollup']);
 
     const windowStart = Date.now();
+    // A time wait on purpose: the test counts the runs two schedulers fire over a window of seconds.
     await new Promise((done) => setTimeout(done, 6_000));
     await Promise.all([first.stop(), second.stop()]);
     await queue.removeJobScheduler('rollup');
     const windowEnd = Date.now();
     // Let the last fired runs finish.
-    await new Promise((done) => setTimeout(done, 1_500));
+    await waitFor(async () => Object.values(await queue.getJobCounts('active', 'wait', 'prioritized')).every((count) => count === 0), 'the last fired runs to finish', { timeoutMs: 10_000 });
 
     const jobs = await queue.getJobs(['completed', 'failed', 'active', 'wait', 'delayed'], 0, -1);
     const firedAt = jobs.map((job) => {

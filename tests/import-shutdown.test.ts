@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { Queue } from 'bullmq';
+import { waitFor } from '@ads/test-kit';
 import { type RunningProcess, repoRoot, startTsProcess } from './support/processes';
 import { IMPORT_SERVICE_DIR, connectTestRedis, deleteKeys, importEnvironment, startImportWorker, uniquePrefix } from './support/import-stack';
 
@@ -26,13 +27,9 @@ after(async () => {
 });
 
 async function waitForState(queue: Queue, jobId: string, states: string[], timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await queue.getJobState(jobId);
-    if (states.includes(state)) return state;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} is ${state}, not ${states.join(' or ')}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
+  let state = 'unknown';
+  await waitFor(async () => states.includes((state = await queue.getJobState(jobId))), `job ${jobId} to be ${states.join(' or ')}`, { timeoutMs, intervalMs: 100 });
+  return state;
 }
 
 test('SIGTERM returns the job in hand to the queue; the next worker finishes it', { timeout: 120_000 }, async () => {

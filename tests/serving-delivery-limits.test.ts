@@ -21,7 +21,8 @@ import { RedisKeys, ServingIndexStore, createDataApiRestClient, dayBucket, hourB
 import { Redis } from 'ioredis';
 import { startHaproxy, type RunningHaproxy } from './support/haproxy';
 import { freePort, startTsProcess, type RunningProcess } from './support/processes';
-import { beacon, deleteKeys, metric, startServing, testPrefix, waitFor, type DecidedAd, type Decision, type RunningServing } from './support/serving-stack';
+import { waitFor } from '@ads/test-kit';
+import { beacon, deleteKeys, metric, startServing, testPrefix, type DecidedAd, type Decision, type RunningServing } from './support/serving-stack';
 import { createApiKey, createStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
 
 /** Feature switch names serving reads (spelled out: libs/ads-client's KILL_SWITCHES gains them with the enforcement work). */
@@ -186,8 +187,7 @@ before(async () => {
   await waitFor(
     async () => (await Promise.all(direct.map((serving) => readyz(serving.url)))).every((ready) => ready.ads === adsCreated),
     `both instances to load an index with the ${adsCreated} ads`,
-    60_000,
-    watcher,
+    { timeoutMs: 60_000, watch: watcher },
   );
   // The instances run their TypeScript sources: their first requests are slow while V8
   // compiles. A warm-up (decisions only: no beacon, nothing counted, no user key that a test
@@ -286,7 +286,7 @@ async function capScenario(t: TestContext, options: { userKey: string; warmVisit
     const ads = adsOf(await decideAt(direct[visit % 2]!.url, oneSlot(placementKey, options.userKey)));
     assert.equal(ads.filter((ad) => ad.adId === adId).length, 1, `warm-up visit ${visit + 1} (cap ${CAP}) shows the capped ad`);
     warmOutcomes.push(await beacon(via(ads[0]!.impressionUrl, direct[(visit + 1) % 2]!.url)));
-    await waitFor(async () => (await redis.zcard(keys.frequencyCap(options.userKey, campaignId))) === visit + 1, `warm-up impression ${visit + 1} in the cap window`, 5_000);
+    await waitFor(async () => (await redis.zcard(keys.frequencyCap(options.userKey, campaignId))) === visit + 1, `warm-up impression ${visit + 1} in the cap window`, { timeoutMs: 5_000 });
   }
 
   const decideOn = (at: number) => decideAt(direct[at % 2]!.url, oneSlot(placementKey, options.userKey));
@@ -485,8 +485,7 @@ async function switchReachesServing(name: string, scope: 'global' | 'advertiser'
       return (await Promise.all(direct.map((serving) => readyz(serving.url)))).every((ready) => ready.version === version);
     },
     `${name} (${scope}) ${enabled ? 'on' : 'off'} published and loaded by both instances`,
-    30_000,
-    watcher,
+    { timeoutMs: 30_000, watch: watcher },
   );
 }
 

@@ -11,7 +11,8 @@ import { after, before, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, type TrackingEventType } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { deleteKeys, startServing, testPrefix, waitFor, type RunningServing } from './support/serving-stack';
+import { waitFor } from '@ads/test-kit';
+import { deleteKeys, startServing, testPrefix, type RunningServing } from './support/serving-stack';
 
 const prefix = testPrefix();
 const keys = new RedisKeys(prefix);
@@ -191,9 +192,9 @@ async function viewableBeaconAt(page: Page): Promise<number | null> {
 
 /** Waits for the viewable impression to be counted; returns when the page sent its beacon. */
 async function awaitViewable(page: Page, decisionId: string): Promise<number> {
-  await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', 10_000);
+  await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', { timeoutMs: 10_000 });
   // The page records the beacon's timing once the answer is in, which may be after it was counted.
-  await waitFor(async () => (await viewableBeaconAt(page)) !== null, 'the page to record its viewable beacon', 5_000);
+  await waitFor(async () => (await viewableBeaconAt(page)) !== null, 'the page to record its viewable beacon', { timeoutMs: 5_000 });
   assert.equal(await page.getAttribute('#demo-slot a.ads-ad', 'data-ads-viewable'), 'true');
   return (await viewableBeaconAt(page))!;
 }
@@ -212,7 +213,7 @@ test('the demo page shows the ad with its creative as text, and counts the impre
     assert.match((await page.getAttribute('#demo-slot a.ads-ad', 'rel'))!, /sponsored/);
     await waitFor(async () => (await countedEvents(decisionId)).includes('impression'), 'the impression to be counted');
     // In view from the start: viewable after a second.
-    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', 10_000);
+    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', { timeoutMs: 10_000 });
   } finally {
     await page.close();
   }
@@ -233,7 +234,7 @@ test('the viewable impression counts only after a continuous second on screen', 
     assert.equal(await page.getAttribute('#demo-slot a.ads-ad', 'data-ads-viewable'), null);
     // On screen and left there.
     await page.locator('#demo-slot').scrollIntoViewIfNeeded();
-    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', 10_000);
+    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', { timeoutMs: 10_000 });
     assert.equal(await page.getAttribute('#demo-slot a.ads-ad', 'data-ads-viewable'), 'true');
   } finally {
     await page.close();

@@ -8,7 +8,8 @@ import { after, before, test } from 'node:test';
 import { KILL_SWITCHES, RedisKeys, createDataApiRestClient, dayBucket, type DataApiRestClient } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { startTsProcess, type RunningProcess } from './support/processes';
-import { beacon, decide, deleteKeys, startServing, testPrefix, waitFor, type DecidedAd, type RunningServing } from './support/serving-stack';
+import { waitFor } from '@ads/test-kit';
+import { beacon, decide, deleteKeys, startServing, testPrefix, type DecidedAd, type RunningServing } from './support/serving-stack';
 import { createApiKey, createStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
 
 const prefix = testPrefix();
@@ -87,15 +88,14 @@ async function firstShowing(site: SiteName, adId: string): Promise<DecidedAd> {
       return shown !== undefined;
     },
     `the ${site} ad in a decision`,
-    30_000,
-    watcher,
+    { timeoutMs: 30_000, watch: watcher },
   );
   return shown!;
 }
 
 test('a campaign activated in the data API reaches serving through cache-warming --watch', async () => {
   const { adId } = await liveCampaign('capped', { frequencyCap: { count: 2, windowSeconds: 3600 } });
-  await waitFor(async () => (await decide(serving.rpcUrl, request('capped'))).decisions.slot!.some((ad) => ad.adId === adId), 'the new ad in a decision', 30_000, watcher);
+  await waitFor(async () => (await decide(serving.rpcUrl, request('capped'))).decisions.slot!.some((ad) => ad.adId === adId), 'the new ad in a decision', { timeoutMs: 30_000, watch: watcher });
   assert.match(watcher.output(), /"runId"/, 'the watcher printed a JSON summary per build');
 });
 
@@ -136,7 +136,7 @@ test('a campaign stops serving once its total budget is spent', async () => {
   // Another instance learns it from the real-time counters.
   const second = await startServing({ redisKeyPrefix: prefix });
   try {
-    await waitFor(async () => (await decide(second.rpcUrl, request('budget'))).decisions.slot!.length === 0, 'the second instance to stop the campaign', 10_000);
+    await waitFor(async () => (await decide(second.rpcUrl, request('budget'))).decisions.slot!.length === 0, 'the second instance to stop the campaign', { timeoutMs: 10_000 });
   } finally {
     await second.stop();
   }
@@ -158,11 +158,11 @@ test('a campaign stops serving once its daily budget is spent, its total budget 
 test("an advertiser's kill switch turned off in the data API stops its ads; turned on, they serve again", async () => {
   const { adId, advertiserId } = await liveCampaign('switched', {});
   const serves = async () => (await decide(serving.rpcUrl, request('switched'))).decisions.slot!.some((ad) => ad.adId === adId);
-  await waitFor(serves, 'the ad in a decision', 30_000, watcher);
+  await waitFor(serves, 'the ad in a decision', { timeoutMs: 30_000, watch: watcher });
   const killSwitch = await api.featureSwitches.create({ name: KILL_SWITCHES.serving, scope: 'advertiser', scopeId: advertiserId, enabled: false });
-  await waitFor(async () => !(await serves()), 'the switched-off advertiser to stop serving', 30_000, watcher);
+  await waitFor(async () => !(await serves()), 'the switched-off advertiser to stop serving', { timeoutMs: 30_000, watch: watcher });
   // Off means off: not one decision of many lets it through.
   for (let attempt = 0; attempt < 20; attempt += 1) assert.equal(await serves(), false);
   await api.featureSwitches.update(killSwitch.data.id, { enabled: true }, { ifMatch: killSwitch.etag });
-  await waitFor(serves, 'the advertiser to serve again', 30_000, watcher);
+  await waitFor(serves, 'the advertiser to serve again', { timeoutMs: 30_000, watch: watcher });
 });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
+import { EXIT_CODES } from '@ads/ads-client/service';
 import { Redis } from 'ioredis';
 import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
 import { TEST_TRACKING_SECRET, beacon, decide, decideRaw, deleteKeys, requestServedBy, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
@@ -139,7 +140,9 @@ test('an expired tracking URL is refused and not counted', async () => {
   shortLived = await startServing({ redisKeyPrefix: prefix, env: { TRACKING_URL_TTL_SECONDS: '1' } });
   const { params } = servableRequest();
   const ad = (await decide(shortLived.rpcUrl, params)).decisions.slot![0]!;
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // A time wait on purpose: the URL must outlive its expiry (`x`, in seconds), and a beacon before that would count.
+  const expiresAtMs = Number(new URL(ad.impressionUrl).searchParams.get('x')) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now()) + 20));
   assert.deepEqual(await beacon(ad.impressionUrl), { status: 410, event: 'expired', location: null });
   assert.equal(await redis.exists(keys.eventSeen(new URL(ad.impressionUrl).searchParams.get('d')!, ad.adId, 'impression')), 0);
   await shortLived.stop();
@@ -170,7 +173,7 @@ test('with the data API stopped, serving goes on and cache-warming fails without
   const decision = await decide(serving!.rpcUrl, params);
   assert.ok(decision.decisions.slot!.length >= 1);
   const run = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix });
-  assert.equal(run.code, 3, `exit code ${run.code}: ${run.stderr}`);
+  assert.equal(run.code, EXIT_CODES.dataApiUnavailable, `exit code ${run.code}: ${run.stderr}`);
   assert.match(run.stderr, /DATA_API_UNAVAILABLE/);
   assert.equal(await redis.get(keys.indexCurrent), version, 'the current version is untouched');
   assert.equal((await fetch(`${serving!.url}/readyz`)).status, 200);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
 import { Redis } from 'ioredis';
+import { type PrivateRedis, startPrivateRedis, waitFor } from '@ads/test-kit';
 import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
 import {
   beacon,
@@ -15,12 +16,9 @@ import {
   metric,
   requestServedBy,
   runCacheWarming,
-  startPrivateRedis,
   startServing,
   testPrefix,
-  waitFor,
   type DecidedAd,
-  type PrivateRedis,
   type RunningServing,
 } from './support/serving-stack';
 
@@ -58,7 +56,7 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
   assert.ok((await decide(serving.rpcUrl, params)).decisions.slot!.length >= 1);
 
   await privateRedis.stop();
-  await waitFor(async () => (await metric(serving.url, 'ads_serving_redis_up')) === 0, 'serving to notice Redis is gone', 10_000);
+  await waitFor(async () => (await metric(serving.url, 'ads_serving_redis_up')) === 0, 'serving to notice Redis is gone', { timeoutMs: 10_000 });
 
   const shown: DecidedAd[] = [];
   for (let call = 0; call < 5; call += 1) {
@@ -76,8 +74,8 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
   await privateRedis.start();
   const redis = new Redis(privateRedis.url);
   try {
-    await waitFor(async () => (await redis.xlen(keys.eventsStream)) === 5, 'the buffered events to arrive in the stream', 20_000, serving.process);
-    await waitFor(async () => (await metric(serving.url, 'ads_serving_event_buffer_size')) === 0, 'the buffer to drain', 5_000);
+    await waitFor(async () => (await redis.xlen(keys.eventsStream)) === 5, 'the buffered events to arrive in the stream', { timeoutMs: 20_000, watch: serving.process });
+    await waitFor(async () => (await metric(serving.url, 'ads_serving_event_buffer_size')) === 0, 'the buffer to drain', { timeoutMs: 5_000 });
     const events = (await redis.xrange(keys.eventsStream, '-', '+')).map(([, fields]) => decodeTrackingEvent(fields));
     assert.ok(events.every((entry) => entry.ok && entry.event.type === 'impression'));
     const decisionIds = new Set(events.map((entry) => (entry.ok ? entry.event.decisionId : '')));
@@ -95,7 +93,7 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
     const other = await startServing({ redisKeyPrefix: prefix, redisUrl: privateRedis.url, waitReady: false });
     try {
       // It listens before its Redis connection is up; until then it would buffer, not check.
-      await waitFor(async () => (await metric(other.url, 'ads_serving_redis_up')) === 1, 'the other instance to reach Redis', 10_000, other.process);
+      await waitFor(async () => (await metric(other.url, 'ads_serving_redis_up')) === 1, 'the other instance to reach Redis', { timeoutMs: 10_000, watch: other.process });
       const otherUrl = (url: string) => url.replace(serving.url, other.url);
       assert.deepEqual(await beacon(otherUrl(shown[1]!.impressionUrl)), { status: 409, event: 'duplicate', location: null });
       assert.deepEqual(await beacon(otherUrl(shown[1]!.viewableUrl)), { status: 204, event: 'counted', location: null });

@@ -4,11 +4,11 @@
 // is downloaded): create an advertiser, a campaign and an ad in the dashboard, approve and
 // activate them, see the ad served on the demo publisher page through HAProxy, view it and
 // click it, roll the events up, and find the impression and the click in the campaign's report
-// on the dashboard. Ctrl-C (SIGINT) on the launcher must stop every process it started.
+// on the dashboard. SIGTERM to `npm start` (as a supervisor sends it) must stop every process it started.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runEnqueue } from './support/import-stack';
 import { repoRoot } from './support/processes';
-import { decide, deleteKeys, waitFor } from './support/serving-stack';
+import { waitFor } from '@ads/test-kit';
+import { decide, deleteKeys } from './support/serving-stack';
 import { createStackDatabase, type StackDatabase } from './support/stack';
 
 /** A seeded placement that takes native ads (services/ads-data-api demo seed). */
@@ -86,7 +87,8 @@ before(async () => {
 
   database = await createStackDatabase();
   const portBase = await freePortBase();
-  launcher = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start-stack.ts'], {
+  // Started as a developer or a supervisor starts it: `npm start`.
+  launcher = spawn('npm', ['start', '--silent'], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -116,7 +118,7 @@ before(async () => {
       return stack !== undefined;
     },
     'the launcher to print STACK_READY',
-    120_000,
+    { timeoutMs: 120_000 },
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n${tail()}`);
   });
@@ -204,7 +206,7 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   await waitFor(
     async () => Object.values((await decide(`${stack!.urls.serving}/rpc`, decideParams)).decisions).flat().some((ad) => ad.campaignId === campaignId),
     'the new campaign to be served through HAProxy',
-    60_000,
+    { timeoutMs: 60_000 },
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n${tail()}`);
   });
@@ -225,7 +227,7 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
     const ad = publisher.locator('#demo-slot a.ads-ad', { hasText: adTitle });
     assert.equal(await ad.count(), 1, `the new ad is on the demo page:\n${await publisher.locator('#demo-slot').innerText()}`);
     await ad.scrollIntoViewIfNeeded();
-    await waitFor(async () => (await ad.getAttribute('data-ads-viewable')) === 'true', 'the viewable beacon', 15_000);
+    await waitFor(async () => (await ad.getAttribute('data-ads-viewable')) === 'true', 'the viewable beacon', { timeoutMs: 15_000 });
     await publisher.screenshot({ path: join(ARTIFACTS, 'stack-e2e-publisher.png'), fullPage: true });
     await Promise.all([publisher.waitForURL(landingUrl, { timeout: 15_000 }), ad.click()]);
     assert.equal(await publisher.textContent('h1'), 'Rocket landing');
@@ -246,7 +248,7 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
       return typeof totals !== 'string' && totals.impressions >= 1 && totals.clicks >= 1;
     },
     'the impression and the click to be rolled up',
-    60_000,
+    { timeoutMs: 60_000 },
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n${rollupState}\n${tail()}`);
   });
@@ -256,7 +258,7 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   // The dashboard's campaign report shows them.
   await page.goto(`${stack.urls.dashboard}/campaigns/${campaignId}`);
   await page.getByTestId('performance').waitFor();
-  await waitFor(async () => Number((await page.getByTestId('total-impressions').innerText()).replace(/\D/g, '')) >= 1, 'impressions in the dashboard', 20_000);
+  await waitFor(async () => Number((await page.getByTestId('total-impressions').innerText()).replace(/\D/g, '')) >= 1, 'impressions in the dashboard', { timeoutMs: 20_000 });
   assert.ok(Number((await page.getByTestId('total-clicks').innerText()).replace(/\D/g, '')) >= 1, 'the click is in the dashboard');
   await page.screenshot({ path: join(ARTIFACTS, 'stack-e2e-dashboard.png'), fullPage: true });
   await page.close();
@@ -276,16 +278,21 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   // Behind HAProxy (base + 100) serving-1 listens on base + 101; without it, on the public port.
   const servingOnePort = Number(new URL(stack.urls.serving).port) + (stack.haproxy ? 1 : 0);
   process.kill(servingOne, 'SIGKILL');
-  await waitFor(() => Promise.resolve(/serving-1 exited \(SIGKILL\); restarting it/.test(tail())), 'the launcher to restart serving-1', 10_000);
+  await waitFor(() => Promise.resolve(/serving-1 exited \(SIGKILL\); restarting it/.test(tail())), 'the launcher to restart serving-1', { timeoutMs: 10_000 });
   if (stack.haproxy) assert.ok(Object.values((await decide(`${stack.urls.serving}/rpc`, decideParams)).decisions).flat().length > 0, 'HAProxy answers from serving-2');
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${servingOnePort}/readyz`).catch(() => undefined))?.status === 200, 'serving-1 back and ready', 60_000).catch((error: Error) => {
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${servingOnePort}/readyz`).catch(() => undefined))?.status === 200, 'serving-1 back and ready', { timeoutMs: 60_000 }).catch((error: Error) => {
     throw new Error(`${error.message}\n${tail()}`);
   });
 
-  // Ctrl-C: the launcher stops every process it started, then exits.
-  launcher!.kill('SIGINT');
-  const code = await Promise.race([launcherExit!, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);
-  assert.equal(code, 0, `the launcher exits cleanly on SIGINT:\n${tail()}`);
-  const survivors = Object.entries(stack.pids).filter(([, pid]) => alive(pid));
+  // A supervisor stops the stack by sending SIGTERM to `npm start` itself. npm does not pass it
+  // on to the script, so the launcher must notice npm is gone and stop every process it started.
+  const stackPid = Number(readFileSync(join(stateDir, 'stack.pid'), 'utf8'));
+  const servingOneNow = Number(/serving-1 restarted \(pid (\d+)\)/.exec(tail())?.[1] ?? 0);
+  launcher!.kill('SIGTERM');
+  await waitFor(() => Promise.resolve(!alive(stackPid)), 'the launcher to stop after SIGTERM to npm', { timeoutMs: 30_000 }).catch((error: Error) => {
+    throw new Error(`${error.message}\n${tail()}`);
+  });
+  const survivors = Object.entries({ ...stack.pids, launcher: stackPid, ...(servingOneNow > 0 ? { 'serving-1 (restarted)': servingOneNow } : {}) }).filter(([, pid]) => alive(pid));
   assert.deepEqual(survivors, [], 'every process of the stack has exited');
+  assert.equal(existsSync(join(stateDir, 'stack.pid')), false, 'the pid file for npm stop is removed');
 });

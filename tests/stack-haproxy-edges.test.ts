@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { waitFor } from '@ads/test-kit';
 import { freePort, repoRoot } from './support/processes';
-import { waitFor } from './support/serving-stack';
 
 const LIMIT = 5;
 let haproxy: ChildProcess;
@@ -34,7 +34,7 @@ before(async () => {
   haproxy.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   haproxy.on('error', (error) => (output += error.message));
   // Any HTTP answer (503: no backend) means it listens.
-  await waitFor(async () => (await statusOf('/healthz')) > 0, `haproxy on ${port}:\n${output}`, 15_000);
+  await waitFor(async () => (await statusOf('/healthz')) > 0, `haproxy on ${port}:\n${output}`, { timeoutMs: 15_000 });
 });
 
 after(async () => {
@@ -80,6 +80,8 @@ test('one address holds at most SERVING_MAX_CONN_PER_SOURCE connections; more ar
   const held: Connection[] = [];
   try {
     for (let at = 0; at < LIMIT; at += 1) held.push(await open());
+    // A time wait: HAProxy's per-source connection count is not observable without a stats
+    // socket, which the production configuration does not open; 200 ms lets it count the held ones.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const extra = await Promise.all([open(), open(), open()]);
     for (const connection of extra) {

@@ -26,7 +26,7 @@ function newStateDir(): string {
 /** Runs the launcher until it gives up on PostgreSQL; returns its exit code and output. */
 async function launchWithoutDatabase(stateDir: string): Promise<{ code: number | null; output: string }> {
   const closedPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start-stack.ts'], {
+  const child = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'infra/local/start-stack.ts'], {
     cwd: repoRoot,
     env: { ...process.env, TRACKING_SECRET: '', METRICS_TOKEN: '', STACK_STATE_DIR: stateDir, DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/none` },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@
 // It starts the services as processes, exactly as an operator would: it never imports them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const stateDir = resolve(root, process.env.STACK_STATE_DIR ?? '.stack');
 const keysFile = join(stateDir, 'keys.json');
 const secretsFile = join(stateDir, 'secrets.json');
+/** The stack's pid while it runs, for `npm stop`. */
+const pidFile = join(stateDir, 'stack.pid');
 const portBase = Number(process.env.STACK_PORT_BASE ?? 4000);
 if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
   process.stderr.write(`STACK_PORT_BASE must be a whole number from 1024 to 65000, got "${process.env.STACK_PORT_BASE}"\n`);
@@ -109,7 +111,9 @@ function startProcess(name: string, command: string, args: string[], options: { 
       restarts += 1;
       say(`${name} exited (${signal ?? code}); restarting it in ${delayMs / 1000} s (the rest keeps running)`);
       setTimeout(() => {
-        if (!stopping) entry.child = launch();
+        if (stopping) return;
+        entry.child = launch();
+        say(`${name} restarted (pid ${entry.child.pid})`);
       }, delayMs);
     });
     return child;
@@ -120,7 +124,7 @@ function startProcess(name: string, command: string, args: string[], options: { 
 }
 
 function service(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>, oneOff = false): ChildProcess {
-  return startProcess(name, process.execPath, ['--experimental-wasm-modules', '--import', 'tsx', ...args], {
+  return startProcess(name, process.execPath, ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', ...args], {
     oneOff,
     cwd: join(root, packageDir),
     env: { REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX, LOG_LEVEL: env.LOG_LEVEL, ...extraEnv },
@@ -187,9 +191,10 @@ async function keysFor(dataApiEnv: Record<string, string>): Promise<StackKeys> {
   mkdirSync(stateDir, { recursive: true });
   const seeded = await runToEnd('seed', 'services/ads-data-api', ['src/cli/seed.ts', '--json'], dataApiEnv);
   const seedKeys = seeded.code === 0 ? lastJsonLine(seeded.stdout) : undefined;
-  if (seedKeys?.adminKey !== undefined && seedKeys.serviceKey !== undefined && seedKeys.importerKey !== undefined) {
+  const { adminKey, serviceKey, importerKey } = seedKeys ?? {};
+  if (typeof adminKey === 'string' && typeof serviceKey === 'string' && typeof importerKey === 'string') {
     say('the database was empty: seeded demo data');
-    const keys = { adminKey: String(seedKeys.adminKey), serviceKey: String(seedKeys.serviceKey), importerKey: String(seedKeys.importerKey) };
+    const keys = { adminKey, serviceKey, importerKey };
     writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));
     return keys;
   }
@@ -203,8 +208,8 @@ async function keysFor(dataApiEnv: Record<string, string>): Promise<StackKeys> {
   for (const role of ['admin', 'service', 'importer'] as const) {
     const result = await runToEnd(`keys:${role}`, 'services/ads-data-api', ['src/cli/create-key.ts', '--role', role, '--name', `local-stack-${role}`, '--json'], dataApiEnv);
     const parsed = lastJsonLine(result.stdout);
-    if (result.code !== 0 || parsed?.secret === undefined) throw new Error(`could not create a ${role} key`);
-    created[role] = String(parsed.secret);
+    if (result.code !== 0 || typeof parsed?.secret !== 'string') throw new Error(`could not create a ${role} key`);
+    created[role] = parsed.secret;
   }
   const keys = { adminKey: created.admin!, serviceKey: created.service!, importerKey: created.importer! };
   writeFileSync(keysFile, JSON.stringify({ ...keys, databaseUrl: env.DATABASE_URL }, null, 2));
@@ -221,8 +226,41 @@ async function stopAll(exitCode: number): Promise<never> {
       await new Promise((done) => setTimeout(done, 100));
     }
     for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(pidFile, { force: true });
   }
   process.exit(exitCode);
+}
+
+/**
+ * The processes `npm start` put between a supervisor and this one (npm, then sh). npm does not
+ * pass a SIGTERM or SIGINT it receives on to the script's shell, so a supervisor signalling
+ * `npm start` would leave the stack running: the stack watches them and stops when one is gone.
+ */
+function launcherPids(): number[] {
+  if (process.env.npm_lifecycle_event === undefined) return [];
+  const parent = process.ppid;
+  const grandparent = Number(spawnSync('ps', ['-o', 'ppid=', '-p', String(parent)], { encoding: 'utf8' }).stdout.trim());
+  return [parent, grandparent].filter((pid) => Number.isInteger(pid) && pid > 1);
+}
+
+function stopWhenLauncherExits(pids: readonly number[]): void {
+  if (pids.length === 0) return;
+  setInterval(() => {
+    const gone = pids.find((pid) => !isRunning(pid));
+    if (gone !== undefined && !stopping) {
+      say(`the launching process ${gone} (npm start) is gone`);
+      void stopAll(0);
+    }
+  }, 500).unref();
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Generates the Prisma client and builds the dashboard when a fresh install lacks them. */
@@ -240,6 +278,9 @@ function prepareGeneratedCode(): void {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  stopWhenLauncherExits(launcherPids());
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(pidFile, `${process.pid}\n`);
   prepareGeneratedCode();
 
   if (!(await reachable(env.DATABASE_URL, 5432))) {

@@ -3,8 +3,8 @@
 // stack runs it: the addresses come from the environment the configuration reads.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { waitFor } from '@ads/test-kit';
 import { freePort, repoRoot } from './processes';
-import { waitFor } from './serving-stack';
 
 export const HAPROXY = '/usr/sbin/haproxy';
 
@@ -75,7 +75,7 @@ export async function startHaproxy(options: {
           return options.until === 'listening' || status === 200;
         },
         `haproxy at ${running.url} to answer /readyz${options.until === 'listening' ? '' : ' with 200'} (${HAPROXY}; if missing: apt-get install -y haproxy)`,
-        30_000,
+        { timeoutMs: 30_000 },
       ),
     ]);
   } catch (error) {

@@ -2,13 +2,15 @@
 // worker and scheduler as real processes, run its enqueue command, append tracking events the
 // way serving does, and clean a test's Redis keys.
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot, seededRng } from '@ads/ads-client';
+import { EVENTS_ROLLUP_GROUP, RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot, seededRng } from '@ads/ads-client';
 import type { DataApiContract, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type RunningProcess, freePort, runTsCommand, startTsProcess, waitForHttp } from './processes';
+import { waitForHttp } from '@ads/test-kit';
+import { type RunningProcess, freePort, runTsCommand, startTsProcess } from './processes';
 import { createStackDatabase, seedStackDatabase, startDataApi } from './stack';
 
 export const IMPORT_SERVICE_DIR = 'services/ads-data-import';
@@ -53,30 +55,20 @@ export async function startImportWorker(redisKeyPrefix: string, overrides: Recor
   const port = await freePort();
   const child = startTsProcess(name, IMPORT_SERVICE_DIR, 'src/main.ts', ['worker'], importEnvironment(redisKeyPrefix, { WORKER_PORT: String(port), ...overrides }));
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/healthz`, child, 60_000);
+  await waitForHttp(`${url}/healthz`, { watch: child, timeoutMs: 60_000 });
   return { process: child, port, url };
 }
 
 /** Starts `scheduler` (staying alive) and waits for it to have registered its schedules. */
 export async function startImportScheduler(redisKeyPrefix: string, overrides: Record<string, string> = {}, name = 'import-scheduler'): Promise<RunningProcess> {
   const child = startTsProcess(name, IMPORT_SERVICE_DIR, 'src/main.ts', ['scheduler'], importEnvironment(redisKeyPrefix, { LOG_LEVEL: 'info', ...overrides }));
-  await waitForOutput(child, 'job schedulers registered', 60_000);
+  await child.waitForOutput('job schedulers registered', 'the scheduler to register its job schedulers', 60_000);
   return child;
 }
 
 /** Runs `enqueue <args>` to completion. */
 export function runEnqueue(redisKeyPrefix: string, args: string[], overrides: Record<string, string> = {}, timeoutMs = 120_000) {
   return runTsCommand(IMPORT_SERVICE_DIR, 'src/main.ts', ['enqueue', ...args, '--json'], importEnvironment(redisKeyPrefix, overrides), timeoutMs);
-}
-
-/** Waits until a process has printed `text`, or throws with its output. */
-export async function waitForOutput(child: RunningProcess, text: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!child.output().includes(text)) {
-    if (child.child.exitCode !== null || child.child.signalCode !== null) throw new Error(`${child.name} exited before printing "${text}":\n${child.output()}`);
-    if (Date.now() > deadline) throw new Error(`${child.name} did not print "${text}" within ${timeoutMs} ms:\n${child.output()}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
 }
 
 /** Appends events to the events stream exactly as serving does (the shared encoder). */
@@ -175,40 +167,87 @@ export async function startImportStack(label: string): Promise<ImportStack> {
   }
 }
 
-/** An import stack plus the roll-up queue a test enqueues on and the worker processes it started. */
-export interface RollupHarness {
-  stack: ImportStack;
+/** The `rollup` queue under a key prefix, and the events a test waits for its jobs with. */
+export interface RollupQueue {
   queue: Queue;
   queueEvents: QueueEvents;
+  /** Adds one roll-up job (no retries) and waits for its summary; fails with the job's error. */
+  runJob<Summary = Record<string, number>>(timeoutMs?: number): Promise<Summary>;
+  close(): Promise<void>;
+}
+
+export async function openRollupQueue(redis: Redis, keys: RedisKeys): Promise<RollupQueue> {
+  const queue = new Queue('rollup', { connection: redis, prefix: keys.queuePrefix });
+  // BullMQ leaves a connection it was given open: this one is closed in close().
+  const eventsConnection = redis.duplicate();
+  const queueEvents = new QueueEvents('rollup', { connection: eventsConnection, prefix: keys.queuePrefix });
+  await queueEvents.waitUntilReady();
+  return {
+    queue,
+    queueEvents,
+    runJob: async <Summary>(timeoutMs = 120_000) => (await (await queue.add('rollup', {}, { attempts: 1 })).waitUntilFinished(queueEvents, timeoutMs)) as Summary,
+    close: async () => {
+      await queueEvents.close();
+      await eventsConnection.quit();
+      await queue.close();
+    },
+  };
+}
+
+/** The entries of the roll-up group still pending on the events stream: id, consumer, idle ms, deliveries. */
+export async function pendingRollupEntries(redis: Redis, keys: RedisKeys): Promise<[string, string, number, number][]> {
+  return (await redis.call('XPENDING', keys.eventsStream, EVENTS_ROLLUP_GROUP, '-', '+', '10000')) as [string, string, number, number][];
+}
+
+/** An import stack plus the roll-up queue a test enqueues on and the worker processes it started. */
+export interface RollupHarness extends RollupQueue {
+  stack: ImportStack;
   /** Worker processes started by the test; stopped with the harness. */
   processes: RunningProcess[];
+  /** Starts a worker on the stack with these settings; the harness stops it at the end. */
+  startWorker(settings: Record<string, string>, name: string): Promise<ImportWorker>;
   stop(): Promise<void>;
 }
 
 /** Starts an import stack and connects to its `rollup` queue, as the roll-up tests all need. */
 export async function startRollupHarness(label: string): Promise<RollupHarness> {
   const stack = await startImportStack(label);
-  const queue = new Queue('rollup', { connection: stack.redis, prefix: stack.keys.queuePrefix });
-  // BullMQ leaves a connection it was given open: this one is closed in stop().
-  const eventsConnection = stack.redis.duplicate();
-  const queueEvents = new QueueEvents('rollup', { connection: eventsConnection, prefix: stack.keys.queuePrefix });
-  await queueEvents.waitUntilReady();
+  const rollupQueue = await openRollupQueue(stack.redis, stack.keys);
   const processes: RunningProcess[] = [];
   return {
+    ...rollupQueue,
     stack,
-    queue,
-    queueEvents,
     processes,
+    startWorker: async (settings, name) => {
+      const worker = await startImportWorker(stack.prefix, stack.environment(settings), name);
+      processes.push(worker.process);
+      return worker;
+    },
     stop: async () => {
       await Promise.all(processes.map((child) => child.stop()));
-      await queueEvents.close();
-      await eventsConnection.quit();
-      await queue.close();
+      await rollupQueue.close();
       await stack.stop();
     },
   };
 }
 
+/**
+ * The roll-up tests' shared setup: registers `before` and `after` hooks that start the harness
+ * and stop it. The returned object is filled in by the time the file's tests run. `started`
+ * and `stopping` run right after the start and before the stop (a file's own fixtures).
+ */
+export function useRollupHarness(label: string, hooks: { started?: (harness: RollupHarness) => Promise<void>; stopping?: () => Promise<void> } = {}): RollupHarness {
+  const harness = {} as RollupHarness;
+  before(async () => {
+    Object.assign(harness, await startRollupHarness(label));
+    await hooks.started?.(harness);
+  });
+  after(async () => {
+    await hooks.stopping?.();
+    await harness.stop?.();
+  });
+  return harness;
+}
 
 /** `count` tracking events over `ads` and the hours starting at `firstHour`, as serving would count them. */
 export function generateTrackingEvents(ads: readonly EventTarget[], count: number, options: { firstHour: number; hours: number; seed: number }): TrackingEvent[] {

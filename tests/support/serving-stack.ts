@@ -1,11 +1,10 @@
 // Helpers of the serving-path tests: ads-serving-rpc instances and cache-warming runs as real
-// processes, a private Redis server that a test may stop and restart, and small clients for
-// decide and the beacons. Processes only; no service code is imported.
-import { spawn, type ChildProcess } from 'node:child_process';
+// processes and small clients for decide and the beacons. Processes only; no service code is imported.
 import { randomBytes } from 'node:crypto';
 import type { ServingIndex, ServingIndexCampaign } from '@ads/ads-client';
 import { Redis } from 'ioredis';
-import { freePort, runTsCommand, startTsProcess, waitForHttp, type RunningProcess } from './processes';
+import { waitForHttp } from '@ads/test-kit';
+import { freePort, runTsCommand, startTsProcess, type RunningProcess } from './processes';
 
 const SERVING_DIR = 'services/ads-serving-rpc';
 const CACHE_WARMING_DIR = 'services/cache-warming';
@@ -71,13 +70,13 @@ export async function startServing(options: {
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/healthz`, process, 60_000);
-    if (options.waitReady ?? true) await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, `${url}/readyz`, 60_000, process);
+    await waitForHttp(`${url}/healthz`, { watch: process, timeoutMs: 60_000 });
+    if (options.waitReady ?? true) await waitForHttp(`${url}/readyz`, { watch: process, timeoutMs: 60_000, accept: (status) => status === 200 });
   } catch (error) {
     await process.stop();
     throw error;
   }
-  return { url, rpcUrl: `${url}/rpc`, port, process, stop: () => process.stop() };
+  return { url, rpcUrl: `${url}/rpc`, port, process, stop: () => process.stop().then(() => undefined) };
 }
 
 /** What `cache-warming run --json` printed, and how it ended. */
@@ -113,61 +112,6 @@ export async function runCacheWarming(options: {
   );
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith('{"runId"'));
   return { ...result, summary: line === undefined ? undefined : JSON.parse(line) };
-}
-
-/** A redis-server of the test's own (no persistence), which it may stop and start again. */
-export interface PrivateRedis {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    // Refused connections are expected until the server listens.
-    probe.on('error', () => undefined);
-    try {
-      await waitFor(
-        async () => {
-          try {
-            if (probe.status !== 'ready') await probe.connect();
-            return (await probe.ping()) === 'PONG';
-          } catch {
-            probe.disconnect();
-            return false;
-          }
-        },
-        `redis-server on ${port}`,
-        10_000,
-      );
-    } finally {
-      probe.disconnect();
-    }
-  };
-  const stop = async () => {
-    const running = child;
-    if (running === undefined || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
-  };
-  await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
-}
-
-/** Polls `check` until it holds. */
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000, process_?: RunningProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms${process_ === undefined ? '' : `:\n${process_.output()}`}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export interface DecidedAd {

@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
-import { freePort, runTsCommand, startTsProcess, waitForHttp, type RunningProcess } from './processes';
+import { waitForHttp } from '@ads/test-kit';
+import { freePort, runTsCommand, startTsProcess, type RunningProcess } from './processes';
 
 const DATA_API_DIR = 'services/ads-data-api';
 /** The local PostgreSQL server every stack database lives on (trust authentication). */
@@ -146,10 +147,10 @@ export async function startDataApi(options: {
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/readyz`, process, READY_TIMEOUT_MS);
+    await waitForHttp(`${url}/readyz`, { watch: process, timeoutMs: READY_TIMEOUT_MS });
   } catch (error) {
     await process.stop();
     throw error;
   }
-  return { url, rpcUrl: `${url}/rpc`, port, process, stop: () => process.stop() };
+  return { url, rpcUrl: `${url}/rpc`, port, process, stop: () => process.stop().then(() => undefined) };
 }

@@ -19,7 +19,7 @@ const cases = [
 ];
 
 async function measure(kind: string, contentType: string, body: Buffer, port: number): Promise<WrkResult> {
-  const server = fork(serverScript, [kind, String(port)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const server = fork(serverScript, [kind, String(port)], { execArgv: ['--conditions=@ads/source', '--import', 'tsx'], stdio: 'inherit' });
   await new Promise<void>((resolve, reject) => {
     server.once('message', () => resolve());
     server.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { z } from 'zod';
-import { createExpressRpcRouter, createNodeHttpHandler, createRpcServer, defineContract, method } from '../src/index';
+import { createExpressRpcRouter, createNodeHttpHandler, createRpcServer, defineContract, method } from '../src/index.js';
 
 const benchContract = defineContract({
   bench: {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { RedisKeys, RedisValueError, RedisWriteError, SCORE_META_FIELD, ScoreStore, TimeSeriesStore, newScoreVersionId, timeSeriesCovers } from '../src/index';
+import { waitFor } from '@ads/test-kit';
+import { RedisKeys, RedisValueError, RedisWriteError, SCORE_META_FIELD, ScoreStore, TimeSeriesStore, newScoreVersionId, timeSeriesCovers } from '../src/index.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);
@@ -96,7 +97,7 @@ test('score versions flip atomically, keep the previous one, retire older ones a
     // Publishing the current version again changes nothing and announces nothing.
     const again = await store.publishVersion(versions[2]!);
     assert.equal(again.previous, versions[1]);
-    for (let wait = 0; wait < 50 && announced.length < 3; wait += 1) await new Promise((done) => setTimeout(done, 20));
+    await waitFor(() => announced.length >= 3, 'the three versions announced', { timeoutMs: 5_000, intervalMs: 10 });
     assert.deepEqual(announced, versions);
   } finally {
     subscriber.disconnect();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { InvalidParamsError, RpcError, createDynamicRpcClient, createRpcClient } from '../src/index';
-import { demoContract, startExpressServer, startNodeHttpServer, type RunningServer } from './support/demo-contract';
+import { InvalidParamsError, RpcError, createDynamicRpcClient, createRpcClient } from '../src/index.js';
+import { demoContract, startExpressServer, startNodeHttpServer, type RunningServer } from './support/demo-contract.js';
 
 let first: RunningServer;
 let second: RunningServer;

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   try {
     const apiKey = await seed(client);
     const port = await freePort();
-    server = spawn(process.execPath, ['--import', 'tsx', 'bench/rest-bench-server.ts'], {
+    server = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'bench/rest-bench-server.ts'], {
       cwd: packageRoot,
       env: { ...process.env, PORT: String(port), DATABASE_URL: database.url, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
+import { waitFor } from '@ads/test-kit';
 
 import { config } from '../src/config';
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
@@ -43,7 +44,7 @@ before(async () => {
   const proxied = new URL(withDatabaseName(config.databaseUrl, database.name));
   proxied.hostname = '127.0.0.1';
   proxied.port = String(proxy.port);
-  const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const started = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot,
     env: { ...process.env, PORT: '0', DATABASE_URL: proxied.toString(), REDIS_KEY_PREFIX: `test:outage:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'info', NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -120,8 +121,7 @@ it('answers 503 DATABASE_UNAVAILABLE with Retry-After on REST and RPC, logs the 
   assert.equal(logLines.filter((line) => (line.level ?? 0) >= 50).length, 1, 'no error line per refused request');
 
   await proxy.restore();
-  const deadline = Date.now() + 20_000;
-  while (logged('database_outage_ended').length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await waitFor(() => logged('database_outage_ended').length > 0, 'the end of the outage to be logged', { timeoutMs: 20_000 });
   assert.equal(logged('database_outage_ended').length, 1, `the end is logged once: ${JSON.stringify(logLines.map((line) => [line.msg, line.event]))}`);
   assert.equal(logged('database_outage_ended')[0]!.refusedRequests, 5, 'three REST and two RPC requests (readiness probes are not requests)');
 

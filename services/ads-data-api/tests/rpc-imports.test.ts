@@ -1,15 +1,18 @@
 // `imports.upsertRows` and `imports.recordRun`: feed rows land by external id, a repeated feed
 // changes nothing, bad rows fail alone, every change is audited and announced once.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { Redis } from 'ioredis';
 import type { FeedUpsertRow } from '@ads/ads-client';
+import { waitFor } from '@ads/test-kit';
 
 import { rejectsWith, startRpcTestServer, type RpcTestServer } from './support/rpc-test-server';
 
 let stack: RpcTestServer;
 let subscriber: Redis;
+let publisher: Redis;
 const notices: string[] = [];
 
 before(async () => {
@@ -17,9 +20,11 @@ before(async () => {
   subscriber = new Redis('redis://127.0.0.1:6379');
   await subscriber.subscribe(stack.keys.inventoryChangedChannel);
   subscriber.on('message', (_channel, message: string) => notices.push(message));
+  publisher = new Redis('redis://127.0.0.1:6379');
 });
 after(async () => {
   subscriber?.disconnect();
+  publisher?.disconnect();
   await stack?.close();
 });
 
@@ -55,9 +60,13 @@ function feedRow(advertiser: string, campaign: string, ad: string, overrides: { 
 async function noticesAfter(action: () => Promise<unknown>): Promise<number> {
   const before = notices.length;
   await action();
-  // A published message reaches the subscriber shortly after the call returns.
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  return notices.length - before;
+  // The API publishes before it answers, and Redis hands one subscriber its messages in the
+  // order it ran the PUBLISH commands: once a fence published now has arrived, so has every
+  // notice of the call.
+  const fence = `fence-${randomUUID()}`;
+  await publisher.publish(stack.keys.inventoryChangedChannel, fence);
+  await waitFor(() => notices.includes(fence), 'the fence notice to reach the subscriber', { timeoutMs: 5_000, intervalMs: 5 });
+  return notices.slice(before).filter((notice) => notice !== fence).length;
 }
 
 describe('imports.upsertRows', () => {

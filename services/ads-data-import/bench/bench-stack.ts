@@ -35,7 +35,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       stop: async () => undefined,
     };
   }
-  const child: ChildProcess = spawn(process.execPath, ['--experimental-wasm-modules', '--import', 'tsx', join('tests', 'support', 'import-stack.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', join('tests', 'support', 'import-stack.ts')], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'pipe', 'inherit'],

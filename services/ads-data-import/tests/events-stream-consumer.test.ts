@@ -2,9 +2,9 @@
 // dead consumer's batch whole, and trimming what every group acknowledged.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
+import { waitFor } from '@ads/test-kit';
 import { Redis } from 'ioredis';
 import { EventsStreamConsumer } from '../src/store/events-stream-consumer';
 
@@ -16,6 +16,18 @@ async function append(count: number): Promise<string[]> {
   const pipeline = redis.pipeline();
   for (let index = 0; index < count; index += 1) pipeline.xadd(keys.eventsStream, '*', 'event', JSON.stringify({ index }));
   return (await pipeline.exec())!.map(([, id]) => id as string);
+}
+
+/** Waits until every entry pending in the group has been idle over `ms` by Redis's clock, so a claim with that minimum may take it. */
+async function pendingIdleOver(ms: number): Promise<void> {
+  const idle = async () => ((await redis.call('XPENDING', keys.eventsStream, 'rollup-test', '-', '+', '100')) as [string, string, number, number][]).every(([, , idleMs]) => idleMs > ms);
+  await waitFor(idle, `the pending entries to be idle over ${ms} ms`, { timeoutMs: 5_000, intervalMs: 5 });
+}
+
+/** Waits until every consumer of the group has been idle over `ms` by Redis's clock. */
+async function consumersIdleOver(ms: number): Promise<void> {
+  const idle = async () => ((await redis.call('XINFO', 'CONSUMERS', keys.eventsStream, 'rollup-test')) as unknown[][]).every((fields) => Number(fields[fields.indexOf('idle') + 1]) > ms);
+  await waitFor(idle, `the consumers to be idle over ${ms} ms`, { timeoutMs: 5_000, intervalMs: 5 });
 }
 
 before(async () => {
@@ -52,7 +64,7 @@ test('a dead consumer’s batch is claimed whole, by one of two racing claimers,
   await stream.readNew('dead-1', 3);
   await stream.readNew('dead-2', 3);
   assert.equal(await stream.claimStaleBatch('live', 60_000), undefined, 'fresh entries are not claimed');
-  await sleep(60);
+  await pendingIdleOver(50);
   const [left, right] = await Promise.all([stream.claimStaleBatch('live-1', 50), stream.claimStaleBatch('live-2', 50)]);
   const winners = [left, right].filter((claim) => claim !== undefined && claim.entries.length > 0);
   // Both may see dead-1 first; exactly one gets it, the other gets nothing or dead-2's batch whole.
@@ -61,7 +73,7 @@ test('a dead consumer’s batch is claimed whole, by one of two racing claimers,
   for (const batch of claimed) assert.ok(batch === ids.slice(0, 3).join(',') || batch === ids.slice(3).join(','), `no cut batch: ${batch}`);
   for (const claim of winners) await stream.ack(claim!.entries.map((entry) => entry.id));
   // Whatever is left (dead-2's batch, when both claimers took dead-1's) is claimed whole as well.
-  await sleep(60);
+  await pendingIdleOver(50);
   for (let claim = await stream.claimStaleBatch('live-3', 50); claim !== undefined; claim = await stream.claimStaleBatch('live-3', 50)) {
     assert.deepEqual(claim.entries.map((entry) => entry.id), ids.slice(3));
     // The claimer now owns it as its own pending batch, so a restart of the claimer redoes the same set.
@@ -79,7 +91,7 @@ test('a batch trimmed while pending keeps every id it was delivered with, own or
   const expected = ids.map((id, index) => ({ id, fields: index < 2 ? null : ['event', JSON.stringify({ index })] }));
   assert.deepEqual(await stream.readOwnPending('trimmed-owner'), expected);
 
-  await sleep(30);
+  await pendingIdleOver(10);
   const claim = await stream.claimStaleBatch('trimmed-claimer', 10);
   assert.deepEqual(claim, { from: 'trimmed-owner', entries: expected, moved: false });
   // Not moved: XCLAIM would have dropped the deleted ids, so the batch stays listed whole on its owner.
@@ -94,7 +106,7 @@ test('a batch trimmed while pending keeps every id it was delivered with, own or
 test('a whole stale batch is moved to its claimer, which then redoes the same ids', async () => {
   const ids = await append(3);
   await stream.readNew('whole-owner', 3);
-  await sleep(30);
+  await pendingIdleOver(10);
   const claim = await stream.claimStaleBatch('whole-claimer', 10);
   assert.equal(claim?.moved, true);
   assert.deepEqual(claim?.entries.map((entry) => entry.id), ids);
@@ -107,7 +119,7 @@ test('a whole stale batch is moved to its claimer, which then redoes the same id
 test('a consumer’s own stale batch is not claimed from itself', async () => {
   await append(2);
   await stream.readNew('self', 2);
-  await sleep(30);
+  await pendingIdleOver(10);
   assert.equal(await stream.claimStaleBatch('self', 10), undefined);
   await stream.ack((await stream.readOwnPending('self')).map((entry) => entry.id));
 });
@@ -135,7 +147,7 @@ test('idle consumers with nothing pending are forgotten, others kept', async () 
   await append(2);
   await stream.ack((await stream.readNew('gone', 1)).map((entry) => entry.id));
   await stream.readNew('busy', 1);
-  await sleep(30);
+  await consumersIdleOver(10);
   const removed = await stream.removeIdleConsumers(10, new Set(['a']));
   assert.ok(removed.includes('gone'));
   assert.ok(!removed.includes('busy'));

@@ -139,7 +139,7 @@ test('HTTP: a reader slower than the timeout (the API pacing the import) is not 
   const opened = await openFeedSource(`${base}/burst.csv`, timed);
   let all = '';
   for await (const chunk of opened.body) {
-    // One pause longer than the timeout, in the middle of the body.
+    // One pause longer than the timeout, in the middle of the body (a time wait on purpose: the reader is slow).
     if (all === '') await sleep(TIMEOUT_MS * 1.5);
     all += chunk.toString();
   }
@@ -174,6 +174,7 @@ test('HTTP: an abort (worker shutdown) reaches the reader as an AbortError, whet
     const reading = (async () => {
       for await (const _chunk of opened.body) {
         shutdown.abort();
+        // A time wait on purpose: a reader busy with the chunk when the abort lands.
         await sleep(50);
       }
     })();

@@ -69,7 +69,7 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 120_000):
 }
 
 async function startScript(script: string, label: string, port: number, urlPath: string): Promise<Target> {
-  const child = fork(new URL(script, import.meta.url).pathname, [String(port)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(new URL(script, import.meta.url).pathname, [String(port)], { execArgv: ['--conditions=@ads/source', '--import', 'tsx'], stdio: 'inherit' });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`${label} exited with ${code}`)));

@@ -6,8 +6,8 @@
 // budgets are nearly spent (`nearlySpentCampaigns`, `nearlySpentCounters`: the real-time
 // spend counters serving reads, set so that a few dozen prices are left).
 import { MICROS_PER_MINOR_UNIT, dayBucket, spendPerEvent, type RedisKeys } from '@ads/ads-client';
-import type { ServingIndexCampaign, ServingIndexPlacement } from '@ads/ads-client';
-import type { ServingIndexParts } from '@ads/ads-client';
+import type { ServingIndexCampaign, ServingIndexParts, ServingIndexPlacement } from '@ads/ads-client';
+import { OPEN_TARGETING, syntheticSnapshotAd } from '@ads/bench-kit';
 import type { Redis } from 'ioredis';
 import { seededRng } from '../src/domain/rng';
 
@@ -36,7 +36,7 @@ export function syntheticInventory(adCount: number, version: string, options: Sy
   for (let campaignAt = 0; campaignAt * ADS_PER_CAMPAIGN < adCount; campaignAt += 1) {
     const id = `c${campaignAt}`;
     const kind = rng();
-    const targeting = { countries: [] as string[], devices: [] as ('desktop' | 'mobile' | 'tablet')[], keywords: [] as string[], siteIds: [], categories: [], hours: [], weekdays: [] };
+    const targeting = { ...OPEN_TARGETING };
     if (kind < 0.2) targeting.countries = [pick(COUNTRIES), pick(COUNTRIES)];
     else if (kind < 0.4) targeting.devices = [pick(DEVICES)];
     else if (kind < 0.6) targeting.keywords = [pick(KEYWORDS), pick(KEYWORDS), pick(KEYWORDS)];
@@ -61,17 +61,7 @@ export function syntheticInventory(adCount: number, version: string, options: Sy
       targeting,
       exclusionLabel: rng() < 0.1 ? `label${Math.floor(rng() * 20)}` : null,
       liveSpendBaselineMicros: 0,
-      ads: Array.from({ length: ads }, (_, adAt) => ({
-        id: `${id}-a${adAt}`,
-        format: adAt === 4 ? ('banner' as const) : ('native' as const),
-        title: `Synthetic ad ${id}-${adAt}: a title of ordinary length`,
-        body: 'A body text of about the length advertisers write, with a call to action at the end. Buy now.',
-        imageUrl: `https://cdn.example.com/creatives/${id}-${adAt}.jpg`,
-        clickUrl: `https://shop.example.com/landing/${id}/${adAt}?utm_source=ads`,
-        width: adAt === 4 ? 300 : null,
-        height: adAt === 4 ? 250 : null,
-        status: 'active' as const,
-      })),
+      ads: Array.from({ length: ads }, (_, adAt) => syntheticSnapshotAd(id, adAt)),
     });
   }
   const placements: ServingIndexPlacement[] = PLACEMENT_KEYS.map((key, at) => {

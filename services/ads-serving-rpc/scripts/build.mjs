@@ -17,6 +17,8 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
+  // @ads/ads-client is bundled from its TypeScript sources, as tsx runs it in the workspace.
+  conditions: ['@ads/source'],
   logLevel: 'warning',
   plugins: [
     {

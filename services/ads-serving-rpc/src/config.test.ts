@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { KNOWN_PLACEHOLDER_SECRETS } from '@ads/ads-client';
 import { DEV_TRACKING_SECRET, loadConfig } from './config';
-import { ServingError } from './errors';
+import { ServiceError } from '@ads/ads-client/service';
 
 test('defaults outside production, a dev tracking secret included', () => {
   const config = loadConfig({});
@@ -16,11 +16,11 @@ test('defaults outside production, a dev tracking secret included', () => {
 test('production requires a tracking secret; bad variables are named', () => {
   assert.throws(
     () => loadConfig({ NODE_ENV: 'production' }),
-    (error: unknown) => error instanceof ServingError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET/.test(error.message),
+    (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET/.test(error.message),
   );
   assert.throws(
     () => loadConfig({ PORT: 'eighty', EXPLORATION_RATE: '2', TRACKING_SECRET: 'short' }),
-    (error: unknown) => error instanceof ServingError && ['PORT', 'EXPLORATION_RATE', 'TRACKING_SECRET'].every((name) => error.message.includes(name)),
+    (error: unknown) => error instanceof ServiceError && ['PORT', 'EXPLORATION_RATE', 'TRACKING_SECRET'].every((name) => error.message.includes(name)),
   );
 });
 
@@ -34,7 +34,7 @@ test('a previous tracking secret is read, and refused without a current one or e
   for (const environment of refused) {
     assert.throws(
       () => loadConfig(environment),
-      (error: unknown) => error instanceof ServingError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET_PREVIOUS/.test(error.message),
+      (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET_PREVIOUS/.test(error.message),
     );
   }
 });
@@ -48,7 +48,7 @@ test('production refuses every known, short or weak tracking secret and metrics 
       assert.throws(
         () => loadConfig(environment),
         (error: unknown) =>
-          error instanceof ServingError && error.code === 'CONFIG_INVALID' && error.message.includes(`${name}: `) && error.message.includes('openssl rand -base64 48'),
+          error instanceof ServiceError && error.code === 'CONFIG_INVALID' && error.message.includes(`${name}: `) && error.message.includes('openssl rand -base64 48'),
         `${name}=${value} is refused`,
       );
     }
@@ -69,7 +69,7 @@ test('METRICS_TOKEN and METRICS_PORT: empty is none; the port must differ from P
   for (const environment of [{ PORT: '4101', METRICS_PORT: '4101' }, { METRICS_PORT: 'ninety' }, { METRICS_TOKEN: 'two words' }]) {
     assert.throws(
       () => loadConfig(environment),
-      (error: unknown) => error instanceof ServingError && error.code === 'CONFIG_INVALID' && /METRICS_(PORT|TOKEN)/.test(error.message),
+      (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && /METRICS_(PORT|TOKEN)/.test(error.message),
     );
   }
 });

@@ -1,8 +1,13 @@
-import { productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
+import { readFileSync } from 'node:fs';
+import { redisUrlSetting } from '@ads/ads-client';
+import { commonSettings, logLevelFor, parseEnvironment, requireProductionSecrets, type LogLevel } from '@ads/ads-client/service';
 import { z } from 'zod';
-import { ServingError } from './errors';
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SERVICE = 'ads-serving-rpc';
+
+// This file sits at the same depth in src/ as the bundle in dist/ (scripts/build.mjs), so the
+// path holds in both.
+const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Used outside production only, so that a developer can start the service without setup. */
 export const DEV_TRACKING_SECRET = 'dev-only-tracking-secret-do-not-use-in-production';
@@ -12,7 +17,7 @@ const environmentSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(4100),
     HOST: z.string().min(1).default('0.0.0.0'),
     REDIS_URL: redisUrlSetting,
-    REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
+    REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
     TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional(),
     // Empty means none, so that compose and Kubernetes can pass it through unset.
     TRACKING_SECRET_PREVIOUS: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional()),
@@ -33,7 +38,7 @@ const environmentSchema = z
     SPEND_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
     SPEND_LEASE_SHORT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
     V8_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
-    LOG_LEVEL: z.enum(logLevels).optional(),
+    LOG_LEVEL: commonSettings.logLevel,
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.TRACKING_SECRET !== undefined, {
@@ -84,25 +89,24 @@ export interface Config {
   spendLeaseShortMs: number;
   /** V8 grows the old generation to (1 + this/100) x the live heap before collecting; 0 keeps V8's default. */
   heapGrowingPercent: number;
-  logLevel: (typeof logLevels)[number];
+  logLevel: LogLevel;
   nodeEnv: 'development' | 'test' | 'production';
+  /** The package's version, in the RPC docs and the start log line. */
+  version: string;
 }
 
-/** Parses the environment; throws CONFIG_INVALID naming each bad variable. Only main passes `process.env`. */
-export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const parsed = environmentSchema.safeParse(environment);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ServingError('CONFIG_INVALID', `invalid ads-serving-rpc environment: ${problems.join('; ')}`);
-  }
-  const env = parsed.data;
+/**
+ * Parses the environment (the process's unless a test passes its own); throws CONFIG_INVALID
+ * (exit 3, the table's `config`) naming each bad variable.
+ */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const env = parseEnvironment(SERVICE, environmentSchema, environment);
   // Production refuses secrets published in the repository or too weak to resist guessing.
-  const secretProblems = productionSecretProblems(env.NODE_ENV, {
+  requireProductionSecrets(SERVICE, env.NODE_ENV, {
     TRACKING_SECRET: env.TRACKING_SECRET,
     TRACKING_SECRET_PREVIOUS: env.TRACKING_SECRET_PREVIOUS,
     METRICS_TOKEN: env.METRICS_TOKEN,
   });
-  if (secretProblems.length > 0) throw new ServingError('CONFIG_INVALID', `invalid ads-serving-rpc environment: ${secretProblems.join('; ')}`);
   return {
     port: env.PORT,
     host: env.HOST,
@@ -126,7 +130,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     spendLeaseMs: env.SPEND_LEASE_MS,
     spendLeaseShortMs: Math.min(env.SPEND_LEASE_SHORT_MS, env.SPEND_LEASE_MS),
     heapGrowingPercent: env.V8_HEAP_GROWING_PERCENT,
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    logLevel: logLevelFor(env.LOG_LEVEL, env.NODE_ENV),
     nodeEnv: env.NODE_ENV,
+    version: packageVersion,
   };
 }

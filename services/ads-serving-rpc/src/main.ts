@@ -1,29 +1,33 @@
-// Entry point: `node --import tsx src/main.ts` (configuration from the environment, see config.ts).
+// Entry point: `node --import tsx src/main.ts`, or the bundle dist/main.mjs (configuration from
+// the environment, see config.ts).
 import { setFlagsFromString } from 'node:v8';
-import { loadConfig } from './config';
-import { ServingError } from './errors';
-import { createLogger } from './logger';
-import { createServingApp } from './serving-app';
+import { ServiceError, createLogger, exitCodeOf } from '@ads/ads-client/service';
+import { createServingApp } from './app/serving-app';
+import { loadConfig, type Config } from './config';
 
-let config;
+const SERVICE = 'ads-serving-rpc';
+
+let config: Config;
 try {
-  config = loadConfig(process.env);
+  config = loadConfig();
 } catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
-  process.exit(error instanceof ServingError ? 2 : 1);
+  // One line a person reads, e.g. `ads-serving-rpc: CONFIG_INVALID: invalid ads-serving-rpc
+  // environment: TRACKING_SECRET: ...`, and the exit code of the table (3 for CONFIG_INVALID).
+  process.stderr.write(error instanceof ServiceError ? `${SERVICE}: ${error.code}: ${error.message}\n` : `${SERVICE}: unexpected failure: ${String(error)}\n`);
+  process.exit(exitCodeOf(error));
 }
 // The index is a large, long-lived heap and decisions churn short-lived garbage: by default V8
 // lets the old generation grow to several times the live heap before collecting it, which
 // took a 100,000-ad process past 400 MB. A smaller growing factor keeps it near the live size
 // for some more GC work. This flag is read at each collection, so setting it now is effective.
 if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
-const logger = createLogger(config.logLevel);
+const logger = createLogger({ service: SERVICE, level: config.logLevel, kind: 'server' });
 const app = createServingApp(config, logger);
 try {
   await app.start();
 } catch (error) {
-  logger.fatal({ err: error, port: config.port }, 'cannot start ads-serving-rpc');
-  process.exit(1);
+  logger.fatal({ err: error, port: config.port }, `cannot start ${SERVICE}`);
+  process.exit(exitCodeOf(error));
 }
 
 let stopping = false;

@@ -8,13 +8,13 @@ import { after, before, test } from 'node:test';
 import { InvalidParamsError, RedisKeys, serving, type DecisionRequest, type DecisionResponse, type ServingIndex, type TrackingEventType } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { DecisionMaker, type DecisionAnswer, type ParsedDecisionRequest } from '../src/decision-maker';
+import { DecisionMaker, type DecisionAnswer, type ParsedDecisionRequest } from '../src/app/decision-maker';
 import type { DecisionIndex } from '../src/domain/decision-index';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
-import { liveIndex } from '../src/domain/test-support';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
+import { liveIndex } from './support/live-index';
 import { TRACKING_PATHS, TrackingSigner } from '../src/domain/tracking-url';
 import { ServingError } from '../src/errors';
-import { IndexLifecycle } from '../src/index-lifecycle';
+import { IndexLifecycle } from '../src/app/index-lifecycle';
 import { FrequencyCapCache } from '../src/store/frequency-cap-cache';
 import { LimitReservations } from '../src/store/limit-reservations';
 

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, test } from 'node:test';
+import { freePort, waitFor } from '@ads/test-kit';
 import { RedisKeys, decodeTrackingEvent } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { TrackingSigner, type TrackingClaims } from '../src/domain/tracking-url';
-import { EventTracker } from '../src/event-tracker';
-import { IndexLifecycle } from '../src/index-lifecycle';
+import { EventTracker } from '../src/app/event-tracker';
+import { IndexLifecycle } from '../src/app/index-lifecycle';
 import { EventRecorder } from '../src/store/event-recorder';
 import { FrequencyCapCache } from '../src/store/frequency-cap-cache';
 
@@ -29,14 +29,6 @@ after(async () => {
     await once(redisServer, 'exit');
   }
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function impressionQuery(decisionId: string): URLSearchParams {
   const claims: TrackingClaims = {
@@ -77,8 +69,7 @@ test('Redis away: events are buffered up to capacity, then dropped; the buffered
     assert.equal((await tracker.track('impression', impressionQuery('decision-1'))).kind, 'duplicate', 'a replay is refused from memory');
 
     redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let attempt = 0; attempt < 200 && tracker.bufferSize > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(tracker.bufferSize, 0, 'the buffer was flushed once Redis was ready');
+    await waitFor(() => tracker.bufferSize === 0, 'the buffer to be flushed once Redis is ready', { timeoutMs: 10_000 });
     const entries = await redis.xrange(keys.eventsStream, '-', '+');
     const decisions = entries.map(([, fields]) => decodeTrackingEvent(fields)).map((decoded) => (decoded.ok ? decoded.event.decisionId : 'undecodable'));
     assert.deepEqual(decisions, ['decision-1', 'decision-2'], 'the dropped event never reaches the stream');

@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { waitFor } from '@ads/test-kit';
 import { EVENTS_ROLLUP_GROUP, RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIndexStore, type ServingIndexCampaign } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
-import { createServingApp, type ServingApp } from '../src/serving-app';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
+import { createServingApp, type ServingApp } from '../src/app/serving-app';
 
 const prefix = `test:${randomUUID()}:`;
 const keys = new RedisKeys(prefix);
@@ -26,9 +27,8 @@ async function publishIndex(version: string, campaigns: Array<string | ServingIn
   await indexStore.publish(version);
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 100 && !check(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.ok(check(), what);
+function until(check: () => boolean, what: string): Promise<void> {
+  return waitFor(check, what, { timeoutMs: 10_000 });
 }
 
 before(async () => {
@@ -73,7 +73,7 @@ test('a broken version is refused and the index in memory stays', async () => {
   await indexStore.publish('v3');
   // The refusal is seen (a failed load counted), not merely waited for.
   const failedLoads = async () => Number(/^ads_serving_index_loads_total\{outcome="failed"\} (\d+)/m.exec(await (await fetch(`${baseUrl}/metrics`)).text())?.[1] ?? 0);
-  for (let attempt = 0; attempt < 100 && (await failedLoads()) === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitFor(async () => (await failedLoads()) > 0, 'a failed load to be counted', { timeoutMs: 10_000 });
   assert.equal(await failedLoads(), 1, 'the broken version was read and refused');
   assert.equal(app.lifecycle.current?.version, 'v2');
 });

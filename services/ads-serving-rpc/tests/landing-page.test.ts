@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
+import { waitFor } from '@ads/test-kit';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { buildDecisionIndex, landingPage } from '../src/domain/decision-index';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
 import { freePort, startServingProcess, waitForPath, type ServingProcess } from './support/serving-process';
 
 const prefix = `test:${randomUUID()}:`;
@@ -88,7 +89,7 @@ test('a click on an ad with an international landing host redirects to its punyc
     assert.equal(again.status, 302, 'a second click still lands');
     assert.equal(again.headers.get('location'), IDN_LANDING_ASCII);
     assert.equal(again.headers.get('x-ads-event'), 'duplicate', 'but is not counted');
-    for (let attempt = 0; attempt < 50 && (await clicksCounted(result.decisionId)) === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(async () => (await clicksCounted(result.decisionId)) > 0, `${name}: the click to reach the events stream`, { timeoutMs: 10_000 });
     assert.equal(await clicksCounted(result.decisionId), 1, `${name}: one click in the events stream`);
   }
 });

@@ -79,7 +79,7 @@ test('a production process with a published or short tracking secret does not st
   for (const secret of ['replace-with-a-long-random-string', 'dev-only-tracking-secret-do-not-use-in-production', randomBytes(24).toString('base64')]) {
     const serving = startServing({ NODE_ENV: 'production', PORT: String(await freePort()), TRACKING_SECRET: secret });
     const code = await serving.exited;
-    assert.equal(code, 2, serving.output());
+    assert.equal(code, 3, serving.output());
     assert.match(serving.output(), /TRACKING_SECRET: .*openssl rand -base64 48/);
   }
 });

@@ -9,7 +9,7 @@ import { RedisKeys, type TrackingEvent } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { campaignBlock } from '../src/domain/campaign-liveness';
 import { buildDecisionIndex, type IndexedCampaign } from '../src/domain/decision-index';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
 import { ZoneClock } from '../src/domain/zone-clock';
 import { EventRecorder } from '../src/store/event-recorder';
 import { PacingState } from '../src/store/pacing-state';

@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
+import { waitFor } from '@ads/test-kit';
 import { RedisKeys, ServingIndexStore, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
-import { fixtureCampaign, fixtureIndex } from '../src/domain/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
 
 const packageDir = new URL('..', import.meta.url).pathname;
 const prefix = `test:${randomUUID()}:`;
@@ -44,12 +45,7 @@ test('dist/main.mjs starts, serves embed.js and preflights, and decides from the
   });
   const base = `http://127.0.0.1:${port}`;
   try {
-    let ready = false;
-    for (let attempt = 0; attempt < 100 && !ready; attempt += 1) {
-      ready = await fetch(`${base}/readyz`).then((response) => response.ok, () => false);
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.ok(ready, 'the built server became ready with the published index');
+    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'the built server to become ready with the published index', { timeoutMs: 30_000 });
 
     const embed = await fetch(`${base}/embed.js`);
     assert.equal(embed.status, 200);

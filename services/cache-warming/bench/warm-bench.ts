@@ -4,6 +4,7 @@
 // (DESIGN.md): 100,000 ads into a new index version in <= 10 s, data API included.
 import { randomUUID } from 'node:crypto';
 import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
+import { fixtureSnapshotCampaign, syntheticSnapshotAd } from '@ads/bench-kit';
 import { Redis } from 'ioredis';
 import { newIndexVersionId } from '../src/domain/index-version';
 import { ServingIndexBuilder } from '../src/domain/serving-index-builder';
@@ -11,40 +12,18 @@ import { readLiveSpend } from '../src/store/live-spend-reader';
 
 const ADS = Number(process.env.BENCH_ADS ?? 100_000);
 const PAGE = 2_000;
-const targeting = { countries: [] as string[], devices: [] as ('desktop' | 'mobile' | 'tablet')[], keywords: [] as string[], siteIds: [] as string[], categories: [] as string[], hours: [], weekdays: [] };
 
 function page(from: number, count: number, first: boolean) {
   const campaigns = Array.from({ length: count }, (_, at) => {
     const id = `c${from + at}`;
-    return {
+    return fixtureSnapshotCampaign({
       id,
       advertiserId: `adv${(from + at) % 500}`,
-      name: id,
-      flightStart: '2020-01-01T00:00:00Z',
-      flightEnd: '2099-01-01T00:00:00Z',
-      timeZone: 'UTC',
-      totalBudget: 1_000_000,
-      dailyBudget: null,
-      spentMicros: 0,
-      pacing: 'even' as const,
-      priority: 'standard' as const,
-      bidType: 'CPM' as const,
+      pacing: 'even',
       bidAmount: 500,
-      frequencyCap: null,
-      targeting: { ...targeting, siteIds: (from + at) % 4 === 0 ? ['site1'] : [], keywords: (from + at) % 5 === 0 ? ['kw1', 'kw2'] : [] },
-      exclusionLabel: null,
-      ads: Array.from({ length: 5 }, (_, adAt) => ({
-        id: `${id}-a${adAt}`,
-        format: adAt === 4 ? ('banner' as const) : ('native' as const),
-        title: `Synthetic ad ${id}-${adAt}: a title of ordinary length`,
-        body: 'A body text of about the length advertisers write, with a call to action at the end. Buy now.',
-        imageUrl: `https://cdn.example.com/creatives/${id}-${adAt}.jpg`,
-        clickUrl: `https://shop.example.com/landing/${id}/${adAt}?utm_source=ads`,
-        width: adAt === 4 ? 300 : null,
-        height: adAt === 4 ? 250 : null,
-        status: 'active' as const,
-      })),
-    };
+      targeting: { siteIds: (from + at) % 4 === 0 ? ['site1'] : [], keywords: (from + at) % 5 === 0 ? ['kw1', 'kw2'] : [] },
+      ads: Array.from({ length: 5 }, (_, adAt) => syntheticSnapshotAd(id, adAt)),
+    });
   });
   const placements = Array.from({ length: 10 }, (_, at) => ({
     id: `p${at}`,

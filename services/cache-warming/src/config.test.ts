@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { ServiceError } from '@ads/ads-client/service';
+import { KNOWN_PLACEHOLDER_SECRETS } from '@ads/ads-client';
+import { ServiceError, isServiceError } from '@ads/ads-client/service';
+import { assertDataApiTokenPolicy } from '@ads/test-kit';
 import { loadConfig, loadRedisConfig } from './config';
 
 test('the environment is parsed into one config object', () => {
@@ -20,10 +21,8 @@ test('bad variables are named, all at once', () => {
   );
 });
 
-test('production wants a strong DATA_API_TOKEN', () => {
-  const production = { NODE_ENV: 'production', DATA_API_URLS: 'http://a.test/rpc' } as const;
-  assert.throws(() => loadConfig({ ...production, DATA_API_TOKEN: 'svc' }), (error: unknown) => error instanceof ServiceError && /DATA_API_TOKEN: .*openssl rand -base64 48/.test(error.message));
-  assert.equal(loadConfig({ ...production, DATA_API_TOKEN: randomBytes(48).toString('base64') }).dataApiUrls.length, 1);
+test('production refuses a known, short or weak DATA_API_TOKEN and accepts a random one', () => {
+  assertDataApiTokenPolicy(loadConfig, (error) => isServiceError(error) && error.code === 'CONFIG_INVALID', KNOWN_PLACEHOLDER_SECRETS);
 });
 
 test('a one-off run logs warnings only; a watcher logs at info unless told', () => {

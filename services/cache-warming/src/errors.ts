@@ -7,7 +7,7 @@ import { COMMON_ERRORS, serviceErrorClass } from '@ads/ads-client/service';
 export const errorCatalogue = {
   ...COMMON_ERRORS,
   SNAPSHOT_INCOMPLETE: { exit: 'dataInvalid', summary: 'the snapshot had no first page with placements' },
-  INDEX_WRITE_FAILED: { exit: 'refused', summary: 'Redis answered but the index version could not be written or published' },
+  INDEX_WRITE_FAILED: { exit: 'partial', summary: 'Redis answered but the index version could not be written or published' },
   NO_PREVIOUS_VERSION: { exit: 'refused', summary: 'rollback: there is no previous index version to go back to' },
 } as const;
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
 import { Redis } from 'ioredis';
+import { waitFor } from '@ads/test-kit';
 import { freePort, jsonLines, runCacheWarming, startCacheWarming } from './support/processes';
 import { snapshotServer } from './support/snapshot-server';
 
@@ -39,7 +40,7 @@ test('the slower of two overlapping runs, holding the older snapshot, does not r
 
   const slow = startCacheWarming(['run', '--json'], env);
   stops.push(() => slow.stop());
-  for (let wait = 0; wait < 400 && dataApi.calls === 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+  await waitFor(() => dataApi.calls > 0, 'the slow run to ask for its snapshot', { timeoutMs: 10_000, intervalMs: 25, watch: slow });
   assert.equal(dataApi.calls, 1, 'the slow run asked for its snapshot');
   const fast = await runCacheWarming(['run', '--json'], env);
   assert.equal(fast.code, 0, fast.stderr);

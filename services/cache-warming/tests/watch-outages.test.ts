@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { Redis } from 'ioredis';
-import { freePort, jsonLines, startCacheWarming, startRedisServer, type CacheWarmingProcess } from './support/processes';
+import { freePort, jsonLines, startCacheWarming, startPrivateRedis, type CacheWarmingProcess } from './support/processes';
 import { snapshotServer, type SnapshotServer } from './support/snapshot-server';
 
 const prefix = `test:${randomUUID()}:`;
@@ -33,7 +33,7 @@ async function startedDataApi(): Promise<SnapshotServer> {
 function watcher(env: Record<string, string>): CacheWarmingProcess {
   // A long interval: only the retries (or Redis coming back) can make the build happen soon.
   const running = startCacheWarming(['run', '--watch', '--json', '--interval', '3600'], { DATA_API_TOKEN: 'svc', DATA_API_TIMEOUT_MS: '2000', REDIS_KEY_PREFIX: prefix, ...env });
-  cleanups.push(() => running.stop());
+  cleanups.push(() => running.stop(10_000));
   return running;
 }
 
@@ -44,19 +44,20 @@ test('a watcher started while Redis is down keeps retrying, then publishes once 
   const redisPort = await freePort();
   const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'info' });
   await running.waitForOutput((_stdout, stderr) => stderr.includes('Redis unavailable; the watcher keeps retrying'), 'the watcher to log that it waits for Redis');
-  // Still alive a while later (it used to exit 4 at once).
+  // Still alive a while later (it used to exit 4 at once): a time wait on purpose, since
+  // "has not exited" has no event to wait for.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   assert.equal(running.child.exitCode, null, `the watcher is still running:\n${running.stderr()}`);
   assert.equal(running.stdout(), '', 'no build was attempted without Redis');
 
-  const privateRedis = await startRedisServer(redisPort);
+  const privateRedis = await startPrivateRedis(redisPort);
   cleanups.push(() => privateRedis.stop());
   await running.waitForOutput((stdout) => published(stdout).length === 1, 'a published version once Redis is up', 30_000);
   assert.match(running.stderr(), /connected to Redis/);
   const reader = new Redis(privateRedis.url, { maxRetriesPerRequest: 1 });
   cleanups.push(() => Promise.resolve(reader.disconnect()));
   assert.equal(await reader.get(keys.indexCurrent), published(running.stdout())[0]!.version);
-  assert.equal(await running.stop(), 0, 'SIGTERM ends the watcher cleanly');
+  assert.equal(await running.stop(10_000), 0, 'SIGTERM ends the watcher cleanly');
 });
 
 test('a watcher stopped while still waiting for Redis exits 0 at once', async () => {
@@ -86,8 +87,9 @@ test('a watcher started while the data API is down retries the build with a back
   assert.equal(await redis.get(keys.indexCurrent), published(running.stdout())[0]!.version);
   // Back to notices and the interval: no more builds without a reason.
   const calls = dataApi.calls;
+  // A time wait on purpose: "no more builds" is an absence, checked over longer than the last backoff (2 s).
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   assert.equal(dataApi.calls, calls, 'no retry after a successful build');
   assert.equal(published(running.stdout()).length, 1);
-  assert.equal(await running.stop(), 0);
+  assert.equal(await running.stop(10_000), 0);
 });

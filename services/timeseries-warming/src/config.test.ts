@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { KNOWN_PLACEHOLDER_SECRETS } from '@ads/ads-client';
-import { ServiceError } from '@ads/ads-client/service';
+import { isServiceError } from '@ads/ads-client/service';
+import { assertDataApiTokenPolicy } from '@ads/test-kit';
 import { loadConfig } from './config';
 
-test('production refuses a placeholder DATA_API_TOKEN, accepts a random one; other environments take any token', () => {
-  const production = { NODE_ENV: 'production', DATA_API_URLS: 'http://a.test/rpc' } as const;
-  for (const weak of [KNOWN_PLACEHOLDER_SECRETS[0]!, 'svc']) {
-    assert.throws(
-      () => loadConfig({ ...production, DATA_API_TOKEN: weak }),
-      (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && /DATA_API_TOKEN/.test(error.message),
-    );
-  }
-  const strong = randomBytes(48).toString('base64');
-  assert.equal(loadConfig({ ...production, DATA_API_TOKEN: strong }).dataApiToken, strong);
-  assert.equal(loadConfig({ DATA_API_URLS: 'http://a.test/rpc', DATA_API_TOKEN: 'svc', TIMESERIES_DAYS: '3' }).days, 3);
+test('production refuses a known, short or weak DATA_API_TOKEN and accepts a random one', () => {
+  assertDataApiTokenPolicy(loadConfig, (error) => isServiceError(error) && error.code === 'CONFIG_INVALID', KNOWN_PLACEHOLDER_SECRETS);
+});
+
+test('the days to warm come from TIMESERIES_DAYS, at most 90', () => {
+  const base = { DATA_API_URLS: 'http://a.test/rpc', DATA_API_TOKEN: 'svc' };
+  assert.equal(loadConfig({ ...base, TIMESERIES_DAYS: '3' }).days, 3);
+  assert.throws(() => loadConfig({ ...base, TIMESERIES_DAYS: '91' }), (error: unknown) => isServiceError(error) && /TIMESERIES_DAYS/.test(error.message));
 });

@@ -10,8 +10,8 @@ import { createLogger } from '@ads/ads-client/service';
 import { DataApiSource } from '../src/store/data-api-source';
 import { narrowTimeSeriesMeta } from '../src/store/narrow-time-series-meta';
 import { warmTimeSeries } from '../src/app/time-series-warm';
-import { jsonRpcResult, startStandIn } from './support/stand-in-data-api';
-import type { StandIn } from './support/stand-in-data-api';
+import { fixtureSnapshotCampaign } from '@ads/bench-kit';
+import { type StandIn, jsonRpcResult, startStandIn } from '@ads/test-kit';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -48,25 +48,14 @@ function statsQuery(params: Record<string, unknown>) {
 const snapshotPage = {
   asOf: '2026-03-10T00:00:00.000Z',
   campaigns: [
-    {
+    fixtureSnapshotCampaign({
       id: 'c1',
       advertiserId: 'v1',
-      name: 'c1',
       flightStart: '2026-01-01T00:00:00Z',
       flightEnd: '2026-12-31T00:00:00Z',
-      timeZone: 'UTC',
-      totalBudget: 1_000_000,
-      dailyBudget: null,
-      spentMicros: 0,
-      pacing: 'even',
-      priority: 'standard',
-      bidType: 'CPM',
       bidAmount: 200,
-      frequencyCap: null,
-      targeting: {},
-      exclusionLabel: null,
       ads: [{ id: 'a1', format: 'native', title: 'a1', body: '', imageUrl: null, clickUrl: 'https://shop.test/a1', width: null, height: null, status: 'active' }],
-    },
+    }),
   ],
   placements: [],
   featureSwitches: [],

@@ -1,2 +1,4 @@
-export { ensureWrk, runWrk, wrkScript } from './wrk';
-export type { WrkResult } from './wrk';
+export { ensureWrk, runWrk, wrkScript } from './wrk.js';
+export type { WrkResult } from './wrk.js';
+export { OPEN_TARGETING, fixtureSnapshotAd, fixtureSnapshotCampaign, syntheticSnapshotAd } from './fixture-snapshot-campaign.js';
+export type { FixtureSnapshotCampaignInput } from './fixture-snapshot-campaign.js';

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { KNOWN_PLACEHOLDER_SECRETS, checkProductionSecret, productionSecretProblems, secretStrengthBits } from './production-secret';
+import { KNOWN_PLACEHOLDER_SECRETS, checkProductionSecret, productionSecretProblems, secretStrengthBits } from './production-secret.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 

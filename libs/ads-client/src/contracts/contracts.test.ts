@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeRouter } from '../rpc/router-description';
-import { dataApiContract, feedUpsertRow, statsRow } from './data-api-contract';
-import { adCreate, campaignCreate } from './inventory';
-import { decisionRequest, servingContract } from './serving-contract';
+import { describeRouter } from '../rpc/router-description.js';
+import { dataApiContract, feedUpsertRow, statsRow } from './data-api-contract.js';
+import { adCreate, campaignCreate } from './inventory.js';
+import { decisionRequest, servingContract } from './serving-contract.js';
 
 test('every contract describes itself as JSON Schema', () => {
   for (const contract of [dataApiContract, servingContract]) {
@@ -49,7 +49,7 @@ test('decision requests and stats rows are checked', () => {
 });
 
 test('dates are years 1970 to 9999; URLs, searches and filters refuse control characters; ids are UUIDs; switches are known', async () => {
-  const { campaignUpdate, adUpdate, featureSwitchCreate, placementCreate, isoDateTime, queryText, KILL_SWITCHES } = await import('./inventory');
+  const { campaignUpdate, adUpdate, featureSwitchCreate, placementCreate, isoDateTime, queryText, KILL_SWITCHES } = await import('./inventory.js');
   for (const instant of ['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '9999-12-31T23:00:00-05:00', '+010000-01-01T00:00:00Z']) {
     assert.ok(isoDateTime.safeParse(instant).error, instant);
   }

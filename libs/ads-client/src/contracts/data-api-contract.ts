@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineContract, method } from '../rpc/contract';
-import { modelContract } from '../rpc/model-namespace';
+import { defineContract, method } from '../rpc/contract.js';
+import { modelContract } from '../rpc/model-namespace.js';
 import {
   adFormat,
   adStatus,
@@ -28,7 +28,7 @@ import {
   rowId,
   targeting,
   unstorableTextMessage,
-} from './inventory';
+} from './inventory.js';
 
 /** Text an import run records (a feed's name, a row's error): storable, any length of line. */
 const recordedText = z.string().refine(isStorableText, unstorableTextMessage);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { seededRng } from '../random/seeded-rng';
-import { checkDecisionRequestFast } from './decision-request-fast-check';
-import { decisionRequest } from './serving-contract';
+import { seededRng } from '../random/seeded-rng.js';
+import { checkDecisionRequestFast } from './decision-request-fast-check.js';
+import { decisionRequest } from './serving-contract.js';
 
 type Draft = Record<string, unknown>;
 
@@ -309,8 +309,10 @@ function randomPlacementOf(request: Draft, random: Random): Draft | undefined {
 }
 
 const SHORT_TEXT_VARIANTS = ['', 'a', 'ab', 'x'.repeat(99), 'x'.repeat(100), 'x'.repeat(101), 'Ä'.repeat(100), ' '.repeat(100), EMOJI.repeat(50), EMOJI.repeat(51), `a${EMOJI}`, '\ud800', 5, null];
+// eslint-disable-next-line no-loss-of-precision -- a literal that rounds to 10 is one of the variants
 const COUNT_VARIANTS: unknown[] = [0, 1, 10, 11, 1.5, '2', -1, -0, NaN, Infinity, null, undefined, 2 ** 53, 1e21, 9.9999999999999999, true];
 // Holes stand for sparse arrays, which JSON cannot carry but a hand-built params object can.
+// eslint-disable-next-line no-sparse-arrays -- the holes are the point (see above)
 const FORMAT_VARIANTS: unknown[] = [[], ['native'], ['banner', 'native'], ['native', 'banner', 'native'], ['video'], ['Native'], ['native', 'video'], ['banner', null], ['native', 'native'], 'native', [null], undefined, null, [, 'native'], ['native', ,], { 0: 'native', length: 1 }];
 const KEYWORD_VARIANTS: unknown[] = [' spaced ', 'UPPER', '   ', '', '\t\n', '\u00a0x\u3000', 'ünïcödé', 'İ'.repeat(50), 'İ'.repeat(51), 'x'.repeat(100), 'x'.repeat(101), ` ${'x'.repeat(100)} `, EMOJI.repeat(50), EMOJI.repeat(51), 5, null, undefined];
 const KEYWORD_LIST_VARIANTS: unknown[] = [[], Array.from({ length: 50 }, (_, i) => `k${i}`), Array.from({ length: 51 }, (_, i) => `k${i}`), 'sport', { 0: 'sport' }, null];

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 // Type-only: serving-contract.ts imports this file at run time to attach the check, so a value
 // import back would be a cycle.
-import type { decisionRequest } from './serving-contract';
+import type { decisionRequest } from './serving-contract.js';
 
 type DecisionRequestOutput = z.output<typeof decisionRequest>;
 type PlacementRequest = DecisionRequestOutput['placements'][number];
@@ -98,7 +98,7 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 
 function checkPlacements(value: unknown): PlacementRequest[] | undefined {
   if (!Array.isArray(value) || value.length < 1 || value.length > 20) return undefined;
-  const placements: PlacementRequest[] = new Array(value.length);
+  const placements = new Array<PlacementRequest>(value.length);
   for (let i = 0; i < value.length; i++) {
     const placement = checkPlacement(value[i]);
     if (placement === undefined) return undefined;
@@ -142,7 +142,7 @@ function checkPlacement(value: unknown): PlacementRequest | undefined {
 function checkKeywords(value: unknown): string[] | undefined {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > 50) return undefined;
-  const keywords: string[] = new Array(value.length);
+  const keywords = new Array<string>(value.length);
   for (let i = 0; i < value.length; i++) {
     const raw: unknown = value[i];
     if (typeof raw !== 'string') return undefined;

@@ -25,12 +25,14 @@ export const isoDateTime = z.iso
 // PostgreSQL text cannot hold NUL, and an unpaired surrogate cannot be encoded as UTF-8 (it
 // would be stored as U+FFFD, so two different names could collide): both are refused here
 // rather than failing in the database.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const isStorableText = (value: string) => !UNSTORABLE.test(value);
 export const unstorableTextMessage = 'must not contain the NUL character (\\u0000) or unpaired surrogate code units';
 // Control characters (C0, DEL, C1) have no place in a URL, a search or a filter: a CR or LF
 // in a click URL would be stripped by the URL parser (the stored value is not the one checked)
 // or split a header or a log line downstream.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 /** Whether a string holds a control character (U+0000-U+001F, U+007F-U+009F). */
 export const hasControlCharacters = (value: string) => CONTROL_CHARACTER.test(value);

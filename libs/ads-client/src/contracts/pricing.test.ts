@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eCpmMicros, spendPerEvent } from './pricing';
+import { eCpmMicros, spendPerEvent } from './pricing.js';
 
 test('a CPM bid is its own eCPM, in micros', () => {
   // 250 cents per thousand = 2.50 per thousand = 2,500,000 micros.

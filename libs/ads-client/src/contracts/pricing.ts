@@ -1,4 +1,4 @@
-import { MICROS_PER_MINOR_UNIT } from './inventory';
+import { MICROS_PER_MINOR_UNIT } from './inventory.js';
 
 // The platform's one definition of what an ad earns and spends: ads-scoring publishes eCPMs
 // with it and serving ranks and paces with it, so the two can never disagree.

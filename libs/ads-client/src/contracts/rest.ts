@@ -18,8 +18,8 @@ import {
   isoDateTime,
   queryText,
   rowId,
-} from './inventory';
-import { importRun, importRunStatus, statsGranularity, statsTotals } from './data-api-contract';
+} from './inventory.js';
+import { importRun, importRunStatus, statsGranularity, statsTotals } from './data-api-contract.js';
 
 // The REST API of ads-data-api (`/api/v1`): what its lists, reports, API keys and audit log
 // accept and answer, beside the entity and body schemas of `./inventory`. Server and client

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineContract, method } from '../rpc/contract';
-import { checkDecisionRequestFast } from './decision-request-fast-check';
-import { adFormat, device } from './inventory';
+import { defineContract, method } from '../rpc/contract.js';
+import { checkDecisionRequestFast } from './decision-request-fast-check.js';
+import { adFormat, device } from './inventory.js';
 
 const placementKey = z.string().min(1).max(100);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { snapshotCampaign, snapshotFeatureSwitch, snapshotPlacement } from './data-api-contract';
+import { snapshotCampaign, snapshotFeatureSwitch, snapshotPlacement } from './data-api-contract.js';
 
 // The serving index: what cache-warming publishes in Redis and every serving instance loads
 // into memory. One version is one Redis hash (`RedisKeys.indexVersion(version)`) whose fields

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { CallOptions, RouterClient } from '../rpc/contract';
-import type { DataApiContract, inventorySnapshotPage, snapshotCampaign, snapshotPlacement, snapshotFeatureSwitch } from '../contracts/data-api-contract';
+import type { CallOptions, RouterClient } from '../rpc/contract.js';
+import type { DataApiContract, inventorySnapshotPage, snapshotCampaign, snapshotPlacement, snapshotFeatureSwitch } from '../contracts/data-api-contract.js';
 
 export type SnapshotCampaign = z.infer<typeof snapshotCampaign>;
 export type SnapshotAd = SnapshotCampaign['ads'][number];

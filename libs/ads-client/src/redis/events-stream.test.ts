@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type TrackingEvent, trackingEvent } from '../contracts/serving-contract';
-import { LATEST_EVENT_AT, MAX_EVENT_SPEND_MICROS, TRACKING_EVENT_FIELD, decodeTrackingEvent, encodeTrackingEvent } from './events-stream';
+import { type TrackingEvent, trackingEvent } from '../contracts/serving-contract.js';
+import { LATEST_EVENT_AT, MAX_EVENT_SPEND_MICROS, TRACKING_EVENT_FIELD, decodeTrackingEvent, encodeTrackingEvent } from './events-stream.js';
 
 const event: TrackingEvent = {
   type: 'impression',

@@ -1,6 +1,6 @@
-import { MICROS_PER_MINOR_UNIT, campaignFields } from '../contracts/inventory';
-import { trackingEvent } from '../contracts/serving-contract';
-import type { TrackingEvent } from '../contracts/serving-contract';
+import { MICROS_PER_MINOR_UNIT, campaignFields } from '../contracts/inventory.js';
+import { trackingEvent } from '../contracts/serving-contract.js';
+import type { TrackingEvent } from '../contracts/serving-contract.js';
 
 // One encoding of the events stream, shared by its writer (ads-serving-rpc) and its reader
 // (the roll-up in ads-data-import), so neither side guesses the other's field names.

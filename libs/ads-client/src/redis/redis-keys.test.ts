@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RedisKeys, dayBucket, hourBucket } from './redis-keys';
+import { RedisKeys, dayBucket, hourBucket } from './redis-keys.js';
 
 test('keys carry the prefix and stay distinct', () => {
   const keys = new RedisKeys('t1:');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redactRedisUrl, redisUrlSetting } from './redis-url';
+import { redactRedisUrl, redisUrlSetting } from './redis-url.js';
 
 test('REDIS_URL: good URLs pass and the default is local Redis', () => {
   assert.equal(redisUrlSetting.parse(undefined), 'redis://127.0.0.1:6379');

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { SCORE_MAX_AGE_MS, SCORE_META_FIELD, adScore, scoreVersionMeta } from '../contracts/scores';
-import type { AdScore, ScoreVersionMeta } from '../contracts/scores';
-import type { RedisKeys } from './redis-keys';
-import { RedisValueError, RedisWriteError } from './redis-store-errors';
+import { SCORE_MAX_AGE_MS, SCORE_META_FIELD, adScore, scoreVersionMeta } from '../contracts/scores.js';
+import type { AdScore, ScoreVersionMeta } from '../contracts/scores.js';
+import type { RedisKeys } from './redis-keys.js';
+import { RedisValueError, RedisWriteError } from './redis-store-errors.js';
 
 /** One score version as read back: its meta, the scores by ad id, and fields that did not parse. */
 export interface ScoreVersion {

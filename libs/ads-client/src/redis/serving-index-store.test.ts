@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { SERVING_INDEX_FIELDS, type ServingIndexCampaign } from '../contracts/serving-index';
-import { RedisKeys } from './redis-keys';
-import { ServingIndexError, ServingIndexStore, type ServingIndexParts } from './serving-index-store';
+import { waitFor } from '@ads/test-kit';
+import { SERVING_INDEX_FIELDS, type ServingIndexCampaign } from '../contracts/serving-index.js';
+import { RedisKeys } from './redis-keys.js';
+import { ServingIndexError, ServingIndexStore, type ServingIndexParts } from './serving-index-store.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);
@@ -83,7 +84,7 @@ test('a written version is invisible until published, then read back whole', asy
   assert.equal(index?.campaigns.length, 5);
   assert.equal(index?.meta.ads, 10);
   assert.deepEqual(index?.placements[0]?.candidates.standard, [0, 1, 9]);
-  for (let wait = 0; wait < 50 && messages.length === 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor(() => messages.length > 0, 'the announcement of v1', { timeoutMs: 5_000, intervalMs: 10 });
   assert.deepEqual(messages, ['v1']);
 });
 
@@ -165,8 +166,9 @@ test('a version built from an older snapshot than the current one is refused, wh
   assert.equal((await raceStore.publish('newer-offset', { retainMs: 60_000 })).outcome, 'published');
   assert.equal(await raceStore.currentVersion(), 'newer-offset');
 
-  for (let wait = 0; wait < 50 && messages.length < 2; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Announcements arrive in the order they were published: once the last one is in, a refused
+  // version announced earlier would be in too.
+  await waitFor(() => messages.includes('newer-offset'), 'the announcement of newer-offset', { timeoutMs: 5_000, intervalMs: 10 });
   assert.deepEqual(messages, ['same-asof', 'newer-offset'], 'a refused version is never announced');
 });
 
@@ -199,7 +201,7 @@ test('rollback makes the previous version current again and announces it; runnin
     assert.equal(await rollbackStore.previousVersion(), 'bad');
     assert.equal(await redis.ttl(rollbackKeys.indexVersion('bad')), -1, 'the version rolled back from stays, to roll forward');
     assert.deepEqual(await rollbackStore.rollback(), { outcome: 'rolled-back', current: 'bad', previous: 'good' });
-    for (let attempt = 0; attempt < 50 && announced.length < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => announced.length >= 2, 'both rollbacks announced', { timeoutMs: 5_000, intervalMs: 10 });
     assert.deepEqual(announced, ['good', 'bad']);
   } finally {
     subscriber.disconnect();

@@ -12,8 +12,8 @@ import {
   type ServingIndexCampaign,
   type ServingIndexMeta,
   type ServingIndexPlacement,
-} from '../contracts/serving-index';
-import type { RedisKeys } from './redis-keys';
+} from '../contracts/serving-index.js';
+import type { RedisKeys } from './redis-keys.js';
 
 export type ServingIndexErrorCode = 'INDEX_NOT_FOUND' | 'INDEX_INCOMPLETE' | 'INDEX_INVALID' | 'INDEX_FORMAT_UNKNOWN';
 

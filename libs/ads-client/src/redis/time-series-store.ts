@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { timeSeriesMeta, timeSeriesPoint } from '../contracts/time-series';
-import type { TimeSeriesMeta, TimeSeriesPoint } from '../contracts/time-series';
-import type { RedisKeys } from './redis-keys';
-import { RedisValueError, RedisWriteError } from './redis-store-errors';
+import { timeSeriesMeta, timeSeriesPoint } from '../contracts/time-series.js';
+import type { TimeSeriesMeta, TimeSeriesPoint } from '../contracts/time-series.js';
+import type { RedisKeys } from './redis-keys.js';
+import { RedisValueError, RedisWriteError } from './redis-store-errors.js';
 
 export type TimeSeriesLevel = Parameters<RedisKeys['timeSeries']>[0];
 export type TimeSeriesGranularity = Parameters<RedisKeys['timeSeries']>[2];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DataApiProblemError, problemErrorOf } from './data-api-problem-error';
+import { DataApiProblemError, problemErrorOf } from './data-api-problem-error.js';
 
 describe('problemErrorOf', () => {
   it('reads a problem document: status, code, detail and field errors', () => {

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../contracts/rest';
+import type { FieldProblem } from '../contracts/rest.js';
 
 /**
  * A refusal of the ads-data-api REST API, from its `application/problem+json` answer; or a

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Ad, Campaign } from '../contracts/inventory';
-import type * as inventoryContracts from '../contracts/inventory';
-import type * as rest from '../contracts/rest';
+import type { Ad, Campaign } from '../contracts/inventory.js';
+import type * as inventoryContracts from '../contracts/inventory.js';
+import type * as rest from '../contracts/rest.js';
 import type {
   AdvertiserResource,
   ApiKey,
@@ -13,8 +13,8 @@ import type {
   PlacementResource,
   Report,
   SiteResource,
-} from '../contracts/rest';
-import { DataApiProblemError, problemErrorOf } from './data-api-problem-error';
+} from '../contracts/rest.js';
+import { DataApiProblemError, problemErrorOf } from './data-api-problem-error.js';
 
 /** A row with the ETag the API sent (`W/"<version>"`); pass `etag` as `ifMatch` to change the row. */
 export interface Tagged<T> {
@@ -127,12 +127,19 @@ interface RequestOptions {
   authenticated?: boolean;
 }
 
+function queryValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  return value instanceof Date ? value.toISOString() : JSON.stringify(value);
+}
+
 function queryString(query: Record<string, unknown> | undefined): string {
   if (query === undefined) return '';
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
-    params.set(name, String(value));
+    // Query parameters are scalars (the list queries' schemas); Dates go as ISO instants.
+    params.set(name, queryValue(value));
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { PreEncodedResult } from './pre-encoded-result';
+import type { PreEncodedResult } from './pre-encoded-result.js';
 
 /** A method as both sides know it: schemas, a one-line doc, and whether retrying is safe. */
 export interface MethodContract<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {

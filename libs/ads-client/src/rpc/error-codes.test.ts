@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RPC_ERROR_CODES, codeFromJsonRpcNumber } from './error-codes';
-import { InvalidParamsError, RpcError, rpcErrorFromWire } from './rpc-error';
+import { RPC_ERROR_CODES, codeFromJsonRpcNumber } from './error-codes.js';
+import { InvalidParamsError, RpcError, rpcErrorFromWire } from './rpc-error.js';
 
 test('every code maps to a distinct JSON-RPC number and a 4xx or 5xx status', () => {
   const numbers = Object.values(RPC_ERROR_CODES).map((entry) => entry.jsonRpc);

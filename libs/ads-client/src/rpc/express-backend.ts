@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { RpcServer } from './rpc-server';
+import type { RpcServer } from './rpc-server.js';
 
 /**
  * The express backend: a router to mount with `app.use('/rpc', router)`. It costs several times

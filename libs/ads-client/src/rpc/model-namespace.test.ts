@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { defineContract } from './contract';
-import { modelContract, modelHandlers, type ModelStore } from './model-namespace';
-import { createRpcServer } from './rpc-server';
+import { defineContract } from './contract.js';
+import { modelContract, modelHandlers, type ModelStore } from './model-namespace.js';
+import { createRpcServer } from './rpc-server.js';
 
 const site = z.object({ id: z.string(), domain: z.string() });
 type Site = z.infer<typeof site>;

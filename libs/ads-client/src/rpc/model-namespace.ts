@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CallContext, MethodContract } from './contract';
-import { method } from './contract';
-import { RpcError } from './rpc-error';
+import type { CallContext, MethodContract } from './contract.js';
+import { method } from './contract.js';
+import { RpcError } from './rpc-error.js';
 
 /** The four methods a model exposes: get, list (filters, cursor, capped limit), create, update. */
 export type ModelNamespaceContract<

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RpcHttpResponse, RpcServer } from './rpc-server';
+import type { RpcHttpResponse, RpcServer } from './rpc-server.js';
 
 /**
  * The bare node:http backend, for the hot path: a request handler that serves an RPC server

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RouterContract } from './contract';
-import { RPC_ERROR_CODES } from './error-codes';
+import type { RouterContract } from './contract.js';
+import { RPC_ERROR_CODES } from './error-codes.js';
 
 /** One method in the self-description. */
 export interface MethodDescription {

@@ -1,13 +1,13 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { z } from 'zod';
-import type { CallOptions, MethodContract, RouterClient, RouterContract } from './contract';
-import { codeFromJsonRpcNumber, isRpcErrorCode } from './error-codes';
-import type { FieldIssue } from './rpc-error';
-import { InvalidParamsError, RpcError, describeIssues, fieldIssuesOf, rpcErrorFromWire } from './rpc-error';
-import type { RouterDescription } from './router-description';
-import type { Serializer } from './serializers';
-import { jsonSerializer, msgpackSerializer } from './serializers';
-import { ServerPool } from './server-pool';
+import type { CallOptions, MethodContract, RouterClient, RouterContract } from './contract.js';
+import { codeFromJsonRpcNumber, isRpcErrorCode } from './error-codes.js';
+import type { FieldIssue } from './rpc-error.js';
+import { InvalidParamsError, RpcError, describeIssues, fieldIssuesOf, rpcErrorFromWire } from './rpc-error.js';
+import type { RouterDescription } from './router-description.js';
+import type { Serializer } from './serializers.js';
+import { jsonSerializer, msgpackSerializer } from './serializers.js';
+import { ServerPool } from './server-pool.js';
 
 export interface RpcClientOptions {
   /** Base URLs of the servers' RPC mount, e.g. `http://127.0.0.1:4000/rpc`. */
@@ -251,7 +251,8 @@ export async function createDynamicRpcClient(options: RpcClientOptions): Promise
       },
     ];
   });
-  return Object.assign(buildNamespaces(transport, methods), {
+  const namespaces: Record<string, unknown> = buildNamespaces(transport, methods);
+  return Object.assign(namespaces, {
     $description: description,
     $batch: transport.batch.bind(transport),
     $close: () => transport.close(),

@@ -1,5 +1,5 @@
-import type { RpcErrorCode } from './error-codes';
-import { RPC_ERROR_CODES } from './error-codes';
+import type { RpcErrorCode } from './error-codes.js';
+import { RPC_ERROR_CODES } from './error-codes.js';
 
 /** One problem with one field, as zod reports it: `path` names the field. */
 export interface FieldIssue {

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { waitFor } from '@ads/test-kit';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { defineContract, method } from './contract';
-import { RPC_ERROR_CODES } from './error-codes';
-import { createNodeHttpHandler } from './node-http-backend';
-import { PreEncodedResult } from './pre-encoded-result';
-import { RpcError } from './rpc-error';
-import { type RpcServer, createRpcServer } from './rpc-server';
-import { jsonSerializer, msgpackSerializer } from './serializers';
+import { defineContract, method } from './contract.js';
+import { RPC_ERROR_CODES } from './error-codes.js';
+import { createNodeHttpHandler } from './node-http-backend.js';
+import { PreEncodedResult } from './pre-encoded-result.js';
+import { RpcError } from './rpc-error.js';
+import { type RpcServer, createRpcServer } from './rpc-server.js';
+import { jsonSerializer, msgpackSerializer } from './serializers.js';
 
 const contract = defineContract({
   ads: {
@@ -594,23 +595,20 @@ test('over node:http, an oversized body is answered 413 and read to its end: a c
         resolve();
       }),
     );
-  const waitFor = async (check: () => boolean) => {
-    for (let tries = 0; tries < 200 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  };
   try {
     // 64 KB declared, far past the limit (1 KB): the answer comes before the body is sent.
     const piece = ' '.repeat(4096);
     await write(`POST /rpc HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${16 * piece.length}\r\n\r\n${piece}`);
-    await waitFor(() => received.includes('PAYLOAD_TOO_LARGE'));
+    await waitFor(() => received.includes('PAYLOAD_TOO_LARGE'), 'the 413 answer', { timeoutMs: 5_000, intervalMs: 10 });
     assert.match(received, /^HTTP\/1\.1 413 /);
-    // The client goes on sending its body after reading the answer, as a slow client does.
+    // The client goes on sending its body after reading the answer, as a slow client does (a time wait on purpose).
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (let sent = 1; sent < 16; sent += 1) await write(piece);
     // Once the body is drained, the same connection answers the next call.
     received = '';
     const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ads.find', params: { id: 'a1' } });
     await write(`POST /rpc HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${call.length}\r\n\r\n${call}`);
-    await waitFor(() => received.includes('"result"'));
+    await waitFor(() => received.includes('"result"'), 'the answer to the next call', { timeoutMs: 5_000, intervalMs: 10 });
     assert.deepEqual(failures, []);
     assert.match(received, /^HTTP\/1\.1 200 /);
   } finally {

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
-import type { CallContext, MethodContract, RouterContract, RouterHandlers } from './contract';
-import { RPC_ERROR_CODES, type RpcErrorCode } from './error-codes';
-import { RpcError, describeIssues, fieldIssuesOf } from './rpc-error';
-import type { Serializer } from './serializers';
-import { jsonSerializer, serializerForAccept, serializerForContentType } from './serializers';
-import { PreEncodedResult } from './pre-encoded-result';
-import { describeRouter, renderDocsPage, type RouterDescription } from './router-description';
+import type { CallContext, MethodContract, RouterContract, RouterHandlers } from './contract.js';
+import { RPC_ERROR_CODES, type RpcErrorCode } from './error-codes.js';
+import { RpcError, describeIssues, fieldIssuesOf } from './rpc-error.js';
+import type { Serializer } from './serializers.js';
+import { jsonSerializer, serializerForAccept, serializerForContentType } from './serializers.js';
+import { PreEncodedResult } from './pre-encoded-result.js';
+import { describeRouter, renderDocsPage, type RouterDescription } from './router-description.js';
 
 export interface RpcServerOptions {
   /** Title and version shown in the self-description and the docs page. */
@@ -29,7 +28,7 @@ export interface RpcServerOptions {
    * Decides who is calling; throw RpcError UNAUTHORIZED or FORBIDDEN to refuse the call.
    * Its result reaches handlers as `context.principal`.
    */
-  authenticate?: (context: Omit<CallContext, 'principal'>, method: MethodContract) => unknown | Promise<unknown>;
+  authenticate?: (context: Omit<CallContext, 'principal'>, method: MethodContract) => unknown;
   /** Extra headers on every answer (for example CORS). */
   responseHeaders?: Record<string, string>;
   /** Extra headers on the answer to OPTIONS (a CORS preflight), besides `responseHeaders`. */
@@ -164,7 +163,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
         );
       }
       return Promise.all(
-        payload.map((call, index) => this.call(call as JsonRpcCall, { requestId: `${requestId}:${index}`, token, headers: request.headers })),
+        payload.map((call, index) => Promise.resolve(this.call(call as JsonRpcCall, { requestId: `${requestId}:${index}`, token, headers: request.headers }))),
       ).then((answers) => this.encodeResults(responseSerializer, requestId, 200, answers));
     }
     const answer = this.call(payload as JsonRpcCall, { requestId, token, headers: request.headers });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jsonSerializer, msgpackSerializer, serializerForAccept, serializerForContentType } from './serializers';
+import { jsonSerializer, msgpackSerializer, serializerForAccept, serializerForContentType } from './serializers.js';
 
 test('content types pick the serializer, unknown ones none', () => {
   assert.equal(serializerForContentType('application/json; charset=utf-8'), jsonSerializer);

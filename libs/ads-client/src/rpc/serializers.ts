@@ -12,7 +12,7 @@ export const jsonSerializer: Serializer = {
   name: 'json',
   contentType: 'application/json; charset=utf-8',
   encode: (value) => JSON.stringify(value),
-  decode: (body) =>
+  decode: (body): unknown =>
     JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')),
 };
 

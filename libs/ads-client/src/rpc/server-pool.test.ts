@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ServerPool } from './server-pool';
+import { ServerPool } from './server-pool.js';
 
 test('round-robin visits every server in turn', () => {
   const pool = new ServerPool(['a', 'b', 'c']);

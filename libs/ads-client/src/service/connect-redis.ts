@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { redactRedisUrl } from '../redis/redis-url';
-import { KitError } from './service-error';
+import { redactRedisUrl } from '../redis/redis-url.js';
+import { KitError } from './service-error.js';
 
 /**
  * The three ways a service uses Redis, each with one retry policy:

@@ -1,9 +1,9 @@
 import { ZodError } from 'zod';
-import { dataApiContract, type DataApiContract } from '../contracts/data-api-contract';
-import { readInventorySnapshot, type InventorySnapshot } from '../data-api/read-inventory-snapshot';
-import { createRpcClient, type TypedRpcClient } from '../rpc/rpc-client';
-import { RpcError, describeIssues, fieldIssuesOf, isServerSideFailure } from '../rpc/rpc-error';
-import { KitError } from './service-error';
+import { dataApiContract, type DataApiContract } from '../contracts/data-api-contract.js';
+import { readInventorySnapshot, type InventorySnapshot } from '../data-api/read-inventory-snapshot.js';
+import { createRpcClient, type TypedRpcClient } from '../rpc/rpc-client.js';
+import { RpcError, describeIssues, fieldIssuesOf, isServerSideFailure } from '../rpc/rpc-error.js';
+import { KitError } from './service-error.js';
 
 export interface DataApiReaderOptions {
   /** RPC URLs of ads-data-api (DATA_API_URLS). */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { productionSecretProblems } from '../config/production-secret';
-import { redisUrlSetting } from '../redis/redis-url';
-import { LOG_LEVELS, type LogLevel } from './create-logger';
-import type { EnvironmentVariableHelp } from './run-command';
-import { KitError } from './service-error';
+import { productionSecretProblems } from '../config/production-secret.js';
+import { redisUrlSetting } from '../redis/redis-url.js';
+import { LOG_LEVELS, type LogLevel } from './create-logger.js';
+import type { EnvironmentVariableHelp } from './run-command.js';
+import { KitError } from './service-error.js';
 
 /**
  * The configuration pattern of every service: `src/config.ts` declares a zod schema over the

@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { RpcError } from '../rpc/rpc-error';
-import { EXIT_CODES, ServiceError } from './service-error';
+import { RpcError } from '../rpc/rpc-error.js';
+import { EXIT_CODES, isServiceError, type ServiceError } from './service-error.js';
 
 /**
  * The command runner of every service's command line (commander). A command's action either
@@ -31,14 +31,12 @@ export async function runCommand(program: Command, options: RunCommandOptions): 
       if (json) printJson({ ok: false, code: 'CLI_USAGE', message: error.message.replace(/^error: /, '') });
       return EXIT_CODES.usage;
     }
-    if (error instanceof ServiceError) {
-      // instanceof gives ServiceError<any>; every code is a string.
-      const failure = error as ServiceError;
-      stderr.write(`${service}: ${failure.code}: ${failure.message}\n`);
-      const advice = hint?.(failure);
+    if (isServiceError(error)) {
+      stderr.write(`${service}: ${error.code}: ${error.message}\n`);
+      const advice = hint?.(error);
       if (advice !== undefined) for (const line of advice.split('\n')) stderr.write(`${service}: ${line}\n`);
-      if (json) printJson({ ok: false, code: failure.code, message: failure.message });
-      return failure.exitCode;
+      if (json) printJson({ ok: false, code: error.code, message: error.message });
+      return error.exitCode;
     }
     stderr.write(`${service}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     if (json) printJson({ ok: false, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) });

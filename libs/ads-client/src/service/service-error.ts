@@ -1,24 +1,29 @@
 /**
  * The exit codes every command of the platform ends with, by kind of failure, so that a script
- * or a supervisor reads the same number for the same failure whichever service it ran.
+ * or a supervisor reads the same number for the same failure whichever service it ran:
+ * 0 ok, 1 unexpected, 2 usage, 3 config, 4 unavailable, 5 refused, 6 invalid data, 7 partial.
  */
 export const EXIT_CODES = {
   /** The command did what it was asked. */
   ok: 0,
-  /** A failure no catalogue names: a bug. The stack is in the log. */
+  /** A failure no catalogue names: a bug. The stack is printed and logged. */
   unexpected: 1,
-  /** A command-line argument or an environment variable is invalid; nothing was done. */
+  /** A command-line argument is invalid; nothing was done. */
   usage: 2,
+  /** An environment variable is missing or invalid; nothing was done. */
+  config: 3,
   /** ads-data-api could not be reached, did not answer in time or failed on its side. */
-  dataApiUnavailable: 3,
-  /** ads-data-api refused a call: credentials, permissions, arguments, unknown method. */
-  dataApiRefused: 4,
+  dataApiUnavailable: 4,
   /** Redis could not be reached. */
-  redisUnavailable: 5,
+  redisUnavailable: 4,
+  /** ads-data-api refused a call: credentials, permissions, arguments, unknown method. */
+  dataApiRefused: 5,
+  /** The command's own rule refused it (say, nothing to roll back). */
+  refused: 5,
   /** A stored value (in Redis, in a snapshot, in a feed) does not match its contract. */
   dataInvalid: 6,
-  /** The command ran but its own rule refused it or part of its work failed. */
-  refused: 7,
+  /** The command ran, but part of its work failed (say, some rows of an import). */
+  partial: 7,
 } as const;
 
 export type ExitKind = keyof typeof EXIT_CODES;
@@ -39,7 +44,7 @@ export type ErrorCatalogue = Record<string, ErrorCatalogueEntry>;
  * so the same failure has the same code and exit code everywhere.
  */
 export const COMMON_ERRORS = {
-  CONFIG_INVALID: { exit: 'usage', summary: 'an environment variable is missing or invalid' },
+  CONFIG_INVALID: { exit: 'config', summary: 'an environment variable is missing or invalid' },
   CLI_USAGE: { exit: 'usage', httpStatus: 400, summary: 'a command-line argument is invalid' },
   DATA_API_UNAVAILABLE: { exit: 'dataApiUnavailable', httpStatus: 503, summary: 'ads-data-api could not be reached, did not answer in time or failed on its side' },
   DATA_API_REFUSED: { exit: 'dataApiRefused', httpStatus: 502, summary: 'ads-data-api refused a call (credentials, permissions, arguments, unknown method)' },
@@ -50,6 +55,11 @@ export const COMMON_ERRORS = {
 
 export interface ServiceErrorOptions {
   cause?: unknown;
+  /**
+   * The one input at fault, when the error is about one: a query parameter, a command-line
+   * option, an environment variable. An HTTP service puts it in its error body.
+   */
+  field?: string;
 }
 
 /**
@@ -60,12 +70,15 @@ export class ServiceError<Code extends string = string> extends Error {
   readonly code: Code;
   readonly exitCode: number;
   readonly httpStatus: number;
+  /** The input at fault (see {@link ServiceErrorOptions.field}); undefined when none is. */
+  readonly field: string | undefined;
 
   constructor(code: Code, entry: ErrorCatalogueEntry, message: string, options?: ServiceErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.exitCode = EXIT_CODES[entry.exit ?? 'unexpected'];
     this.httpStatus = entry.httpStatus ?? 500;
+    this.field = options?.field;
   }
 }
 
@@ -93,7 +106,12 @@ export function serviceErrorClass<const Catalogue extends ErrorCatalogue>(name: 
 export const KitError = serviceErrorClass('ServiceKitError', COMMON_ERRORS);
 export type KitError = InstanceType<typeof KitError>;
 
+/** Whether a value is an error of some service's catalogue (or the kit's). */
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof ServiceError;
+}
+
 /** The exit code a command ends with for an error: the catalogue's, or 1 for anything else. */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof ServiceError ? error.exitCode : EXIT_CODES.unexpected;
+  return isServiceError(error) ? error.exitCode : EXIT_CODES.unexpected;
 }

@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { RpcError } from '../rpc/rpc-error';
-import { connectRedis } from './connect-redis';
-import { DataApiReader, dataApiFailure } from './data-api-reader';
-import { commonSettings, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment } from './load-config';
-import { commonHint, runCommand } from './run-command';
-import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error';
+import { RpcError } from '../rpc/rpc-error.js';
+import { connectRedis } from './connect-redis.js';
+import { DataApiReader, dataApiFailure } from './data-api-reader.js';
+import { commonSettings, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment } from './load-config.js';
+import { commonHint, runCommand } from './run-command.js';
+import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error.js';
 
 const ExampleError = serviceErrorClass('ExampleError', {
   ...COMMON_ERRORS,
@@ -24,6 +24,8 @@ test('a declared error class carries its code, exit code, HTTP status, name and 
   assert.equal(error.exitCode, EXIT_CODES.refused);
   assert.equal(error.httpStatus, 409);
   assert.equal(error.cause, cause);
+  assert.equal(error.field, undefined);
+  assert.equal(new ExampleError('CLI_USAGE', 'not a whole number', { field: 'limit' }).field, 'limit');
   assert.equal(exitCodeOf(new ExampleError('REDIS_UNAVAILABLE', 'down')), EXIT_CODES.redisUnavailable);
   assert.equal(exitCodeOf(new Error('a bug')), EXIT_CODES.unexpected);
 });
@@ -35,7 +37,7 @@ test('parseEnvironment names every variable at fault in one CONFIG_INVALID error
     (error: unknown) =>
       error instanceof ServiceError &&
       error.code === 'CONFIG_INVALID' &&
-      error.exitCode === EXIT_CODES.usage &&
+      error.exitCode === EXIT_CODES.config &&
       /DATA_API_URLS/.test(error.message) &&
       /DATA_API_TOKEN: is required/.test(error.message),
   );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dayBucket } from '../redis/redis-keys';
-import { localDay, utcHoursOfLocalDay } from './local-day';
+import { dayBucket } from '../redis/redis-keys.js';
+import { localDay, utcHoursOfLocalDay } from './local-day.js';
 
 const HOUR = 3_600_000;
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { z } from 'zod';
-import { RpcError, createExpressRpcRouter, createNodeHttpHandler, createRpcServer, defineContract, method } from '../../src/index';
+import { RpcError, createExpressRpcRouter, createNodeHttpHandler, createRpcServer, defineContract, method } from '../../src/index.js';
 
 /** A small contract exercising what the framework offers. */
 export const demoContract = defineContract({

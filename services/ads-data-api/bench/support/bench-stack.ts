@@ -2,7 +2,7 @@
 // with bulk SQL and dropped at the end, and ads-data-api running as its own process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '@ads/test-kit';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,14 +46,6 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 export interface BenchServer {
   rpcUrl: string;
   stop(): Promise<void>;
@@ -62,7 +54,7 @@ export interface BenchServer {
 /** Starts `src/main.ts` against the database, as production runs it, and waits for `/readyz`. */
 export async function startBenchServer(databaseUrl: string): Promise<BenchServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot,
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -20,7 +20,9 @@ runCli('db:generate', async (args) => {
     dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
     'schema_engine_bg.wasm',
   );
-  const result = spawnSync(process.execPath, [prismaCli, 'generate', ...args], {
+  // prisma.config.ts imports src/config.ts, which imports @ads/ads-client: the CLI's config
+  // loader resolves it with this process's conditions, so the workspace's source condition too.
+  const result = spawnSync(process.execPath, ['--conditions=@ads/source', prismaCli, 'generate', ...args], {
     cwd: packageRoot,
     stdio: 'inherit',
     // A child process environment, not configuration: pass ours through, plus the offline switches.

@@ -70,7 +70,7 @@ function modifiedAt(path: string): number {
  */
 function ensureGeneratedClient(): void {
   if (modifiedAt(generatedClient) >= modifiedAt(schemaPath)) return;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/generate.ts'], {
+  const result = spawnSync(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/cli/generate.ts'], {
     cwd: packageRoot,
     encoding: 'utf8',
   });

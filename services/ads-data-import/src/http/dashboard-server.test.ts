@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
+import { type StatusAndCode, requestStatusAndCode } from '@ads/test-kit';
 import { DataImportError } from '../errors';
 import { type DashboardAccess, createDashboardApp } from './dashboard-server';
 
@@ -28,26 +29,10 @@ interface Call {
 }
 
 /** Calls the dashboard on 127.0.0.1; answers the status and the refusal code, if any. */
-function call(port: number, path: string, options: Call = {}): Promise<{ status: number; code: string | undefined }> {
+function call(port: number, path: string, options: Call = {}): Promise<StatusAndCode> {
   const headers: Record<string, string> = { ...(options.authorization === undefined ? {} : { authorization: options.authorization }), ...options.headers };
-  return new Promise((resolve, reject) => {
-    const sent = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', localAddress: options.from ?? '127.0.0.1', headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => {
-        let code: string | undefined;
-        try {
-          code = (JSON.parse(body) as { code?: string }).code;
-        } catch {
-          code = undefined;
-        }
-        resolve({ status: response.statusCode!, code });
-      });
-    });
-    sent.on('error', reject);
-    sent.end(options.method === 'POST' ? '{}' : undefined);
-  });
+  const method = options.method ?? 'GET';
+  return requestStatusAndCode(undefined, { host: '127.0.0.1', port, path, method, localAddress: options.from ?? '127.0.0.1', headers }, method === 'POST' ? '{}' : undefined);
 }
 
 const get = async (port: number, path: string, options: Call = {}) => (await call(port, path, options)).status;

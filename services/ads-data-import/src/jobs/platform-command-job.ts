@@ -40,7 +40,7 @@ export async function runPlatformCommand(
     throw new CommandFailedError(`${command} is not installed at ${directory} (no src/main.ts); set SERVICES_DIR`);
   }
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'run', ...args], {
+  const child = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts', 'run', ...args], {
     cwd: directory,
     env: settings.environment,
     stdio: ['ignore', 'pipe', 'pipe'],

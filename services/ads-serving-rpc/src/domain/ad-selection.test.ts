@@ -5,8 +5,9 @@ import { selectAds, type SelectionOptions, type SelectionRequest } from './ad-se
 import { refreshCampaignLiveness } from './campaign-liveness';
 import { applyScores, rebuildCandidateGroups, type IndexedCampaign } from './decision-index';
 import { seededRng } from './rng';
-import { fixtureCampaign, fixtureIndex } from './serving-index-fixture';
-import { chiSquare, liveIndex } from './test-support';
+import { fixtureCampaign, fixtureIndex } from '../../tests/support/serving-index-fixture';
+import { chiSquare } from '../../tests/support/chi-square';
+import { liveIndex } from '../../tests/support/live-index';
 import { ZoneClock } from './zone-clock';
 
 const request = (overrides: Partial<SelectionRequest> = {}): SelectionRequest => ({

@@ -2,7 +2,7 @@ import { MICROS_PER_MINOR_UNIT, ServingIndexError, eCpmMicros, spendPerEvent, ty
 import { compileAudienceTargeting, type AudienceTargeting } from './audience-targeting';
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
-import { lotteryWeight } from './ranking';
+import { lotteryWeight } from './lottery-weight';
 import { trackingQuery } from './tracking-url';
 
 export type AdFormat = 'native' | 'banner';

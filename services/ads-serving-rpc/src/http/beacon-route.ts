@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TrackingEventType } from '@ads/ads-client';
 import { ServingError } from '../errors';
-import type { EventTracker } from '../event-tracker';
+import type { EventTracker } from '../app/event-tracker';
 import { CORS_HEADERS } from './cors';
 
 const NO_STORE = { ...CORS_HEADERS, 'cache-control': 'no-store' };
@@ -19,7 +19,7 @@ export async function handleBeacon(
   response: ServerResponse,
 ): Promise<void> {
   const outcome = await deps.tracker.track(type, query);
-  if (outcome.kind === 'invalid') return sendError(response, new ServingError('BEACON_INVALID', outcome.message, outcome.field), outcome.kind);
+  if (outcome.kind === 'invalid') return sendError(response, new ServingError('BEACON_INVALID', outcome.message, { field: outcome.field }), outcome.kind);
   if (outcome.kind === 'forged') return sendError(response, new ServingError('BEACON_FORGED', 'the tracking URL signature does not match'), outcome.kind);
   if (type === 'click') {
     const destination = outcome.ad?.landingUrl ?? null;

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ServingError } from '../errors';
-import type { ServingMetrics } from '../metrics';
+import type { ServingMetrics } from '../app/serving-metrics';
 import { isGetLike, sendError } from './beacon-route';
 
 /** What `/metrics` needs: the registry, and the Bearer token it requires (undefined: none). */

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createNodeHttpHandler, type RpcServer } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import { ServingError } from '../errors';
-import type { EventTracker } from '../event-tracker';
-import type { IndexLifecycle } from '../index-lifecycle';
-import type { ServingMetrics } from '../metrics';
+import type { EventTracker } from '../app/event-tracker';
+import type { IndexLifecycle } from '../app/index-lifecycle';
+import type { ServingMetrics } from '../app/serving-metrics';
 import { handleBeacon, isGetLike, sendError } from './beacon-route';
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './cors';
 import { renderDemoPage } from './demo-page';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDecisionIndex } from '../domain/decision-index';
-import { fixtureCampaign, fixtureIndex } from '../domain/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex } from '../../tests/support/serving-index-fixture';
 import { FrequencyCapCache } from './frequency-cap-cache';
 
 const campaign = buildDecisionIndex(fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })] })).campaigns[0]!;

@@ -1,5 +1,5 @@
 import { ServingIndexStore, encodeServingIndex, type RedisKeys } from '@ads/ads-client';
-import { ServiceError, type DataApiReader } from '@ads/ads-client/service';
+import { isServiceError, type DataApiReader } from '@ads/ads-client/service';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { newIndexVersionId } from '../domain/index-version';
@@ -159,7 +159,7 @@ export class ServingIndexWarmer {
     try {
       return await step();
     } catch (error) {
-      if (error instanceof ServiceError) throw error;
+      if (isServiceError(error)) throw error;
       const connection = this.deps.redis.status !== 'ready';
       throw new CacheWarmingError(connection ? 'REDIS_UNAVAILABLE' : 'INDEX_WRITE_FAILED', `could not ${what}: ${(error as Error).message}`, { cause: error });
     }

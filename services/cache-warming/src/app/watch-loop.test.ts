@@ -1,12 +1,30 @@
+// The loop's timing runs on node:test's mocked timers and clock: every wait below is simulated
+// time, so the debounce, backoff and cap are checked to the millisecond and no test sleeps.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { pino } from 'pino';
 import { WatchLoop } from './watch-loop';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('a burst of notices causes one rebuild after the debounce; rebuilds never overlap', async () => {
+function mockClock(t: TestContext): void {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 0 });
+}
+
+/** Moves the mocked clock on by `ms`, one millisecond at a time, letting promise callbacks run between steps. */
+async function advance(t: TestContext, ms: number): Promise<void> {
+  // setImmediate is not mocked: it lets the rebuild's promise chain run (and schedule its next timer) before the clock moves.
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  for (let step = 0; step < ms; step += 1) {
+    await settle();
+    t.mock.timers.tick(1);
+  }
+  await settle();
+}
+
+test('a burst of notices causes one rebuild after the debounce; rebuilds never overlap', async (t) => {
+  mockClock(t);
   const reasons: string[] = [];
   let concurrent = 0;
   let maxConcurrent = 0;
@@ -26,15 +44,21 @@ test('a burst of notices causes one rebuild after the debounce; rebuilds never o
   loop.start();
   for (let notice = 0; notice < 5; notice += 1) {
     loop.notify();
-    await sleep(5);
+    await advance(t, 5);
   }
-  await sleep(200);
+  // The last notice came at 20 ms, the clock is at 25: nothing before 70 ms, the rebuild at 70.
+  await advance(t, 44);
+  assert.deepEqual(reasons, ['start']);
+  await advance(t, 1);
+  assert.deepEqual(reasons, ['start', 'inventory changed']);
+  await advance(t, 200);
   await loop.stop();
   assert.deepEqual(reasons, ['start', 'inventory changed']);
   assert.equal(maxConcurrent, 1);
 });
 
-test('a failing rebuild is logged and the loop goes on', async () => {
+test('a failing rebuild is logged and the loop goes on', async (t) => {
+  mockClock(t);
   let calls = 0;
   const loop = new WatchLoop({
     debounceMs: 10,
@@ -47,14 +71,15 @@ test('a failing rebuild is logged and the loop goes on', async () => {
     },
   });
   loop.start();
-  await sleep(20);
+  await advance(t, 20);
   loop.notify();
-  await sleep(60);
+  await advance(t, 60);
   await loop.stop();
   assert.equal(calls, 2);
 });
 
-test('a failed rebuild is retried with a doubling backoff until one succeeds, then waits for notices', async () => {
+test('a failed rebuild is retried with a doubling backoff until one succeeds, then waits for notices', async (t) => {
+  mockClock(t);
   const startedAt: number[] = [];
   const reasons: string[] = [];
   const loop = new WatchLoop({
@@ -72,20 +97,16 @@ test('a failed rebuild is retried with a doubling backoff until one succeeds, th
     },
   });
   loop.start();
-  // Failures at 0, ~40, ~120 (40+80), ~280 (+160); success at ~440 (+160, the cap).
-  for (let wait = 0; wait < 100 && startedAt.length < 5; wait += 1) await sleep(20);
-  await sleep(400);
+  // Failures at 0, 40, 120 (40+80), 280 (+160); success at 440 (+160, the cap); then nothing.
+  await advance(t, 1_000);
   await loop.stop();
-  assert.equal(startedAt.length, 5, `retried until the first success, then no more (${reasons.join(', ')})`);
+  assert.deepEqual(startedAt, [0, 40, 120, 280, 440], `retried until the first success, then no more (${reasons.join(', ')})`);
   assert.equal(reasons[0], 'start');
   assert.match(reasons[1]!, /^retry 1 /);
-  const gaps = startedAt.slice(1).map((at, index) => at - startedAt[index]!);
-  // Timers fire late, never early: each gap is at least the backoff, and the cap holds.
-  for (const [index, least] of [40, 80, 160, 160].entries()) assert.ok(gaps[index]! >= least - 2, `gap ${index} is ${gaps[index]} ms, at least ${least}`);
-  assert.ok(gaps[3]! < 320, `the backoff is capped (gap ${gaps[3]} ms)`);
 });
 
-test('a notice during the backoff rebuilds at once (debounced) and stands for the pending retry', async () => {
+test('a notice during the backoff rebuilds at once (debounced) and stands for the pending retry', async (t) => {
+  mockClock(t);
   let calls = 0;
   const reasons: string[] = [];
   let concurrent = 0;
@@ -108,10 +129,10 @@ test('a notice during the backoff rebuilds at once (debounced) and stands for th
     },
   });
   loop.start();
-  await sleep(50);
+  await advance(t, 50);
   loop.notify();
-  // The retry was due at ~300 ms; the notice's rebuild succeeded at ~60 ms and cancelled it.
-  await sleep(450);
+  // The retry was due at 310 ms; the notice's rebuild succeeded at 70 ms and cancelled it.
+  await advance(t, 450);
   await loop.stop();
   assert.deepEqual(reasons, ['start', 'inventory changed'], 'no retry runs after the notice rebuilt successfully');
   assert.equal(maxConcurrent, 1);

@@ -1,4 +1,4 @@
-import { ServiceError } from '@ads/ads-client/service';
+import { isServiceError } from '@ads/ads-client/service';
 import type { Logger } from 'pino';
 
 /**
@@ -79,7 +79,7 @@ export class WatchLoop {
         this.failures += 1;
         // A failure of a known kind (data API down, token refused) is its code and message; only
         // a bug needs its stack.
-        const failure = error instanceof ServiceError ? { code: (error as ServiceError).code, error: error.message } : { err: error };
+        const failure = isServiceError(error) ? { code: error.code, error: error.message } : { err: error };
         this.options.logger.error(
           { ...failure, reason, failures: this.failures, retryInMs: this.again ? 0 : this.retryDelay() },
           'rebuild failed; the current index version stays in place',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RedisKeys, redactRedisUrl } from '@ads/ads-client';
-import { DataApiReader, ServiceError, connectRedis, createLogger, openRedis, printJsonLine } from '@ads/ads-client/service';
+import { DataApiReader, connectRedis, isServiceError, createLogger, openRedis, printJsonLine } from '@ads/ads-client/service';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { watchInventory } from '../app/inventory-watch';
@@ -96,8 +96,7 @@ function watcherRedis(config: Config, logger: Logger, name: string): Redis {
 }
 
 function failureLine(error: unknown): { ok: false; code: string; message: string } {
-  // instanceof gives ServiceError<any>: the code is a string of the catalogue.
-  if (error instanceof ServiceError) return { ok: false, code: (error as ServiceError).code, message: error.message };
+  if (isServiceError(error)) return { ok: false, code: error.code, message: error.message };
   return { ok: false, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }
 

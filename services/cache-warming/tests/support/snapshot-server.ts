@@ -4,6 +4,7 @@
 // API is unreachable until then) or stop it.
 import { createServer, type Server } from 'node:http';
 import { createNodeHttpHandler, createRpcServer, dataApiContract, defineContract, type dataApi } from '@ads/ads-client';
+import { fixtureSnapshotCampaign } from '@ads/bench-kit';
 import type { z } from 'zod';
 
 type SnapshotPage = z.output<typeof dataApi.inventorySnapshotPage>;
@@ -37,27 +38,7 @@ function snapshotPage(campaignId: string, asOf: string): SnapshotPage {
     nextCursor: null,
     placements: [{ id: 'pl-home', key: 'home', siteId: 'site-1', siteDomain: 'news.test', allowedFormats: ['native'], category: null }],
     featureSwitches: [],
-    campaigns: [
-      {
-        id: campaignId,
-        advertiserId: 'adv-1',
-        name: campaignId,
-        flightStart: '2020-01-01T00:00:00Z',
-        flightEnd: '2099-01-01T00:00:00Z',
-        timeZone: 'UTC',
-        totalBudget: 1_000_000,
-        dailyBudget: null,
-        spentMicros: 0,
-        pacing: 'even',
-        priority: 'standard',
-        bidType: 'CPM',
-        bidAmount: 100,
-        frequencyCap: null,
-        targeting: { countries: [], devices: [], keywords: [], siteIds: [], categories: [], hours: [], weekdays: [] },
-        exclusionLabel: null,
-        ads: [{ id: `${campaignId}-ad`, format: 'native', title: 'Title', body: 'Body', imageUrl: null, clickUrl: 'https://shop.test/', width: null, height: null, status: 'active' }],
-      },
-    ],
+    campaigns: [fixtureSnapshotCampaign({ id: campaignId, advertiserId: 'adv-1', pacing: 'even' })],
   };
 }
 

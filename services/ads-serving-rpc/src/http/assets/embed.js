@@ -39,7 +39,7 @@
     try {
       var value = window.localStorage.getItem(STORAGE_KEY);
       return value && /^[A-Za-z0-9_-]{8,64}$/.test(value) ? value : undefined;
-    } catch (error) {
+    } catch (_error) {
       return undefined;
     }
   }
@@ -48,7 +48,7 @@
     if (!consent) return;
     try {
       window.localStorage.setItem(STORAGE_KEY, value);
-    } catch (error) {
+    } catch (_error) {
       // Storage may be disabled: the next page view simply gets a new key.
     }
   }
@@ -79,7 +79,7 @@
     try {
       var url = new URL(value);
       return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-    } catch (error) {
+    } catch (_error) {
       return null;
     }
   }
@@ -93,7 +93,7 @@
       } else {
         new Image().src = checked;
       }
-    } catch (error) {
+    } catch (_error) {
       // A lost beacon must never break the page.
     }
   }

@@ -2,6 +2,7 @@
 // controls exactly what the warm reads or how the data API fails.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { freePort } from './free-port.js';
 
 export interface StandIn {
   url: string;
@@ -46,4 +47,9 @@ export function jsonRpcResult(result: (method: string, params: Record<string, un
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result: result(call.method, call.params) }));
   };
+}
+
+/** A command's environment with a data API URL that nothing listens at (the connection is refused). */
+export async function unreachableDataApiEnvironment(redisKeyPrefix: string): Promise<Record<string, string>> {
+  return { DATA_API_URLS: `http://127.0.0.1:${await freePort()}/rpc`, DATA_API_TOKEN: 'unused', REDIS_KEY_PREFIX: redisKeyPrefix, DATA_API_TIMEOUT_MS: '3000' };
 }

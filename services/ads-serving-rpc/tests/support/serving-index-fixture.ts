@@ -1,54 +1,14 @@
-import {
-  SERVING_INDEX_FORMAT,
-  type ServingFeatureSwitch,
-  type ServingIndex,
-  type ServingIndexAd,
-  type ServingIndexCampaign,
-  type ServingIndexPlacement,
-} from '@ads/ads-client';
+import { SERVING_INDEX_FORMAT, type ServingFeatureSwitch, type ServingIndex, type ServingIndexCampaign, type ServingIndexPlacement } from '@ads/ads-client';
+import { fixtureSnapshotCampaign, type FixtureSnapshotCampaignInput } from '@ads/bench-kit';
 
 // Builds serving index versions out of plain data for unit tests and the benchmark, which
 // have no data API: every ad is a candidate of every placement whose formats allow it (the
 // site and category filtering is cache-warming's job and has its own tests).
 
-type CampaignInput = Partial<Omit<ServingIndexCampaign, 'ads' | 'targeting'>> & {
-  id: string;
-  ads?: Array<Partial<ServingIndexAd> & { id: string }>;
-  targeting?: Partial<ServingIndexCampaign['targeting']>;
-};
-
-export function fixtureCampaign(input: CampaignInput): ServingIndexCampaign {
-  const { ads = [{ id: `${input.id}-ad` }], targeting = {}, ...fields } = input;
-  return {
-    advertiserId: `adv-${input.id}`,
-    name: input.id,
-    flightStart: '2020-01-01T00:00:00Z',
-    flightEnd: '2099-01-01T00:00:00Z',
-    timeZone: 'UTC',
-    totalBudget: 1_000_000,
-    dailyBudget: null,
-    spentMicros: 0,
-    pacing: 'asap',
-    priority: 'standard',
-    bidType: 'CPM',
-    bidAmount: 100,
-    frequencyCap: null,
-    exclusionLabel: null,
-    liveSpendBaselineMicros: 0,
-    ...fields,
-    targeting: { countries: [], devices: [], keywords: [], siteIds: [], categories: [], hours: [], weekdays: [], ...targeting },
-    ads: ads.map((ad) => ({
-      format: 'native',
-      title: `Title of ${ad.id}`,
-      body: `Body of ${ad.id}`,
-      imageUrl: null,
-      clickUrl: `https://advertiser.test/${ad.id}`,
-      width: null,
-      height: null,
-      status: 'active',
-      ...ad,
-    })),
-  };
+/** A live campaign of the index (see fixtureSnapshotCampaign) with no live spend before the index was built. */
+export function fixtureCampaign(input: FixtureSnapshotCampaignInput & { liveSpendBaselineMicros?: number }): ServingIndexCampaign {
+  const { liveSpendBaselineMicros = 0, ...campaign } = input;
+  return { ...fixtureSnapshotCampaign(campaign), liveSpendBaselineMicros };
 }
 
 export function fixtureIndex(options: {

@@ -1,15 +1,15 @@
 import type { TrackingEvent, TrackingEventType } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RecentEvents } from './domain/recent-events';
-import { frequencyCapEnforced } from './domain/ad-selection';
-import { isOwnDecision } from './domain/decision-id';
-import { spendOfEvent, trackingEventId, type TrackingClaims, type TrackingSigner } from './domain/tracking-url';
+import { RecentEvents } from '../domain/recent-events';
+import { frequencyCapEnforced } from '../domain/ad-selection';
+import { isOwnDecision } from '../domain/decision-id';
+import { spendOfEvent, trackingEventId, type TrackingClaims, type TrackingSigner } from '../domain/tracking-url';
 import type { IndexLifecycle, TrackedAd } from './index-lifecycle';
-import type { ServingMetrics } from './metrics';
-import { EventBuffer } from './store/event-buffer';
-import type { ChargeLimits, CountOutcome, EventRecorder, PendingEvent } from './store/event-recorder';
-import type { FrequencyCapCache } from './store/frequency-cap-cache';
+import type { ServingMetrics } from './serving-metrics';
+import { EventBuffer } from '../store/event-buffer';
+import type { ChargeLimits, CountOutcome, EventRecorder, PendingEvent } from '../store/event-recorder';
+import type { FrequencyCapCache } from '../store/frequency-cap-cache';
 
 /**
  * What a beacon came to. Outcomes with verified claims carry the ad they name as the index
@@ -186,7 +186,8 @@ export class EventTracker {
         }
         // Events after a failed one may have been counted: sending them again is harmless.
         this.buffer.drop(done);
-        if (firstError !== -1) throw results[firstError];
+        const failure = results[firstError];
+        if (failure instanceof Error) throw failure;
       }
     } catch (error) {
       this.deps.logger.warn({ err: error, left: this.buffer.size }, 'flushing buffered events stopped; retrying when Redis is ready');

@@ -1,13 +1,13 @@
 import { ScoreStore, ServingIndexStore, isScoreVersionFresh, type AdScore, type RedisKeys, type ScoreVersionMeta } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { campaignBlock, refreshCampaignLiveness } from './domain/campaign-liveness';
-import { DEFAULT_AD_SCORE, DecisionIndexBuilder, applyScores, findAd, rebuildCandidateGroups, type DecisionIndex, type IndexedAd, type IndexedCampaign } from './domain/decision-index';
-import { spendLimits, type CampaignBudget, type SpendLimits } from './domain/pacing';
-import { ZoneClock } from './domain/zone-clock';
-import type { ServingMetrics } from './metrics';
-import { PacingState } from './store/pacing-state';
-import { SpendLeaseBook } from './store/spend-lease-book';
+import { campaignBlock, refreshCampaignLiveness } from '../domain/campaign-liveness';
+import { DEFAULT_AD_SCORE, DecisionIndexBuilder, applyScores, findAd, rebuildCandidateGroups, type DecisionIndex, type IndexedAd, type IndexedCampaign } from '../domain/decision-index';
+import { spendLimits, type CampaignBudget, type SpendLimits } from '../domain/pacing';
+import { ZoneClock } from '../domain/zone-clock';
+import type { ServingMetrics } from './serving-metrics';
+import { PacingState } from '../store/pacing-state';
+import { SpendLeaseBook } from '../store/spend-lease-book';
 
 interface LoadedScores {
   version: string | null;

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { InvalidParamsError, PreEncodedResult, type CallContext, type DecisionResponse, type serving } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { frequencyCapEnforced, selectAds, type Selection, type SelectionOptions, type SelectionRequest } from './domain/ad-selection';
-import { nextDecisionId } from './domain/decision-id';
-import type { DecisionIndex, IndexedAd, IndexedCampaign } from './domain/decision-index';
-import { ServingError } from './errors';
-import { seededRng } from './domain/rng';
-import { beaconBases, trackingQuery, type BeaconBases, type TrackingSigner } from './domain/tracking-url';
+import { frequencyCapEnforced, selectAds, type Selection, type SelectionOptions, type SelectionRequest } from '../domain/ad-selection';
+import { nextDecisionId } from '../domain/decision-id';
+import type { DecisionIndex, IndexedAd, IndexedCampaign } from '../domain/decision-index';
+import { ServingError } from '../errors';
+import { seededRng } from '../domain/rng';
+import { beaconBases, trackingQuery, type BeaconBases, type TrackingSigner } from '../domain/tracking-url';
 import type { IndexLifecycle } from './index-lifecycle';
-import type { ServingMetrics } from './metrics';
-import type { FrequencyCapCache } from './store/frequency-cap-cache';
-import type { CapHoldRequest, LimitReservations, SpendLeaseRequest } from './store/limit-reservations';
-import type { SpendLeaseBook } from './store/spend-lease-book';
+import type { ServingMetrics } from './serving-metrics';
+import type { FrequencyCapCache } from '../store/frequency-cap-cache';
+import type { CapHoldRequest, LimitReservations, SpendLeaseRequest } from '../store/limit-reservations';
+import type { SpendLeaseBook } from '../store/spend-lease-book';
 
 export type ParsedDecisionRequest = z.output<typeof serving.decisionRequest>;
 

@@ -1,24 +1,20 @@
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RedisKeys, createRpcServer, servingContract } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
+import { openRedis } from '@ads/ads-client/service';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import type { Config } from '../config';
 import { DecisionMaker } from './decision-maker';
-import { TrackingSigner } from './domain/tracking-url';
+import { TrackingSigner } from '../domain/tracking-url';
 import { EventTracker } from './event-tracker';
-import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './http/cors';
-import { createMetricsServer } from './http/metrics-route';
-import { createServingServer } from './http/serving-server';
+import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from '../http/cors';
+import { createMetricsServer } from '../http/metrics-route';
+import { createServingServer } from '../http/serving-server';
 import { IndexLifecycle } from './index-lifecycle';
-import { ServingMetrics } from './metrics';
-import { EventRecorder, readRollupStatus } from './store/event-recorder';
-import { FrequencyCapCache } from './store/frequency-cap-cache';
-import { LimitReservations } from './store/limit-reservations';
-import { createCommandConnection, createSubscriberConnection } from './store/redis-connections';
-
-const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import { ServingMetrics } from './serving-metrics';
+import { EventRecorder, readRollupStatus } from '../store/event-recorder';
+import { FrequencyCapCache } from '../store/frequency-cap-cache';
+import { LimitReservations } from '../store/limit-reservations';
 
 /** One serving process, wired: its HTTP server and the background work behind it. */
 export interface ServingApp {
@@ -33,21 +29,25 @@ export interface ServingApp {
 
 export function createServingApp(config: Config, logger: Logger): ServingApp {
   const keys = new RedisKeys(config.redisKeyPrefix);
-  const redis: Redis = createCommandConnection(config.redisUrl, logger, 'serving');
-  const subscriber = createSubscriberConnection(config.redisUrl, logger, 'serving-announcements');
-  let tracker: EventTracker | undefined;
-  let lifecycle: IndexLifecycle | undefined;
-  const metrics = new ServingMetrics({
-    bufferSize: () => tracker?.bufferSize ?? 0,
+  // Decisions and beacons must not wait for Redis: the `server` role fails a command at once
+  // while Redis is away (the caller serves from memory and buffers events). Reads that wait for
+  // a reply time out much sooner than the connection's 2 s (REDIS_READ_TIMEOUT_MS, in
+  // LimitReservations). Index announcements wait for the reconnection (`worker`).
+  const redis = openRedis('server', { url: config.redisUrl, name: 'serving', logger });
+  const subscriber = openRedis('worker', { url: config.redisUrl, name: 'serving-announcements', logger });
+  // The metrics read the tracker and the lifecycle, built below with these metrics: only a
+  // scrape calls these functions, and nothing is scraped before the server listens.
+  const metrics: ServingMetrics = new ServingMetrics({
+    bufferSize: () => tracker.bufferSize,
     indexInfo: () => {
-      const index = lifecycle?.current;
+      const index = lifecycle.current;
       return index === undefined ? undefined : { version: index.version, ads: index.ads.length, builtAt: index.builtAt };
     },
     redisUp: () => redis.status === 'ready',
     rollupStatus: () => readRollupStatus(redis, keys),
     eventsStreamMaxLen: config.eventsStreamMaxLen,
   });
-  lifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs, retiredAdsMs: config.trackingUrlTtlSeconds * 1000 });
+  const lifecycle: IndexLifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs, retiredAdsMs: config.trackingUrlTtlSeconds * 1000 });
   const frequencyCaps = new FrequencyCapCache({ freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries });
   const reservations = new LimitReservations(redis, keys, {
     holdMs: config.frequencyCapHoldMs,
@@ -67,7 +67,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     explorationRate: config.explorationRate,
     trackingUrlTtlSeconds: config.trackingUrlTtlSeconds,
   });
-  tracker = new EventTracker({
+  const tracker = new EventTracker({
     redis,
     recorder: new EventRecorder(redis, keys, config.eventsStreamMaxLen),
     lifecycle,
@@ -82,7 +82,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     { serving: { decide: (input, context) => decisions.decide(input, context) } },
     // The output is built from validated index data; checking it again per call would cost
     // a good share of the hot path's time.
-    { title: 'ads-serving-rpc', version: packageVersion, logger, validateOutput: false, responseHeaders: CORS_HEADERS, preflightHeaders: CORS_PREFLIGHT_HEADERS, maxBodyBytes: 64 * 1024 },
+    { title: 'ads-serving-rpc', version: config.version, logger, validateOutput: false, responseHeaders: CORS_HEADERS, preflightHeaders: CORS_PREFLIGHT_HEADERS, maxBodyBytes: 64 * 1024 },
   );
   let leaseRenewal: NodeJS.Timeout | undefined;
   const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger, metricsToken: config.metricsToken, metricsElsewhere: config.metricsPort !== undefined });
