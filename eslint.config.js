@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '**/coverage/**', '**/*.d.ts', '.stack/**', 'artifacts/**', 'bench-results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '**/coverage/**', '**/*.d.ts', '.stack/**', 'artifacts/**', 'bench-results/**', 'tests/support/published-client/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

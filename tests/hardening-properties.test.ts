@@ -580,7 +580,7 @@ function dataApiRpcCases(): ProbeCase[] {
   for (const method of methods) {
     const [namespace, name] = method.name.split('.') as [string, string];
     const schema = (dataApiContract as unknown as Record<string, Record<string, { input: z.ZodType }>>)[namespace]![name]!.input;
-    const params = accepted(schema, method.params) as fc.Arbitrary<Json>;
+    const params: fc.Arbitrary<Json> = accepted(schema, method.params);
     const generated = casesOf(params, method.name.startsWith('imports.') ? RUNS.rpcImports : RUNS.rpc, HUGE_RPC);
     // Most calls with the method's role, some with another role's key or none.
     const keyChoices = sample(fc.constantFrom<RpcKey | 'wrong' | 'none'>(method.role, method.role, method.role, method.role, method.role, method.role, 'wrong', 'none'), generated.length);

@@ -66,10 +66,10 @@ interface ImportResult {
   firstErrors: { line: number; field: string; message: string }[];
 }
 
-function lastEvent(stdout: string): { event: string; result?: ImportResult; error?: string } {
+function lastEvent(stdout: string): { event: string; result?: ImportResult; code?: string; error?: string } {
   const lines = stdout.trim().split('\n').filter((line) => line.startsWith('{"event"'));
   assert.ok(lines.length > 0, `enqueue printed JSON lines:\n${stdout}`);
-  return JSON.parse(lines[lines.length - 1]!) as { event: string; result?: ImportResult; error?: string };
+  return JSON.parse(lines[lines.length - 1]!) as { event: string; result?: ImportResult; code?: string; error?: string };
 }
 
 before(async () => {
@@ -89,7 +89,9 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   writeFileSync(file, FEED);
 
   const first = await runEnqueue(stack.prefix, ['feed-import', '--source', file], environment());
-  assert.equal(first.code, 0, `the import job completes:\n${first.stdout}${first.stderr}`);
+  // The job completes, but rows were refused: the command says so by its exit code (7) and a FEED_ROWS_REFUSED line.
+  assert.equal(first.code, 7, `the import job completes with rows refused:\n${first.stdout}${first.stderr}`);
+  assert.match(first.stderr, /FEED_ROWS_REFUSED: .*partially_succeeded: 6 of 11 rows refused/);
   const run = lastEvent(first.stdout).result!;
   assert.equal(run.status, 'partially_succeeded');
   assert.deepEqual([run.total, run.created, run.updated, run.unchanged, run.failed], [11, 5, 0, 0, 6]);
@@ -99,7 +101,7 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   assert.match(run.firstErrors.find((error) => error.line === 4)!.message, /whole number/);
 
   const second = await runEnqueue(stack.prefix, ['feed-import', '--source', file], environment());
-  assert.equal(second.code, 0, `the second import completes:\n${second.stdout}${second.stderr}`);
+  assert.equal(second.code, 7, `the second import completes, the same rows refused:\n${second.stdout}${second.stderr}`);
   const again = lastEvent(second.stdout).result!;
   assert.deepEqual([again.total, again.created, again.updated, again.unchanged, again.failed], [11, 0, 0, 5, 6], 'nothing changed the second time');
   assert.notEqual(again.runId, run.runId, 'each import is its own run');
@@ -109,7 +111,7 @@ test('a feed of good and bad rows: good rows land, bad rows are reported by line
   changed[2] = row('feed-acme', 'acme-c1', 'acme-a2', { title: 'Ad acme-a2 now on sale' });
   writeFileSync(file, changed.join('\n'));
   const third = await runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], environment());
-  assert.equal(third.code, 0, `${third.stdout}${third.stderr}`);
+  assert.equal(third.code, 7, `${third.stdout}${third.stderr}`);
   const updated = lastEvent(third.stdout).result!;
   assert.deepEqual([updated.created, updated.updated, updated.unchanged, updated.failed], [0, 1, 4, 6]);
 });
@@ -130,11 +132,12 @@ test('a JSON feed from an HTTP URL imports the same way', { timeout: 120_000 }, 
     runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/initech.json`], environment()),
     runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${port}/feeds/nope.json`, '--local'], environment()),
   ]);
-  assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
+  assert.equal(result.code, 7, `${result.stdout}${result.stderr}`);
   const run = lastEvent(result.stdout).result!;
   assert.deepEqual([run.total, run.created, run.failed], [2, 1, 1]);
   assert.deepEqual(run.firstErrors.map((error) => [error.line, error.field]), [[2, 'colour']]);
-  assert.notEqual(missing.code, 0, 'an unreachable feed fails the job');
+  assert.equal(missing.code, 7, 'an unreachable feed fails the job');
+  assert.equal(lastEvent(missing.stdout).code, 'FEED_SOURCE_UNREADABLE');
   assert.match(lastEvent(missing.stdout).error ?? '', /HTTP 404/);
 });
 
@@ -145,9 +148,10 @@ test('a feed with a misspelt column fails as a whole, naming the column; bad opt
     runEnqueue(stack.prefix, ['feed-import', '--source', file, '--local'], environment()),
     runEnqueue(stack.prefix, ['feed-import'], environment()),
   ]);
-  assert.equal(result.code, 1);
+  assert.equal(result.code, 6, 'a feed that is not one: stored data invalid');
   const failure = lastEvent(result.stdout);
   assert.equal(failure.event, 'failed');
+  assert.equal(failure.code, 'FEED_FORMAT_INVALID');
   assert.match(failure.error ?? '', /ad_titel/);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /JOB_INVALID.*--source/);

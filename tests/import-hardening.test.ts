@@ -24,10 +24,10 @@ const requested: string[] = [];
 const directory = mkdtempSync(join(tmpdir(), 'import-hardening-'));
 const PASSWD = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n';
 
-function lastEvent(stdout: string): { event: string; error?: string } {
+function lastEvent(stdout: string): { event: string; code?: string; error?: string } {
   const lines = stdout.trim().split('\n').filter((line) => line.startsWith('{"event"'));
   assert.ok(lines.length > 0, `enqueue printed JSON lines:\n${stdout}`);
-  return JSON.parse(lines[lines.length - 1]!) as { event: string; error?: string };
+  return JSON.parse(lines[lines.length - 1]!) as { event: string; code?: string; error?: string };
 }
 
 /** One request with exactly these headers (fetch would not send a foreign Host). */
@@ -67,8 +67,9 @@ test('a feed URL on this host is refused by policy, though its server is up: the
   const sources = [`http://127.0.0.1:${feedPort}/feed.csv`, dataApiUrl, 'file:///etc/passwd', '/etc/passwd'];
   const results = await Promise.all(sources.map((source) => runEnqueue(stack.prefix, ['feed-import', '--source', source, '--format', 'csv'], stack.environment())));
   results.forEach((result, index) => {
-    assert.equal(result.code, 1, `${sources[index]}: the job fails\n${result.stdout}${result.stderr}`);
-    assert.match(lastEvent(result.stdout).error ?? '', /FEED_SOURCE_REFUSED/, sources[index]);
+    assert.equal(result.code, 5, `${sources[index]}: the job fails, refused\n${result.stdout}${result.stderr}`);
+    assert.equal(lastEvent(result.stdout).code, 'FEED_SOURCE_REFUSED', sources[index]);
+    assert.match(result.stderr, /ads-data-import: FEED_SOURCE_REFUSED: /, sources[index]);
   });
   assert.deepEqual(requested, [], 'the feed server was never asked');
   const [run] = await runsOf(`http://127.0.0.1:${feedPort}/feed.csv`);
@@ -89,10 +90,12 @@ test('allowed by name (FEED_ALLOWED_HOSTS), the feed host is fetched; its redire
     runEnqueue(stack.prefix, ['feed-import', '--source', `http://127.0.0.1:${feedPort}/to-data-api`, '--format', 'csv', '--local'], allowed),
   ]);
   // The allowed feed is read (its header is incomplete: a feed format failure, not a refusal).
-  assert.equal(fetched.code, 1);
+  assert.equal(fetched.code, 6);
+  assert.equal(lastEvent(fetched.stdout).code, 'FEED_FORMAT_INVALID');
   assert.match(lastEvent(fetched.stdout).error ?? '', /required column/);
   assert.ok(requested.includes('/allowed.csv'));
-  assert.equal(redirected.code, 1);
+  assert.equal(redirected.code, 5);
+  assert.equal(lastEvent(redirected.stdout).code, 'FEED_SOURCE_REFUSED');
   assert.match(lastEvent(redirected.stdout).error ?? '', /redirected to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/advertisers, which is refused: 127\.0\.0\.1 is a loopback address/);
 });
 
@@ -100,7 +103,8 @@ test('a local file that is no feed fails without its lines landing in the import
   const file = join(directory, 'accounts.csv');
   writeFileSync(file, PASSWD);
   const result = await runEnqueue(stack.prefix, ['feed-import', '--source', file], stack.environment());
-  assert.equal(result.code, 1, `${result.stdout}${result.stderr}`);
+  assert.equal(result.code, 6, `${result.stdout}${result.stderr}`);
+  assert.equal(lastEvent(result.stdout).code, 'FEED_FORMAT_INVALID');
   assert.match(lastEvent(result.stdout).error ?? '', /not a feed header/);
   const runs = await runsOf(file);
   assert.equal(runs.length, 1);
@@ -133,6 +137,6 @@ test('the dashboard refuses a foreign Host and a change from another origin; not
 
 test('a worker listening beyond loopback without DASHBOARD_PASSWORD refuses to start, naming it', { timeout: 60_000 }, async () => {
   const result = await runTsCommand(IMPORT_SERVICE_DIR, 'src/main.ts', ['worker'], stack.environment({ WORKER_HOST: '0.0.0.0', WORKER_PORT: '0', DASHBOARD_PASSWORD: '' }), 30_000);
-  assert.equal(result.code, 2, `exits 2 at once:\n${result.stdout}${result.stderr}`);
+  assert.equal(result.code, 3, `exits 3 (environment) at once:\n${result.stdout}${result.stderr}`);
   assert.match(result.stderr, /DASHBOARD_PASSWORD_REQUIRED: .*DASHBOARD_PASSWORD/);
 });

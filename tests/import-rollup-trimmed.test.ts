@@ -95,13 +95,13 @@ async function runRollupLosingAnswers(): Promise<void> {
 }
 
 async function pendingIds(): Promise<string[]> {
-  return (await pendingRollupEntries(rollup.stack.redis, rollup.stack.keys)).map(([id]) => id);
+  return (await pendingRollupEntries(rollup.stack.redis, rollup.stack.keys)).map(({ id }) => id);
 }
 
 /** Waits until every pending entry has been idle long enough for a worker to claim it. */
 async function claimable(): Promise<void> {
   const claimAfterMs = Number(settings.ROLLUP_CLAIM_MIN_IDLE_MS);
-  const idle = async () => (await pendingRollupEntries(rollup.stack.redis, rollup.stack.keys)).every(([, , idleMs]) => idleMs > claimAfterMs);
+  const idle = async () => (await pendingRollupEntries(rollup.stack.redis, rollup.stack.keys)).every(({ idleMs }) => idleMs > claimAfterMs);
   await waitFor(idle, `the pending entries to be idle over ${claimAfterMs} ms`, { timeoutMs: 5_000 });
 }
 

@@ -255,7 +255,7 @@ async function charged(campaignId: string): Promise<{ today: number; live: numbe
 }
 
 /** Collects failed checks so that one run reports every number, then fails once with all of them. */
-function checks(t: TestContext): { check(ok: boolean, message: string): void; done(): void } {
+function checks(t: TestContext): { check: (ok: boolean, message: string) => void; done: () => void } {
   const failed: string[] = [];
   return {
     check(ok, message) {

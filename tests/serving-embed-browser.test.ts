@@ -177,17 +177,17 @@ const VIEWABILITY_HELPERS = `window.__viewability = {
 };`;
 
 async function adShare(page: Page): Promise<number> {
-  return (await page.evaluate('window.__viewability.shown()')) as number;
+  return await page.evaluate<number>('window.__viewability.shown()');
 }
 
 /** Shows `share` of the demo ad in the viewport; returns when (page clock) and the share seen. */
 async function showAd(page: Page, share: number): Promise<{ at: number; shown: number }> {
-  const at = (await page.evaluate(`window.__viewability.show(${share})`)) as number;
+  const at = await page.evaluate<number>(`window.__viewability.show(${share})`);
   return { at, shown: await adShare(page) };
 }
 
 async function viewableBeaconAt(page: Page): Promise<number | null> {
-  return (await page.evaluate('window.__viewability.beaconAt()')) as number | null;
+  return await page.evaluate<number | null>('window.__viewability.beaconAt()');
 }
 
 /** Waits for the viewable impression to be counted; returns when the page sent its beacon. */
@@ -270,7 +270,7 @@ test('dropping under half before a second resets the clock', async () => {
     await page.evaluate(VIEWABILITY_HELPERS);
     await waitFor(async () => (await countedEvents(decisionId)).includes('impression'), 'the impression to be counted');
     // 600 ms at 60%, 600 ms at 30%, back to 60%: a second counts only from the return.
-    const backAt = (await page.evaluate('window.__viewability.sequence([[0.6, 600], [0.3, 600], [0.6, 0]])')) as number;
+    const backAt = await page.evaluate<number>('window.__viewability.sequence([[0.6, 600], [0.3, 600], [0.6, 0]])');
     const delay = (await awaitViewable(page, decisionId)) - backAt;
     assert.ok(delay >= VIEWABLE_EARLIEST_MS, `the viewable beacon came ${Math.round(delay)} ms after the ad came back, before one second`);
     assert.ok(delay <= VIEWABLE_LATEST_MS, `the viewable beacon came ${Math.round(delay)} ms after the ad came back`);
@@ -357,13 +357,13 @@ test('a bad slot is marked as an error on its own, and the good slots on the pag
       undefined,
       { timeout: 15_000 },
     );
-    const slots = (await page.evaluate(
+    const slots = await page.evaluate<{ id: string; state: string; ads: string[] }[]>(
       `[...document.querySelectorAll('[data-ads-placement]')].map((slot) => ({
         id: slot.id,
         state: slot.getAttribute('data-ads-state'),
         ads: [...slot.querySelectorAll('a.ads-ad')].map((ad) => ad.getAttribute('data-ads-ad-id')),
       }))`,
-    )) as { id: string; state: string; ads: string[] }[];
+    );
     const good = slots.filter((slot) => GOOD_SLOTS.includes(slot.id));
     assert.equal(good.length, GOOD_SLOTS.length);
     for (const slot of good) {

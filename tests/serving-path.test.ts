@@ -79,8 +79,16 @@ test('serving decides from the index: targeting and competitive exclusion hold i
       assert.ok(ad.impressionUrl.startsWith(`${serving.url}/t/i?`) && ad.clickUrl.startsWith(`${serving.url}/t/c?`));
     }
   }
-  const unknown = await decide(serving.rpcUrl, { placements: [{ divName: 'x', placementKey: 'no-such-placement' }] });
-  assert.deepEqual(unknown.decisions, { x: [] });
+  // A typo in one slot's placement key is named in the answer; the other slots are still served.
+  const unknown = await decide(serving.rpcUrl, { ...params, placements: [...(params.placements as object[]), { divName: 'x', placementKey: 'no-such-placement' }] });
+  assert.deepEqual(unknown.decisions.x, []);
+  assert.ok(unknown.decisions.slot!.length >= 1, 'the known slot is served');
+  assert.deepEqual(
+    unknown.warnings?.map(({ divName, placementKey, code }) => ({ divName, placementKey, code })),
+    [{ divName: 'x', placementKey: 'no-such-placement', code: 'PLACEMENT_UNKNOWN' }],
+  );
+  assert.match(unknown.warnings[0]!.message, /no-such-placement/);
+  assert.equal((await decide(serving.rpcUrl, params)).warnings, undefined, 'no warnings when every key is known');
 });
 
 test('bad decision requests are refused with 400 naming the field', async () => {

@@ -80,7 +80,7 @@ export async function startHaproxy(options: {
     ]);
   } catch (error) {
     await running.stop();
-    throw new Error(`${(error as Error).message}:\n${output}`);
+    throw new Error(`${(error as Error).message}:\n${output}`, { cause: error });
   }
   exited.catch(() => undefined);
   return running;

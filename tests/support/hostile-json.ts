@@ -203,7 +203,7 @@ export function everyLeafMutated<Valid extends Json>(valid: Valid): MutatedCase<
     if (typeof node === 'string') {
       for (const [name, inserted] of LEAF_TEXT) cases.push({ valid, path, mutation: `${name} in the text`, value: replaceAt(valid, path, (text) => insertInto(text, inserted, Math.ceil((text as string).length / 2))) });
     } else if (typeof node === 'number') {
-      for (const number of LEAF_NUMBERS) cases.push({ valid, path, mutation: `number ${String(number)}`, value: replaceAt(valid, path, () => number) });
+      for (const number of LEAF_NUMBERS) cases.push({ valid, path, mutation: `number ${JSON.stringify(number) ?? 'undefined'}`, value: replaceAt(valid, path, () => number) });
     }
   }
   return cases;

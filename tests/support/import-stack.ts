@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EVENTS_ROLLUP_GROUP, RedisKeys, createRpcClient, dataApiContract, encodeTrackingEvent, readInventorySnapshot, seededRng } from '@ads/ads-client';
-import type { DataApiContract, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
+import { EVENTS_ROLLUP_GROUP, EventsStreamStore, RedisKeys, createRpcClient, dataApiContract, readInventorySnapshot, seededRng } from '@ads/ads-client';
+import type { DataApiContract, PendingEntry, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { waitForHttp } from '@ads/test-kit';
@@ -73,16 +73,7 @@ export function runEnqueue(redisKeyPrefix: string, args: string[], overrides: Re
 
 /** Appends events to the events stream exactly as serving does (the shared encoder). */
 export async function appendTrackingEvents(redis: Redis, keys: RedisKeys, events: readonly TrackingEvent[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (let start = 0; start < events.length; start += 1_000) {
-    const pipeline = redis.pipeline();
-    for (const event of events.slice(start, start + 1_000)) pipeline.xadd(keys.eventsStream, '*', ...encodeTrackingEvent(event));
-    for (const [error, id] of (await pipeline.exec())!) {
-      if (error) throw error;
-      ids.push(id as string);
-    }
-  }
-  return ids;
+  return new EventsStreamStore(redis, keys).append(events);
 }
 
 /** Deletes every key under a test's prefix. */
@@ -195,8 +186,8 @@ export async function openRollupQueue(redis: Redis, keys: RedisKeys): Promise<Ro
 }
 
 /** The entries of the roll-up group still pending on the events stream: id, consumer, idle ms, deliveries. */
-export async function pendingRollupEntries(redis: Redis, keys: RedisKeys): Promise<[string, string, number, number][]> {
-  return (await redis.call('XPENDING', keys.eventsStream, EVENTS_ROLLUP_GROUP, '-', '+', '10000')) as [string, string, number, number][];
+export async function pendingRollupEntries(redis: Redis, keys: RedisKeys): Promise<PendingEntry[]> {
+  return new EventsStreamStore(redis, keys).pendingEntries();
 }
 
 /** An import stack plus the roll-up queue a test enqueues on and the worker processes it started. */

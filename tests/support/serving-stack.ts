@@ -129,6 +129,7 @@ export interface Decision {
   decisionId: string;
   userKey: string;
   decisions: Record<string, DecidedAd[]>;
+  warnings?: { divName: string; placementKey: string; code: string; message: string }[];
 }
 
 /** Calls `serving.decide` over plain HTTP (as the embed does) and returns the status and body. */

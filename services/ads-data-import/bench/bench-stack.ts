@@ -32,7 +32,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       importerKey: process.env.DATA_API_IMPORT_TOKEN ?? token,
       adIds,
       ads: adIds.map((adId) => ({ adId, campaignId: 'bench-campaign', advertiserId: 'bench-advertiser' })),
-      stop: async () => undefined,
+      stop: () => Promise.resolve(),
     };
   }
   const child: ChildProcess = spawn(process.execPath, ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', join('tests', 'support', 'import-stack.ts')], {

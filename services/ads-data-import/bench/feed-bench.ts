@@ -10,8 +10,8 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config';
 import { FEED_COLUMNS } from '../src/domain/feed-columns';
 import { FeedRowValidator } from '../src/domain/feed-row';
-import { readFeedRecords } from '../src/feed/feed-records';
-import { runFeedImport } from '../src/jobs/feed-import-job';
+import { readFeedRecords } from '../src/store/feed-records';
+import { runFeedImport } from '../src/app/feed-import-job';
 import { createDataApiClient } from '../src/store/data-api-client';
 import { startBenchStack } from './bench-stack';
 

@@ -4,13 +4,12 @@
 // XREADGROUP + XACK loop that does nothing with the entries.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { RedisKeys, encodeTrackingEvent, type TrackingEvent } from '@ads/ads-client';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { EventsStreamStore, RedisKeys, type TrackingEvent } from '@ads/ads-client';
+import { createLogger, openRedis } from '@ads/ads-client/service';
+import type { Redis } from 'ioredis';
+import { runRollup } from '../src/app/rollup-job';
 import { loadConfig } from '../src/config';
-import { runRollup } from '../src/jobs/rollup-job';
 import { createDataApiClient } from '../src/store/data-api-client';
-import { EventsStreamConsumer } from '../src/store/events-stream-consumer';
 import { startBenchStack } from './bench-stack';
 
 const BUDGET_EVENTS_PER_SECOND = 50_000;
@@ -36,16 +35,8 @@ function makeEvents(ads: { adId: string; campaignId: string; advertiserId: strin
   });
 }
 
-async function append(redis: Redis, keys: RedisKeys, batch: TrackingEvent[]): Promise<void> {
-  for (let start = 0; start < batch.length; start += 5_000) {
-    const pipeline = redis.pipeline();
-    for (const event of batch.slice(start, start + 5_000)) pipeline.xadd(keys.eventsStream, '*', ...encodeTrackingEvent(event));
-    await pipeline.exec();
-  }
-}
-
 async function rawReadRate(redis: Redis, keys: RedisKeys, batchSize: number): Promise<number> {
-  const baseline = new EventsStreamConsumer(redis, keys.eventsStream, 'bench-baseline');
+  const baseline = new EventsStreamStore(redis, keys, 'bench-baseline');
   await baseline.ensureGroup();
   const started = performance.now();
   let read = 0;
@@ -53,31 +44,32 @@ async function rawReadRate(redis: Redis, keys: RedisKeys, batchSize: number): Pr
     const entries = await baseline.readNew('raw', batchSize);
     if (entries.length === 0) break;
     read += entries.length;
-    await baseline.ack(entries.map((entry) => entry.id));
+    await baseline.acknowledge(entries.map((entry) => entry.id));
   }
   const seconds = (performance.now() - started) / 1000;
-  await redis.call('XGROUP', 'DESTROY', keys.eventsStream, 'bench-baseline');
+  await baseline.destroyGroup();
   return read / seconds;
 }
 
 const stack = await startBenchStack();
 const keys = new RedisKeys(`bench:${randomUUID()}:`);
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
 const settings = loadConfig({ ...process.env, DATA_API_URLS: stack.rpcUrl, DATA_API_TOKEN: stack.serviceKey, REDIS_KEY_PREFIX: keys.prefix, ROLLUP_MAX_RUN_MS: '600000' });
+const logger = createLogger({ service: 'ads-data-import', level: 'warn', base: { role: 'rollup-bench' }, kind: 'command' });
+const redis = openRedis('worker', { url: settings.redisUrl, name: 'ads-data-import:rollup-bench', logger });
 const dataApi = createDataApiClient(settings.dataApi);
 try {
   const ads = stack.ads.slice(0, adCount);
   console.log(`roll-up benchmark: ${events.toLocaleString('en')} events over ${ads.length} ads and ${hours} hours; batch ${settings.rollup.batchSize}, ${settings.rollup.consumers} consumers; host ${hostname()} (shared, noisy)`);
   const generated = makeEvents(ads);
   let started = performance.now();
-  await append(redis, keys, generated);
+  await new EventsStreamStore(redis, keys).append(generated);
   console.log(`appended in ${((performance.now() - started) / 1000).toFixed(1)} s (${Math.round(events / ((performance.now() - started) / 1000)).toLocaleString('en')} XADD/s, pipelined)`);
 
   const rawRate = await rawReadRate(redis, keys, settings.rollup.batchSize);
   console.log(`baseline  raw XREADGROUP + XACK, no decoding:   ${Math.round(rawRate).toLocaleString('en')} events/s`);
 
   started = performance.now();
-  const summary = await runRollup({ redis, keys, dataApi, logger: pino({ level: 'warn' }), settings: { ...settings.rollup, trimStream: false } });
+  const summary = await runRollup({ redis, keys, dataApi, logger, settings: { ...settings.rollup, trimStream: false } });
   const seconds = (performance.now() - started) / 1000;
   const rate = summary.events / seconds;
   console.log(`roll-up   stream → ads-data-api → PostgreSQL:  ${Math.round(rate).toLocaleString('en')} events/s (${summary.batches} batches, ${summary.rows.toLocaleString('en')} rows, ${seconds.toFixed(2)} s)`);

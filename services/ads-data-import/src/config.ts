@@ -3,11 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { isTimeZone, productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
+import { type EnvironmentVariableHelp, type LogLevel, commonSettings, logLevelFor } from '@ads/ads-client/service';
 import { z } from 'zod';
 import { type HostPattern, canonicalHost, parseHostPattern } from './domain/host-pattern';
+import type { FeedSourceSetting, ScheduleSettings } from './domain/schedule-plan';
 import { ConfigError } from './errors';
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type { FeedSourceSetting } from './domain/schedule-plan';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,7 +32,6 @@ const feedSource = z.strictObject({
   source: z.string().trim().min(1),
   format: z.enum(['csv', 'json', 'jsonl']).optional(),
 });
-export type FeedSourceSetting = z.infer<typeof feedSource>;
 
 /**
  * FEED_SOURCES: either a JSON array (of strings or `{source, format}`), or a list separated by
@@ -82,7 +83,7 @@ const hostList = z
 
 const environmentSchema = z.object({
   REDIS_URL: redisUrlSetting,
-  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
+  REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
   DATA_API_URLS: urlList,
   DATA_API_TOKEN: z.string().min(1).optional(),
   // Feed imports write advertisers, campaigns and ads: an `importer` key, not the service key.
@@ -96,8 +97,8 @@ const environmentSchema = z.object({
   // (compose and Kubernetes pass it through unset).
   DASHBOARD_PASSWORD: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional()),
   DASHBOARD_PUBLIC_HOST: hostList,
-  LOG_LEVEL: z.enum(logLevels).optional(),
-  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: commonSettings.logLevel,
+  NODE_ENV: commonSettings.nodeEnv,
 
   // Schedules (cluster-wide, BullMQ job schedulers).
   SCHEDULE_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris"'),
@@ -157,17 +158,9 @@ export interface Config {
   dashboardPassword: string | undefined;
   /** Host names the dashboard is also served as (behind a proxy), besides its listening address. */
   dashboardPublicHosts: HostPattern[];
-  logLevel: (typeof logLevels)[number];
+  logLevel: LogLevel;
   nodeEnv: string;
-  schedules: {
-    timeZone: string;
-    rollup: string | undefined;
-    feedImport: string | undefined;
-    feedSources: FeedSourceSetting[];
-    cacheWarming: string | undefined;
-    timeseriesWarming: string | undefined;
-    adsScoring: string | undefined;
-  };
+  schedules: ScheduleSettings;
   chores: { queueDepthLog: string | undefined; schedulerRefresh: string | undefined };
   jobs: { attempts: number; backoffMs: number; keepCompleted: number; keepFailed: number; shutdownGraceMs: number };
   commands: { servicesDir: string; timeoutMs: number; environment: Record<string, string> };
@@ -195,8 +188,8 @@ export interface Config {
   };
 }
 
-/** Parses an environment into a {@link Config}; throws a ConfigError naming each bad variable. */
-export function loadConfig(environment: Record<string, string | undefined>, processId = process.pid): Config {
+/** Parses an environment (this process's by default) into a {@link Config}; throws a ConfigError naming each bad variable. */
+export function loadConfig(environment: Record<string, string | undefined> = process.env, processId = process.pid): Config {
   const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -217,7 +210,7 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
     workerHost: env.WORKER_HOST,
     dashboardPassword: env.DASHBOARD_PASSWORD,
     dashboardPublicHosts: env.DASHBOARD_PUBLIC_HOST,
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    logLevel: logLevelFor(env.LOG_LEVEL, env.NODE_ENV),
     nodeEnv: env.NODE_ENV,
     schedules: {
       timeZone: env.SCHEDULE_TIME_ZONE,
@@ -264,10 +257,52 @@ export function loadConfig(environment: Record<string, string | undefined>, proc
   };
 }
 
-let loaded: Config | undefined;
+const connection: EnvironmentVariableHelp[] = [
+  { name: 'REDIS_URL', description: 'Redis of the platform', default: 'redis://127.0.0.1:6379' },
+  { name: 'REDIS_KEY_PREFIX', description: 'prefix of every key; queues live under <prefix>bull:', default: 'ads:' },
+  { name: 'LOG_LEVEL', description: 'pino level', default: 'info (warn when NODE_ENV=test)' },
+];
+const dataApi: EnvironmentVariableHelp[] = [
+  { name: 'DATA_API_URLS', description: 'ads-data-api RPC mounts, comma-separated', default: 'http://127.0.0.1:4000/rpc' },
+  { name: 'DATA_API_TOKEN', description: 'a service API key of ads-data-api (npm run keys:create -w @ads/ads-data-api)', default: 'none' },
+  { name: 'DATA_API_IMPORT_TOKEN', description: 'an importer API key; feed imports write through it', default: 'DATA_API_TOKEN' },
+  { name: 'DATA_API_TIMEOUT_MS', description: 'deadline of one RPC call', default: '30000' },
+];
+const jobs: EnvironmentVariableHelp[] = [
+  { name: 'ROLLUP_BATCH_SIZE', description: 'stream entries per roll-up batch', default: '5000' },
+  { name: 'ROLLUP_CONSUMERS', description: 'consumers of the group per roll-up job', default: '2' },
+  { name: 'ROLLUP_CLAIM_MIN_IDLE_MS', description: 'a pending batch idle this long is claimed', default: '60000' },
+  { name: 'ROLLUP_MAX_RUN_MS', description: 'one roll-up run stops taking batches after this', default: '50000' },
+  { name: 'ROLLUP_TRIM_STREAM', description: 'drop stream entries every consumer group acknowledged', default: 'true' },
+  { name: 'FEED_LOCAL_DIR', description: 'the one folder local feed files are read from', default: 'none' },
+  { name: 'FEED_ALLOWED_HOSTS', description: 'hosts feeds may come from although local or private', default: 'none' },
+  { name: 'FEED_CHUNK_SIZE', description: 'rows per imports.upsertRows call', default: '500' },
+  { name: 'FEED_UPLOAD_CONCURRENCY', description: 'imports.upsertRows calls in flight', default: '1' },
+  { name: 'FEED_MAX_BYTES', description: 'larger feeds are refused', default: '200 MiB' },
+  { name: 'FEED_FETCH_TIMEOUT_MS', description: 'deadline for an HTTP feed to answer, then to send more', default: '60000' },
+  { name: 'SERVICES_DIR', description: 'folder of cache-warming, timeseries-warming and ads-scoring', default: '.. of this package' },
+  { name: 'COMMAND_TIMEOUT_MS', description: 'a platform command running longer is stopped', default: '1800000' },
+];
+const schedules: EnvironmentVariableHelp[] = [
+  { name: 'SCHEDULE_TIME_ZONE', description: 'IANA time zone of every cron expression', default: 'UTC' },
+  { name: 'ROLLUP_CRON', description: 'roll-up schedule (empty: off)', default: '* * * * *' },
+  { name: 'FEED_IMPORT_CRON', description: 'nightly feed imports (empty: off)', default: '0 2 * * *' },
+  { name: 'FEED_SOURCES', description: 'feeds of the nightly import: paths or URLs, or a JSON array', default: 'none' },
+  { name: 'CACHE_WARMING_CRON, TIMESERIES_WARMING_CRON, ADS_SCORING_CRON', description: 'schedules of the platform commands', default: 'off' },
+  { name: 'JOB_ATTEMPTS / JOB_BACKOFF_MS', description: 'retries of scheduled jobs, exponential backoff', default: '5 / 10000' },
+  { name: 'SCHEDULER_REFRESH_CRON', description: 're-assert the schedules', default: '*/5 * * * *' },
+];
+const worker: EnvironmentVariableHelp[] = [
+  { name: 'WORKER_HOST / WORKER_PORT', description: 'where the dashboard and /healthz listen', default: '127.0.0.1 / 4300' },
+  { name: 'DASHBOARD_PASSWORD', description: 'HTTP Basic password of the queue dashboard (needed beyond loopback)', default: 'none: this host only' },
+  { name: 'DASHBOARD_PUBLIC_HOST', description: 'further names the dashboard is reached by', default: 'none' },
+  { name: 'SHUTDOWN_GRACE_MS', description: 'how long SIGTERM lets imports and commands finish', default: '20000' },
+  { name: 'QUEUE_DEPTH_LOG_CRON', description: 'log queue depths and the stream backlog (empty: off)', default: '* * * * *' },
+];
 
-/** The configuration of this process, parsed from `process.env` on first use. */
-export function config(): Config {
-  loaded ??= loadConfig(process.env);
-  return loaded;
-}
+/** The variables each command reads, for its --help (the README has the whole table). */
+export const ENVIRONMENT_HELP = {
+  worker: [...connection, ...dataApi, ...worker, ...jobs],
+  scheduler: [...connection, ...schedules],
+  enqueue: [...connection, ...dataApi, ...jobs],
+} as const satisfies Record<string, EnvironmentVariableHelp[]>;

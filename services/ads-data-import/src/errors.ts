@@ -1,48 +1,40 @@
 // The error catalogue of ads-data-import: every error the package raises has a stable code
-// here. Tests and callers match on `code`, never on message text.
+// here, with the exit code a command ends with and the HTTP status a request gets. Tests and
+// callers match on `code`, never on message text.
+import { RPC_ERROR_CODES, isRpcErrorCode } from '@ads/ads-client';
+import { COMMON_ERRORS, type ErrorCatalogue, serviceErrorClass } from '@ads/ads-client/service';
 
-export const DATA_IMPORT_ERROR_CODES = {
-  /** An environment variable is missing or malformed. */
-  CONFIG_INVALID: 'CONFIG_INVALID',
-  /** A job name or job option given on the command line or in job data is wrong. */
-  JOB_INVALID: 'JOB_INVALID',
-  /** A feed could not be read: missing file, HTTP error, too large, timed out. */
-  FEED_SOURCE_UNREADABLE: 'FEED_SOURCE_UNREADABLE',
-  /**
-   * The feed source is refused by policy, not by accident: a scheme other than http(s), an
-   * address on this host, a private network or a cloud metadata service (at any redirect),
-   * too many redirects, or a local file outside FEED_LOCAL_DIR. No retry changes that.
-   */
-  FEED_SOURCE_REFUSED: 'FEED_SOURCE_REFUSED',
-  /** The feed's format cannot be told or its header/document is not a feed. */
-  FEED_FORMAT_INVALID: 'FEED_FORMAT_INVALID',
-  /** ads-data-api refused or failed a call of the roll-up or the import. */
-  DATA_API_FAILED: 'DATA_API_FAILED',
-  /** A platform command (warming, scoring) exited non-zero or could not start. */
-  COMMAND_FAILED: 'COMMAND_FAILED',
-  /** A worker shutdown interrupted the job; it goes back to the queue. */
-  SHUTTING_DOWN: 'SHUTTING_DOWN',
-  /** The worker could not listen on WORKER_PORT (taken, or not allowed). */
-  PORT_UNAVAILABLE: 'PORT_UNAVAILABLE',
-  /** The worker would serve the queue dashboard beyond loopback (WORKER_HOST) without DASHBOARD_PASSWORD. */
-  DASHBOARD_PASSWORD_REQUIRED: 'DASHBOARD_PASSWORD_REQUIRED',
-  /** A dashboard request named a Host the dashboard is not served as (DNS rebinding, a wrong name). */
-  DASHBOARD_HOST_REFUSED: 'DASHBOARD_HOST_REFUSED',
-  /** A dashboard request that changes something came from another origin (a page in a browser). */
-  DASHBOARD_CROSS_ORIGIN: 'DASHBOARD_CROSS_ORIGIN',
-} as const;
+export const DATA_IMPORT_ERRORS = {
+  ...COMMON_ERRORS,
+  JOB_INVALID: { exit: 'usage', summary: 'a job name or job option given on the command line or in job data is wrong' },
+  FEED_SOURCE_UNREADABLE: { exit: 'partial', summary: 'a feed could not be read: missing file, HTTP error, too large, timed out' },
+  FEED_SOURCE_REFUSED: {
+    exit: 'refused',
+    summary:
+      'the feed source is refused by policy, not by accident: a scheme other than http(s), an address on this host, a private network or a cloud metadata service (at any redirect), too many redirects, or a local file outside FEED_LOCAL_DIR; no retry changes that',
+  },
+  FEED_FORMAT_INVALID: { exit: 'dataInvalid', summary: 'the feed’s format cannot be told, or its header or document is not a feed' },
+  FEED_ROWS_REFUSED: { exit: 'partial', summary: 'the feed import ended partially_succeeded or failed: rows were refused (the import run lists them by line and column)' },
+  JOB_FAILED: { exit: 'partial', summary: 'a job run by a worker failed; the message is the worker’s failure reason' },
+  COMMAND_FAILED: { exit: 'partial', summary: 'a platform command (warming, scoring) exited non-zero or could not start' },
+  SHUTTING_DOWN: { exit: 'partial', summary: 'a worker shutdown interrupted the job; it goes back to the queue' },
+  PORT_UNAVAILABLE: { exit: 'config', summary: 'the worker could not listen on WORKER_HOST and WORKER_PORT (taken, or not allowed)' },
+  DASHBOARD_PASSWORD_REQUIRED: { exit: 'config', summary: 'the worker would serve the queue dashboard beyond loopback (WORKER_HOST) without DASHBOARD_PASSWORD' },
+  DASHBOARD_HOST_REFUSED: { httpStatus: 403, summary: 'a dashboard request named a Host the dashboard is not served as (DNS rebinding, a wrong name)' },
+  DASHBOARD_CROSS_ORIGIN: { httpStatus: 403, summary: 'a dashboard request that changes something came from another origin (a page in a browser)' },
+  DASHBOARD_LOCAL_ONLY: { httpStatus: 403, summary: 'without DASHBOARD_PASSWORD the dashboard answers clients on this host only' },
+  DASHBOARD_PASSWORD_WRONG: { httpStatus: 401, summary: 'the dashboard needs DASHBOARD_PASSWORD by HTTP Basic auth' },
+} as const satisfies ErrorCatalogue;
 
-export type DataImportErrorCode = keyof typeof DATA_IMPORT_ERROR_CODES;
+export type DataImportErrorCode = keyof typeof DATA_IMPORT_ERRORS;
 
 /** The one error class of the package: a stable code, a message naming the field or source. */
-export class DataImportError extends Error {
-  override name = 'DataImportError';
-  readonly code: DataImportErrorCode;
+export const DataImportError = serviceErrorClass('DataImportError', DATA_IMPORT_ERRORS);
+export type DataImportError = InstanceType<typeof DataImportError>;
 
-  constructor(code: DataImportErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-  }
+/** Whether a value names a code of the catalogue (a failure reason read back from a queue). */
+export function isDataImportErrorCode(value: string): value is DataImportErrorCode {
+  return Object.hasOwn(DATA_IMPORT_ERRORS, value);
 }
 
 export class ConfigError extends DataImportError {
@@ -85,6 +77,10 @@ export class FeedFormatError extends DataImportError {
   }
 }
 
+/**
+ * A call of ads-data-api failed: DATA_API_UNAVAILABLE when the API (or the way to it) failed
+ * on its side, DATA_API_REFUSED when it refused the call (credentials, arguments).
+ */
 export class DataApiCallError extends DataImportError {
   override name = 'DataApiCallError';
   constructor(
@@ -93,8 +89,13 @@ export class DataApiCallError extends DataImportError {
     readonly rpcCode: string,
     options: { cause?: unknown } = {},
   ) {
-    super('DATA_API_FAILED', message, options);
+    super(isRefusal(rpcCode) ? 'DATA_API_REFUSED' : 'DATA_API_UNAVAILABLE', message, options);
   }
+}
+
+// As the RPC client's own rule (isServerSideFailure): a 5xx or too many requests is the API's side.
+function isRefusal(rpcCode: string): boolean {
+  return isRpcErrorCode(rpcCode) && RPC_ERROR_CODES[rpcCode].httpStatus < 500 && rpcCode !== 'TOO_MANY_REQUESTS';
 }
 
 export class CommandFailedError extends DataImportError {

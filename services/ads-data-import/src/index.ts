@@ -1,9 +1,9 @@
 // Public surface of @ads/ads-data-import. Other services never import it (they run its commands);
 // these exports are for its own tests and benchmarks.
-export { loadConfig, config } from './config';
+export { loadConfig } from './config';
 export type { Config, FeedSourceSetting } from './config';
 export {
-  DATA_IMPORT_ERROR_CODES,
+  DATA_IMPORT_ERRORS,
   DataImportError,
   ConfigError,
   JobInvalidError,
@@ -27,9 +27,8 @@ export type { FeedRecord, FeedRowError, ValidFeedRow } from './domain/feed-row';
 export { JOB_CATALOGUE, JOB_NAMES, QUEUE_NAMES, PLATFORM_COMMANDS } from './domain/job-catalogue';
 export type { JobName, QueueName, PlatformCommand } from './domain/job-catalogue';
 export { schedulePlan } from './domain/schedule-plan';
-export type { ScheduleEntry } from './domain/schedule-plan';
-export { EventsStreamConsumer } from './store/events-stream-consumer';
-export { runRollup } from './jobs/rollup-job';
-export type { RollupSummary } from './jobs/rollup-job';
-export { runFeedImport } from './jobs/feed-import-job';
-export type { FeedImportSummary } from './jobs/feed-import-job';
+export type { ScheduleEntry, ScheduleSettings } from './domain/schedule-plan';
+export { runRollup } from './app/rollup-job';
+export type { RollupSummary } from './app/rollup-job';
+export { runFeedImport } from './app/feed-import-job';
+export type { FeedImportSummary } from './app/feed-import-job';

@@ -13,7 +13,7 @@ import { waitFor } from '@ads/test-kit';
 import { pino } from 'pino';
 import { type BenchStack, startBenchStack } from '../bench/bench-stack';
 import { ImportInterruptedError } from '../src/errors';
-import { type FeedImportDependencies, type FeedImportProgress, runFeedImport } from '../src/jobs/feed-import-job';
+import { type FeedImportDependencies, type FeedImportProgress, runFeedImport } from '../src/app/feed-import-job';
 import { createDataApiClient, type DataApiClient } from '../src/store/data-api-client';
 
 const HEADER =

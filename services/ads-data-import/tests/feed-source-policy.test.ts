@@ -11,8 +11,8 @@ import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { FeedSourceError, FeedSourceRefusedError } from '../src/errors';
-import type { FeedAccessPolicy } from '../src/feed/feed-address-guard';
-import { openFeedSource } from '../src/feed/feed-source';
+import type { FeedAccessPolicy } from '../src/store/feed-address-guard';
+import { openFeedSource } from '../src/store/feed-source';
 
 const root = mkdtempSync(join(tmpdir(), 'feed-source-policy-'));
 const feeds = join(root, 'feeds');

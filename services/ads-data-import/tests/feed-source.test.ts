@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FeedFormatError, FeedSourceError } from '../src/errors';
-import { openFeedSource } from '../src/feed/feed-source';
+import { openFeedSource } from '../src/store/feed-source';
 
 const directory = mkdtempSync(join(tmpdir(), 'feed-source-'));
 /** The feed server of these tests listens on 127.0.0.1, which feeds may reach only when the operator allows it. */

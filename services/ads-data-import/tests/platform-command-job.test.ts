@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { CommandFailedError } from '../src/errors';
-import { runPlatformCommand } from '../src/jobs/platform-command-job';
+import { runPlatformCommand } from '../src/app/platform-command-job';
 
 // Inside the package, so that `node --import tsx` finds tsx in the repository's node_modules.
 const servicesDir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.services-'));

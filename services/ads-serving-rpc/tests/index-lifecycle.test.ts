@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { waitFor } from '@ads/test-kit';
-import { EVENTS_ROLLUP_GROUP, RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIndexStore, type ServingIndexCampaign } from '@ads/ads-client';
+import { EVENTS_ROLLUP_GROUP, EventsStreamStore, RedisKeys, SCORE_MAX_AGE_MS, ScoreStore, ServingIndexStore, type ServingIndexCampaign } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config';
@@ -121,17 +121,17 @@ test('/metrics reports how far behind the roll-up is, and when the stream cap cu
   assert.equal(await gauge('ads_serving_events_rollup_delay_seconds'), -1, 'no roll-up group yet: unknown');
   assert.equal(await gauge('ads_serving_events_stream_max_entries'), 5_000_000);
   // Entries with explicit ids: the roll-up read up to 1000-0; the newest is 61 s later.
-  const stream = keys.eventsStream;
-  await redis.del(stream);
-  for (const id of ['1000-0', '2000-0', '31000-0', '62000-0']) await redis.xadd(stream, id, 'event', '{}');
-  await redis.call('XGROUP', 'CREATE', stream, EVENTS_ROLLUP_GROUP, '1000-0');
+  const stream = new EventsStreamStore(redis, keys, EVENTS_ROLLUP_GROUP);
+  await redis.del(stream.key);
+  for (const id of ['1000-0', '2000-0', '31000-0', '62000-0']) await stream.appendFields([['event', '{}']], id);
+  await stream.ensureGroup('1000-0');
   assert.equal(await gauge('ads_serving_events_rollup_delay_seconds'), 61);
   assert.equal(await gauge('ads_serving_events_rollup_unread_trimmed'), 0);
   // The cap trims the oldest entries, unread 2000-0 among them: events lost to the database.
-  await redis.xtrim(stream, 'MAXLEN', 2);
+  await stream.trim({ maxLength: 2 });
   assert.equal(await gauge('ads_serving_events_rollup_unread_trimmed'), 1);
   // Caught up: no delay.
-  await redis.call('XREADGROUP', 'GROUP', EVENTS_ROLLUP_GROUP, 'test-reader', 'STREAMS', stream, '>');
+  await stream.readNew('test-reader', 10);
   assert.equal(await gauge('ads_serving_events_rollup_delay_seconds'), 0);
   assert.equal(await gauge('ads_serving_events_rollup_unread_trimmed'), 0);
 });

@@ -51,7 +51,7 @@ export function startTsProcess(options: NodeProcessOptions): RunningProcess {
     child[stream].on('data', (chunk: Buffer) => {
       printed[stream] = keep(printed[stream] + chunk.toString());
       printed.output = keep(printed.output + chunk.toString());
-      if (process.env.TEST_SHOW_PROCESS_OUTPUT) process.stderr.write(`[${name}] ${chunk}`);
+      if (process.env.TEST_SHOW_PROCESS_OUTPUT) process.stderr.write(`[${name}] ${chunk.toString()}`);
     });
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -36,7 +36,7 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
     } catch (error) {
       lastError = error;
     }
-    const detail = `${lastError === undefined ? '' : ` (last check threw: ${String(lastError)})`}${watch === undefined ? '' : `:\n${watch.output()}`}`;
+    const detail = `${lastError === undefined ? '' : ` (last check threw: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})`}${watch === undefined ? '' : `:\n${watch.output()}`}`;
     if (watch?.hasExited()) throw new WaitTimeoutError(`${watch.name} exited while waiting for ${what}${detail}`);
     if (Date.now() > deadline) throw new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -48,11 +48,23 @@ export const decidedAd = z.object({
 });
 export type DecidedAd = z.infer<typeof decidedAd>;
 
+/** Something about one slot of the request the caller should fix; the other slots are served. */
+export const decisionWarning = z.object({
+  divName: z.string(),
+  placementKey: z.string(),
+  /** PLACEMENT_UNKNOWN: no placement has this key (a typo, or a placement not warmed yet). */
+  code: z.enum(['PLACEMENT_UNKNOWN']),
+  message: z.string(),
+});
+export type DecisionWarning = z.infer<typeof decisionWarning>;
+
 export const decisionResponse = z.object({
   decisionId: z.string(),
   userKey: z.string(),
   /** Keyed by divName; an empty list when nothing was eligible. */
   decisions: z.record(z.string(), z.array(decidedAd)),
+  /** Present when a slot of the request names something the server does not know. */
+  warnings: z.array(decisionWarning).optional(),
 });
 export type DecisionResponse = z.infer<typeof decisionResponse>;
 

@@ -6,6 +6,7 @@ import { waitFor } from '@ads/test-kit';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { defineContract, method } from './contract.js';
+import { exampleOf, renderDocsPage } from './docs-page.js';
 import { RPC_ERROR_CODES } from './error-codes.js';
 import { createNodeHttpHandler } from './node-http-backend.js';
 import { PreEncodedResult } from './pre-encoded-result.js';
@@ -616,4 +617,22 @@ test('over node:http, an oversized body is answered 413 and read to its end: a c
     http.closeAllConnections();
     await new Promise<void>((resolve, reject) => http.close((error) => (error === undefined ? resolve() : reject(error))));
   }
+});
+
+test('the docs page gives an example call per method from its schema, and the authentication text', () => {
+  const server = createRpcServer(
+    defineContract({
+      things: {
+        find: method({ input: z.strictObject({ id: z.string().min(3), limit: z.number().int().min(1).default(10), tag: z.string().optional() }), output: z.object({}), doc: 'Finds a thing.' }),
+      },
+    }),
+    { things: { find: () => ({}) } },
+    { title: 'things', version: '1.0.0', docs: { authentication: 'Send a things key as Authorization: Bearer <key>.' } },
+  );
+  assert.deepEqual(exampleOf(server.describe().methods[0]!.paramsSchema), { id: 'xxx' });
+  const html = renderDocsPage(server.describe(), { authentication: 'Send a things key as Authorization: Bearer <key>.' });
+  assert.match(html, /Send a things key as Authorization: Bearer &#60;key&#62;/);
+  assert.match(html, /&#34;method&#34;:&#34;things.find&#34;,&#34;params&#34;:\{&#34;id&#34;:&#34;xxx&#34;\}/);
+  assert.match(html, /<form data-method="things.find">/);
+  assert.doesNotMatch(renderDocsPage(server.describe(), { needsKey: false }), /id="api-key"/);
 });

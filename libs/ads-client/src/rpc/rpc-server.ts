@@ -6,7 +6,8 @@ import { RpcError, describeIssues, fieldIssuesOf } from './rpc-error.js';
 import type { Serializer } from './serializers.js';
 import { jsonSerializer, serializerForAccept, serializerForContentType } from './serializers.js';
 import { PreEncodedResult } from './pre-encoded-result.js';
-import { describeRouter, renderDocsPage, type RouterDescription } from './router-description.js';
+import { renderDocsPage, type DocsPageOptions } from './docs-page.js';
+import { describeRouter, type RouterDescription } from './router-description.js';
 
 export interface RpcServerOptions {
   /** Title and version shown in the self-description and the docs page. */
@@ -31,6 +32,8 @@ export interface RpcServerOptions {
   authenticate?: (context: Omit<CallContext, 'principal'>, method: MethodContract) => unknown;
   /** Extra headers on every answer (for example CORS). */
   responseHeaders?: Record<string, string>;
+  /** What the `/docs` page says about authentication. */
+  docs?: DocsPageOptions;
   /** Extra headers on the answer to OPTIONS (a CORS preflight), besides `responseHeaders`. */
   preflightHeaders?: Record<string, string>;
 }
@@ -281,7 +284,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     if (path === '/describe' || path === '/docs') {
       this.descriptionCache ??= (() => {
         const description = this.describe();
-        return { json: JSON.stringify(description), html: renderDocsPage(description) };
+        return { json: JSON.stringify(description), html: renderDocsPage(description, this.options.docs) };
       })();
       return path === '/describe'
         ? { status: 200, headers: this.headers({ 'content-type': 'application/json' }), body: this.descriptionCache.json }

@@ -83,22 +83,22 @@ export function openRedis(role: RedisRole, { url, name, logger, overrides }: Con
   return redis;
 }
 
-// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. A
-// connection that never was ready is not "lost": a command's connectRedis reports it as
-// REDIS_UNAVAILABLE, a long-running role says once that it keeps trying.
+// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. Not
+// "lost": a connection closed on purpose (quit, disconnect: its status is `end` by the time
+// `close` is emitted), and a `command` connection that never came up (connectRedis throws
+// REDIS_UNAVAILABLE for it; a warning would only repeat that in JSON beside the command's line).
 function watchConnection(redis: Redis, logger: Logger, name: string, role: RedisRole): void {
   let lost = false;
-  let wasReady = false;
+  let everReady = false;
   redis.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
-  // 'reconnecting', not 'close': a connection the service disconnects itself is not lost.
-  redis.on('reconnecting', () => {
-    if (!lost && wasReady) logger.warn({ connection: name }, 'redis connection lost');
-    else if (!lost && role !== 'command') logger.warn({ connection: name }, 'redis unreachable; reconnecting');
+  redis.on('close', () => {
+    if (redis.status === 'end') return;
+    if (!lost && (everReady || role !== 'command')) logger.warn({ connection: name }, 'redis connection lost');
     lost = true;
   });
   redis.on('ready', () => {
     if (lost) logger.info({ connection: name }, 'redis connection back');
     lost = false;
-    wasReady = true;
+    everReady = true;
   });
 }

@@ -67,11 +67,25 @@ test('runCommand turns outcomes into the platform exit codes and one JSON line w
 
 test('a command connection to a Redis that is not there fails fast with REDIS_UNAVAILABLE and the URL without its password', async () => {
   const started = Date.now();
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
   await assert.rejects(
-    connectRedis('command', { url: 'redis://:secret@127.0.0.1:1/0', name: 'kit-test', logger: pino({ level: 'silent' }) }),
+    connectRedis('command', { url: 'redis://:secret@127.0.0.1:1/0', name: 'kit-test', logger }),
     (error: unknown) => error instanceof ServiceError && error.code === 'REDIS_UNAVAILABLE' && !error.message.includes('secret'),
   );
   assert.ok(Date.now() - started < 10_000);
+  // The error is the report: no "connection lost" line for a connection that never came up.
+  assert.deepEqual(lines, []);
+});
+
+test('a connection closed on purpose is not reported lost', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const redis = await connectRedis('command', { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', name: 'kit-test', logger });
+  const ended = new Promise((resolve) => redis.once('end', resolve));
+  await redis.quit();
+  await ended;
+  assert.deepEqual(lines, []);
 });
 
 test('data API failures come out with the exit code of their kind, and a refused token points at DATA_API_TOKEN', () => {

@@ -1,12 +1,16 @@
 import cliProgress from 'cli-progress';
-import type { JobProgressReport } from '../jobs/job-runner';
+import type { JobProgressReport } from '../app/run-job';
 
-/** How `enqueue` shows a job: a progress bar on a terminal, JSON lines otherwise. */
+/**
+ * How `enqueue` shows a job: a progress bar on a terminal (cli-progress), JSON lines otherwise.
+ * A failure is shown as an event here; the command's own failure line (`ads-data-import: CODE:
+ * message` on stderr) follows it.
+ */
 export interface ProgressDisplay {
   enqueued(job: string, jobId: string | undefined, mode: 'queue' | 'local'): void;
   progress(report: JobProgressReport): void;
   completed(result: unknown): void;
-  failed(message: string): void;
+  failed(code: string | undefined, message: string): void;
 }
 
 export function createProgressDisplay(options: { interactive: boolean; out?: NodeJS.WriteStream }): ProgressDisplay {
@@ -36,8 +40,8 @@ class JsonLinesDisplay implements ProgressDisplay {
     this.line('completed', { result });
   }
 
-  failed(message: string): void {
-    this.line('failed', { error: message });
+  failed(code: string | undefined, message: string): void {
+    this.line('failed', { code, error: message });
   }
 }
 
@@ -79,8 +83,8 @@ class TerminalDisplay implements ProgressDisplay {
     this.out.write(`${this.job}: completed\n${JSON.stringify(result, null, 2)}\n`);
   }
 
-  failed(message: string): void {
+  failed(code: string | undefined): void {
     this.bar?.stop();
-    this.out.write(`${this.job}: FAILED: ${message}\n`);
+    this.out.write(`${this.job}: FAILED${code === undefined ? '' : ` (${code})`}\n`);
   }
 }

@@ -1,12 +1,11 @@
 import { RedisKeys } from '@ads/ads-client';
+import { connectRedis } from '@ads/ads-client/service';
 import cron from 'node-cron';
-import { config } from '../config';
-import { type ScheduleEntry, schedulePlan } from '../domain/schedule-plan';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
 import type { QueueName } from '../domain/job-catalogue';
-import type { Logger } from '../logger';
-import { createLogger } from '../logger';
+import { type ScheduleEntry, schedulePlan } from '../domain/schedule-plan';
 import { closeJobQueues, defaultJobOptions, type JobQueues, openJobQueues } from '../store/job-queues';
-import { connectRedis } from '../store/redis-connection';
 
 /** The parts of a job scheduler that decide what it fires and when, in a comparable form. */
 function schedulerShape(value: { pattern?: string | undefined; tz?: string | undefined; name: string; data: unknown; opts: unknown }): string {
@@ -51,11 +50,13 @@ export async function reconcileSchedules(queues: JobQueues, plan: readonly Sched
   return changed;
 }
 
-/** `scheduler`: registers the configured schedules as BullMQ job schedulers and keeps them registered. */
-export async function runSchedulerCommand(options: { once: boolean }): Promise<void> {
-  const settings = config();
-  const logger = createLogger(settings.logLevel, 'scheduler');
-  const redis = connectRedis(settings.redisUrl, 'ads-data-import:scheduler');
+/**
+ * `scheduler`: registers the configured schedules as BullMQ job schedulers and keeps them
+ * registered. With --once (a deploy step) it fails fast when Redis is away (a `command`
+ * connection); otherwise it waits for Redis like a worker.
+ */
+export async function runSchedulerCommand(settings: Config, logger: Logger, options: { once: boolean }): Promise<void> {
+  const redis = await connectRedis(options.once ? 'command' : 'worker', { url: settings.redisUrl, name: 'ads-data-import:scheduler', logger });
   const queues = openJobQueues(redis, settings.redisKeyPrefix, settings.jobs);
   const plan = schedulePlan(settings.schedules);
   const jobOptions = defaultJobOptions(settings.jobs);

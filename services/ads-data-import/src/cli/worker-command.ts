@@ -1,19 +1,18 @@
 import type { Server } from 'node:http';
-import { RedisKeys } from '@ads/ads-client';
+import { EventsStreamStore, RedisKeys } from '@ads/ads-client';
+import { connectRedis } from '@ads/ads-client/service';
 import { type Job, type Processor, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import cron, { type ScheduledTask } from 'node-cron';
-import { config } from '../config';
-import { ROLLUP_CONSUMER_GROUP } from '../domain/rollup-consumer-group';
-import { QUEUE_NAMES, type QueueName, isJobName } from '../domain/job-catalogue';
+import type { Logger } from 'pino';
+import { type JobContext, runJob } from '../app/run-job';
+import type { Config } from '../config';
 import { isUnspecifiedHost } from '../domain/host-pattern';
+import { QUEUE_NAMES, type QueueName, isJobName } from '../domain/job-catalogue';
+import { ROLLUP_CONSUMER_GROUP } from '../domain/rollup-consumer-group';
 import { DataImportError, FeedFormatError, FeedSourceRefusedError, JobInvalidError } from '../errors';
 import { checkDashboardExposure, createDashboardApp } from '../http/dashboard-server';
-import { type JobContext, runJob } from '../jobs/job-runner';
-import { createLogger } from '../logger';
 import { createDataApiClient, createDataApiImportClient } from '../store/data-api-client';
-import { EventsStreamConsumer } from '../store/events-stream-consumer';
 import { closeJobQueues, openJobQueues } from '../store/job-queues';
-import { connectRedis } from '../store/redis-connection';
 
 /** How many jobs of each queue one worker process runs at a time. */
 const CONCURRENCY: Record<QueueName, number> = {
@@ -28,15 +27,23 @@ function isPermanent(error: unknown): boolean {
   return error instanceof JobInvalidError || error instanceof FeedFormatError || error instanceof FeedSourceRefusedError;
 }
 
+/**
+ * The error BullMQ stores as the job's failure reason: a failure of the catalogue as
+ * `<CODE>: <message>` (so `enqueue` ends with its exit code), without retries when none can help.
+ */
+function failureToStore(error: unknown): Error {
+  if (!(error instanceof DataImportError)) return error instanceof Error ? error : new Error(String(error));
+  const reason = `${error.code}: ${error.message}`;
+  return isPermanent(error) ? new UnrecoverableError(reason) : new DataImportError(error.code, reason, { cause: error });
+}
+
 /** `worker`: runs the BullMQ workers of every queue and serves the dashboard until SIGTERM. */
-export async function runWorkerCommand(): Promise<void> {
-  const settings = config();
+export async function runWorkerCommand(settings: Config, logger: Logger): Promise<void> {
   const access = { password: settings.dashboardPassword, listenHost: settings.workerHost, publicHosts: settings.dashboardPublicHosts };
   // Before anything opens: a refused start must exit, not hang on open connections.
   checkDashboardExposure(access);
-  const logger = createLogger(settings.logLevel, 'worker');
   const keys = new RedisKeys(settings.redisKeyPrefix);
-  const redis = connectRedis(settings.redisUrl, 'ads-data-import:worker');
+  const redis = await connectRedis('worker', { url: settings.redisUrl, name: 'ads-data-import:worker', logger });
   const dataApi = createDataApiClient(settings.dataApi);
   const importApi = createDataApiImportClient(settings.dataApi);
   const context: JobContext = { config: settings, logger, redis, keys, dataApi, importApi };
@@ -59,13 +66,12 @@ export async function runWorkerCommand(): Promise<void> {
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      jobLogger.error({ err: error, code: (error as DataImportError).code }, 'job failed');
-      if (isPermanent(error)) throw new UnrecoverableError(`${(error as Error).name} ${(error as DataImportError).code}: ${(error as Error).message}`);
-      throw error;
+      jobLogger.error({ err: error, code: error instanceof DataImportError ? error.code : undefined }, 'job failed');
+      throw failureToStore(error);
     }
   };
 
-  const stream = new EventsStreamConsumer(redis, keys.eventsStream, ROLLUP_CONSUMER_GROUP);
+  const stream = new EventsStreamStore(redis, keys, ROLLUP_CONSUMER_GROUP);
   let workers: Worker[] = [];
   const app = createDashboardApp(Object.values(queues), access, async () => {
     const pong = await redis.ping();
@@ -106,9 +112,8 @@ export async function runWorkerCommand(): Promise<void> {
         settings.chores.queueDepthLog,
         async () => {
           try {
-            const depth = Object.fromEntries(
-              await Promise.all(Object.entries(queues).map(async ([name, queue]) => [name, await queue.getJobCounts('wait', 'active', 'delayed', 'failed')])),
-            );
+            const depth: Record<string, Record<string, number>> = {};
+            for (const [name, queue] of Object.entries(queues)) depth[name] = await queue.getJobCounts('wait', 'active', 'delayed', 'failed');
             logger.info({ queues: depth, eventsStream: await stream.backlog() }, 'queue depth');
           } catch (error) {
             logger.warn({ err: error }, 'could not read queue depth');
@@ -127,7 +132,7 @@ export async function runWorkerCommand(): Promise<void> {
     }
     shuttingDown = true;
     logger.info({ signal: signalName, graceMs: settings.jobs.shutdownGraceMs }, 'worker shutting down');
-    await Promise.all(chores.map((task) => task.destroy()));
+    for (const task of chores) await task.destroy();
     // The roll-up stops at its next batch boundary (the batch in hand is finished and acknowledged);
     // imports and commands get the grace period to finish, then go back to the queue.
     workers.find((worker) => worker.name === QUEUE_NAMES.rollup)?.cancelAllJobs('worker shutdown');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { streamIdRange } from './stream-id';
+import { streamIdRange } from '@ads/ads-client';
 
 /**
  * The batch id sent with `stats.ingest` for a set of stream entries. It depends only on the

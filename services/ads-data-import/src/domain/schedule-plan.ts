@@ -1,6 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { Config } from '../config';
 import { JOB_CATALOGUE, type JobName, type QueueName } from './job-catalogue';
+
+/** One feed imported on the nightly schedule (FEED_SOURCES). */
+export interface FeedSourceSetting {
+  source: string;
+  format?: 'csv' | 'json' | 'jsonl' | undefined;
+}
+
+/** What the schedules are: cron expressions (undefined: off) in one time zone. */
+export interface ScheduleSettings {
+  timeZone: string;
+  rollup: string | undefined;
+  feedImport: string | undefined;
+  feedSources: FeedSourceSetting[];
+  cacheWarming: string | undefined;
+  timeseriesWarming: string | undefined;
+  adsScoring: string | undefined;
+}
 
 /** One cluster-wide schedule: a BullMQ job scheduler firing `jobName` on `pattern`. */
 export interface ScheduleEntry {
@@ -17,7 +33,7 @@ export interface ScheduleEntry {
  * The schedules a configuration asks for: the roll-up, one nightly import per feed source (so
  * that one bad feed retries alone), and the warming and scoring commands when configured.
  */
-export function schedulePlan(schedules: Config['schedules']): ScheduleEntry[] {
+export function schedulePlan(schedules: ScheduleSettings): ScheduleEntry[] {
   const entry = (schedulerId: string, jobName: JobName, pattern: string, data: Record<string, unknown>): ScheduleEntry => ({
     schedulerId,
     queue: JOB_CATALOGUE[jobName].queue,

@@ -12,7 +12,7 @@ after(() => {
 });
 
 async function listen(password: string | undefined, listenHost = '127.0.0.1', publicHosts: DashboardAccess['publicHosts'] = []): Promise<number> {
-  const app = createDashboardApp([], { password, listenHost, publicHosts }, async () => ({ ok: true, detail: {} }));
+  const app = createDashboardApp([], { password, listenHost, publicHosts }, () => Promise.resolve({ ok: true, detail: {} }));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, listenHost, () => resolve(listening));
   });
@@ -41,7 +41,7 @@ const basic = (secret: string) => `Basic ${Buffer.from(`ops:${secret}`).toString
 test('without a password the dashboard answers this host only; /healthz answers anyone', async () => {
   const port = await listen(undefined);
   assert.equal(await get(port, '/queues'), 200);
-  assert.equal(await get(port, '/queues', { from: '127.0.0.2' }), 403);
+  assert.deepEqual(await call(port, '/queues', { from: '127.0.0.2' }), { status: 403, code: 'DASHBOARD_LOCAL_ONLY' });
   assert.equal(await get(port, '/queues/api/queues', { from: '127.0.0.2' }), 403, 'the API behind the board too');
   assert.equal(await get(port, '/healthz', { from: '127.0.0.2' }), 200);
 });
@@ -49,7 +49,9 @@ test('without a password the dashboard answers this host only; /healthz answers 
 test('with a password the dashboard needs it, from anywhere', async () => {
   const port = await listen('a-long-dashboard-password', '0.0.0.0');
   assert.equal(await get(port, '/queues'), 401, 'this host too');
-  assert.equal(await get(port, '/queues', { from: '127.0.0.2', authorization: basic('wrong-password') }), 401);
+  assert.deepEqual(await call(port, '/queues', { from: '127.0.0.2', authorization: basic('wrong-password') }), { status: 401, code: 'DASHBOARD_PASSWORD_WRONG' });
+  assert.equal(await get(port, '/queues', { from: '127.0.0.2', authorization: 'Basic not-base64-at-all' }), 401);
+  assert.equal(await get(port, '/queues', { from: '127.0.0.2', authorization: basic('a-long-dashboard-password-and-more') }), 401, 'a longer password is not a match');
   assert.equal(await get(port, '/queues', { from: '127.0.0.2', authorization: basic('a-long-dashboard-password') }), 200);
   assert.equal(await get(port, '/healthz', { from: '127.0.0.2' }), 200);
 });
@@ -57,13 +59,13 @@ test('with a password the dashboard needs it, from anywhere', async () => {
 test('beyond loopback without a password the dashboard is not served at all', () => {
   for (const listenHost of ['0.0.0.0', '::', '10.1.2.3', 'ads-worker.internal']) {
     assert.throws(
-      () => createDashboardApp([], { password: undefined, listenHost, publicHosts: [] }, async () => ({ ok: true, detail: {} })),
+      () => createDashboardApp([], { password: undefined, listenHost, publicHosts: [] }, () => Promise.resolve({ ok: true, detail: {} })),
       (error: unknown) => error instanceof DataImportError && error.code === 'DASHBOARD_PASSWORD_REQUIRED' && error.message.includes('DASHBOARD_PASSWORD'),
       listenHost,
     );
   }
   for (const listenHost of ['127.0.0.1', '::1', 'localhost', '127.0.0.5']) {
-    assert.doesNotThrow(() => createDashboardApp([], { password: undefined, listenHost, publicHosts: [] }, async () => ({ ok: true, detail: {} })), listenHost);
+    assert.doesNotThrow(() => createDashboardApp([], { password: undefined, listenHost, publicHosts: [] }, () => Promise.resolve({ ok: true, detail: {} })), listenHost);
   }
 });
 

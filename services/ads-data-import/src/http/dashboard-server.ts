@@ -4,6 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler, type Response } from 'express';
+import basicAuth from 'express-basic-auth';
 import { type HostPattern, canonicalHost, hostMatches, isLoopbackHost, isUnspecifiedHost, parseHostPattern } from '../domain/host-pattern';
 import { type DataImportErrorCode, DataImportError } from '../errors';
 
@@ -94,23 +95,25 @@ function isSameOrigin(origin: string, hostHeader: string): boolean {
 
 /**
  * Who may use the dashboard, which can add, remove and retry jobs (and shows job data, feed
- * URLs included): with a password, whoever gives it by HTTP Basic auth (any user name);
- * without one, clients on this host only.
+ * URLs included): with a password, whoever gives it by HTTP Basic auth (any user name; the
+ * password is compared in constant time, as digests of the same length); without one, clients
+ * on this host only.
  */
 function dashboardGuard(password: string | undefined): RequestHandler {
-  const expected = password === undefined ? undefined : createHash('sha256').update(password).digest();
-  return (request, response, next) => {
-    if (expected === undefined) {
+  if (password === undefined) {
+    return (request, response, next) => {
       if (LOOPBACK.has(request.socket.remoteAddress ?? '')) return next();
-      response.status(403).json({ error: 'the queue dashboard answers this host only; set DASHBOARD_PASSWORD to open it to others' });
-      return;
-    }
-    const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');
-    const given = scheme === 'Basic' && encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : '';
-    const secret = given.slice(given.indexOf(':') + 1);
-    if (given.includes(':') && timingSafeEqual(createHash('sha256').update(secret).digest(), expected)) return next();
-    response.status(401).set('www-authenticate', 'Basic realm="ads-data-import queues"').json({ error: 'the queue dashboard needs the DASHBOARD_PASSWORD (HTTP Basic auth)' });
-  };
+      refuse(response, 403, 'DASHBOARD_LOCAL_ONLY', 'the queue dashboard answers this host only; set DASHBOARD_PASSWORD to open it to others');
+    };
+  }
+  const digest = (secret: string) => createHash('sha256').update(secret).digest();
+  const expected = digest(password);
+  return basicAuth({
+    authorizer: (_user: string, given: string) => timingSafeEqual(digest(given), expected),
+    challenge: true,
+    realm: 'ads-data-import queues',
+    unauthorizedResponse: { code: 'DASHBOARD_PASSWORD_WRONG', error: 'the queue dashboard needs the DASHBOARD_PASSWORD (HTTP Basic auth)' },
+  });
 }
 
 /**
@@ -126,7 +129,8 @@ export function createDashboardApp(queues: readonly Queue[], access: DashboardAc
   const board = new ExpressAdapter();
   board.setBasePath('/queues');
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter: board, options: { uiConfig: { boardTitle: 'ads-data-import' } } });
-  app.use('/queues', board.getRouter());
+  // bull-board types its router loosely; it is an Express router.
+  app.use('/queues', board.getRouter() as RequestHandler);
   app.get('/healthz', async (_request, response) => {
     let report: HealthReport;
     try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidParamsError, PreEncodedResult, type CallContext, type DecisionResponse, type serving } from '@ads/ads-client';
+import { InvalidParamsError, PreEncodedResult, type CallContext, type DecisionResponse, type DecisionWarning, type serving } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { frequencyCapEnforced, selectAds, type Selection, type SelectionOptions, type SelectionRequest } from '../domain/ad-selection';
@@ -329,9 +329,11 @@ export class DecisionMaker {
     const decisionQuery = trackingQuery.decision(decisionId, userKey, expiresAt);
     let slotsRequested = 0;
     let adsDecided = 0;
+    let warnings = '';
     for (let at = 0; at < input.placements.length; at += 1) {
       const placement = input.placements[at]!;
       slotsRequested += placement.count;
+      if (selection?.slots[at]!.unknownPlacement === true) warnings += `${warnings === '' ? '' : ','}${unknownPlacementWarning(placement.divName, placement.placementKey)}`;
       json += `${at === 0 ? '' : ','}${JSON.stringify(placement.divName)}:[`;
       // selectAds answers one slot per placement, in request order.
       const ads = selection?.slots[at]!.ads;
@@ -344,7 +346,7 @@ export class DecisionMaker {
       }
       json += ']';
     }
-    json += '}}';
+    json += warnings === '' ? '}}' : `},"warnings":[${warnings}]}`;
     const metrics = this.deps.metrics;
     if (metrics !== undefined) {
       metrics.decisions.inc();
@@ -362,6 +364,17 @@ export class DecisionMaker {
     // own id would cost the index more memory than it saves time).
     return `{"adId":${JSON.stringify(ad.id)},${campaign.decidedJson},"format":"${ad.format}","contents":${ad.contentsJson},"clickUrl":"${urls.clickUrl}","impressionUrl":"${urls.impressionUrl}","viewableUrl":"${urls.viewableUrl}"}`;
   }
+}
+
+/** The warning of a slot whose placement key the index does not know: the other slots are served. */
+function unknownPlacementWarning(divName: string, placementKey: string): string {
+  const warning: DecisionWarning = {
+    divName,
+    placementKey,
+    code: 'PLACEMENT_UNKNOWN',
+    message: `no placement has the key ${JSON.stringify(placementKey)}: check data-ads-placement (keys are listed on the placement pages of the dashboard)`,
+  };
+  return JSON.stringify(warning);
 }
 
 /** The selection without the ads of some campaigns (those Redis would not let this decision show). */

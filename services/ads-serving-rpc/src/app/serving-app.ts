@@ -82,7 +82,20 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     { serving: { decide: (input, context) => decisions.decide(input, context) } },
     // The output is built from validated index data; checking it again per call would cost
     // a good share of the hot path's time.
-    { title: 'ads-serving-rpc', version: config.version, logger, validateOutput: false, responseHeaders: CORS_HEADERS, preflightHeaders: CORS_PREFLIGHT_HEADERS, maxBodyBytes: 64 * 1024 },
+    {
+      title: 'ads-serving-rpc',
+      version: config.version,
+      logger,
+      validateOutput: false,
+      responseHeaders: CORS_HEADERS,
+      preflightHeaders: CORS_PREFLIGHT_HEADERS,
+      maxBodyBytes: 64 * 1024,
+      docs: {
+        needsKey: false,
+        authentication:
+          'serving.decide needs no key: publisher pages call it through embed.js from any origin (CORS). The tracking URLs in its answer are signed, so the events they count cannot be forged.',
+      },
+    },
   );
   let leaseRenewal: NodeJS.Timeout | undefined;
   const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger, metricsToken: config.metricsToken, metricsElsewhere: config.metricsPort !== undefined });

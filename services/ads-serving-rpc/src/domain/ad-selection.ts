@@ -40,6 +40,8 @@ export interface SelectedSlot {
   divName: string;
   placementKey: string;
   ads: IndexedAd[];
+  /** The index has no placement of this key (a typo, or one not warmed yet): said in the answer. */
+  unknownPlacement?: true;
 }
 
 export interface Selection {
@@ -122,7 +124,11 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
     slots.push({ divName: slot.divName, placementKey: slot.placementKey, ads: chosen });
     if (!globalOn) continue;
     const placement = index.placements.get(slot.placementKey);
-    if (placement === undefined || !placementSwitchOn(serving, placement, request.userKey)) continue;
+    if (placement === undefined) {
+      slots[slots.length - 1]!.unknownPlacement = true;
+      continue;
+    }
+    if (!placementSwitchOn(serving, placement, request.userKey)) continue;
     state.placement = placement;
     const formats = slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
     const tiers = houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;

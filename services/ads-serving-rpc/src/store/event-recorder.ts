@@ -1,4 +1,4 @@
-import { EVENTS_ROLLUP_GROUP, encodeTrackingEvent, hourBucket, type RedisKeys, type TrackingEvent } from '@ads/ads-client';
+import { EVENTS_ROLLUP_GROUP, EventsStreamStore, encodeTrackingEvent, hourBucket, type RedisKeys, type TrackingEvent } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import { decisionOrigin } from '../domain/decision-id';
 
@@ -187,7 +187,7 @@ const entrySeq = (id: string) => Number(id.slice(id.indexOf('-') + 1));
 const isAfter = (a: string, b: string) => entryMs(a) > entryMs(b) || (entryMs(a) === entryMs(b) && entrySeq(a) > entrySeq(b));
 
 /**
- * The roll-up's position on the events stream (XINFO STREAM and XINFO GROUPS), or undefined
+ * The roll-up's position on the events stream (EventsStreamStore.position), or undefined
  * when Redis is away or slow or the stream or the roll-up's group does not exist. Redis 7.0
  * cannot count the unread entries of a trimmed stream (its `lag` is null), so this reports
  * time instead, and whether the cap has already removed entries the roll-up had not read.
@@ -196,25 +196,19 @@ export async function readRollupStatus(redis: Redis, keys: RedisKeys, timeoutMs 
   if (redis.status !== 'ready') return undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const replies = await Promise.race([
-      Promise.all([redis.call('XINFO', 'STREAM', keys.eventsStream), redis.call('XINFO', 'GROUPS', keys.eventsStream)]),
+    const position = await Promise.race([
+      new EventsStreamStore(redis, keys, EVENTS_ROLLUP_GROUP).position(),
       new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), timeoutMs);
       }),
     ]);
-    if (replies === null) return undefined;
-    const field = (reply: unknown[], name: string) => reply[reply.indexOf(name) + 1];
-    const [stream, groups] = replies as [unknown[], unknown[][]];
-    const group = groups.find((candidate) => field(candidate, 'name') === EVENTS_ROLLUP_GROUP);
-    if (group === undefined) return undefined;
-    const delivered = String(field(group, 'last-delivered-id'));
-    const newest = String(field(stream, 'last-generated-id'));
-    const first = field(stream, 'first-entry') as [string, unknown] | null;
+    if (position === null || position === undefined) return undefined;
+    const { lastDeliveredId: delivered, lastGeneratedId: newest, firstEntryId: first } = position;
     return {
       delaySeconds: Math.max(0, entryMs(newest) - entryMs(delivered)) / 1000,
       // The oldest entry left is newer than the last one delivered: the unread part reached the
       // cap and the trimming has cut into it (at the exact boundary, one entry early).
-      unreadTrimmed: first !== null && isAfter(first[0], delivered),
+      unreadTrimmed: first !== undefined && isAfter(first, delivered),
     };
   } catch {
     return undefined;

@@ -271,6 +271,8 @@
       .then(function (answer) {
         if (!answer || !answer.result) throw new Error(answer && answer.error ? answer.error.message : 'no decision');
         storeUserKey(answer.result.userKey);
+        var warnings = answer.result.warnings || [];
+        for (var w = 0; w < warnings.length; w += 1) warn(warnings[w].message + ' (#' + warnings[w].divName + ')');
         for (var i = 0; i < slots.length; i += 1) {
           var ads = answer.result.decisions[placements[i].divName] || [];
           for (var j = 0; j < ads.length; j += 1) render(slots[i], ads[j]);

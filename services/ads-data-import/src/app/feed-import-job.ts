@@ -7,9 +7,9 @@ import { columnOfPath } from '../domain/feed-columns';
 import { FeedRowValidator, isNestedRow } from '../domain/feed-row';
 import { ImportRunTally } from '../domain/import-run-tally';
 import { DataApiCallError, FeedFormatError, ImportInterruptedError } from '../errors';
-import { readFeedRecords } from '../feed/feed-records';
-import { type FeedFormat, feedSourceName, openFeedSource } from '../feed/feed-source';
-import type { Logger } from '../logger';
+import { readFeedRecords } from '../store/feed-records';
+import { type FeedFormat, feedSourceName, openFeedSource } from '../store/feed-source';
+import type { Logger } from 'pino';
 import type { DataApiClient } from '../store/data-api-client';
 
 export interface FeedImportDependencies {
@@ -72,6 +72,10 @@ async function upsertValidatedRows(client: DataApiClient, rows: ValidFeedRow[]):
     { idempotent: upsertRowsContract.idempotent, validate: undefined, parseResult: (answer: unknown) => upsertRowsContract.output.parse(answer) },
   );
   return (result as { outcomes: UpsertOutcome[] }).outcomes;
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }
 
 function dataApiError(method: string, error: unknown): DataApiCallError {
@@ -143,15 +147,15 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
     await progress('importing');
   };
 
-  let fatal: unknown;
+  let fatal: Error | undefined;
   const inFlight = new Set<Promise<void>>();
-  let uploadFailure: unknown;
+  let uploadFailure: Error | undefined;
   const send = async (chunk: Chunk): Promise<void> => {
     while (inFlight.size >= settings.uploadConcurrency) await Promise.race(inFlight);
     if (uploadFailure !== undefined) throw uploadFailure;
     const pending: Promise<void> = upload(chunk)
       .catch((error: unknown) => {
-        uploadFailure ??= error;
+        uploadFailure ??= asError(error);
       })
       .finally(() => inFlight.delete(pending));
     inFlight.add(pending);
@@ -203,7 +207,7 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
       logger.warn({ err: error, runId, source: name, rowsRead: tally.snapshot().total, rowsUpserted }, 'feed import interrupted by a worker shutdown');
       throw new ImportInterruptedError();
     }
-    fatal = error;
+    fatal = asError(error);
     tally.feedFailed(
       error instanceof FeedFormatError && error.problems.length > 0 ? error.problems : [{ line: 0, field: '(feed)', message: (error as Error).message }],
     );
@@ -212,8 +216,9 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
   const status = tally.status();
   // A failed import is recorded too (unreadable source, bad header), so it shows among the runs.
   await record(status).catch((error: unknown) => {
-    logger.error({ err: error, runId, source: name }, 'could not record the import run');
-    fatal ??= error;
+    // The failure itself ends the job (or is the job's own failure): its message is enough here.
+    logger.error({ runId, source: name, problem: error instanceof Error ? error.message : String(error) }, 'could not record the import run');
+    fatal ??= asError(error);
   });
   await progress('finished');
   const counts = tally.snapshot();

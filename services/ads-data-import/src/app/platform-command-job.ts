@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Config } from '../config';
 import type { PlatformCommand } from '../domain/job-catalogue';
 import { CommandFailedError, CommandInterruptedError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 
 export interface PlatformCommandSummary {
   command: PlatformCommand;

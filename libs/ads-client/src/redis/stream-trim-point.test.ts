@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { streamTrimPoint } from './stream-trim-point';
+import { streamTrimPoint } from './stream-trim-point.js';
 
 test('without pending entries everything delivered may go', () => {
   assert.equal(streamTrimPoint([{ name: 'rollup', lastDeliveredId: '10-4', oldestPendingId: undefined }]), '10-5');

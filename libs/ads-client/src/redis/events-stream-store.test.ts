@@ -1,26 +1,27 @@
-// The roll-up's Redis side against a real Redis: consumer group, own pending list, claiming a
-// dead consumer's batch whole, and trimming what every group acknowledged.
+// The events stream's protocol against a real Redis: appending, the consumer group, one's own
+// pending list, claiming a dead consumer's batch whole, trimming what every group acknowledged,
+// and the group's position.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { RedisKeys } from '@ads/ads-client';
 import { waitFor } from '@ads/test-kit';
 import { Redis } from 'ioredis';
-import { EventsStreamConsumer } from '../src/store/events-stream-consumer';
+import type { TrackingEvent } from '../contracts/serving-contract.js';
+import { decodeTrackingEvent } from './events-stream.js';
+import { EventsStreamStore } from './events-stream-store.js';
+import { RedisKeys } from './redis-keys.js';
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);
-let stream: EventsStreamConsumer;
+const stream = new EventsStreamStore(redis, keys, 'rollup-test');
 
 async function append(count: number): Promise<string[]> {
-  const pipeline = redis.pipeline();
-  for (let index = 0; index < count; index += 1) pipeline.xadd(keys.eventsStream, '*', 'event', JSON.stringify({ index }));
-  return (await pipeline.exec())!.map(([, id]) => id as string);
+  return stream.appendFields(Array.from({ length: count }, (_, index) => ['event', JSON.stringify({ index })]));
 }
 
 /** Waits until every entry pending in the group has been idle over `ms` by Redis's clock, so a claim with that minimum may take it. */
 async function pendingIdleOver(ms: number): Promise<void> {
-  const idle = async () => ((await redis.call('XPENDING', keys.eventsStream, 'rollup-test', '-', '+', '100')) as [string, string, number, number][]).every(([, , idleMs]) => idleMs > ms);
+  const idle = async () => (await stream.pendingEntries()).every(({ idleMs }) => idleMs > ms);
   await waitFor(idle, `the pending entries to be idle over ${ms} ms`, { timeoutMs: 5_000, intervalMs: 5 });
 }
 
@@ -31,7 +32,6 @@ async function consumersIdleOver(ms: number): Promise<void> {
 }
 
 before(async () => {
-  stream = new EventsStreamConsumer(redis, keys.eventsStream, 'rollup-test');
   await stream.ensureGroup();
   await stream.ensureGroup(); // a second worker starting is not an error
 });
@@ -54,7 +54,7 @@ test('new entries are delivered once across consumers, in contiguous batches', a
   assert.equal((await stream.readNew('a', 4)).length, 0);
   // A consumer's own pending list is exactly its unacknowledged batch.
   assert.deepEqual((await stream.readOwnPending('b')).map((entry) => entry.id), ids.slice(4, 8));
-  await stream.ack([...first, ...second, ...third].map((entry) => entry.id));
+  await stream.acknowledge([...first, ...second, ...third].map((entry) => entry.id));
   assert.deepEqual(await stream.readOwnPending('b'), []);
   assert.deepEqual(await stream.backlog(), { undelivered: 0, pending: 0 });
 });
@@ -71,14 +71,14 @@ test('a dead consumer’s batch is claimed whole, by one of two racing claimers,
   const claimed = winners.map((claim) => claim!.entries.map((entry) => entry.id).join(','));
   assert.ok(claimed.includes(ids.slice(0, 3).join(',')), `dead-1's batch claimed whole: ${claimed.join(' | ')}`);
   for (const batch of claimed) assert.ok(batch === ids.slice(0, 3).join(',') || batch === ids.slice(3).join(','), `no cut batch: ${batch}`);
-  for (const claim of winners) await stream.ack(claim!.entries.map((entry) => entry.id));
+  for (const claim of winners) await stream.acknowledge(claim!.entries.map((entry) => entry.id));
   // Whatever is left (dead-2's batch, when both claimers took dead-1's) is claimed whole as well.
   await pendingIdleOver(50);
   for (let claim = await stream.claimStaleBatch('live-3', 50); claim !== undefined; claim = await stream.claimStaleBatch('live-3', 50)) {
     assert.deepEqual(claim.entries.map((entry) => entry.id), ids.slice(3));
     // The claimer now owns it as its own pending batch, so a restart of the claimer redoes the same set.
     assert.deepEqual((await stream.readOwnPending('live-3')).map((entry) => entry.id), ids.slice(3));
-    await stream.ack(claim.entries.map((entry) => entry.id));
+    await stream.acknowledge(claim.entries.map((entry) => entry.id));
   }
   assert.equal((await stream.backlog()).pending, 0);
 });
@@ -87,7 +87,7 @@ test('a batch trimmed while pending keeps every id it was delivered with, own or
   const ids = await append(5);
   await stream.readNew('trimmed-owner', 5);
   // As serving's MAXLEN cap would: the two oldest entries go while they are pending.
-  await redis.call('XDEL', keys.eventsStream, ids[0]!, ids[1]!);
+  await redis.xdel(keys.eventsStream, ids[0]!, ids[1]!);
   const expected = ids.map((id, index) => ({ id, fields: index < 2 ? null : ['event', JSON.stringify({ index })] }));
   assert.deepEqual(await stream.readOwnPending('trimmed-owner'), expected);
 
@@ -95,11 +95,11 @@ test('a batch trimmed while pending keeps every id it was delivered with, own or
   const claim = await stream.claimStaleBatch('trimmed-claimer', 10);
   assert.deepEqual(claim, { from: 'trimmed-owner', entries: expected, moved: false });
   // Not moved: XCLAIM would have dropped the deleted ids, so the batch stays listed whole on its owner.
-  const listed = (await redis.call('XPENDING', keys.eventsStream, 'rollup-test', '-', '+', '10')) as [string, string][];
-  assert.deepEqual(listed.map(([id, owner]) => [id, owner]), ids.map((id) => [id, 'trimmed-owner']));
+  const listed = await stream.pendingEntries();
+  assert.deepEqual(listed.map(({ id, consumer }) => [id, consumer]), ids.map((id) => [id, 'trimmed-owner']));
   // A slot already redoing that batch in place makes the claimer look past it.
   assert.equal(await stream.claimStaleBatch('trimmed-claimer', 10, new Set(['trimmed-owner'])), undefined);
-  await stream.ack(ids);
+  await stream.acknowledge(ids);
   assert.equal((await stream.backlog()).pending, 0);
 });
 
@@ -111,9 +111,9 @@ test('a whole stale batch is moved to its claimer, which then redoes the same id
   assert.equal(claim?.moved, true);
   assert.deepEqual(claim?.entries.map((entry) => entry.id), ids);
   // Trimmed after the move: the claimer's own pending list still names all three.
-  await redis.call('XDEL', keys.eventsStream, ids[0]!);
+  await redis.xdel(keys.eventsStream, ids[0]!);
   assert.deepEqual((await stream.readOwnPending('whole-claimer')).map((entry) => [entry.id, entry.fields === null]), ids.map((id, index) => [id, index === 0]));
-  await stream.ack(ids);
+  await stream.acknowledge(ids);
 });
 
 test('a consumer’s own stale batch is not claimed from itself', async () => {
@@ -121,36 +121,77 @@ test('a consumer’s own stale batch is not claimed from itself', async () => {
   await stream.readNew('self', 2);
   await pendingIdleOver(10);
   assert.equal(await stream.claimStaleBatch('self', 10), undefined);
-  await stream.ack((await stream.readOwnPending('self')).map((entry) => entry.id));
+  await stream.acknowledge((await stream.readOwnPending('self')).map((entry) => entry.id));
 });
 
 test('trimming drops only what every group acknowledged', async () => {
-  const other = new EventsStreamConsumer(redis, keys.eventsStream, 'another-group');
-  await redis.call('XGROUP', 'CREATE', keys.eventsStream, 'another-group', '$');
+  const other = new EventsStreamStore(redis, keys, 'another-group');
+  await other.ensureGroup('$');
   const ids = await append(5);
-  await stream.ack((await stream.readNew('a', 5)).map((entry) => entry.id));
+  await stream.acknowledge((await stream.readNew('a', 5)).map((entry) => entry.id));
   const partly = await other.readNew('x', 2);
-  await stream.trimConsumed(false);
+  await stream.trimAcknowledged(false);
   // another-group has two pending and three undelivered: nothing of it may go.
   assert.deepEqual((await redis.xrange(keys.eventsStream, '-', '+')).map(([id]) => id).slice(-5), ids);
-  await other.ack(partly.map((entry) => entry.id));
-  await other.ack((await other.readNew('x', 3)).map((entry) => entry.id));
+  await other.acknowledge(partly.map((entry) => entry.id));
+  await other.acknowledge((await other.readNew('x', 3)).map((entry) => entry.id));
   const unread = await append(1);
-  await stream.trimConsumed(false);
+  await stream.trimAcknowledged(false);
   // Everything both groups acknowledged went; the entry neither has read yet stays.
   assert.deepEqual((await redis.xrange(keys.eventsStream, '-', '+')).map(([id]) => id), unread);
-  await redis.call('XGROUP', 'DESTROY', keys.eventsStream, 'another-group');
-  await stream.ack((await stream.readNew('a', 5)).map((entry) => entry.id));
+  await other.destroyGroup();
+  await stream.acknowledge((await stream.readNew('a', 5)).map((entry) => entry.id));
 });
 
 test('idle consumers with nothing pending are forgotten, others kept', async () => {
   await append(2);
-  await stream.ack((await stream.readNew('gone', 1)).map((entry) => entry.id));
+  await stream.acknowledge((await stream.readNew('gone', 1)).map((entry) => entry.id));
   await stream.readNew('busy', 1);
   await consumersIdleOver(10);
   const removed = await stream.removeIdleConsumers(10, new Set(['a']));
   assert.ok(removed.includes('gone'));
   assert.ok(!removed.includes('busy'));
   assert.ok(!removed.includes('a'));
-  await stream.ack((await stream.readOwnPending('busy')).map((entry) => entry.id));
+  await stream.acknowledge((await stream.readOwnPending('busy')).map((entry) => entry.id));
+});
+
+test('tracking events are appended in the shared encoding; a cap trims pending entries too', async () => {
+  const event: TrackingEvent = {
+    type: 'click',
+    eventId: 'e-1',
+    decisionId: 'd-1',
+    adId: 'ad-1',
+    campaignId: 'c-1',
+    advertiserId: 'adv-1',
+    placementKey: 'home',
+    userKey: 'u-1',
+    at: Date.UTC(2026, 0, 1),
+    spendMicros: 1_000,
+  };
+  const capped = new EventsStreamStore(redis, new RedisKeys(`${keys.prefix}capped:`), 'capped-group');
+  const ids = await capped.append([event, { ...event, eventId: 'e-2' }, { ...event, eventId: 'e-3' }]);
+  assert.equal(ids.length, 3);
+  assert.equal(await capped.length(), 3);
+  await capped.ensureGroup();
+  const read = await capped.readNew('reader', 10);
+  assert.deepEqual(read.map((entry) => decodeTrackingEvent(entry.fields)), ['e-1', 'e-2', 'e-3'].map((eventId) => ({ ok: true, event: { ...event, eventId } })));
+  assert.equal(await capped.pendingCount(), 3);
+  assert.equal(await capped.trim({ maxLength: 1 }), 2);
+  assert.equal(await capped.trim({ minId: ids[2]! }), 0);
+  // Still pending: a trim does not acknowledge.
+  assert.deepEqual((await capped.readOwnPending('reader')).map((entry) => entry.fields === null), [true, true, false]);
+  assert.equal(await capped.acknowledge(ids), 3);
+});
+
+test('the group’s position: newest entry, oldest left, last delivered; nothing without a group', async () => {
+  const positioned = new EventsStreamStore(redis, new RedisKeys(`${keys.prefix}position:`), 'position-group');
+  assert.equal(await positioned.position(), undefined, 'no stream');
+  for (const id of ['1000-0', '2000-0', '3000-0']) await positioned.appendFields([['event', '{}']], id);
+  assert.equal(await positioned.position(), undefined, 'no group');
+  await positioned.ensureGroup('1000-0');
+  assert.deepEqual(await positioned.position(), { lastGeneratedId: '3000-0', firstEntryId: '1000-0', lastDeliveredId: '1000-0' });
+  assert.deepEqual(await positioned.backlog(), { undelivered: 2, pending: 0 });
+  await positioned.readNew('reader', 10);
+  await positioned.trim({ maxLength: 0 });
+  assert.deepEqual(await positioned.position(), { lastGeneratedId: '3000-0', firstEntryId: undefined, lastDeliveredId: '3000-0' });
 });

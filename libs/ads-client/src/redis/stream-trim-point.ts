@@ -1,4 +1,4 @@
-import { compareStreamIds, nextStreamId } from './stream-id';
+import { compareStreamIds, nextStreamId } from './stream-id.js';
 
 /** What trimming needs to know of one consumer group of the stream. */
 export interface ConsumerGroupPosition {

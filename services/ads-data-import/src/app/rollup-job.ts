@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidParamsError, type RedisKeys, RpcError, type TrackingEvent, decodeTrackingEvent } from '@ads/ads-client';
+import { type EventsStreamEntry, EventsStreamStore, InvalidParamsError, type RedisKeys, RpcError, type TrackingEvent, decodeTrackingEvent } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { type HourlyAdStats, aggregateTrackingEvents } from '../domain/rollup-aggregation';
@@ -7,9 +7,8 @@ import { rollupBatchId } from '../domain/rollup-batch-id';
 import { IDLE_CONSUMER_EXPIRY_MS, ROLLUP_CONSUMER_GROUP } from '../domain/rollup-consumer-group';
 import { entryIdsOfRows, eventsOfRow, rowRefusalsOf } from '../domain/rollup-row-refusal';
 import { DataApiCallError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 import type { DataApiClient } from '../store/data-api-client';
-import { EventsStreamConsumer, type StreamEntry } from '../store/events-stream-consumer';
 
 export interface RollupDependencies {
   redis: Redis;
@@ -77,7 +76,7 @@ type IngestOutcome = 'applied' | 'already-applied' | 'nothing-left';
  */
 export async function runRollup(dependencies: RollupDependencies, hooks: RollupHooks = {}): Promise<RollupSummary> {
   const { redis, keys, dataApi, logger, settings } = dependencies;
-  const stream = new EventsStreamConsumer(redis, keys.eventsStream, ROLLUP_CONSUMER_GROUP);
+  const stream = new EventsStreamStore(redis, keys, ROLLUP_CONSUMER_GROUP);
   await stream.ensureGroup();
   const backlog = await stream.backlog();
   const summary: RollupSummary = {
@@ -112,7 +111,7 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
    * pending batch carries the id of the first delivery, and the API, which may have applied that
    * one already, does not add the surviving entries a second time.
    */
-  async function processBatch(consumer: string, entries: StreamEntry[], origin: 'own-pending' | 'claimed' | 'new'): Promise<void> {
+  async function processBatch(consumer: string, entries: EventsStreamEntry[], origin: 'own-pending' | 'claimed' | 'new'): Promise<void> {
     const decoded: DecodedEntries = { events: [], entryIds: [] };
     let malformedHere = 0;
     let deletedHere = 0;
@@ -146,7 +145,7 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
       }
     }
     if (deletedHere > 0) reportDeleted(consumer, batchId, entries, deletedHere, outcome);
-    await stream.ack(entries.map((entry) => entry.id));
+    await stream.acknowledge(entries.map((entry) => entry.id));
     summary.batches += 1;
     summary.events += aggregate.events;
     summary.rows += aggregate.rows.length;
@@ -158,7 +157,7 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
   }
 
   /** Entries deleted while their batch was pending: whether they count depends on the earlier delivery. */
-  function reportDeleted(consumer: string, batchId: string, entries: readonly StreamEntry[], deleted: number, outcome: IngestOutcome): void {
+  function reportDeleted(consumer: string, batchId: string, entries: readonly EventsStreamEntry[], deleted: number, outcome: IngestOutcome): void {
     const deletedIds = entries.filter((entry) => entry.fields === null).map((entry) => entry.id);
     const context = { consumer, batchId, deleted, entryIds: deletedIds.slice(0, ENTRY_ID_LOG_LIMIT) };
     if (outcome === 'already-applied') {
@@ -271,7 +270,7 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
   if (failure !== undefined) throw failure.reason;
 
   summary.stoppedBy = stopReason;
-  if (settings.trimStream) summary.trimmed = await stream.trimConsumed();
+  if (settings.trimStream) summary.trimmed = await stream.trimAcknowledged();
   const removed = await stream.removeIdleConsumers(IDLE_CONSUMER_EXPIRY_MS, new Set(consumers));
   if (removed.length > 0) logger.info({ removed }, 'forgot roll-up consumers of workers that are gone');
   return summary;

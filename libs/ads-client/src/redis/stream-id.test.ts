@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareStreamIds, nextStreamId, streamIdRange } from './stream-id';
+import { compareStreamIds, nextStreamId, streamIdRange } from './stream-id.js';
 
 test('stream ids compare by time, then sequence, exactly beyond 2^53', () => {
   assert.ok(compareStreamIds('1-0', '2-0') < 0);
