@@ -103,7 +103,7 @@ test('only ads-data-api depends on Prisma or reads DATABASE_URL', () => {
 test('ads-client is imported through its public entry points only', () => {
   const clientManifest = packages.find(({ manifest }) => manifest.name === CLIENT_NAME)!.manifest as { exports?: Record<string, unknown> };
   const entryPoints = Object.keys(clientManifest.exports ?? {}).map((entry) => (entry === '.' ? CLIENT_NAME : `${CLIENT_NAME}/${entry.slice(2)}`));
-  assert.deepEqual(entryPoints, [CLIENT_NAME, `${CLIENT_NAME}/service`], 'ads-client has its index and the service kit as entry points');
+  assert.deepEqual(entryPoints, [CLIENT_NAME, `${CLIENT_NAME}/service`, `${CLIENT_NAME}/time`], 'ads-client has its index, the service kit and the browser-safe time helpers as entry points');
   const offences: string[] = [];
   for (const { dir } of packages) {
     for (const file of sourceFiles(join(root, dir))) {

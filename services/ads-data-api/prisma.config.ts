@@ -2,10 +2,10 @@
 // The URL comes from src/config.ts, the one place that reads the environment.
 import { defineConfig } from 'prisma/config';
 
-import { config } from './src/config';
+import { loadConfig } from './src/config';
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
-  datasource: { url: config.databaseUrl },
+  datasource: { url: loadConfig().databaseUrl },
 });

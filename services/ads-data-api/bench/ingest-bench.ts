@@ -7,7 +7,7 @@ import { createRpcClient, dataApiContract } from '@ads/ads-client';
 
 import { createPrismaClient } from '../src/store/prisma-client';
 import { issueApiKey } from '../src/store/issue-api-key';
-import { createBenchDatabase, formatRate, startBenchServer, timeRuns } from './support/bench-stack';
+import { benchLogger, createBenchDatabase, formatRate, startBenchServer, timeRuns } from './support/bench-stack';
 
 const ADS = 10_000;
 const BATCHES = 20;
@@ -56,7 +56,7 @@ try {
     batches.push({ batchId: `bench-${batch}`, rows });
   }
 
-  const prisma = createPrismaClient(database.url);
+  const prisma = createPrismaClient(database.url, benchLogger);
   const key = await issueApiKey(prisma, { role: 'service', name: 'bench' });
   await prisma.$disconnect();
 

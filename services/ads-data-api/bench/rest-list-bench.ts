@@ -11,11 +11,13 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
 import { poolConfigOf } from '../src/store/database-url';
 import { deleteRedisPrefix } from '../tests/support/rest-fixture';
 import { createTestDatabase } from '../tests/support/test-database';
+
+const config = loadConfig();
 
 const ADS = Number(process.env.BENCH_ADS ?? 100_000);
 const CAMPAIGNS = Math.max(1, Math.round(ADS / 100));
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
     let keysetRows = 0;
     let last: { created_at: Date; id: string } | undefined;
     for (;;) {
-      const page = await client.query(
+      const page = await client.query<{ created_at: Date; id: string }>(
         `SELECT ad.*, campaign.advertiser_id FROM ad JOIN campaign ON campaign.id = ad.campaign_id
           ${last === undefined ? '' : 'WHERE (ad.created_at, ad.id) < ($2, $3)'}
           ORDER BY ad.created_at DESC, ad.id DESC LIMIT $1`,

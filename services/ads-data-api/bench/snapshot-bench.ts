@@ -8,7 +8,7 @@ import { decodeSnapshotCursor } from '../src/domain/snapshot-cursor';
 import { createPrismaClient } from '../src/store/prisma-client';
 import { issueApiKey } from '../src/store/issue-api-key';
 import { readInventorySnapshotPage } from '../src/store/inventory-snapshot-store';
-import { createBenchDatabase, formatRate, median, startBenchServer, timeRuns } from './support/bench-stack';
+import { benchLogger, createBenchDatabase, formatRate, median, startBenchServer, timeRuns } from './support/bench-stack';
 
 const ADVERTISERS = 50;
 const CAMPAIGNS_PER_ADVERTISER = 40;
@@ -46,7 +46,7 @@ try {
       FROM ad, generate_series(1, 2) AS h`);
   await sql.query('ANALYZE');
 
-  const prisma = createPrismaClient(database.url);
+  const prisma = createPrismaClient(database.url, benchLogger);
   const key = await issueApiKey(prisma, { role: 'service', name: 'bench' });
 
   // Baselines, through pg in one SELECT each: the servable ads alone (the floor: no campaign

@@ -2,7 +2,7 @@
 // (see src/http/dashboard-route.ts). No React plugin: Vite's own Oxc transform compiles TSX
 // with the automatic runtime, and Fast Refresh is not worth a dependency with install scripts.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 const dashboardRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -11,6 +11,9 @@ export default defineConfig({
   base: '/dashboard/',
   publicDir: false,
   oxc: { jsx: { runtime: 'automatic' } },
+  // Workspace packages from their TypeScript sources (the "@ads/source" export condition), as
+  // everywhere in the repository: @ads/ads-client/time needs no build of the client first.
+  resolve: { conditions: ['@ads/source', ...defaultClientConditions] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { loadConfig } from './config';
-import { DataApiError } from './errors';
+import { ServiceError } from '@ads/ads-client/service';
 
 describe('loadConfig', () => {
   it('defaults to the local servers', () => {
@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' }),
       (error: unknown) =>
-        error instanceof DataApiError &&
+        error instanceof ServiceError &&
         error.code === 'CONFIG_INVALID' &&
         error.message.includes('PORT') &&
         error.message.includes('DATABASE_URL'),

@@ -1,21 +1,21 @@
 import { redisUrlSetting } from '@ads/ads-client';
+import { commonSettings, logLevelFor, parseEnvironment, type EnvironmentVariableHelp, type LogLevel } from '@ads/ads-client/service';
 import { z } from 'zod';
 
-import { DataApiError } from './errors';
-
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The default DATABASE_URL: the local PostgreSQL of the development stack. */
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/ads';
 
 const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
-    .default('postgresql://postgres@127.0.0.1:5432/ads'),
+    .default(DEFAULT_DATABASE_URL),
   REDIS_URL: redisUrlSetting,
-  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
+  REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  LOG_LEVEL: z.enum(logLevels).optional(),
+  LOG_LEVEL: commonSettings.logLevel,
   // Free-form (staging, ci, …); only "test" changes a default here.
-  NODE_ENV: z.string().default('development'),
+  NODE_ENV: commonSettings.nodeEnv,
 });
 
 /** Settings of the ads-data-api process. */
@@ -25,31 +25,46 @@ export interface Config {
   /** Prefix of every Redis key and channel (see RedisKeys in ads-client). */
   redisKeyPrefix: string;
   port: number;
-  logLevel: (typeof logLevels)[number];
+  /** The server's log level: LOG_LEVEL, else `warn` under tests and `info` otherwise. */
+  logLevel: LogLevel;
+  /** A command's log level: LOG_LEVEL, else `warn`, so its own summary stays readable. */
+  commandLogLevel: LogLevel;
   nodeEnv: string;
 }
 
 /**
- * Parses the environment into a {@link Config}; throws an error naming each bad variable.
- * Only this module reads `process.env`.
+ * Parses the environment (the process' own unless given) into a {@link Config}; throws one
+ * CONFIG_INVALID error naming each bad variable. Only this module reads `process.env`.
  */
-export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const parsed = environmentSchema.safeParse(environment);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new DataApiError('CONFIG_INVALID', `invalid ads-data-api environment: ${problems.join('; ')}`);
-  }
-  const env = parsed.data;
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const env = parseEnvironment('ads-data-api', environmentSchema, environment);
   return {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     port: env.PORT,
     // Tests run many processes in parallel; keep their output to warnings unless asked.
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    logLevel: logLevelFor(env.LOG_LEVEL, env.NODE_ENV),
+    commandLogLevel: env.LOG_LEVEL ?? 'warn',
     nodeEnv: env.NODE_ENV,
   };
 }
 
-/** The configuration of this process, parsed once from `process.env`. */
-export const config: Config = loadConfig(process.env);
+/** The variables the commands read, for their `--help`. */
+export const databaseVariables: readonly EnvironmentVariableHelp[] = [
+  { name: 'DATABASE_URL', description: 'PostgreSQL database of ads-data-api', default: DEFAULT_DATABASE_URL },
+  { name: 'LOG_LEVEL', description: 'pino log level of the JSON lines on stderr', default: 'warn' },
+];
+
+/**
+ * The environment of the Prisma CLI run by `db:generate`: this process' own (a child process
+ * environment, not configuration of ours) plus the switches that keep it offline.
+ */
+export function prismaCliEnvironment(engineStandIn: string): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: engineStandIn,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
+}

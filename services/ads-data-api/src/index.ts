@@ -1,8 +1,7 @@
 // Public surface of @ads/ads-data-api. Other services never import this package (see
 // DESIGN.md); these exports are for its own entry points and tests.
-export { config, loadConfig, type Config } from './config';
+export { loadConfig, type Config } from './config';
 export { DataApiError, errorCatalogue, type DataApiErrorCode } from './errors';
-export { logger } from './logger';
 export {
   apiKeyPrefixOf,
   hashApiKeySecret,
@@ -18,5 +17,6 @@ export {
   type SchemaDiff,
 } from './store/migrator';
 export { seedDemoData, type DemoSeedSummary } from './store/demo-seed';
-export { createDataApiRpcServer, RPC_MAX_BODY_BYTES } from './rpc/data-api-rpc-server';
+export { createApp, type AppDependencies } from './http/data-api-app';
+export { createDataApiRpcServer, RPC_MAX_BODY_BYTES } from './http/data-api-rpc-server';
 export { issueApiKey, type CreatedApiKey } from './store/issue-api-key';

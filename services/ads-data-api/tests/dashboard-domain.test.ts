@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 import { assignFieldErrors, pathOf } from '../dashboard/src/domain/field-errors';
 import { buildPayload, type FieldSpec } from '../dashboard/src/domain/form-values';
-import { localDay } from '../dashboard/src/domain/local-day';
+import { campaignDay } from '../dashboard/src/domain/campaign-day';
 import { centsToInput, formatMicros, inputToCents } from '../dashboard/src/domain/money';
 import { pacingStatus } from '../dashboard/src/domain/pacing-status';
 import { chartRows } from '../dashboard/src/domain/report-series';
@@ -113,7 +113,7 @@ describe('buildPayload', () => {
 });
 
 describe('pacingStatus', () => {
-  const day = localDay(Date.parse('2026-03-10T12:00:00Z'), 'UTC');
+  const day = campaignDay(Date.parse('2026-03-10T12:00:00Z'), 'UTC');
   const noon = Date.parse('2026-03-10T12:00:00Z');
   const base = { status: 'active', pacing: 'even' as const, dailyBudget: 10_000, day, nowMs: noon };
 
@@ -132,13 +132,15 @@ describe('pacingStatus', () => {
   });
 
   it('reads the day in the campaign’s time zone', () => {
-    const paris = localDay(Date.parse('2026-07-01T23:30:00Z'), 'Europe/Paris');
-    assert.equal(paris.day, '2026-07-02');
+    const paris = campaignDay(Date.parse('2026-07-01T23:30:00Z'), 'Europe/Paris');
+    assert.equal(paris.day, '20260702');
     assert.equal(new Date(paris.startMs).toISOString(), '2026-07-01T22:00:00.000Z');
     assert.equal(paris.endMs - paris.startMs, 24 * 3_600_000);
     // The day the clocks go forward is 23 hours long.
-    const spring = localDay(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Paris');
+    const spring = campaignDay(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Paris');
     assert.equal(spring.endMs - spring.startMs, 23 * 3_600_000);
+    // A zone the browser does not know is read as UTC.
+    assert.deepEqual(campaignDay(Date.parse('2026-07-01T23:30:00Z'), 'Mars/Olympus_Mons'), campaignDay(Date.parse('2026-07-01T23:30:00Z'), 'UTC'));
   });
 });
 

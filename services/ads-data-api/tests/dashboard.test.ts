@@ -15,8 +15,9 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { createApp } from '../src/http/data-api-app';
+import { testLogger } from './support/test-logger';
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
 import { dashboardBuildCommand, dashboardDistDirectory, mountDashboard } from '../src/http/dashboard-route';
 import { packageRoot } from './support/run-package-script';
@@ -100,7 +101,7 @@ before(async () => {
   const app = express();
   // The data API's app ends in a catch-all 404, so the dashboard goes in front of it.
   mountDashboard(app);
-  app.use(createApp({ prisma: database.prisma, redis, keys: new RedisKeys(keyPrefix), config }));
+  app.use(createApp({ prisma: database.prisma, redis, keys: new RedisKeys(keyPrefix), config, logger: testLogger }));
   server = await listen(app);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   adminKey = await insertApiKey('admin');
@@ -183,7 +184,7 @@ describe('the dashboard in a browser', () => {
     }
   });
 
-  it('creates an advertiser, a campaign and an ad through the forms, with the API’s field errors next to the fields', async (t) => {
+  it('creates an advertiser, a campaign and an ad through the forms, with the API’s field errors next to the fields', async () => {
     const { context, page } = await newPage();
     try {
       await signIn(page, adminKey);
@@ -303,7 +304,7 @@ describe('the dashboard in a browser', () => {
     }
   });
 
-  it('lists import runs and shows the rows a run refused', async (t) => {
+  it('lists import runs and shows the rows a run refused', async () => {
     const run = await database.prisma.importRun.create({
       data: {
         source: 'https://feeds.example/acme.csv',
@@ -335,7 +336,7 @@ describe('the dashboard in a browser', () => {
     }
   });
 
-  it('shows an advertiser key only its own campaigns and no admin pages', async (t) => {
+  it('shows an advertiser key only its own campaigns and no admin pages', async () => {
     const flight = { flightStart: new Date(Date.now() - 86_400_000), flightEnd: new Date(Date.now() + 30 * 86_400_000) };
     const own = await database.prisma.advertiser.create({ data: { name: `Own ${randomUUID().slice(0, 8)}` } });
     const other = await database.prisma.advertiser.create({ data: { name: `Other ${randomUUID().slice(0, 8)}` } });

@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { waitFor } from '@ads/test-kit';
 
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
+
+const config = loadConfig();
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
 import { withDatabaseName } from '../src/store/database-url';
 import { createAd, createAdvertiser, createCampaign } from './support/inventory-fixtures';

@@ -7,8 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { KILL_SWITCHES } from '@ads/ads-client';
 import request from 'supertest';
 
-import { createApp } from '../src/app';
-import { createDataApiRpcServer, RPC_MAX_BODY_BYTES } from '../src/rpc/data-api-rpc-server';
+import { loadConfig } from '../src/config';
+import { createApp } from '../src/http/data-api-app';
+import { createDataApiRpcServer, RPC_MAX_BODY_BYTES } from '../src/http/data-api-rpc-server';
+import { testLogger } from './support/test-logger';
 import { adBody, bearer, campaignBody, createRestFixture, etagOf, type RestFixture } from './support/rest-fixture';
 
 let fixture: RestFixture;
@@ -21,8 +23,8 @@ let placementId: string;
 
 before(async () => {
   fixture = await createRestFixture();
-  const dependencies = { prisma: fixture.prisma, redis: fixture.redis, keys: fixture.keys };
-  app = createApp({ ...dependencies, config: (await import('../src/config')).config }, { rpcServer: createDataApiRpcServer(dependencies) });
+  const dependencies = { prisma: fixture.prisma, redis: fixture.redis, keys: fixture.keys, logger: testLogger };
+  app = createApp({ ...dependencies, config: loadConfig() }, { rpcServer: createDataApiRpcServer(dependencies) });
   admin = bearer(fixture.adminKey);
   advertiserId = (await fixture.prisma.advertiser.create({ data: { name: 'Hardened Goods' } })).id;
   const createdCampaign = await request(app).post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId));

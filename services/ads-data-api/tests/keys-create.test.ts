@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { authenticateApiKey } from '../src/store/api-key-store';
+import { testLogger } from './support/test-logger';
 import { createAdvertiser } from './support/inventory-fixtures';
 import { runPackageScript } from './support/run-package-script';
 import { createTestDatabase, type MigratedTestDatabase } from './support/test-database';
@@ -28,9 +29,9 @@ describe('npm run db:seed -- --json', () => {
     assert.equal(result.exitCode, 0, result.stderr);
     const seed = jsonOf(result.stdout) as { adminKey: string; serviceKey: string; importerKey: string; counts: { ads: number } };
     assert.equal(seed.counts.ads, 300);
-    assert.equal((await authenticateApiKey(database.prisma, seed.adminKey))?.role, 'admin');
-    assert.equal((await authenticateApiKey(database.prisma, seed.serviceKey))?.role, 'service');
-    assert.equal((await authenticateApiKey(database.prisma, seed.importerKey))?.role, 'importer');
+    assert.equal((await authenticateApiKey(database.prisma, seed.adminKey, testLogger))?.role, 'admin');
+    assert.equal((await authenticateApiKey(database.prisma, seed.serviceKey, testLogger))?.role, 'service');
+    assert.equal((await authenticateApiKey(database.prisma, seed.importerKey, testLogger))?.role, 'importer');
   });
 });
 
@@ -40,7 +41,7 @@ describe('npm run keys:create', () => {
     assert.equal(result.exitCode, 0, result.stderr);
     const secret = /^\s+(ads_\S+)$/m.exec(result.stdout)?.[1];
     assert.ok(secret, result.stdout);
-    const principal = await authenticateApiKey(database.prisma, secret);
+    const principal = await authenticateApiKey(database.prisma, secret, testLogger);
     assert.equal(principal?.role, 'service');
     const audit = await database.prisma.auditLog.findFirst({ where: { entityId: principal.keyId } });
     assert.equal(audit?.action, 'api_key.create');
@@ -52,7 +53,7 @@ describe('npm run keys:create', () => {
     assert.equal(result.exitCode, 0, result.stderr);
     const key = jsonOf(result.stdout) as { secret: string; role: string; advertiserId: string | null };
     assert.deepEqual([key.role, key.advertiserId], ['importer', null]);
-    assert.equal((await authenticateApiKey(database.prisma, key.secret))?.role, 'importer');
+    assert.equal((await authenticateApiKey(database.prisma, key.secret, testLogger))?.role, 'importer');
   });
 
   it('creates an advertiser key scoped to its advertiser, with --json', async () => {
@@ -64,7 +65,7 @@ describe('npm run keys:create', () => {
     assert.equal(result.exitCode, 0, result.stderr);
     const key = jsonOf(result.stdout) as { secret: string; advertiserId: string; role: string };
     assert.equal(key.advertiserId, advertiser.id);
-    assert.deepEqual(await authenticateApiKey(database.prisma, key.secret).then((principal) => principal?.advertiserId), advertiser.id);
+    assert.deepEqual(await authenticateApiKey(database.prisma, key.secret, testLogger).then((principal) => principal?.advertiserId), advertiser.id);
   });
 
   it('refuses bad flags with exit code 2 and a message naming the flag, creating nothing', async () => {

@@ -9,7 +9,10 @@ import { after, describe, it } from 'node:test';
 
 import pg from 'pg';
 
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
+import { testLogger } from './support/test-logger';
+
+const config = loadConfig();
 import { DataApiError } from '../src/errors';
 import { poolConfigOf } from '../src/store/database-url';
 import { migrationsDirectory, schemaPath, writeMigration } from '../src/store/migration-directory';
@@ -52,7 +55,7 @@ describe('applyPendingMigrations', () => {
     const expected = await migrationNamesOnDisk();
     assert.ok(expected.length > 0, 'prisma/migrations holds at least the init migration');
 
-    const first = await applyPendingMigrations(database.url);
+    const first = await applyPendingMigrations(database.url, { logger: testLogger });
     assert.equal(first.databaseCreated, true);
     assert.deepEqual(first.appliedMigrationNames, expected);
 
@@ -76,7 +79,7 @@ describe('applyPendingMigrations', () => {
       assert.equal(row.applied_steps_count, 1);
     }
 
-    const second = await applyPendingMigrations(database.url);
+    const second = await applyPendingMigrations(database.url, { logger: testLogger });
     assert.deepEqual(second, { databaseCreated: false, appliedMigrationNames: [] });
     const afterSecond = await query(database.url, 'SELECT * FROM _prisma_migrations');
     assert.equal(afterSecond.length, expected.length);
@@ -84,7 +87,7 @@ describe('applyPendingMigrations', () => {
 
   it('creates the tables, the hand-written CHECK constraints and the NULLS NOT DISTINCT index', async () => {
     const database = newDatabase();
-    await applyPendingMigrations(database.url);
+    await applyPendingMigrations(database.url, { logger: testLogger });
     const tables = await query<{ table_name: string }>(
       database.url,
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
@@ -153,7 +156,7 @@ describe('applyPendingMigrations', () => {
       );
       const database = newDatabase();
       await assert.rejects(
-        applyPendingMigrations(database.url, { directory }),
+        applyPendingMigrations(database.url, { directory, logger: testLogger }),
         (error: unknown) =>
           error instanceof DataApiError &&
           error.code === 'MIGRATION_FAILED' &&
@@ -199,7 +202,7 @@ describe('npm run db:migrate', () => {
 
 describe('diffSchemaFromMigrations', () => {
   it('finds nothing to migrate: prisma/schema.prisma and prisma/migrations agree', async () => {
-    const diff = await diffSchemaFromMigrations(config.databaseUrl);
+    const diff = await diffSchemaFromMigrations(config.databaseUrl, { logger: testLogger });
     assert.equal(diff.empty, true, `schema changes without a migration (run npm run db:diff -- <name>):\n${diff.sql}`);
   });
 
@@ -212,7 +215,7 @@ describe('diffSchemaFromMigrations', () => {
       );
       const changedSchema = join(directory, 'schema.prisma');
       await writeFile(changedSchema, schema);
-      const diff = await diffSchemaFromMigrations(config.databaseUrl, { schemaFile: changedSchema });
+      const diff = await diffSchemaFromMigrations(config.databaseUrl, { schemaFile: changedSchema, logger: testLogger });
       assert.equal(diff.empty, false);
       assert.match(diff.sql, /ALTER TABLE "stats_batch" ADD COLUMN\s+"source" TEXT/);
     } finally {

@@ -7,7 +7,9 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { inventory } from '@ads/ads-client';
 
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
+
+const config = loadConfig();
 import { adBody, bearer, campaignBody, createRestFixture, etagOf, type RestFixture } from './support/rest-fixture';
 
 let fixture: RestFixture;

@@ -6,10 +6,11 @@ import { after, before, it } from 'node:test';
 
 import request from 'supertest';
 
-import { createApp } from '../src/app';
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
+import { createApp } from '../src/http/data-api-app';
 import { issueApiKeySecret } from '../src/domain/api-key-secret';
-import { createDataApiRpcServer, RPC_METHOD_ROLES } from '../src/rpc/data-api-rpc-server';
+import { createDataApiRpcServer, RPC_METHOD_ROLES } from '../src/http/data-api-rpc-server';
+import { testLogger } from './support/test-logger';
 import { createAd, createAdvertiser, createCampaign } from './support/inventory-fixtures';
 import { bearer, campaignBody, createRestFixture, type RestFixture } from './support/rest-fixture';
 
@@ -28,8 +29,8 @@ const unique = () => `${Date.now().toString(36)}${(sequence += 1)}`;
 
 before(async () => {
   fixture = await createRestFixture();
-  const dependencies = { prisma: fixture.prisma, redis: fixture.redis, keys: fixture.keys };
-  app = createApp({ ...dependencies, config: { ...config, redisKeyPrefix: fixture.keys.prefix } }, { rpcServer: createDataApiRpcServer(dependencies) });
+  const dependencies = { prisma: fixture.prisma, redis: fixture.redis, keys: fixture.keys, logger: testLogger };
+  app = createApp({ ...dependencies, config: { ...loadConfig(), redisKeyPrefix: fixture.keys.prefix } }, { rpcServer: createDataApiRpcServer(dependencies) });
   advertiserId = (await createAdvertiser(fixture.prisma)).id;
   adId = (await createAd(fixture.prisma, (await createCampaign(fixture.prisma, advertiserId)).id)).id;
   const site = await fixture.prisma.site.create({ data: { name: 'Roles Site', domain: 'roles.example' } });

@@ -101,7 +101,7 @@ describe('npm run db:seed', () => {
   it('refuses to seed again without --force, and changes nothing', async () => {
     const before = await database.prisma.apiKey.findMany({ orderBy: { id: 'asc' } });
     const again = await runPackageScript('db:seed', { databaseUrl: database.url });
-    assert.equal(again.exitCode, 1);
+    assert.equal(again.exitCode, 5, again.stderr);
     assert.match(again.stderr, /already holds 5 advertisers.*--force/);
     assert.deepEqual(await database.prisma.apiKey.findMany({ orderBy: { id: 'asc' } }), before);
     assert.equal(await database.prisma.campaign.count(), 30);

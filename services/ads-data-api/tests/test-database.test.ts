@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 
 import pg from 'pg';
 
-import { config } from '../src/config';
+import { loadConfig } from '../src/config';
+
+const config = loadConfig();
 import { poolConfigOf, withDatabaseName } from '../src/store/database-url';
 import { createTestDatabase, templateDatabaseName } from './support/test-database';
 

@@ -31,18 +31,25 @@ export interface HttpLoggerOptions {
   quietPaths?: readonly string[];
   /** The request id the service assigned, to log as `reqId`. */
   requestId?: (request: IncomingMessage, response: ServerResponse) => string;
+  /**
+   * The level of a finished request where the default does not fit, e.g. a 503 the service
+   * already logged once for the whole outage; undefined keeps the default.
+   */
+  levelOf?: (request: IncomingMessage, response: ServerResponse) => LogLevel | undefined;
 }
 
 /**
  * The request logger of an HTTP service (pino-http): one line per finished request with method,
- * URL, status and response time; 4xx at warn, 5xx and failures at error.
+ * URL, status and response time; 4xx at warn, 5xx and failures at error, unless `levelOf`
+ * says otherwise.
  */
-export function createHttpLogger(logger: Logger, { quietPaths = [], requestId }: HttpLoggerOptions = {}): HttpLogger {
+export function createHttpLogger(logger: Logger, { quietPaths = [], requestId, levelOf }: HttpLoggerOptions = {}): HttpLogger {
   return pinoHttp({
     logger,
     ...(requestId === undefined ? {} : { genReqId: requestId }),
     autoLogging: { ignore: (request) => quietPaths.some((path) => (request.url ?? '').startsWith(path)) },
-    customLogLevel: (_request, response, error) => (error !== undefined || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (request, response, error) =>
+      levelOf?.(request, response) ?? (error !== undefined || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
     serializers: {
       req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url }),
       res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { RpcError } from '../rpc/rpc-error.js';
 import { connectRedis } from './connect-redis.js';
+import { createHttpLogger } from './create-logger.js';
 import { DataApiReader, dataApiFailure } from './data-api-reader.js';
 import { commonSettings, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment } from './load-config.js';
 import { commonHint, runCommand } from './run-command.js';
@@ -124,4 +127,26 @@ test('the settings of a data API command parse with their defaults, and --help n
     NODE_ENV: 'development',
   });
   assert.deepEqual(dataApiCommandSettingsHelp.map(({ name }) => name), Object.keys(dataApiCommandSettings));
+});
+
+test('the request logger logs 4xx at warn and 5xx at error, unless levelOf says otherwise', async () => {
+  const lines: Array<{ level: number; res: { statusCode: number } }> = [];
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => void (lines.push(JSON.parse(chunk.toString())), done()) });
+  const httpLogger = createHttpLogger(pino(sink), { levelOf: (_request, response) => (response.statusCode === 503 ? 'info' : undefined) });
+  const server = createServer((request, response) => {
+    httpLogger(request, response);
+    response.statusCode = Number(request.url!.slice(1));
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    for (const status of [200, 404, 500, 503]) await fetch(`http://127.0.0.1:${port}/${status}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  assert.deepEqual(
+    lines.map((line) => [line.res.statusCode, line.level]),
+    [[200, 30], [404, 40], [500, 50], [503, 30]],
+  );
 });

@@ -8,9 +8,15 @@ import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
 
-import { config } from '../../src/config';
+import { createLogger } from '@ads/ads-client/service';
+import { loadConfig } from '../../src/config';
 import { poolConfigOf, withDatabaseName } from '../../src/store/database-url';
 import { applyPendingMigrations } from '../../src/store/migrator';
+
+const config = loadConfig();
+
+/** The logger the benchmarks hand to the package's parts: warnings and errors on stderr. */
+export const benchLogger = createLogger({ service: 'ads-data-api-bench', level: 'warn', kind: 'command' });
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,7 +32,7 @@ export interface BenchDatabase {
 export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
   const name = `ads_bench_${label}_${randomBytes(4).toString('hex')}`;
   const url = withDatabaseName(config.databaseUrl, name);
-  await applyPendingMigrations(url);
+  await applyPendingMigrations(url, { logger: benchLogger });
   const sql = new pg.Client(poolConfigOf(url));
   await sql.connect();
   return {

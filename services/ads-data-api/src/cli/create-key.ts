@@ -1,42 +1,39 @@
 // `npm run keys:create -- --role service|importer|admin|advertiser [--advertiser <id>] --name <name> [--json]`:
 // creates an API key and prints its secret, which is stored nowhere (only its SHA-256 is).
-import { parseArgs } from 'node:util';
-
-import { config } from '../config';
+import { Command, Option } from 'commander';
 import { inventory } from '@ads/ads-client';
-import { DataApiError } from '../errors';
 import { createPrismaClient } from '../store/prisma-client';
 import { issueApiKey } from '../store/issue-api-key';
-import { runCli } from './run-cli';
+import { runDataApiCommand, withDatabase } from './run-data-api-command';
 
-const usage = 'usage: npm run keys:create -- --role service|importer|admin|advertiser [--advertiser <advertiser id>] --name <name> [--json]';
+interface KeyOptions {
+  role: 'admin' | 'advertiser' | 'service' | 'importer';
+  name: string;
+  advertiser?: string;
+  json?: boolean;
+}
 
-runCli('keys:create', async (args) => {
-  let values: { role?: string; advertiser?: string; name?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { role: { type: 'string' }, advertiser: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new DataApiError('CLI_USAGE', `${(error as Error).message}\n${usage}`);
-  }
-  const role = inventory.apiKeyRole.safeParse(values.role);
-  if (!role.success) throw new DataApiError('CLI_USAGE', `--role must be admin, advertiser, service or importer, got ${values.role ?? 'nothing'}\n${usage}`);
-  if (values.name === undefined) throw new DataApiError('CLI_USAGE', `--name is required\n${usage}`);
+const program = new Command('keys:create')
+  .description('Create an API key of ads-data-api and print its secret (shown once; only its SHA-256 is stored).')
+  .addOption(new Option('--role <role>', 'what the key may do').choices(inventory.apiKeyRole.options).makeOptionMandatory())
+  .requiredOption('--name <name>', 'who or what uses the key, e.g. cache-warming (1 to 200 characters)')
+  .option('--advertiser <advertiser id>', 'the advertiser of an advertiser key (only for --role advertiser)')
+  .option('--json', 'print the key as one JSON line')
+  .action(
+    withDatabase(async ({ config, logger }, options: KeyOptions) => {
+      const prisma = createPrismaClient(config.databaseUrl, logger);
+      try {
+        const key = await issueApiKey(prisma, { role: options.role, name: options.name, advertiserId: options.advertiser });
+        if (options.json === true) {
+          console.log(JSON.stringify(key));
+          return;
+        }
+        console.log(`Created ${key.role} key "${key.name}" (id ${key.id}${key.advertiserId ? `, advertiser ${key.advertiserId}` : ''}).`);
+        console.log(`Secret (shown once; only its SHA-256 is stored):\n  ${key.secret}`);
+      } finally {
+        await prisma.$disconnect();
+      }
+    }),
+  );
 
-  const prisma = createPrismaClient(config.databaseUrl);
-  try {
-    const key = await issueApiKey(prisma, { role: role.data, name: values.name, advertiserId: values.advertiser });
-    if (values.json) {
-      console.log(JSON.stringify(key));
-      return;
-    }
-    console.log(`Created ${key.role} key "${key.name}" (id ${key.id}${key.advertiserId ? `, advertiser ${key.advertiserId}` : ''}).`);
-    console.log(`Secret (shown once; only its SHA-256 is stored):\n  ${key.secret}`);
-  } finally {
-    await prisma.$disconnect();
-  }
-});
+runDataApiCommand(program);

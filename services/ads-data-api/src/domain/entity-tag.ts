@@ -1,4 +1,5 @@
 // ETags of versioned rows (`W/"<version>"`) and the If-Match header that guards writes.
+import { DataApiError } from '../errors';
 
 /** The ETag of a row at `version`. Weak: two versions may serialise differently (field order). */
 export function entityTagOf(version: number): string {
@@ -12,17 +13,13 @@ export type IfMatch =
   | { kind: 'any' }
   | { kind: 'versions'; versions: number[] };
 
-/** Thrown for a header that is neither `*` nor a list of this API's entity tags. */
-export class IfMatchSyntaxError extends Error {
-  override readonly name = 'IfMatchSyntaxError';
-}
-
 const tagPattern = /^(?:W\/)?"(\d{1,10})"$/;
 
 /**
  * Parses If-Match. Weak tags are compared by their version: the header exists to catch lost
  * updates, and the version alone decides that (RFC 9110's strong comparison would make
- * every weak tag fail).
+ * every weak tag fail). A header that is neither `*` nor a list of this API's entity tags is
+ * VALIDATION_FAILED naming the If-Match field.
  */
 export function parseIfMatch(header: string | undefined): IfMatch {
   if (header === undefined || header.trim() === '') return { kind: 'absent' };
@@ -31,7 +28,8 @@ export function parseIfMatch(header: string | undefined): IfMatch {
   for (const part of header.split(',')) {
     const match = tagPattern.exec(part.trim());
     if (match === null) {
-      throw new IfMatchSyntaxError(`"${part.trim().slice(0, 80)}" is not an entity tag such as W/"3" (or use *)`);
+      const problem = `"${part.trim().slice(0, 80)}" is not an entity tag such as W/"3" (or use *)`;
+      throw new DataApiError('VALIDATION_FAILED', `If-Match ${problem}`, { fields: [{ path: ['If-Match'], message: problem }] });
     }
     versions.push(Number(match[1]));
   }

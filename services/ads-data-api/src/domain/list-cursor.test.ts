@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { DataApiError } from '../errors';
 import { describe, it } from 'node:test';
 
-import { decodeListCursor, encodeListCursor, filterDigestOf, ListCursorError, parseSort } from './list-cursor';
+import { decodeListCursor, encodeListCursor, filterDigestOf, parseSort } from './list-cursor';
+
+const isValidationFailure = (error: unknown): boolean => error instanceof DataApiError && error.code === 'VALIDATION_FAILED';
 
 describe('list cursors', () => {
   const digest = filterDigestOf({ status: 'active', q: undefined });
@@ -21,13 +24,13 @@ describe('list cursors', () => {
 
   it('refuses a cursor of another sort or other filters', () => {
     const cursor = encodeListCursor('name', digest, { value: 'Acme', id: '01900000-0000-7000-8000-000000000001' });
-    assert.throws(() => decodeListCursor(cursor, '-name', digest), ListCursorError);
-    assert.throws(() => decodeListCursor(cursor, 'name', filterDigestOf({ status: 'paused' })), ListCursorError);
+    assert.throws(() => decodeListCursor(cursor, '-name', digest), isValidationFailure);
+    assert.throws(() => decodeListCursor(cursor, 'name', filterDigestOf({ status: 'paused' })), isValidationFailure);
   });
 
   it('refuses garbage', () => {
-    assert.throws(() => decodeListCursor('not-a-cursor', 'name', digest), ListCursorError);
-    assert.throws(() => decodeListCursor(Buffer.from('{"s":1}').toString('base64url'), 'name', digest), ListCursorError);
+    assert.throws(() => decodeListCursor('not-a-cursor', 'name', digest), isValidationFailure);
+    assert.throws(() => decodeListCursor(Buffer.from('{"s":1}').toString('base64url'), 'name', digest), isValidationFailure);
   });
 
   it('parses sort values', () => {

@@ -1,6 +1,7 @@
 // Opaque cursors of keyset-paginated lists: the sort value and id of the last row served,
 // bound to the sort and filters they were issued for.
 import { createHash } from 'node:crypto';
+import { DataApiError } from '../errors';
 import { isRowId } from './row-id';
 
 /** A position in a list: after the row with this sort value and id. */
@@ -9,9 +10,9 @@ export interface ListPosition {
   id: string;
 }
 
-/** Thrown for a cursor this API did not issue, or one issued for another sort or filter. */
-export class ListCursorError extends Error {
-  override readonly name = 'ListCursorError';
+/** VALIDATION_FAILED naming the cursor: not one this API issued, or issued for another sort or filter. */
+function invalidCursor(problem: string): DataApiError {
+  return new DataApiError('VALIDATION_FAILED', `cursor ${problem}`, { fields: [{ path: ['cursor'], message: problem }] });
 }
 
 interface CursorBody {
@@ -34,13 +35,13 @@ export function encodeListCursor(sort: string, filterDigest: string, position: L
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
-/** The position of a cursor; throws ListCursorError when it does not belong to this list. */
+/** The position of a cursor; throws VALIDATION_FAILED when it does not belong to this list. */
 export function decodeListCursor(cursor: string, sort: string, filterDigest: string): ListPosition {
   let body: Partial<CursorBody>;
   try {
     body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
   } catch {
-    throw new ListCursorError('is not a cursor this API issued');
+    throw invalidCursor('is not a cursor this API issued');
   }
   if (
     typeof body !== 'object' ||
@@ -51,10 +52,10 @@ export function decodeListCursor(cursor: string, sort: string, filterDigest: str
     !isRowId(body.i) ||
     (typeof body.v !== 'string' && typeof body.v !== 'number')
   ) {
-    throw new ListCursorError('is not a cursor this API issued');
+    throw invalidCursor('is not a cursor this API issued');
   }
   if (body.s !== sort || body.f !== filterDigest) {
-    throw new ListCursorError('was issued for another sort or other filters; start again without a cursor');
+    throw invalidCursor('was issued for another sort or other filters; start again without a cursor');
   }
   return { value: body.v, id: body.i };
 }

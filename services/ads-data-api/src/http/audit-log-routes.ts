@@ -1,7 +1,7 @@
 import { rest } from '@ads/ads-client';
 import { listAuditLog } from '../store/audit-log-store';
 import { defineRoute, type RestRoute } from './rest-route';
-import { pageResult } from './route-helpers';
+import { pageResult } from './page-result';
 
 export const auditLogRoutes: RestRoute[] = [
   defineRoute({

@@ -1,5 +1,6 @@
 import { inventory, rest } from '@ads/ads-client';
 import { isRowId } from '../domain/row-id';
+import type { FeatureSwitch } from '../generated/prisma/client';
 import { findAdvertiser } from '../store/advertiser-store';
 import {
   createFeatureSwitch,
@@ -11,122 +12,51 @@ import {
   updateFeatureSwitch,
 } from '../store/feature-switch-store';
 import { findPlacement } from '../store/placement-store';
-import { defineRoute, type RestRoute } from './rest-route';
-import { assertIfMatch, idParams, invalidFields, notFound, pageResult } from './route-helpers';
+import { invalidFields } from './invalid-fields';
+import { createRoute, deleteRoute, getRoute, listRoute, updateRoute, type RestResource } from './rest-resource';
+import type { RestRoute } from './rest-route';
 
-const tag = 'Feature switches';
 const readers = ['admin', 'service'] as const;
 
+const featureSwitches: RestResource<FeatureSwitch> = {
+  path: '/feature-switches',
+  tag: 'Feature switches',
+  singular: 'FeatureSwitch',
+  plural: 'FeatureSwitches',
+  noun: 'feature switch',
+  pluralNoun: 'feature switches',
+  shortNoun: 'switch',
+  entity: 'featureSwitch',
+  notice: 'featureSwitch',
+  versioned: true,
+  schema: rest.featureSwitchResource,
+  view: toFeatureSwitchView,
+  find: (db, id) => findFeatureSwitch(db, id),
+  lock: (db, id) => lockFeatureSwitch(db, id),
+};
+
 export const featureSwitchRoutes: RestRoute[] = [
-  defineRoute({
-    method: 'get',
-    path: '/feature-switches',
-    operationId: 'listFeatureSwitches',
-    tag,
-    summary: 'List feature switches',
-    roles: readers,
-    query: rest.featureSwitchListQuery,
-    write: false,
-    success: { status: 200, description: 'A page of feature switches', schema: rest.pageOf(rest.featureSwitchResource) },
-    handle: async ({ db, query }) => pageResult(await listFeatureSwitches(db, query)),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/feature-switches',
-    operationId: 'createFeatureSwitch',
-    tag,
+  listRoute(featureSwitches, { summary: 'List feature switches', roles: readers, query: rest.featureSwitchListQuery, list: ({ db, query }) => listFeatureSwitches(db, query) }),
+  createRoute(featureSwitches, {
     summary: 'Create a feature switch',
     description: '`scopeId` names an existing placement or advertiser for those scopes. One switch per name and scope.',
     roles: ['admin'],
     body: inventory.featureSwitchCreate,
-    write: true,
-    success: { status: 201, description: 'The new switch', schema: rest.featureSwitchResource, etag: true },
-    problems: [409],
-    handle: async ({ db, body, audit, notify }) => {
+    create: async ({ db, body }) => {
       if (body.scopeId !== null) {
         const target =
           !isRowId(body.scopeId) ? null : body.scope === 'placement' ? await findPlacement(db, body.scopeId) : await findAdvertiser(db, body.scopeId, undefined);
         if (target === null) throw invalidFields([{ field: 'scopeId', message: `no ${body.scope} ${body.scopeId}` }]);
       }
-      const created = await createFeatureSwitch(db, body);
-      const view = toFeatureSwitchView(created);
-      await audit({ action: 'featureSwitch.create', entityType: 'featureSwitch', entityId: created.id, before: null, after: view });
-      notify({ entity: 'featureSwitch', id: created.id });
-      return { status: 201, body: view, version: created.version, location: `/feature-switches/${created.id}` };
+      return createFeatureSwitch(db, body);
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/feature-switches/:id',
-    operationId: 'getFeatureSwitch',
-    tag,
-    summary: 'Read a feature switch',
-    roles: readers,
-    params: idParams,
-    write: false,
-    success: { status: 200, description: 'The switch', schema: rest.featureSwitchResource, etag: true },
-    problems: [404],
-    handle: async ({ db, params }) => {
-      const row = await findFeatureSwitch(db, params.id);
-      if (row === null) throw notFound('feature switch', params.id);
-      return { status: 200, body: toFeatureSwitchView(row), version: row.version };
-    },
-  }),
-  defineRoute({
-    method: 'patch',
-    path: '/feature-switches/:id',
-    operationId: 'updateFeatureSwitch',
-    tag,
+  getRoute(featureSwitches, { summary: 'Read a feature switch', roles: readers }),
+  updateRoute(featureSwitches, {
     summary: 'Turn a switch on or off, or change its percentage',
     roles: ['admin'],
-    params: idParams,
     body: inventory.featureSwitchUpdate,
-    write: true,
-    ifMatch: 'required',
-    success: { status: 200, description: 'The switch after the change', schema: rest.featureSwitchResource, etag: true },
-    problems: [404, 412, 428],
-    handle: async ({ db, params, body, ifMatch, audit, notify }) => {
-      const before = await lockFeatureSwitch(db, params.id);
-      if (before === null) throw notFound('feature switch', params.id);
-      assertIfMatch(ifMatch, before.version, 'feature switch');
-      const after = await updateFeatureSwitch(db, params.id, body);
-      await audit({
-        action: 'featureSwitch.update',
-        entityType: 'featureSwitch',
-        entityId: params.id,
-        before: toFeatureSwitchView(before),
-        after: toFeatureSwitchView(after),
-      });
-      notify({ entity: 'featureSwitch', id: params.id });
-      return { status: 200, body: toFeatureSwitchView(after), version: after.version };
-    },
+    update: async ({ db, params, body }) => ({ after: await updateFeatureSwitch(db, params.id, body) }),
   }),
-  defineRoute({
-    method: 'delete',
-    path: '/feature-switches/:id',
-    operationId: 'deleteFeatureSwitch',
-    tag,
-    summary: 'Delete a feature switch',
-    roles: ['admin'],
-    params: idParams,
-    write: true,
-    ifMatch: 'optional',
-    success: { status: 204, description: 'Deleted' },
-    problems: [404, 412],
-    handle: async ({ db, params, ifMatch, audit, notify }) => {
-      const before = await lockFeatureSwitch(db, params.id);
-      if (before === null) throw notFound('feature switch', params.id);
-      assertIfMatch(ifMatch, before.version, 'feature switch');
-      await deleteFeatureSwitch(db, params.id);
-      await audit({
-        action: 'featureSwitch.delete',
-        entityType: 'featureSwitch',
-        entityId: params.id,
-        before: toFeatureSwitchView(before),
-        after: null,
-      });
-      notify({ entity: 'featureSwitch', id: params.id });
-      return { status: 204 };
-    },
-  }),
+  deleteRoute(featureSwitches, { summary: 'Delete a feature switch', roles: ['admin'], remove: deleteFeatureSwitch }),
 ];

@@ -1,6 +1,6 @@
 import { rest } from '@ads/ads-client';
 import { defineRoute, type RestRoute } from './rest-route';
-import { allRoles } from './route-helpers';
+import { allRoles } from './every-role';
 
 export const meRoutes: RestRoute[] = [
   defineRoute({
@@ -12,6 +12,6 @@ export const meRoutes: RestRoute[] = [
     roles: allRoles,
     write: false,
     success: { status: 200, description: 'The caller', schema: rest.principal },
-    handle: async ({ principal }) => ({ status: 200, body: principal }),
+    handle: ({ principal }) => Promise.resolve({ status: 200, body: principal }),
   }),
 ];

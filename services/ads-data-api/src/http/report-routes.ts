@@ -6,7 +6,10 @@ import { findAd } from '../store/ad-store';
 import { findCampaign } from '../store/campaign-store';
 import { readReportCounters, type ReportLevel } from '../store/report-store';
 import { defineRoute, type RestRoute, type RouteContext, type RouteResult } from './rest-route';
-import { everyRole, idParams, invalidFields, notFound } from './route-helpers';
+import { everyRole } from './every-role';
+import { idParams } from './id-params';
+import { invalidFields } from './invalid-fields';
+import { notFound } from './not-found';
 
 const tag = 'Reports';
 
@@ -43,35 +46,25 @@ const description =
   '`asOf`: when the newest roll-up batch included was applied (latest hourly_stat.updated_at in the range), null without stats. ' +
   `At most ${MAX_REPORT_HOURS} hours or ${MAX_REPORT_DAYS} days.`;
 
+function reportRoute(level: ReportLevel, path: string, operationId: string, summary: string): RestRoute {
+  return defineRoute({
+    method: 'get',
+    path,
+    operationId,
+    tag,
+    summary,
+    description,
+    roles: everyRole,
+    params: idParams,
+    query: rest.reportQuery,
+    write: false,
+    success: { status: 200, description: 'The report', schema: rest.report },
+    problems: [404],
+    handle: (context) => report(level, context),
+  });
+}
+
 export const reportRoutes: RestRoute[] = [
-  defineRoute({
-    method: 'get',
-    path: '/reports/campaigns/:id',
-    operationId: 'getCampaignReport',
-    tag,
-    summary: 'Stats of a campaign',
-    description,
-    roles: everyRole,
-    params: idParams,
-    query: rest.reportQuery,
-    write: false,
-    success: { status: 200, description: 'The report', schema: rest.report },
-    problems: [404],
-    handle: (context) => report('campaign', context),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/reports/ads/:id',
-    operationId: 'getAdReport',
-    tag,
-    summary: 'Stats of an ad',
-    description,
-    roles: everyRole,
-    params: idParams,
-    query: rest.reportQuery,
-    write: false,
-    success: { status: 200, description: 'The report', schema: rest.report },
-    problems: [404],
-    handle: (context) => report('ad', context),
-  }),
+  reportRoute('campaign', '/reports/campaigns/:id', 'getCampaignReport', 'Stats of a campaign'),
+  reportRoute('ad', '/reports/ads/:id', 'getAdReport', 'Stats of an ad'),
 ];

@@ -1,36 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
-import { logger } from '../logger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import type { HttpLogger } from 'pino-http';
+import { createHttpLogger } from '@ads/ads-client/service';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** The id of this request: the caller's `X-Request-Id` when usable, else a new UUID. */
 export function requestIdOf(response: Response): string {
-  return response.locals.requestId as string;
+  // pino-http keeps the id `assignRequestId` returned, always a string here.
+  const id = response.req.id;
+  return typeof id === 'string' ? id : JSON.stringify(id);
+}
+
+function assignRequestId(request: IncomingMessage, response: ServerResponse): string {
+  const offered = request.headers['x-request-id'];
+  const requestId = typeof offered === 'string' && requestIdPattern.test(offered) ? offered : randomUUID();
+  response.setHeader('x-request-id', requestId);
+  return requestId;
 }
 
 /**
- * Gives every request an id (echoed as `X-Request-Id`, written to the audit log and to the
- * logs) and logs one line per request when it finishes.
+ * The REST API's request logger (pino-http): gives every request an id (echoed as
+ * `X-Request-Id`, written to the audit log and to the logs) and logs one line per request
+ * when it finishes. A 503 DATABASE_UNAVAILABLE is an info line: the outage it belongs to is
+ * logged once, as an error, when it starts (see database-outage.ts).
  */
-export function assignRequestId(request: Request, response: Response, next: NextFunction): void {
-  const offered = request.get('x-request-id');
-  const requestId = offered !== undefined && requestIdPattern.test(offered) ? offered : randomUUID();
-  response.locals.requestId = requestId;
-  response.set('x-request-id', requestId);
-  const started = process.hrtime.bigint();
-  response.on('finish', () => {
-    logger.info(
-      {
-        requestId,
-        method: request.method,
-        path: request.originalUrl.split('?')[0],
-        status: response.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        keyId: (response.locals.principal as { keyId?: string } | undefined)?.keyId,
-      },
-      'REST request',
-    );
+export function restRequestLogger(logger: Logger): HttpLogger {
+  return createHttpLogger(logger, {
+    requestId: assignRequestId,
+    levelOf: (_request, response) => (response.statusCode === 503 ? 'info' : undefined),
   });
-  next();
 }

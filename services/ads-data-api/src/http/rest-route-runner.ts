@@ -1,10 +1,9 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app';
-import { entityTagOf, ifNoneMatchHits, IfMatchSyntaxError, parseIfMatch, type IfMatch } from '../domain/entity-tag';
+import type { Logger } from 'pino';
+import { entityTagOf, ifNoneMatchHits, parseIfMatch, type IfMatch } from '../domain/entity-tag';
 import { requestFingerprintOf } from '../domain/request-fingerprint';
 import { DataApiError } from '../errors';
-import { logger } from '../logger';
 import { recordAudit, type AuditEntry } from '../store/audit-log-store';
 import {
   findRecordedResponse,
@@ -16,8 +15,9 @@ import {
 import { publishInventoryChanged, type InventoryChange } from '../store/inventory-notices';
 import type { PrismaClient } from '../generated/prisma/client';
 import { databaseOutageOf } from '../store/database-outage';
-import { clientErrorOfDatabase } from '../store/prisma-errors';
-import { principalOf } from './authenticate';
+import { clientErrorOfDatabase } from '../store/client-error-of-database';
+import type { AppDependencies } from './data-api-app';
+import { principalOf } from './require-api-key';
 import { sendDatabaseUnavailable, sendProblem, type FieldProblem } from './problem';
 import type { RestRoute, RouteContext, RouteResult } from './rest-route';
 import { requestIdOf } from './request-id';
@@ -90,7 +90,7 @@ function recordedOf(result: RouteResult): RecordedResponse {
  * Retry-After (logged once per outage, not per request); anything else not from the
  * catalogue is a logged 500.
  */
-export function sendErrorProblem(request: Request, response: Response, error: unknown, prisma: PrismaClient): void {
+export function sendErrorProblem(request: Request, response: Response, error: unknown, { prisma, logger }: { prisma: PrismaClient; logger: Logger }): void {
   const known = error instanceof DataApiError ? error : (databaseOutageOf(prisma).refusalOf(error) ?? clientErrorOfDatabase(error));
   if (known?.code === 'DATABASE_UNAVAILABLE') {
     sendDatabaseUnavailable(response, known.message);
@@ -152,13 +152,7 @@ function parseRequest(route: RestRoute, request: Request): ParsedRequest {
     }
   }
 
-  let ifMatch: IfMatch;
-  try {
-    ifMatch = parseIfMatch(request.get('if-match'));
-  } catch (error) {
-    if (!(error instanceof IfMatchSyntaxError)) throw error;
-    throw new DataApiError('VALIDATION_FAILED', `If-Match ${error.message}`, { fields: [{ path: ['If-Match'], message: error.message }] });
-  }
+  const ifMatch = parseIfMatch(request.get('if-match'));
   if (route.ifMatch === 'required' && ifMatch.kind === 'absent') {
     throw new DataApiError(
       'PRECONDITION_REQUIRED',
@@ -254,12 +248,12 @@ async function runWrite(
       const key = `${notice.entity}:${notice.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      await publishInventoryChanged(dependencies.redis, dependencies.keys, notice);
+      await publishInventoryChanged(dependencies, notice);
     }
   }
   if (idempotency !== undefined && Math.random() < 0.01) {
     purgeExpiredIdempotencyRecords(dependencies.prisma, base.now).catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not purge expired idempotency records'),
+      dependencies.logger.warn({ err: error }, 'could not purge expired idempotency records'),
     );
   }
   return outcome;
@@ -306,7 +300,7 @@ export function mountRestRoutes(router: Router, routes: readonly RestRoute[], de
           next(error);
           return;
         }
-        sendErrorProblem(request, response, error, dependencies.prisma);
+        sendErrorProblem(request, response, error, dependencies);
       });
     });
   }

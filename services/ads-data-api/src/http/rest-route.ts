@@ -1,12 +1,13 @@
 import type { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from './data-api-app';
 import type { IfMatch } from '../domain/entity-tag';
 import type { ApiKeyRole, Principal } from '../domain/principal';
 import type { AuditEntry } from '../store/audit-log-store';
 import type { Db } from '../store/db';
 import type { InventoryChange } from '../store/inventory-notices';
 
-type Output<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
+/** What a route's handler gets for a schema: its parsed value, or undefined without one. */
+export type RouteInput<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
 
 /** What a route handler gets: the caller, the parsed request, and the database. */
 export interface RouteContext<Params, Query, Body> {
@@ -22,9 +23,9 @@ export interface RouteContext<Params, Query, Body> {
   dependencies: AppDependencies;
   now: Date;
   /** Appends to the audit log in the write's transaction (writes only). */
-  audit(entry: AuditEntry): Promise<void>;
+  audit: (entry: AuditEntry) => Promise<void>;
   /** Queues an inventory-changed notice, published once the write has committed (writes only). */
-  notify(change: InventoryChange): void;
+  notify: (change: InventoryChange) => void;
 }
 
 /** What a handler answers: the status, the JSON body, and the version behind the ETag. */
@@ -70,7 +71,7 @@ export interface RouteDefinition<Params extends z.ZodType | undefined, Query ext
   success: RouteSuccess;
   /** Problem statuses the route may answer besides 401, 403 and 422 (documentation). */
   problems?: number[];
-  handle(context: RouteContext<Output<Params>, Output<Query>, Output<Body>>): Promise<RouteResult>;
+  handle(context: RouteContext<RouteInput<Params>, RouteInput<Query>, RouteInput<Body>>): Promise<RouteResult>;
 }
 
 /** A route with its types erased, as the router and the OpenAPI generator hold it. */

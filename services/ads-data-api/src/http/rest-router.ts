@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from './data-api-app';
 import { adRoutes } from './ad-routes';
 import { advertiserRoutes } from './advertiser-routes';
 import { apiKeyRoutes } from './api-key-routes';
 import { auditLogRoutes } from './audit-log-routes';
-import { requireApiKey } from './authenticate';
+import { requireApiKey } from './require-api-key';
 import { campaignRoutes } from './campaign-routes';
 import { featureSwitchRoutes } from './feature-switch-routes';
 import { importRunRoutes } from './import-run-routes';
@@ -12,11 +12,11 @@ import { meRoutes } from './me-routes';
 import { buildOpenApiDocument } from './openapi-document';
 import { placementRoutes } from './placement-routes';
 import { reportRoutes } from './report-routes';
-import { assignRequestId } from './request-id';
+import { restRequestLogger } from './request-id';
 import type { RestRoute } from './rest-route';
 import { mountRestRoutes, sendJson } from './rest-route-runner';
 import { siteRoutes } from './site-routes';
-import { allRoles } from './route-helpers';
+import { allRoles } from './every-role';
 
 /** Every route of `/api/v1`, in the order the OpenAPI document lists them. */
 export const restRoutes: readonly RestRoute[] = [
@@ -44,7 +44,7 @@ export function restOpenApiDocument(): unknown {
 /** The REST API under `/api/v1`: JSON bodies, problem documents, bearer API keys. */
 export function createRestRouter(dependencies: AppDependencies): Router {
   const router = express.Router();
-  router.use(assignRequestId);
+  router.use(restRequestLogger(dependencies.logger));
   router.use((_request: Request, response: Response, next: NextFunction) => {
     response.set('x-content-type-options', 'nosniff');
     response.set('cache-control', 'no-store');
@@ -56,7 +56,7 @@ export function createRestRouter(dependencies: AppDependencies): Router {
     sendJson(response, 200, restOpenApiDocument());
   });
   router.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
-  router.use(requireApiKey(dependencies.prisma, allRoles));
+  router.use(requireApiKey(dependencies, allRoles));
   mountRestRoutes(router, restRoutes, dependencies);
   return router;
 }

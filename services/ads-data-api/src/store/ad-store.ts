@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ad as AdView, inventory, rest } from '@ads/ads-client';
 import type { Ad, Prisma } from '../generated/prisma/client';
-import { containsText, readKeysetPage, type KeysetPage } from './keyset-page';
+import { containsText, readViewPage, type KeysetPage } from './keyset-page';
 import { lockRow, type Db } from './db';
 
 export type { AdView };
@@ -36,31 +36,26 @@ function scoped(scope: string | undefined): Prisma.AdWhereInput {
   return scope === undefined ? {} : { campaign: { advertiserId: scope } };
 }
 
-export async function listAds(db: Db, scope: string | undefined, query: z.output<typeof rest.adListQuery>): Promise<KeysetPage<AdView>> {
-  const { limit, cursor, sort, ...filters } = query;
+export function listAds(db: Db, scope: string | undefined, query: z.output<typeof rest.adListQuery>): Promise<KeysetPage<AdView>> {
   const where: Prisma.AdWhereInput = {
     AND: [
       scoped(scope),
       {
-        status: filters.status,
-        reviewState: filters.reviewState,
-        format: filters.format,
-        campaignId: filters.campaignId,
-        title: containsText(filters.q),
+        status: query.status,
+        reviewState: query.reviewState,
+        format: query.format,
+        campaignId: query.campaignId,
+        title: containsText(query.q),
       },
-      filters.advertiserId === undefined ? {} : { campaign: { advertiserId: filters.advertiserId } },
+      query.advertiserId === undefined ? {} : { campaign: { advertiserId: query.advertiserId } },
     ],
   };
-  const page = await readKeysetPage({
-    sort,
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date', title: 'string', updatedAt: 'date' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.ad.findMany({ ...(args as Prisma.AdFindManyArgs), include: withAdvertiser }),
+    view: toAdView,
   });
-  return { rows: page.rows.map(toAdView), nextCursor: page.nextCursor };
 }
 
 export function findAd(db: Db, id: string, scope: string | undefined): Promise<AdWithAdvertiser | null> {

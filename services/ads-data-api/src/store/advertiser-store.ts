@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { inventory, rest } from '@ads/ads-client';
 import type { Advertiser, Prisma } from '../generated/prisma/client';
-import { containsText, readKeysetPage, type KeysetPage } from './keyset-page';
+import { containsText, readViewPage, type KeysetPage } from './keyset-page';
 import { lockRow, type Db } from './db';
 import { countSwitchesScopedTo, firstSwitchesScopedTo } from './feature-switch-store';
 
@@ -24,23 +24,18 @@ function scoped(scope: string | undefined): Prisma.AdvertiserWhereInput {
   return scope === undefined ? {} : { id: scope };
 }
 
-export async function listAdvertisers(
+export function listAdvertisers(
   db: Db,
   scope: string | undefined,
   query: z.output<typeof rest.advertiserListQuery>,
 ): Promise<KeysetPage<AdvertiserView>> {
-  const { limit, cursor, sort, ...filters } = query;
-  const where: Prisma.AdvertiserWhereInput = { AND: [scoped(scope), { status: filters.status, name: containsText(filters.q) }] };
-  const page = await readKeysetPage({
-    sort,
+  const where: Prisma.AdvertiserWhereInput = { AND: [scoped(scope), { status: query.status, name: containsText(query.q) }] };
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date', name: 'string', updatedAt: 'date' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.advertiser.findMany(args as Prisma.AdvertiserFindManyArgs),
+    view: toAdvertiserView,
   });
-  return { rows: page.rows.map(toAdvertiserView), nextCursor: page.nextCursor };
 }
 
 /** The advertiser if it exists and the scope may see it. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { rest } from '@ads/ads-client';
 import type { ApiKey, Prisma } from '../generated/prisma/client';
 import { issueApiKeySecret } from '../domain/api-key-secret';
-import { readKeysetPage, type KeysetPage } from './keyset-page';
+import { readViewPage, type KeysetPage } from './keyset-page';
 import { lockRow, type Db } from './db';
 
 // Managing keys through the REST API (admin only). Authentication itself lives in
@@ -24,23 +24,18 @@ export function toApiKeyView(row: ApiKey): ApiKeyView {
   };
 }
 
-export async function listApiKeys(db: Db, query: z.output<typeof rest.apiKeyListQuery>): Promise<KeysetPage<ApiKeyView>> {
-  const { limit, cursor, sort, ...filters } = query;
+export function listApiKeys(db: Db, query: z.output<typeof rest.apiKeyListQuery>): Promise<KeysetPage<ApiKeyView>> {
   const where: Prisma.ApiKeyWhereInput = {
-    role: filters.role,
-    advertiserId: filters.advertiserId,
-    ...(filters.revoked === undefined ? {} : { revokedAt: filters.revoked ? { not: null } : null }),
+    role: query.role,
+    advertiserId: query.advertiserId,
+    ...(query.revoked === undefined ? {} : { revokedAt: query.revoked ? { not: null } : null }),
   };
-  const page = await readKeysetPage({
-    sort,
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date', name: 'string' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.apiKey.findMany(args as Prisma.ApiKeyFindManyArgs),
+    view: toApiKeyView,
   });
-  return { rows: page.rows.map(toApiKeyView), nextCursor: page.nextCursor };
 }
 
 export function findApiKey(db: Db, id: string): Promise<ApiKey | null> {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { rest } from '@ads/ads-client';
 import { Prisma } from '../generated/prisma/client';
 import type { AuditLog } from '../generated/prisma/client';
-import { containsText, readKeysetPage, type KeysetPage } from './keyset-page';
+import { containsText, readViewPage, type KeysetPage } from './keyset-page';
 import type { Db } from './db';
 
 /** One change to record: `action` is `entity.verb`, e.g. `campaign.update`. */
@@ -50,23 +50,18 @@ function toView(row: AuditLog): AuditLogEntryView {
 }
 
 /** A page of the audit log, newest first by default. */
-export async function listAuditLog(db: Db, query: z.output<typeof rest.auditLogListQuery>): Promise<KeysetPage<AuditLogEntryView>> {
-  const { limit, cursor, sort, ...filters } = query;
+export function listAuditLog(db: Db, query: z.output<typeof rest.auditLogListQuery>): Promise<KeysetPage<AuditLogEntryView>> {
   const where: Prisma.AuditLogWhereInput = {
-    entityType: filters.entityType,
-    entityId: filters.entityId,
-    actorKeyId: filters.actorKeyId,
-    action: filters.action === undefined ? undefined : filters.action.includes('.') ? filters.action : containsText(filters.action),
-    at: { gte: filters.from === undefined ? undefined : new Date(filters.from), lt: filters.to === undefined ? undefined : new Date(filters.to) },
+    entityType: query.entityType,
+    entityId: query.entityId,
+    actorKeyId: query.actorKeyId,
+    action: query.action === undefined ? undefined : query.action.includes('.') ? query.action : containsText(query.action),
+    at: { gte: query.from === undefined ? undefined : new Date(query.from), lt: query.to === undefined ? undefined : new Date(query.to) },
   };
-  const page = await readKeysetPage({
-    sort,
+  return readViewPage(query, {
     sortKinds: { at: 'date' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.auditLog.findMany(args as Prisma.AuditLogFindManyArgs),
+    view: toView,
   });
-  return { rows: page.rows.map(toView), nextCursor: page.nextCursor };
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Campaign as CampaignView, inventory, rest, Targeting } from '@ads/ads-client';
 import type { Campaign, Prisma } from '../generated/prisma/client';
 import type { CampaignStatus } from '../generated/prisma/enums';
-import { containsText, readKeysetPage, type KeysetPage } from './keyset-page';
+import { containsText, readViewPage, type KeysetPage } from './keyset-page';
 import { isRowId } from '../domain/row-id';
 import { lockRow, type Db } from './db';
 
@@ -77,34 +77,29 @@ function scoped(scope: string | undefined): Prisma.CampaignWhereInput {
   return scope === undefined ? {} : { advertiserId: scope };
 }
 
-export async function listCampaigns(
+export function listCampaigns(
   db: Db,
   scope: string | undefined,
   query: z.output<typeof rest.campaignListQuery>,
 ): Promise<KeysetPage<CampaignView>> {
-  const { limit, cursor, sort, ...filters } = query;
   const where: Prisma.CampaignWhereInput = {
     AND: [
       scoped(scope),
       {
-        status: filters.status,
-        advertiserId: filters.advertiserId,
-        priority: filters.priority,
-        bidType: filters.bidType,
-        name: containsText(filters.q),
+        status: query.status,
+        advertiserId: query.advertiserId,
+        priority: query.priority,
+        bidType: query.bidType,
+        name: containsText(query.q),
       },
     ],
   };
-  const page = await readKeysetPage({
-    sort,
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date', name: 'string', updatedAt: 'date', flightStart: 'date', flightEnd: 'date' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.campaign.findMany(args as Prisma.CampaignFindManyArgs),
+    view: toCampaignView,
   });
-  return { rows: page.rows.map(toCampaignView), nextCursor: page.nextCursor };
 }
 
 export function findCampaign(db: Db, id: string, scope: string | undefined): Promise<Campaign | null> {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
+import type { Logger } from 'pino';
 import { DataApiError } from '../errors';
-import { logger } from '../logger';
 
 /** What a refused caller is told to wait before trying again (the `Retry-After` header). */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -45,7 +45,10 @@ export class DatabaseOutage {
   private refused = 0;
   private probe: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ping: () => Promise<unknown>) {}
+  constructor(
+    private readonly ping: () => Promise<unknown>,
+    private readonly logger: Logger,
+  ) {}
 
   /** Whether an outage is going on. */
   get active(): boolean {
@@ -70,7 +73,7 @@ export class DatabaseOutage {
     if (this.startedAt === undefined) {
       this.startedAt = Date.now();
       this.refused = 0;
-      logger.error({ err: error, event: 'database_outage_started' }, 'database unavailable: answering 503 DATABASE_UNAVAILABLE until it answers again');
+      this.logger.error({ err: error, event: 'database_outage_started' }, 'database unavailable: answering 503 DATABASE_UNAVAILABLE until it answers again');
       this.probe = setInterval(() => this.checkRecovered(), PROBE_INTERVAL_MS);
       this.probe.unref();
     }
@@ -83,7 +86,7 @@ export class DatabaseOutage {
         if (this.startedAt === undefined) return;
         clearInterval(this.probe);
         this.probe = undefined;
-        logger.warn(
+        this.logger.warn(
           { event: 'database_outage_ended', outageMs: Date.now() - this.startedAt, refusedRequests: this.refused },
           'database available again',
         );
@@ -97,12 +100,16 @@ export class DatabaseOutage {
 
 const outages = new WeakMap<PrismaClient, DatabaseOutage>();
 
+/** Gives a Prisma client its outage tracker, which logs to `logger` (done by `createPrismaClient`). */
+export function trackDatabaseOutages(prisma: PrismaClient, logger: Logger): DatabaseOutage {
+  const outage = new DatabaseOutage(() => prisma.$queryRaw`SELECT 1`, logger);
+  outages.set(prisma, outage);
+  return outage;
+}
+
 /** The outage tracker of a Prisma client (one per client, so one log line per outage and process). */
 export function databaseOutageOf(prisma: PrismaClient): DatabaseOutage {
-  let outage = outages.get(prisma);
-  if (outage === undefined) {
-    outage = new DatabaseOutage(() => prisma.$queryRaw`SELECT 1`);
-    outages.set(prisma, outage);
-  }
+  const outage = outages.get(prisma);
+  if (outage === undefined) throw new TypeError('this Prisma client was not made by createPrismaClient: it has no outage tracker');
   return outage;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { inventory, rest } from '@ads/ads-client';
 import type { FeatureSwitch, Prisma } from '../generated/prisma/client';
-import { containsText, readKeysetPage, type KeysetPage } from './keyset-page';
+import { containsText, readViewPage, type KeysetPage } from './keyset-page';
 import { lockRow, type Db } from './db';
 
 export type FeatureSwitchView = z.infer<typeof rest.featureSwitchResource>;
@@ -26,24 +26,19 @@ export function toFeatureSwitchView(row: FeatureSwitch): FeatureSwitchView {
   };
 }
 
-export async function listFeatureSwitches(db: Db, query: z.output<typeof rest.featureSwitchListQuery>): Promise<KeysetPage<FeatureSwitchView>> {
-  const { limit, cursor, sort, ...filters } = query;
+export function listFeatureSwitches(db: Db, query: z.output<typeof rest.featureSwitchListQuery>): Promise<KeysetPage<FeatureSwitchView>> {
   const where: Prisma.FeatureSwitchWhereInput = {
-    scope: filters.scope,
-    scopeId: filters.scopeId,
-    enabled: filters.enabled,
-    name: containsText(filters.q),
+    scope: query.scope,
+    scopeId: query.scopeId,
+    enabled: query.enabled,
+    name: containsText(query.q),
   };
-  const page = await readKeysetPage({
-    sort,
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date', name: 'string' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.featureSwitch.findMany(args as Prisma.FeatureSwitchFindManyArgs),
+    view: toFeatureSwitchView,
   });
-  return { rows: page.rows.map(toFeatureSwitchView), nextCursor: page.nextCursor };
 }
 
 export function findFeatureSwitch(db: Db, id: string): Promise<FeatureSwitch | null> {

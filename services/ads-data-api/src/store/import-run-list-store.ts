@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { rest } from '@ads/ads-client';
 import type { ImportRun, Prisma } from '../generated/prisma/client';
-import { readKeysetPage, type KeysetPage } from './keyset-page';
+import { readViewPage, type KeysetPage } from './keyset-page';
 import type { Db } from './db';
 
 // Read side of import runs for the REST API (the dashboard's imports page). The RPC records
@@ -27,19 +27,14 @@ export function toImportRunView(row: ImportRun): ImportRunView {
   };
 }
 
-export async function listImportRuns(db: Db, query: z.output<typeof rest.importRunListQuery>): Promise<KeysetPage<ImportRunView>> {
-  const { limit, cursor, sort, ...filters } = query;
-  const where: Prisma.ImportRunWhereInput = { status: filters.status, format: filters.format };
-  const page = await readKeysetPage({
-    sort,
+export function listImportRuns(db: Db, query: z.output<typeof rest.importRunListQuery>): Promise<KeysetPage<ImportRunView>> {
+  const where: Prisma.ImportRunWhereInput = { status: query.status, format: query.format };
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.importRun.findMany(args as Prisma.ImportRunFindManyArgs),
+    view: toImportRunView,
   });
-  return { rows: page.rows.map(toImportRunView), nextCursor: page.nextCursor };
 }
 
 export function findImportRun(db: Db, id: string): Promise<ImportRun | null> {

@@ -14,8 +14,8 @@ import {
 import { isUuid } from '../domain/stats-rows';
 import { DataApiError } from '../errors';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { logger } from '../logger';
-import { constraintOf, isRetryableTransactionError, isUniqueViolation, sqlStateOf } from './postgres-error';
+import type { Logger } from 'pino';
+import { constraintOf, isRetryableTransactionError, isUniqueViolation, sqlStateOf } from './sql-state';
 
 export type FeedUpsertOutcome = z.input<typeof dataApi.feedUpsertOutcome>;
 export type ImportRun = z.input<typeof dataApi.importRun>;
@@ -32,8 +32,12 @@ type Transaction = Prisma.TransactionClient;
 const MAX_ATTEMPTS = 3;
 
 /** Another writer changed a row between our read and our write: read again and re-plan. */
-class StaleReadError extends Error {
-  override readonly name = 'StaleReadError';
+function staleRead(message: string): DataApiError {
+  return new DataApiError('IMPORT_STALE_READ', message);
+}
+
+function isStaleRead(error: unknown): boolean {
+  return error instanceof DataApiError && error.code === 'IMPORT_STALE_READ';
 }
 
 const campaignValueSelect = {
@@ -161,7 +165,7 @@ async function applyPlan(tx: Transaction, plan: FeedUpsertPlan, existing: Existi
       where: { id: write.id!, version: write.version! },
       data: { name: write.after.name, version: { increment: 1 } },
     });
-    if (count === 0) throw new StaleReadError(`advertiser ${write.id} changed while the feed was applied`);
+    if (count === 0) throw staleRead(`advertiser ${write.id} changed while the feed was applied`);
     record('advertiser', write.id!, write.before, write.after);
   }
 
@@ -188,7 +192,7 @@ async function applyPlan(tx: Transaction, plan: FeedUpsertPlan, existing: Existi
       where: { id: write.id!, version: write.version! },
       data: { ...write.after, version: { increment: 1 } },
     });
-    if (count === 0) throw new StaleReadError(`campaign ${write.id} changed while the feed was applied`);
+    if (count === 0) throw staleRead(`campaign ${write.id} changed while the feed was applied`);
     record('campaign', write.id!, write.before, write.after);
   }
 
@@ -217,7 +221,7 @@ async function applyPlan(tx: Transaction, plan: FeedUpsertPlan, existing: Existi
       where: { id: write.id!, version: write.version! },
       data: { ...write.after, version: { increment: 1 } },
     });
-    if (count === 0) throw new StaleReadError(`ad ${write.id} changed while the feed was applied`);
+    if (count === 0) throw staleRead(`ad ${write.id} changed while the feed was applied`);
     record('ad', write.id!, write.before, write.after);
   }
 
@@ -236,7 +240,7 @@ function resolveOutcomes(outcomes: readonly RowOutcome[], adIds: ReadonlyMap<str
 }
 
 /** Reads, plans and writes rows in one transaction, again from the start when a concurrent writer got in between. */
-async function upsertOnce(prisma: PrismaClient, rows: readonly FeedRow[], actor: WriteActor): Promise<{ outcomes: FeedUpsertOutcome[]; changed: boolean }> {
+async function upsertOnce(prisma: PrismaClient, rows: readonly FeedRow[], actor: WriteActor, logger: Logger): Promise<{ outcomes: FeedUpsertOutcome[]; changed: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     const existing = await readExistingInventory(prisma, rows);
     const plan = planFeedUpsert(rows, existing);
@@ -248,7 +252,7 @@ async function upsertOnce(prisma: PrismaClient, rows: readonly FeedRow[], actor:
       return { outcomes: resolveOutcomes(plan.outcomes, adIds), changed: true };
     } catch (error) {
       // Concurrent imports of the same external ids can also deadlock on their rows.
-      const concurrent = error instanceof StaleReadError || isUniqueViolation(error) || isRetryableTransactionError(error);
+      const concurrent = isStaleRead(error) || isUniqueViolation(error) || isRetryableTransactionError(error);
       if (!concurrent || attempt >= MAX_ATTEMPTS) throw error;
       logger.info({ err: error, attempt, requestId: actor.requestId }, 'feed rows met a concurrent write; reading again');
     }
@@ -288,15 +292,16 @@ function isDataError(error: unknown): boolean {
  * order. Rows that change nothing are `unchanged` and cost no write, no version bump and no
  * audit row; every created or updated row gets an audit row naming the caller's key. All rows
  * go in one transaction; if the database refuses one of them anyway, the rows are applied one
- * by one instead so that the refused row fails alone.
+ * by one instead so that the refused row fails alone. Retries and the fallback are logged.
  */
 export async function upsertFeedRows(
   prisma: PrismaClient,
   rows: readonly FeedRow[],
   actor: WriteActor,
+  logger: Logger,
 ): Promise<{ outcomes: FeedUpsertOutcome[]; changed: boolean }> {
   try {
-    return await upsertOnce(prisma, rows, actor);
+    return await upsertOnce(prisma, rows, actor, logger);
   } catch (error) {
     if (!isDataError(error)) throw retryExhausted(error);
     logger.warn({ err: error, requestId: actor.requestId, rows: rows.length }, 'feed rows refused in bulk; applying them one by one');
@@ -305,7 +310,7 @@ export async function upsertFeedRows(
   let changed = false;
   for (const row of rows) {
     try {
-      const single = await upsertOnce(prisma, [row], actor);
+      const single = await upsertOnce(prisma, [row], actor, logger);
       outcomes.push(single.outcomes[0]!);
       changed ||= single.changed;
     } catch (error) {
@@ -322,7 +327,7 @@ export async function upsertFeedRows(
 }
 
 function retryExhausted(error: unknown): unknown {
-  if (error instanceof StaleReadError || isUniqueViolation(error) || isRetryableTransactionError(error)) {
+  if (isStaleRead(error) || isUniqueViolation(error) || isRetryableTransactionError(error)) {
     return new DataApiError('IMPORT_CONFLICT', 'feed rows kept colliding with concurrent writes; send them again', { cause: error });
   }
   return error;

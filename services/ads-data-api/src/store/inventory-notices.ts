@@ -1,6 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '@ads/ads-client';
-import { logger } from '../logger';
+import type { RedisContext } from './redis-context';
 
 /** What changed, as announced on the inventory-changed channel. */
 export interface InventoryChange {
@@ -13,7 +11,10 @@ export interface InventoryChange {
  * only delays the next index (warming also runs on a schedule), so a Redis failure is logged,
  * never turned into a failed write.
  */
-export async function publishInventoryChanged(redis: Redis, keys: RedisKeys, change: InventoryChange): Promise<void> {
+export async function publishInventoryChanged(
+  { redis, keys, logger }: RedisContext,
+  change: InventoryChange,
+): Promise<void> {
   try {
     await redis.publish(keys.inventoryChangedChannel, JSON.stringify({ ...change, at: new Date().toISOString() }));
   } catch (error) {

@@ -1,4 +1,4 @@
-import { decodeListCursor, encodeListCursor, filterDigestOf, ListCursorError, parseSort } from '../domain/list-cursor';
+import { decodeListCursor, encodeListCursor, filterDigestOf, parseSort } from '../domain/list-cursor';
 import { DataApiError } from '../errors';
 
 /** How a sortable field compares: dates travel in cursors as ISO strings. */
@@ -30,13 +30,7 @@ export async function readKeysetPage<Row extends { id: string }, Field extends s
   const digest = filterDigestOf(input.filters);
   const conditions: object[] = [input.where];
   if (input.cursor !== undefined) {
-    let position;
-    try {
-      position = decodeListCursor(input.cursor, input.sort, digest);
-    } catch (error) {
-      if (!(error instanceof ListCursorError)) throw error;
-      throw new DataApiError('VALIDATION_FAILED', `cursor ${error.message}`, { fields: [{ path: ['cursor'], message: error.message }] });
-    }
+    const position = decodeListCursor(input.cursor, input.sort, digest);
     const value = kind === 'date' ? new Date(String(position.value)) : String(position.value);
     if (kind === 'date' && Number.isNaN((value as Date).getTime())) {
       throw new DataApiError('VALIDATION_FAILED', 'cursor is not a cursor this API issued', {
@@ -66,4 +60,29 @@ export async function readKeysetPage<Row extends { id: string }, Field extends s
 /** A Prisma `contains` filter that ignores case, or nothing when there is no search text. */
 export function containsText(text: string | undefined): { contains: string; mode: 'insensitive' } | undefined {
   return text === undefined ? undefined : { contains: text, mode: 'insensitive' };
+}
+
+/** A list query of the REST contracts: page size, cursor and sort; its other fields are filters. */
+export interface ListQuery<Field extends string> {
+  limit: number;
+  cursor?: string | undefined;
+  sort: Field | `-${Field}`;
+}
+
+/**
+ * One page of a resource list as the API shows it: `readKeysetPage` over the query (its
+ * fields beyond paging and sort are the filters a cursor is bound to), rows shown by `view`.
+ */
+export async function readViewPage<Row extends { id: string }, View, Field extends string>(
+  query: ListQuery<Field>,
+  list: {
+    sortKinds: Record<Field, SortKind>;
+    where: object;
+    find: (args: { where: object; orderBy: object[]; take: number }) => Promise<Row[]>;
+    view: (row: Row) => View;
+  },
+): Promise<KeysetPage<View>> {
+  const { limit, cursor, sort, ...filters } = query;
+  const page = await readKeysetPage({ sort, sortKinds: list.sortKinds, limit, cursor, filters, where: list.where, find: list.find });
+  return { rows: page.rows.map(list.view), nextCursor: page.nextCursor };
 }

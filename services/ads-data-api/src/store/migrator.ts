@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 
 import pg from 'pg';
+import type { Logger } from 'pino';
 
-import { logger } from '../logger';
 import { databaseNameOf, poolConfigOf, withDatabaseName } from './database-url';
 import { migrationsDirectory, readMigrationList, schemaPath } from './migration-directory';
 import { openSchemaEngine } from './schema-engine';
@@ -28,7 +28,7 @@ export interface SchemaDiff {
  * Creates the database named in `databaseUrl` when it does not exist, connecting to the
  * server's `postgres` database to do so. Safe to race with another process doing the same.
  */
-export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean> {
+export async function ensureDatabaseExists(databaseUrl: string, logger: Logger): Promise<boolean> {
   const databaseName = databaseNameOf(databaseUrl);
   const client = new pg.Client(poolConfigOf(withDatabaseName(databaseUrl, 'postgres')));
   await client.connect();
@@ -57,11 +57,12 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
  */
 export async function applyPendingMigrations(
   databaseUrl: string,
-  options: { directory?: string } = {},
+  options: { logger: Logger; directory?: string },
 ): Promise<MigrationReport> {
-  const databaseCreated = await ensureDatabaseExists(databaseUrl);
+  const { logger } = options;
+  const databaseCreated = await ensureDatabaseExists(databaseUrl, logger);
   const migrationsList = await readMigrationList(options.directory ?? migrationsDirectory);
-  const session = await openSchemaEngine({ databaseUrl });
+  const session = await openSchemaEngine({ databaseUrl, logger });
   try {
     const { appliedMigrationNames } = await session.run(
       'applyMigrations',
@@ -86,7 +87,7 @@ export async function applyPendingMigrations(
  */
 export async function diffSchemaFromMigrations(
   databaseUrl: string,
-  options: { directory?: string; schemaFile?: string } = {},
+  options: { logger: Logger; directory?: string; schemaFile?: string },
 ): Promise<SchemaDiff> {
   const file = options.schemaFile ?? schemaPath;
   const schemaFiles: Array<[string, string]> = [[file, await readFile(file, 'utf8')]];
@@ -94,6 +95,7 @@ export async function diffSchemaFromMigrations(
   const session = await openSchemaEngine({
     databaseUrl: withDatabaseName(databaseUrl, 'postgres'),
     schemaFiles,
+    logger: options.logger,
   });
   try {
     const result = await session.run('diff', (engine) =>

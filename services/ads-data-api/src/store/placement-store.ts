@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { inventory, rest } from '@ads/ads-client';
 import type { Placement, Prisma } from '../generated/prisma/client';
-import { readKeysetPage, type KeysetPage } from './keyset-page';
+import { readViewPage, type KeysetPage } from './keyset-page';
 import { lockRow, type Db } from './db';
 
 export type PlacementView = z.infer<typeof rest.placementResource>;
@@ -21,26 +21,21 @@ export function toPlacementView(row: Placement): PlacementView {
   };
 }
 
-export async function listPlacements(db: Db, query: z.output<typeof rest.placementListQuery>): Promise<KeysetPage<PlacementView>> {
-  const { limit, cursor, sort, ...filters } = query;
+export function listPlacements(db: Db, query: z.output<typeof rest.placementListQuery>): Promise<KeysetPage<PlacementView>> {
   const where: Prisma.PlacementWhereInput = {
-    status: filters.status,
-    siteId: filters.siteId,
-    ...(filters.format === undefined ? {} : { allowedFormats: { has: filters.format } }),
-    ...(filters.q === undefined
+    status: query.status,
+    siteId: query.siteId,
+    ...(query.format === undefined ? {} : { allowedFormats: { has: query.format } }),
+    ...(query.q === undefined
       ? {}
-      : { OR: [{ name: { contains: filters.q, mode: 'insensitive' } }, { key: { contains: filters.q, mode: 'insensitive' } }] }),
+      : { OR: [{ name: { contains: query.q, mode: 'insensitive' } }, { key: { contains: query.q, mode: 'insensitive' } }] }),
   };
-  const page = await readKeysetPage({
-    sort,
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date', name: 'string', key: 'string' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.placement.findMany(args as Prisma.PlacementFindManyArgs),
+    view: toPlacementView,
   });
-  return { rows: page.rows.map(toPlacementView), nextCursor: page.nextCursor };
 }
 
 export function findPlacement(db: Db, id: string): Promise<Placement | null> {

@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
-import { TimeSeriesStore, type RedisKeys } from '@ads/ads-client';
+import { TimeSeriesStore } from '@ads/ads-client';
 import { Prisma } from '../generated/prisma/client';
 import { cachedSpanOf, type BucketSpan } from '../domain/report-cache-span';
 import type { ReportWindow, StatsCounters } from '../domain/report-window';
-import { logger } from '../logger';
 import type { Db } from './db';
+import type { RedisContext } from './redis-context';
 
 /** The entity a report is about. */
 export type ReportLevel = 'campaign' | 'ad';
@@ -76,8 +75,7 @@ export async function readCountersFromDatabase(
  * points carried `lastIngestAt` (its figures would have no date).
  */
 export async function readCountersFromCache(
-  redis: Redis,
-  keys: RedisKeys,
+  { redis, keys, logger }: RedisContext,
   level: ReportLevel,
   id: string,
   window: ReportWindow,
@@ -116,12 +114,12 @@ export async function readCountersFromCache(
  */
 export async function readReportCounters(
   db: Db,
-  cache: { redis: Redis; keys: RedisKeys },
+  cache: RedisContext,
   level: ReportLevel,
   id: string,
   window: ReportWindow,
 ): Promise<ReportCounters> {
-  const cached = await readCountersFromCache(cache.redis, cache.keys, level, id, window);
+  const cached = await readCountersFromCache(cache, level, id, window);
   if (cached === null) return { source: 'database', ...(await readCountersFromDatabase(db, level, id, window)) };
   if (cached.span.fromMs === window.fromMs && cached.span.toMs === window.toMs) {
     return { source: 'cache', values: cached.values, lastIngestMs: cached.lastIngestMs };

@@ -14,7 +14,7 @@ import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
 
 import { DataApiError } from '../errors';
-import { logger } from '../logger';
+import type { Logger } from 'pino';
 import { poolConfigOf } from './database-url';
 
 const require = createRequire(import.meta.url);
@@ -39,6 +39,8 @@ export interface SchemaEngineOptions {
   databaseUrl: string;
   /** Prisma schema files as [path, content] pairs, when the command needs a datamodel. */
   schemaFiles?: Array<[string, string]>;
+  /** Where the engine's own log lines (debug) and panics go. */
+  logger: Logger;
 }
 
 type SchemaEngineClass = typeof SchemaEngine;
@@ -64,9 +66,11 @@ const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).W
  */
 const panicRegistry = {
   message: '',
+  /** The logger of the session opened last (one engine runs at a time in a command). */
+  logger: undefined as Logger | undefined,
   set_message(message: string) {
     panicRegistry.message = message;
-    logger.error({ component: 'schema-engine', panic: message }, 'schema engine panicked');
+    panicRegistry.logger?.error({ component: 'schema-engine', panic: message }, 'schema engine panicked');
   },
 };
 
@@ -203,7 +207,8 @@ export async function openSchemaEngine(options: SchemaEngineOptions): Promise<Sc
     connectToShadowDb: async () => adaptForSchemaEngine(await connectToShadowDatabase(options.databaseUrl), releases),
   };
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
-  const engineLog = logger.child({ component: 'schema-engine' });
+  const engineLog = options.logger.child({ component: 'schema-engine' });
+  panicRegistry.logger = options.logger;
 
   // Driver errors reach us already folded into the engine's error (the engine consumes them
   // from the adapter's error registry); engine errors carry a Prisma code such as P3018.

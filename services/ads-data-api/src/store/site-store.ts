@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { inventory, rest } from '@ads/ads-client';
 import type { Prisma, Site } from '../generated/prisma/client';
-import { readKeysetPage, type KeysetPage } from './keyset-page';
+import { readViewPage, type KeysetPage } from './keyset-page';
 import { lockRow, type Db } from './db';
 
 export type SiteView = z.infer<typeof rest.siteResource>;
@@ -20,25 +20,20 @@ export function toSiteView(row: Site): SiteView {
   };
 }
 
-export async function listSites(db: Db, query: z.output<typeof rest.siteListQuery>): Promise<KeysetPage<SiteView>> {
-  const { limit, cursor, sort, ...filters } = query;
+export function listSites(db: Db, query: z.output<typeof rest.siteListQuery>): Promise<KeysetPage<SiteView>> {
   const where: Prisma.SiteWhereInput = {
-    status: filters.status,
-    category: filters.category,
-    ...(filters.q === undefined
+    status: query.status,
+    category: query.category,
+    ...(query.q === undefined
       ? {}
-      : { OR: [{ name: { contains: filters.q, mode: 'insensitive' } }, { domain: { contains: filters.q, mode: 'insensitive' } }] }),
+      : { OR: [{ name: { contains: query.q, mode: 'insensitive' } }, { domain: { contains: query.q, mode: 'insensitive' } }] }),
   };
-  const page = await readKeysetPage({
-    sort,
+  return readViewPage(query, {
     sortKinds: { createdAt: 'date', name: 'string', domain: 'string' },
-    limit,
-    cursor,
-    filters,
     where,
     find: (args) => db.site.findMany(args as Prisma.SiteFindManyArgs),
+    view: toSiteView,
   });
-  return { rows: page.rows.map(toSiteView), nextCursor: page.nextCursor };
 }
 
 export function findSite(db: Db, id: string): Promise<Site | null> {

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
-import { TimeSeriesStore, type RedisKeys, type TimeSeriesLevel } from '@ads/ads-client';
+import { TimeSeriesStore, type TimeSeriesLevel } from '@ads/ads-client';
 import type { PrismaClient } from '../generated/prisma/client';
-import { logger } from '../logger';
+import type { RedisContext } from './redis-context';
 
 /**
  * After a stats batch reached the database: marks every ad, campaign and advertiser it changed,
@@ -12,7 +11,7 @@ import { logger } from '../logger';
  */
 export async function markStatsChanged(
   prisma: PrismaClient,
-  cache: { redis: Redis; keys: RedisKeys },
+  cache: RedisContext,
   batch: { batchId: string; rows: readonly { adId: string; hour: string }[] },
 ): Promise<void> {
   const oldestHourByAd = new Map<string, number>();
@@ -40,7 +39,7 @@ export async function markStatsChanged(
   try {
     await new TimeSeriesStore(cache.redis, cache.keys).markChanged([...oldest.values()]);
   } catch (error) {
-    logger.error({ err: error, batchId: batch.batchId }, 'stats batch is in the database but its time-series change marks are not; it must be sent again');
+    cache.logger.error({ err: error, batchId: batch.batchId }, 'stats batch is in the database but its time-series change marks are not; it must be sent again');
     throw error;
   }
 }

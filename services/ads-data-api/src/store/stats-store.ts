@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { DataApiError } from '../errors';
 import { clickThroughRate, findStatsRowProblems, isUuid, mergeStatsRows, type StatsRow } from '../domain/stats-rows';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { logger } from '../logger';
-import { isRetryableTransactionError, sqlStateOf } from './postgres-error';
+import type { Logger } from 'pino';
+import { isRetryableTransactionError, sqlStateOf } from './sql-state';
 
 export type StatsLevel = z.infer<typeof dataApi.statsLevel>;
 export type StatsGranularity = z.infer<typeof dataApi.statsGranularity>;
@@ -25,6 +25,7 @@ export const MAX_QUERY_RANGE_MS: Record<StatsGranularity, number> = { hour: 93 *
 export async function ingestStatsBatch(
   prisma: PrismaClient,
   batch: { batchId: string; rows: readonly StatsRow[] },
+  logger: Logger,
 ): Promise<{ applied: boolean; rows: number }> {
   const problems = findStatsRowProblems(batch.rows);
   if (problems.length > 0) throw statsRowError(problems);

@@ -6,8 +6,9 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { RedisKeys } from '@ads/ads-client';
 
-import { createApp } from '../../src/app';
-import { config } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { createApp } from '../../src/http/data-api-app';
+import { testLogger } from './test-logger';
 import { issueApiKeySecret } from '../../src/domain/api-key-secret';
 import type { PrismaClient } from '../../src/store/prisma-client';
 import { createTestDatabase, type MigratedTestDatabase } from './test-database';
@@ -48,9 +49,10 @@ export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<v
 export async function createRestFixture(): Promise<RestFixture> {
   const database = await createTestDatabase();
   const prefix = `test:${randomUUID()}:`;
+  const config = loadConfig();
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   const keys = new RedisKeys(prefix);
-  const app = createApp({ prisma: database.prisma, redis, keys, config: { ...config, redisKeyPrefix: prefix } });
+  const app = createApp({ prisma: database.prisma, redis, keys, config: { ...config, redisKeyPrefix: prefix }, logger: testLogger });
   const admin = await insertKey(database.prisma, 'admin');
   const service = await insertKey(database.prisma, 'service');
   return {

@@ -8,10 +8,11 @@ import { Redis } from 'ioredis';
 import { RedisKeys, RpcError, createRpcClient, dataApiContract, type TypedRpcClient, type DataApiContract } from '@ads/ads-client';
 import assert from 'node:assert/strict';
 
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/http/data-api-app';
 import { loadConfig } from '../../src/config';
 import { issueApiKeySecret } from '../../src/domain/api-key-secret';
-import { createDataApiRpcServer } from '../../src/rpc/data-api-rpc-server';
+import { createDataApiRpcServer } from '../../src/http/data-api-rpc-server';
+import { testLogger } from './test-logger';
 import { createTestDatabase, type MigratedTestDatabase } from './test-database';
 
 export interface RpcTestServer {
@@ -52,7 +53,7 @@ export async function startRpcTestServer(): Promise<RpcTestServer> {
   const database = await createTestDatabase();
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const keys = new RedisKeys(`test:${randomUUID()}:`);
-  const dependencies = { prisma: database.prisma, redis, keys, config: loadConfig({ DATABASE_URL: database.url, NODE_ENV: 'test' }) };
+  const dependencies = { prisma: database.prisma, redis, keys, config: loadConfig({ DATABASE_URL: database.url, NODE_ENV: 'test' }), logger: testLogger };
   const app = createApp(dependencies, { rpcServer: createDataApiRpcServer(dependencies) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -7,12 +7,15 @@ import { join } from 'node:path';
 
 import pg from 'pg';
 
-import { config } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { poolConfigOf, withDatabaseName } from '../../src/store/database-url';
 import { migrationListDigest, readMigrationList, schemaPath } from '../../src/store/migration-directory';
 import { applyPendingMigrations } from '../../src/store/migrator';
 import type { PrismaClient } from '../../src/store/prisma-client';
 import { packageRoot } from './run-package-script';
+import { testLogger } from './test-logger';
+
+const config = loadConfig();
 
 /** The template every test database is copied from. */
 export const templateDatabaseName = 'ads_test_template';
@@ -93,7 +96,7 @@ async function ensureTemplate(client: pg.Client): Promise<void> {
   if (current.rows[0]?.comment === stamp) return;
 
   await client.query(`DROP DATABASE IF EXISTS "${templateDatabaseName}" WITH (FORCE)`);
-  await applyPendingMigrations(withDatabaseName(config.databaseUrl, templateDatabaseName));
+  await applyPendingMigrations(withDatabaseName(config.databaseUrl, templateDatabaseName), { logger: testLogger });
   // Stamped only once migrated: a template left half-built by a crash gets rebuilt.
   await client.query(`COMMENT ON DATABASE "${templateDatabaseName}" IS '${stamp}'`);
 }
@@ -118,7 +121,7 @@ export async function createTestDatabase(): Promise<MigratedTestDatabase> {
   const url = withDatabaseName(config.databaseUrl, name);
   // Imported only now: the generated client it loads may have just been generated.
   const { createPrismaClient } = await import('../../src/store/prisma-client');
-  const prisma = createPrismaClient(url);
+  const prisma = createPrismaClient(url, testLogger);
   const drop = dropper(name);
   return {
     name,

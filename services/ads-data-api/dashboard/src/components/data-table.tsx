@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 
 export interface Column<T> {
   header: string;
-  cell(row: T): ReactNode;
+  cell: (row: T) => ReactNode;
   className?: string;
 }
 

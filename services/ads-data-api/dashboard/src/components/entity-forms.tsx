@@ -15,9 +15,9 @@ interface CreateFormProps<T extends { id: string }> {
   testId: string;
   submitLabel: string;
   /** Where to go with the created entity. */
-  afterCreate(created: T): string;
-  finalize?(payload: Record<string, unknown>, values: FormValues, mode: 'create' | 'edit'): Record<string, unknown>;
-  onValuesChange?(values: FormValues): void;
+  afterCreate: (created: T) => string;
+  finalize?: (payload: Record<string, unknown>, values: FormValues, mode: 'create' | 'edit') => Record<string, unknown>;
+  onValuesChange?: (values: FormValues) => void;
   children?: ReactNode;
 }
 
@@ -50,14 +50,14 @@ interface EditFormProps<T> {
   path: string;
   fields: FieldSpec[];
   testId: string;
-  finalize?(payload: Record<string, unknown>, values: FormValues, mode: 'create' | 'edit'): Record<string, unknown>;
-  onValuesChange?(values: FormValues): void;
+  finalize?: (payload: Record<string, unknown>, values: FormValues, mode: 'create' | 'edit') => Record<string, unknown>;
+  onValuesChange?: (values: FormValues) => void;
   /** Rendered above the form once the entity is loaded. */
   header?(entity: T, reload: () => void): ReactNode;
   /** Rendered below the form once the entity is loaded. */
   footer?(entity: T, reload: () => void): ReactNode;
   /** Rendered next to the form (e.g. a preview). */
-  aside?(entity: T): ReactNode;
+  aside?: (entity: T) => ReactNode;
 }
 
 /**

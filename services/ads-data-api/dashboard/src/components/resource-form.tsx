@@ -15,7 +15,7 @@ function FieldInput({ spec, value, disabled, invalid, describedBy, onChange }: {
   disabled: boolean;
   invalid: boolean;
   describedBy: string | undefined;
-  onChange(value: FormValue): void;
+  onChange: (value: FormValue) => void;
 }) {
   const id = inputIdOf(spec.name);
   const common = {
@@ -89,16 +89,16 @@ export interface ResourceFormProps {
   initial: FormValues;
   mode: 'create' | 'edit';
   /** Sends the payload; throws the API's ApiProblem on a refusal. */
-  submit(payload: Record<string, unknown>): Promise<void>;
+  submit: (payload: Record<string, unknown>) => Promise<void>;
   submitLabel: string;
   testId: string;
   /** Called with every change, e.g. for a live preview. */
-  onValuesChange?(values: FormValues): void;
+  onValuesChange?: (values: FormValues) => void;
   /** Last say on the payload (e.g. a group of empty inputs that means null). */
-  finalize?(payload: Record<string, unknown>, values: FormValues, mode: 'create' | 'edit'): Record<string, unknown>;
+  finalize?: (payload: Record<string, unknown>, values: FormValues, mode: 'create' | 'edit') => Record<string, unknown>;
   /** Rendered after the fields, before the buttons. */
   children?: ReactNode;
-  onCancel?(): void;
+  onCancel?: () => void;
 }
 
 /**
@@ -161,7 +161,7 @@ export function ResourceForm(props: ResourceFormProps) {
   }
 
   return (
-    <form ref={formRef} className="resource-form" data-testid={props.testId} onSubmit={handleSubmit} noValidate>
+    <form ref={formRef} className="resource-form" data-testid={props.testId} onSubmit={(event) => void handleSubmit(event)} noValidate>
       <ProblemBanner
         problem={problem}
         other={otherErrors}

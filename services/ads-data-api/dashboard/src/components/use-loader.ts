@@ -5,7 +5,7 @@ export interface Loaded<T> {
   data: T | undefined;
   problem: ApiProblem | null;
   loading: boolean;
-  reload(): void;
+  reload: () => void;
 }
 
 /**

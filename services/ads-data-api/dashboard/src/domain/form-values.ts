@@ -43,7 +43,9 @@ export function toInputValue(spec: FieldSpec, value: unknown): FormValue {
     case 'datetime':
       return typeof value === 'string' ? isoToLocalInput(value) : '';
     default:
-      return value === null || value === undefined ? '' : String(value);
+      if (value === null || value === undefined) return '';
+      // Text inputs show scalars as typed; anything else as the JSON the API sent.
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   }
 }
 

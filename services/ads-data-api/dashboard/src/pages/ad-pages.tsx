@@ -40,7 +40,7 @@ function previewOf(values: FormValues, fallbackFormat: 'native' | 'banner'): Cre
 }
 
 /** Approve or reject a pending ad (admins): read for the ETag, then PATCH with If-Match. */
-function ReviewButtons({ ad, onDone }: { ad: Ad; onDone(): void }) {
+function ReviewButtons({ ad, onDone }: { ad: Ad; onDone: () => void }) {
   const { api } = useSession();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);

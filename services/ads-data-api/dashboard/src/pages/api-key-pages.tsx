@@ -29,7 +29,7 @@ function apiKeyFields(advertisers: Choice[]): FieldSpec[] {
 /** What `POST /api-keys` answers: the key, and its secret, shown this once. */
 type CreatedApiKey = ApiKey & { secret?: string; key?: string };
 
-function RevokeButton({ apiKey, onDone }: { apiKey: ApiKey; onDone(): void }) {
+function RevokeButton({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) {
   const { api, principal } = useSession();
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   if (apiKey.revokedAt !== null) return <span className="muted">revoked {formatDateTime(apiKey.revokedAt)}</span>;

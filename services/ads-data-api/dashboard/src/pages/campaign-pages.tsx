@@ -167,7 +167,7 @@ const transitionsFrom: Record<string, Transition[]> = {
 const transitionLabels: Record<Transition, string> = { activate: 'Activate', pause: 'Pause', resume: 'Resume', archive: 'Archive' };
 
 /** Activate, pause, resume and archive buttons; the API's refusal is shown as it says it. */
-export function CampaignActions({ campaign, etag, onDone }: { campaign: Campaign; etag: string | null; onDone(): void }) {
+export function CampaignActions({ campaign, etag, onDone }: { campaign: Campaign; etag: string | null; onDone: () => void }) {
   const { api } = useSession();
   const [busy, setBusy] = useState<Transition | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);

@@ -3,7 +3,7 @@ import { ProblemBanner } from '../components/problem-banner';
 import { ReportFreshness } from '../components/report-freshness';
 import { hourAligned } from '../components/use-clock';
 import { useLoader } from '../components/use-loader';
-import { localDay } from '../domain/local-day';
+import { campaignDay } from '../domain/campaign-day';
 import { formatMicros } from '../domain/money';
 import { pacingStatus } from '../domain/pacing-status';
 import { useSession } from '../session/session';
@@ -11,7 +11,7 @@ import { useSession } from '../session/session';
 /** Today's spend against the daily budget, read in the campaign's time zone. */
 export function PacingPanel({ campaign, now }: { campaign: Campaign; now: number }) {
   const { api } = useSession();
-  const day = localDay(now, campaign.timeZone);
+  const day = campaignDay(now, campaign.timeZone);
   const today = useLoader(
     (signal) =>
       api.get<Report>(

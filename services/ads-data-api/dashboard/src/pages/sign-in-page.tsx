@@ -29,7 +29,7 @@ export function SignInPage() {
 
   return (
     <main className="sign-in">
-      <form className="sign-in-card" onSubmit={handleSubmit} data-testid="sign-in-form">
+      <form className="sign-in-card" onSubmit={(event) => void handleSubmit(event)} data-testid="sign-in-form">
         <h1>Ads dashboard</h1>
         <p className="muted">Sign in with an API key (admin or advertiser). It is kept in this browser tab only.</p>
         {signedOutReason && (

@@ -17,7 +17,7 @@ interface StoredSession {
 export interface Session extends StoredSession {
   api: ApiClient;
   isAdmin: boolean;
-  signOut(reason?: string): void;
+  signOut: (reason?: string) => void;
 }
 
 function readStoredSession(): StoredSession | null {
@@ -35,7 +35,7 @@ function readStoredSession(): StoredSession | null {
 interface SessionState {
   session: Session | null;
   signedOutReason: string | null;
-  signIn(apiKey: string): Promise<void>;
+  signIn: (apiKey: string) => Promise<void>;
 }
 
 const SessionContext = createContext<SessionState | null>(null);

@@ -1,11 +1,9 @@
 import { rest, type CallContext, type ModelStore, type inventory } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '@ads/ads-client';
 import type { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Principal } from '../domain/principal';
-import { recordAudit } from '../store/audit-log-store';
-import { publishInventoryChanged } from '../store/inventory-notices';
+import { recordAudit } from './audit-log-store';
+import { publishInventoryChanged } from './inventory-notices';
 import {
   createPlacement,
   findPlacement,
@@ -14,7 +12,8 @@ import {
   toPlacementView,
   updatePlacement,
   type PlacementView,
-} from '../store/placement-store';
+} from './placement-store';
+import type { RedisContext } from './redis-context';
 
 type PlacementCreate = z.output<typeof inventory.placementCreate>;
 type PlacementUpdate = z.output<typeof inventory.placementUpdate>;
@@ -33,7 +32,8 @@ function actorOf(context: CallContext): { keyId: string | null; requestId: strin
  * The placements model of the RPC, on the same store functions as REST: writes run in one
  * transaction with their audit row, then announce the inventory change.
  */
-export function placementModelStore(prisma: PrismaClient, redis: Redis, keys: RedisKeys): ModelStore<PlacementView, PlacementCreate, PlacementUpdate, PlacementFilters> {
+export function placementModelStore(store: RedisContext & { prisma: PrismaClient }): ModelStore<PlacementView, PlacementCreate, PlacementUpdate, PlacementFilters> {
+  const { prisma } = store;
   return {
     get: async (id) => {
       const row = await findPlacement(prisma, id);
@@ -52,7 +52,7 @@ export function placementModelStore(prisma: PrismaClient, redis: Redis, keys: Re
         await recordAudit(tx, actorOf(context), { action: 'placement.create', entityType: 'placement', entityId: created.id, before: null, after: created });
         return created;
       });
-      await publishInventoryChanged(redis, keys, { entity: 'placement', id: view.id });
+      await publishInventoryChanged(store, { entity: 'placement', id: view.id });
       return view;
     },
     update: async (id, patch, context) => {
@@ -63,7 +63,7 @@ export function placementModelStore(prisma: PrismaClient, redis: Redis, keys: Re
         await recordAudit(tx, actorOf(context), { action: 'placement.update', entityType: 'placement', entityId: id, before: toPlacementView(before), after });
         return after;
       });
-      if (view !== null) await publishInventoryChanged(redis, keys, { entity: 'placement', id });
+      if (view !== null) await publishInventoryChanged(store, { entity: 'placement', id });
       return view;
     },
   };

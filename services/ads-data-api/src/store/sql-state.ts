@@ -29,9 +29,9 @@ export function constraintOf(error: unknown): string | undefined {
   // Unique violations name their index in a field of their own, not in the message.
   const index = (error as WrappedError | null)?.meta?.driverAdapterError?.cause?.constraint?.index;
   if (typeof index === 'string') return index;
-  const message =
-    (error as WrappedError | null)?.meta?.driverAdapterError?.cause?.originalMessage ?? (error instanceof Error ? error.message : '');
-  return /constraint "([^"]+)"/.exec(String(message))?.[1];
+  const original = (error as WrappedError | null)?.meta?.driverAdapterError?.cause?.originalMessage;
+  const message = typeof original === 'string' ? original : error instanceof Error ? error.message : '';
+  return /constraint "([^"]+)"/.exec(message)?.[1];
 }
 
 /** Deadlocks and serialization failures: the transaction did nothing and may simply run again. */

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ApiKeyRole, Principal } from '../domain/principal';
 import { authenticateApiKey } from '../store/api-key-store';
@@ -13,7 +14,7 @@ export function principalOf(response: Response): Principal {
  * Express middleware: a valid bearer API key with one of `roles` is required; 401 without
  * a valid key, 403 with a key of another role.
  */
-export function requireApiKey(prisma: PrismaClient, roles: readonly ApiKeyRole[]) {
+export function requireApiKey({ prisma, logger }: { prisma: PrismaClient; logger: Logger }, roles: readonly ApiKeyRole[]) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.get('authorization') ?? '');
     if (match === null) {
@@ -21,7 +22,7 @@ export function requireApiKey(prisma: PrismaClient, roles: readonly ApiKeyRole[]
       sendProblem(response, 401, 'UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
       return;
     }
-    authenticateApiKey(prisma, match[1]!)
+    authenticateApiKey(prisma, match[1]!, logger)
       .then((principal) => {
         if (principal === null) {
           response.set('www-authenticate', 'Bearer error="invalid_token"');

@@ -1,21 +1,22 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import { createExpressRpcRouter, type RedisKeys, type RpcServer } from '@ads/ads-client';
-import type { PrismaClient } from './generated/prisma/client';
-import type { Config } from './config';
-import { logger } from './logger';
-import { sendDatabaseUnavailable, sendProblem } from './http/problem';
-import { databaseOutageOf } from './store/database-outage';
-import { createRestRouter } from './http/rest-router';
-import { createApiDocsRouter } from './http/api-docs-router';
-import { mountDashboard } from './http/dashboard-route';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { PrismaClient } from '../generated/prisma/client';
+import { databaseOutageOf } from '../store/database-outage';
+import { createApiDocsRouter } from './api-docs-router';
+import { mountDashboard } from './dashboard-route';
+import { sendDatabaseUnavailable, sendProblem } from './problem';
+import { createRestRouter } from './rest-router';
 
-/** What every handler of the data API may use. */
+/** What every handler of the data API may use: built once by `main.ts` (or a test). */
 export interface AppDependencies {
   prisma: PrismaClient;
   redis: Redis;
   keys: RedisKeys;
   config: Config;
+  logger: Logger;
 }
 
 /**
@@ -35,7 +36,7 @@ export function createApp(dependencies: AppDependencies, options: { rpcServer?: 
       .then(() => response.json({ status: 'ready' }))
       .catch((error: unknown) => {
         // Probes come every few seconds: the outage is logged once, when it starts.
-        if (!databaseOutageOf(dependencies.prisma).noteFailure(error)) logger.warn({ err: error }, 'readiness check failed');
+        if (!databaseOutageOf(dependencies.prisma).noteFailure(error)) dependencies.logger.warn({ err: error }, 'readiness check failed');
         sendDatabaseUnavailable(response, 'the database does not answer');
       })
       .catch(next);
@@ -68,7 +69,7 @@ export function createApp(dependencies: AppDependencies, options: { rpcServer?: 
       sendDatabaseUnavailable(response, unavailable.message);
       return;
     }
-    logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
+    dependencies.logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
     sendProblem(response, 500, 'INTERNAL', 'internal error');
   });
   return app;

@@ -1,9 +1,7 @@
 import { RpcError, createRpcServer, dataApiContract, modelHandlers, type CallContext, type DataApiContract, type RpcServer } from '@ads/ads-client';
-import type { AppDependencies } from '../app';
 import type { Principal } from '../domain/principal';
 import { decodeSnapshotCursor } from '../domain/snapshot-cursor';
 import { DataApiError } from '../errors';
-import { logger } from '../logger';
 import { authenticateApiKey } from '../store/api-key-store';
 import { recordImportRun, upsertFeedRows } from '../store/import-store';
 import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
@@ -12,8 +10,9 @@ import { markStatsChanged } from '../store/stats-change-marks';
 import { ingestStatsBatch, queryStats } from '../store/stats-store';
 import type { PrismaClient } from '../generated/prisma/client';
 import { DATABASE_RETRY_AFTER_SECONDS, databaseOutageOf } from '../store/database-outage';
-import { clientErrorOfDatabase } from '../store/prisma-errors';
-import { placementModelStore } from './placement-model-store';
+import { clientErrorOfDatabase } from '../store/client-error-of-database';
+import { placementModelStore } from '../store/placement-model-store';
+import type { AppDependencies } from './data-api-app';
 
 type Role = Principal['role'];
 type MethodName = { [Namespace in keyof DataApiContract]: `${Namespace & string}.${keyof DataApiContract[Namespace] & string}` }[keyof DataApiContract];
@@ -41,7 +40,7 @@ export const RPC_METHOD_ROLES: Record<MethodName, readonly Role[]> = {
  */
 export const RPC_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export type DataApiRpcDependencies = Pick<AppDependencies, 'prisma' | 'redis' | 'keys'>;
+export type DataApiRpcDependencies = Pick<AppDependencies, 'prisma' | 'redis' | 'keys' | 'logger'>;
 
 /**
  * Turns a catalogued error into the RPC error the caller sees; the rest stays INTERNAL (logged
@@ -95,14 +94,14 @@ function mappedHandlers<Handlers extends Record<string, (input: never, context: 
  * needs a bearer API key whose role `RPC_METHOD_ROLES` allows for the method.
  */
 export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): RpcServer<typeof dataApiContract> {
-  const { prisma, redis, keys } = dependencies;
+  const { prisma, logger } = dependencies;
   const mapped = mappedWith(prisma);
 
   const authenticate = async (context: Omit<CallContext, 'principal'>): Promise<Principal> => {
     if (context.token === undefined) {
       throw new RpcError('UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
     }
-    const principal = await mapped(() => authenticateApiKey(prisma, context.token!));
+    const principal = await mapped(() => authenticateApiKey(prisma, context.token!, logger));
     if (principal === null) throw new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked');
     const roles = RPC_METHOD_ROLES[context.method as MethodName] ?? [];
     if (!roles.includes(principal.role)) {
@@ -126,9 +125,9 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
       stats: {
         ingest: (input, context) =>
           mapped(async () => {
-            const result = await ingestStatsBatch(prisma, input);
+            const result = await ingestStatsBatch(prisma, input, logger);
             // Replays too: reports must not trust warmed series the batch changed (see the README).
-            await markStatsChanged(prisma, { redis, keys }, input);
+            await markStatsChanged(prisma, dependencies, input);
             logger.info(
               { requestId: context.requestId, batchId: input.batchId, rows: input.rows.length, applied: result.applied },
               result.applied ? 'stats batch applied' : 'stats batch already applied; ignored',
@@ -141,9 +140,9 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
         upsertRows: (input, context) =>
           mapped(async () => {
             const principal = context.principal as Principal;
-            const result = await upsertFeedRows(prisma, input.rows, { keyId: principal.keyId, requestId: context.requestId });
+            const result = await upsertFeedRows(prisma, input.rows, { keyId: principal.keyId, requestId: context.requestId }, logger);
             // One notice per call, however many rows changed: warming rebuilds the whole index anyway.
-            if (result.changed) await publishInventoryChanged(redis, keys, { entity: 'import', id: context.requestId });
+            if (result.changed) await publishInventoryChanged(dependencies, { entity: 'import', id: context.requestId });
             const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
             for (const outcome of result.outcomes) counts[outcome.outcome] += 1;
             logger.info({ requestId: context.requestId, keyId: principal.keyId, ...counts }, 'feed rows upserted');
@@ -151,7 +150,7 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
           }),
         recordRun: (input) => mapped(() => recordImportRun(prisma, input)),
       },
-      placements: mappedHandlers(mapped, modelHandlers('placement', placementModelStore(prisma, redis, keys))),
+      placements: mappedHandlers(mapped, modelHandlers('placement', placementModelStore(dependencies))),
     },
     {
       title: 'ads-data-api RPC',
