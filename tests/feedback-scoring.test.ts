@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ScoreStore } from '@ads/ads-client';
 import type { AdScore } from '@ads/ads-client';
+import { EXIT_CODES } from '@ads/ads-client/service';
 import { HOUR_MS, pickCampaign, runScoring, startFeedbackStack, statsRow, type FeedbackStack } from './support/feedback-stack';
 
 let stack: FeedbackStack;
@@ -110,7 +111,7 @@ test('with ads-data-api down scoring exits non-zero and the current version stay
   assert.ok(current !== null);
   await stack.stopDataApi();
   const result = await runScoring(stack, ['--json']);
-  assert.equal(result.code, 3, result.stderr);
+  assert.equal(result.code, EXIT_CODES.dataApiUnavailable, result.stderr);
   assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
   assert.equal(await stack.redis.get(stack.keys.scoresCurrent), current);
   assert.ok((await new ScoreStore(stack.redis, stack.keys).readCurrent()) !== null);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { TimeSeriesStore, hourBucket, localDay, utcHoursOfLocalDay } from '@ads/ads-client';
 import type { SnapshotCampaign, TimeSeriesGranularity, TimeSeriesLevel } from '@ads/ads-client';
+import { EXIT_CODES } from '@ads/ads-client/service';
 import { HOUR_MS, runWarming, startFeedbackStack, statsRow, type FeedbackStack } from './support/feedback-stack';
 
 const DAY_MS = 24 * HOUR_MS;
@@ -166,7 +167,7 @@ test('with ads-data-api down the command exits non-zero and the last warm stays'
   const seriesKeys = await stack.redis.keys(stack.keys.timeSeries('ad', '*', 'hour'));
   await stack.stopDataApi();
   const result = await runWarming(stack, ['--days', '2']);
-  assert.equal(result.code, 3, result.stderr);
+  assert.equal(result.code, EXIT_CODES.dataApiUnavailable, result.stderr);
   assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
   assert.equal(await stack.redis.get(stack.keys.timeSeriesMeta), before);
   assert.deepEqual((await stack.redis.keys(stack.keys.timeSeries('ad', '*', 'hour'))).sort(), seriesKeys.sort());

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
+import { EXIT_CODES } from '@ads/ads-client/service';
 import { Redis } from 'ioredis';
 import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
 import { TEST_TRACKING_SECRET, beacon, decide, decideRaw, deleteKeys, requestServedBy, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
@@ -180,7 +181,7 @@ test('with the data API stopped, serving goes on and cache-warming fails without
   const decision = await decide(serving!.rpcUrl, params);
   assert.ok(decision.decisions.slot!.length >= 1);
   const run = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix });
-  assert.equal(run.code, 3, `exit code ${run.code}: ${run.stderr}`);
+  assert.equal(run.code, EXIT_CODES.dataApiUnavailable, `exit code ${run.code}: ${run.stderr}`);
   assert.match(run.stderr, /DATA_API_UNAVAILABLE/);
   assert.equal(await redis.get(keys.indexCurrent), version, 'the current version is untouched');
   assert.equal((await fetch(`${serving!.url}/readyz`)).status, 200);

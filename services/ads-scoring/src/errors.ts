@@ -1,27 +1,11 @@
+import { COMMON_ERRORS, serviceErrorClass } from '@ads/ads-client/service';
+
 /**
  * The error catalogue of ads-scoring: every failure the command reports has a stable code and
- * the exit code the process ends with. Tests assert codes, not message text.
+ * the exit code the process ends with (the platform's table). Tests assert codes, not message text.
  */
-export const errorCatalogue = {
-  CONFIG_INVALID: { exitCode: 2, summary: 'an environment variable is invalid' },
-  CLI_USAGE: { exitCode: 2, summary: 'a command-line argument is invalid' },
-  DATA_API_UNAVAILABLE: { exitCode: 3, summary: 'ads-data-api could not be reached, did not answer in time or failed on its side' },
-  DATA_API_REFUSED: { exitCode: 4, summary: 'ads-data-api refused a call (credentials, permissions, arguments, unknown method)' },
-  REDIS_UNAVAILABLE: { exitCode: 5, summary: 'Redis could not be reached' },
-  REDIS_DATA_INVALID: { exitCode: 6, summary: 'a value in Redis does not match its contract' },
-} as const satisfies Record<string, { exitCode: number; summary: string }>;
-
-export type ScoringErrorCode = keyof typeof errorCatalogue;
+export const errorCatalogue = { ...COMMON_ERRORS } as const;
 
 /** The one error class of ads-scoring: a catalogue code, a precise message, a cause. */
-export class ScoringError extends Error {
-  override readonly name = 'ScoringError';
-  readonly code: ScoringErrorCode;
-  readonly exitCode: number;
-
-  constructor(code: ScoringErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.exitCode = errorCatalogue[code].exitCode;
-  }
-}
+export const ScoringError = serviceErrorClass('ScoringError', errorCatalogue);
+export type ScoringError = InstanceType<typeof ScoringError>;

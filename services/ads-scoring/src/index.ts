@@ -9,4 +9,4 @@ export { scoreAds } from './domain/score-ads';
 export type { ScoringInput, ScoringOutcome, ScoredCampaign } from './domain/score-ads';
 export { biggestMovers, rankValue } from './domain/score-movers';
 export { errorCatalogue, ScoringError } from './errors';
-export type { ScoringSummary } from './scoring-run';
+export type { ScoringSummary } from './app/scoring-run';

@@ -1,15 +1,15 @@
 // Reading today's spend from a real Redis: a damaged warmed bucket costs only its campaign's
-// series (with a warning), and a connection lost mid-run is REDIS_UNAVAILABLE (exit 5).
+// series (with a warning), and a connection lost mid-run is REDIS_UNAVAILABLE (exit 4).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { RedisKeys, localDay, timeSeriesField } from '@ads/ads-client';
+import { EXIT_CODES, connectRedis } from '@ads/ads-client/service';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ScoringError } from '../src/errors';
-import { openRedis } from '../src/store/redis-connection';
 import { readTodaySpend } from '../src/store/today-spend-reader';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -69,7 +69,7 @@ test('a series key of the wrong type is skipped like a malformed bucket', async 
   assert.equal(lines.length, 1);
 });
 
-test('Redis lost after connecting ends with REDIS_UNAVAILABLE (exit code 5)', async () => {
+test('Redis lost after connecting ends with REDIS_UNAVAILABLE (exit code 4)', async () => {
   // A TCP relay to the real Redis, closed mid-run as a Redis going away would.
   const sockets = new Set<Socket>();
   const relay = createServer((client) => {
@@ -82,13 +82,13 @@ test('Redis lost after connecting ends with REDIS_UNAVAILABLE (exit code 5)', as
   await new Promise<void>((done) => relay.listen(0, '127.0.0.1', done));
   const { port } = relay.address() as { port: number };
   const { logger } = capturingLogger();
-  const relayed = await openRedis(`redis://127.0.0.1:${port}`, logger);
+  const relayed = await connectRedis('command', { url: `redis://127.0.0.1:${port}`, name: 'today-spend-reader-test', logger });
   try {
     assert.equal(await relayed.ping(), 'PONG');
     await new Promise<void>((done) => relay.close(() => done()) && sockets.forEach((socket) => socket.destroy()));
     await assert.rejects(
       readTodaySpend(relayed, keys, [{ id: 'c-good', timeZone: 'UTC' }], nowMs, logger),
-      (error: unknown) => error instanceof ScoringError && error.code === 'REDIS_UNAVAILABLE' && error.exitCode === 5,
+      (error: unknown) => error instanceof ScoringError && error.code === 'REDIS_UNAVAILABLE' && error.exitCode === EXIT_CODES.redisUnavailable,
     );
   } finally {
     relayed.disconnect();

@@ -1,25 +1,42 @@
-import { productionSecretProblems, redisUrlSetting } from '@ads/ads-client';
+import {
+  commonSettings,
+  commonSettingsHelp,
+  dataApiCommandSettings,
+  dataApiCommandSettingsHelp,
+  logLevelFor,
+  parseEnvironment,
+  requireProductionSecrets,
+  type EnvironmentVariableHelp,
+  type LogLevel,
+} from '@ads/ads-client/service';
 import { z } from 'zod';
-import { CacheWarmingError } from './errors';
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SERVICE = 'cache-warming';
+const LOCAL_DATA_API = 'http://127.0.0.1:4000/rpc';
 
-const rpcUrl = z.url({ protocol: /^https?$/ });
+// A local data API by default, a shorter deadline (one snapshot page per call).
 const environmentSchema = z.object({
-  DATA_API_URLS: z
-    .string()
-    .default('http://127.0.0.1:4000/rpc')
-    .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url.length > 0))
-    .pipe(z.array(rpcUrl).min(1, 'must list at least one RPC URL')),
-  DATA_API_TOKEN: z.string().min(1, 'is required: a service API key of ads-data-api'),
-  DATA_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  REDIS_URL: redisUrlSetting,
-  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('ads:'),
+  ...dataApiCommandSettings,
+  DATA_API_URLS: commonSettings.dataApiUrls.default([LOCAL_DATA_API]),
+  DATA_API_TIMEOUT_MS: dataApiCommandSettings.DATA_API_TIMEOUT_MS.unwrap().default(30_000),
   /** How long the version that falls out of "previous" stays readable. */
   INDEX_RETAIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
-  LOG_LEVEL: z.enum(logLevels).optional(),
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
 });
+
+const changedHelp: Record<string, Partial<EnvironmentVariableHelp>> = {
+  DATA_API_URLS: { default: LOCAL_DATA_API },
+  DATA_API_TIMEOUT_MS: { description: 'deadline of one snapshot page', default: '30000' },
+  LOG_LEVEL: { default: 'warn, with --watch info' },
+};
+
+/** What `run` reads, as `--help` lists it. */
+export const environmentHelp: readonly EnvironmentVariableHelp[] = [
+  ...dataApiCommandSettingsHelp.map((help) => ({ ...help, ...changedHelp[help.name] })),
+  { name: 'INDEX_RETAIN_SECONDS', description: 'how long a version pushed out of "previous" stays readable', default: '600' },
+];
+
+/** What `rollback` reads, as `--help` lists it. */
+export const rollbackEnvironmentHelp: readonly EnvironmentVariableHelp[] = [commonSettingsHelp.REDIS_URL, commonSettingsHelp.REDIS_KEY_PREFIX, { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' }];
 
 /** Settings of one cache-warming process. */
 export interface Config {
@@ -29,23 +46,16 @@ export interface Config {
   redisUrl: string;
   redisKeyPrefix: string;
   indexRetainMs: number;
-  logLevel: (typeof logLevels)[number];
+  /** A one-off command logs warnings and failures only: its summary is on stdout. */
+  logLevel: LogLevel;
+  /** A watcher is a daemon: its log is how it is followed. */
+  watchLogLevel: LogLevel;
 }
 
-function parseEnvironment<T>(schema: z.ZodType<T>, environment: Record<string, string | undefined>): T {
-  const parsed = schema.safeParse(environment);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new CacheWarmingError('CONFIG_INVALID', `invalid cache-warming environment: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-}
-
-/** Parses the environment; throws CONFIG_INVALID naming each bad variable. Only main passes `process.env`. */
+/** Parses the environment; throws CONFIG_INVALID naming each bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const env = parseEnvironment(environmentSchema, environment);
-  const secretProblems = productionSecretProblems(env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
-  if (secretProblems.length > 0) throw new CacheWarmingError('CONFIG_INVALID', `invalid cache-warming environment: ${secretProblems.join('; ')}`);
+  const env = parseEnvironment(SERVICE, environmentSchema, environment);
+  requireProductionSecrets(SERVICE, env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
   return {
     dataApiUrls: env.DATA_API_URLS,
     dataApiToken: env.DATA_API_TOKEN,
@@ -53,7 +63,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     indexRetainMs: env.INDEX_RETAIN_SECONDS * 1000,
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    logLevel: env.LOG_LEVEL ?? 'warn',
+    watchLogLevel: logLevelFor(env.LOG_LEVEL, env.NODE_ENV),
   };
 }
 
@@ -61,6 +72,16 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
 export type RedisConfig = Pick<Config, 'redisUrl' | 'redisKeyPrefix' | 'logLevel'>;
 
 export function loadRedisConfig(environment: Record<string, string | undefined>): RedisConfig {
-  const env = parseEnvironment(environmentSchema.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, LOG_LEVEL: true, NODE_ENV: true }), environment);
-  return { redisUrl: env.REDIS_URL, redisKeyPrefix: env.REDIS_KEY_PREFIX, logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info') };
+  const env = parseEnvironment(SERVICE, environmentSchema.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, LOG_LEVEL: true }), environment);
+  return { redisUrl: env.REDIS_URL, redisKeyPrefix: env.REDIS_KEY_PREFIX, logLevel: env.LOG_LEVEL ?? 'warn' };
+}
+
+/** The configuration of `run`, from `process.env` (this file is the only reader of it). */
+export function configFromProcessEnvironment(): Config {
+  return loadConfig(process.env);
+}
+
+/** The configuration of `rollback`, from `process.env`. */
+export function redisConfigFromProcessEnvironment(): RedisConfig {
+  return loadRedisConfig(process.env);
 }

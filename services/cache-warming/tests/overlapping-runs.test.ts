@@ -33,7 +33,7 @@ test('the slower of two overlapping runs, holding the older snapshot, does not r
   const dataApi = snapshotServer(await freePort(), (call) =>
     call === 0 ? { asOf: new Date(baseMs).toISOString(), hold } : { asOf: new Date(baseMs + 1_000).toISOString() },
   );
-  stops.push(async () => release());
+  stops.push(() => Promise.resolve(release()));
   await dataApi.start();
   stops.push(() => dataApi.stop());
   const env = { DATA_API_URLS: dataApi.rpcUrl, DATA_API_TOKEN: 'svc', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, INDEX_RETAIN_SECONDS: '120' };

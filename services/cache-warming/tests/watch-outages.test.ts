@@ -55,7 +55,7 @@ test('a watcher started while Redis is down keeps retrying, then publishes once 
   await running.waitForOutput((stdout) => published(stdout).length === 1, 'a published version once Redis is up', 30_000);
   assert.match(running.stderr(), /connected to Redis/);
   const reader = new Redis(privateRedis.url, { maxRetriesPerRequest: 1 });
-  cleanups.push(async () => reader.disconnect());
+  cleanups.push(() => Promise.resolve(reader.disconnect()));
   assert.equal(await reader.get(keys.indexCurrent), published(running.stdout())[0]!.version);
   assert.equal(await running.stop(10_000), 0, 'SIGTERM ends the watcher cleanly');
 });

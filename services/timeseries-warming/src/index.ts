@@ -6,4 +6,4 @@ export type { QueriedSeries } from './domain/series-assembly';
 export { reconcileDaySpend, isUnsettled } from './domain/spend-reconciliation';
 export type { HourSpend, SpendReconciliation } from './domain/spend-reconciliation';
 export { errorCatalogue, WarmingError } from './errors';
-export type { WarmSummary } from './time-series-warm';
+export type { WarmSummary } from './app/time-series-warm';

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
+import { EXIT_CODES } from '@ads/ads-client/service';
 import { entryPointRunner, freePort, htmlServiceUnavailable, jsonRpcInternal, startStandIn, unreachableDataApiEnvironment, useTestRedis } from '@ads/test-kit';
 
 const runCommand = entryPointRunner(new URL('..', import.meta.url));
@@ -10,12 +11,12 @@ const { redis, prefix } = useTestRedis();
 const keys = new RedisKeys(prefix);
 const environment = () => unreachableDataApiEnvironment(prefix);
 
-test('an unreachable data API ends the run with exit code 3 and leaves the series in place', async () => {
+test('an unreachable data API ends the run with exit code 4 and leaves the series in place', async () => {
   const seriesKey = keys.timeSeries('ad', 'a1', 'hour');
   await redis.hset(seriesKey, '2026-03-10T00:00:00.000Z', JSON.stringify({ impressions: 1, viewableImpressions: 1, clicks: 0, spendMicros: 10, ctr: 0 }));
   await redis.set(keys.timeSeriesMeta, '{"kept":true}');
   const result = await runCommand(['run', '--days', '2'], await environment());
-  assert.equal(result.code, 3, result.stderr);
+  assert.equal(result.code, EXIT_CODES.dataApiUnavailable, result.stderr);
   assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
   assert.deepEqual(Object.keys(await redis.hgetall(seriesKey)), ['2026-03-10T00:00:00.000Z']);
   assert.equal(await redis.get(keys.timeSeriesMeta), '{"kept":true}');
@@ -25,12 +26,12 @@ for (const [failure, handler] of [
   ['a proxy with no backend answering an HTML 503 page', htmlServiceUnavailable],
   ['a JSON-RPC INTERNAL error (its database down)', jsonRpcInternal],
 ] as const) {
-  test(`a data API failing on its side (${failure}) ends the run with exit code 3, naming it`, async () => {
+  test(`a data API failing on its side (${failure}) ends the run with exit code 4, naming it`, async () => {
     const dataApi = await startStandIn(handler);
     try {
       await redis.set(keys.timeSeriesMeta, '{"kept":true}');
       const result = await runCommand(['run', '--days', '2'], { ...(await environment()), DATA_API_URLS: dataApi.url });
-      assert.equal(result.code, 3, result.stderr);
+      assert.equal(result.code, EXIT_CODES.dataApiUnavailable, result.stderr);
       assert.match(result.stderr, /DATA_API_UNAVAILABLE: ads-data-api \(http:\/\/127\.0\.0\.1:\d+\/rpc\)/);
       assert.equal(await redis.get(keys.timeSeriesMeta), '{"kept":true}');
     } finally {
@@ -42,23 +43,23 @@ for (const [failure, handler] of [
 test('a bad --days is refused with exit code 2, naming the flag', async () => {
   for (const days of ['0', 'x', '91']) {
     const result = await runCommand(['run', '--days', days], await environment());
-    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.code, EXIT_CODES.usage, result.stderr);
     assert.match(result.stderr, /--days/);
   }
 });
 
-test('a missing or bad environment variable is named', async () => {
+test('a missing or bad environment variable is named, with exit code 3', async () => {
   const env = await environment();
   const missing = await runCommand(['run'], { ...env, DATA_API_URLS: '' });
-  assert.equal(missing.code, 2);
+  assert.equal(missing.code, EXIT_CODES.config);
   assert.match(missing.stderr, /CONFIG_INVALID.*DATA_API_URLS/);
   const badRedis = await runCommand(['run'], { ...env, REDIS_URL: 'localhost:6379' });
-  assert.equal(badRedis.code, 2);
+  assert.equal(badRedis.code, EXIT_CODES.config);
   assert.match(badRedis.stderr, /REDIS_URL/);
 });
 
-test('an unreachable Redis ends the run with exit code 5', async () => {
+test('an unreachable Redis ends the run with exit code 4', async () => {
   const result = await runCommand(['run'], { ...(await environment()), REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
-  assert.equal(result.code, 5, result.stderr);
+  assert.equal(result.code, EXIT_CODES.redisUnavailable, result.stderr);
   assert.match(result.stderr, /REDIS_UNAVAILABLE/);
 });

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisKeys, TimeSeriesStore, timeSeriesCovers } from '@ads/ads-client';
-import { createLogger } from '../src/logger';
+import { createLogger } from '@ads/ads-client/service';
 import { DataApiSource } from '../src/store/data-api-source';
 import { narrowTimeSeriesMeta } from '../src/store/narrow-time-series-meta';
-import { warmTimeSeries } from '../src/time-series-warm';
+import { warmTimeSeries } from '../src/app/time-series-warm';
 import { fixtureSnapshotCampaign } from '@ads/bench-kit';
 import { type StandIn, jsonRpcResult, startStandIn } from '@ads/test-kit';
 
@@ -18,7 +18,7 @@ const DAY_MS = 24 * HOUR_MS;
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);
 const store = new TimeSeriesStore(redis, keys);
-const logger = createLogger('warn', 'time-series-warm-test');
+const logger = createLogger({ service: 'timeseries-warming', level: 'warn', base: { runId: 'time-series-warm-test' }, kind: 'command' });
 
 // One ad of one campaign of one advertiser, with spend on three UTC days.
 const hourRows = [

@@ -59,11 +59,19 @@ export interface ConnectRedisOptions {
 export async function connectRedis(role: RedisRole, options: ConnectRedisOptions): Promise<Redis> {
   const redis = openRedis(role, options);
   if (role !== 'command') return redis;
+  // connect() rejects with "Connection is closed." once the retries are spent; the socket's own
+  // error (ECONNREFUSED, ENOTFOUND, WRONGPASS...) says more.
+  let socketError: Error | undefined;
+  const keep = (error: Error) => (socketError = error);
+  redis.on('error', keep);
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new KitError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(options.url)} is unreachable: ${(error as Error).message}`, { cause: error });
+    const reason = (socketError ?? (error as Error)).message;
+    throw new KitError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(options.url)} is unreachable: ${reason}`, { cause: socketError ?? error });
+  } finally {
+    redis.off('error', keep);
   }
   return redis;
 }

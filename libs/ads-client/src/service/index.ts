@@ -1,13 +1,16 @@
 // Public surface of @ads/ads-client/service: the kit every service is built from (errors and
-// exit codes, Redis connections, logging, configuration, the command runner). Services import
-// it by this entry point only; nothing here is needed by a plain client of the platform.
+// exit codes, Redis connections, reads of ads-data-api, logging, configuration, the command
+// runner). Services import it by this entry point only; nothing here is needed by a plain
+// client of the platform.
 
 export { COMMON_ERRORS, EXIT_CODES, KitError, ServiceError, exitCodeOf, isServiceError, serviceErrorClass } from './service-error.js';
 export type { ErrorCatalogue, ErrorCatalogueEntry, ExitKind, ServiceErrorClass, ServiceErrorOptions } from './service-error.js';
 export { connectRedis, openRedis } from './connect-redis.js';
 export type { ConnectRedisOptions, RedisRole } from './connect-redis.js';
+export { DataApiReader, dataApiFailure } from './data-api-reader.js';
+export type { DataApiReaderOptions } from './data-api-reader.js';
 export { LOG_LEVELS, createHttpLogger, createLogger } from './create-logger.js';
 export type { HttpLoggerOptions, LogLevel, LoggerOptions } from './create-logger.js';
-export { commonSettings, configError, logLevelFor, parseEnvironment, requireProductionSecrets } from './load-config.js';
-export { describeEnvironment, integerOption, printJsonLine, runCommand } from './run-command.js';
+export { commonSettings, commonSettingsHelp, configError, dataApiCommandSettings, dataApiCommandSettingsHelp, logLevelFor, parseEnvironment, requireProductionSecrets } from './load-config.js';
+export { commonHint, describeEnvironment, integerOption, printJsonLine, runCommand } from './run-command.js';
 export type { EnvironmentVariableHelp, RunCommandOptions } from './run-command.js';

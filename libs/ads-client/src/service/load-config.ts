@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { productionSecretProblems } from '../config/production-secret.js';
+import { redisUrlSetting } from '../redis/redis-url.js';
 import { LOG_LEVELS, type LogLevel } from './create-logger.js';
+import type { EnvironmentVariableHelp } from './run-command.js';
 import { KitError } from './service-error.js';
 
 /**
@@ -47,6 +49,47 @@ export const commonSettings = {
   /** NODE_ENV: `production` turns on the secret rules. */
   nodeEnv: z.string().default('development'),
 } as const;
+
+/**
+ * The `--help` lines of the common settings and REDIS_URL, for `describeEnvironment`:
+ * `describeEnvironment(program, [commonSettingsHelp.DATA_API_URLS, ..., { name: 'MY_SETTING', ... }])`.
+ */
+export const commonSettingsHelp = {
+  DATA_API_URLS: { name: 'DATA_API_URLS', description: 'comma-separated RPC URLs of ads-data-api' },
+  DATA_API_TOKEN: { name: 'DATA_API_TOKEN', description: 'a service API key of ads-data-api' },
+  REDIS_URL: { name: 'REDIS_URL', description: 'redis:// or rediss:// URL', default: 'redis://127.0.0.1:6379' },
+  REDIS_KEY_PREFIX: { name: 'REDIS_KEY_PREFIX', description: 'prefix of every Redis key and channel', default: 'ads:' },
+  LOG_LEVEL: { name: 'LOG_LEVEL', description: 'level of the JSON log lines on stderr', default: 'info (warn when NODE_ENV=test)' },
+  NODE_ENV: { name: 'NODE_ENV', description: 'production refuses weak secrets', default: 'development' },
+} as const satisfies Record<string, EnvironmentVariableHelp>;
+
+/**
+ * The environment of a command that reads ads-data-api and writes Redis (scoring, warming), to
+ * spread into its schema: `z.object({ ...dataApiCommandSettings, MY_SETTING: ... })`; a key
+ * spread after it changes one (another default). Such a command logs at `warn` unless LOG_LEVEL
+ * says otherwise, so that a terminal shows its report.
+ */
+export const dataApiCommandSettings = {
+  DATA_API_URLS: commonSettings.dataApiUrls,
+  DATA_API_TOKEN: commonSettings.dataApiToken,
+  /** DATA_API_TIMEOUT_MS: the deadline of one call, retries across the URLs included. */
+  DATA_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  REDIS_URL: redisUrlSetting,
+  REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
+  LOG_LEVEL: commonSettings.logLevel,
+  NODE_ENV: commonSettings.nodeEnv,
+} as const;
+
+/** The `--help` lines of {@link dataApiCommandSettings}. */
+export const dataApiCommandSettingsHelp: readonly EnvironmentVariableHelp[] = [
+  commonSettingsHelp.DATA_API_URLS,
+  commonSettingsHelp.DATA_API_TOKEN,
+  { name: 'DATA_API_TIMEOUT_MS', description: 'deadline of one data API call', default: '60000' },
+  commonSettingsHelp.REDIS_URL,
+  commonSettingsHelp.REDIS_KEY_PREFIX,
+  { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' },
+  commonSettingsHelp.NODE_ENV,
+];
 
 /** LOG_LEVEL if set, else `warn` under tests and `info` otherwise. */
 export function logLevelFor(level: LogLevel | undefined, nodeEnvironment: string): LogLevel {

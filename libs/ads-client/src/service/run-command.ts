@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { RpcError } from '../rpc/rpc-error.js';
 import { EXIT_CODES, isServiceError, type ServiceError } from './service-error.js';
 
 /**
@@ -33,7 +34,7 @@ export async function runCommand(program: Command, options: RunCommandOptions): 
     if (isServiceError(error)) {
       stderr.write(`${service}: ${error.code}: ${error.message}\n`);
       const advice = hint?.(error);
-      if (advice !== undefined) stderr.write(`${service}: ${advice}\n`);
+      if (advice !== undefined) for (const line of advice.split('\n')) stderr.write(`${service}: ${line}\n`);
       if (json) printJson({ ok: false, code: error.code, message: error.message });
       return error.exitCode;
     }
@@ -48,11 +49,40 @@ export interface RunCommandOptions {
   argv: readonly string[];
   /** The prefix of every line printed on stderr. */
   service: string;
-  /** A second line for a failure, telling a person what to do about it. */
+  /** A line (or lines) after a failure, telling a person what to do about it. */
   hint?: (error: ServiceError) => string | undefined;
   /** Where output goes; the process' streams unless a test passes its own. */
   stdout?: { write(text: string): unknown };
   stderr?: { write(text: string): unknown };
+}
+
+/**
+ * The advice line for the kit's common failures, for `runCommand`'s `hint`: what to check when
+ * the configuration is bad, the data API refuses the token or cannot be reached, or Redis cannot
+ * be reached. A command that reads everything before it writes passes what a data API failure
+ * leaves in place (`kept`, e.g. "the current score version stays in place"), said on a line first.
+ */
+export function commonHint(error: ServiceError, kept?: string): string | undefined {
+  const advice = commonAdvice(error);
+  if (kept === undefined || !error.code.startsWith('DATA_API_')) return advice;
+  return [`nothing was written; ${kept}`, ...(advice === undefined ? [] : [advice])].join('\n');
+}
+
+function commonAdvice(error: ServiceError): string | undefined {
+  switch (error.code) {
+    case 'CONFIG_INVALID':
+      return 'run the command with --help for the environment variables it reads';
+    case 'DATA_API_REFUSED':
+      return error.cause instanceof RpcError && (error.cause.code === 'UNAUTHORIZED' || error.cause.code === 'FORBIDDEN')
+        ? 'check DATA_API_TOKEN: it must be a service API key of ads-data-api (create one with `npm run keys:create -w @ads/ads-data-api -- --role service --name <name>`)'
+        : undefined;
+    case 'DATA_API_UNAVAILABLE':
+      return 'check that ads-data-api runs at DATA_API_URLS and reaches its database, then run the command again';
+    case 'REDIS_UNAVAILABLE':
+      return 'check that Redis runs at REDIS_URL';
+    default:
+      return undefined;
+  }
 }
 
 /** One environment variable a command reads, for its `--help`. */

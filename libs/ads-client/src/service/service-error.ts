@@ -48,6 +48,7 @@ export const COMMON_ERRORS = {
   CLI_USAGE: { exit: 'usage', httpStatus: 400, summary: 'a command-line argument is invalid' },
   DATA_API_UNAVAILABLE: { exit: 'dataApiUnavailable', httpStatus: 503, summary: 'ads-data-api could not be reached, did not answer in time or failed on its side' },
   DATA_API_REFUSED: { exit: 'dataApiRefused', httpStatus: 502, summary: 'ads-data-api refused a call (credentials, permissions, arguments, unknown method)' },
+  DATA_API_ANSWER_INVALID: { exit: 'dataInvalid', httpStatus: 502, summary: 'ads-data-api answered with something its contract does not allow' },
   REDIS_UNAVAILABLE: { exit: 'redisUnavailable', httpStatus: 503, summary: 'Redis could not be reached' },
   REDIS_DATA_INVALID: { exit: 'dataInvalid', summary: 'a value in Redis does not match its contract' },
 } as const satisfies ErrorCatalogue;

@@ -5,10 +5,12 @@ import { test } from 'node:test';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
+import { RpcError } from '../rpc/rpc-error.js';
 import { connectRedis } from './connect-redis.js';
 import { createHttpLogger } from './create-logger.js';
-import { commonSettings, parseEnvironment } from './load-config.js';
-import { runCommand } from './run-command.js';
+import { DataApiReader, dataApiFailure } from './data-api-reader.js';
+import { commonSettings, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment } from './load-config.js';
+import { commonHint, runCommand } from './run-command.js';
 import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error.js';
 
 const ExampleError = serviceErrorClass('ExampleError', {
@@ -57,16 +59,12 @@ async function exitOf(action: () => Promise<void>, argv: string[]): Promise<{ ex
 }
 
 test('runCommand turns outcomes into the platform exit codes and one JSON line with --json', async () => {
-  assert.equal((await exitOf(async () => {}, ['go'])).exitCode, 0);
-  assert.equal((await exitOf(async () => {}, ['go', '--bogus'])).exitCode, EXIT_CODES.usage);
-  const refused = await exitOf(async () => {
-    throw new ExampleError('NOTHING_TO_DO', 'nothing to roll back');
-  }, ['go', '--json']);
+  assert.equal((await exitOf(() => Promise.resolve(), ['go'])).exitCode, 0);
+  assert.equal((await exitOf(() => Promise.resolve(), ['go', '--bogus'])).exitCode, EXIT_CODES.usage);
+  const refused = await exitOf(() => Promise.reject(new ExampleError('NOTHING_TO_DO', 'nothing to roll back')), ['go', '--json']);
   assert.equal(refused.exitCode, EXIT_CODES.refused);
   assert.deepEqual(JSON.parse(refused.stdout), { ok: false, code: 'NOTHING_TO_DO', message: 'nothing to roll back' });
-  const bug = await exitOf(async () => {
-    throw new TypeError('oops');
-  }, ['go']);
+  const bug = await exitOf(() => Promise.reject(new TypeError('oops')), ['go']);
   assert.equal(bug.exitCode, EXIT_CODES.unexpected);
 });
 
@@ -91,6 +89,44 @@ test('a connection closed on purpose is not reported lost', async () => {
   await redis.quit();
   await ended;
   assert.deepEqual(lines, []);
+});
+
+test('data API failures come out with the exit code of their kind, and a refused token points at DATA_API_TOKEN', () => {
+  const urls = ['http://127.0.0.1:1/rpc'];
+  const unavailable = dataApiFailure('stats.query', urls, new RpcError('INTERNAL', 'database down'));
+  assert.ok(unavailable instanceof ServiceError && unavailable.code === 'DATA_API_UNAVAILABLE' && unavailable.exitCode === EXIT_CODES.dataApiUnavailable);
+  assert.match(unavailable.message, /127\.0\.0\.1:1.*stats\.query/);
+  const refused = dataApiFailure('stats.query', urls, new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked'));
+  assert.ok(refused instanceof ServiceError && refused.code === 'DATA_API_REFUSED' && refused.exitCode === EXIT_CODES.dataApiRefused);
+  assert.match(commonHint(refused) ?? '', /DATA_API_TOKEN.*keys:create/);
+  assert.match(commonHint(refused, 'the scores stay') ?? '', /^nothing was written; the scores stay\ncheck DATA_API_TOKEN/);
+  const invalid = dataApiFailure('stats.query', urls, z.object({ series: z.array(z.string()) }).safeParse({ series: [1] }).error);
+  assert.ok(invalid instanceof ServiceError && invalid.code === 'DATA_API_ANSWER_INVALID' && invalid.exitCode === EXIT_CODES.dataInvalid);
+  assert.match(invalid.message, /series\.0/);
+  const bug = new TypeError('a bug');
+  assert.equal(dataApiFailure('stats.query', urls, bug), bug);
+});
+
+test('a DataApiReader call to a data API that is not there fails with DATA_API_UNAVAILABLE naming the method', async () => {
+  const reader = new DataApiReader({ urls: ['http://127.0.0.1:1/rpc'], token: 'unused', timeoutMs: 2_000 });
+  try {
+    await assert.rejects(reader.snapshot(), (error: unknown) => error instanceof ServiceError && error.code === 'DATA_API_UNAVAILABLE' && /inventory\.snapshot/.test(error.message));
+  } finally {
+    await reader.close();
+  }
+});
+
+test('the settings of a data API command parse with their defaults, and --help names each of them', () => {
+  const parsed = parseEnvironment('example', z.object(dataApiCommandSettings), { DATA_API_URLS: 'http://a/rpc', DATA_API_TOKEN: 't' });
+  assert.deepEqual(parsed, {
+    DATA_API_URLS: ['http://a/rpc'],
+    DATA_API_TOKEN: 't',
+    DATA_API_TIMEOUT_MS: 60_000,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: 'ads:',
+    NODE_ENV: 'development',
+  });
+  assert.deepEqual(dataApiCommandSettingsHelp.map(({ name }) => name), Object.keys(dataApiCommandSettings));
 });
 
 test('the request logger logs 4xx at warn and 5xx at error, unless levelOf says otherwise', async () => {

@@ -1,4 +1,5 @@
 import { RedisValueError } from '@ads/ads-client';
+import { isServiceError } from '@ads/ads-client/service';
 import type { Redis } from 'ioredis';
 import { ScoringError } from '../errors';
 
@@ -15,7 +16,7 @@ export function isWrongTypeReply(error: unknown): boolean {
  * REDIS_UNAVAILABLE. Anything else (a bug, an unexpected reply) is returned as it is.
  */
 export function redisFailure(redis: Redis, operation: string, error: unknown): unknown {
-  if (error instanceof ScoringError) return error;
+  if (isServiceError(error)) return error;
   if (error instanceof RedisValueError) {
     return new ScoringError('REDIS_DATA_INVALID', `${operation}: ${error.key} does not match its contract: ${error.message}`, { cause: error });
   }

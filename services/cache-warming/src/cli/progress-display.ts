@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { WarmProgress } from '../serving-index-warmer';
+import type { WarmProgress } from '../app/serving-index-warmer';
 
 /** A progress bar on a terminal's stderr: snapshot pages while reading, then the write. */
 export function terminalProgress(): WarmProgress & { stop(): void } {

@@ -21,7 +21,7 @@ export function assembleSeries(
   for (const answer of answers) {
     for (const series of answer) {
       let buckets = byId.get(series.id);
-      if (buckets === undefined) byId.set(series.id, (buckets = new Map()));
+      if (buckets === undefined) byId.set(series.id, (buckets = new Map<number, TimeSeriesBucket>()));
       for (const point of series.points) {
         const at = Date.parse(point.bucket);
         if (at < window.fromMs || at >= window.toMs) continue;

@@ -1,11 +1,11 @@
-import { RpcError, ServingIndexStore, encodeServingIndex, type DataApiContract, type RedisKeys, type TypedRpcClient } from '@ads/ads-client';
+import { ServingIndexStore, encodeServingIndex, type RedisKeys } from '@ads/ads-client';
+import { isServiceError, type DataApiReader } from '@ads/ads-client/service';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { ZodError } from 'zod';
-import { ServingIndexBuilder, type BuildCounts } from './domain/serving-index-builder';
-import { newIndexVersionId } from './domain/index-version';
-import { CacheWarmingError } from './errors';
-import { readLiveSpend } from './store/live-spend-reader';
+import { newIndexVersionId } from '../domain/index-version';
+import { ServingIndexBuilder, type BuildCounts } from '../domain/serving-index-builder';
+import { CacheWarmingError } from '../errors';
+import { readLiveSpend } from '../store/live-spend-reader';
 
 /**
  * How a warm ended: `published` (the version is current), `stale` (written but refused: the
@@ -46,7 +46,8 @@ export interface WarmProgress {
 }
 
 export interface WarmerDependencies {
-  client: Pick<TypedRpcClient<DataApiContract>, 'inventory'>;
+  /** ads-data-api; its failures come out as DATA_API_UNAVAILABLE, DATA_API_REFUSED or DATA_API_ANSWER_INVALID. */
+  dataApi: Pick<DataApiReader, 'call'>;
   redis: Redis;
   keys: RedisKeys;
   logger: Logger;
@@ -148,32 +149,17 @@ export class ServingIndexWarmer {
   }
 
   private async snapshotPage(cursor: string | undefined) {
-    try {
-      return await this.deps.client.inventory.snapshot(cursor === undefined ? { limit: this.deps.pageSize } : { cursor, limit: this.deps.pageSize });
-    } catch (error) {
-      if (error instanceof RpcError) {
-        const unavailable = error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT';
-        throw new CacheWarmingError(
-          unavailable ? 'DATA_API_UNAVAILABLE' : 'DATA_API_REFUSED',
-          `inventory.snapshot${cursor === undefined ? '' : ` (cursor ${cursor})`} failed with ${error.code}: ${error.message}`,
-          { cause: error },
-        );
-      }
-      if (error instanceof ZodError) {
-        const first = error.issues[0];
-        throw new CacheWarmingError('SNAPSHOT_INVALID', `inventory.snapshot answered a page that is invalid at ${first?.path.join('.')}: ${first?.message}`, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    const limit = this.deps.pageSize;
+    return this.deps.dataApi.call(cursor === undefined ? 'inventory.snapshot' : `inventory.snapshot (cursor ${cursor})`, (client) =>
+      client.inventory.snapshot(cursor === undefined ? { limit } : { cursor, limit }),
+    );
   }
 
   private async redisStep<T>(what: string, step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (error) {
-      if (error instanceof CacheWarmingError) throw error;
+      if (isServiceError(error)) throw error;
       const connection = this.deps.redis.status !== 'ready';
       throw new CacheWarmingError(connection ? 'REDIS_UNAVAILABLE' : 'INDEX_WRITE_FAILED', `could not ${what}: ${(error as Error).message}`, { cause: error });
     }

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { ScoringSummary } from '../scoring-run';
+import type { ScoringSummary } from '../app/scoring-run';
 
 const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
 const money = (micros: number) => (micros / 1_000_000).toFixed(2);

@@ -1,3 +1,4 @@
+import { isServiceError } from '@ads/ads-client/service';
 import type { Logger } from 'pino';
 
 /**
@@ -76,8 +77,11 @@ export class WatchLoop {
         // The loop lives on: the last good version stays current and a retry is scheduled.
         failed = true;
         this.failures += 1;
+        // A failure of a known kind (data API down, token refused) is its code and message; only
+        // a bug needs its stack.
+        const failure = isServiceError(error) ? { code: error.code, error: error.message } : { err: error };
         this.options.logger.error(
-          { err: error, reason, failures: this.failures, retryInMs: this.again ? 0 : this.retryDelay() },
+          { ...failure, reason, failures: this.failures, retryInMs: this.again ? 0 : this.retryDelay() },
           'rebuild failed; the current index version stays in place',
         );
       })

@@ -65,9 +65,9 @@ test('a failing rebuild is logged and the loop goes on', async (t) => {
     maxWaitMs: 100,
     intervalMs: 60_000,
     logger,
-    rebuild: async () => {
+    rebuild: () => {
       calls += 1;
-      if (calls === 1) throw new Error('data API down');
+      return calls === 1 ? Promise.reject(new Error('data API down')) : Promise.resolve();
     },
   });
   loop.start();
@@ -90,10 +90,10 @@ test('a failed rebuild is retried with a doubling backoff until one succeeds, th
     retryMinMs: 40,
     retryMaxMs: 160,
     logger,
-    rebuild: async (reason) => {
+    rebuild: (reason) => {
       startedAt.push(Date.now());
       reasons.push(reason);
-      if (startedAt.length <= 4) throw new Error('data API down');
+      return startedAt.length <= 4 ? Promise.reject(new Error('data API down')) : Promise.resolve();
     },
   });
   loop.start();

@@ -2,14 +2,14 @@ import { RedisKeys, RedisValueError, ScoreStore, newScoreVersionId } from '@ads/
 import type { AdScore, InventorySnapshot } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import { splitLifetimeSpend } from './domain/lifetime-spend';
-import { pacingFactor } from './domain/pacing-factor';
-import { scoreAds } from './domain/score-ads';
-import { biggestMovers } from './domain/score-movers';
-import type { DataApiSource } from './store/data-api-source';
-import { guardRedis, redisFailure } from './store/redis-failure';
-import { readTodaySpend } from './store/today-spend-reader';
+import type { Config } from '../config';
+import { splitLifetimeSpend } from '../domain/lifetime-spend';
+import { pacingFactor } from '../domain/pacing-factor';
+import { scoreAds } from '../domain/score-ads';
+import { biggestMovers } from '../domain/score-movers';
+import type { DataApiSource } from '../store/data-api-source';
+import { guardRedis, redisFailure } from '../store/redis-failure';
+import { readTodaySpend } from '../store/today-spend-reader';
 
 const DAY_MS = 86_400_000;
 

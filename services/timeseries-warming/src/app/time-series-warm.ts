@@ -2,12 +2,12 @@ import { RedisKeys, TimeSeriesStore, localDay, utcHoursOfLocalDay } from '@ads/a
 import type { TimeSeriesEntry, TimeSeriesGranularity, TimeSeriesLevel } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { assembleSeries } from './domain/series-assembly';
-import { isUnsettled, reconcileDaySpend } from './domain/spend-reconciliation';
-import { seriesTtlSeconds, warmWindow } from './domain/warm-window';
-import type { DataApiSource } from './store/data-api-source';
-import { narrowTimeSeriesMeta } from './store/narrow-time-series-meta';
-import { SpendCounterStore } from './store/spend-counter-store';
+import { assembleSeries } from '../domain/series-assembly';
+import { isUnsettled, reconcileDaySpend } from '../domain/spend-reconciliation';
+import { seriesTtlSeconds, warmWindow } from '../domain/warm-window';
+import type { DataApiSource } from '../store/data-api-source';
+import { narrowTimeSeriesMeta } from '../store/narrow-time-series-meta';
+import { SpendCounterStore } from '../store/spend-counter-store';
 
 const HOUR_MS = 3_600_000;
 const LEVELS: readonly TimeSeriesLevel[] = ['ad', 'campaign', 'advertiser'];

@@ -1,0 +1,77 @@
+import type { RedisKeys } from '@ads/ads-client';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CacheWarmingError } from '../errors';
+import { WatchLoop } from './watch-loop';
+
+export interface InventoryWatchOptions {
+  /** The connection the builds use (role `worker`: it reconnects for as long as it takes). */
+  redis: Redis;
+  /** A connection of its own for the inventory-changed channel. */
+  subscriber: Redis;
+  /** REDIS_URL without its password, for the log. */
+  redisUrl: string;
+  keys: RedisKeys;
+  logger: Logger;
+  rebuild: (reason: string) => Promise<void>;
+  debounceMs: number;
+  maxWaitMs: number;
+  intervalMs: number;
+  /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
+  stopping: Promise<void>;
+}
+
+/**
+ * `run --watch`: waits for Redis (a daemon under Kubernetes or compose must not crash-loop while
+ * Redis starts), then rebuilds at start, after inventory-changed notices and at the interval
+ * (see {@link WatchLoop}) until `stopping` resolves; a rebuild in progress is waited for.
+ */
+export async function watchInventory(options: InventoryWatchOptions): Promise<void> {
+  const { subscriber, keys, logger } = options;
+  if (!(await waitForRedis(options))) {
+    logger.info('stopping: Redis never answered');
+    return;
+  }
+  const loop = new WatchLoop({ rebuild: options.rebuild, debounceMs: options.debounceMs, maxWaitMs: options.maxWaitMs, intervalMs: options.intervalMs, logger });
+  subscriber.on('message', (channel) => {
+    if (channel === keys.inventoryChangedChannel) loop.notify();
+  });
+  await subscriber.subscribe(keys.inventoryChangedChannel).catch((error: unknown) => {
+    throw new CacheWarmingError('REDIS_UNAVAILABLE', `could not subscribe to ${keys.inventoryChangedChannel}: ${(error as Error).message}`, { cause: error });
+  });
+  logger.info({ channel: keys.inventoryChangedChannel }, 'watching for inventory changes');
+  loop.start();
+  await options.stopping;
+  logger.info('stopping: waiting for a rebuild in progress');
+  await loop.stop();
+}
+
+/**
+ * Waits until the builds' connection is ready, while ioredis reconnects by its retry strategy.
+ * Logs the first failure and then about every 30 s. False when stopped first.
+ */
+async function waitForRedis({ redis, redisUrl, logger, stopping }: InventoryWatchOptions): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  let attempts = 0;
+  let lastError = '';
+  const onError = (error: Error) => {
+    lastError = error.message;
+  };
+  const onReconnecting = (delayMs: number) => {
+    attempts += 1;
+    if (attempts === 1 || attempts % 15 === 0) {
+      logger.warn({ redisUrl, attempts, retryInMs: delayMs, error: lastError }, 'Redis unavailable; the watcher keeps retrying');
+    }
+  };
+  redis.on('error', onError);
+  redis.on('reconnecting', onReconnecting);
+  try {
+    const ready = new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true)));
+    const connected = await Promise.race([ready, stopping.then(() => false)]);
+    if (connected && attempts > 0) logger.info({ redisUrl, attempts }, 'connected to Redis');
+    return connected;
+  } finally {
+    redis.off('error', onError);
+    redis.off('reconnecting', onReconnecting);
+  }
+}
