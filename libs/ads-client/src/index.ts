@@ -40,7 +40,7 @@ export * as inventory from './contracts/inventory.js';
 export type { Advertiser, Campaign, Ad, Site, Placement, FeatureSwitch, Targeting } from './contracts/inventory.js';
 export { MICROS_PER_MINOR_UNIT, KILL_SWITCHES, ROW_ID_PATTERN, isTimeZone } from './contracts/inventory.js';
 export { dataApiContract } from './contracts/data-api-contract.js';
-export type { DataApiContract, FeedUpsertRow, ImportRun } from './contracts/data-api-contract.js';
+export type { DataApiContract, FeedUpsertRow, ImportRun, StatsRow } from './contracts/data-api-contract.js';
 export * as dataApi from './contracts/data-api-contract.js';
 export { servingContract } from './contracts/serving-contract.js';
 export type { ServingContract, DecisionRequest, DecisionResponse, DecisionWarning, DecidedAd, TrackingEvent, TrackingEventType } from './contracts/serving-contract.js';

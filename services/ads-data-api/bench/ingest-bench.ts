@@ -3,7 +3,7 @@
 // same batches again (replays, which must change nothing), and compares with a plain multi-row
 // INSERT of the same rows into a scratch table in the same run. The database is dedicated and
 // dropped at the end.
-import { createRpcClient, dataApiContract } from '@ads/ads-client';
+import { createRpcClient, dataApiContract, type StatsRow } from '@ads/ads-client';
 
 import { createPrismaClient } from '../src/store/prisma-client';
 import { issueApiKey } from '../src/store/issue-api-key';
@@ -15,14 +15,6 @@ const ROWS_PER_BATCH = 5_000;
 const TOTAL_ROWS = BATCHES * ROWS_PER_BATCH;
 const FIRST_HOUR = Date.parse('2026-03-01T00:00:00Z');
 
-interface StatsRow {
-  adId: string;
-  hour: string;
-  impressions: number;
-  viewableImpressions: number;
-  clicks: number;
-  spendMicros: number;
-}
 
 async function timeOnce(work: () => Promise<unknown>): Promise<number> {
   return (await timeRuns(1, work))[0]!;

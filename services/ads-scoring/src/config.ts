@@ -1,4 +1,11 @@
-import { configError, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment, requireProductionSecrets, type EnvironmentVariableHelp, type LogLevel } from '@ads/ads-client/service';
+import {
+  configError,
+  dataApiCommandSettings,
+  dataApiCommandSettingsHelp,
+  parseDataApiCommandEnvironment,
+  type DataApiCommandConfig,
+  type EnvironmentVariableHelp,
+} from '@ads/ads-client/service';
 import { z } from 'zod';
 
 const SERVICE = 'ads-scoring';
@@ -27,13 +34,7 @@ export const environmentHelp: readonly EnvironmentVariableHelp[] = [
 ];
 
 /** Settings of one ads-scoring run. */
-export interface Config {
-  dataApiUrls: string[];
-  dataApiToken: string;
-  dataApiTimeoutMs: number;
-  redisUrl: string;
-  /** Prefix of every Redis key and channel (see RedisKeys in ads-client). */
-  redisKeyPrefix: string;
+export interface Config extends DataApiCommandConfig {
   /** Days of performance the scores are computed from. */
   windowDays: number;
   /** Impressions' worth of evidence the prior carries (Beta α + β). */
@@ -43,27 +44,19 @@ export interface Config {
   pacing: { min: number; max: number; damping: number };
   /** How long the version pushed out of `previous` stays readable. */
   retireAfterSeconds: number;
-  /** A command logs warnings and failures only unless LOG_LEVEL asks for more: its report is on stdout. */
-  logLevel: LogLevel;
 }
 
 /** Parses an environment into a {@link Config}; throws CONFIG_INVALID naming each bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const env = parseEnvironment(SERVICE, environmentSchema, environment);
-  requireProductionSecrets(SERVICE, env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
+  const { common, env } = parseDataApiCommandEnvironment(SERVICE, environmentSchema, environment);
   if (env.PACING_MIN_FACTOR > env.PACING_MAX_FACTOR) throw configError(SERVICE, ['PACING_MIN_FACTOR: must not exceed PACING_MAX_FACTOR']);
   return {
-    dataApiUrls: env.DATA_API_URLS,
-    dataApiToken: env.DATA_API_TOKEN,
-    dataApiTimeoutMs: env.DATA_API_TIMEOUT_MS,
-    redisUrl: env.REDIS_URL,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    ...common,
     windowDays: env.SCORING_WINDOW_DAYS,
     priorStrength: env.SCORING_PRIOR_STRENGTH,
     defaultCtr: env.SCORING_DEFAULT_CTR,
     pacing: { min: env.PACING_MIN_FACTOR, max: env.PACING_MAX_FACTOR, damping: env.PACING_DAMPING },
     retireAfterSeconds: env.SCORES_RETIRE_AFTER_SECONDS,
-    logLevel: env.LOG_LEVEL ?? 'warn',
   };
 }
 

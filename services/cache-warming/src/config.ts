@@ -4,8 +4,9 @@ import {
   dataApiCommandSettings,
   dataApiCommandSettingsHelp,
   logLevelFor,
+  parseDataApiCommandEnvironment,
   parseEnvironment,
-  requireProductionSecrets,
+  type DataApiCommandConfig,
   type EnvironmentVariableHelp,
   type LogLevel,
 } from '@ads/ads-client/service';
@@ -39,31 +40,18 @@ export const environmentHelp: readonly EnvironmentVariableHelp[] = [
 export const rollbackEnvironmentHelp: readonly EnvironmentVariableHelp[] = [commonSettingsHelp.REDIS_URL, commonSettingsHelp.REDIS_KEY_PREFIX, { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' }];
 
 /** Settings of one cache-warming process. */
-export interface Config {
-  dataApiUrls: string[];
-  dataApiToken: string;
-  dataApiTimeoutMs: number;
-  redisUrl: string;
-  redisKeyPrefix: string;
+export interface Config extends DataApiCommandConfig {
   indexRetainMs: number;
-  /** A one-off command logs warnings and failures only: its summary is on stdout. */
-  logLevel: LogLevel;
   /** A watcher is a daemon: its log is how it is followed. */
   watchLogLevel: LogLevel;
 }
 
 /** Parses the environment; throws CONFIG_INVALID naming each bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const env = parseEnvironment(SERVICE, environmentSchema, environment);
-  requireProductionSecrets(SERVICE, env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
+  const { common, env } = parseDataApiCommandEnvironment(SERVICE, environmentSchema, environment);
   return {
-    dataApiUrls: env.DATA_API_URLS,
-    dataApiToken: env.DATA_API_TOKEN,
-    dataApiTimeoutMs: env.DATA_API_TIMEOUT_MS,
-    redisUrl: env.REDIS_URL,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    ...common,
     indexRetainMs: env.INDEX_RETAIN_SECONDS * 1000,
-    logLevel: env.LOG_LEVEL ?? 'warn',
     watchLogLevel: logLevelFor(env.LOG_LEVEL, env.NODE_ENV),
   };
 }

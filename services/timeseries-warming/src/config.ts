@@ -1,4 +1,10 @@
-import { dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment, requireProductionSecrets, type EnvironmentVariableHelp, type LogLevel } from '@ads/ads-client/service';
+import {
+  dataApiCommandSettings,
+  dataApiCommandSettingsHelp,
+  parseDataApiCommandEnvironment,
+  type DataApiCommandConfig,
+  type EnvironmentVariableHelp,
+} from '@ads/ads-client/service';
 import { z } from 'zod';
 
 const SERVICE = 'timeseries-warming';
@@ -19,13 +25,7 @@ export const environmentHelp: readonly EnvironmentVariableHelp[] = [
 ];
 
 /** Settings of one timeseries-warming run. */
-export interface Config {
-  dataApiUrls: string[];
-  dataApiToken: string;
-  dataApiTimeoutMs: number;
-  redisUrl: string;
-  /** Prefix of every Redis key and channel (see RedisKeys in ads-client). */
-  redisKeyPrefix: string;
+export interface Config extends DataApiCommandConfig {
   /** Days warmed when the command line does not say (`--days`). */
   days: number;
   /**
@@ -33,23 +33,15 @@ export interface Config {
    * roll-up needs a few minutes to land the last events of an hour.
    */
   settleMinutes: number;
-  /** A command logs warnings and failures only unless LOG_LEVEL asks for more: its report is on stdout. */
-  logLevel: LogLevel;
 }
 
 /** Parses an environment into a {@link Config}; throws CONFIG_INVALID naming each bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const env = parseEnvironment(SERVICE, environmentSchema, environment);
-  requireProductionSecrets(SERVICE, env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
+  const { common, env } = parseDataApiCommandEnvironment(SERVICE, environmentSchema, environment);
   return {
-    dataApiUrls: env.DATA_API_URLS,
-    dataApiToken: env.DATA_API_TOKEN,
-    dataApiTimeoutMs: env.DATA_API_TIMEOUT_MS,
-    redisUrl: env.REDIS_URL,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    ...common,
     days: env.TIMESERIES_DAYS,
     settleMinutes: env.SPEND_SETTLE_MINUTES,
-    logLevel: env.LOG_LEVEL ?? 'warn',
   };
 }
 

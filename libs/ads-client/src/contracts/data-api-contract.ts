@@ -105,6 +105,8 @@ export const statsRow = z.strictObject({
   clicks: z.number().int().min(0),
   spendMicros: z.number().int().min(0),
 });
+/** One `stats.ingest` row: the counters of one ad in one UTC hour (`hour` is its ISO start). */
+export type StatsRow = z.infer<typeof statsRow>;
 
 export const statsLevel = z.enum(['ad', 'campaign', 'advertiser']);
 export const statsGranularity = z.enum(['hour', 'day']);

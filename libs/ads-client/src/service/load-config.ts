@@ -80,6 +80,43 @@ export const dataApiCommandSettings = {
   NODE_ENV: commonSettings.nodeEnv,
 } as const;
 
+/** The settings every data API command has, as its config carries them. */
+export interface DataApiCommandConfig {
+  dataApiUrls: string[];
+  dataApiToken: string;
+  dataApiTimeoutMs: number;
+  redisUrl: string;
+  /** Prefix of every Redis key and channel (see RedisKeys). */
+  redisKeyPrefix: string;
+  /** LOG_LEVEL, or `warn`: a command's report is on stdout, its log only says what went wrong. */
+  logLevel: LogLevel;
+}
+
+/**
+ * Parses the environment of a data API command with its schema (which spreads
+ * {@link dataApiCommandSettings}), applies the production secret rule to DATA_API_TOKEN, and
+ * returns the common config next to the parsed variables for the command's own settings.
+ */
+export function parseDataApiCommandEnvironment<Schema extends z.ZodType<z.output<z.ZodObject<typeof dataApiCommandSettings>>>>(
+  service: string,
+  schema: Schema,
+  environment: Record<string, string | undefined>,
+): { common: DataApiCommandConfig; env: z.output<Schema> } {
+  const env = parseEnvironment(service, schema, environment);
+  requireProductionSecrets(service, env.NODE_ENV, { DATA_API_TOKEN: env.DATA_API_TOKEN });
+  return {
+    env,
+    common: {
+      dataApiUrls: env.DATA_API_URLS,
+      dataApiToken: env.DATA_API_TOKEN,
+      dataApiTimeoutMs: env.DATA_API_TIMEOUT_MS,
+      redisUrl: env.REDIS_URL,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
+      logLevel: env.LOG_LEVEL ?? 'warn',
+    },
+  };
+}
+
 /** The `--help` lines of {@link dataApiCommandSettings}. */
 export const dataApiCommandSettingsHelp: readonly EnvironmentVariableHelp[] = [
   commonSettingsHelp.DATA_API_URLS,

@@ -1,14 +1,8 @@
+import type { StatsRow } from '@ads/ads-client';
 import { DataApiError, type DataApiFieldIssue } from '../errors';
 
 /** One `stats.ingest` row after the contract's validation. */
-export interface StatsRow {
-  adId: string;
-  hour: string;
-  impressions: number;
-  viewableImpressions: number;
-  clicks: number;
-  spendMicros: number;
-}
+export type { StatsRow };
 
 /** The columns of a batch, one array per column, merged per (ad, hour): what the SQL unnests. */
 export interface StatsColumns {

@@ -1,17 +1,9 @@
-import type { TrackingEvent } from '@ads/ads-client';
+import type { StatsRow, TrackingEvent } from '@ads/ads-client';
 
 const HOUR_MS = 3_600_000;
 
 /** One `stats.ingest` row: the counters of one ad in one UTC hour. */
-export interface HourlyAdStats {
-  adId: string;
-  /** ISO start of the UTC hour. */
-  hour: string;
-  impressions: number;
-  viewableImpressions: number;
-  clicks: number;
-  spendMicros: number;
-}
+export type HourlyAdStats = StatsRow;
 
 export interface RollupAggregate {
   /** Sorted by ad then hour, so concurrent batches lock database rows in one order. */
