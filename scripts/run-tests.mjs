@@ -9,9 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const args = process.argv.slice(2);
-const packageDirs = args.length > 0
-  ? args.map((dir) => resolve(process.cwd(), dir))
-  : [root, ...rootPackage.workspaces.map((dir) => join(root, dir))];
+const packageDirs =
+  args.length > 0 ? args.map((dir) => resolve(process.cwd(), dir)) : [root, ...rootPackage.workspaces.map((dir) => join(root, dir))];
 
 const skipped = new Set(['node_modules', 'dist', 'generated', '.git']);
 

@@ -93,7 +93,8 @@ test('only ads-data-api depends on Prisma or reads DATABASE_URL', () => {
       const text = readFileSync(file, 'utf8');
       if (text.includes('DATABASE_URL')) offences.push(`${relative(root, file)} reads DATABASE_URL`);
       for (const specifier of importsOf(file)) {
-        if (specifier === 'prisma' || specifier.startsWith('@prisma/') || specifier === 'pg') offences.push(`${relative(root, file)} imports ${specifier}`);
+        if (specifier === 'prisma' || specifier.startsWith('@prisma/') || specifier === 'pg')
+          offences.push(`${relative(root, file)} imports ${specifier}`);
       }
     }
   }
@@ -102,8 +103,14 @@ test('only ads-data-api depends on Prisma or reads DATABASE_URL', () => {
 
 test('ads-client is imported through its public entry points only', () => {
   const clientManifest = packages.find(({ manifest }) => manifest.name === CLIENT_NAME)!.manifest as { exports?: Record<string, unknown> };
-  const entryPoints = Object.keys(clientManifest.exports ?? {}).map((entry) => (entry === '.' ? CLIENT_NAME : `${CLIENT_NAME}/${entry.slice(2)}`));
-  assert.deepEqual(entryPoints, [CLIENT_NAME, `${CLIENT_NAME}/service`, `${CLIENT_NAME}/time`], 'ads-client has its index, the service kit and the browser-safe time helpers as entry points');
+  const entryPoints = Object.keys(clientManifest.exports ?? {}).map((entry) =>
+    entry === '.' ? CLIENT_NAME : `${CLIENT_NAME}/${entry.slice(2)}`,
+  );
+  assert.deepEqual(
+    entryPoints,
+    [CLIENT_NAME, `${CLIENT_NAME}/service`, `${CLIENT_NAME}/time`],
+    'ads-client has its index, the service kit and the browser-safe time helpers as entry points',
+  );
   const offences: string[] = [];
   for (const { dir } of packages) {
     for (const file of sourceFiles(join(root, dir))) {
@@ -150,14 +157,19 @@ test('src/config.ts is the only reader of process.env in a service', () => {
   assert.deepEqual(offences, []);
 });
 
-const IO_MODULES = /^(node:)?(fs|fs\/promises|http|https|http2|net|dns|child_process|cluster|worker_threads|readline)$|^(ioredis|undici|pg|express|bullmq|pino|pino-http|commander|cli-progress|node-cron)$|^@prisma\//;
+const IO_MODULES =
+  /^(node:)?(fs|fs\/promises|http|https|http2|net|dns|child_process|cluster|worker_threads|readline)$|^(ioredis|undici|pg|express|bullmq|pino|pino-http|commander|cli-progress|node-cron)$|^@prisma\//;
 
 test('domain/ is free of I/O: no I/O module and no other layer is imported', () => {
   const offences: string[] = [];
   for (const dir of services) {
     for (const file of productionFiles(dir).filter((path) => path.includes(`${join('src', 'domain')}/`))) {
       for (const specifier of importsOf(file)) {
-        if (IO_MODULES.test(specifier) || specifier === `${CLIENT_NAME}/service` || /^\.\.\/(app|cli|http|store|config|main)\b/.test(specifier)) {
+        if (
+          IO_MODULES.test(specifier) ||
+          specifier === `${CLIENT_NAME}/service` ||
+          /^\.\.\/(app|cli|http|store|config|main)\b/.test(specifier)
+        ) {
           offences.push(`${relative(root, file)} imports ${specifier}`);
         }
       }
@@ -171,9 +183,11 @@ test('services build Redis connections, loggers and errors from the service kit'
   for (const dir of services) {
     for (const file of productionFiles(dir)) {
       const text = readFileSync(file, 'utf8');
-      if (/new Redis\(/.test(text)) offences.push(`${relative(root, file)} opens Redis itself (use connectRedis of ${CLIENT_NAME}/service)`);
+      if (/new Redis\(/.test(text))
+        offences.push(`${relative(root, file)} opens Redis itself (use connectRedis of ${CLIENT_NAME}/service)`);
       if (/\bpino\(/.test(text)) offences.push(`${relative(root, file)} creates a pino logger itself (use createLogger)`);
-      if (/class \w+ extends Error\b/.test(text)) offences.push(`${relative(root, file)} declares an error outside the catalogue (use serviceErrorClass)`);
+      if (/class \w+ extends Error\b/.test(text))
+        offences.push(`${relative(root, file)} declares an error outside the catalogue (use serviceErrorClass)`);
     }
   }
   assert.deepEqual(offences, []);
@@ -181,14 +195,49 @@ test('services build Redis connections, loggers and errors from the service kit'
 
 // A file is named after what it exports: some word of its name (beyond the role words below)
 // is a word of an exported name. Grab-bag names say nothing of what is inside.
-const ROLE_WORDS = new Set(['store', 'stores', 'route', 'routes', 'rules', 'job', 'jobs', 'command', 'reader', 'writer', 'connection', 'connections', 'backend', 'server', 'client', 'errors', 'error', 'display', 'output', 'table', 'page', 'pages', 'source']);
+const ROLE_WORDS = new Set([
+  'store',
+  'stores',
+  'route',
+  'routes',
+  'rules',
+  'job',
+  'jobs',
+  'command',
+  'reader',
+  'writer',
+  'connection',
+  'connections',
+  'backend',
+  'server',
+  'client',
+  'errors',
+  'error',
+  'display',
+  'output',
+  'table',
+  'page',
+  'pages',
+  'source',
+]);
 const GRAB_BAG = /(^|-)(helpers?|utils?|misc|common|shared|stuff|support|lib)(-|$)/;
-const wordsOf = (identifier: string): string[] => (identifier.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((word) => word.toLowerCase());
+const wordsOf = (identifier: string): string[] =>
+  (identifier.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((word) => word.toLowerCase());
 
 function exportedNames(text: string): string[] {
-  const declared = [...text.matchAll(/export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:const|let|function\*?|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/g)].map((match) => match[1]!);
+  const declared = [
+    ...text.matchAll(
+      /export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:const|let|function\*?|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/g,
+    ),
+  ].map((match) => match[1]!);
   const listed = [...text.matchAll(/export\s*(?:type\s*)?\{([^}]*)\}/g)].flatMap((match) =>
-    match[1]!.split(',').map((part) => part.trim().split(/\s+as\s+/).pop()!.replace(/^type\s+/, '')),
+    match[1]!.split(',').map((part) =>
+      part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()!
+        .replace(/^type\s+/, ''),
+    ),
   );
   return [...declared, ...listed].filter((name) => name.length > 0);
 }
@@ -197,8 +246,13 @@ test('files are named after what they export, and no file is a grab-bag', () => 
   const offences: string[] = [];
   const roots = [...services.map((dir) => join(dir, 'src')), 'libs/ads-client/src'];
   for (const sourceRoot of roots) {
-    for (const file of sourceFiles(join(root, sourceRoot)).filter((path) => !isTest(path) && !path.includes('generated') && /\.tsx?$/.test(path))) {
-      const base = file.split('/').pop()!.replace(/\.tsx?$/, '');
+    for (const file of sourceFiles(join(root, sourceRoot)).filter(
+      (path) => !isTest(path) && !path.includes('generated') && /\.tsx?$/.test(path),
+    )) {
+      const base = file
+        .split('/')
+        .pop()!
+        .replace(/\.tsx?$/, '');
       if (['main', 'index', 'config', 'errors'].includes(base)) continue;
       // Contracts are schema namespaces, named after the part of the domain they describe.
       if (file.includes(`${join('src', 'contracts')}/`)) continue;
@@ -224,6 +278,9 @@ test('files are named after what they export, and no file is a grab-bag', () => 
 test('the import scanner sees static, dynamic and re-export imports (self-test)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'arch-'));
   const file = join(dir, 'sample.ts');
-  writeFileSync(file, `import { x } from '@ads/ads-client/src/rpc/rpc-server';\nexport { y } from './y';\nconst z = await import('../../services/ads-data-api/src/main');\n`);
+  writeFileSync(
+    file,
+    `import { x } from '@ads/ads-client/src/rpc/rpc-server';\nexport { y } from './y';\nconst z = await import('../../services/ads-data-api/src/main');\n`,
+  );
   assert.deepEqual(importsOf(file), ['@ads/ads-client/src/rpc/rpc-server', './y', '../../services/ads-data-api/src/main']);
 });

@@ -75,12 +75,18 @@ test('a high-CTR ad ranks above a low-CTR one once evidence accumulates', async 
   assert.ok(lateHigh.pCtr > 0.04 && lateHigh.pCtr < 0.06, `high pCTR near 5%: ${lateHigh.pCtr}`);
   assert.ok(lateLow.pCtr < 0.01, `low pCTR near 0.5%: ${lateLow.pCtr}`);
   assert.ok(rank(lateHigh) > 3 * rank(lateLow), `high ranks above low: ${rank(lateHigh)} vs ${rank(lateLow)}`);
-  assert.ok(secondSummary.movers.some((mover) => mover.adId === high), 'the high-CTR ad is among the biggest movers');
+  assert.ok(
+    secondSummary.movers.some((mover) => mover.adId === high),
+    'the high-CTR ad is among the biggest movers',
+  );
   const newAd = late.scores.get(fresh)!;
   assert.ok(newAd.pCtr > lateLow.pCtr && newAd.pCtr < lateHigh.pCtr, `an ad without data gets the prior: ${newAd.pCtr}`);
   // Every servable ad has a score; the meta carries the defaults for ads created since.
   const snapshot = await stack.snapshot();
-  assert.equal(late.scores.size, snapshot.campaigns.reduce((sum, item) => sum + item.ads.length, 0));
+  assert.equal(
+    late.scores.size,
+    snapshot.campaigns.reduce((sum, item) => sum + item.ads.length, 0),
+  );
   assert.ok(late.meta.defaults.pCtr > 0);
 });
 

@@ -85,7 +85,10 @@ test('a higher score wins more of serving’s decisions', async (t) => {
     const unscored = await countWins(400);
     t.diagnostic(`before scoring: high-CTR ad ${unscored.high} wins, low-CTR ad ${unscored.low}`);
     assert.ok(unscored.high > 0 && unscored.low > 0, `both ads are served before scoring: ${JSON.stringify(unscored)}`);
-    assert.ok(unscored.high < 2.5 * unscored.low && unscored.low < 2.5 * unscored.high, `alike before scoring: ${JSON.stringify(unscored)}`);
+    assert.ok(
+      unscored.high < 2.5 * unscored.low && unscored.low < 2.5 * unscored.high,
+      `alike before scoring: ${JSON.stringify(unscored)}`,
+    );
 
     const lastHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
     await stack.client.stats.ingest({
@@ -107,7 +110,10 @@ test('a higher score wins more of serving’s decisions', async (t) => {
 
     const after = await countWins(400);
     t.diagnostic(`after score version ${version}: high-CTR ad ${after.high} wins, low-CTR ad ${after.low}`);
-    assert.ok(after.high > 3 * after.low, `after score version ${version} the high-CTR ad wins more: ${JSON.stringify(after)} (before: ${JSON.stringify(unscored)})`);
+    assert.ok(
+      after.high > 3 * after.low,
+      `after score version ${version} the high-CTR ad wins more: ${JSON.stringify(after)} (before: ${JSON.stringify(unscored)})`,
+    );
   } finally {
     await client.$close();
   }

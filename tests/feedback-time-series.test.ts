@@ -52,7 +52,11 @@ test('warmed series equal the database totals, inside the window only', async ()
 
   const result = await runWarming(stack, ['--days', String(days), '--json']);
   assert.equal(result.code, 0, result.stderr);
-  const summary = JSON.parse(result.stdout) as { window: { from: string; to: string }; series: Record<string, Record<string, number>>; staleSeriesDeleted: number };
+  const summary = JSON.parse(result.stdout) as {
+    window: { from: string; to: string };
+    series: Record<string, Record<string, number>>;
+    staleSeriesDeleted: number;
+  };
   assert.deepEqual(summary.window, { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), days } as never);
   assert.deepEqual(summary.series.ad, { hour: 3, day: 3 });
   assert.ok(summary.staleSeriesDeleted >= 1);
@@ -89,26 +93,41 @@ test('warmed series equal the database totals, inside the window only', async ()
 
   // And against what was ingested, not only against the API's own reading.
   const total = (points: { spendMicros: number; impressions: number }[]) =>
-    points.reduce((sum, point) => ({ impressions: sum.impressions + point.impressions, spendMicros: sum.spendMicros + point.spendMicros }), { impressions: 0, spendMicros: 0 });
+    points.reduce(
+      (sum, point) => ({ impressions: sum.impressions + point.impressions, spendMicros: sum.spendMicros + point.spendMicros }),
+      { impressions: 0, spendMicros: 0 },
+    );
   assert.deepEqual(total(await store.read('ad', a1, 'hour')), { impressions: 1400, spendMicros: 3_500_000 });
   assert.deepEqual(total(await store.read('ad', a1, 'day')), { impressions: 1400, spendMicros: 3_500_000 });
   assert.deepEqual(total(await store.read('campaign', first.id, 'day')), { impressions: 1780, spendMicros: 4_450_000 });
-  assert.deepEqual(total(await store.read('ad', b1, 'hour')), { impressions: 500, spendMicros: 5_000_000 }, 'the bucket before the window is left out');
+  assert.deepEqual(
+    total(await store.read('ad', b1, 'hour')),
+    { impressions: 500, spendMicros: 5_000_000 },
+    'the bucket before the window is left out',
+  );
   const lastHourPoint = (await store.read('ad', a1, 'hour', { from: lastHour, to: lastHour + HOUR_MS }))[0]!;
   assert.equal(lastHourPoint.ctr, 0.05);
 
-  assert.deepEqual(await stack.redis.exists(stack.keys.timeSeries('ad', 'gone-ad', 'hour')), 0, 'series of entities without data are deleted');
+  assert.deepEqual(
+    await stack.redis.exists(stack.keys.timeSeries('ad', 'gone-ad', 'hour')),
+    0,
+    'series of entities without data are deleted',
+  );
   const ttl = await stack.redis.ttl(stack.keys.timeSeries('ad', a1, 'hour'));
   assert.ok(ttl > 0 && ttl <= (days + 1) * 86_400, 'warmed series expire');
   const meta = await store.readMeta();
-  assert.deepEqual({ from: meta?.from, to: meta?.to, retentionDays: meta?.retentionDays }, { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), retentionDays: days });
+  assert.deepEqual(
+    { from: meta?.from, to: meta?.to, retentionDays: meta?.retentionDays },
+    { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), retentionDays: days },
+  );
 });
 
 test('day spend counters are raised to the database total, never lowered', async () => {
   const nowMs = Date.now();
   const snapshot = await stack.snapshot();
   // With SPEND_SETTLE_MINUTES=0 every hour of the local day before the current one is settled.
-  const earlierHours = (campaign: SnapshotCampaign) => utcHoursOfLocalDay(localDay(nowMs, campaign.timeZone), nowMs).filter((hour) => hour + HOUR_MS <= nowMs);
+  const earlierHours = (campaign: SnapshotCampaign) =>
+    utcHoursOfLocalDay(localDay(nowMs, campaign.timeZone), nowMs).filter((hour) => hour + HOUR_MS <= nowMs);
   const settledCampaigns = snapshot.campaigns.filter((campaign) => campaign.ads.length > 0 && earlierHours(campaign).length > 0);
   assert.ok(settledCampaigns.length >= 2, 'two seeded campaigns have a finished hour in their local day');
   const [behind, ahead] = settledCampaigns.slice(-2) as [SnapshotCampaign, SnapshotCampaign];
@@ -126,7 +145,9 @@ test('day spend counters are raised to the database total, never lowered', async
       to: new Date(Math.floor(nowMs / HOUR_MS) * HOUR_MS + HOUR_MS).toISOString(),
     });
     const hours = new Set(utcHoursOfLocalDay(day, nowMs).filter((hour) => !settledOnly || hour + HOUR_MS <= nowMs));
-    return (answer.series[0]?.points ?? []).filter((point) => hours.has(Date.parse(point.bucket))).reduce((sum, point) => sum + point.spendMicros, 0);
+    return (answer.series[0]?.points ?? [])
+      .filter((point) => hours.has(Date.parse(point.bucket)))
+      .reduce((sum, point) => sum + point.spendMicros, 0);
   };
 
   const rows = [
@@ -143,7 +164,10 @@ test('day spend counters are raised to the database total, never lowered', async
   await stack.redis.set(dayKey(behind), '1000000', 'EX', 3600);
   await stack.redis.set(dayKey(ahead), String(aheadDatabase + 7_000_000), 'EX', 3600);
   const currentHour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-  await stack.redis.hset(stack.keys.adHourCounters(restarted.ads[0]!.id, hourBucket(currentHour)), { impressions: 10, spendMicros: 500_000 });
+  await stack.redis.hset(stack.keys.adHourCounters(restarted.ads[0]!.id, hourBucket(currentHour)), {
+    impressions: 10,
+    spendMicros: 500_000,
+  });
   const restartedDatabase = await databaseToday(restarted, true);
 
   const result = await runWarmingWithoutSettling();
@@ -151,14 +175,22 @@ test('day spend counters are raised to the database total, never lowered', async
 
   assert.equal(Number(await stack.redis.get(dayKey(behind))), behindDatabase, 'raised to the database total');
   assert.equal(Number(await stack.redis.get(dayKey(ahead))), aheadDatabase + 7_000_000, 'not lowered');
-  assert.equal(Number(await stack.redis.get(dayKey(restarted))), restartedDatabase + 500_000, "database's settled hours plus serving's current hour");
+  assert.equal(
+    Number(await stack.redis.get(dayKey(restarted))),
+    restartedDatabase + 500_000,
+    "database's settled hours plus serving's current hour",
+  );
   const summary = JSON.parse(result.stdout) as { reconciliation: { counters: { campaignId: string }[] } };
   const raisedIds = summary.reconciliation.counters.map((counter) => counter.campaignId);
   assert.ok(raisedIds.includes(behind.id) && raisedIds.includes(restarted.id) && !raisedIds.includes(ahead.id));
 });
 
 function runWarmingWithoutSettling() {
-  return runWarming({ ...stack, commandEnvironment: { ...stack.commandEnvironment, SPEND_SETTLE_MINUTES: '0' } }, ['--days', '2', '--json']);
+  return runWarming({ ...stack, commandEnvironment: { ...stack.commandEnvironment, SPEND_SETTLE_MINUTES: '0' } }, [
+    '--days',
+    '2',
+    '--json',
+  ]);
 }
 
 test('with ads-data-api down the command exits non-zero and the last warm stays', async () => {

@@ -16,15 +16,53 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import type { z } from 'zod';
 
-import { encodeJson, everyLeafMutated, mutatedArbitrary, rawJson, CONTROL_CHARACTERS, EXTREME_DATES, type Json, type MutatedCase } from './support/hostile-json';
-import { databaseState, fetchAnswer, probe, servingState, type ProbeAnswer, type ProbeCase, type ProbeTally, type StoredState } from './support/hardening-probe';
+import {
+  encodeJson,
+  everyLeafMutated,
+  mutatedArbitrary,
+  rawJson,
+  CONTROL_CHARACTERS,
+  EXTREME_DATES,
+  type Json,
+  type MutatedCase,
+} from './support/hostile-json';
+import {
+  databaseState,
+  fetchAnswer,
+  probe,
+  servingState,
+  type ProbeAnswer,
+  type ProbeCase,
+  type ProbeTally,
+  type StoredState,
+} from './support/hardening-probe';
 import { deleteKeys, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
-import { createApiKey, createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
+import {
+  createApiKey,
+  createStackDatabase,
+  seedStackDatabase,
+  startDataApi,
+  type RunningDataApi,
+  type StackDatabase,
+  type StackSeed,
+} from './support/stack';
 
 const SEED = Number(process.env.HARDENING_SEED ?? 20_261_205);
 const BATCH = 16;
 /** Cases per generator; the totals are printed at the end (about 1,700 REST, 1,100 RPC, 1,100 decide). */
-const RUNS = { restCreate: 110, restPatch: 55, restList: 40, restReport: 80, restPath: 80, restRaw: 60, advertiserKey: 120, rpc: 100, rpcImports: 150, rpcEnvelope: 80, decide: 1_000 };
+const RUNS = {
+  restCreate: 110,
+  restPatch: 55,
+  restList: 40,
+  restReport: 80,
+  restPath: 80,
+  restRaw: 60,
+  advertiserKey: 120,
+  rpc: 100,
+  rpcImports: 150,
+  rpcEnvelope: 80,
+  decide: 1_000,
+};
 
 const prefix = testPrefix();
 const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
@@ -103,7 +141,11 @@ after(async () => {
 /** Text a person may type: ASCII, any code point, or graphemes; storable and trimmed non-empty. */
 const humanText = (max: number) =>
   fc
-    .oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }))
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 30 }),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+    )
     .map((text) => text.slice(0, max))
     .filter((text) => text.trim().length > 0 && inventory.isStorableText(text));
 /** A suffix that keeps names, domains and keys of one run apart. */
@@ -118,8 +160,13 @@ const isoInstant = (min = Date.UTC(2024, 0, 1), max = Date.UTC(2030, 0, 1)) =>
     const absolute = Math.abs(offsetMinutes);
     return `${local}${sign}${String(Math.floor(absolute / 60)).padStart(2, '0')}:${String(absolute % 60).padStart(2, '0')}`;
   });
-const flight = fc.tuple(isoInstant(), isoInstant()).filter(([a, b]) => Date.parse(a) !== Date.parse(b)).map(([a, b]) => (Date.parse(a) < Date.parse(b) ? { flightStart: a, flightEnd: b } : { flightStart: b, flightEnd: a }));
-const url = fc.tuple(fc.constantFrom('https', 'http'), fc.domain(), fc.webPath()).map(([scheme, host, path]) => `${scheme}://${host}${path}`);
+const flight = fc
+  .tuple(isoInstant(), isoInstant())
+  .filter(([a, b]) => Date.parse(a) !== Date.parse(b))
+  .map(([a, b]) => (Date.parse(a) < Date.parse(b) ? { flightStart: a, flightEnd: b } : { flightStart: b, flightEnd: a }));
+const url = fc
+  .tuple(fc.constantFrom('https', 'http'), fc.domain(), fc.webPath())
+  .map(([scheme, host, path]) => `${scheme}://${host}${path}`);
 const nullable = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
 const keyword = fc.stringMatching(/^[a-z][a-z0-9 -]{0,15}$/);
 
@@ -133,14 +180,21 @@ const targeting = () =>
       devices: fc.uniqueArray(fc.constantFrom('desktop', 'mobile', 'tablet'), { maxLength: 3 }),
       keywords: fc.array(keyword, { maxLength: 4 }),
       // The contract takes any id here; the data API checks that each site exists.
-      siteIds: fc.uniqueArray(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids.siteIds) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 64 }) }), { maxLength: 2 }),
+      siteIds: fc.uniqueArray(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...ids.siteIds) },
+          { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 64 }) },
+        ),
+        { maxLength: 2 },
+      ),
       categories: fc.array(humanText(100), { maxLength: 2 }),
       hours: fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { maxLength: 5 }),
       weekdays: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { maxLength: 3 }),
     },
     { requiredKeys: [] },
   );
-const frequencyCap = () => fc.record({ count: fc.integer({ min: 1, max: 1000 }), windowSeconds: fc.integer({ min: 60, max: 30 * 24 * 3600 }) });
+const frequencyCap = () =>
+  fc.record({ count: fc.integer({ min: 1, max: 1000 }), windowSeconds: fc.integer({ min: 60, max: 30 * 24 * 3600 }) });
 const budget = fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.constant(inventory.MAX_BUDGET_MINOR_UNITS));
 const campaignFields = () =>
   fc.record(
@@ -162,16 +216,30 @@ const campaignFields = () =>
 const campaignCreate = (advertiserIds: string[]) =>
   accepted(
     inventory.campaignCreate,
-    fc.tuple(fc.constantFrom(...advertiserIds), campaignFields(), flight).map(([advertiserId, fields, dates]) => ({ advertiserId, ...fields, ...dates })),
+    fc
+      .tuple(fc.constantFrom(...advertiserIds), campaignFields(), flight)
+      .map(([advertiserId, fields, dates]) => ({ advertiserId, ...fields, ...dates })),
   );
 const adFields = () =>
   fc
     .record(
-      { title: humanText(200), body: fc.string({ maxLength: 80 }), imageUrl: nullable(url), clickUrl: url, banner: fc.boolean(), width: fc.integer({ min: 1, max: 4000 }), height: fc.integer({ min: 1, max: 4000 }) },
+      {
+        title: humanText(200),
+        body: fc.string({ maxLength: 80 }),
+        imageUrl: nullable(url),
+        clickUrl: url,
+        banner: fc.boolean(),
+        width: fc.integer({ min: 1, max: 4000 }),
+        height: fc.integer({ min: 1, max: 4000 }),
+      },
       { requiredKeys: ['title', 'clickUrl', 'banner', 'width', 'height'] },
     )
     .map(({ banner, width, height, ...fields }) => (banner ? { ...fields, format: 'banner', width, height } : fields));
-const adCreate = (campaignIds: string[]) => accepted(inventory.adCreate, fc.tuple(fc.constantFrom(...campaignIds), adFields()).map(([campaignId, fields]) => ({ campaignId, ...fields })));
+const adCreate = (campaignIds: string[]) =>
+  accepted(
+    inventory.adCreate,
+    fc.tuple(fc.constantFrom(...campaignIds), adFields()).map(([campaignId, fields]) => ({ campaignId, ...fields })),
+  );
 const atLeastOneField = <T extends object>(arbitrary: fc.Arbitrary<T>) => arbitrary.filter((value) => Object.keys(value).length > 0);
 
 /** Per REST resource: where to create and patch, and valid bodies drawn from the contracts. */
@@ -179,8 +247,23 @@ function restResources() {
   return [
     {
       name: 'advertisers',
-      create: { schema: inventory.advertiserCreate, arbitrary: accepted(inventory.advertiserCreate, fc.record({ name: fc.tuple(humanText(150), unique).map(([name, suffix]) => `${name} ${suffix}`), externalId: nullable(unique) }, { requiredKeys: ['name'] })) },
-      update: { schema: inventory.advertiserUpdate, ids: ids.advertiserIds.slice(1), arbitrary: atLeastOneField(fc.record({ name: fc.tuple(humanText(150), unique).map(([name, suffix]) => `${name} ${suffix}`) }, { requiredKeys: [] })) },
+      create: {
+        schema: inventory.advertiserCreate,
+        arbitrary: accepted(
+          inventory.advertiserCreate,
+          fc.record(
+            { name: fc.tuple(humanText(150), unique).map(([name, suffix]) => `${name} ${suffix}`), externalId: nullable(unique) },
+            { requiredKeys: ['name'] },
+          ),
+        ),
+      },
+      update: {
+        schema: inventory.advertiserUpdate,
+        ids: ids.advertiserIds.slice(1),
+        arbitrary: atLeastOneField(
+          fc.record({ name: fc.tuple(humanText(150), unique).map(([name, suffix]) => `${name} ${suffix}`) }, { requiredKeys: [] }),
+        ),
+      },
     },
     {
       name: 'campaigns',
@@ -188,7 +271,19 @@ function restResources() {
       update: {
         schema: inventory.campaignUpdate,
         ids: ids.campaignIds,
-        arbitrary: accepted(inventory.campaignUpdate, atLeastOneField(fc.tuple(campaignFields(), fc.option(flight, { nil: undefined })).map(([fields, dates]) => ({ ...fields, ...dates })).chain((fields) => fc.subarray(Object.keys(fields)).map((keys) => Object.fromEntries(keys.map((key) => [key, (fields as Record<string, unknown>)[key]])))))),
+        arbitrary: accepted(
+          inventory.campaignUpdate,
+          atLeastOneField(
+            fc
+              .tuple(campaignFields(), fc.option(flight, { nil: undefined }))
+              .map(([fields, dates]) => ({ ...fields, ...dates }))
+              .chain((fields) =>
+                fc
+                  .subarray(Object.keys(fields))
+                  .map((keys) => Object.fromEntries(keys.map((key) => [key, (fields as Record<string, unknown>)[key]]))),
+              ),
+          ),
+        ),
       },
     },
     {
@@ -197,13 +292,45 @@ function restResources() {
       update: {
         schema: inventory.adUpdate,
         ids: ids.adIds,
-        arbitrary: accepted(inventory.adUpdate, atLeastOneField(fc.record({ title: humanText(200), body: fc.string({ maxLength: 40 }), imageUrl: nullable(url), clickUrl: url, status: fc.constantFrom('active', 'paused'), reviewState: fc.constantFrom('pending', 'approved', 'rejected') }, { requiredKeys: [] }))),
+        arbitrary: accepted(
+          inventory.adUpdate,
+          atLeastOneField(
+            fc.record(
+              {
+                title: humanText(200),
+                body: fc.string({ maxLength: 40 }),
+                imageUrl: nullable(url),
+                clickUrl: url,
+                status: fc.constantFrom('active', 'paused'),
+                reviewState: fc.constantFrom('pending', 'approved', 'rejected'),
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+        ),
       },
     },
     {
       name: 'sites',
-      create: { schema: inventory.siteCreate, arbitrary: accepted(inventory.siteCreate, fc.record({ name: humanText(200), domain: fc.tuple(unique, fc.domain()).map(([suffix, domain]) => `s${suffix}.${domain}`.slice(0, 253)), category: nullable(humanText(100)) }, { requiredKeys: ['name', 'domain'] })) },
-      update: { schema: inventory.siteUpdate, ids: ids.siteIds, arbitrary: atLeastOneField(fc.record({ name: humanText(200), category: nullable(humanText(100)) }, { requiredKeys: [] })) },
+      create: {
+        schema: inventory.siteCreate,
+        arbitrary: accepted(
+          inventory.siteCreate,
+          fc.record(
+            {
+              name: humanText(200),
+              domain: fc.tuple(unique, fc.domain()).map(([suffix, domain]) => `s${suffix}.${domain}`.slice(0, 253)),
+              category: nullable(humanText(100)),
+            },
+            { requiredKeys: ['name', 'domain'] },
+          ),
+        ),
+      },
+      update: {
+        schema: inventory.siteUpdate,
+        ids: ids.siteIds,
+        arbitrary: atLeastOneField(fc.record({ name: humanText(200), category: nullable(humanText(100)) }, { requiredKeys: [] })),
+      },
     },
     {
       name: 'placements',
@@ -221,13 +348,26 @@ function restResources() {
               name: fc.constantFrom(...Object.values(KILL_SWITCHES)),
               enabled: fc.boolean(),
               percentage: fc.integer({ min: 0, max: 100 }),
-              scoped: fc.oneof(fc.constant({ scope: 'global', scopeId: null }), fc.constantFrom(...ids.placementIds).map((scopeId) => ({ scope: 'placement', scopeId })), fc.constantFrom(...ids.advertiserIds).map((scopeId) => ({ scope: 'advertiser', scopeId }))),
+              scoped: fc.oneof(
+                fc.constant({ scope: 'global', scopeId: null }),
+                fc.constantFrom(...ids.placementIds).map((scopeId) => ({ scope: 'placement', scopeId })),
+                fc.constantFrom(...ids.advertiserIds).map((scopeId) => ({ scope: 'advertiser', scopeId })),
+              ),
               description: nullable(fc.string({ maxLength: 60 })),
             })
             .map(({ scoped, ...fields }) => ({ ...fields, ...scoped })),
         ),
       },
-      update: { schema: inventory.featureSwitchUpdate, ids: ids.switchIds, arbitrary: atLeastOneField(fc.record({ enabled: fc.boolean(), percentage: fc.integer({ min: 0, max: 100 }), description: nullable(fc.string({ maxLength: 60 })) }, { requiredKeys: [] })) },
+      update: {
+        schema: inventory.featureSwitchUpdate,
+        ids: ids.switchIds,
+        arbitrary: atLeastOneField(
+          fc.record(
+            { enabled: fc.boolean(), percentage: fc.integer({ min: 0, max: 100 }), description: nullable(fc.string({ maxLength: 60 })) },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
     },
   ] as const;
 }
@@ -246,7 +386,16 @@ const placementCreate = () =>
     ),
   );
 const placementUpdate = () =>
-  atLeastOneField(fc.record({ name: humanText(200), allowedFormats: fc.uniqueArray(fc.constantFrom('native', 'banner'), { minLength: 1 }), category: nullable(humanText(100)) }, { requiredKeys: [] }));
+  atLeastOneField(
+    fc.record(
+      {
+        name: humanText(200),
+        allowedFormats: fc.uniqueArray(fc.constantFrom('native', 'banner'), { minLength: 1 }),
+        category: nullable(humanText(100)),
+      },
+      { requiredKeys: [] },
+    ),
+  );
 
 // ─── judging answers ────────────────────────────────────────────────────────────────────────
 
@@ -270,15 +419,20 @@ function judgeRest(answer: ProbeAnswer, expected: { issues?: string[] | undefine
     if (refusedByContract) problems.push(`accepted a value the contract refuses at ${expected.issues!.join(', ')}`);
     return problems;
   }
-  if (typeof body?.code !== 'string' || typeof body.detail !== 'string' || body.detail.length === 0) return ['a refusal without a problem document naming it'];
+  if (typeof body?.code !== 'string' || typeof body.detail !== 'string' || body.detail.length === 0)
+    return ['a refusal without a problem document naming it'];
   if (body.code === 'VALIDATION_FAILED') {
     const fields = (body.errors ?? []).map((error) => error.field);
-    if (fields.length === 0 || body.errors!.some((error) => typeof error.field !== 'string' || typeof error.message !== 'string' || error.message.length === 0)) {
+    if (
+      fields.length === 0 ||
+      body.errors!.some((error) => typeof error.field !== 'string' || typeof error.message !== 'string' || error.message.length === 0)
+    ) {
       problems.push('a validation failure that names no field');
     } else if (refusedByContract) {
       // "(body)" is the body as a whole (none was sent, or it is not an object).
       const named = (fields as string[]).map((field) => (field === '(body)' ? '' : field));
-      if (!expected.issues!.some((issue) => named.some((field) => related(field, issue)))) problems.push(`names ${fields.join(', ')} but the contract refuses ${expected.issues!.join(', ')}`);
+      if (!expected.issues!.some((issue) => named.some((field) => related(field, issue))))
+        problems.push(`names ${fields.join(', ')} but the contract refuses ${expected.issues!.join(', ')}`);
     }
   }
   return problems;
@@ -286,12 +440,20 @@ function judgeRest(answer: ProbeAnswer, expected: { issues?: string[] | undefine
 
 /** A JSON-RPC refusal: an error with a message and a code; INVALID_PARAMS names the paths. */
 function judgeRpcError(error: unknown, issues: string[] | undefined): string[] {
-  const found = error as { code?: unknown; message?: unknown; data?: { code?: unknown; issues?: { path?: unknown; message?: unknown }[] } } | undefined;
-  if (typeof found?.code !== 'number' || typeof found.message !== 'string' || found.message.length === 0 || typeof found.data?.code !== 'string') return ['a refusal without a JSON-RPC error naming it'];
+  const found = error as
+    { code?: unknown; message?: unknown; data?: { code?: unknown; issues?: { path?: unknown; message?: unknown }[] } } | undefined;
+  if (
+    typeof found?.code !== 'number' ||
+    typeof found.message !== 'string' ||
+    found.message.length === 0 ||
+    typeof found.data?.code !== 'string'
+  )
+    return ['a refusal without a JSON-RPC error naming it'];
   if (found.data.code !== 'INVALID_PARAMS') return [];
   const paths = (found.data.issues ?? []).map((issue) => (Array.isArray(issue.path) ? issue.path.join('.') : undefined));
   if (paths.length === 0 || paths.some((path) => path === undefined)) return ['INVALID_PARAMS without the paths of the issues'];
-  if (issues !== undefined && issues.length > 0 && !issues.some((issue) => paths.some((path) => related(path!, issue)))) return [`names ${paths.join(', ')} but the contract refuses ${issues.join(', ')}`];
+  if (issues !== undefined && issues.length > 0 && !issues.some((issue) => paths.some((path) => related(path!, issue))))
+    return [`names ${paths.join(', ')} but the contract refuses ${issues.join(', ')}`];
   return [];
 }
 
@@ -308,9 +470,14 @@ function judgeRpc(answer: ProbeAnswer, issues: string[] | undefined): string[] {
 
 /** A feed row that failed names its field inside the row (`advertiser.name`, `ad.height`…). */
 function judgeFeedOutcomes(answer: ProbeAnswer): string[] {
-  const outcomes = (answer.body as { result?: { outcomes?: { outcome: string; field?: string; message?: string }[] } } | undefined)?.result?.outcomes ?? [];
+  const outcomes =
+    (answer.body as { result?: { outcomes?: { outcome: string; field?: string; message?: string }[] } } | undefined)?.result?.outcomes ??
+    [];
   return outcomes
-    .filter((outcome) => outcome.outcome === 'failed' && !(/^(advertiser|campaign|ad)\.\w/.test(outcome.field ?? '') && (outcome.message ?? '') !== ''))
+    .filter(
+      (outcome) =>
+        outcome.outcome === 'failed' && !(/^(advertiser|campaign|ad)\.\w/.test(outcome.field ?? '') && (outcome.message ?? '') !== ''),
+    )
     .map((outcome) => `a failed feed row names no field of the row: ${JSON.stringify(outcome)}`);
 }
 
@@ -327,7 +494,11 @@ interface RestRequest {
 
 function restCase(surface: string, request: RestRequest, judge: (answer: ProbeAnswer) => string[], likelyRefused = false): ProbeCase {
   const key = request.key === undefined ? seed.adminKey : request.key;
-  const headers: Record<string, string> = { ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...request.headers };
+  const headers: Record<string, string> = {
+    ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+    ...request.headers,
+  };
   return {
     surface,
     describe: () => `${request.method} ${request.path} ${JSON.stringify(request.headers ?? {})} ${request.body ?? ''}`,
@@ -346,11 +517,17 @@ function bodyOf(value: Json | undefined, schema: z.ZodType): { body: string | un
 
 const HUGE_REST = [201, 2_049, 70_000, 1_100_000];
 const validOrMutated = <T extends Json>(arbitrary: fc.Arbitrary<T>, hugeLengths: number[]) =>
-  fc.oneof({ weight: 1, arbitrary: arbitrary.map((valid) => ({ valid, path: [] as (string | number)[], mutation: 'none', value: valid })) }, { weight: 4, arbitrary: mutatedArbitrary(arbitrary, { hugeLengths }) });
+  fc.oneof(
+    { weight: 1, arbitrary: arbitrary.map((valid) => ({ valid, path: [] as (string | number)[], mutation: 'none', value: valid })) },
+    { weight: 4, arbitrary: mutatedArbitrary(arbitrary, { hugeLengths }) },
+  );
 
 /** The random cases of a generator, then the systematic leaf mutations of `leafSamples` valid values. */
 function casesOf<T extends Json>(arbitrary: fc.Arbitrary<T>, runs: number, hugeLengths: number[], leafSamples = 2): MutatedCase<Json>[] {
-  return [...sample(validOrMutated(arbitrary, hugeLengths), runs), ...sample(arbitrary, leafSamples).flatMap((valid) => everyLeafMutated<Json>(valid))];
+  return [
+    ...sample(validOrMutated(arbitrary, hugeLengths), runs),
+    ...sample(arbitrary, leafSamples).flatMap((valid) => everyLeafMutated<Json>(valid)),
+  ];
 }
 
 let seedOffset = 0;
@@ -366,13 +543,32 @@ function restWriteCases(): ProbeCase[] {
     const createArbitrary = resource.create.arbitrary as unknown as fc.Arbitrary<Json>;
     for (const generated of casesOf(createArbitrary, RUNS.restCreate, HUGE_REST)) {
       const { body, issues } = bodyOf(generated.value, resource.create.schema);
-      cases.push(restCase(`REST POST /${resource.name}`, { method: 'POST', path: `/${resource.name}`, body }, (answer) => judgeRest(answer, { issues }), issues.length > 0));
+      cases.push(
+        restCase(
+          `REST POST /${resource.name}`,
+          { method: 'POST', path: `/${resource.name}`, body },
+          (answer) => judgeRest(answer, { issues }),
+          issues.length > 0,
+        ),
+      );
     }
     const patchIds = sample(fc.constantFrom(...resource.update.ids), RUNS.restPatch * 2);
-    for (const [at, generated] of casesOf(resource.update.arbitrary as unknown as fc.Arbitrary<Json>, RUNS.restPatch, HUGE_REST, 1).entries()) {
+    for (const [at, generated] of casesOf(
+      resource.update.arbitrary as unknown as fc.Arbitrary<Json>,
+      RUNS.restPatch,
+      HUGE_REST,
+      1,
+    ).entries()) {
       const id = patchIds[at % patchIds.length]!;
       const { body, issues } = bodyOf(generated.value, resource.update.schema);
-      cases.push(restCase(`REST PATCH /${resource.name}/{id}`, { method: 'PATCH', path: `/${resource.name}/${id}`, headers: { 'if-match': '*' }, body }, (answer) => judgeRest(answer, { issues }), issues.length > 0));
+      cases.push(
+        restCase(
+          `REST PATCH /${resource.name}/{id}`,
+          { method: 'PATCH', path: `/${resource.name}/${id}`, headers: { 'if-match': '*' }, body },
+          (answer) => judgeRest(answer, { issues }),
+          issues.length > 0,
+        ),
+      );
     }
   }
   return cases;
@@ -384,15 +580,70 @@ function restListCases(): ProbeCase[] {
   const search = humanText(60);
   const id = (pool: string[]) => fc.constantFrom(...pool);
   const lists: Record<string, Record<string, fc.Arbitrary<string>>> = {
-    advertisers: { limit, sort: fc.constantFrom('createdAt', '-name', 'updatedAt'), status: fc.constantFrom('active', 'archived'), q: search },
-    campaigns: { limit, sort: fc.constantFrom('-createdAt', 'name', 'flightStart', '-flightEnd'), status: fc.constantFrom('draft', 'active', 'paused'), advertiserId: id(ids.advertiserIds), priority: fc.constantFrom('sponsorship', 'house'), bidType: fc.constantFrom('CPM', 'CPC'), q: search },
-    ads: { limit, sort: fc.constantFrom('-createdAt', 'title'), status: fc.constantFrom('active', 'paused'), reviewState: fc.constantFrom('pending', 'approved'), format: fc.constantFrom('native', 'banner'), campaignId: id(ids.campaignIds), advertiserId: id(ids.advertiserIds), q: search },
+    advertisers: {
+      limit,
+      sort: fc.constantFrom('createdAt', '-name', 'updatedAt'),
+      status: fc.constantFrom('active', 'archived'),
+      q: search,
+    },
+    campaigns: {
+      limit,
+      sort: fc.constantFrom('-createdAt', 'name', 'flightStart', '-flightEnd'),
+      status: fc.constantFrom('draft', 'active', 'paused'),
+      advertiserId: id(ids.advertiserIds),
+      priority: fc.constantFrom('sponsorship', 'house'),
+      bidType: fc.constantFrom('CPM', 'CPC'),
+      q: search,
+    },
+    ads: {
+      limit,
+      sort: fc.constantFrom('-createdAt', 'title'),
+      status: fc.constantFrom('active', 'paused'),
+      reviewState: fc.constantFrom('pending', 'approved'),
+      format: fc.constantFrom('native', 'banner'),
+      campaignId: id(ids.campaignIds),
+      advertiserId: id(ids.advertiserIds),
+      q: search,
+    },
     sites: { limit, sort: fc.constantFrom('name', '-domain'), status: fc.constantFrom('active', 'archived'), category: search, q: search },
-    placements: { limit, sort: fc.constantFrom('key', '-name'), status: fc.constantFrom('active'), siteId: id(ids.siteIds), format: fc.constantFrom('native', 'banner'), q: search },
-    'feature-switches': { limit, sort: fc.constantFrom('name', '-createdAt'), scope: fc.constantFrom('global', 'placement'), scopeId: id(ids.placementIds), enabled: fc.constantFrom('true', 'false', '1', '0'), q: search },
-    'audit-log': { limit, sort: fc.constantFrom('at', '-at'), entityType: fc.constantFrom('campaign', 'ad'), entityId: id(ids.campaignIds), action: fc.constantFrom('campaign.update', 'create'), from: isoInstant(0, Date.UTC(2030, 0, 1)), to: isoInstant() },
-    'api-keys': { limit, sort: fc.constantFrom('name', '-createdAt'), role: fc.constantFrom('admin', 'service', 'advertiser', 'importer'), advertiserId: id(ids.advertiserIds), revoked: fc.constantFrom('true', 'false') },
-    'import-runs': { limit, sort: fc.constantFrom('createdAt', '-createdAt'), status: fc.constantFrom('queued', 'running', 'failed'), format: fc.constantFrom('csv', 'json') },
+    placements: {
+      limit,
+      sort: fc.constantFrom('key', '-name'),
+      status: fc.constantFrom('active'),
+      siteId: id(ids.siteIds),
+      format: fc.constantFrom('native', 'banner'),
+      q: search,
+    },
+    'feature-switches': {
+      limit,
+      sort: fc.constantFrom('name', '-createdAt'),
+      scope: fc.constantFrom('global', 'placement'),
+      scopeId: id(ids.placementIds),
+      enabled: fc.constantFrom('true', 'false', '1', '0'),
+      q: search,
+    },
+    'audit-log': {
+      limit,
+      sort: fc.constantFrom('at', '-at'),
+      entityType: fc.constantFrom('campaign', 'ad'),
+      entityId: id(ids.campaignIds),
+      action: fc.constantFrom('campaign.update', 'create'),
+      from: isoInstant(0, Date.UTC(2030, 0, 1)),
+      to: isoInstant(),
+    },
+    'api-keys': {
+      limit,
+      sort: fc.constantFrom('name', '-createdAt'),
+      role: fc.constantFrom('admin', 'service', 'advertiser', 'importer'),
+      advertiserId: id(ids.advertiserIds),
+      revoked: fc.constantFrom('true', 'false'),
+    },
+    'import-runs': {
+      limit,
+      sort: fc.constantFrom('createdAt', '-createdAt'),
+      status: fc.constantFrom('queued', 'running', 'failed'),
+      format: fc.constantFrom('csv', 'json'),
+    },
   };
   const hostileValue = fc.oneof(
     fc.constantFrom(...CONTROL_CHARACTERS).map((character) => `a${character}b`),
@@ -402,7 +653,24 @@ function restListCases(): ProbeCase[] {
     fc.constantFrom("' OR 1=1 --", '%', '\\', '[]', '{}', 'undefined', '__proto__'),
   );
   /** Raw text put into the query string as is: broken percent-encodings, bracket syntax, odd separators. */
-  const rawSuffix = fc.constantFrom('%', '%zz', '%C0%80', '%ED%A0%80', '%FF', 'limit[]=1', 'limit[a]=1', 'q[$ne]=x', '&&&', '=x', 'q', 'q=a%00b', 'limit=1&limit=2', 'cursor=', 'sort=', `a=${'b'.repeat(3_000)}`);
+  const rawSuffix = fc.constantFrom(
+    '%',
+    '%zz',
+    '%C0%80',
+    '%ED%A0%80',
+    '%FF',
+    'limit[]=1',
+    'limit[a]=1',
+    'q[$ne]=x',
+    '&&&',
+    '=x',
+    'q',
+    'q=a%00b',
+    'limit=1&limit=2',
+    'cursor=',
+    'sort=',
+    `a=${'b'.repeat(3_000)}`,
+  );
   const cursorMutation = (list: string) =>
     fc.oneof(
       fc.constant(ids.cursors[list] ?? 'none'),
@@ -418,8 +686,20 @@ function restListCases(): ProbeCase[] {
   const cases: ProbeCase[] = [];
   for (const [list, parameters] of Object.entries(lists)) {
     const query = fc.record(parameters, { requiredKeys: [] });
-    const mutated = fc.tuple(query, fc.nat(), fc.oneof(hostileValue.map((value) => ({ kind: 'value' as const, value })), rawSuffix.map((value) => ({ kind: 'raw' as const, value })), cursorMutation(list).map((value) => ({ kind: 'cursor' as const, value })), fc.constant({ kind: 'unknown' as const, value: 'x' })));
-    const generated = fc.oneof({ weight: 1, arbitrary: query.map((valid) => ({ valid, pick: 0, mutation: undefined })) }, { weight: 4, arbitrary: mutated.map(([valid, pick, mutation]) => ({ valid, pick, mutation })) });
+    const mutated = fc.tuple(
+      query,
+      fc.nat(),
+      fc.oneof(
+        hostileValue.map((value) => ({ kind: 'value' as const, value })),
+        rawSuffix.map((value) => ({ kind: 'raw' as const, value })),
+        cursorMutation(list).map((value) => ({ kind: 'cursor' as const, value })),
+        fc.constant({ kind: 'unknown' as const, value: 'x' }),
+      ),
+    );
+    const generated = fc.oneof(
+      { weight: 1, arbitrary: query.map((valid) => ({ valid, pick: 0, mutation: undefined })) },
+      { weight: 4, arbitrary: mutated.map(([valid, pick, mutation]) => ({ valid, pick, mutation })) },
+    );
     for (const { valid, pick, mutation } of sample(generated, RUNS.restList)) {
       const parts = Object.entries(valid).map(([name, value]) => [name, value as string]);
       let raw = '';
@@ -433,9 +713,18 @@ function restListCases(): ProbeCase[] {
       else if (mutation?.kind === 'unknown') parts.push([['zip', 'limit ', 'Limit', 'cursor[0]', 'q.x', '__proto__'][pick % 6]!, 'x']);
       else if (mutation?.kind === 'raw') raw = mutation.value;
       // encodeURIComponent throws on an unpaired surrogate (a URL cannot carry one); UTF-8 makes it U+FFFD.
-      const encoded = parts.map(([name, value]) => `${encodeURIComponent(name!)}=${encodeURIComponent(Buffer.from(value!).toString())}`).join('&');
+      const encoded = parts
+        .map(([name, value]) => `${encodeURIComponent(name!)}=${encodeURIComponent(Buffer.from(value!).toString())}`)
+        .join('&');
       const search = [encoded, raw].filter((part) => part !== '').join('&');
-      cases.push(restCase(`REST GET /${list}`, { method: 'GET', path: `/${list}${search === '' ? '' : `?${search}`}` }, (answer) => judgeRest(answer), mutation !== undefined));
+      cases.push(
+        restCase(
+          `REST GET /${list}`,
+          { method: 'GET', path: `/${list}${search === '' ? '' : `?${search}`}` },
+          (answer) => judgeRest(answer),
+          mutation !== undefined,
+        ),
+      );
     }
   }
   return cases;
@@ -444,8 +733,23 @@ function restListCases(): ProbeCase[] {
 function restReportCases(): ProbeCase[] {
   const range = fc.oneof(
     fc.record({ from: isoInstant(), to: isoInstant(), granularity: fc.constantFrom('hour', 'day') }, { requiredKeys: [] }),
-    fc.record({ from: fc.constantFrom(...EXTREME_DATES), to: fc.constantFrom(...EXTREME_DATES), granularity: fc.constantFrom('hour', 'day', 'week', 'HOUR', '', 'day\u0000') }, { requiredKeys: [] }),
-    fc.record({ from: isoInstant(0, Date.UTC(9999, 0, 1)), to: isoInstant(0, Date.UTC(9999, 11, 31)), granularity: fc.constantFrom('hour', 'day'), extra: fc.constantFrom('x', '') }, { requiredKeys: [] }),
+    fc.record(
+      {
+        from: fc.constantFrom(...EXTREME_DATES),
+        to: fc.constantFrom(...EXTREME_DATES),
+        granularity: fc.constantFrom('hour', 'day', 'week', 'HOUR', '', 'day\u0000'),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        from: isoInstant(0, Date.UTC(9999, 0, 1)),
+        to: isoInstant(0, Date.UTC(9999, 11, 31)),
+        granularity: fc.constantFrom('hour', 'day'),
+        extra: fc.constantFrom('x', ''),
+      },
+      { requiredKeys: [] },
+    ),
   );
   const target = fc.oneof(
     fc.constantFrom(...ids.campaignIds).map((id) => `campaigns/${id}`),
@@ -461,7 +765,22 @@ function restReportCases(): ProbeCase[] {
 /** Hostile ids in paths, odd methods, headers (If-Match, Idempotency-Key) and keys. */
 function restPathCases(): ProbeCase[] {
   const resources = ['advertisers', 'campaigns', 'ads', 'sites', 'placements', 'feature-switches', 'api-keys', 'import-runs'];
-  const hostileId = fc.constantFrom('abc', '%00', encodeURIComponent('a\r\nb'), '00000000-0000-0000-0000-000000000000', ids.campaignIds[0]!.toUpperCase(), `${ids.campaignIds[0]}%00`, 'x'.repeat(5_000), '..%2F..%2Fetc%2Fpasswd', '%E0%A4%A', '%', '1e400', '-1', ' ', '%20');
+  const hostileId = fc.constantFrom(
+    'abc',
+    '%00',
+    encodeURIComponent('a\r\nb'),
+    '00000000-0000-0000-0000-000000000000',
+    ids.campaignIds[0]!.toUpperCase(),
+    `${ids.campaignIds[0]}%00`,
+    'x'.repeat(5_000),
+    '..%2F..%2Fetc%2Fpasswd',
+    '%E0%A4%A',
+    '%',
+    '1e400',
+    '-1',
+    ' ',
+    '%20',
+  );
   const request = fc.record({
     resource: fc.constantFrom(...resources),
     id: hostileId,
@@ -476,7 +795,12 @@ function restPathCases(): ProbeCase[] {
     if (generated.ifMatch !== undefined) headers['if-match'] = generated.ifMatch;
     if (generated.idempotencyKey !== undefined) headers['idempotency-key'] = generated.idempotencyKey;
     const body = ['PATCH', 'POST', 'PUT'].includes(generated.method) ? '{"name":"x"}' : undefined;
-    return restCase(`REST ${generated.method} /{resource}/{hostile id}`, { method: generated.method, path: `/${generated.resource}/${generated.id}${generated.action}`, headers, body, key: generated.key }, (answer) => judgeRest(answer), true);
+    return restCase(
+      `REST ${generated.method} /{resource}/{hostile id}`,
+      { method: generated.method, path: `/${generated.resource}/${generated.id}${generated.action}`, headers, body, key: generated.key },
+      (answer) => judgeRest(answer),
+      true,
+    );
   });
 }
 
@@ -501,29 +825,57 @@ function restRawCases(): ProbeCase[] {
     '{"__proto__":{"isAdmin":true},"name":"proto"}',
     '{"constructor":{"prototype":{"x":1}},"name":"c"}',
   );
-  const contentType = fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/merge-patch+json', '');
+  const contentType = fc.constantFrom(
+    'application/json',
+    'text/plain',
+    'application/json; charset=utf-16',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/merge-patch+json',
+    '',
+  );
   const target = fc.oneof(
-    fc.constantFrom('advertisers', 'campaigns', 'ads', 'sites', 'placements', 'feature-switches', 'api-keys').map((resource) => ({ method: 'POST', path: `/${resource}` })),
+    fc
+      .constantFrom('advertisers', 'campaigns', 'ads', 'sites', 'placements', 'feature-switches', 'api-keys')
+      .map((resource) => ({ method: 'POST', path: `/${resource}` })),
     fc.constantFrom(...ids.campaignIds).map((id) => ({ method: 'PATCH', path: `/campaigns/${id}` })),
     fc.constantFrom(...ids.placementIds).map((id) => ({ method: 'PATCH', path: `/placements/${id}` })),
   );
   return sample(fc.tuple(target, body, contentType), RUNS.restRaw).map(([{ method, path }, text, type]) =>
-    restCase('REST raw bodies', { method, path, body: text, headers: { 'content-type': type, 'if-match': '*' } }, (answer) => judgeRest(answer), true),
+    restCase(
+      'REST raw bodies',
+      { method, path, body: text, headers: { 'content-type': type, 'if-match': '*' } },
+      (answer) => judgeRest(answer),
+      true,
+    ),
   );
 }
 
 /** An advertiser key: its own campaigns and ads, another advertiser's, and lists. */
 function advertiserKeyCases(): ProbeCase[] {
   const create = fc.oneof(
-    validOrMutated(campaignCreate([ids.ownAdvertiserId, ids.advertiserIds[1]!]) as unknown as fc.Arbitrary<Json>, HUGE_REST).map((generated) => ({ path: '/campaigns', method: 'POST', schema: inventory.campaignCreate, generated })),
-    validOrMutated(adCreate([...ids.ownCampaignIds, ids.campaignIds.find((id) => !ids.ownCampaignIds.includes(id))!]) as unknown as fc.Arbitrary<Json>, HUGE_REST).map((generated) => ({ path: '/ads', method: 'POST', schema: inventory.adCreate, generated })),
+    validOrMutated(campaignCreate([ids.ownAdvertiserId, ids.advertiserIds[1]!]) as unknown as fc.Arbitrary<Json>, HUGE_REST).map(
+      (generated) => ({ path: '/campaigns', method: 'POST', schema: inventory.campaignCreate, generated }),
+    ),
+    validOrMutated(
+      adCreate([...ids.ownCampaignIds, ids.campaignIds.find((id) => !ids.ownCampaignIds.includes(id))!]) as unknown as fc.Arbitrary<Json>,
+      HUGE_REST,
+    ).map((generated) => ({ path: '/ads', method: 'POST', schema: inventory.adCreate, generated })),
     fc
-      .tuple(fc.constantFrom(...ids.ownCampaignIds, ids.campaignIds.at(-1)!), validOrMutated(fc.record({ name: humanText(100), totalBudget: budget }, { requiredKeys: [] }) as fc.Arbitrary<Json>, HUGE_REST))
+      .tuple(
+        fc.constantFrom(...ids.ownCampaignIds, ids.campaignIds.at(-1)!),
+        validOrMutated(fc.record({ name: humanText(100), totalBudget: budget }, { requiredKeys: [] }) as fc.Arbitrary<Json>, HUGE_REST),
+      )
       .map(([id, generated]) => ({ path: `/campaigns/${id}`, method: 'PATCH', schema: inventory.campaignUpdate, generated })),
   );
   return sample(create, RUNS.advertiserKey).map(({ path, method, schema, generated }) => {
     const { body, issues } = bodyOf(generated.value, schema);
-    return restCase(`REST advertiser key ${method} ${path.replace(/[0-9a-f-]{36}/, '{id}')}`, { method, path, body, key: advertiserKey, headers: { 'if-match': '*' } }, (answer) => judgeRest(answer, { issues }), issues.length > 0);
+    return restCase(
+      `REST advertiser key ${method} ${path.replace(/[0-9a-f-]{36}/, '{id}')}`,
+      { method, path, body, key: advertiserKey, headers: { 'if-match': '*' } },
+      (answer) => judgeRest(answer, { issues }),
+      issues.length > 0,
+    );
   });
 }
 
@@ -532,7 +884,12 @@ function advertiserKeyCases(): ProbeCase[] {
 type RpcKey = 'admin' | 'service' | 'importer';
 const keyOf = (role: RpcKey) => ({ admin: seed.adminKey, service: seed.serviceKey, importer: seed.importerKey })[role];
 
-function rpcCase(surface: string, rpcUrl: string, text: string, options: { token?: string | undefined; contentType?: string; issues?: string[] | undefined; describe?: string; likelyRefused?: boolean }): ProbeCase {
+function rpcCase(
+  surface: string,
+  rpcUrl: string,
+  text: string,
+  options: { token?: string | undefined; contentType?: string; issues?: string[] | undefined; describe?: string; likelyRefused?: boolean },
+): ProbeCase {
   const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   return {
@@ -548,13 +905,33 @@ const HUGE_RPC = [201, 2_049, 70_000, 1_100_000];
 let batchSerial = 0;
 
 function dataApiRpcCases(): ProbeCase[] {
-  const hour = fc.integer({ min: Date.UTC(2025, 0, 1) / 3_600_000, max: Date.UTC(2027, 0, 1) / 3_600_000 }).map((hours) => new Date(hours * 3_600_000).toISOString());
+  const hour = fc
+    .integer({ min: Date.UTC(2025, 0, 1) / 3_600_000, max: Date.UTC(2027, 0, 1) / 3_600_000 })
+    .map((hours) => new Date(hours * 3_600_000).toISOString());
   // The contracts take any safe integer here: small ones mostly, the whole range too.
-  const counter = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 1_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) });
+  const counter = fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: 0, max: 1_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) },
+  );
   const externalId = fc.oneof(unique, fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }));
-  const statsRow = fc.record({ adId: fc.constantFrom(...ids.adIds), hour, impressions: counter, viewableImpressions: counter, clicks: counter, spendMicros: counter });
+  const statsRow = fc.record({
+    adId: fc.constantFrom(...ids.adIds),
+    hour,
+    impressions: counter,
+    viewableImpressions: counter,
+    clicks: counter,
+    spendMicros: counter,
+  });
   const feedRow = fc
-    .tuple(externalId, externalId, campaignFields(), flight, adFields(), fc.oneof(fc.constantFrom('a', 'b', 'c'), externalId), humanText(200))
+    .tuple(
+      externalId,
+      externalId,
+      campaignFields(),
+      flight,
+      adFields(),
+      fc.oneof(fc.constantFrom('a', 'b', 'c'), externalId),
+      humanText(200),
+    )
     .map(([campaignId, adId, campaign, dates, ad, advertiser, name]) => ({
       advertiser: { externalId: `feed-${advertiser}`, name: `${name} ${advertiser}`.slice(0, 200) },
       campaign: { ...campaign, ...dates, externalId: campaignId, dailyBudget: campaign.dailyBudget ?? null },
@@ -563,18 +940,83 @@ function dataApiRpcCases(): ProbeCase[] {
   const count = counter;
   const methods: { name: string; role: RpcKey; params: fc.Arbitrary<Json> }[] = [
     { name: 'placements.get', role: 'service', params: fc.record({ id: fc.constantFrom(...ids.placementIds) }) },
-    { name: 'placements.list', role: 'service', params: fc.record({ filters: fc.record({ siteId: fc.constantFrom(...ids.siteIds), status: fc.constantFrom('active', 'archived'), format: fc.constantFrom('native', 'banner'), q: humanText(50) }, { requiredKeys: [] }), limit: fc.integer({ min: 1, max: 2_000 }), cursor: fc.base64String({ minLength: 4, maxLength: 40 }) }, { requiredKeys: [] }) },
+    {
+      name: 'placements.list',
+      role: 'service',
+      params: fc.record(
+        {
+          filters: fc.record(
+            {
+              siteId: fc.constantFrom(...ids.siteIds),
+              status: fc.constantFrom('active', 'archived'),
+              format: fc.constantFrom('native', 'banner'),
+              q: humanText(50),
+            },
+            { requiredKeys: [] },
+          ),
+          limit: fc.integer({ min: 1, max: 2_000 }),
+          cursor: fc.base64String({ minLength: 4, maxLength: 40 }),
+        },
+        { requiredKeys: [] },
+      ),
+    },
     { name: 'placements.create', role: 'admin', params: placementCreate() },
     { name: 'placements.update', role: 'admin', params: fc.record({ id: fc.constantFrom(...ids.placementIds), patch: placementUpdate() }) },
-    { name: 'stats.query', role: 'service', params: fc.record({ level: fc.constantFrom('ad', 'campaign', 'advertiser'), ids: fc.array(fc.oneof(fc.constantFrom(...ids.adIds, ...ids.campaignIds, ...ids.advertiserIds), fc.string({ minLength: 1, maxLength: 40 })), { maxLength: 5 }), from: isoInstant(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)), to: isoInstant(Date.UTC(2026, 0, 1), Date.UTC(2026, 2, 1)), granularity: fc.constantFrom('hour', 'day') }, { requiredKeys: ['level', 'from', 'to'] }) },
-    { name: 'stats.ingest', role: 'service', params: fc.record({ batchId: unique.map((id) => `fuzz:${id}`), rows: fc.array(statsRow, { minLength: 1, maxLength: 8 }) }) },
+    {
+      name: 'stats.query',
+      role: 'service',
+      params: fc.record(
+        {
+          level: fc.constantFrom('ad', 'campaign', 'advertiser'),
+          ids: fc.array(
+            fc.oneof(fc.constantFrom(...ids.adIds, ...ids.campaignIds, ...ids.advertiserIds), fc.string({ minLength: 1, maxLength: 40 })),
+            { maxLength: 5 },
+          ),
+          from: isoInstant(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)),
+          to: isoInstant(Date.UTC(2026, 0, 1), Date.UTC(2026, 2, 1)),
+          granularity: fc.constantFrom('hour', 'day'),
+        },
+        { requiredKeys: ['level', 'from', 'to'] },
+      ),
+    },
+    {
+      name: 'stats.ingest',
+      role: 'service',
+      params: fc.record({ batchId: unique.map((id) => `fuzz:${id}`), rows: fc.array(statsRow, { minLength: 1, maxLength: 8 }) }),
+    },
     { name: 'imports.upsertRows', role: 'importer', params: fc.record({ rows: fc.array(feedRow, { minLength: 1, maxLength: 3 }) }) },
     {
       name: 'imports.recordRun',
       role: 'importer',
-      params: fc.record({ source: humanText(80), format: fc.constantFrom('csv', 'json'), status: fc.constantFrom('queued', 'running', 'succeeded', 'failed', 'partially_succeeded'), total: count, created: count, updated: count, unchanged: count, failed: count, errors: fc.array(fc.record({ line: counter, field: fc.constantFrom('ad.title', 'campaign.name'), message: fc.string({ unit: 'binary', maxLength: 40 }) }), { maxLength: 3 }), startedAt: isoInstant(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)), finishedAt: nullable(isoInstant(Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1))) }),
+      params: fc.record({
+        source: humanText(80),
+        format: fc.constantFrom('csv', 'json'),
+        status: fc.constantFrom('queued', 'running', 'succeeded', 'failed', 'partially_succeeded'),
+        total: count,
+        created: count,
+        updated: count,
+        unchanged: count,
+        failed: count,
+        errors: fc.array(
+          fc.record({
+            line: counter,
+            field: fc.constantFrom('ad.title', 'campaign.name'),
+            message: fc.string({ unit: 'binary', maxLength: 40 }),
+          }),
+          { maxLength: 3 },
+        ),
+        startedAt: isoInstant(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)),
+        finishedAt: nullable(isoInstant(Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1))),
+      }),
     },
-    { name: 'inventory.snapshot', role: 'service', params: fc.record({ limit: fc.integer({ min: 1, max: 2_000 }), cursor: fc.base64String({ minLength: 4, maxLength: 40 }) }, { requiredKeys: [] }) },
+    {
+      name: 'inventory.snapshot',
+      role: 'service',
+      params: fc.record(
+        { limit: fc.integer({ min: 1, max: 2_000 }), cursor: fc.base64String({ minLength: 4, maxLength: 40 }) },
+        { requiredKeys: [] },
+      ),
+    },
   ];
   const cases: ProbeCase[] = [];
   for (const method of methods) {
@@ -583,17 +1025,49 @@ function dataApiRpcCases(): ProbeCase[] {
     const params: fc.Arbitrary<Json> = accepted(schema, method.params);
     const generated = casesOf(params, method.name.startsWith('imports.') ? RUNS.rpcImports : RUNS.rpc, HUGE_RPC);
     // Most calls with the method's role, some with another role's key or none.
-    const keyChoices = sample(fc.constantFrom<RpcKey | 'wrong' | 'none'>(method.role, method.role, method.role, method.role, method.role, method.role, 'wrong', 'none'), generated.length);
+    const keyChoices = sample(
+      fc.constantFrom<RpcKey | 'wrong' | 'none'>(
+        method.role,
+        method.role,
+        method.role,
+        method.role,
+        method.role,
+        method.role,
+        'wrong',
+        'none',
+      ),
+      generated.length,
+    );
     for (const [at, { value, mutation, path }] of generated.entries()) {
       const keyChoice = keyChoices[at]!;
-      const token = keyChoice === 'none' ? undefined : keyChoice === 'wrong' ? (method.role === 'importer' ? seed.serviceKey : seed.importerKey) : keyOf(keyChoice);
+      const token =
+        keyChoice === 'none'
+          ? undefined
+          : keyChoice === 'wrong'
+            ? method.role === 'importer'
+              ? seed.serviceKey
+              : seed.importerKey
+            : keyOf(keyChoice);
       // Valid ingests would repeat their batch id across reruns; each case gets its own.
-      const sent = method.name === 'stats.ingest' && mutation === 'none' ? { ...(value as Record<string, Json>), batchId: `fuzz:${(batchSerial += 1)}:${SEED}` } : value;
+      const sent =
+        method.name === 'stats.ingest' && mutation === 'none'
+          ? { ...(value as Record<string, Json>), batchId: `fuzz:${(batchSerial += 1)}:${SEED}` }
+          : value;
       const text = encodeJson({ jsonrpc: '2.0', id: 1, method: method.name, ...(sent === undefined ? {} : { params: sent }) });
-      const issues = keyChoice === method.role ? contractIssues(schema, (JSON.parse(text) as { params?: unknown }).params ?? {}) : undefined;
+      const issues =
+        keyChoice === method.role ? contractIssues(schema, (JSON.parse(text) as { params?: unknown }).params ?? {}) : undefined;
       const likelyRefused = keyChoice !== method.role || issues!.length > 0;
-      const probeCase = rpcCase(`RPC ${method.name}`, dataApi.rpcUrl, text, { token, issues, likelyRefused, describe: `${keyChoice} key, ${mutation} at ${path.join('.')}: ${text}` });
-      cases.push(method.name === 'imports.upsertRows' ? { ...probeCase, judge: (answer) => [...probeCase.judge(answer), ...judgeFeedOutcomes(answer)] } : probeCase);
+      const probeCase = rpcCase(`RPC ${method.name}`, dataApi.rpcUrl, text, {
+        token,
+        issues,
+        likelyRefused,
+        describe: `${keyChoice} key, ${mutation} at ${path.join('.')}: ${text}`,
+      });
+      cases.push(
+        method.name === 'imports.upsertRows'
+          ? { ...probeCase, judge: (answer) => [...probeCase.judge(answer), ...judgeFeedOutcomes(answer)] }
+          : probeCase,
+      );
     }
   }
   return cases;
@@ -605,14 +1079,43 @@ function envelopeTexts(method: string, params: Json) {
   return fc.oneof(
     fc.constantFrom<Json>('1.0', 2, null, '2.0 ', '').map((jsonrpc) => call({ jsonrpc })),
     fc.constantFrom<Json>({}, [], 1.5, rawJson('1e400'), 'x'.repeat(5_000), true).map((id) => call({ id })),
-    fc.constantFrom('', 'nope', 'placements', 'placements.', '.get', 'placements.get.x', '__proto__.constructor', 'constructor', 'placements.__proto__', 'stats.ingest\u0000', 'x'.repeat(10_000)).map((name) => call({ method: name })),
+    fc
+      .constantFrom(
+        '',
+        'nope',
+        'placements',
+        'placements.',
+        '.get',
+        'placements.get.x',
+        '__proto__.constructor',
+        'constructor',
+        'placements.__proto__',
+        'stats.ingest\u0000',
+        'x'.repeat(10_000),
+      )
+      .map((name) => call({ method: name })),
     fc.constantFrom<Json>([], [1], 'x', 1, true, null).map((value) => call({ params: value })),
-    fc.constantFrom('', '{', 'null', '[]', '1', '"x"', '[1,2]', `[${Array.from({ length: 101 }, () => call({})).join(',')}]`, `[${call({})},${call({ jsonrpc: '1.0' })},"x"]`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`, '{"jsonrpc":"2.0","id":1,"method":"placements.get","params":{"id":"x"},"jsonrpc":"1.0"}'),
+    fc.constantFrom(
+      '',
+      '{',
+      'null',
+      '[]',
+      '1',
+      '"x"',
+      '[1,2]',
+      `[${Array.from({ length: 101 }, () => call({})).join(',')}]`,
+      `[${call({})},${call({ jsonrpc: '1.0' })},"x"]`,
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      '{"jsonrpc":"2.0","id":1,"method":"placements.get","params":{"id":"x"},"jsonrpc":"1.0"}',
+    ),
   );
 }
 
 function rpcEnvelopeCases(surface: string, rpcUrl: string, method: string, params: Json, token: string | undefined): ProbeCase[] {
-  const generated = fc.tuple(envelopeTexts(method, params), fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/msgpack', ''));
+  const generated = fc.tuple(
+    envelopeTexts(method, params),
+    fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/msgpack', ''),
+  );
   return sample(generated, RUNS.rpcEnvelope).map(([text, contentType]) => rpcCase(surface, rpcUrl, text, { token, contentType }));
 }
 
@@ -625,7 +1128,15 @@ function decideCases(): ProbeCase[] {
     fc.record(
       {
         placements: fc.array(
-          fc.record({ divName: fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), placementKey: fc.constantFrom(...ids.placementKeys), count: fc.integer({ min: 1, max: 10 }), formats: fc.uniqueArray(fc.constantFrom('native', 'banner'), { minLength: 1 }) }, { requiredKeys: ['divName', 'placementKey'] }),
+          fc.record(
+            {
+              divName: fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/),
+              placementKey: fc.constantFrom(...ids.placementKeys),
+              count: fc.integer({ min: 1, max: 10 }),
+              formats: fc.uniqueArray(fc.constantFrom('native', 'banner'), { minLength: 1 }),
+            },
+            { requiredKeys: ['divName', 'placementKey'] },
+          ),
           { minLength: 1, maxLength: 3 },
         ),
         userKey: fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/),
@@ -650,32 +1161,78 @@ function decideCases(): ProbeCase[] {
 
 function report(label: string, started: number, failures: string[], process?: { output(): string }) {
   // A 5xx is logged by the service with its cause: show those lines beside the failures.
-  if (failures.length > 0 && process !== undefined) console.log(process.output().split('\n').filter((line) => /"level":(50|60)/.test(line)).slice(0, 5).join('\n').slice(0, 6_000));
-  const lines = [...tallies.entries()].map(([surface, tally]) => `  ${surface}: ${tally.cases} cases, ${tally.accepted} accepted, ${tally.refused} refused; statuses ${[...tally.statuses.entries()].sort().map(([status, count]) => `${status}×${count}`).join(' ')}`);
+  if (failures.length > 0 && process !== undefined)
+    console.log(
+      process
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(50|60)/.test(line))
+        .slice(0, 5)
+        .join('\n')
+        .slice(0, 6_000),
+    );
+  const lines = [...tallies.entries()].map(
+    ([surface, tally]) =>
+      `  ${surface}: ${tally.cases} cases, ${tally.accepted} accepted, ${tally.refused} refused; statuses ${[...tally.statuses.entries()]
+        .sort()
+        .map(([status, count]) => `${status}×${count}`)
+        .join(' ')}`,
+  );
   console.log(`${label} (seed ${SEED}, ${((Date.now() - started) / 1000).toFixed(1)} s):\n${lines.join('\n')}`);
   tallies.clear();
   assert.deepEqual(failures.slice(0, 15), [], `${failures.length} failures with seed ${SEED} (HARDENING_SEED=${SEED} reproduces)`);
 }
 
-test('REST: generated and mutated bodies, queries, paths and headers never 5xx; refusals name the problem and change nothing', { timeout: 600_000 }, async () => {
-  const started = Date.now();
-  const cases = [...restWriteCases(), ...restListCases(), ...restReportCases(), ...restPathCases(), ...restRawCases(), ...advertiserKeyCases()];
-  const failures = await probe(cases, { batchSize: BATCH, state: stored, tallies });
-  report(`REST: ${cases.length} cases`, started, failures, dataApi.process);
-  assert.equal((await fetch(`${dataApi.url}/readyz`)).status, 200, 'the data API is still up');
-});
+test(
+  'REST: generated and mutated bodies, queries, paths and headers never 5xx; refusals name the problem and change nothing',
+  { timeout: 600_000 },
+  async () => {
+    const started = Date.now();
+    const cases = [
+      ...restWriteCases(),
+      ...restListCases(),
+      ...restReportCases(),
+      ...restPathCases(),
+      ...restRawCases(),
+      ...advertiserKeyCases(),
+    ];
+    const failures = await probe(cases, { batchSize: BATCH, state: stored, tallies });
+    report(`REST: ${cases.length} cases`, started, failures, dataApi.process);
+    assert.equal((await fetch(`${dataApi.url}/readyz`)).status, 200, 'the data API is still up');
+  },
+);
 
-test('data API RPC: generated and mutated params of every method, and hostile envelopes, never 5xx; refusals name the problem and change nothing', { timeout: 600_000 }, async () => {
-  const started = Date.now();
-  const cases = [...dataApiRpcCases(), ...rpcEnvelopeCases('RPC envelope', dataApi.rpcUrl, 'placements.get', { id: ids.placementIds[0]! }, seed.adminKey)];
-  const failures = await probe(cases, { batchSize: BATCH, state: stored, tallies });
-  report(`data API RPC: ${cases.length} cases`, started, failures, dataApi.process);
-});
+test(
+  'data API RPC: generated and mutated params of every method, and hostile envelopes, never 5xx; refusals name the problem and change nothing',
+  { timeout: 600_000 },
+  async () => {
+    const started = Date.now();
+    const cases = [
+      ...dataApiRpcCases(),
+      ...rpcEnvelopeCases('RPC envelope', dataApi.rpcUrl, 'placements.get', { id: ids.placementIds[0]! }, seed.adminKey),
+    ];
+    const failures = await probe(cases, { batchSize: BATCH, state: stored, tallies });
+    report(`data API RPC: ${cases.length} cases`, started, failures, dataApi.process);
+  },
+);
 
-test('serving.decide: generated and mutated params and envelopes never 5xx; refusals name the problem and write nothing to Redis', { timeout: 600_000 }, async () => {
-  const started = Date.now();
-  const cases = [...decideCases(), ...rpcEnvelopeCases('serving envelope', serving.rpcUrl, 'serving.decide', { placements: [{ divName: 'slot', placementKey: ids.placementKeys[0]! }] }, undefined)];
-  const failures = await probe(cases, { batchSize: BATCH, state: servingState(redis, prefix), tallies });
-  report(`serving.decide: ${cases.length} cases`, started, failures, serving.process);
-  assert.equal((await fetch(`${serving.url}/readyz`)).status, 200, 'serving is still up');
-});
+test(
+  'serving.decide: generated and mutated params and envelopes never 5xx; refusals name the problem and write nothing to Redis',
+  { timeout: 600_000 },
+  async () => {
+    const started = Date.now();
+    const cases = [
+      ...decideCases(),
+      ...rpcEnvelopeCases(
+        'serving envelope',
+        serving.rpcUrl,
+        'serving.decide',
+        { placements: [{ divName: 'slot', placementKey: ids.placementKeys[0]! }] },
+        undefined,
+      ),
+    ];
+    const failures = await probe(cases, { batchSize: BATCH, state: servingState(redis, prefix), tallies });
+    report(`serving.decide: ${cases.length} cases`, started, failures, serving.process);
+    assert.equal((await fetch(`${serving.url}/readyz`)).status, 200, 'serving is still up');
+  },
+);

@@ -37,9 +37,21 @@ test('a worker killed between ingest and XACK: the batch is claimed, redone and 
   await doomed.process.kill();
 
   // Its batch is in the database but still pending in Redis: redelivery must not count it again.
-  assert.equal((await pendingRollupEntries(stack.redis, stack.keys)).length, 500, 'one batch of 500 entries left pending on the dead consumer');
-  const halfway = await databaseTotals(stack.client, ads.map((ad) => ad.adId), FIRST_HOUR, FIRST_HOUR + 3 * HOUR);
-  const halfwayEvents = [...halfway.values()].reduce((sum, totals) => sum + totals.impressions + totals.viewableImpressions + totals.clicks, 0);
+  assert.equal(
+    (await pendingRollupEntries(stack.redis, stack.keys)).length,
+    500,
+    'one batch of 500 entries left pending on the dead consumer',
+  );
+  const halfway = await databaseTotals(
+    stack.client,
+    ads.map((ad) => ad.adId),
+    FIRST_HOUR,
+    FIRST_HOUR + 3 * HOUR,
+  );
+  const halfwayEvents = [...halfway.values()].reduce(
+    (sum, totals) => sum + totals.impressions + totals.viewableImpressions + totals.clicks,
+    0,
+  );
   assert.equal(halfwayEvents, 500, 'the first batch was applied before the kill');
 
   await rollup.startWorker(settings, 'survivor-worker');
@@ -47,7 +59,17 @@ test('a worker killed between ingest and XACK: the batch is claimed, redone and 
   assert.equal(result.claimedBatches, 1, 'the dead consumer’s batch was claimed');
   assert.ok(result.alreadyApplied >= 1, 'and the API recognised it as applied');
 
-  assert.deepEqual(sortedTotals(await databaseTotals(stack.client, ads.map((ad) => ad.adId), FIRST_HOUR, FIRST_HOUR + 3 * HOUR)), sortedTotals(expectedTotals(events)));
+  assert.deepEqual(
+    sortedTotals(
+      await databaseTotals(
+        stack.client,
+        ads.map((ad) => ad.adId),
+        FIRST_HOUR,
+        FIRST_HOUR + 3 * HOUR,
+      ),
+    ),
+    sortedTotals(expectedTotals(events)),
+  );
   assert.deepEqual(await pendingRollupEntries(stack.redis, stack.keys), [], 'nothing left pending');
 });
 
@@ -62,9 +84,19 @@ test('SIGTERM mid-batch: the batch in hand is finished and acknowledged, then th
     const firstHour = FIRST_HOUR + 24 * HOUR;
     const events = generateTrackingEvents(ads, 1_500, { firstHour, hours: 2, seed: 3 });
     await appendTrackingEvents(stack.redis, keys, events);
-    const settings = { REDIS_KEY_PREFIX: prefix, ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '500', ROLLUP_CONSUMERS: '1', ROLLUP_CLAIM_MIN_IDLE_MS: '60000' };
+    const settings = {
+      REDIS_KEY_PREFIX: prefix,
+      ROLLUP_CRON: '',
+      ROLLUP_BATCH_SIZE: '500',
+      ROLLUP_CONSUMERS: '1',
+      ROLLUP_CLAIM_MIN_IDLE_MS: '60000',
+    };
 
-    const stopping = await startImportWorker(prefix, stack.environment({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '2000' }), 'stopping-worker');
+    const stopping = await startImportWorker(
+      prefix,
+      stack.environment({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '2000' }),
+      'stopping-worker',
+    );
     rollup.processes.push(stopping.process);
     const job = await own.queue.add('rollup', {}, { attempts: 1 });
     await stopping.process.waitForOutput('pausing before XACK', 'the stopping worker to pause between ingest and XACK', 60_000);
@@ -78,7 +110,17 @@ test('SIGTERM mid-batch: the batch in hand is finished and acknowledged, then th
     const next = await startImportWorker(prefix, stack.environment(settings), 'next-worker');
     rollup.processes.push(next.process);
     await own.runJob();
-    assert.deepEqual(sortedTotals(await databaseTotals(stack.client, ads.map((ad) => ad.adId), firstHour, firstHour + 2 * HOUR)), sortedTotals(expectedTotals(events)));
+    assert.deepEqual(
+      sortedTotals(
+        await databaseTotals(
+          stack.client,
+          ads.map((ad) => ad.adId),
+          firstHour,
+          firstHour + 2 * HOUR,
+        ),
+      ),
+      sortedTotals(expectedTotals(events)),
+    );
   } finally {
     await own.close();
     await deleteKeys(stack.redis, prefix);

@@ -2,7 +2,14 @@
 // claimed by the other one, so batches are ingested twice. Every event still counts once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, sortedTotals, useRollupHarness } from './support/import-stack';
+import {
+  appendTrackingEvents,
+  databaseTotals,
+  expectedTotals,
+  generateTrackingEvents,
+  sortedTotals,
+  useRollupHarness,
+} from './support/import-stack';
 
 const HOUR = 3_600_000;
 const FIRST_HOUR = Date.UTC(2025, 1, 3, 20);
@@ -23,11 +30,18 @@ test('batches delivered twice (claimed from a slow live worker) are counted once
     rollup.startWorker({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '1500' }, 'worker-a'),
     rollup.startWorker({ ...settings, ROLLUP_PAUSE_AFTER_INGEST_MS: '600' }, 'worker-b'),
   ]);
-  const results = await Promise.all([0, 1].map(() => rollup.runJob<{ alreadyApplied: number; claimedBatches: number; duplicates: number }>(150_000)));
+  const results = await Promise.all(
+    [0, 1].map(() => rollup.runJob<{ alreadyApplied: number; claimedBatches: number; duplicates: number }>(150_000)),
+  );
 
   const redelivered = results.reduce((sum, result) => sum + result.alreadyApplied, 0);
   assert.ok(redelivered > 0, `some batch was delivered twice (results: ${JSON.stringify(results)})`);
   assert.equal(results.reduce((sum, result) => sum + result.duplicates, 0) >= 10, true, 'the repeated events were dropped');
-  const totals = await databaseTotals(stack.client, ads.map((ad) => ad.adId), FIRST_HOUR, FIRST_HOUR + 4 * HOUR);
+  const totals = await databaseTotals(
+    stack.client,
+    ads.map((ad) => ad.adId),
+    FIRST_HOUR,
+    FIRST_HOUR + 4 * HOUR,
+  );
   assert.deepEqual(sortedTotals(totals), sortedTotals(expectedTotals(events)));
 });

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRng } from '@ads/ads-client';
-import { appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, pendingRollupEntries, sortedTotals, useRollupHarness } from './support/import-stack';
+import {
+  appendTrackingEvents,
+  databaseTotals,
+  expectedTotals,
+  generateTrackingEvents,
+  pendingRollupEntries,
+  sortedTotals,
+  useRollupHarness,
+} from './support/import-stack';
 
 const HOUR = 3_600_000;
 const FIRST_HOUR = Date.UTC(2025, 2, 9, 0);
@@ -33,6 +41,11 @@ test('workers killed at random points of a drain: every event counted exactly on
   await rollup.startWorker({ ...settings, LOG_LEVEL: 'warn' }, 'survivor');
   await rollup.runJob(180_000);
   assert.deepEqual(await pendingRollupEntries(stack.redis, stack.keys), [], 'nothing left pending');
-  const totals = await databaseTotals(stack.client, ads.map((ad) => ad.adId), FIRST_HOUR, FIRST_HOUR + 6 * HOUR);
+  const totals = await databaseTotals(
+    stack.client,
+    ads.map((ad) => ad.adId),
+    FIRST_HOUR,
+    FIRST_HOUR + 6 * HOUR,
+  );
   assert.deepEqual(sortedTotals(totals), sortedTotals(expectedTotals(events)), `seed ${seed}, kills after ${kills.join(', ')} ms`);
 });

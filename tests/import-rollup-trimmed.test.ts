@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { test } from 'node:test';
 import { waitFor } from '@ads/test-kit';
-import { appendTrackingEvents, databaseTotals, expectedTotals, generateTrackingEvents, pendingRollupEntries, sortedTotals, useRollupHarness } from './support/import-stack';
+import {
+  appendTrackingEvents,
+  databaseTotals,
+  expectedTotals,
+  generateTrackingEvents,
+  pendingRollupEntries,
+  sortedTotals,
+  useRollupHarness,
+} from './support/import-stack';
 
 const HOUR = 3_600_000;
 // A fixed past window the seed does not touch.
@@ -110,7 +118,13 @@ async function countedEvents(adIds: string[], from: number, to: number): Promise
   return [...totals.values()].reduce((sum, hour) => sum + hour.impressions + hour.viewableImpressions + hour.clicks, 0);
 }
 
-const settings = { ROLLUP_CRON: '', ROLLUP_BATCH_SIZE: '10', ROLLUP_CONSUMERS: '1', ROLLUP_CLAIM_MIN_IDLE_MS: '500', ROLLUP_TRIM_STREAM: 'false' };
+const settings = {
+  ROLLUP_CRON: '',
+  ROLLUP_BATCH_SIZE: '10',
+  ROLLUP_CONSUMERS: '1',
+  ROLLUP_CLAIM_MIN_IDLE_MS: '500',
+  ROLLUP_TRIM_STREAM: 'false',
+};
 
 test('own batch applied, answer lost, trimmed, redone by the same worker: counted once', { timeout: 180_000 }, async () => {
   const { stack } = rollup;
@@ -131,43 +145,53 @@ test('own batch applied, answer lost, trimmed, redone by the same worker: counte
 
   const summary = await rollup.runJob<Summary>();
   assert.equal(await countedEvents(adIds, FIRST_HOUR, FIRST_HOUR + HOUR), 10, 'the 7 surviving entries were not added again');
-  assert.deepEqual(sortedTotals(await databaseTotals(stack.client, adIds, FIRST_HOUR, FIRST_HOUR + HOUR)), sortedTotals(expectedTotals(events)));
+  assert.deepEqual(
+    sortedTotals(await databaseTotals(stack.client, adIds, FIRST_HOUR, FIRST_HOUR + HOUR)),
+    sortedTotals(expectedTotals(events)),
+  );
   assert.equal(summary.alreadyApplied, 1, `the redo was recognised as applied (${JSON.stringify(summary)})`);
   assert.equal(summary.deletedWhilePending, 3);
   assert.deepEqual(await pendingIds(), [], 'nothing left pending');
   await worker.process.stop();
 });
 
-test('a dead worker’s batch, applied and trimmed, claimed by a worker whose answer is lost too: counted once', { timeout: 180_000 }, async () => {
-  const { stack } = rollup;
-  const ads = stack.ads.slice(3, 6);
-  const adIds = ads.map((ad) => ad.adId);
-  const firstHour = FIRST_HOUR + 24 * HOUR;
-  const events = generateTrackingEvents(ads, 10, { firstHour, hours: 1, seed: 12 });
-  const ids = await appendTrackingEvents(stack.redis, stack.keys, events);
+test(
+  'a dead worker’s batch, applied and trimmed, claimed by a worker whose answer is lost too: counted once',
+  { timeout: 180_000 },
+  async () => {
+    const { stack } = rollup;
+    const ads = stack.ads.slice(3, 6);
+    const adIds = ads.map((ad) => ad.adId);
+    const firstHour = FIRST_HOUR + 24 * HOUR;
+    const events = generateTrackingEvents(ads, 10, { firstHour, hours: 1, seed: 12 });
+    const ids = await appendTrackingEvents(stack.redis, stack.keys, events);
 
-  const doomed = await rollup.startWorker({ ...settings, DATA_API_URLS: proxy.url }, 'doomed-worker');
-  await runRollupLosingAnswers();
-  await doomed.process.kill();
-  assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the API applied the batch');
-  assert.deepEqual(await pendingIds(), ids, 'pending on the dead consumer');
+    const doomed = await rollup.startWorker({ ...settings, DATA_API_URLS: proxy.url }, 'doomed-worker');
+    await runRollupLosingAnswers();
+    await doomed.process.kill();
+    assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the API applied the batch');
+    assert.deepEqual(await pendingIds(), ids, 'pending on the dead consumer');
 
-  // The oldest three go, as serving's cap would take them (XTRIM, like the MAXLEN of XADD).
-  await stack.redis.call('XTRIM', stack.keys.eventsStream, 'MINID', ids[3]!);
+    // The oldest three go, as serving's cap would take them (XTRIM, like the MAXLEN of XADD).
+    await stack.redis.call('XTRIM', stack.keys.eventsStream, 'MINID', ids[3]!);
 
-  // The claimer's own answer is lost as well: it must not have lost the batch's identity meanwhile.
-  await rollup.startWorker({ ...settings, DATA_API_URLS: proxy.url }, 'claimer-worker');
-  await claimable();
-  await runRollupLosingAnswers();
-  assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the claimer’s redo added nothing');
-  assert.deepEqual(await pendingIds(), ids, 'every id of the batch is still pending');
+    // The claimer's own answer is lost as well: it must not have lost the batch's identity meanwhile.
+    await rollup.startWorker({ ...settings, DATA_API_URLS: proxy.url }, 'claimer-worker');
+    await claimable();
+    await runRollupLosingAnswers();
+    assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the claimer’s redo added nothing');
+    assert.deepEqual(await pendingIds(), ids, 'every id of the batch is still pending');
 
-  await claimable();
-  const summary = await rollup.runJob<Summary>();
-  assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the 7 surviving entries were not added again');
-  assert.deepEqual(sortedTotals(await databaseTotals(stack.client, adIds, firstHour, firstHour + HOUR)), sortedTotals(expectedTotals(events)));
-  assert.equal(summary.claimedBatches, 1, JSON.stringify(summary));
-  assert.equal(summary.alreadyApplied, 1);
-  assert.equal(summary.deletedWhilePending, 3);
-  assert.deepEqual(await pendingIds(), [], 'nothing left pending');
-});
+    await claimable();
+    const summary = await rollup.runJob<Summary>();
+    assert.equal(await countedEvents(adIds, firstHour, firstHour + HOUR), 10, 'the 7 surviving entries were not added again');
+    assert.deepEqual(
+      sortedTotals(await databaseTotals(stack.client, adIds, firstHour, firstHour + HOUR)),
+      sortedTotals(expectedTotals(events)),
+    );
+    assert.equal(summary.claimedBatches, 1, JSON.stringify(summary));
+    assert.equal(summary.alreadyApplied, 1);
+    assert.equal(summary.deletedWhilePending, 3);
+    assert.deepEqual(await pendingIds(), [], 'nothing left pending');
+  },
+);

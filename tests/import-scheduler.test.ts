@@ -24,7 +24,10 @@ test('two scheduler instances: each scheduled run fires once', { timeout: 120_00
   const schedule = { ROLLUP_CRON: '* * * * * *', SCHEDULER_REFRESH_CRON: '* * * * * *' };
   const worker = await startImportWorker(prefix, schedule);
   processes.push(worker.process);
-  const [first, second] = await Promise.all([startImportScheduler(prefix, schedule, 'scheduler-1'), startImportScheduler(prefix, schedule, 'scheduler-2')]);
+  const [first, second] = await Promise.all([
+    startImportScheduler(prefix, schedule, 'scheduler-1'),
+    startImportScheduler(prefix, schedule, 'scheduler-2'),
+  ]);
   processes.push(first, second);
 
   const queue = new Queue('rollup', { connection: redis, prefix: keys.queuePrefix });
@@ -46,7 +49,11 @@ test('two scheduler instances: each scheduled run fires once', { timeout: 120_00
     await queue.removeJobScheduler('rollup');
     const windowEnd = Date.now();
     // Let the last fired runs finish.
-    await waitFor(async () => Object.values(await queue.getJobCounts('active', 'wait', 'prioritized')).every((count) => count === 0), 'the last fired runs to finish', { timeoutMs: 10_000 });
+    await waitFor(
+      async () => Object.values(await queue.getJobCounts('active', 'wait', 'prioritized')).every((count) => count === 0),
+      'the last fired runs to finish',
+      { timeoutMs: 10_000 },
+    );
 
     const jobs = await queue.getJobs(['completed', 'failed', 'active', 'wait', 'delayed'], 0, -1);
     const firedAt = jobs.map((job) => {
@@ -57,12 +64,19 @@ test('two scheduler instances: each scheduled run fires once', { timeout: 120_00
     firedAt.sort((a, b) => a - b);
     assert.equal(new Set(firedAt).size, firedAt.length, `no instant fired twice: ${firedAt.join(', ')}`);
     for (const at of firedAt) assert.equal(at % 1_000, 0, 'runs are on whole seconds');
-    for (let index = 1; index < firedAt.length; index += 1) assert.ok(firedAt[index]! - firedAt[index - 1]! >= 1_000, 'at most one run per second');
+    for (let index = 1; index < firedAt.length; index += 1)
+      assert.ok(firedAt[index]! - firedAt[index - 1]! >= 1_000, 'at most one run per second');
     const seconds = Math.floor((windowEnd - windowStart) / 1_000);
     assert.ok(firedAt.length >= seconds - 2, `about one run per second of the window: ${firedAt.length} runs in ${seconds} s`);
     assert.ok(firedAt.length <= seconds + 3, `not more than one run per second: ${firedAt.length} runs in ${seconds} s`);
-    const failed = jobs.filter((job) => job.failedReason !== undefined && job.failedReason !== null && job.finishedOn !== undefined && job.returnvalue === null);
-    assert.deepEqual(failed.map((job) => job.failedReason), [], 'the roll-up of an empty stream succeeds');
+    const failed = jobs.filter(
+      (job) => job.failedReason !== undefined && job.failedReason !== null && job.finishedOn !== undefined && job.returnvalue === null,
+    );
+    assert.deepEqual(
+      failed.map((job) => job.failedReason),
+      [],
+      'the roll-up of an empty stream succeeds',
+    );
   } finally {
     await queue.close();
   }

@@ -10,7 +10,14 @@ import { RedisKeys } from '@ads/ads-client';
 import { Queue } from 'bullmq';
 import { waitFor } from '@ads/test-kit';
 import { type RunningProcess, repoRoot, startTsProcess } from './support/processes';
-import { IMPORT_SERVICE_DIR, connectTestRedis, deleteKeys, importEnvironment, startImportWorker, uniquePrefix } from './support/import-stack';
+import {
+  IMPORT_SERVICE_DIR,
+  connectTestRedis,
+  deleteKeys,
+  importEnvironment,
+  startImportWorker,
+  uniquePrefix,
+} from './support/import-stack';
 
 const prefix = uniquePrefix('import-shutdown');
 const keys = new RedisKeys(prefix);
@@ -28,7 +35,10 @@ after(async () => {
 
 async function waitForState(queue: Queue, jobId: string, states: string[], timeoutMs = 60_000): Promise<string> {
   let state = 'unknown';
-  await waitFor(async () => states.includes((state = await queue.getJobState(jobId))), `job ${jobId} to be ${states.join(' or ')}`, { timeoutMs, intervalMs: 100 });
+  await waitFor(async () => states.includes((state = await queue.getJobState(jobId))), `job ${jobId} to be ${states.join(' or ')}`, {
+    timeoutMs,
+    intervalMs: 100,
+  });
   return state;
 }
 
@@ -71,7 +81,13 @@ test('a worker whose dashboard port is taken exits at start, before it takes a j
   const queue = new Queue('rollup', { connection: redis, prefix: new RedisKeys(ownPrefix).queuePrefix });
   try {
     const job = await queue.add('rollup', {});
-    const child = startTsProcess('import-worker-port-taken', IMPORT_SERVICE_DIR, 'src/main.ts', ['worker'], importEnvironment(ownPrefix, { WORKER_PORT: String(port) }));
+    const child = startTsProcess(
+      'import-worker-port-taken',
+      IMPORT_SERVICE_DIR,
+      'src/main.ts',
+      ['worker'],
+      importEnvironment(ownPrefix, { WORKER_PORT: String(port) }),
+    );
     processes.push(child);
     const code = await new Promise<number | null>((resolve) => child.child.once('exit', (exitCode) => resolve(exitCode)));
     assert.notEqual(code, 0, child.output());

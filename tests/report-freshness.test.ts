@@ -74,18 +74,30 @@ async function warm(): Promise<void> {
   assert.equal(result.code, 0, result.stderr);
 }
 
-async function report(level: 'campaigns' | 'ads', id: string, granularity: 'hour' | 'day', fromMs: number, toMs: number): Promise<rest.Report> {
+async function report(
+  level: 'campaigns' | 'ads',
+  id: string,
+  granularity: 'hour' | 'day',
+  fromMs: number,
+  toMs: number,
+): Promise<rest.Report> {
   const url = new URL(`${stack.dataApiRpcUrl.replace(/\/rpc$/, '')}/api/v1/reports/${level}/${id}`);
   url.search = new URLSearchParams({ granularity, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }).toString();
   const response = await fetch(url, { headers: { authorization: `Bearer ${stack.serviceKey}` } });
-  const body = (await response.json());
+  const body = await response.json();
   assert.equal(response.status, 200, JSON.stringify(body));
   return rest.report.parse(body);
 }
 
 /** The database's buckets with activity (`stats.query`), as the report's points with activity should be. */
 async function databasePoints(level: 'campaign' | 'ad', id: string, granularity: 'hour' | 'day', fromMs: number, toMs: number) {
-  const { series } = await stack.client.stats.query({ level, ids: [id], granularity, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() });
+  const { series } = await stack.client.stats.query({
+    level,
+    ids: [id],
+    granularity,
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+  });
   return (series[0]?.points ?? []).map((point) => ({
     bucket: new Date(point.bucket).toISOString(),
     impressions: point.impressions,
@@ -98,7 +110,13 @@ async function databasePoints(level: 'campaign' | 'ad', id: string, granularity:
 function activePoints(answer: rest.Report) {
   return answer.points
     .filter((point) => point.impressions + point.viewableImpressions + point.clicks + point.spendMicros > 0)
-    .map(({ bucket, impressions, viewableImpressions, clicks, spendMicros }) => ({ bucket: new Date(bucket).toISOString(), impressions, viewableImpressions, clicks, spendMicros }));
+    .map(({ bucket, impressions, viewableImpressions, clicks, spendMicros }) => ({
+      bucket: new Date(bucket).toISOString(),
+      impressions,
+      viewableImpressions,
+      clicks,
+      spendMicros,
+    }));
 }
 
 /** Every report (campaign and ad, hour and day, over the warmed days) equals the database. */
@@ -108,10 +126,20 @@ async function assertReportsEqualDatabase(label: string): Promise<rest.Report[]>
   const dayToMs = Math.floor(nowMs / DAY_MS) * DAY_MS + DAY_MS;
   const fromMs = dayToMs - WARM_DAYS * DAY_MS;
   const answers: rest.Report[] = [];
-  for (const [level, rpcLevel, id] of [['campaigns', 'campaign', campaignId], ['ads', 'ad', ads[0]!.adId]] as const) {
-    for (const [granularity, end] of [['hour', toMs], ['day', dayToMs]] as const) {
+  for (const [level, rpcLevel, id] of [
+    ['campaigns', 'campaign', campaignId],
+    ['ads', 'ad', ads[0]!.adId],
+  ] as const) {
+    for (const [granularity, end] of [
+      ['hour', toMs],
+      ['day', dayToMs],
+    ] as const) {
       const answer = await report(level, id, granularity, fromMs, end);
-      assert.deepEqual(activePoints(answer), await databasePoints(rpcLevel, id, granularity, fromMs, end), `${label}: ${level} by ${granularity} (source ${answer.source})`);
+      assert.deepEqual(
+        activePoints(answer),
+        await databasePoints(rpcLevel, id, granularity, fromMs, end),
+        `${label}: ${level} by ${granularity} (source ${answer.source})`,
+      );
       answers.push(answer);
     }
   }
@@ -148,38 +176,51 @@ test('a report read right after a roll-up includes it, with no warming in betwee
     assert.ok(answer.asOf !== null && answer.asOf !== undefined, `asOf is given (${answer.level} by ${answer.granularity})`);
     const asOfMs = Date.parse(answer.asOf);
     // The roll-up applied the events between these instants (same machine, same clock).
-    assert.ok(asOfMs >= rollup.startedMs - 1_000 && asOfMs <= rollup.endedMs + 1_000, `asOf ${answer.asOf} is when the roll-up applied the events`);
+    assert.ok(
+      asOfMs >= rollup.startedMs - 1_000 && asOfMs <= rollup.endedMs + 1_000,
+      `asOf ${answer.asOf} is when the roll-up applied the events`,
+    );
   }
 });
 
-test('a warmed cache that predates a roll-up still answers what the database holds; after a warm it serves again', { timeout: 240_000 }, async () => {
-  await warm();
-  const warmedReports = await assertReportsEqualDatabase('right after a warm');
-  const before = Math.max(...warmedReports.map((answer) => Date.parse(answer.asOf ?? '')));
+test(
+  'a warmed cache that predates a roll-up still answers what the database holds; after a warm it serves again',
+  { timeout: 240_000 },
+  async () => {
+    await warm();
+    const warmedReports = await assertReportsEqualDatabase('right after a warm');
+    const before = Math.max(...warmedReports.map((answer) => Date.parse(answer.asOf ?? '')));
 
-  // New events in the current hour, and late ones for hours the cache already holds.
-  const nowMs = Date.now();
-  const events = eventsAt([nowMs - 500, nowMs - 2 * HOUR_MS, nowMs - 26 * HOUR_MS]);
-  const rollup = await rollUp(events);
-  const answers = await assertReportsEqualDatabase('after a roll-up newer than the warm');
-  const hourlyAfterRollup = answers.filter((answer) => answer.granularity === 'hour');
-  assert.ok(
-    hourlyAfterRollup.every((answer) => answer.source === 'mixed'),
-    `hours before the oldest one the roll-up changed still come from the cache: ${hourlyAfterRollup.map((answer) => answer.source).join(', ')}`,
-  );
-  for (const answer of answers) {
-    const asOfMs = Date.parse(answer.asOf ?? '');
-    assert.ok(asOfMs > before && asOfMs >= rollup.startedMs - 1_000 && asOfMs <= rollup.endedMs + 1_000, `asOf ${answer.asOf} moved to the new roll-up`);
-  }
+    // New events in the current hour, and late ones for hours the cache already holds.
+    const nowMs = Date.now();
+    const events = eventsAt([nowMs - 500, nowMs - 2 * HOUR_MS, nowMs - 26 * HOUR_MS]);
+    const rollup = await rollUp(events);
+    const answers = await assertReportsEqualDatabase('after a roll-up newer than the warm');
+    const hourlyAfterRollup = answers.filter((answer) => answer.granularity === 'hour');
+    assert.ok(
+      hourlyAfterRollup.every((answer) => answer.source === 'mixed'),
+      `hours before the oldest one the roll-up changed still come from the cache: ${hourlyAfterRollup.map((answer) => answer.source).join(', ')}`,
+    );
+    for (const answer of answers) {
+      const asOfMs = Date.parse(answer.asOf ?? '');
+      assert.ok(
+        asOfMs > before && asOfMs >= rollup.startedMs - 1_000 && asOfMs <= rollup.endedMs + 1_000,
+        `asOf ${answer.asOf} moved to the new roll-up`,
+      );
+    }
 
-  // Once warming has caught up, the same reports come from the cache, and still equal the database.
-  await warm();
-  const cached = await assertReportsEqualDatabase('after the next warm');
-  const hourly = cached.filter((answer) => answer.granularity === 'hour');
-  assert.ok(hourly.every((answer) => answer.source === 'cache'), `hourly reports are read from the cache: ${hourly.map((answer) => answer.source).join(', ')}`);
-  assert.deepEqual(
-    cached.map((answer) => answer.asOf),
-    answers.map((answer) => answer.asOf),
-    'the cache knows as of when its figures are',
-  );
-});
+    // Once warming has caught up, the same reports come from the cache, and still equal the database.
+    await warm();
+    const cached = await assertReportsEqualDatabase('after the next warm');
+    const hourly = cached.filter((answer) => answer.granularity === 'hour');
+    assert.ok(
+      hourly.every((answer) => answer.source === 'cache'),
+      `hourly reports are read from the cache: ${hourly.map((answer) => answer.source).join(', ')}`,
+    );
+    assert.deepEqual(
+      cached.map((answer) => answer.asOf),
+      answers.map((answer) => answer.asOf),
+      'the cache knows as of when its figures are',
+    );
+  },
+);

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
+import {
+  createStackDatabase,
+  seedStackDatabase,
+  startDataApi,
+  type RunningDataApi,
+  type StackDatabase,
+  type StackSeed,
+} from './support/stack';
 
 let database: StackDatabase | undefined;
 let dataApi: RunningDataApi | undefined;
@@ -15,7 +22,10 @@ before(async () => {
   database = await createStackDatabase();
   seed = await seedStackDatabase(database.url);
   dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: `test:${randomUUID()}:` });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 });
 
 after(async () => {
@@ -45,7 +55,9 @@ test('the RPC docs page explains authentication, shows curl examples and calls a
   await page.locator('#api-key').fill(seed.serviceKey);
   await article.getByRole('button', { name: 'Call inventory.snapshot' }).click();
   await article.locator('output', { hasText: 'HTTP 200' }).waitFor();
-  const answer = JSON.parse((await article.locator('output').textContent())!.replace(/^HTTP 200\n/, '')) as { result: { campaigns: unknown[] } };
+  const answer = JSON.parse((await article.locator('output').textContent())!.replace(/^HTTP 200\n/, '')) as {
+    result: { campaigns: unknown[] };
+  };
   assert.ok(answer.result.campaigns.length > 0, 'the seeded campaigns come back');
   // Params that are not JSON are said so before anything is sent.
   await article.locator('textarea').fill('{ nope');

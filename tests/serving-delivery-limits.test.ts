@@ -22,7 +22,16 @@ import { Redis } from 'ioredis';
 import { startHaproxy, type RunningHaproxy } from './support/haproxy';
 import { freePort, startTsProcess, type RunningProcess } from './support/processes';
 import { waitFor } from '@ads/test-kit';
-import { beacon, deleteKeys, metric, startServing, testPrefix, type DecidedAd, type Decision, type RunningServing } from './support/serving-stack';
+import {
+  beacon,
+  deleteKeys,
+  metric,
+  startServing,
+  testPrefix,
+  type DecidedAd,
+  type Decision,
+  type RunningServing,
+} from './support/serving-stack';
 import { createApiKey, createStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
 
 /** Feature switch names serving reads (spelled out: libs/ads-client's KILL_SWITCHES gains them with the enforcement work). */
@@ -91,7 +100,9 @@ function eveningZone(now: number): string {
 
 async function placement(name: string): Promise<Placed> {
   const site = (await api.sites.create({ name: `Delivery ${name}`, domain: `${name}.delivery.example` })).data;
-  const created = (await api.placements.create({ siteId: site.id, key: `delivery-${name}`, name: `Delivery ${name}`, allowedFormats: ['native'] })).data;
+  const created = (
+    await api.placements.create({ siteId: site.id, key: `delivery-${name}`, name: `Delivery ${name}`, allowedFormats: ['native'] })
+  ).data;
   return { siteId: site.id, placementKey: created.key };
 }
 
@@ -112,7 +123,12 @@ async function liveCampaign(name: string, where: Placed, fields: Record<string, 
     targeting: { siteIds: [where.siteId] },
     ...fields,
   });
-  const ad = await api.ads.create({ campaignId: campaign.data.id, title: `Delivery ${name} ad`, body: 'Body', clickUrl: `https://${name}.advertiser.example/landing` });
+  const ad = await api.ads.create({
+    campaignId: campaign.data.id,
+    title: `Delivery ${name} ad`,
+    body: 'Body',
+    clickUrl: `https://${name}.advertiser.example/landing`,
+  });
   await api.ads.update(ad.data.id, { reviewState: 'approved' }, { ifMatch: ad.etag });
   await api.campaigns.activate(campaign.data.id, { ifMatch: campaign.etag });
   adsCreated += 1;
@@ -170,11 +186,17 @@ before(async () => {
     };
   }
 
-  watcher = startTsProcess('cache-warming --watch', 'services/cache-warming', 'src/main.ts', ['run', '--watch', '--json', '--debounce', '200', '--interval', '3600'], {
-    DATA_API_URLS: dataApi.rpcUrl,
-    DATA_API_TOKEN: serviceKey,
-    REDIS_KEY_PREFIX: prefix,
-  });
+  watcher = startTsProcess(
+    'cache-warming --watch',
+    'services/cache-warming',
+    'src/main.ts',
+    ['run', '--watch', '--json', '--debounce', '200', '--interval', '3600'],
+    {
+      DATA_API_URLS: dataApi.rpcUrl,
+      DATA_API_TOKEN: serviceKey,
+      REDIS_KEY_PREFIX: prefix,
+    },
+  );
   // The balancer's address is known before the instances start: their tracking URLs point at
   // it (PUBLIC_BASE_URL), as in the stack; the direct route sends beacons to an instance.
   // A decision waits up to 25 ms for Redis by default and otherwise leaves capped campaigns
@@ -193,9 +215,11 @@ before(async () => {
   // compiles. A warm-up (decisions only: no beacon, nothing counted, no user key that a test
   // uses) keeps that out of the first burst's rate.
   const warmUp = inventory.exclusion[0].placementKey;
-  await Promise.all(direct.map(async (serving, at) => {
-    for (let page = 0; page < 150; page += 1) await decideAt(serving.url, oneSlot(warmUp, `warm-up-${at}-${page}`, 2));
-  }));
+  await Promise.all(
+    direct.map(async (serving, at) => {
+      for (let page = 0; page < 150; page += 1) await decideAt(serving.url, oneSlot(warmUp, `warm-up-${at}-${page}`, 2));
+    }),
+  );
 });
 
 after(async () => {
@@ -219,7 +243,8 @@ async function decideAt(base: string, params: unknown): Promise<Decision> {
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const body = (await response.json()) as { result?: Decision };
-  if (response.status !== 200 || body.result === undefined) throw new Error(`decide at ${base} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  if (response.status !== 200 || body.result === undefined)
+    throw new Error(`decide at ${base} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
   return body.result;
 }
 
@@ -235,7 +260,8 @@ const adsOf = (decision: Decision): DecidedAd[] => Object.values(decision.decisi
 /** How beacons were answered (`204 counted`, `204 over-cap`, `302 counted`, ...): reported, not asserted. */
 function tally(outcomes: readonly { status: number; event: string | null }[]): string {
   const counts = new Map<string, number>();
-  for (const outcome of outcomes) counts.set(`${outcome.status} ${outcome.event}`, (counts.get(`${outcome.status} ${outcome.event}`) ?? 0) + 1);
+  for (const outcome of outcomes)
+    counts.set(`${outcome.status} ${outcome.event}`, (counts.get(`${outcome.status} ${outcome.event}`) ?? 0) + 1);
   return [...counts].map(([what, count]) => `${what} ×${count}`).join(', ') || 'none';
 }
 
@@ -250,7 +276,10 @@ async function impressionsCounted(adId: string): Promise<number> {
 
 /** The campaign's charged spend in micros: today's (in its zone) and the lifetime real-time counter. */
 async function charged(campaignId: string): Promise<{ today: number; live: number }> {
-  const [today, live] = await Promise.all([redis.get(keys.campaignDaySpend(campaignId, dayBucket(Date.now(), zone))), redis.get(keys.campaignLiveSpend(campaignId))]);
+  const [today, live] = await Promise.all([
+    redis.get(keys.campaignDaySpend(campaignId, dayBucket(Date.now(), zone))),
+    redis.get(keys.campaignLiveSpend(campaignId)),
+  ]);
   return { today: Number(today ?? 0), live: Number(live ?? 0) };
 }
 
@@ -278,7 +307,10 @@ function checks(t: TestContext): { check: (ok: boolean, message: string) => void
  * alternating the instances, at once or one after another, and the impression beacon of every
  * capped ad served, each to the instance that did not decide it.
  */
-async function capScenario(t: TestContext, options: { userKey: string; warmVisits: number; burst: 'concurrent' | 'sequential' }): Promise<void> {
+async function capScenario(
+  t: TestContext,
+  options: { userKey: string; warmVisits: number; burst: 'concurrent' | 'sequential' },
+): Promise<void> {
   const { campaignId, adId, placementKey } = inventory.capped;
   const counted = await impressionsCounted(adId);
   const warmOutcomes: { status: number; event: string | null }[] = [];
@@ -286,14 +318,22 @@ async function capScenario(t: TestContext, options: { userKey: string; warmVisit
     const ads = adsOf(await decideAt(direct[visit % 2]!.url, oneSlot(placementKey, options.userKey)));
     assert.equal(ads.filter((ad) => ad.adId === adId).length, 1, `warm-up visit ${visit + 1} (cap ${CAP}) shows the capped ad`);
     warmOutcomes.push(await beacon(via(ads[0]!.impressionUrl, direct[(visit + 1) % 2]!.url)));
-    await waitFor(async () => (await redis.zcard(keys.frequencyCap(options.userKey, campaignId))) === visit + 1, `warm-up impression ${visit + 1} in the cap window`, { timeoutMs: 5_000 });
+    await waitFor(
+      async () => (await redis.zcard(keys.frequencyCap(options.userKey, campaignId))) === visit + 1,
+      `warm-up impression ${visit + 1} in the cap window`,
+      { timeoutMs: 5_000 },
+    );
   }
 
   const decideOn = (at: number) => decideAt(direct[at % 2]!.url, oneSlot(placementKey, options.userKey));
   const decisions: Decision[] = [];
   if (options.burst === 'concurrent') decisions.push(...(await Promise.all(Array.from({ length: CAP_BURST }, (_, at) => decideOn(at)))));
   else for (let at = 0; at < CAP_BURST; at += 1) decisions.push(await decideOn(at));
-  const served = decisions.flatMap((decision, at) => adsOf(decision).filter((ad) => ad.campaignId === campaignId).map((ad) => ({ ad, decidedOn: at % 2 })));
+  const served = decisions.flatMap((decision, at) =>
+    adsOf(decision)
+      .filter((ad) => ad.campaignId === campaignId)
+      .map((ad) => ({ ad, decidedOn: at % 2 })),
+  );
   const fire = ({ ad, decidedOn }: (typeof served)[number]) => beacon(via(ad.impressionUrl, direct[(decidedOn + 1) % 2]!.url));
   const outcomes = options.burst === 'concurrent' ? await Promise.all(served.map(fire)) : [];
   if (options.burst === 'sequential') for (const one of served) outcomes.push(await fire(one));
@@ -306,7 +346,10 @@ async function capScenario(t: TestContext, options: { userKey: string; warmVisit
       `beacons ${tally(outcomes)}; impressions counted ${impressions} (hour counters), cap window ZCARD ${windowCount}`,
   );
   const { check, done } = checks(t);
-  check(served.length <= left, `burst decisions that showed the capped ad: ${served.length} <= ${left} (cap ${CAP}, ${options.warmVisits} impression(s) before)`);
+  check(
+    served.length <= left,
+    `burst decisions that showed the capped ad: ${served.length} <= ${left} (cap ${CAP}, ${options.warmVisits} impression(s) before)`,
+  );
   check(impressions === CAP, `impressions counted for this user (adHourCounters): ${impressions} === ${CAP}`);
   check(windowCount === CAP, `frequency-cap window ZCARD: ${windowCount} === ${CAP}`);
   check(windowCount === impressions, `hour counters and cap window agree: ${impressions} === ${windowCount}`);
@@ -415,20 +458,27 @@ async function budgetScenario(
   if (route === 'haproxy') {
     const afterBurst = await Promise.all(direct.map((serving) => metric(serving.url, 'ads_serving_decisions_total')));
     const share = afterBurst.map((count, at) => (count ?? 0) - (before[at] ?? 0));
-    check(share.every((count) => count > 0), `HAProxy spread the burst over both instances: ${share.join(' + ')} decisions`);
+    check(
+      share.every((count) => count > 0),
+      `HAProxy spread the burst over both instances: ${share.join(' + ')} decisions`,
+    );
   }
   // The rate reached depends on the machine (CI shares 2 cores with everything else): it is
   // reported, not asserted; the limits below must hold at whatever rate was reached.
-  if (result.perSecond < MIN_DECISIONS_PER_SECOND) t.diagnostic(`below the ${MIN_DECISIONS_PER_SECOND} decisions/s aimed at on this machine: ${result.perSecond.toFixed(0)}/s`);
+  if (result.perSecond < MIN_DECISIONS_PER_SECOND)
+    t.diagnostic(`below the ${MIN_DECISIONS_PER_SECOND} decisions/s aimed at on this machine: ${result.perSecond.toFixed(0)}/s`);
   check(result.elapsedMs >= 2_000, `the burst lasted ${result.elapsedMs.toFixed(0)} ms >= 2000 ms`);
   check(result.failures.length === 0, `every decision and beacon answered (${result.failures.slice(0, 3).join('; ') || 'no failures'})`);
   for (const limit of limits) {
     const spend = await charged(limit.campaign.campaignId);
     const bound = limit.budgetMicros + limit.priceMicros;
-    t.diagnostic(`${limit.name}: served ${result.served.get(limit.campaign.campaignId) ?? 0} time(s); charged today ${spend.today} micros, lifetime counter ${spend.live} micros; budget ${limit.budgetMicros}, bound ${bound}`);
+    t.diagnostic(
+      `${limit.name}: served ${result.served.get(limit.campaign.campaignId) ?? 0} time(s); charged today ${spend.today} micros, lifetime counter ${spend.live} micros; budget ${limit.budgetMicros}, bound ${bound}`,
+    );
     check(spend.today <= bound, `${limit.name}: charged today (campaignDaySpend) ${spend.today} <= budget + one price = ${bound} micros`);
     check(spend.live <= bound, `${limit.name}: charged in all (campaignLiveSpend) ${spend.live} <= ${bound} micros`);
-    if (limit.mustCharge) check(spend.live >= limit.priceMicros, `${limit.name}: charged at least one price (${spend.live} >= ${limit.priceMicros} micros)`);
+    if (limit.mustCharge)
+      check(spend.live >= limit.priceMicros, `${limit.name}: charged at least one price (${spend.live} >= ${limit.priceMicros} micros)`);
   }
   done();
 }
@@ -446,7 +496,13 @@ test(`a daily budget of ${TINY_BUDGET} cents (asap, even) and a CPC daily budget
           // Even pacing holds today's spend under a pro-rated plan: it may serve less, never more.
           { campaign: even, name: 'CPM even', budgetMicros: TINY_BUDGET_MICROS, priceMicros: IMPRESSION_MICROS, mustCharge: false },
           // A click is the price; a tolerance of 2% of the budget would be smaller here.
-          { campaign: cpc, name: 'CPC asap', budgetMicros: CPC_DAILY_BUDGET_MICROS, priceMicros: Math.max(CLICK_MICROS, CPC_DAILY_BUDGET_MICROS * 0.02), mustCharge: true },
+          {
+            campaign: cpc,
+            name: 'CPC asap',
+            budgetMicros: CPC_DAILY_BUDGET_MICROS,
+            priceMicros: Math.max(CLICK_MICROS, CPC_DAILY_BUDGET_MICROS * 0.02),
+            mustCharge: true,
+          },
         ],
         new Set([cpc.campaignId]),
       ),
@@ -480,7 +536,9 @@ async function switchReachesServing(name: string, scope: 'global' | 'advertiser'
       const version = await indexStore.currentVersion();
       if (version === null) return false;
       const head = await indexStore.readHead(version);
-      const published = head.featureSwitches.find((candidate) => candidate.name === name && candidate.scope === scope && candidate.scopeId === scopeId);
+      const published = head.featureSwitches.find(
+        (candidate) => candidate.name === name && candidate.scope === scope && candidate.scopeId === scopeId,
+      );
       if (published?.enabled !== enabled) return false;
       return (await Promise.all(direct.map((serving) => readyz(serving.url)))).every((ready) => ready.version === version);
     },
@@ -490,7 +548,11 @@ async function switchReachesServing(name: string, scope: 'global' | 'advertiser'
 }
 
 /** `visits` page views of one user, alternating instances, each impression beacon sent to the other one. */
-async function visits(userKey: string, live: Live, count: number): Promise<{ served: number; outcomes: { status: number; event: string | null }[] }> {
+async function visits(
+  userKey: string,
+  live: Live,
+  count: number,
+): Promise<{ served: number; outcomes: { status: number; event: string | null }[] }> {
   let served = 0;
   const outcomes: { status: number; event: string | null }[] = [];
   for (let visit = 0; visit < count; visit += 1) {
@@ -504,14 +566,21 @@ async function visits(userKey: string, live: Live, count: number): Promise<{ ser
 test(`${FREQUENCY_CAPS_SWITCH} off for an advertiser: its capped campaign serves past the cap; on again: capped again`, async (t) => {
   const live = inventory.capSwitched;
   const run = Date.now().toString(36);
-  const switched = await api.featureSwitches.create({ name: FREQUENCY_CAPS_SWITCH, scope: 'advertiser', scopeId: live.advertiserId, enabled: false });
+  const switched = await api.featureSwitches.create({
+    name: FREQUENCY_CAPS_SWITCH,
+    scope: 'advertiser',
+    scopeId: live.advertiserId,
+    enabled: false,
+  });
   await switchReachesServing(FREQUENCY_CAPS_SWITCH, 'advertiser', live.advertiserId, false);
   const views = 3 * CAP;
   const uncapped = `${run}-caps-off-user`;
   const countedBefore = await impressionsCounted(live.adId);
   const off = await visits(uncapped, live, views);
   const countedOff = (await impressionsCounted(live.adId)) - countedBefore;
-  t.diagnostic(`caps off: ${off.served} of ${views} views showed the ad; impressions counted ${countedOff}; beacons ${tally(off.outcomes)}`);
+  t.diagnostic(
+    `caps off: ${off.served} of ${views} views showed the ad; impressions counted ${countedOff}; beacons ${tally(off.outcomes)}`,
+  );
   assert.equal(off.served, views, `with ${FREQUENCY_CAPS_SWITCH} off every view shows the capped campaign's ad (cap ${CAP})`);
   assert.equal(countedOff, views, 'and every impression of an ad served is counted');
 
@@ -536,7 +605,14 @@ test(`${COMPETITIVE_EXCLUSION_SWITCH} off: two advertisers sharing an exclusion 
   const together = async (phase: string) => {
     let both = 0;
     for (let page = 0; page < pages; page += 1) {
-      const campaigns = new Set(adsOf(await decideAt(direct[page % 2]!.url, oneSlot(one.placementKey, `${run}-${phase.replace(/[^A-Za-z0-9]+/g, '-')}-${page}`.slice(0, 64), 2))).map((ad) => ad.campaignId));
+      const campaigns = new Set(
+        adsOf(
+          await decideAt(
+            direct[page % 2]!.url,
+            oneSlot(one.placementKey, `${run}-${phase.replace(/[^A-Za-z0-9]+/g, '-')}-${page}`.slice(0, 64), 2),
+          ),
+        ).map((ad) => ad.campaignId),
+      );
       if (campaigns.has(one.campaignId) && campaigns.has(two.campaignId)) both += 1;
     }
     t.diagnostic(`${phase}: ${both} of ${pages} responses showed both labelled campaigns`);

@@ -33,14 +33,22 @@ before(async () => {
   api = createDataApiRestClient({ baseUrl: dataApi.url, apiKey: adminKey });
   for (const name of ['capped', 'budget', 'daily', 'switched'] as const) {
     const site = (await api.sites.create({ name: `Limits ${name}`, domain: `${name}.limits.example` })).data;
-    const placement = (await api.placements.create({ siteId: site.id, key: `limits-${name}`, name: `Limits ${name}`, allowedFormats: ['native'] })).data;
+    const placement = (
+      await api.placements.create({ siteId: site.id, key: `limits-${name}`, name: `Limits ${name}`, allowedFormats: ['native'] })
+    ).data;
     sites[name] = { siteId: site.id, placementKey: placement.key };
   }
-  watcher = startTsProcess('cache-warming --watch', 'services/cache-warming', 'src/main.ts', ['run', '--watch', '--json', '--debounce', '200', '--interval', '3600'], {
-    DATA_API_URLS: dataApi.rpcUrl,
-    DATA_API_TOKEN: serviceKey,
-    REDIS_KEY_PREFIX: prefix,
-  });
+  watcher = startTsProcess(
+    'cache-warming --watch',
+    'services/cache-warming',
+    'src/main.ts',
+    ['run', '--watch', '--json', '--debounce', '200', '--interval', '3600'],
+    {
+      DATA_API_URLS: dataApi.rpcUrl,
+      DATA_API_TOKEN: serviceKey,
+      REDIS_KEY_PREFIX: prefix,
+    },
+  );
   // The watcher publishes a first (empty) version at start; serving is ready once it has it.
   serving = await startServing({ redisKeyPrefix: prefix });
 });
@@ -53,7 +61,10 @@ after(async () => {
 });
 
 /** Creates a live campaign with one approved ad on one of the test's sites. */
-async function liveCampaign(site: SiteName, fields: Record<string, unknown>): Promise<{ campaignId: string; adId: string; advertiserId: string }> {
+async function liveCampaign(
+  site: SiteName,
+  fields: Record<string, unknown>,
+): Promise<{ campaignId: string; adId: string; advertiserId: string }> {
   const advertiser = (await api.advertisers.create({ name: `Limits ${site} advertiser` })).data;
   const now = Date.now();
   const campaign = await api.campaigns.create({
@@ -68,7 +79,12 @@ async function liveCampaign(site: SiteName, fields: Record<string, unknown>): Pr
     targeting: { siteIds: [sites[site].siteId] },
     ...fields,
   });
-  const ad = await api.ads.create({ campaignId: campaign.data.id, title: `Limits ${site} ad`, body: 'Body', clickUrl: `https://${site}.advertiser.example/landing` });
+  const ad = await api.ads.create({
+    campaignId: campaign.data.id,
+    title: `Limits ${site} ad`,
+    body: 'Body',
+    clickUrl: `https://${site}.advertiser.example/landing`,
+  });
   await api.ads.update(ad.data.id, { reviewState: 'approved' }, { ifMatch: ad.etag });
   await api.campaigns.activate(campaign.data.id, { ifMatch: campaign.etag });
   return { campaignId: campaign.data.id, adId: ad.data.id, advertiserId: advertiser.id };
@@ -95,7 +111,11 @@ async function firstShowing(site: SiteName, adId: string): Promise<DecidedAd> {
 
 test('a campaign activated in the data API reaches serving through cache-warming --watch', async () => {
   const { adId } = await liveCampaign('capped', { frequencyCap: { count: 2, windowSeconds: 3600 } });
-  await waitFor(async () => (await decide(serving.rpcUrl, request('capped'))).decisions.slot!.some((ad) => ad.adId === adId), 'the new ad in a decision', { timeoutMs: 30_000, watch: watcher });
+  await waitFor(
+    async () => (await decide(serving.rpcUrl, request('capped'))).decisions.slot!.some((ad) => ad.adId === adId),
+    'the new ad in a decision',
+    { timeoutMs: 30_000, watch: watcher },
+  );
   assert.match(watcher.output(), /"runId"/, 'the watcher printed a JSON summary per build');
 });
 
@@ -136,7 +156,11 @@ test('a campaign stops serving once its total budget is spent', async () => {
   // Another instance learns it from the real-time counters.
   const second = await startServing({ redisKeyPrefix: prefix });
   try {
-    await waitFor(async () => (await decide(second.rpcUrl, request('budget'))).decisions.slot!.length === 0, 'the second instance to stop the campaign', { timeoutMs: 10_000 });
+    await waitFor(
+      async () => (await decide(second.rpcUrl, request('budget'))).decisions.slot!.length === 0,
+      'the second instance to stop the campaign',
+      { timeoutMs: 10_000 },
+    );
   } finally {
     await second.stop();
   }
@@ -159,7 +183,12 @@ test("an advertiser's kill switch turned off in the data API stops its ads; turn
   const { adId, advertiserId } = await liveCampaign('switched', {});
   const serves = async () => (await decide(serving.rpcUrl, request('switched'))).decisions.slot!.some((ad) => ad.adId === adId);
   await waitFor(serves, 'the ad in a decision', { timeoutMs: 30_000, watch: watcher });
-  const killSwitch = await api.featureSwitches.create({ name: KILL_SWITCHES.serving, scope: 'advertiser', scopeId: advertiserId, enabled: false });
+  const killSwitch = await api.featureSwitches.create({
+    name: KILL_SWITCHES.serving,
+    scope: 'advertiser',
+    scopeId: advertiserId,
+    enabled: false,
+  });
   await waitFor(async () => !(await serves()), 'the switched-off advertiser to stop serving', { timeoutMs: 30_000, watch: watcher });
   // Off means off: not one decision of many lets it through.
   for (let attempt = 0; attempt < 20; attempt += 1) assert.equal(await serves(), false);

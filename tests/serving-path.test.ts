@@ -7,8 +7,26 @@ import { after, before, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
 import { EXIT_CODES } from '@ads/ads-client/service';
 import { Redis } from 'ioredis';
-import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
-import { TEST_TRACKING_SECRET, beacon, decide, decideRaw, deleteKeys, requestServedBy, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
+import {
+  createStackDatabase,
+  seedStackDatabase,
+  startDataApi,
+  type RunningDataApi,
+  type StackDatabase,
+  type StackSeed,
+} from './support/stack';
+import {
+  TEST_TRACKING_SECRET,
+  beacon,
+  decide,
+  decideRaw,
+  deleteKeys,
+  requestServedBy,
+  runCacheWarming,
+  startServing,
+  testPrefix,
+  type RunningServing,
+} from './support/serving-stack';
 
 const prefix = testPrefix();
 const keys = new RedisKeys(prefix);
@@ -37,7 +55,12 @@ after(async () => {
 const servableRequest = () => requestServedBy(index);
 
 test('cache-warming builds the index from the data API and flips the pointer; a dry run writes nothing', async () => {
-  const dry = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix, args: ['--dry-run'] });
+  const dry = await runCacheWarming({
+    dataApiUrls: [dataApi.rpcUrl],
+    serviceKey: seed.serviceKey,
+    redisKeyPrefix: prefix,
+    args: ['--dry-run'],
+  });
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(await redis.get(keys.indexCurrent), null, 'a dry run publishes nothing');
   assert.equal(dry.summary?.outcome, 'dry-run', dry.stdout);
@@ -52,7 +75,12 @@ test('cache-warming builds the index from the data API and flips the pointer; a 
   assert.ok(index.campaigns.length > 5, `live campaigns in the index: ${index.campaigns.length}`);
   assert.equal(index.placements.length, 8);
   assert.equal(run.summary.counts.ads, index.meta.ads);
-  const again = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix, args: ['--dry-run'] });
+  const again = await runCacheWarming({
+    dataApiUrls: [dataApi.rpcUrl],
+    serviceKey: seed.serviceKey,
+    redisKeyPrefix: prefix,
+    args: ['--dry-run'],
+  });
   assert.equal(again.summary?.previous, version, 'a dry run names the current version it would replace');
   assert.equal(await redis.get(keys.indexCurrent), version);
 });
@@ -73,14 +101,26 @@ test('serving decides from the index: targeting and competitive exclusion hold i
     assert.equal(new Set(labels).size, labels.length, 'one ad per exclusion label');
     for (const ad of ads) {
       const { targeting } = byId.get(ad.campaignId)!;
-      assert.ok(targeting.countries.length === 0 || targeting.countries.includes(params.country as string), `${ad.campaignId} targets the country`);
-      assert.ok(targeting.devices.length === 0 || targeting.devices.includes(params.device as never), `${ad.campaignId} targets the device`);
-      assert.ok(targeting.keywords.length === 0 || targeting.keywords.some((keyword) => (params.keywords as string[]).includes(keyword)), `${ad.campaignId} targets a keyword`);
+      assert.ok(
+        targeting.countries.length === 0 || targeting.countries.includes(params.country as string),
+        `${ad.campaignId} targets the country`,
+      );
+      assert.ok(
+        targeting.devices.length === 0 || targeting.devices.includes(params.device as never),
+        `${ad.campaignId} targets the device`,
+      );
+      assert.ok(
+        targeting.keywords.length === 0 || targeting.keywords.some((keyword) => (params.keywords as string[]).includes(keyword)),
+        `${ad.campaignId} targets a keyword`,
+      );
       assert.ok(ad.impressionUrl.startsWith(`${serving.url}/t/i?`) && ad.clickUrl.startsWith(`${serving.url}/t/c?`));
     }
   }
   // A typo in one slot's placement key is named in the answer; the other slots are still served.
-  const unknown = await decide(serving.rpcUrl, { ...params, placements: [...(params.placements as object[]), { divName: 'x', placementKey: 'no-such-placement' }] });
+  const unknown = await decide(serving.rpcUrl, {
+    ...params,
+    placements: [...(params.placements as object[]), { divName: 'x', placementKey: 'no-such-placement' }],
+  });
   assert.deepEqual(unknown.decisions.x, []);
   assert.ok(unknown.decisions.slot!.length >= 1, 'the known slot is served');
   assert.deepEqual(
@@ -95,16 +135,30 @@ test('bad decision requests are refused with 400 naming the field', async () => 
   const tooMany = await decideRaw(serving!.rpcUrl, { placements: [{ divName: 'a', placementKey: 'p', count: 11 }] });
   assert.equal(tooMany.status, 400);
   assert.equal(tooMany.body.error?.data.code, 'INVALID_PARAMS');
-  assert.deepEqual(tooMany.body.error?.data.issues?.map((issue) => issue.path.join('.')), ['placements.0.count']);
-  const twice = await decideRaw(serving!.rpcUrl, { placements: [{ divName: 'a', placementKey: 'p' }, { divName: 'a', placementKey: 'q' }] });
+  assert.deepEqual(
+    tooMany.body.error?.data.issues?.map((issue) => issue.path.join('.')),
+    ['placements.0.count'],
+  );
+  const twice = await decideRaw(serving!.rpcUrl, {
+    placements: [
+      { divName: 'a', placementKey: 'p' },
+      { divName: 'a', placementKey: 'q' },
+    ],
+  });
   assert.equal(twice.status, 400);
-  assert.deepEqual(twice.body.error?.data.issues?.map((issue) => issue.path.join('.')), ['placements.1.divName']);
+  assert.deepEqual(
+    twice.body.error?.data.issues?.map((issue) => issue.path.join('.')),
+    ['placements.1.divName'],
+  );
 });
 
 test('beacons count each event once, refuse forged URLs and redirect clicks to the landing page', async () => {
   const { params, campaign } = servableRequest();
   const decidedAt = Date.now();
-  const decision = await decide(serving!.rpcUrl, { ...params, placements: [{ divName: 'slot', placementKey: (params.placements as { placementKey: string }[])[0]!.placementKey, count: 1 }] });
+  const decision = await decide(serving!.rpcUrl, {
+    ...params,
+    placements: [{ divName: 'slot', placementKey: (params.placements as { placementKey: string }[])[0]!.placementKey, count: 1 }],
+  });
   const ad = decision.decisions.slot![0]!;
   const landing = index.campaigns.find((entry) => entry.id === ad.campaignId)!.ads.find((entry) => entry.id === ad.adId)!.clickUrl;
   assert.ok(campaign !== undefined);
@@ -113,7 +167,11 @@ test('beacons count each event once, refuse forged URLs and redirect clicks to t
   assert.deepEqual(await beacon(ad.impressionUrl), { status: 409, event: 'duplicate', location: null }, 'a replay is refused');
   assert.deepEqual(await beacon(ad.viewableUrl), { status: 204, event: 'counted', location: null });
   assert.deepEqual(await beacon(ad.clickUrl), { status: 302, event: 'counted', location: landing });
-  assert.deepEqual(await beacon(ad.clickUrl), { status: 302, event: 'duplicate', location: landing }, 'a second click lands but is not counted');
+  assert.deepEqual(
+    await beacon(ad.clickUrl),
+    { status: 302, event: 'duplicate', location: landing },
+    'a second click lands but is not counted',
+  );
 
   const forged = new URL(ad.clickUrl);
   forged.searchParams.set('n', '99999999');
@@ -130,13 +188,17 @@ test('beacons count each event once, refuse forged URLs and redirect clicks to t
   // Counters are per hour of counting: add up the hours since the decision (normally one).
   const counters: Record<string, number> = {};
   for (const hour of new Set([hourBucket(decidedAt), hourBucket(Date.now())])) {
-    for (const [field, value] of Object.entries(await redis.hgetall(keys.adHourCounters(ad.adId, hour)))) counters[field] = (counters[field] ?? 0) + Number(value);
+    for (const [field, value] of Object.entries(await redis.hgetall(keys.adHourCounters(ad.adId, hour))))
+      counters[field] = (counters[field] ?? 0) + Number(value);
   }
   assert.equal(counters.impressions, 1);
   assert.equal(counters.viewable, 1);
   assert.equal(counters.clicks, 1);
   const entries = await redis.xrange(keys.eventsStream, '-', '+');
-  const events = entries.map(([, fields]) => decodeTrackingEvent(fields)).filter((entry) => entry.ok).map((entry) => entry.event);
+  const events = entries
+    .map(([, fields]) => decodeTrackingEvent(fields))
+    .filter((entry) => entry.ok)
+    .map((entry) => entry.event);
   const mine = events.filter((event) => event.decisionId === decision.decisionId);
   assert.deepEqual(mine.map((event) => event.type).sort(), ['click', 'impression', 'viewable']);
   assert.ok(mine.every((event) => event.userKey === decision.userKey && event.adId === ad.adId));

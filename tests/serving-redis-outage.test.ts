@@ -35,7 +35,12 @@ before(async () => {
   database = await createStackDatabase();
   const seed = await seedStackDatabase(database.url);
   dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix });
-  const run = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix, redisUrl: privateRedis.url });
+  const run = await runCacheWarming({
+    dataApiUrls: [dataApi.rpcUrl],
+    serviceKey: seed.serviceKey,
+    redisKeyPrefix: prefix,
+    redisUrl: privateRedis.url,
+  });
   assert.equal(run.code, 0, run.stderr);
   const reader = new Redis(privateRedis.url);
   index = await new ServingIndexStore(reader, keys).read(run.summary!.version);
@@ -56,7 +61,9 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
   assert.ok((await decide(serving.rpcUrl, params)).decisions.slot!.length >= 1);
 
   await privateRedis.stop();
-  await waitFor(async () => (await metric(serving.url, 'ads_serving_redis_up')) === 0, 'serving to notice Redis is gone', { timeoutMs: 10_000 });
+  await waitFor(async () => (await metric(serving.url, 'ads_serving_redis_up')) === 0, 'serving to notice Redis is gone', {
+    timeoutMs: 10_000,
+  });
 
   const shown: DecidedAd[] = [];
   for (let call = 0; call < 5; call += 1) {
@@ -67,15 +74,24 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
     shown.push(ads[0]!);
   }
   for (const ad of shown) assert.deepEqual(await beacon(ad.impressionUrl), { status: 204, event: 'buffered', location: null });
-  assert.deepEqual(await beacon(shown[0]!.impressionUrl), { status: 409, event: 'duplicate', location: null }, 'a replay is refused from memory');
+  assert.deepEqual(
+    await beacon(shown[0]!.impressionUrl),
+    { status: 409, event: 'duplicate', location: null },
+    'a replay is refused from memory',
+  );
   assert.equal(await metric(serving.url, 'ads_serving_event_buffer_size'), 5);
   assert.equal((await fetch(`${serving.url}/readyz`)).status, 200, 'still ready: the index is in memory');
 
   await privateRedis.start();
   const redis = new Redis(privateRedis.url);
   try {
-    await waitFor(async () => (await redis.xlen(keys.eventsStream)) === 5, 'the buffered events to arrive in the stream', { timeoutMs: 20_000, watch: serving.process });
-    await waitFor(async () => (await metric(serving.url, 'ads_serving_event_buffer_size')) === 0, 'the buffer to drain', { timeoutMs: 5_000 });
+    await waitFor(async () => (await redis.xlen(keys.eventsStream)) === 5, 'the buffered events to arrive in the stream', {
+      timeoutMs: 20_000,
+      watch: serving.process,
+    });
+    await waitFor(async () => (await metric(serving.url, 'ads_serving_event_buffer_size')) === 0, 'the buffer to drain', {
+      timeoutMs: 5_000,
+    });
     const events = (await redis.xrange(keys.eventsStream, '-', '+')).map(([, fields]) => decodeTrackingEvent(fields));
     assert.ok(events.every((entry) => entry.ok && entry.event.type === 'impression'));
     const decisionIds = new Set(events.map((entry) => (entry.ok ? entry.event.decisionId : '')));
@@ -93,7 +109,10 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
     const other = await startServing({ redisKeyPrefix: prefix, redisUrl: privateRedis.url, waitReady: false });
     try {
       // It listens before its Redis connection is up; until then it would buffer, not check.
-      await waitFor(async () => (await metric(other.url, 'ads_serving_redis_up')) === 1, 'the other instance to reach Redis', { timeoutMs: 10_000, watch: other.process });
+      await waitFor(async () => (await metric(other.url, 'ads_serving_redis_up')) === 1, 'the other instance to reach Redis', {
+        timeoutMs: 10_000,
+        watch: other.process,
+      });
       const otherUrl = (url: string) => url.replace(serving.url, other.url);
       assert.deepEqual(await beacon(otherUrl(shown[1]!.impressionUrl)), { status: 409, event: 'duplicate', location: null });
       assert.deepEqual(await beacon(otherUrl(shown[1]!.viewableUrl)), { status: 204, event: 'counted', location: null });

@@ -57,7 +57,9 @@ async function open(): Promise<Connection> {
   let data = '';
   socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
   socket.on('error', () => undefined);
-  const closed = new Promise<{ data: string; afterMs: number }>((resolve) => socket.once('close', () => resolve({ data, afterMs: Date.now() - openedAt })));
+  const closed = new Promise<{ data: string; afterMs: number }>((resolve) =>
+    socket.once('close', () => resolve({ data, afterMs: Date.now() - openedAt })),
+  );
   // A refused connection may be reset before or right after it is established.
   await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), closed]);
   return { socket, closed };
@@ -74,7 +76,8 @@ async function statusOf(path: string): Promise<number> {
   return Number(/^HTTP\/1\.[01] (\d{3}) /.exec(data)?.[1] ?? 0);
 }
 
-const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
 
 test('one address holds at most SERVING_MAX_CONN_PER_SOURCE connections; more are refused at once', async () => {
   const held: Connection[] = [];
@@ -89,7 +92,8 @@ test('one address holds at most SERVING_MAX_CONN_PER_SOURCE connections; more ar
       assert.notEqual(outcome, 'pending', 'a connection beyond the limit is closed');
       assert.equal((outcome as { data: string }).data, '', 'refused before any HTTP');
     }
-    for (const connection of held) assert.equal(await within(connection.closed, 100), 'pending', 'the connections within the limit stay open');
+    for (const connection of held)
+      assert.equal(await within(connection.closed, 100), 'pending', 'the connections within the limit stay open');
   } finally {
     for (const connection of held) connection.socket.destroy();
     await Promise.all(held.map((connection) => connection.closed));

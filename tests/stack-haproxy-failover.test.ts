@@ -107,7 +107,9 @@ test('a serving instance killed under load behind HAProxy: no request sent after
   // Requests on their way while the instance died may have failed: reported, not asserted
   // (how many depends on scheduling on a shared machine).
   const failedBeforeExit = outcomes.filter((outcome) => !outcome.ok).length;
-  t.diagnostic(`${sentAfterExit.length} requests after the exit, all answered; ${failedBeforeExit} failed around the kill (signal at ${(killedAt - killSentAt).toFixed(0)} ms before the exit was seen)`);
+  t.diagnostic(
+    `${sentAfterExit.length} requests after the exit, all answered; ${failedBeforeExit} failed around the kill (signal at ${(killedAt - killSentAt).toFixed(0)} ms before the exit was seen)`,
+  );
   // The surviving instance still answers directly, and HAProxy still answers.
   assert.equal((await fetch(`${servings[1]!.url}/readyz`)).status, 200);
   assert.equal((await decideThroughHaproxy(front.url)).ok, true);

@@ -6,7 +6,15 @@ import { after, before, describe, it } from 'node:test';
 
 import { RpcError, createRpcClient, dataApiContract, readInventorySnapshot } from '@ads/ads-client';
 
-import { createApiKey, createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase, type StackSeed } from './support/stack';
+import {
+  createApiKey,
+  createStackDatabase,
+  seedStackDatabase,
+  startDataApi,
+  type RunningDataApi,
+  type StackDatabase,
+  type StackSeed,
+} from './support/stack';
 
 let database: StackDatabase | undefined;
 let seed: StackSeed;
@@ -67,7 +75,10 @@ describe('stack harness', () => {
       await assertRefused(anonymous.inventory.snapshot({}), 'UNAUTHORIZED');
       await assertRefused(unknown.inventory.snapshot({}), 'UNAUTHORIZED');
 
-      const advertiserKey = await createApiKey(database!.url, 'advertiser', { name: 'harness advertiser', advertiserId: page.campaigns[0]!.advertiserId });
+      const advertiserKey = await createApiKey(database!.url, 'advertiser', {
+        name: 'harness advertiser',
+        advertiserId: page.campaigns[0]!.advertiserId,
+      });
       const advertiser = clientWith(advertiserKey);
       try {
         await assertRefused(advertiser.inventory.snapshot({}), 'FORBIDDEN');

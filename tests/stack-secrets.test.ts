@@ -28,7 +28,13 @@ async function launchWithoutDatabase(stateDir: string): Promise<{ code: number |
   const closedPort = await freePort();
   const child = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'infra/local/start-stack.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, TRACKING_SECRET: '', METRICS_TOKEN: '', STACK_STATE_DIR: stateDir, DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/none` },
+    env: {
+      ...process.env,
+      TRACKING_SECRET: '',
+      METRICS_TOKEN: '',
+      STACK_STATE_DIR: stateDir,
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/none`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

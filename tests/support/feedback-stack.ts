@@ -83,7 +83,11 @@ async function deleteKeys(redis: Redis, keys: RedisKeys): Promise<void> {
 }
 
 /** One hourly stats row for `stats.ingest`. */
-export function statsRow(adId: string, hourMs: number, counts: { impressions: number; clicks: number; spendMicros: number; viewableImpressions?: number }) {
+export function statsRow(
+  adId: string,
+  hourMs: number,
+  counts: { impressions: number; clicks: number; spendMicros: number; viewableImpressions?: number },
+) {
   return {
     adId,
     hour: new Date(Math.floor(hourMs / HOUR_MS) * HOUR_MS).toISOString(),
@@ -107,7 +111,11 @@ export const runScoring = (stack: FeedbackStack, args: string[] = []) =>
   runTsCommand('services/ads-scoring', 'src/main.ts', ['run', ...args], stack.commandEnvironment);
 
 /** A campaign of the snapshot that has at least `ads` ads and matches `accept`; fails the test if none. */
-export function pickCampaign(snapshot: InventorySnapshot, ads: number, accept: (campaign: SnapshotCampaign) => boolean = () => true): SnapshotCampaign {
+export function pickCampaign(
+  snapshot: InventorySnapshot,
+  ads: number,
+  accept: (campaign: SnapshotCampaign) => boolean = () => true,
+): SnapshotCampaign {
   const campaign = snapshot.campaigns.find((candidate) => candidate.ads.length >= ads && accept(candidate));
   if (campaign === undefined) throw new Error(`the seeded inventory has no campaign with ${ads} ads that fits the test`);
   return campaign;

@@ -74,11 +74,15 @@ function verdicts(probeCase: ProbeCase, answer: ProbeAnswer): string[] {
  * Sends every case, `batchSize` at a time, and returns the failures (each naming the case by
  * its place in the order sent). `tallies` counts cases per surface.
  */
-export async function probe(generated: ProbeCase[], options: { batchSize: number; state: StoredState; tallies: Map<string, ProbeTally> }): Promise<string[]> {
+export async function probe(
+  generated: ProbeCase[],
+  options: { batchSize: number; state: StoredState; tallies: Map<string, ProbeTally> },
+): Promise<string[]> {
   const cases = [...generated.filter((one) => one.likelyRefused === true), ...generated.filter((one) => one.likelyRefused !== true)];
   const failures: string[] = [];
   const { state } = options;
-  const fail = (probeCase: ProbeCase, index: number, problem: string) => failures.push(`#${index} ${probeCase.surface}: ${problem}\n    sent: ${clip(probeCase.describe())}`);
+  const fail = (probeCase: ProbeCase, index: number, problem: string) =>
+    failures.push(`#${index} ${probeCase.surface}: ${problem}\n    sent: ${clip(probeCase.describe())}`);
   for (let start = 0; start < cases.length; start += options.batchSize) {
     const batch = cases.slice(start, start + options.batchSize);
     const before = await state.read();
@@ -96,7 +100,10 @@ export async function probe(generated: ProbeCase[], options: { batchSize: number
     });
     if (answers.every((answer) => refused(answer.status))) {
       const change = state.changed(before, after);
-      if (change !== undefined) failures.push(`batch #${start}-${start + batch.length - 1}: every request was refused, yet ${change}\n    sent: ${batch.map((one) => clip(one.describe(), 200)).join('\n          ')}`);
+      if (change !== undefined)
+        failures.push(
+          `batch #${start}-${start + batch.length - 1}: every request was refused, yet ${change}\n    sent: ${batch.map((one) => clip(one.describe(), 200)).join('\n          ')}`,
+        );
       continue;
     }
     // Mixed batch: an accepted request may have changed data; check each refusal alone.
@@ -135,7 +142,9 @@ export async function databaseState(databaseUrl: string): Promise<StoredState & 
       const was = before as Record<string, string>;
       const now = after as Record<string, string>;
       const tablesChanged = tables.filter((table) => was[table] !== now[table]);
-      return tablesChanged.length === 0 ? undefined : `the stored data changed in ${tablesChanged.map((table) => `${table} (${was[table]!.split(':')[0]} → ${now[table]!.split(':')[0]} rows)`).join(', ')}`;
+      return tablesChanged.length === 0
+        ? undefined
+        : `the stored data changed in ${tablesChanged.map((table) => `${table} (${was[table]!.split(':')[0]} → ${now[table]!.split(':')[0]} rows)`).join(', ')}`;
     },
     close: () => client.end(),
   };

@@ -23,7 +23,8 @@ export function encodeJson(value: unknown): string {
 export function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const paths = [prefix];
   if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
   return paths;
 }
 
@@ -46,7 +47,24 @@ export function replaceAt(root: Json, path: (string | number)[], replace: (node:
 }
 
 /** Characters that have no place in most fields: NUL, CR/LF, C0, DEL, C1, separators, surrogates, BOM. */
-export const CONTROL_CHARACTERS = ['\u0000', '\r\n', '\n', '\r', '\t', '\u0001', '\u001b', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029', '\ud800', '\udfff', '\ufeff', '\u200b'];
+export const CONTROL_CHARACTERS = [
+  '\u0000',
+  '\r\n',
+  '\n',
+  '\r',
+  '\t',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\udfff',
+  '\ufeff',
+  '\u200b',
+];
 
 /** Instants around and past the limits (years 0, 1969, 9999, 10000, JS's last date) and malformed ones. */
 export const EXTREME_DATES = [
@@ -97,7 +115,23 @@ export const EXTREME_NUMBERS: (number | string)[] = [
 ];
 
 const WRONG_TYPES: Json[] = [null, true, false, 0, 1, '', ' ', 'x', '1', 'true', 'null', [], [null], {}, { a: 1 }, [[]]];
-const UNKNOWN_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'extra', 'Name', 'id', 'version', 'createdAt', '', ' ', '\u0000', 'a.b', '$where'];
+const UNKNOWN_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'extra',
+  'Name',
+  'id',
+  'version',
+  'createdAt',
+  '',
+  ' ',
+  '\u0000',
+  'a.b',
+  '$where',
+];
 const HOSTILE_STRINGS = [
   "' OR 1=1 --",
   '"; DROP TABLE ad; --',
@@ -128,7 +162,12 @@ const insertInto = (node: Json, inserted: string, at: number): Json =>
 
 /** The node inside `depth` arrays or objects; past 1,000 levels as raw text (JSON.stringify recurses). */
 function nest(node: Json, depth: number, asArray: boolean): Json {
-  if (depth > 1_000) return rawJson(asArray ? `${'['.repeat(depth)}${encodeJson(node)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}${encodeJson(node)}${'}'.repeat(depth)}`);
+  if (depth > 1_000)
+    return rawJson(
+      asArray
+        ? `${'['.repeat(depth)}${encodeJson(node)}${']'.repeat(depth)}`
+        : `${'{"a":'.repeat(depth)}${encodeJson(node)}${'}'.repeat(depth)}`,
+    );
   let value = node;
   for (let level = 0; level < depth; level += 1) value = asArray ? [value] : { a: value };
   return value;
@@ -142,23 +181,30 @@ export function mutationArbitrary(options: { hugeLengths: number[] }): fc.Arbitr
     fc.constantFrom(...EXTREME_DATES).map((value): Mutation => ({ kind: `extreme date ${value}`, apply: () => value })),
     fc
       .tuple(fc.constantFrom(...CONTROL_CHARACTERS), fc.nat())
-      .map(([character, at]): Mutation => ({ kind: `control character ${JSON.stringify(character)}`, apply: (node) => insertInto(node, character, at) })),
+      .map(([character, at]): Mutation => ({
+        kind: `control character ${JSON.stringify(character)}`,
+        apply: (node) => insertInto(node, character, at),
+      })),
     fc
       .tuple(fc.constantFrom(33, 40, 200, 50_000), fc.boolean())
-      .map(([depth, asArray]): Mutation => ({ kind: `nested ${depth} deep in ${asArray ? 'arrays' : 'objects'}`, apply: (node) => nest(node, depth, asArray) })),
-    fc.tuple(fc.constantFrom(...UNKNOWN_KEYS), fc.constantFrom<Json>(1, 'x', null, { polluted: true })).map(
-      ([key, value]): Mutation => ({
-        kind: `unknown field ${JSON.stringify(key)}`,
-        apply: (node) => {
-          const target = node !== null && typeof node === 'object' && !Array.isArray(node) ? { ...node } : { value: node };
-          Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-          return target;
-        },
-      }),
-    ),
+      .map(([depth, asArray]): Mutation => ({
+        kind: `nested ${depth} deep in ${asArray ? 'arrays' : 'objects'}`,
+        apply: (node) => nest(node, depth, asArray),
+      })),
+    fc.tuple(fc.constantFrom(...UNKNOWN_KEYS), fc.constantFrom<Json>(1, 'x', null, { polluted: true })).map(([key, value]): Mutation => ({
+      kind: `unknown field ${JSON.stringify(key)}`,
+      apply: (node) => {
+        const target = node !== null && typeof node === 'object' && !Array.isArray(node) ? { ...node } : { value: node };
+        Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+        return target;
+      },
+    })),
     fc
       .tuple(fc.constantFrom(...options.hugeLengths), fc.constantFrom('x', 'é', '😀', '\u0000'))
-      .map(([length, unit]): Mutation => ({ kind: `huge string of ${length} × ${JSON.stringify(unit)}`, apply: () => unit.repeat(length) })),
+      .map(([length, unit]): Mutation => ({
+        kind: `huge string of ${length} × ${JSON.stringify(unit)}`,
+        apply: () => unit.repeat(length),
+      })),
     fc.constantFrom(...HOSTILE_STRINGS).map((value): Mutation => ({ kind: `hostile string ${JSON.stringify(value)}`, apply: () => value })),
     fc.constant<Mutation>({ kind: 'removed', apply: () => undefined }),
     fc.constant<Mutation>({ kind: 'huge array', apply: (node) => Array.from({ length: 3_000 }, () => node) }),
@@ -175,7 +221,10 @@ export interface MutatedCase<Valid extends Json> {
 }
 
 /** Mutates a value from `valid` at a random path (the root included) with a random mutation. */
-export function mutatedArbitrary<Valid extends Json>(valid: fc.Arbitrary<Valid>, options: { hugeLengths: number[] }): fc.Arbitrary<MutatedCase<Valid>> {
+export function mutatedArbitrary<Valid extends Json>(
+  valid: fc.Arbitrary<Valid>,
+  options: { hugeLengths: number[] },
+): fc.Arbitrary<MutatedCase<Valid>> {
   return fc.tuple(valid, fc.nat(), mutationArbitrary(options)).map(([value, pick, mutation]) => {
     const paths = pathsOf(value);
     const path = paths[pick % paths.length]!;
@@ -201,9 +250,21 @@ export function everyLeafMutated<Valid extends Json>(valid: Valid): MutatedCase<
     let node: Json = valid;
     for (const step of path) node = (node as Record<string | number, Json>)[step]!;
     if (typeof node === 'string') {
-      for (const [name, inserted] of LEAF_TEXT) cases.push({ valid, path, mutation: `${name} in the text`, value: replaceAt(valid, path, (text) => insertInto(text, inserted, Math.ceil((text as string).length / 2))) });
+      for (const [name, inserted] of LEAF_TEXT)
+        cases.push({
+          valid,
+          path,
+          mutation: `${name} in the text`,
+          value: replaceAt(valid, path, (text) => insertInto(text, inserted, Math.ceil((text as string).length / 2))),
+        });
     } else if (typeof node === 'number') {
-      for (const number of LEAF_NUMBERS) cases.push({ valid, path, mutation: `number ${JSON.stringify(number) ?? 'undefined'}`, value: replaceAt(valid, path, () => number) });
+      for (const number of LEAF_NUMBERS)
+        cases.push({
+          valid,
+          path,
+          mutation: `number ${JSON.stringify(number) ?? 'undefined'}`,
+          value: replaceAt(valid, path, () => number),
+        });
     }
   }
   return cases;

@@ -51,24 +51,50 @@ export interface ImportWorker {
 }
 
 /** Starts `worker` and waits until its /healthz answers. */
-export async function startImportWorker(redisKeyPrefix: string, overrides: Record<string, string> = {}, name = 'import-worker'): Promise<ImportWorker> {
+export async function startImportWorker(
+  redisKeyPrefix: string,
+  overrides: Record<string, string> = {},
+  name = 'import-worker',
+): Promise<ImportWorker> {
   const port = await freePort();
-  const child = startTsProcess(name, IMPORT_SERVICE_DIR, 'src/main.ts', ['worker'], importEnvironment(redisKeyPrefix, { WORKER_PORT: String(port), ...overrides }));
+  const child = startTsProcess(
+    name,
+    IMPORT_SERVICE_DIR,
+    'src/main.ts',
+    ['worker'],
+    importEnvironment(redisKeyPrefix, { WORKER_PORT: String(port), ...overrides }),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`, { watch: child, timeoutMs: 60_000 });
   return { process: child, port, url };
 }
 
 /** Starts `scheduler` (staying alive) and waits for it to have registered its schedules. */
-export async function startImportScheduler(redisKeyPrefix: string, overrides: Record<string, string> = {}, name = 'import-scheduler'): Promise<RunningProcess> {
-  const child = startTsProcess(name, IMPORT_SERVICE_DIR, 'src/main.ts', ['scheduler'], importEnvironment(redisKeyPrefix, { LOG_LEVEL: 'info', ...overrides }));
+export async function startImportScheduler(
+  redisKeyPrefix: string,
+  overrides: Record<string, string> = {},
+  name = 'import-scheduler',
+): Promise<RunningProcess> {
+  const child = startTsProcess(
+    name,
+    IMPORT_SERVICE_DIR,
+    'src/main.ts',
+    ['scheduler'],
+    importEnvironment(redisKeyPrefix, { LOG_LEVEL: 'info', ...overrides }),
+  );
   await child.waitForOutput('job schedulers registered', 'the scheduler to register its job schedulers', 60_000);
   return child;
 }
 
 /** Runs `enqueue <args>` to completion. */
 export function runEnqueue(redisKeyPrefix: string, args: string[], overrides: Record<string, string> = {}, timeoutMs = 120_000) {
-  return runTsCommand(IMPORT_SERVICE_DIR, 'src/main.ts', ['enqueue', ...args, '--json'], importEnvironment(redisKeyPrefix, overrides), timeoutMs);
+  return runTsCommand(
+    IMPORT_SERVICE_DIR,
+    'src/main.ts',
+    ['enqueue', ...args, '--json'],
+    importEnvironment(redisKeyPrefix, overrides),
+    timeoutMs,
+  );
 }
 
 /** Appends events to the events stream exactly as serving does (the shared encoder). */
@@ -91,7 +117,6 @@ export function connectTestRedis(): Redis {
 }
 
 // ─── with ads-data-api ────────────────────────────────────────────────────────────────────────
-
 
 /** An ad events can be about: what serving would put in a tracking event. */
 export interface EventTarget {
@@ -128,7 +153,9 @@ export async function startImportStack(label: string): Promise<ImportStack> {
     dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix });
     const client = createRpcClient(dataApiContract, { urls: [dataApi.rpcUrl], token: serviceKey, timeoutMs: 60_000 });
     const snapshot = await readInventorySnapshot(client);
-    const ads = snapshot.campaigns.flatMap((campaign) => campaign.ads.map((ad) => ({ adId: ad.id, campaignId: campaign.id, advertiserId: campaign.advertiserId })));
+    const ads = snapshot.campaigns.flatMap((campaign) =>
+      campaign.ads.map((ad) => ({ adId: ad.id, campaignId: campaign.id, advertiserId: campaign.advertiserId })),
+    );
     const started = dataApi;
     return {
       prefix,
@@ -140,7 +167,13 @@ export async function startImportStack(label: string): Promise<ImportStack> {
       importerKey,
       ads,
       environment: (overrides = {}) =>
-        importEnvironment(prefix, { DATA_API_URLS: started.rpcUrl, DATA_API_TOKEN: serviceKey, DATA_API_IMPORT_TOKEN: importerKey, DATA_API_TIMEOUT_MS: '60000', ...overrides }),
+        importEnvironment(prefix, {
+          DATA_API_URLS: started.rpcUrl,
+          DATA_API_TOKEN: serviceKey,
+          DATA_API_IMPORT_TOKEN: importerKey,
+          DATA_API_TIMEOUT_MS: '60000',
+          ...overrides,
+        }),
       stop: async () => {
         await client.$close();
         await started.stop();
@@ -176,7 +209,8 @@ export async function openRollupQueue(redis: Redis, keys: RedisKeys): Promise<Ro
   return {
     queue,
     queueEvents,
-    runJob: async <Summary>(timeoutMs = 120_000) => (await (await queue.add('rollup', {}, { attempts: 1 })).waitUntilFinished(queueEvents, timeoutMs)) as Summary,
+    runJob: async <Summary>(timeoutMs = 120_000) =>
+      (await (await queue.add('rollup', {}, { attempts: 1 })).waitUntilFinished(queueEvents, timeoutMs)) as Summary,
     close: async () => {
       await queueEvents.close();
       await eventsConnection.quit();
@@ -227,7 +261,10 @@ export async function startRollupHarness(label: string): Promise<RollupHarness> 
  * and stop it. The returned object is filled in by the time the file's tests run. `started`
  * and `stopping` run right after the start and before the stop (a file's own fixtures).
  */
-export function useRollupHarness(label: string, hooks: { started?: (harness: RollupHarness) => Promise<void>; stopping?: () => Promise<void> } = {}): RollupHarness {
+export function useRollupHarness(
+  label: string,
+  hooks: { started?: (harness: RollupHarness) => Promise<void>; stopping?: () => Promise<void> } = {},
+): RollupHarness {
   const harness = {} as RollupHarness;
   before(async () => {
     Object.assign(harness, await startRollupHarness(label));
@@ -241,7 +278,11 @@ export function useRollupHarness(label: string, hooks: { started?: (harness: Rol
 }
 
 /** `count` tracking events over `ads` and the hours starting at `firstHour`, as serving would count them. */
-export function generateTrackingEvents(ads: readonly EventTarget[], count: number, options: { firstHour: number; hours: number; seed: number }): TrackingEvent[] {
+export function generateTrackingEvents(
+  ads: readonly EventTarget[],
+  count: number,
+  options: { firstHour: number; hours: number; seed: number },
+): TrackingEvent[] {
   const random = seededRng(options.seed);
   const events: TrackingEvent[] = [];
   for (let index = 0; index < count; index += 1) {
@@ -254,7 +295,9 @@ export function generateTrackingEvents(ads: readonly EventTarget[], count: numbe
       decisionId: `dec-${options.seed}-${index}`,
       ...ad,
       placementKey: 'home.top',
-      userKey: `user-${Math.floor(random() * 1e6).toString().padStart(8, '0')}`,
+      userKey: `user-${Math.floor(random() * 1e6)
+        .toString()
+        .padStart(8, '0')}`,
       at: options.firstHour + Math.floor(random() * options.hours * 3_600_000),
       spendMicros: type === 'impression' ? 1_500 : type === 'click' ? 250_000 : 0,
     });
@@ -286,8 +329,19 @@ export function expectedTotals(events: readonly TrackingEvent[]): Map<string, Ho
 }
 
 /** What the database holds per `adId|hourISO` for these ads over [from, to), read through `stats.query`. */
-export async function databaseTotals(client: TypedRpcClient<DataApiContract>, adIds: readonly string[], from: number, to: number): Promise<Map<string, HourTotals>> {
-  const { series } = await client.stats.query({ level: 'ad', ids: [...adIds], from: new Date(from).toISOString(), to: new Date(to).toISOString(), granularity: 'hour' });
+export async function databaseTotals(
+  client: TypedRpcClient<DataApiContract>,
+  adIds: readonly string[],
+  from: number,
+  to: number,
+): Promise<Map<string, HourTotals>> {
+  const { series } = await client.stats.query({
+    level: 'ad',
+    ids: [...adIds],
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    granularity: 'hour',
+  });
   const totals = new Map<string, HourTotals>();
   for (const entry of series) {
     for (const point of entry.points) {
@@ -316,7 +370,9 @@ export function sortedTotals(totals: Map<string, HourTotals>): [string, HourTota
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolvePath(process.argv[1])).href;
 if (invokedDirectly) {
   const stack = await startImportStack('bench');
-  process.stdout.write(`${JSON.stringify({ rpcUrl: stack.dataApiRpcUrl, serviceKey: stack.serviceKey, importerKey: stack.importerKey, prefix: stack.prefix, ads: stack.ads })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rpcUrl: stack.dataApiRpcUrl, serviceKey: stack.serviceKey, importerKey: stack.importerKey, prefix: stack.prefix, ads: stack.ads })}\n`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -12,11 +12,23 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
 const nodeArgs = ['--experimental-wasm-modules'];
 
 /** Starts `node --import tsx <script>` in a package folder (e.g. `services/ads-data-api`). */
-export function startTsProcess(name: string, packageDir: string, script: string, args: string[], env: Record<string, string>): RunningProcess {
+export function startTsProcess(
+  name: string,
+  packageDir: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): RunningProcess {
   return startKitProcess({ name, cwd: join(repoRoot, packageDir), args: [script, ...args], env, nodeArgs });
 }
 
 /** Runs a package script to completion and returns its exit code and output. */
-export function runTsCommand(packageDir: string, script: string, args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CommandResult> {
+export function runTsCommand(
+  packageDir: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<CommandResult> {
   return runKitCommand({ cwd: join(repoRoot, packageDir), args: [script, ...args], env, nodeArgs, timeoutMs });
 }

@@ -53,7 +53,9 @@ const results = cases.map((benchCase, index) => ({
   p99Ms: median(samples[index]!.map((sample) => sample.p99Ms)),
 }));
 const baseline = results[0]!.requestsPerSecond;
-console.log(`\nRPC benchmark: wrk, 1 thread, ${CONNECTIONS} connections, ${DURATION_SECONDS}s per case, median of ${ROUNDS} interleaved rounds, node ${process.version}\n`);
+console.log(
+  `\nRPC benchmark: wrk, 1 thread, ${CONNECTIONS} connections, ${DURATION_SECONDS}s per case, median of ${ROUNDS} interleaved rounds, node ${process.version}\n`,
+);
 console.log('| case | requests/s | p50 ms | p99 ms | vs node:http |');
 console.log('|---|---:|---:|---:|---:|');
 for (const result of results) {

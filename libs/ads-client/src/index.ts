@@ -43,7 +43,15 @@ export { dataApiContract } from './contracts/data-api-contract.js';
 export type { DataApiContract, FeedUpsertRow, ImportRun, StatsRow } from './contracts/data-api-contract.js';
 export * as dataApi from './contracts/data-api-contract.js';
 export { servingContract } from './contracts/serving-contract.js';
-export type { ServingContract, DecisionRequest, DecisionResponse, DecisionWarning, DecidedAd, TrackingEvent, TrackingEventType } from './contracts/serving-contract.js';
+export type {
+  ServingContract,
+  DecisionRequest,
+  DecisionResponse,
+  DecisionWarning,
+  DecidedAd,
+  TrackingEvent,
+  TrackingEventType,
+} from './contracts/serving-contract.js';
 export * as serving from './contracts/serving-contract.js';
 
 // Redis key layout.
@@ -55,18 +63,52 @@ export type { TimeSeriesPoint, TimeSeriesMeta } from './contracts/time-series.js
 
 // Typed stores of the feedback loop (time series, score versions).
 export { TimeSeriesStore, timeSeriesCovers, timeSeriesField } from './redis/time-series-store.js';
-export type { TimeSeriesBucket, TimeSeriesEntry, TimeSeriesGranularity, TimeSeriesLevel, TimeSeriesView } from './redis/time-series-store.js';
+export type {
+  TimeSeriesBucket,
+  TimeSeriesEntry,
+  TimeSeriesGranularity,
+  TimeSeriesLevel,
+  TimeSeriesView,
+} from './redis/time-series-store.js';
 export { ScoreStore, newScoreVersionId, isScoreVersionFresh } from './redis/score-store.js';
 export type { ScoreVersion, ScoreFlip } from './redis/score-store.js';
 export { RedisValueError, RedisWriteError } from './redis/redis-store-errors.js';
 export { redisUrlSetting, redactRedisUrl } from './redis/redis-url.js';
-export { KNOWN_PLACEHOLDER_SECRETS, MIN_SECRET_BITS, MIN_SECRET_LENGTH, SECRET_RECIPE, checkProductionSecret, productionSecretProblems, secretStrengthBits } from './config/production-secret.js';
+export {
+  KNOWN_PLACEHOLDER_SECRETS,
+  MIN_SECRET_BITS,
+  MIN_SECRET_LENGTH,
+  SECRET_RECIPE,
+  checkProductionSecret,
+  productionSecretProblems,
+  secretStrengthBits,
+} from './config/production-secret.js';
 export { readInventorySnapshot } from './data-api/read-inventory-snapshot.js';
-export type { InventorySnapshot, SnapshotCampaign, SnapshotAd, SnapshotPlacement, SnapshotFeatureSwitch } from './data-api/read-inventory-snapshot.js';
-export { EARLIEST_EVENT_AT, EVENTS_ROLLUP_GROUP, LATEST_EVENT_AT, MAX_EVENT_SPEND_MICROS, TRACKING_EVENT_FIELD, encodeTrackingEvent, decodeTrackingEvent } from './redis/events-stream.js';
+export type {
+  InventorySnapshot,
+  SnapshotCampaign,
+  SnapshotAd,
+  SnapshotPlacement,
+  SnapshotFeatureSwitch,
+} from './data-api/read-inventory-snapshot.js';
+export {
+  EARLIEST_EVENT_AT,
+  EVENTS_ROLLUP_GROUP,
+  LATEST_EVENT_AT,
+  MAX_EVENT_SPEND_MICROS,
+  TRACKING_EVENT_FIELD,
+  encodeTrackingEvent,
+  decodeTrackingEvent,
+} from './redis/events-stream.js';
 export type { DecodedTrackingEvent } from './redis/events-stream.js';
 export { EventsStreamStore } from './redis/events-stream-store.js';
-export type { ClaimedBatch, EventsStreamBacklog, EventsStreamEntry, EventsStreamPosition, PendingEntry } from './redis/events-stream-store.js';
+export type {
+  ClaimedBatch,
+  EventsStreamBacklog,
+  EventsStreamEntry,
+  EventsStreamPosition,
+  PendingEntry,
+} from './redis/events-stream-store.js';
 export { compareStreamIds, nextStreamId, streamIdRange } from './redis/stream-id.js';
 export { localDay, utcHoursOfLocalDay } from './time/local-day.js';
 export { seededRng } from './random/seeded-rng.js';
@@ -90,7 +132,13 @@ export type {
   ServingFeatureSwitch,
 } from './contracts/serving-index.js';
 export { ServingIndexStore, ServingIndexError, encodeServingIndex } from './redis/serving-index-store.js';
-export type { ServingIndexParts, EncodedServingIndex, ServingIndexErrorCode, ServingIndexPublication, ServingIndexRollback } from './redis/serving-index-store.js';
+export type {
+  ServingIndexParts,
+  EncodedServingIndex,
+  ServingIndexErrorCode,
+  ServingIndexPublication,
+  ServingIndexRollback,
+} from './redis/serving-index-store.js';
 
 // REST API of ads-data-api: contracts of lists, reports, keys, audit log, problems; typed client.
 export * as rest from './contracts/rest.js';
@@ -112,7 +160,15 @@ export type {
   Page,
 } from './contracts/rest.js';
 export { createDataApiRestClient } from './rest/data-api-rest-client.js';
-export type { DataApiRestClient, DataApiRestClientOptions, ResourceClient, Tagged, PostOptions, IfMatchOptions, ListQuery } from './rest/data-api-rest-client.js';
+export type {
+  DataApiRestClient,
+  DataApiRestClientOptions,
+  ResourceClient,
+  Tagged,
+  PostOptions,
+  IfMatchOptions,
+  ListQuery,
+} from './rest/data-api-rest-client.js';
 export { DataApiProblemError } from './rest/data-api-problem-error.js';
 export { eCpmMicros, spendPerEvent } from './contracts/pricing.js';
 export type { BidType } from './contracts/pricing.js';

@@ -4,7 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { waitFor } from '@ads/test-kit';
-import { RedisKeys, RedisValueError, RedisWriteError, SCORE_META_FIELD, ScoreStore, TimeSeriesStore, newScoreVersionId, timeSeriesCovers } from '../src/index.js';
+import {
+  RedisKeys,
+  RedisValueError,
+  RedisWriteError,
+  SCORE_META_FIELD,
+  ScoreStore,
+  TimeSeriesStore,
+  newScoreVersionId,
+  timeSeriesCovers,
+} from '../src/index.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 const keys = new RedisKeys(`test:${randomUUID()}:`);
@@ -20,29 +29,71 @@ after(async () => {
   redis.disconnect();
 });
 
-const point = (impressions: number, clicks: number) => ({ impressions, viewableImpressions: impressions, clicks, spendMicros: impressions * 100, ctr: clicks / impressions });
+const point = (impressions: number, clicks: number) => ({
+  impressions,
+  viewableImpressions: impressions,
+  clicks,
+  spendMicros: impressions * 100,
+  ctr: clicks / impressions,
+});
 
 test('a series is replaced whole, read back in order and windowed', async () => {
   const store = new TimeSeriesStore(redis, keys);
   await store.replaceSeries(
-    [{ level: 'ad', id: 'a1', granularity: 'hour', points: [{ bucket: '2026-03-10T01:00:00.000Z', ...point(10, 1) }, { bucket: '2026-03-10T00:00:00Z', ...point(20, 2) }] }],
+    [
+      {
+        level: 'ad',
+        id: 'a1',
+        granularity: 'hour',
+        points: [
+          { bucket: '2026-03-10T01:00:00.000Z', ...point(10, 1) },
+          { bucket: '2026-03-10T00:00:00Z', ...point(20, 2) },
+        ],
+      },
+    ],
     { ttlSeconds: 60 },
   );
-  await store.replaceSeries([{ level: 'ad', id: 'a1', granularity: 'hour', points: [{ bucket: '2026-03-10T02:00:00.000Z', ...point(5, 0) }, { bucket: '2026-03-10T03:00:00.000Z', ...point(4, 1) }] }], {
-    ttlSeconds: 60,
-  });
+  await store.replaceSeries(
+    [
+      {
+        level: 'ad',
+        id: 'a1',
+        granularity: 'hour',
+        points: [
+          { bucket: '2026-03-10T02:00:00.000Z', ...point(5, 0) },
+          { bucket: '2026-03-10T03:00:00.000Z', ...point(4, 1) },
+        ],
+      },
+    ],
+    {
+      ttlSeconds: 60,
+    },
+  );
   const all = await store.read('ad', 'a1', 'hour');
-  assert.deepEqual(all.map((bucket) => bucket.bucket), ['2026-03-10T02:00:00.000Z', '2026-03-10T03:00:00.000Z'], 'older buckets are gone');
-  assert.deepEqual(await store.read('ad', 'a1', 'hour', { from: '2026-03-10T03:00:00Z' }), [{ bucket: '2026-03-10T03:00:00.000Z', ...point(4, 1) }]);
+  assert.deepEqual(
+    all.map((bucket) => bucket.bucket),
+    ['2026-03-10T02:00:00.000Z', '2026-03-10T03:00:00.000Z'],
+    'older buckets are gone',
+  );
+  assert.deepEqual(await store.read('ad', 'a1', 'hour', { from: '2026-03-10T03:00:00Z' }), [
+    { bucket: '2026-03-10T03:00:00.000Z', ...point(4, 1) },
+  ]);
   const ttl = await redis.ttl(keys.timeSeries('ad', 'a1', 'hour'));
   assert.ok(ttl > 0 && ttl <= 60);
-  const [buckets] = await store.readBuckets([{ level: 'ad', id: 'a1', granularity: 'hour', buckets: [Date.parse('2026-03-10T03:00:00Z'), '2026-03-10T09:00:00Z'] }]);
+  const [buckets] = await store.readBuckets([
+    { level: 'ad', id: 'a1', granularity: 'hour', buckets: [Date.parse('2026-03-10T03:00:00Z'), '2026-03-10T09:00:00Z'] },
+  ]);
   assert.deepEqual(buckets, [point(4, 1), null]);
 });
 
 test('series ids are listed per level and granularity, and deleted', async () => {
   const store = new TimeSeriesStore(redis, keys);
-  const entry = (id: string, granularity: 'hour' | 'day') => ({ level: 'campaign' as const, id, granularity, points: [{ bucket: '2026-03-10T00:00:00Z', ...point(1, 0) }] });
+  const entry = (id: string, granularity: 'hour' | 'day') => ({
+    level: 'campaign' as const,
+    id,
+    granularity,
+    points: [{ bucket: '2026-03-10T00:00:00Z', ...point(1, 0) }],
+  });
   await store.replaceSeries([entry('c1', 'hour'), entry('c2', 'hour'), entry('c1', 'day')], { ttlSeconds: 60 });
   assert.deepEqual((await store.listIds('campaign', 'hour')).sort(), ['c1', 'c2']);
   assert.equal(await store.deleteSeries('campaign', ['c2', 'missing'], 'hour'), 1);
@@ -52,7 +103,10 @@ test('series ids are listed per level and granularity, and deleted', async () =>
 test('a corrupted bucket is reported with its key and field', async () => {
   const store = new TimeSeriesStore(redis, keys);
   await redis.hset(keys.timeSeries('advertiser', 'x', 'day'), '2026-03-10T00:00:00.000Z', '{"impressions":"many"}');
-  await assert.rejects(store.read('advertiser', 'x', 'day'), (error: unknown) => error instanceof RedisValueError && error.field === '2026-03-10T00:00:00.000Z');
+  await assert.rejects(
+    store.read('advertiser', 'x', 'day'),
+    (error: unknown) => error instanceof RedisValueError && error.field === '2026-03-10T00:00:00.000Z',
+  );
 });
 
 test('the meta says which window the series cover', async () => {
@@ -75,8 +129,16 @@ test('score versions flip atomically, keep the previous one, retire older ones a
     const versions: string[] = [];
     for (let run = 0; run < 3; run += 1) {
       const version = newScoreVersionId(Date.parse('2026-03-10T10:00:00Z') + run * 60_000);
-      const scores = Array.from({ length: 2500 }, (_, index) => [`ad-${index}`, { pCtr: 0.01 * (run + 1), eCpmMicros: 1_000 * index, pacingFactor: 1 }] as const);
-      const meta = { version, computedAt: new Date().toISOString(), ads: scores.length, defaults: { pCtr: 0.01, eCpmMicros: 0, pacingFactor: 1 } };
+      const scores = Array.from(
+        { length: 2500 },
+        (_, index) => [`ad-${index}`, { pCtr: 0.01 * (run + 1), eCpmMicros: 1_000 * index, pacingFactor: 1 }] as const,
+      );
+      const meta = {
+        version,
+        computedAt: new Date().toISOString(),
+        ads: scores.length,
+        defaults: { pCtr: 0.01, eCpmMicros: 0, pacingFactor: 1 },
+      };
       assert.equal(await store.writeVersion(version, scores, meta, { fieldsPerCommand: 700 }), 2500);
       assert.ok((await redis.ttl(keys.scoresVersion(version))) > 0, 'an unpublished version expires');
       const flip = await store.publishVersion(version, { retireAfterSeconds: 30 });
@@ -115,5 +177,8 @@ test('a version that was never written cannot be published, and bad entries are 
   assert.deepEqual([...read!.scores.keys()], ['good']);
   assert.deepEqual(read!.invalidAdIds, ['bad']);
   assert.deepEqual(await store.readMeta(version), meta);
-  await assert.rejects(store.writeVersion(version, [[SCORE_META_FIELD, { pCtr: 0.5, eCpmMicros: 1, pacingFactor: 1 }]], meta), RedisWriteError);
+  await assert.rejects(
+    store.writeVersion(version, [[SCORE_META_FIELD, { pCtr: 0.5, eCpmMicros: 1, pacingFactor: 1 }]], meta),
+    RedisWriteError,
+  );
 });

@@ -59,7 +59,10 @@ test('a validation error arrives as a typed error with field paths, both before 
 
 test('server errors keep their code and never leak internals', async () => {
   const client = createRpcClient(demoContract, { urls: [first.url] });
-  await assert.rejects(client.placements.missing({ id: 'p9' }), (error: unknown) => error instanceof RpcError && error.code === 'NOT_FOUND');
+  await assert.rejects(
+    client.placements.missing({ id: 'p9' }),
+    (error: unknown) => error instanceof RpcError && error.code === 'NOT_FOUND',
+  );
   await assert.rejects(
     client.placements.crash({}),
     (error: unknown) => error instanceof RpcError && error.code === 'INTERNAL' && !error.message.includes('secret'),
@@ -73,7 +76,10 @@ test('JSON and MessagePack give equal results, on both backends', async () => {
     for (const serializer of ['json', 'msgpack'] as const) {
       const client = createRpcClient(demoContract, { urls: [url], serializer });
       const { sum } = await client.math.add({ a: 0.5, b: 2 });
-      const batch = await client.$batch([{ method: 'math.add', params: { a: 1, b: 1 } }, { method: 'nope.none', params: {} }]);
+      const batch = await client.$batch([
+        { method: 'math.add', params: { a: 1, b: 1 } },
+        { method: 'nope.none', params: {} },
+      ]);
       results.push({ sum, batch: batch.map((outcome) => (outcome.ok ? (outcome.result as { sum: number }).sum : outcome.error.code)) });
       await client.$close();
     }
@@ -120,7 +126,10 @@ test('batch calls return results in order with per-call errors', async () => {
 
 test('a per-call deadline ends a slow call with TIMEOUT', async () => {
   const client = createRpcClient(demoContract, { urls: [first.url] });
-  await assert.rejects(client.placements.slow({ ms: 500 }, { timeoutMs: 50 }), (error: unknown) => error instanceof RpcError && error.code === 'TIMEOUT');
+  await assert.rejects(
+    client.placements.slow({ ms: 500 }, { timeoutMs: 50 }),
+    (error: unknown) => error instanceof RpcError && error.code === 'TIMEOUT',
+  );
   assert.deepEqual(await client.placements.slow({ ms: 5 }), { waited: 5 });
   await client.$close();
 });
@@ -134,7 +143,11 @@ test('over HTTP, bad bodies get their status and the server keeps serving', asyn
   const unknown = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'math.divide', params: {} }));
   assert.equal(unknown.status, 404);
   assert.equal(((await unknown.json()) as { error: { data: { code: string } } }).error.data.code, 'METHOD_NOT_FOUND');
-  const viaExpressTooBig = await fetch(viaExpress.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(200 * 1024, 'a') });
+  const viaExpressTooBig = await fetch(viaExpress.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.alloc(200 * 1024, 'a'),
+  });
   assert.equal(viaExpressTooBig.status, 413);
   const client = createRpcClient(demoContract, { urls: [first.url, viaExpress.url] });
   assert.equal((await client.math.add({ a: 1, b: 1 })).sum, 2);

@@ -35,11 +35,15 @@ export async function startBenchStack(): Promise<BenchStack> {
       stop: () => Promise.resolve(),
     };
   }
-  const child: ChildProcess = spawn(process.execPath, ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', join('tests', 'support', 'import-stack.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--experimental-wasm-modules', '--conditions=@ads/source', '--import', 'tsx', join('tests', 'support', 'import-stack.ts')],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const firstLine = await new Promise<string>((done, fail) => {
     const lines = createInterface({ input: child.stdout! });

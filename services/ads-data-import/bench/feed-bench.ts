@@ -88,7 +88,13 @@ const validateRate = rows / ((performance.now() - started) / 1000);
 console.log(`validate  parse + feedUpsertRow validation:        ${Math.round(validateRate).toLocaleString('en')} rows/s (${valid} valid)`);
 
 const stack = await startBenchStack();
-const settings = loadConfig({ ...process.env, DATA_API_URLS: stack.rpcUrl, DATA_API_TOKEN: stack.importerKey, DATA_API_TIMEOUT_MS: '300000', FEED_LOCAL_DIR: directory });
+const settings = loadConfig({
+  ...process.env,
+  DATA_API_URLS: stack.rpcUrl,
+  DATA_API_TOKEN: stack.importerKey,
+  DATA_API_TIMEOUT_MS: '300000',
+  FEED_LOCAL_DIR: directory,
+});
 const dataApi = createDataApiClient(settings.dataApi);
 try {
   const dependencies = { dataApi, logger: pino({ level: 'warn' }), settings: settings.feed };
@@ -99,9 +105,13 @@ try {
     console.log(
       `import    ${pass.padEnd(27)}: ${Math.round(rate).toLocaleString('en')} rows/s (created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed}; chunk ${settings.feed.chunkSize}, ${settings.feed.uploadConcurrency} in flight)`,
     );
-    console.log(`ratio     to budget ${BUDGET_ROWS_PER_SECOND.toLocaleString('en')}/s: ${(rate / BUDGET_ROWS_PER_SECOND).toFixed(2)}   to bare csv-parse: ${(rate / parseRate).toFixed(3)}`);
+    console.log(
+      `ratio     to budget ${BUDGET_ROWS_PER_SECOND.toLocaleString('en')}/s: ${(rate / BUDGET_ROWS_PER_SECOND).toFixed(2)}   to bare csv-parse: ${(rate / parseRate).toFixed(3)}`,
+    );
   }
-  console.log(`ratio     validation to budget: ${(validateRate / BUDGET_ROWS_PER_SECOND).toFixed(2)}   validation to bare csv-parse: ${(validateRate / parseRate).toFixed(2)}`);
+  console.log(
+    `ratio     validation to budget: ${(validateRate / BUDGET_ROWS_PER_SECOND).toFixed(2)}   validation to bare csv-parse: ${(validateRate / parseRate).toFixed(2)}`,
+  );
 } finally {
   await dataApi.$close();
   await stack.stop();

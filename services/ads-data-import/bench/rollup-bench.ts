@@ -53,17 +53,27 @@ async function rawReadRate(redis: Redis, keys: RedisKeys, batchSize: number): Pr
 
 const stack = await startBenchStack();
 const keys = new RedisKeys(`bench:${randomUUID()}:`);
-const settings = loadConfig({ ...process.env, DATA_API_URLS: stack.rpcUrl, DATA_API_TOKEN: stack.serviceKey, REDIS_KEY_PREFIX: keys.prefix, ROLLUP_MAX_RUN_MS: '600000' });
+const settings = loadConfig({
+  ...process.env,
+  DATA_API_URLS: stack.rpcUrl,
+  DATA_API_TOKEN: stack.serviceKey,
+  REDIS_KEY_PREFIX: keys.prefix,
+  ROLLUP_MAX_RUN_MS: '600000',
+});
 const logger = createLogger({ service: 'ads-data-import', level: 'warn', base: { role: 'rollup-bench' }, kind: 'command' });
 const redis = openRedis('worker', { url: settings.redisUrl, name: 'ads-data-import:rollup-bench', logger });
 const dataApi = createDataApiClient(settings.dataApi);
 try {
   const ads = stack.ads.slice(0, adCount);
-  console.log(`roll-up benchmark: ${events.toLocaleString('en')} events over ${ads.length} ads and ${hours} hours; batch ${settings.rollup.batchSize}, ${settings.rollup.consumers} consumers; host ${hostname()} (shared, noisy)`);
+  console.log(
+    `roll-up benchmark: ${events.toLocaleString('en')} events over ${ads.length} ads and ${hours} hours; batch ${settings.rollup.batchSize}, ${settings.rollup.consumers} consumers; host ${hostname()} (shared, noisy)`,
+  );
   const generated = makeEvents(ads);
   let started = performance.now();
   await new EventsStreamStore(redis, keys).append(generated);
-  console.log(`appended in ${((performance.now() - started) / 1000).toFixed(1)} s (${Math.round(events / ((performance.now() - started) / 1000)).toLocaleString('en')} XADD/s, pipelined)`);
+  console.log(
+    `appended in ${((performance.now() - started) / 1000).toFixed(1)} s (${Math.round(events / ((performance.now() - started) / 1000)).toLocaleString('en')} XADD/s, pipelined)`,
+  );
 
   const rawRate = await rawReadRate(redis, keys, settings.rollup.batchSize);
   console.log(`baseline  raw XREADGROUP + XACK, no decoding:   ${Math.round(rawRate).toLocaleString('en')} events/s`);
@@ -72,14 +82,26 @@ try {
   const summary = await runRollup({ redis, keys, dataApi, logger, settings: { ...settings.rollup, trimStream: false } });
   const seconds = (performance.now() - started) / 1000;
   const rate = summary.events / seconds;
-  console.log(`roll-up   stream → ads-data-api → PostgreSQL:  ${Math.round(rate).toLocaleString('en')} events/s (${summary.batches} batches, ${summary.rows.toLocaleString('en')} rows, ${seconds.toFixed(2)} s)`);
-  console.log(`ratio     roll-up / budget ${BUDGET_EVENTS_PER_SECOND.toLocaleString('en')}/s: ${(rate / BUDGET_EVENTS_PER_SECOND).toFixed(2)}   roll-up / raw read: ${(rate / rawRate).toFixed(2)}`);
+  console.log(
+    `roll-up   stream → ads-data-api → PostgreSQL:  ${Math.round(rate).toLocaleString('en')} events/s (${summary.batches} batches, ${summary.rows.toLocaleString('en')} rows, ${seconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `ratio     roll-up / budget ${BUDGET_EVENTS_PER_SECOND.toLocaleString('en')}/s: ${(rate / BUDGET_EVENTS_PER_SECOND).toFixed(2)}   roll-up / raw read: ${(rate / rawRate).toFixed(2)}`,
+  );
 
   // Exactly once, checked: the database holds every event once.
   const now = Date.now();
-  const { series } = await dataApi.stats.query({ level: 'ad', ids: ads.map((ad) => ad.adId), from: new Date(now - (hours + 1) * 3_600_000).toISOString(), to: new Date(now + 3_600_000).toISOString(), granularity: 'day' });
+  const { series } = await dataApi.stats.query({
+    level: 'ad',
+    ids: ads.map((ad) => ad.adId),
+    from: new Date(now - (hours + 1) * 3_600_000).toISOString(),
+    to: new Date(now + 3_600_000).toISOString(),
+    granularity: 'day',
+  });
   const counted = series.reduce((sum, entry) => sum + entry.totals.impressions + entry.totals.viewableImpressions + entry.totals.clicks, 0);
-  console.log(`check     events in the database: ${counted.toLocaleString('en')} of ${events.toLocaleString('en')} ${counted === events ? '(exact)' : '(MISMATCH)'}`);
+  console.log(
+    `check     events in the database: ${counted.toLocaleString('en')} of ${events.toLocaleString('en')} ${counted === events ? '(exact)' : '(MISMATCH)'}`,
+  );
   if (counted !== events) process.exitCode = 1;
 } finally {
   await dataApi.$close();

@@ -21,7 +21,10 @@ test('lists are parsed: data API URLs and feed sources (plain or JSON)', () => {
     FEED_SOURCES: '[{"source":"https://x.example/feed?a=1,2","format":"csv"}, "/feeds/b.json"]',
   });
   assert.deepEqual(settings.dataApi.urls, ['http://a:4000/rpc', 'http://b:4000/rpc']);
-  assert.deepEqual(settings.schedules.feedSources, [{ source: 'https://x.example/feed?a=1,2', format: 'csv' }, { source: '/feeds/b.json' }]);
+  assert.deepEqual(settings.schedules.feedSources, [
+    { source: 'https://x.example/feed?a=1,2', format: 'csv' },
+    { source: '/feeds/b.json' },
+  ]);
 });
 
 test('every bad variable is named', () => {
@@ -30,7 +33,8 @@ test('every bad variable is named', () => {
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.equal(error.code, 'CONFIG_INVALID');
-      for (const name of ['ROLLUP_CRON', 'DATA_API_URLS', 'ROLLUP_BATCH_SIZE', 'FEED_SOURCES']) assert.match(error.message, new RegExp(name));
+      for (const name of ['ROLLUP_CRON', 'DATA_API_URLS', 'ROLLUP_BATCH_SIZE', 'FEED_SOURCES'])
+        assert.match(error.message, new RegExp(name));
       return true;
     },
   );
@@ -45,7 +49,10 @@ test('cron expressions with seconds are accepted; an empty one switches a schedu
 test('a misspelt schedule time zone and a short dashboard password are configuration errors', () => {
   assert.throws(
     () => loadConfig({ SCHEDULE_TIME_ZONE: 'Europe/Pari', DASHBOARD_PASSWORD: 'short' }),
-    (error: unknown) => error instanceof ConfigError && /SCHEDULE_TIME_ZONE: must be an IANA time zone/.test(error.message) && /DASHBOARD_PASSWORD/.test(error.message),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /SCHEDULE_TIME_ZONE: must be an IANA time zone/.test(error.message) &&
+      /DASHBOARD_PASSWORD/.test(error.message),
   );
   assert.equal(loadConfig({ SCHEDULE_TIME_ZONE: 'Europe/Paris' }).schedules.timeZone, 'Europe/Paris');
   assert.equal(loadConfig({ DASHBOARD_PASSWORD: '' }).dashboardPassword, undefined);
@@ -57,7 +64,8 @@ test('production refuses a known, short or weak DATA_API_TOKEN or DASHBOARD_PASS
     for (const value of [...KNOWN_PLACEHOLDER_SECRETS, 'a-twelve-char-password', 'x'.repeat(50)]) {
       assert.throws(
         () => loadConfig({ NODE_ENV: 'production', [name]: value }, 42),
-        (error: unknown) => error instanceof ConfigError && error.message.includes(`${name}: `) && error.message.includes('openssl rand -base64 48'),
+        (error: unknown) =>
+          error instanceof ConfigError && error.message.includes(`${name}: `) && error.message.includes('openssl rand -base64 48'),
         `${name}=${value}`,
       );
     }
@@ -71,9 +79,18 @@ test('production refuses a known, short or weak DATA_API_TOKEN or DASHBOARD_PASS
 test('the worker listens on loopback by default; feed and dashboard host lists are parsed, a bad entry named', () => {
   const defaults = loadConfig({}, 42);
   assert.equal(defaults.workerHost, '127.0.0.1');
-  assert.deepEqual([defaults.feed.allowedHosts, defaults.feed.localDir, defaults.feed.maxRedirects, defaults.dashboardPublicHosts], [[], undefined, 5, []]);
+  assert.deepEqual(
+    [defaults.feed.allowedHosts, defaults.feed.localDir, defaults.feed.maxRedirects, defaults.dashboardPublicHosts],
+    [[], undefined, 5, []],
+  );
   const settings = loadConfig(
-    { FEED_ALLOWED_HOSTS: 'Feeds.Partner.example, 127.0.0.1:8080,[::1]', FEED_LOCAL_DIR: 'examples', FEED_MAX_REDIRECTS: '2', DASHBOARD_PUBLIC_HOST: 'queues.example.com', WORKER_HOST: '0.0.0.0' },
+    {
+      FEED_ALLOWED_HOSTS: 'Feeds.Partner.example, 127.0.0.1:8080,[::1]',
+      FEED_LOCAL_DIR: 'examples',
+      FEED_MAX_REDIRECTS: '2',
+      DASHBOARD_PUBLIC_HOST: 'queues.example.com',
+      WORKER_HOST: '0.0.0.0',
+    },
     42,
   );
   assert.deepEqual(settings.feed.allowedHosts, [{ host: 'feeds.partner.example' }, { host: '127.0.0.1', port: 8080 }, { host: '::1' }]);
@@ -81,7 +98,16 @@ test('the worker listens on loopback by default; feed and dashboard host lists a
   assert.equal(settings.feed.maxRedirects, 2);
   assert.deepEqual(settings.dashboardPublicHosts, [{ host: 'queues.example.com' }]);
   assert.equal(loadConfig({ FEED_LOCAL_DIR: ' ' }, 42).feed.localDir, undefined, 'empty means none');
-  for (const [name, value] of [['FEED_ALLOWED_HOSTS', 'http://feeds.example.com/'], ['DASHBOARD_PUBLIC_HOST', 'host:99999'], ['WORKER_HOST', 'not a host'], ['FEED_MAX_REDIRECTS', '50']] as const) {
-    assert.throws(() => loadConfig({ [name]: value }, 42), (error: unknown) => error instanceof ConfigError && error.message.includes(`${name}: `), `${name}=${value}`);
+  for (const [name, value] of [
+    ['FEED_ALLOWED_HOSTS', 'http://feeds.example.com/'],
+    ['DASHBOARD_PUBLIC_HOST', 'host:99999'],
+    ['WORKER_HOST', 'not a host'],
+    ['FEED_MAX_REDIRECTS', '50'],
+  ] as const) {
+    assert.throws(
+      () => loadConfig({ [name]: value }, 42),
+      (error: unknown) => error instanceof ConfigError && error.message.includes(`${name}: `),
+      `${name}=${value}`,
+    );
   }
 });

@@ -13,17 +13,26 @@ export type { FeedSourceSetting } from './domain/schedule-plan';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const cronExpression = z.string().trim().superRefine((value, context) => {
-  const checked = cron.validateDetailed(value);
-  if (!checked.valid) {
-    const detail = checked.errors.map((error) => `${error.field}: ${error.message}`).join(', ');
-    context.addIssue({ code: 'custom', message: `must be a cron expression (5 fields, or 6 with seconds)${detail ? `: ${detail}` : ''}` });
-  }
-});
+const cronExpression = z
+  .string()
+  .trim()
+  .superRefine((value, context) => {
+    const checked = cron.validateDetailed(value);
+    if (!checked.valid) {
+      const detail = checked.errors.map((error) => `${error.field}: ${error.message}`).join(', ');
+      context.addIssue({
+        code: 'custom',
+        message: `must be a cron expression (5 fields, or 6 with seconds)${detail ? `: ${detail}` : ''}`,
+      });
+    }
+  });
 /** A schedule: the default when the variable is absent, switched off when it is set empty. */
 const cronSetting = (fallback?: string) =>
   z
-    .preprocess((value) => (value === undefined ? (fallback ?? null) : typeof value === 'string' && value.trim() === '' ? null : value), cronExpression.nullable())
+    .preprocess(
+      (value) => (value === undefined ? (fallback ?? null) : typeof value === 'string' && value.trim() === '' ? null : value),
+      cronExpression.nullable(),
+    )
     .transform((value) => value ?? undefined);
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(1).max(max).default(fallback);
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -51,20 +60,42 @@ const feedSources = z
         context.addIssue({ code: 'custom', message: `is not valid JSON: ${(error as Error).message}` });
         return z.NEVER;
       }
-      const parsed = z.array(z.union([z.string().trim().min(1).transform((source) => ({ source })), feedSource])).safeParse(value);
+      const parsed = z
+        .array(
+          z.union([
+            z
+              .string()
+              .trim()
+              .min(1)
+              .transform((source) => ({ source })),
+            feedSource,
+          ]),
+        )
+        .safeParse(value);
       if (!parsed.success) {
-        context.addIssue({ code: 'custom', message: parsed.error.issues.map((issue) => `[${issue.path.join('.')}] ${issue.message}`).join('; ') });
+        context.addIssue({
+          code: 'custom',
+          message: parsed.error.issues.map((issue) => `[${issue.path.join('.')}] ${issue.message}`).join('; '),
+        });
         return z.NEVER;
       }
       return parsed.data;
     }
-    return trimmed.split(/[\s,]+/).filter((source) => source !== '').map((source) => ({ source }));
+    return trimmed
+      .split(/[\s,]+/)
+      .filter((source) => source !== '')
+      .map((source) => ({ source }));
   });
 
 const urlList = z
   .string()
   .default('http://127.0.0.1:4000/rpc')
-  .transform((text) => text.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== ''),
+  )
   .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/$/, ''))).min(1, 'needs at least one URL'));
 
 /** Host names or host:port entries separated by commas (FEED_ALLOWED_HOSTS, DASHBOARD_PUBLIC_HOST). */
@@ -73,7 +104,10 @@ const hostList = z
   .default('')
   .transform((text, context): HostPattern[] => {
     const patterns: HostPattern[] = [];
-    for (const entry of text.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+    for (const entry of text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')) {
       const parsed = parseHostPattern(entry);
       if ('problem' in parsed) context.addIssue({ code: 'custom', message: parsed.problem });
       else patterns.push(parsed);
@@ -92,10 +126,18 @@ const environmentSchema = z.object({
   WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(4300),
   // Loopback by default: the queue dashboard can add, remove and retry jobs. Listening beyond
   // loopback needs DASHBOARD_PASSWORD (checked when the worker starts: only it listens).
-  WORKER_HOST: z.string().trim().min(1).default('127.0.0.1').refine((host) => canonicalHost(host) !== undefined, 'must be an IP address or a host name'),
+  WORKER_HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .default('127.0.0.1')
+    .refine((host) => canonicalHost(host) !== undefined, 'must be an IP address or a host name'),
   // Without a password the dashboard answers only clients on this host. Empty means none
   // (compose and Kubernetes pass it through unset).
-  DASHBOARD_PASSWORD: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional()),
+  DASHBOARD_PASSWORD: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(12, 'must be at least 12 characters').optional(),
+  ),
   DASHBOARD_PUBLIC_HOST: hostList,
   LOG_LEVEL: commonSettings.logLevel,
   NODE_ENV: commonSettings.nodeEnv,
@@ -126,7 +168,10 @@ const environmentSchema = z.object({
   ROLLUP_CONSUMERS: positiveInt(2, 16),
   ROLLUP_CLAIM_MIN_IDLE_MS: positiveInt(60_000),
   ROLLUP_MAX_RUN_MS: positiveInt(50_000),
-  ROLLUP_TRIM_STREAM: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  ROLLUP_TRIM_STREAM: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Test hook: pause this long between a confirmed ingest and its XACK, so a test can kill the worker there. */
   ROLLUP_PAUSE_AFTER_INGEST_MS: nonNegativeInt(0),
 
@@ -141,7 +186,10 @@ const environmentSchema = z.object({
   FEED_FETCH_TIMEOUT_MS: positiveInt(60_000),
   FEED_MAX_STORED_ERRORS: positiveInt(1_000, 100_000),
   FEED_ALLOWED_HOSTS: hostList,
-  FEED_LOCAL_DIR: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.string().trim().optional()),
+  FEED_LOCAL_DIR: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.string().trim().optional(),
+  ),
   FEED_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
 });
 
@@ -205,7 +253,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   return {
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
-    dataApi: { urls: env.DATA_API_URLS, token: env.DATA_API_TOKEN, importToken: env.DATA_API_IMPORT_TOKEN, timeoutMs: env.DATA_API_TIMEOUT_MS },
+    dataApi: {
+      urls: env.DATA_API_URLS,
+      token: env.DATA_API_TOKEN,
+      importToken: env.DATA_API_IMPORT_TOKEN,
+      timeoutMs: env.DATA_API_TIMEOUT_MS,
+    },
     workerPort: env.WORKER_PORT,
     workerHost: env.WORKER_HOST,
     dashboardPassword: env.DASHBOARD_PASSWORD,
@@ -288,13 +341,21 @@ const schedules: EnvironmentVariableHelp[] = [
   { name: 'ROLLUP_CRON', description: 'roll-up schedule (empty: off)', default: '* * * * *' },
   { name: 'FEED_IMPORT_CRON', description: 'nightly feed imports (empty: off)', default: '0 2 * * *' },
   { name: 'FEED_SOURCES', description: 'feeds of the nightly import: paths or URLs, or a JSON array', default: 'none' },
-  { name: 'CACHE_WARMING_CRON, TIMESERIES_WARMING_CRON, ADS_SCORING_CRON', description: 'schedules of the platform commands', default: 'off' },
+  {
+    name: 'CACHE_WARMING_CRON, TIMESERIES_WARMING_CRON, ADS_SCORING_CRON',
+    description: 'schedules of the platform commands',
+    default: 'off',
+  },
   { name: 'JOB_ATTEMPTS / JOB_BACKOFF_MS', description: 'retries of scheduled jobs, exponential backoff', default: '5 / 10000' },
   { name: 'SCHEDULER_REFRESH_CRON', description: 're-assert the schedules', default: '*/5 * * * *' },
 ];
 const worker: EnvironmentVariableHelp[] = [
   { name: 'WORKER_HOST / WORKER_PORT', description: 'where the dashboard and /healthz listen', default: '127.0.0.1 / 4300' },
-  { name: 'DASHBOARD_PASSWORD', description: 'HTTP Basic password of the queue dashboard (needed beyond loopback)', default: 'none: this host only' },
+  {
+    name: 'DASHBOARD_PASSWORD',
+    description: 'HTTP Basic password of the queue dashboard (needed beyond loopback)',
+    default: 'none: this host only',
+  },
   { name: 'DASHBOARD_PUBLIC_HOST', description: 'further names the dashboard is reached by', default: 'none' },
   { name: 'SHUTDOWN_GRACE_MS', description: 'how long SIGTERM lets imports and commands finish', default: '20000' },
   { name: 'QUEUE_DEPTH_LOG_CRON', description: 'log queue depths and the stream backlog (empty: off)', default: '* * * * *' },

@@ -14,14 +14,26 @@ export const DATA_IMPORT_ERRORS = {
       'the feed source is refused by policy, not by accident: a scheme other than http(s), an address on this host, a private network or a cloud metadata service (at any redirect), too many redirects, or a local file outside FEED_LOCAL_DIR; no retry changes that',
   },
   FEED_FORMAT_INVALID: { exit: 'dataInvalid', summary: 'the feed’s format cannot be told, or its header or document is not a feed' },
-  FEED_ROWS_REFUSED: { exit: 'partial', summary: 'the feed import ended partially_succeeded or failed: rows were refused (the import run lists them by line and column)' },
+  FEED_ROWS_REFUSED: {
+    exit: 'partial',
+    summary: 'the feed import ended partially_succeeded or failed: rows were refused (the import run lists them by line and column)',
+  },
   JOB_FAILED: { exit: 'partial', summary: 'a job run by a worker failed; the message is the worker’s failure reason' },
   COMMAND_FAILED: { exit: 'partial', summary: 'a platform command (warming, scoring) exited non-zero or could not start' },
   SHUTTING_DOWN: { exit: 'partial', summary: 'a worker shutdown interrupted the job; it goes back to the queue' },
   PORT_UNAVAILABLE: { exit: 'config', summary: 'the worker could not listen on WORKER_HOST and WORKER_PORT (taken, or not allowed)' },
-  DASHBOARD_PASSWORD_REQUIRED: { exit: 'config', summary: 'the worker would serve the queue dashboard beyond loopback (WORKER_HOST) without DASHBOARD_PASSWORD' },
-  DASHBOARD_HOST_REFUSED: { httpStatus: 403, summary: 'a dashboard request named a Host the dashboard is not served as (DNS rebinding, a wrong name)' },
-  DASHBOARD_CROSS_ORIGIN: { httpStatus: 403, summary: 'a dashboard request that changes something came from another origin (a page in a browser)' },
+  DASHBOARD_PASSWORD_REQUIRED: {
+    exit: 'config',
+    summary: 'the worker would serve the queue dashboard beyond loopback (WORKER_HOST) without DASHBOARD_PASSWORD',
+  },
+  DASHBOARD_HOST_REFUSED: {
+    httpStatus: 403,
+    summary: 'a dashboard request named a Host the dashboard is not served as (DNS rebinding, a wrong name)',
+  },
+  DASHBOARD_CROSS_ORIGIN: {
+    httpStatus: 403,
+    summary: 'a dashboard request that changes something came from another origin (a page in a browser)',
+  },
   DASHBOARD_LOCAL_ONLY: { httpStatus: 403, summary: 'without DASHBOARD_PASSWORD the dashboard answers clients on this host only' },
   DASHBOARD_PASSWORD_WRONG: { httpStatus: 401, summary: 'the dashboard needs DASHBOARD_PASSWORD by HTTP Basic auth' },
 } as const satisfies ErrorCatalogue;

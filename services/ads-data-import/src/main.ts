@@ -21,7 +21,10 @@ describeEnvironment(
     .description('run the BullMQ workers; serves the queue dashboard at /queues and /healthz on WORKER_PORT')
     .action(async () => {
       const settings = loadConfig();
-      await runWorkerCommand(settings, createLogger({ service: SERVICE, level: settings.logLevel, base: { role: 'worker' }, kind: 'server' }));
+      await runWorkerCommand(
+        settings,
+        createLogger({ service: SERVICE, level: settings.logLevel, base: { role: 'worker' }, kind: 'server' }),
+      );
     }),
   ENVIRONMENT_HELP.worker,
 );
@@ -33,7 +36,11 @@ describeEnvironment(
     .option('--once', 'register and exit', false)
     .action(async (options: { once: boolean }) => {
       const settings = loadConfig();
-      await runSchedulerCommand(settings, createLogger({ service: SERVICE, level: settings.logLevel, base: { role: 'scheduler' }, kind: 'server' }), options);
+      await runSchedulerCommand(
+        settings,
+        createLogger({ service: SERVICE, level: settings.logLevel, base: { role: 'scheduler' }, kind: 'server' }),
+        options,
+      );
     }),
   ENVIRONMENT_HELP.scheduler,
 );
@@ -44,7 +51,9 @@ describeEnvironment(
     .description(`run a job now and show its progress; jobs: ${JOB_NAMES.map((name) => `${name} (${JOB_CATALOGUE[name].doc})`).join(', ')}`)
     .argument('<job>', `one of ${JOB_NAMES.join(', ')}`)
     .option('--source <path-or-url>', 'feed-import: the feed file path or http(s) URL')
-    .addOption(new Option('--format <format>', 'feed-import: the feed format, when the name does not tell').choices(['csv', 'json', 'jsonl']))
+    .addOption(
+      new Option('--format <format>', 'feed-import: the feed format, when the name does not tell').choices(['csv', 'json', 'jsonl']),
+    )
     .option('--arg <value...>', 'platform commands: extra arguments passed after `run`')
     .option('--attempts <n>', 'attempts before the job counts as failed', integerOption('--attempts', 1, 100), 1)
     .option('--local', 'run the job in this process instead of through a worker', false)
@@ -59,7 +68,10 @@ describeEnvironment(
       const settings = loadConfig();
       // The progress display is the command's output: log lines only when something is wrong.
       const level = settings.logLevel === 'info' ? 'warn' : settings.logLevel;
-      await runEnqueueCommand(job, options, { settings, logger: createLogger({ service: SERVICE, level, base: { role: 'enqueue' }, kind: 'command' }) });
+      await runEnqueueCommand(job, options, {
+        settings,
+        logger: createLogger({ service: SERVICE, level, base: { role: 'enqueue' }, kind: 'command' }),
+      });
     }),
   ENVIRONMENT_HELP.enqueue,
 );

@@ -20,8 +20,23 @@ const HEADER =
   'advertiser_external_id,advertiser_name,campaign_external_id,campaign_name,flight_start,flight_end,total_budget,daily_budget,bid_type,bid_amount,ad_external_id,ad_title,ad_click_url';
 /** One ad per row, all in one campaign of one advertiser of the feed's own. */
 const feedRow = (feed: string, index: number) =>
-  [`job-${feed}`, `Job test ${feed}`, `job-${feed}-c1`, 'Summer', '2026-06-01T00:00:00Z', '2026-08-31T00:00:00Z', '500000', '5000', 'CPM', '250', `job-${feed}-ad-${index}`, `Ad ${index}`, `https://${feed}.example/${index}`].join(',');
-const feedText = (feed: string, rows: number) => `${HEADER}\n${Array.from({ length: rows }, (_, index) => feedRow(feed, index)).join('\n')}\n`;
+  [
+    `job-${feed}`,
+    `Job test ${feed}`,
+    `job-${feed}-c1`,
+    'Summer',
+    '2026-06-01T00:00:00Z',
+    '2026-08-31T00:00:00Z',
+    '500000',
+    '5000',
+    'CPM',
+    '250',
+    `job-${feed}-ad-${index}`,
+    `Ad ${index}`,
+    `https://${feed}.example/${index}`,
+  ].join(',');
+const feedText = (feed: string, rows: number) =>
+  `${HEADER}\n${Array.from({ length: rows }, (_, index) => feedRow(feed, index)).join('\n')}\n`;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const directory = mkdtempSync(join(tmpdir(), 'feed-import-job-'));
@@ -68,7 +83,9 @@ function dependencies(fetchTimeoutMs: number): FeedImportDependencies {
 
 /** The runs recorded for a source, read back through the REST API as the dashboard would. */
 async function runsOf(source: string): Promise<ImportRun[]> {
-  const response = await fetch(`${stack.rpcUrl.replace(/\/rpc$/, '')}/api/v1/import-runs?limit=100`, { headers: { authorization: `Bearer ${stack.serviceKey}` } });
+  const response = await fetch(`${stack.rpcUrl.replace(/\/rpc$/, '')}/api/v1/import-runs?limit=100`, {
+    headers: { authorization: `Bearer ${stack.serviceKey}` },
+  });
   assert.equal(response.status, 200, await response.clone().text());
   const page = (await response.json()) as { items: ImportRun[] };
   return page.items.filter((run) => run.source === source);
@@ -94,7 +111,10 @@ function shutdownAfter(afterRows: number): { signal: AbortSignal; onProgress: (p
 
 async function assertInterrupted(running: Promise<unknown>, source: string): Promise<void> {
   await assert.rejects(running, (error: unknown) => {
-    assert.ok(error instanceof ImportInterruptedError, `ImportInterruptedError, not ${error instanceof Error ? `${error.name}: ${error.message}` : `${typeof error} ${String(error)}`}`);
+    assert.ok(
+      error instanceof ImportInterruptedError,
+      `ImportInterruptedError, not ${error instanceof Error ? `${error.name}: ${error.message}` : `${typeof error} ${String(error)}`}`,
+    );
     assert.equal(error.code, 'SHUTTING_DOWN');
     return true;
   });

@@ -33,11 +33,15 @@ let otherPort = 0;
 const received: { feed: IncomingMessage[]; other: IncomingMessage[] } = { feed: [], other: [] };
 
 const strict: FeedAccessPolicy = { allowedHosts: [], localDir: undefined, maxRedirects: 5 };
-const open = (source: string, access: Partial<FeedAccessPolicy> = {}) => openFeedSource(source, { maxBytes: 100_000, fetchTimeoutMs: 5_000, access: { ...strict, ...access } });
+const open = (source: string, access: Partial<FeedAccessPolicy> = {}) =>
+  openFeedSource(source, { maxBytes: 100_000, fetchTimeoutMs: 5_000, access: { ...strict, ...access } });
 
 function isRefused(pattern: RegExp) {
   return (error: unknown): boolean => {
-    assert.ok(error instanceof FeedSourceRefusedError, `a FeedSourceRefusedError, not ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    assert.ok(
+      error instanceof FeedSourceRefusedError,
+      `a FeedSourceRefusedError, not ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
     assert.equal(error.code, 'FEED_SOURCE_REFUSED');
     assert.match(error.message, pattern);
     return true;
@@ -109,14 +113,24 @@ test('a host the operator allows (FEED_ALLOWED_HOSTS) is fetched, by address or 
   assert.equal(await text(byAddress.body), 'a,b\n1,2\n');
   const byName = await open(`http://localhost:${feedPort}/feed.csv`, { allowedHosts: [{ host: 'localhost' }] });
   assert.equal(await text(byName.body), 'a,b\n1,2\n');
-  await assert.rejects(open(`http://localhost:${feedPort}/feed.csv`, { allowedHosts: [{ host: '127.0.0.1' }] }), isRefused(/loopback/), 'the name is allowed, not what it resolves to');
+  await assert.rejects(
+    open(`http://localhost:${feedPort}/feed.csv`, { allowedHosts: [{ host: '127.0.0.1' }] }),
+    isRefused(/loopback/),
+    'the name is allowed, not what it resolves to',
+  );
 });
 
 test('every redirect is checked: from an allowed host to another local port, a metadata service or a file is refused, unrequested', async () => {
   const allowed = { allowedHosts: [{ host: '127.0.0.1', port: feedPort }] };
   received.other.length = 0;
-  await assert.rejects(open(`http://127.0.0.1:${feedPort}/to-other-port`, allowed), isRefused(new RegExp(`redirected to http://127\\.0\\.0\\.1:${otherPort}/internal\\.csv.*loopback`)));
-  await assert.rejects(open(`http://127.0.0.1:${feedPort}/to-other-by-name`, allowed), isRefused(/redirected to http:\/\/localhost.*loopback/));
+  await assert.rejects(
+    open(`http://127.0.0.1:${feedPort}/to-other-port`, allowed),
+    isRefused(new RegExp(`redirected to http://127\\.0\\.0\\.1:${otherPort}/internal\\.csv.*loopback`)),
+  );
+  await assert.rejects(
+    open(`http://127.0.0.1:${feedPort}/to-other-by-name`, allowed),
+    isRefused(/redirected to http:\/\/localhost.*loopback/),
+  );
   await assert.rejects(open(`http://127.0.0.1:${feedPort}/to-metadata`, allowed), isRefused(/metadata/));
   await assert.rejects(open(`http://127.0.0.1:${feedPort}/to-metadata-name`, allowed), isRefused(/metadata/));
   await assert.rejects(open(`http://127.0.0.1:${feedPort}/to-file`, allowed), isRefused(/file is not an allowed scheme/));
@@ -125,7 +139,10 @@ test('every redirect is checked: from an allowed host to another local port, a m
   const followed = await open(`http://127.0.0.1:${feedPort}/to-same-server`, allowed);
   assert.equal(await text(followed.body), 'a,b\n1,2\n', 'a redirect within the allowed host is followed');
   await assert.rejects(open(`http://127.0.0.1:${feedPort}/loop`, allowed), isRefused(/more than FEED_MAX_REDIRECTS \(5\)/));
-  await assert.rejects(open(`http://127.0.0.1:${feedPort}/to-same-server`, { ...allowed, maxRedirects: 0 }), isRefused(/FEED_MAX_REDIRECTS \(0\)/));
+  await assert.rejects(
+    open(`http://127.0.0.1:${feedPort}/to-same-server`, { ...allowed, maxRedirects: 0 }),
+    isRefused(/FEED_MAX_REDIRECTS \(0\)/),
+  );
 });
 
 test('URL credentials go to the feed origin only, never along a redirect to another one', async () => {
@@ -146,7 +163,13 @@ test('local files: none without FEED_LOCAL_DIR; inside it only, with no way out 
     const opened = await open(source, inside);
     assert.equal(await text(opened.body), 'a,b\n1,2\n', source);
   }
-  for (const source of ['/etc/passwd', 'file:///etc/passwd', join(feeds, '..', 'outside', 'secret.csv'), '../outside/secret.csv', join(feeds, '../../../../etc/passwd')]) {
+  for (const source of [
+    '/etc/passwd',
+    'file:///etc/passwd',
+    join(feeds, '..', 'outside', 'secret.csv'),
+    '../outside/secret.csv',
+    join(feeds, '../../../../etc/passwd'),
+  ]) {
     await assert.rejects(open(source, inside), isRefused(/outside FEED_LOCAL_DIR/), source);
   }
   for (const source of [join(feeds, 'link-out.csv'), 'dir-out/secret.csv']) {

@@ -48,8 +48,7 @@ before(async () => {
     if (request.url === '/feed') {
       const authorized = request.headers.authorization === `Basic ${Buffer.from('user:secret').toString('base64')}`;
       response.writeHead(authorized ? 200 : 401, { 'content-type': 'text/csv; charset=utf-8' }).end('a,b\n1,2\n');
-    }
-    else if (request.url === '/rows') response.writeHead(200, { 'content-type': 'application/x-ndjson' }).end('{}\n');
+    } else if (request.url === '/rows') response.writeHead(200, { 'content-type': 'application/x-ndjson' }).end('{}\n');
     else if (request.url === '/huge') {
       // No content-length: the limit has to stop the body while it streams.
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -76,8 +75,7 @@ before(async () => {
       setTimeout(() => response.socket?.destroy(), 50);
     } else if (request.url === '/silent.csv') {
       // Never answers.
-    }
-    else response.writeHead(503).end();
+    } else response.writeHead(503).end();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://user:secret@127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -100,7 +98,10 @@ test('a file: format from the extension, or as given', async () => {
 });
 
 test('a missing, oversized or unnamed file is refused by name', async () => {
-  await assert.rejects(openFeedSource(join(directory, 'nope.csv'), limits), (error: unknown) => error instanceof FeedSourceError && /nope\.csv.*ENOENT/.test(error.message));
+  await assert.rejects(
+    openFeedSource(join(directory, 'nope.csv'), limits),
+    (error: unknown) => error instanceof FeedSourceError && /nope\.csv.*ENOENT/.test(error.message),
+  );
   const big = join(directory, 'big.json');
   writeFileSync(big, 'x'.repeat(2_000));
   await assert.rejects(openFeedSource(big, limits), /larger than FEED_MAX_BYTES/);
@@ -147,17 +148,24 @@ test('HTTP: a reader slower than the timeout (the API pacing the import) is not 
   assert.ok(Date.now() - started > 1.5 * TIMEOUT_MS, 'reading took longer than the timeout');
 });
 
-test('HTTP: a server that sends the headers and then nothing fails the read, naming the feed and the timeout', { timeout: 20_000 }, async () => {
-  const opened = await openFeedSource(`${base}/stall.csv`, timed);
-  const started = Date.now();
-  await assert.rejects(text(opened.body), isNamedTimeout(opened.name));
-  const elapsed = Date.now() - started;
-  assert.ok(elapsed >= TIMEOUT_MS - 50 && elapsed < TIMEOUT_MS + 1_500, `failed after ${elapsed} ms`);
-});
+test(
+  'HTTP: a server that sends the headers and then nothing fails the read, naming the feed and the timeout',
+  { timeout: 20_000 },
+  async () => {
+    const opened = await openFeedSource(`${base}/stall.csv`, timed);
+    const started = Date.now();
+    await assert.rejects(text(opened.body), isNamedTimeout(opened.name));
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= TIMEOUT_MS - 50 && elapsed < TIMEOUT_MS + 1_500, `failed after ${elapsed} ms`);
+  },
+);
 
 test('HTTP: a connection broken in the middle of the body fails the read, naming the feed', { timeout: 20_000 }, async () => {
   const opened = await openFeedSource(`${base}/broken.csv`, timed);
-  await assert.rejects(text(opened.body), (error: unknown) => error instanceof FeedSourceError && error.code === 'FEED_SOURCE_UNREADABLE' && error.message.includes(opened.name));
+  await assert.rejects(
+    text(opened.body),
+    (error: unknown) => error instanceof FeedSourceError && error.code === 'FEED_SOURCE_UNREADABLE' && error.message.includes(opened.name),
+  );
 });
 
 test('HTTP: a server that never answers fails the open, naming the feed and the timeout', { timeout: 20_000 }, async () => {
@@ -167,17 +175,21 @@ test('HTTP: a server that never answers fails the open, naming the feed and the 
   assert.ok(elapsed >= TIMEOUT_MS - 50 && elapsed < TIMEOUT_MS + 1_500, `failed after ${elapsed} ms`);
 });
 
-test('HTTP: an abort (worker shutdown) reaches the reader as an AbortError, whether the body is all received or still awaited', { timeout: 20_000 }, async () => {
-  for (const path of ['/burst.csv', '/stall.csv']) {
-    const shutdown = new AbortController();
-    const opened = await openFeedSource(`${base}${path}`, { ...timed, fetchTimeoutMs: 10_000, signal: shutdown.signal });
-    const reading = (async () => {
-      for await (const _chunk of opened.body) {
-        shutdown.abort();
-        // A time wait on purpose: a reader busy with the chunk when the abort lands.
-        await sleep(50);
-      }
-    })();
-    await assert.rejects(reading, (error: unknown) => (error as Error).name === 'AbortError', path);
-  }
-});
+test(
+  'HTTP: an abort (worker shutdown) reaches the reader as an AbortError, whether the body is all received or still awaited',
+  { timeout: 20_000 },
+  async () => {
+    for (const path of ['/burst.csv', '/stall.csv']) {
+      const shutdown = new AbortController();
+      const opened = await openFeedSource(`${base}${path}`, { ...timed, fetchTimeoutMs: 10_000, signal: shutdown.signal });
+      const reading = (async () => {
+        for await (const _chunk of opened.body) {
+          shutdown.abort();
+          // A time wait on purpose: a reader busy with the chunk when the abort lands.
+          await sleep(50);
+        }
+      })();
+      await assert.rejects(reading, (error: unknown) => (error as Error).name === 'AbortError', path);
+    }
+  },
+);

@@ -12,7 +12,11 @@ import { runPlatformCommand } from '../src/app/platform-command-job';
 // Inside the package, so that `node --import tsx` finds tsx in the repository's node_modules.
 const servicesDir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.services-'));
 const logger = pino({ level: 'silent' });
-const settings = (timeoutMs = 60_000) => ({ servicesDir, timeoutMs, environment: { ...process.env, GREETING: 'hello from the worker' } as Record<string, string> });
+const settings = (timeoutMs = 60_000) => ({
+  servicesDir,
+  timeoutMs,
+  environment: { ...process.env, GREETING: 'hello from the worker' } as Record<string, string>,
+});
 
 before(() => {
   const main = (body: string) => `const [, , command, ...args] = process.argv;\n${body}\n`;

@@ -67,7 +67,11 @@ function seconds(startedMs: number): number {
 }
 
 function line(name: string, secondsTaken: number, extra = ''): void {
-  console.log(`${name.padEnd(44)} ${secondsTaken.toFixed(3).padStart(7)} s  ${Math.round(ADS / secondsTaken).toLocaleString('en-US').padStart(11)} ads/s${extra}`);
+  console.log(
+    `${name.padEnd(44)} ${secondsTaken.toFixed(3).padStart(7)} s  ${Math.round(ADS / secondsTaken)
+      .toLocaleString('en-US')
+      .padStart(11)} ads/s${extra}`,
+  );
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -78,7 +82,9 @@ const store = new ScoreStore(redis, keys);
 
 try {
   const input = syntheticInput();
-  console.log(`scoring ${ADS.toLocaleString('en-US')} ads in ${input.campaigns.length.toLocaleString('en-US')} campaigns, median of ${ROUNDS} rounds (shared, noisy machine)\n`);
+  console.log(
+    `scoring ${ADS.toLocaleString('en-US')} ads in ${input.campaigns.length.toLocaleString('en-US')} campaigns, median of ${ROUNDS} rounds (shared, noisy machine)\n`,
+  );
   const pure: number[] = [];
   const movers: number[] = [];
   const writes: number[] = [];
@@ -87,7 +93,9 @@ try {
   let previous: Map<string, { pCtr: number; eCpmMicros: number; pacingFactor: number }> | null = null;
   for (let round = 0; round < ROUNDS; round += 1) {
     let started = performance.now();
-    const pacingFactors = new Map(input.pacingInputs.map(({ id, input: pacing }) => [id, pacingFactor(pacing, { min: 0.5, max: 2, damping: 0.05 }).factor]));
+    const pacingFactors = new Map(
+      input.pacingInputs.map(({ id, input: pacing }) => [id, pacingFactor(pacing, { min: 0.5, max: 2, damping: 0.05 }).factor]),
+    );
     const outcome = scoreAds({ ...input, pacingFactors });
     pure.push(seconds(started));
 
@@ -121,7 +129,12 @@ try {
 
     started = performance.now();
     const version = newScoreVersionId();
-    await store.writeVersion(version, outcome.scores, { version, computedAt: new Date().toISOString(), ads: outcome.scores.size, defaults: outcome.defaults });
+    await store.writeVersion(version, outcome.scores, {
+      version,
+      computedAt: new Date().toISOString(),
+      ads: outcome.scores.size,
+      defaults: outcome.defaults,
+    });
     await store.publishVersion(version, { retireAfterSeconds: 5 });
     writes.push(seconds(started));
 
@@ -136,7 +149,11 @@ try {
   line('movers against the previous version', median(movers));
   line('baseline: HSET 100,000 fields (same size)', baseline);
   line('write score version + atomic flip', write, `  (${(write / baseline).toFixed(2)}x baseline)`);
-  line('total: scorer + movers + write + flip', median(pure) + median(movers) + write, `  (${((median(pure) + median(movers) + write) / baseline).toFixed(2)}x baseline)`);
+  line(
+    'total: scorer + movers + write + flip',
+    median(pure) + median(movers) + write,
+    `  (${((median(pure) + median(movers) + write) / baseline).toFixed(2)}x baseline)`,
+  );
   line('read the current version back (serving)', median(reads), '  (validated with zod)');
 } finally {
   const found = await redis.keys(`${keys.prefix}*`);

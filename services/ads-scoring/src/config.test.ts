@@ -13,7 +13,10 @@ test('production refuses a known, short or weak DATA_API_TOKEN and accepts a ran
 
 test('a pacing bound out of range is named, and a command logs warnings only unless told', () => {
   const base = { DATA_API_URLS: 'http://a.test/rpc', DATA_API_TOKEN: 'svc' };
-  assert.throws(() => loadConfig({ ...base, PACING_MIN_FACTOR: '0.9', PACING_MAX_FACTOR: '0.5' }), (error: unknown) => isConfigError(error) && /PACING_MAX_FACTOR/.test((error as Error).message));
+  assert.throws(
+    () => loadConfig({ ...base, PACING_MIN_FACTOR: '0.9', PACING_MAX_FACTOR: '0.5' }),
+    (error: unknown) => isConfigError(error) && /PACING_MAX_FACTOR/.test((error as Error).message),
+  );
   assert.equal(loadConfig(base).logLevel, 'warn');
   assert.equal(loadConfig({ ...base, LOG_LEVEL: 'debug' }).logLevel, 'debug');
 });

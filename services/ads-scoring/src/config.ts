@@ -18,7 +18,12 @@ const environmentSchema = z.object({
   PACING_MIN_FACTOR: z.coerce.number().min(0).max(1).default(0.5),
   PACING_MAX_FACTOR: z.coerce.number().min(1).max(10).default(2),
   PACING_DAMPING: z.coerce.number().min(0).max(1).default(0.05),
-  SCORES_RETIRE_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(600),
+  SCORES_RETIRE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(600),
 });
 
 /** The variables of the schema, as `--help` lists them. */

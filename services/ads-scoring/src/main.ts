@@ -1,6 +1,14 @@
 // The ads-scoring command: `node --import tsx src/main.ts run [--dry-run] [--json] [--top N]`.
 import { randomUUID } from 'node:crypto';
-import { commonHint, connectRedis, createLogger, describeEnvironment, integerOption, printJsonLine, runCommand } from '@ads/ads-client/service';
+import {
+  commonHint,
+  connectRedis,
+  createLogger,
+  describeEnvironment,
+  integerOption,
+  printJsonLine,
+  runCommand,
+} from '@ads/ads-client/service';
 import { Command } from 'commander';
 import { runScoring } from './app/scoring-run';
 import { renderScoringReport } from './cli/scoring-report';
@@ -37,4 +45,8 @@ describeEnvironment(program, environmentHelp);
 describeEnvironment(runCommandLine, environmentHelp);
 
 // Every read comes before the first write, so a data API failure leaves Redis as it was.
-process.exitCode = await runCommand(program, { argv: process.argv.slice(2), service: SERVICE, hint: (error) => commonHint(error, 'the current score version stays in place') });
+process.exitCode = await runCommand(program, {
+  argv: process.argv.slice(2),
+  service: SERVICE,
+  hint: (error) => commonHint(error, 'the current score version stays in place'),
+});

@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { EXIT_CODES } from '@ads/ads-client/service';
-import { entryPointRunner, htmlServiceUnavailable, jsonRpcInternal, startStandIn, unreachableDataApiEnvironment, useTestRedis } from '@ads/test-kit';
+import {
+  entryPointRunner,
+  htmlServiceUnavailable,
+  jsonRpcInternal,
+  startStandIn,
+  unreachableDataApiEnvironment,
+  useTestRedis,
+} from '@ads/test-kit';
 
 const runCommand = entryPointRunner(new URL('..', import.meta.url));
 const { redis, prefix } = useTestRedis();

@@ -39,7 +39,13 @@ test('a malformed bucket of one campaign is skipped with a warning; the others a
   const good = keys.timeSeries('campaign', 'c-good', 'hour');
   const bad = keys.timeSeries('campaign', 'c-bad', 'hour');
   await redis.hset(good, timeSeriesField('2026-03-10T09:00:00Z'), point(1_000), timeSeriesField('2026-03-10T14:00:00Z'), point(2_000));
-  await redis.hset(bad, timeSeriesField('2026-03-10T09:00:00Z'), point(5_000), timeSeriesField('2026-03-10T10:00:00Z'), '{"spendMicros":"lots"');
+  await redis.hset(
+    bad,
+    timeSeriesField('2026-03-10T09:00:00Z'),
+    point(5_000),
+    timeSeriesField('2026-03-10T10:00:00Z'),
+    '{"spendMicros":"lots"',
+  );
   await redis.set(keys.campaignDaySpend('c-bad', localDay(nowMs, 'UTC').day), '7000');
   const { logger, lines } = capturingLogger();
   const spend = await readTodaySpend(
@@ -88,7 +94,8 @@ test('Redis lost after connecting ends with REDIS_UNAVAILABLE (exit code 4)', as
     await new Promise<void>((done) => relay.close(() => done()) && sockets.forEach((socket) => socket.destroy()));
     await assert.rejects(
       readTodaySpend(relayed, keys, [{ id: 'c-good', timeZone: 'UTC' }], nowMs, logger),
-      (error: unknown) => error instanceof ScoringError && error.code === 'REDIS_UNAVAILABLE' && error.exitCode === EXIT_CODES.redisUnavailable,
+      (error: unknown) =>
+        error instanceof ScoringError && error.code === 'REDIS_UNAVAILABLE' && error.exitCode === EXIT_CODES.redisUnavailable,
     );
   } finally {
     relayed.disconnect();

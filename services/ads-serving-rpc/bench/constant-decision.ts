@@ -20,4 +20,8 @@ const ad: DecidedAd = {
   viewableUrl: `http://127.0.0.1:18900/t/v?${query}`,
 };
 
-export const constantDecision: DecisionResponse = { decisionId: 'Q3x9aZ1b0k2', userKey: 'benchuser1234', decisions: { top: [ad], side: [ad, ad] } };
+export const constantDecision: DecisionResponse = {
+  decisionId: 'Q3x9aZ1b0k2',
+  userKey: 'benchuser1234',
+  decisions: { top: [ad], side: [ad, ad] },
+};

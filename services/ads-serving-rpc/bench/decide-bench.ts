@@ -25,7 +25,13 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
 import { ensureWrk, runWrk, wrkScript, type WrkResult } from '@ads/bench-kit';
 import { Redis } from 'ioredis';
-import { nearlySpentCounters, syntheticInventory, syntheticRequests, writeSpendCounters, type SyntheticOptions } from './synthetic-inventory';
+import {
+  nearlySpentCounters,
+  syntheticInventory,
+  syntheticRequests,
+  writeSpendCounters,
+  type SyntheticOptions,
+} from './synthetic-inventory';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -69,7 +75,10 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 120_000):
 }
 
 async function startScript(script: string, label: string, port: number, urlPath: string): Promise<Target> {
-  const child = fork(new URL(script, import.meta.url).pathname, [String(port)], { execArgv: ['--conditions=@ads/source', '--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(new URL(script, import.meta.url).pathname, [String(port)], {
+    execArgv: ['--conditions=@ads/source', '--import', 'tsx'],
+    stdio: 'inherit',
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`${label} exited with ${code}`)));
@@ -82,7 +91,9 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
   const keys = new RedisKeys(prefix);
   const store = new ServingIndexStore(redis, keys);
   const started = Date.now();
-  const options: SyntheticOptions = enforcement ? { cappedShare: ENFORCEMENT_CAPPED_SHARE, nearlySpentShare: ENFORCEMENT_NEARLY_SPENT_SHARE } : {};
+  const options: SyntheticOptions = enforcement
+    ? { cappedShare: ENFORCEMENT_CAPPED_SHARE, nearlySpentShare: ENFORCEMENT_NEARLY_SPENT_SHARE }
+    : {};
   const parts = syntheticInventory(size, `bench-${size}${enforcement ? '-enforcement' : ''}`, options);
   const written = await store.write(parts);
   // The spend counters are in place before serving loads the index and reads them.
@@ -93,11 +104,22 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
   const capped = parts.campaigns.filter((campaign) => campaign.frequencyCap !== null).length;
   console.error(
     `index of ${size} ads written: ${(written.bytes / 1e6).toFixed(1)} MB in ${Date.now() - started} ms` +
-      (enforcement ? ` (${capped} of ${parts.campaigns.length} campaigns capped, ${counters.length} with ${ENFORCEMENT_PRICES_LEFT} prices of budget left)` : ''),
+      (enforcement
+        ? ` (${capped} of ${parts.campaigns.length} campaigns capped, ${counters.length} with ${ENFORCEMENT_PRICES_LEFT} prices of budget left)`
+        : ''),
   );
   const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--enable-source-maps', 'dist/main.mjs'], {
     cwd: serviceDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production', TRACKING_SECRET: randomUUID() + randomUUID() },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      TRACKING_SECRET: randomUUID() + randomUUID(),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitReady(`http://127.0.0.1:${port}/readyz`, child);
@@ -120,11 +142,25 @@ function paced(target: Target, rate: number): WrkResult {
   const connections = 16;
   const script = wrkScript({ contentType: 'application/json', bodies });
   appendFileSync(script, `\ndelay = function()\n  return ${Math.max(1, Math.round((connections * 1000) / rate))}\nend\n`);
-  const output = execFileSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${SECONDS}s`, '-s', script, target.url], { encoding: 'utf8' });
+  const output = execFileSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${SECONDS}s`, '-s', script, target.url], {
+    encoding: 'utf8',
+  });
   const line = output.split('\n').find((candidate) => candidate.startsWith('JSON_RESULT '));
   if (line === undefined) throw new Error(`wrk printed no result:\n${output}`);
-  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as { p50: number; p99: number; requests: number; errors: number; durationUs: number };
-  return { requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6), p50Ms: parsed.p50 / 1000, p99Ms: parsed.p99 / 1000, requests: parsed.requests, errors: parsed.errors };
+  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as {
+    p50: number;
+    p99: number;
+    requests: number;
+    errors: number;
+    durationUs: number;
+  };
+  return {
+    requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6),
+    p50Ms: parsed.p50 / 1000,
+    p99Ms: parsed.p99 / 1000,
+    requests: parsed.requests,
+    errors: parsed.errors,
+  };
 }
 
 function rssMb(pid: number): { rss: number; peak: number } {
@@ -152,10 +188,18 @@ try {
   /** The plain case the enforcement case is compared with (same size), if measured. */
   const plainAt = targets.findIndex((target, at) => at >= firstServing && at < enforcementAt && target.size === ENFORCEMENT_SIZE);
   // A sanity check that decisions do fill before measuring them.
-  const probe = await fetch(targets[firstServing]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
+  const probe = await fetch(targets[firstServing]!.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: bodies[0],
+  });
   const answer = (await probe.json()) as { result?: { decisions: Record<string, unknown[]> } };
   if (answer.result === undefined) throw new Error(`decide failed: ${JSON.stringify(answer)}`);
-  console.error(`probe decision: ${Object.values(answer.result.decisions).map((ads) => ads.length).join('+')} ads`);
+  console.error(
+    `probe decision: ${Object.values(answer.result.decisions)
+      .map((ads) => ads.length)
+      .join('+')} ads`,
+  );
 
   // Interleaved rounds, so that a burst of load from elsewhere on the machine hits every case alike.
   const samples = targets.map(() => [] as WrkResult[]);
@@ -187,22 +231,32 @@ try {
   const biggest = targets[enforcementAt - 1]!;
   const memory = rssMb(biggest.child.pid!);
 
-  console.log(`\nserving.decide benchmark: wrk 1 thread, ${CONNECTIONS} connections, ${SECONDS}s per case, median of ${ROUNDS} interleaved rounds; node ${process.version}`);
+  console.log(
+    `\nserving.decide benchmark: wrk 1 thread, ${CONNECTIONS} connections, ${SECONDS}s per case, median of ${ROUNDS} interleaved rounds; node ${process.version}`,
+  );
   console.log('requests: 2 placements (count 1 and 2), returning user keys, 0-3 keywords, country and device');
   console.log(`serving processes: node ${SERVING_NODE_FLAGS.join(' ')} --enable-source-maps dist/main.mjs (the build npm start runs)\n`);
   console.log('| case | requests/s | p50 ms | p99 ms | vs node:http | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const result of closed) {
-    console.log(`| ${result.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${((result.requestsPerSecond / hello) * 100).toFixed(0)}% | ${result.errors} |`);
+    console.log(
+      `| ${result.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${((result.requestsPerSecond / hello) * 100).toFixed(0)}% | ${result.errors} |`,
+    );
   }
-  console.log(`\npaced at about ${halfLoad} requests/s (half the decide throughput at ${SIZES[0]} ads), wrk 16 connections with a delay, ${SECONDS}s:\n`);
+  console.log(
+    `\npaced at about ${halfLoad} requests/s (half the decide throughput at ${SIZES[0]} ads), wrk 16 connections with a delay, ${SECONDS}s:\n`,
+  );
   console.log('| case | achieved req/s | p50 ms | p99 ms | errors |');
   console.log('|---|---:|---:|---:|---:|');
   servingTargets.forEach((target, at) => {
     const result = rated[at]!;
-    console.log(`| ${target.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${result.errors} |`);
+    console.log(
+      `| ${target.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${result.errors} |`,
+    );
   });
-  console.log(`\nRSS of the ${SIZES.at(-1)!.toLocaleString('en-US')}-ad process after the runs: ${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)\n`);
+  console.log(
+    `\nRSS of the ${SIZES.at(-1)!.toLocaleString('en-US')}-ad process after the runs: ${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)\n`,
+  );
   if (ENFORCEMENT && plainAt >= 0) {
     const [plain, enforced] = [closed[plainAt]!, closed[enforcementAt]!];
     const [plainPaced, enforcedPaced] = [rated[plainAt - firstServing]!, rated[enforcementAt - firstServing]!];
@@ -220,7 +274,9 @@ try {
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   console.log(`budget: decide >= 50% of node:http (worst size): ${(worst * 100).toFixed(0)}% ${verdict(worst >= 0.5)}`);
   console.log(`budget: p99 <= 10 ms at half load (worst size): ${worstP99.toFixed(2)} ms ${verdict(worstP99 <= 10)}`);
-  console.log(`budget: p50 at ${SIZES.at(-1)} ads <= 1.5 x p50 at ${SIZES[0]} ads (paced): ${p50Ratio.toFixed(2)}x ${verdict(p50Ratio <= 1.5)}`);
+  console.log(
+    `budget: p50 at ${SIZES.at(-1)} ads <= 1.5 x p50 at ${SIZES[0]} ads (paced): ${p50Ratio.toFixed(2)}x ${verdict(p50Ratio <= 1.5)}`,
+  );
   console.log(`budget: RSS <= 250 MB at ${SIZES.at(-1)} ads: ${memory.rss.toFixed(0)} MB ${verdict(memory.rss <= 250)}`);
 } finally {
   for (const target of targets) target.child.kill();

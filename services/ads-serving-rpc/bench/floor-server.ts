@@ -7,7 +7,11 @@ import { PreEncodedResult, createNodeHttpHandler, createRpcServer, servingContra
 import { constantDecision } from './constant-decision';
 
 const encoded = new PreEncodedResult<DecisionResponse>(JSON.stringify(constantDecision));
-const rpc = createRpcServer(servingContract, { serving: { decide: () => encoded } }, { title: 'floor', version: '0', validateOutput: false });
+const rpc = createRpcServer(
+  servingContract,
+  { serving: { decide: () => encoded } },
+  { title: 'floor', version: '0', validateOutput: false },
+);
 const handle = createNodeHttpHandler(rpc);
 const server = createServer((request, response) => {
   if (!handle(request, response)) response.writeHead(404).end();

@@ -11,7 +11,28 @@ import { OPEN_TARGETING, syntheticSnapshotAd } from '@ads/bench-kit';
 import type { Redis } from 'ioredis';
 import { seededRng } from '../src/domain/rng';
 
-export const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE', 'PL', 'CA', 'AU', 'JP', 'BR', 'MX', 'IN', 'ZA', 'NG', 'KR', 'AR', 'IE'];
+export const COUNTRIES = [
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'SE',
+  'PL',
+  'CA',
+  'AU',
+  'JP',
+  'BR',
+  'MX',
+  'IN',
+  'ZA',
+  'NG',
+  'KR',
+  'AR',
+  'IE',
+];
 export const DEVICES = ['desktop', 'mobile', 'tablet'] as const;
 export const KEYWORDS = Array.from({ length: 500 }, (_, at) => `kw${at}`);
 export const PLACEMENT_KEYS = Array.from({ length: 10 }, (_, at) => `site${at % 3}-slot${at}`);
@@ -74,7 +95,15 @@ export function syntheticInventory(adCount: number, version: string, options: Sy
         ordinal += 1;
       }
     }
-    return { id: `p${at}`, key, siteId: `site${at % 3}`, siteDomain: `site${at % 3}.example`, allowedFormats: at % 2 === 0 ? ['native', 'banner'] : ['native'], category: null, candidates };
+    return {
+      id: `p${at}`,
+      key,
+      siteId: `site${at % 3}`,
+      siteDomain: `site${at % 3}.example`,
+      allowedFormats: at % 2 === 0 ? ['native', 'banner'] : ['native'],
+      category: null,
+      candidates,
+    };
   });
   for (const campaign of nearlySpentCampaigns(campaigns, options.nearlySpentShare ?? 0)) campaign.pacing = 'asap';
   const now = new Date().toISOString();

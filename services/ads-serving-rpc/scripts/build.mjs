@@ -25,7 +25,9 @@ await build({
       name: 'npm-dependencies-external',
       setup(builder) {
         // Bare imports are npm packages, except the workspace's own TypeScript packages.
-        builder.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@ads/') ? undefined : { path: args.path, external: true }));
+        builder.onResolve({ filter: /^[^./]/ }, (args) =>
+          args.path.startsWith('@ads/') ? undefined : { path: args.path, external: true },
+        );
       },
     },
   ],

@@ -20,7 +20,8 @@ test('production requires a tracking secret; bad variables are named', () => {
   );
   assert.throws(
     () => loadConfig({ PORT: 'eighty', EXPLORATION_RATE: '2', TRACKING_SECRET: 'short' }),
-    (error: unknown) => error instanceof ServiceError && ['PORT', 'EXPLORATION_RATE', 'TRACKING_SECRET'].every((name) => error.message.includes(name)),
+    (error: unknown) =>
+      error instanceof ServiceError && ['PORT', 'EXPLORATION_RATE', 'TRACKING_SECRET'].every((name) => error.message.includes(name)),
   );
 });
 
@@ -30,25 +31,40 @@ test('a previous tracking secret is read, and refused without a current one or e
   assert.equal(loadConfig({ TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: previous }).previousTrackingSecret, previous);
   assert.equal(loadConfig({ TRACKING_SECRET: current }).previousTrackingSecret, undefined);
   assert.equal(loadConfig({ TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: '' }).previousTrackingSecret, undefined);
-  const refused = [{ TRACKING_SECRET_PREVIOUS: previous }, { TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: current }, { TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: 'short' }];
+  const refused = [
+    { TRACKING_SECRET_PREVIOUS: previous },
+    { TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: current },
+    { TRACKING_SECRET: current, TRACKING_SECRET_PREVIOUS: 'short' },
+  ];
   for (const environment of refused) {
     assert.throws(
       () => loadConfig(environment),
-      (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET_PREVIOUS/.test(error.message),
+      (error: unknown) =>
+        error instanceof ServiceError && error.code === 'CONFIG_INVALID' && /TRACKING_SECRET_PREVIOUS/.test(error.message),
     );
   }
 });
 
 test('production refuses every known, short or weak tracking secret and metrics token, and accepts random 48-byte ones', () => {
   const strong = () => randomBytes(48).toString('base64');
-  const weak = [...KNOWN_PLACEHOLDER_SECRETS, DEV_TRACKING_SECRET, 'replace-with-a-long-random-string', 'x'.repeat(40), randomBytes(20).toString('base64'), 'ab'.repeat(40)];
+  const weak = [
+    ...KNOWN_PLACEHOLDER_SECRETS,
+    DEV_TRACKING_SECRET,
+    'replace-with-a-long-random-string',
+    'x'.repeat(40),
+    randomBytes(20).toString('base64'),
+    'ab'.repeat(40),
+  ];
   for (const value of weak) {
     for (const name of ['TRACKING_SECRET', 'TRACKING_SECRET_PREVIOUS', 'METRICS_TOKEN'] as const) {
       const environment = { NODE_ENV: 'production', TRACKING_SECRET: strong(), [name]: value };
       assert.throws(
         () => loadConfig(environment),
         (error: unknown) =>
-          error instanceof ServiceError && error.code === 'CONFIG_INVALID' && error.message.includes(`${name}: `) && error.message.includes('openssl rand -base64 48'),
+          error instanceof ServiceError &&
+          error.code === 'CONFIG_INVALID' &&
+          error.message.includes(`${name}: `) &&
+          error.message.includes('openssl rand -base64 48'),
         `${name}=${value} is refused`,
       );
     }

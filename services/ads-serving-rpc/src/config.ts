@@ -20,12 +20,26 @@ const environmentSchema = z
     REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
     TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional(),
     // Empty means none, so that compose and Kubernetes can pass it through unset.
-    TRACKING_SECRET_PREVIOUS: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional()),
+    TRACKING_SECRET_PREVIOUS: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional(),
+    ),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     // Empty means none (compose and Kubernetes pass them through unset).
-    METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in an Authorization header)').optional()),
+    METRICS_TOKEN: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z
+        .string()
+        .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in an Authorization header)')
+        .optional(),
+    ),
     METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
-    TRACKING_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(4 * 3600),
+    TRACKING_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(4 * 3600),
     EVENT_BUFFER_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     EVENTS_STREAM_MAXLEN: z.coerce.number().int().min(0).default(5_000_000),
     EXPLORATION_RATE: z.coerce.number().min(0).max(1).default(0.1),

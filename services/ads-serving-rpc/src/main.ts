@@ -13,7 +13,9 @@ try {
 } catch (error) {
   // One line a person reads, e.g. `ads-serving-rpc: CONFIG_INVALID: invalid ads-serving-rpc
   // environment: TRACKING_SECRET: ...`, and the exit code of the table (3 for CONFIG_INVALID).
-  process.stderr.write(error instanceof ServiceError ? `${SERVICE}: ${error.code}: ${error.message}\n` : `${SERVICE}: unexpected failure: ${String(error)}\n`);
+  process.stderr.write(
+    error instanceof ServiceError ? `${SERVICE}: ${error.code}: ${error.message}\n` : `${SERVICE}: unexpected failure: ${String(error)}\n`,
+  );
   process.exit(exitCodeOf(error));
 }
 // The index is a large, long-lived heap and decisions churn short-lived garbage: by default V8

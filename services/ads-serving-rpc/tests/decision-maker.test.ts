@@ -5,7 +5,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { InvalidParamsError, RedisKeys, serving, type DecisionRequest, type DecisionResponse, type ServingIndex, type TrackingEventType } from '@ads/ads-client';
+import {
+  InvalidParamsError,
+  RedisKeys,
+  serving,
+  type DecisionRequest,
+  type DecisionResponse,
+  type ServingIndex,
+  type TrackingEventType,
+} from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { DecisionMaker, type DecisionAnswer, type ParsedDecisionRequest } from '../src/app/decision-maker';
@@ -56,9 +64,20 @@ interface Serving {
  * decisions about the answer itself do not wait for Redis.
  */
 function servingOn(source: ServingIndex | undefined, leased = true): Serving {
-  const lifecycle = new IndexLifecycle({ redis, subscriber: redis, keys, logger, metrics: undefined, indexPollMs: 60_000, pacingRefreshMs: 60_000, retiredAdsMs: 3_600_000 });
+  const lifecycle = new IndexLifecycle({
+    redis,
+    subscriber: redis,
+    keys,
+    logger,
+    metrics: undefined,
+    indexPollMs: 60_000,
+    pacingRefreshMs: 60_000,
+    retiredAdsMs: 3_600_000,
+  });
   lifecycle.current = source === undefined ? undefined : liveIndex(source, Date.now());
-  if (leased) for (const campaign of lifecycle.current?.campaigns ?? []) lifecycle.leases.grant(campaign.id, 1e12, Date.now() + 3_600_000, Date.now());
+  if (leased)
+    for (const campaign of lifecycle.current?.campaigns ?? [])
+      lifecycle.leases.grant(campaign.id, 1e12, Date.now() + 3_600_000, Date.now());
   const frequencyCaps = new FrequencyCapCache({ freshMs: 60_000, maxEntries: 1_000 });
   const reservations = new LimitReservations(redis, keys, { holdMs: 30_000, leaseMs: 10_000, shortLeaseMs: 2_000, timeoutMs: 2_000 });
   const decisions = new DecisionMaker({
@@ -83,7 +102,13 @@ const decisionRequest = (input: DecisionRequest): ParsedDecisionRequest => servi
  * response contract, exactly the requested divNames, each ad as the source index has it, and
  * tracking URLs that verify for their own event only. Returns the parsed answer.
  */
-function checkAnswer(answer: DecisionAnswer, request: ParsedDecisionRequest, source: ServingIndex | undefined, index: DecisionIndex | undefined, decidedFrom: number): DecisionResponse {
+function checkAnswer(
+  answer: DecisionAnswer,
+  request: ParsedDecisionRequest,
+  source: ServingIndex | undefined,
+  index: DecisionIndex | undefined,
+  decidedFrom: number,
+): DecisionResponse {
   const decidedUntil = Date.now();
   const parsed = JSON.parse(answer.json) as DecisionResponse;
   assert.deepEqual(answer.value, parsed);
@@ -91,7 +116,10 @@ function checkAnswer(answer: DecisionAnswer, request: ParsedDecisionRequest, sou
   const validated = serving.decisionResponse.parse(parsed);
   // zod builds a record by assignment, so an own "__proto__" key does not reach its output:
   // compare the rest here and check that entry against the ad schema by itself below.
-  const withoutProto = { ...parsed, decisions: Object.fromEntries(Object.entries(parsed.decisions).filter(([divName]) => divName !== '__proto__')) };
+  const withoutProto = {
+    ...parsed,
+    decisions: Object.fromEntries(Object.entries(parsed.decisions).filter(([divName]) => divName !== '__proto__')),
+  };
   assert.deepEqual(validated, withoutProto);
   assert.deepEqual(Object.keys(parsed.decisions).sort(), request.placements.map((placement) => placement.divName).sort());
   assert.equal(Object.getPrototypeOf(parsed.decisions), Object.prototype);
@@ -102,10 +130,19 @@ function checkAnswer(answer: DecisionAnswer, request: ParsedDecisionRequest, sou
       const sourceCampaign = source?.campaigns.find((campaign) => campaign.id === ad.campaignId);
       const sourceAd = sourceCampaign?.ads.find((candidate) => candidate.id === ad.adId);
       const indexedCampaign = index?.campaignsById.get(ad.campaignId);
-      assert.ok(sourceCampaign !== undefined && sourceAd !== undefined && indexedCampaign !== undefined, `${ad.campaignId}/${ad.adId} is an ad of the index`);
+      assert.ok(
+        sourceCampaign !== undefined && sourceAd !== undefined && indexedCampaign !== undefined,
+        `${ad.campaignId}/${ad.adId} is an ad of the index`,
+      );
       assert.equal(ad.advertiserId, sourceCampaign.advertiserId);
       assert.equal(ad.format, sourceAd.format);
-      assert.deepEqual(ad.contents, { title: sourceAd.title, body: sourceAd.body, imageUrl: sourceAd.imageUrl, width: sourceAd.width, height: sourceAd.height });
+      assert.deepEqual(ad.contents, {
+        title: sourceAd.title,
+        body: sourceAd.body,
+        imageUrl: sourceAd.imageUrl,
+        width: sourceAd.width,
+        height: sourceAd.height,
+      });
       for (const event of EVENTS) {
         const url = ad[URL_OF_EVENT[event]];
         assert.ok(url.startsWith(`${BASE_URL}${TRACKING_PATHS[event]}?`), `${event} URL ${url} starts with the base URL`);
@@ -123,9 +160,16 @@ function checkAnswer(answer: DecisionAnswer, request: ParsedDecisionRequest, sou
           impressionSpendMicros: indexedCampaign.impressionSpendMicros,
           clickSpendMicros: indexedCampaign.clickSpendMicros,
         });
-        assert.ok(expiresAt >= Math.floor(decidedFrom / 1000) + TTL_SECONDS && expiresAt <= Math.floor(decidedUntil / 1000) + TTL_SECONDS, 'expires a TTL after the decision');
+        assert.ok(
+          expiresAt >= Math.floor(decidedFrom / 1000) + TTL_SECONDS && expiresAt <= Math.floor(decidedUntil / 1000) + TTL_SECONDS,
+          'expires a TTL after the decision',
+        );
         for (const other of EVENTS.filter((candidate) => candidate !== event)) {
-          assert.deepEqual(signer.read(other, query, decidedUntil), { ok: false, problem: { kind: 'forged' } }, `the ${event} URL is refused as a ${other} beacon`);
+          assert.deepEqual(
+            signer.read(other, query, decidedUntil),
+            { ok: false, problem: { kind: 'forged' } },
+            `the ${event} URL is refused as a ${other} beacon`,
+          );
         }
       }
     }
@@ -148,14 +192,18 @@ async function decideAndCheck(
   return checkAnswer(await answer, request, source, index, started);
 }
 
-const adIdsOf = (answer: DecisionResponse, divName: string): string[] => (Object.getOwnPropertyDescriptor(answer.decisions, divName)?.value as { adId: string }[]).map((ad) => ad.adId);
+const adIdsOf = (answer: DecisionResponse, divName: string): string[] =>
+  (Object.getOwnPropertyDescriptor(answer.decisions, divName)?.value as { adId: string }[]).map((ad) => ad.adId);
 
 test('the answer is valid JSON of the response contract, each ad as the index holds it, URLs signed', async () => {
   const source = fixtureIndex({
     campaigns: [
       fixtureCampaign({ id: 'native-cpm' }),
       fixtureCampaign({ id: 'native-cpc', bidType: 'CPC', bidAmount: 25 }),
-      fixtureCampaign({ id: 'banner', ads: [{ id: 'banner-ad', format: 'banner', imageUrl: 'https://cdn.test/b.png', width: 300, height: 250 }] }),
+      fixtureCampaign({
+        id: 'banner',
+        ads: [{ id: 'banner-ad', format: 'banner', imageUrl: 'https://cdn.test/b.png', width: 300, height: 250 }],
+      }),
       fixtureCampaign({ id: 'house', priority: 'house', bidAmount: 0 }),
     ],
     placements: [{ key: 'home-top' }, { key: 'sidebar', allowedFormats: ['banner'] }],
@@ -188,14 +236,27 @@ test('creatives and ids with characters JSON must escape come back unchanged', a
       fixtureCampaign({
         id: 'campaign "1" & co/é',
         advertiserId: 'advertiser \\ 😀 #1',
-        ads: [{ id: 'ad "1"?a=b&c=%20#frag', title: NASTY, body: `${NASTY}\n${NASTY}`, imageUrl: 'https://cdn.test/"quoted"\\back.png?x=</script>' }],
+        ads: [
+          {
+            id: 'ad "1"?a=b&c=%20#frag',
+            title: NASTY,
+            body: `${NASTY}\n${NASTY}`,
+            imageUrl: 'https://cdn.test/"quoted"\\back.png?x=</script>',
+          },
+        ],
       }),
-      fixtureCampaign({ id: 'plain', ads: [{ id: 'plain-ad', format: 'banner', title: '\u2028\u2029', body: '', imageUrl: null, width: 728, height: 90 }] }),
+      fixtureCampaign({
+        id: 'plain',
+        ads: [{ id: 'plain-ad', format: 'banner', title: '\u2028\u2029', body: '', imageUrl: null, width: 728, height: 90 }],
+      }),
     ],
   });
   const servingApp = servingOn(source);
   for (let run = 0; run < 5; run += 1) {
-    const answer = await decideAndCheck(servingApp, source, { placements: [{ divName: 'top', placementKey: 'home-top', count: 2 }], userKey: 'user-0002' });
+    const answer = await decideAndCheck(servingApp, source, {
+      placements: [{ divName: 'top', placementKey: 'home-top', count: 2 }],
+      userKey: 'user-0002',
+    });
     const ads = answer.decisions.top!;
     assert.equal(ads.length, 2);
     const nasty = ads.find((ad) => ad.campaignId === 'campaign "1" & co/é');
@@ -227,7 +288,10 @@ test('divNames JSON must escape, and names like __proto__, are exactly the keys 
   assert.equal(serving.decisionRequest.safeParse({ placements: [{ divName: '', placementKey: 'home-top' }] }).success, false);
   const source = fixtureIndex({ campaigns: divNames.map((_, at) => fixtureCampaign({ id: `c${at}` })) });
   const servingApp = servingOn(source);
-  const answer = await decideAndCheck(servingApp, source, { placements: divNames.map((divName) => ({ divName, placementKey: 'home-top' })), userKey: 'user-0003' });
+  const answer = await decideAndCheck(servingApp, source, {
+    placements: divNames.map((divName) => ({ divName, placementKey: 'home-top' })),
+    userKey: 'user-0003',
+  });
   assert.ok(Object.hasOwn(answer.decisions, '__proto__'), '__proto__ is an own key, not the prototype');
   assert.ok(Array.isArray(Object.getOwnPropertyDescriptor(answer.decisions, 'constructor')?.value));
   for (const divName of divNames) assert.equal(adIdsOf(answer, divName).length, 1, `one ad for ${JSON.stringify(divName)}`);
@@ -308,7 +372,13 @@ test('frequency caps: a decision showing a capped ad holds its place in Redis fi
   await impressionsOf(below, [60_000]);
   const pending = servingApp.decisions.decide(decisionRequest({ placements: top, userKey: below }));
   assert.ok(pending instanceof Promise, 'the hold is taken in Redis before answering');
-  const belowAnswer = checkAnswer(await pending, decisionRequest({ placements: top, userKey: below }), source, servingApp.lifecycle.current, Date.now() - 5_000);
+  const belowAnswer = checkAnswer(
+    await pending,
+    decisionRequest({ placements: top, userKey: below }),
+    source,
+    servingApp.lifecycle.current,
+    Date.now() - 5_000,
+  );
   assert.deepEqual(adIdsOf(belowAnswer, 'top'), ['capped-ad'], 'one impression of two: served');
   assert.deepEqual(await holdsOf(below), [belowAnswer.decisionId], 'the decision holds the second place');
   const heldBack = await decideAndCheck(servingApp, source, { placements: top, userKey: below });
@@ -322,17 +392,41 @@ test('frequency caps: a decision showing a capped ad holds its place in Redis fi
 
   const aged = `aged-${randomUUID()}`;
   await impressionsOf(aged, [60_000, cap.windowSeconds * 1000 + 60_000]);
-  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: aged }, true), 'top'), ['capped-ad'], 'an impression older than the window does not count');
+  assert.deepEqual(
+    adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: aged }, true), 'top'),
+    ['capped-ad'],
+    'an impression older than the window does not count',
+  );
 
   const unseen = `unseen-${randomUUID()}`;
-  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'), ['capped-ad'], 'no window in Redis: no impressions');
-  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'), ['capped-ad'], 'one hold of two');
-  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'), [], 'two holds of two: full before any beacon');
+  assert.deepEqual(
+    adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'),
+    ['capped-ad'],
+    'no window in Redis: no impressions',
+  );
+  assert.deepEqual(
+    adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'),
+    ['capped-ad'],
+    'one hold of two',
+  );
+  assert.deepEqual(
+    adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: unseen }, true), 'top'),
+    [],
+    'two holds of two: full before any beacon',
+  );
 
   const created = await decideAndCheck(servingApp, source, { placements: top }, true);
   assert.deepEqual(adIdsOf(created, 'top'), ['capped-ad'], 'a new user has no impressions');
-  assert.equal((await redis.zrange(keys.frequencyCapHolds(created.userKey, 'capped'), 0, -1)).length, 1, "and holds a place in its new key's cap");
-  assert.deepEqual(adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: `no-consent-${randomUUID()}`, consent: false }), 'top'), [], 'no consent: no capped campaign');
+  assert.equal(
+    (await redis.zrange(keys.frequencyCapHolds(created.userKey, 'capped'), 0, -1)).length,
+    1,
+    "and holds a place in its new key's cap",
+  );
+  assert.deepEqual(
+    adIdsOf(await decideAndCheck(servingApp, source, { placements: top, userKey: `no-consent-${randomUUID()}`, consent: false }), 'top'),
+    [],
+    'no consent: no capped campaign',
+  );
 
   // The index is swapped out while the hold is taken: the index in place afterwards decides.
   const swapped = `swapped-${randomUUID()}`;
@@ -348,14 +442,28 @@ test('frequency caps: a decision showing a capped ad holds its place in Redis fi
 test('spend leases: a paid ad is served against a lease of its campaign; no budget left, no lease and no ad', async () => {
   const top = [{ divName: 'top', placementKey: 'home-top' }];
   // 100 cents CPM: 1,000 micros an impression; a daily budget of 1 cent is ten impressions.
-  const source = fixtureIndex({ campaigns: [fixtureCampaign({ id: 'leased', dailyBudget: 1 }), fixtureCampaign({ id: 'spent', dailyBudget: 1 })] });
+  const source = fixtureIndex({
+    campaigns: [fixtureCampaign({ id: 'leased', dailyBudget: 1 }), fixtureCampaign({ id: 'spent', dailyBudget: 1 })],
+  });
   const servingApp = servingOn(source, false);
   const day = servingApp.lifecycle.clock.at('UTC', Date.now()).day;
   await redis.set(keys.campaignDaySpend('spent', day), 10_000);
   const spent = servingApp.lifecycle.current!.campaignsById.get('spent')!;
   const first = servingApp.decisions.decide(decisionRequest({ placements: top, userKey: 'lease-user' }));
   assert.ok(first instanceof Promise, 'no lease yet: one round trip');
-  assert.deepEqual(adIdsOf(checkAnswer(await first, decisionRequest({ placements: top, userKey: 'lease-user' }), source, servingApp.lifecycle.current, Date.now() - 5_000), 'top'), ['leased-ad']);
+  assert.deepEqual(
+    adIdsOf(
+      checkAnswer(
+        await first,
+        decisionRequest({ placements: top, userKey: 'lease-user' }),
+        source,
+        servingApp.lifecycle.current,
+        Date.now() - 5_000,
+      ),
+      'top',
+    ),
+    ['leased-ad'],
+  );
   const leases = await redis.zrange(keys.campaignSpendLeases('leased'), 0, -1);
   assert.equal(leases.length, 1);
   assert.match(leases[0]!, /:1000$/, 'a twentieth of what is left is less than one price: the slice is one impression');
@@ -364,7 +472,10 @@ test('spend leases: a paid ad is served against a lease of its campaign; no budg
   let served = 1;
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const answer = await decideAndCheck(servingApp, source, { placements: top, userKey: `lease-user-${attempt}` }, true);
-    assert.ok(answer.decisions.top!.every((ad) => ad.campaignId === 'leased'), 'the spent campaign is never served');
+    assert.ok(
+      answer.decisions.top!.every((ad) => ad.campaignId === 'leased'),
+      'the spent campaign is never served',
+    );
     served += adIdsOf(answer, 'top').length;
   }
   assert.equal(served, 10, 'ten impressions of 1,000 micros fit a budget of 10,000');
@@ -374,7 +485,9 @@ test('spend leases: a paid ad is served against a lease of its campaign; no budg
 test('leases are taken ahead for live paid campaigns and renewed before they lapse; a short unused one is left to lapse', async () => {
   const top = [{ divName: 'top', placementKey: 'home-top' }];
   // 'plenty' has a large budget (long leases); 'scarce' has five prices left today (short ones).
-  const source = fixtureIndex({ campaigns: [fixtureCampaign({ id: 'plenty' }), fixtureCampaign({ id: 'scarce', dailyBudget: 1, advertiserId: 'scarce-advertiser' })] });
+  const source = fixtureIndex({
+    campaigns: [fixtureCampaign({ id: 'plenty' }), fixtureCampaign({ id: 'scarce', dailyBudget: 1, advertiserId: 'scarce-advertiser' })],
+  });
   const servingApp = servingOn(source, false);
   const day = servingApp.lifecycle.clock.at('UTC', Date.now()).day;
   await redis.set(keys.campaignDaySpend('scarce', day), 5_000);
@@ -382,7 +495,11 @@ test('leases are taken ahead for live paid campaigns and renewed before they lap
   await servingApp.decisions.renewLeases(60_000);
   assert.equal(await leasesOf('plenty'), 1, 'a first lease taken ahead of any decision');
   assert.equal(await leasesOf('scarce'), 1);
-  assert.equal(servingApp.decisions.decide(decisionRequest({ placements: top, userKey: 'renewal-user' })) instanceof Promise, false, 'the lease taken ahead pays: no wait');
+  assert.equal(
+    servingApp.decisions.decide(decisionRequest({ placements: top, userKey: 'renewal-user' })) instanceof Promise,
+    false,
+    'the lease taken ahead pays: no wait',
+  );
   await servingApp.decisions.renewLeases(60_000);
   assert.equal(await leasesOf('plenty'), 2, 'the long lease is renewed before it lapses');
   assert.ok((await leasesOf('scarce')) <= 2, 'the short lease is renewed only if it was used');
@@ -393,7 +510,13 @@ test('leases are taken ahead for live paid campaigns and renewed before they lap
 
 test('a tracking base URL that JSON would escape is refused', () => {
   const { decisions } = servingOn(undefined);
-  for (const url of ['http://serve.test/"x', 'http://serve.test/\\x', 'http://serve.test/\nx', 'http://serve.test/\u0001', 'http://serve.test/\ud800']) {
+  for (const url of [
+    'http://serve.test/"x',
+    'http://serve.test/\\x',
+    'http://serve.test/\nx',
+    'http://serve.test/\u0001',
+    'http://serve.test/\ud800',
+  ]) {
     assert.throws(
       () => {
         decisions.baseUrl = url;

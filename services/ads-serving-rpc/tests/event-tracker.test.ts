@@ -49,7 +49,16 @@ test('Redis away: events are buffered up to capacity, then dropped; the buffered
   const port = await freePort();
   redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 100 });
   redis.on('error', () => undefined);
-  const lifecycle = new IndexLifecycle({ redis, subscriber: redis, keys, logger, metrics: undefined, indexPollMs: 60_000, pacingRefreshMs: 60_000, retiredAdsMs: 3_600_000 });
+  const lifecycle = new IndexLifecycle({
+    redis,
+    subscriber: redis,
+    keys,
+    logger,
+    metrics: undefined,
+    indexPollMs: 60_000,
+    pacingRefreshMs: 60_000,
+    retiredAdsMs: 3_600_000,
+  });
   const tracker = new EventTracker({
     redis,
     recorder: new EventRecorder(redis, keys, 0),
@@ -68,10 +77,14 @@ test('Redis away: events are buffered up to capacity, then dropped; the buffered
     assert.equal(tracker.bufferSize, 2);
     assert.equal((await tracker.track('impression', impressionQuery('decision-1'))).kind, 'duplicate', 'a replay is refused from memory');
 
-    redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await waitFor(() => tracker.bufferSize === 0, 'the buffer to be flushed once Redis is ready', { timeoutMs: 10_000 });
     const entries = await redis.xrange(keys.eventsStream, '-', '+');
-    const decisions = entries.map(([, fields]) => decodeTrackingEvent(fields)).map((decoded) => (decoded.ok ? decoded.event.decisionId : 'undecodable'));
+    const decisions = entries
+      .map(([, fields]) => decodeTrackingEvent(fields))
+      .map((decoded) => (decoded.ok ? decoded.event.decisionId : 'undecodable'));
     assert.deepEqual(decisions, ['decision-1', 'decision-2'], 'the dropped event never reaches the stream');
   } finally {
     await tracker.stop();

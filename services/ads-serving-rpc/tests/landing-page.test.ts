@@ -40,7 +40,9 @@ test('landing pages are normalised to ASCII: punycode hosts, percent-encoded pat
     ['https://exa mple.com/', null],
   ];
   for (const [input, expected] of cases) assert.equal(landingPage(input), expected, input);
-  const index = buildDecisionIndex(fixtureIndex({ campaigns: [fixtureCampaign({ id: 'idn', ads: [{ id: 'idn-ad', clickUrl: IDN_LANDING }] })] }));
+  const index = buildDecisionIndex(
+    fixtureIndex({ campaigns: [fixtureCampaign({ id: 'idn', ads: [{ id: 'idn-ad', clickUrl: IDN_LANDING }] })] }),
+  );
   assert.equal(index.ads[0]!.landingUrl, IDN_LANDING_ASCII);
 });
 
@@ -55,7 +57,9 @@ async function startServing(trackingSecret: string): Promise<string> {
 
 async function clicksCounted(decisionId: string): Promise<number> {
   const entries = await redis.xrange(keys.eventsStream, '-', '+');
-  return entries.map(([, fields]) => decodeTrackingEvent(fields)).filter((entry) => entry.ok && entry.event.decisionId === decisionId && entry.event.type === 'click').length;
+  return entries
+    .map(([, fields]) => decodeTrackingEvent(fields))
+    .filter((entry) => entry.ok && entry.event.decisionId === decisionId && entry.event.type === 'click').length;
 }
 
 test('a click on an ad with an international landing host redirects to its punycode form and counts once, on either instance', async () => {
@@ -64,16 +68,31 @@ test('a click on an ad with an international landing host redirects to its punyc
     campaigns: [fixtureCampaign({ id: 'idn', bidType: 'CPC', bidAmount: 50, ads: [{ id: 'idn-ad', clickUrl: IDN_LANDING }] })],
   });
   const store = new ServingIndexStore(redis, keys);
-  await store.write({ version: 'idn-1', builtAt: new Date().toISOString(), asOf: index.meta.asOf, placements: index.placements, featureSwitches: [], campaigns: index.campaigns });
+  await store.write({
+    version: 'idn-1',
+    builtAt: new Date().toISOString(),
+    asOf: index.meta.asOf,
+    placements: index.placements,
+    featureSwitches: [],
+    campaigns: index.campaigns,
+  });
   await store.publish('idn-1');
   const secret = randomBytes(48).toString('base64');
   const [deciding, other] = await Promise.all([startServing(secret), startServing(secret)]);
 
-  for (const [name, clickOn] of [['the deciding instance', deciding], ['another instance', other]] as const) {
+  for (const [name, clickOn] of [
+    ['the deciding instance', deciding],
+    ['another instance', other],
+  ] as const) {
     const answer = await fetch(`${deciding}/rpc`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'serving.decide', params: { placements: [{ divName: 'slot', placementKey: index.placements[0]!.key }] } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'serving.decide',
+        params: { placements: [{ divName: 'slot', placementKey: index.placements[0]!.key }] },
+      }),
     });
     const { result } = (await answer.json()) as { result: DecisionResponse };
     const ad = result.decisions.slot![0]!;
@@ -89,7 +108,9 @@ test('a click on an ad with an international landing host redirects to its punyc
     assert.equal(again.status, 302, 'a second click still lands');
     assert.equal(again.headers.get('location'), IDN_LANDING_ASCII);
     assert.equal(again.headers.get('x-ads-event'), 'duplicate', 'but is not counted');
-    await waitFor(async () => (await clicksCounted(result.decisionId)) > 0, `${name}: the click to reach the events stream`, { timeoutMs: 10_000 });
+    await waitFor(async () => (await clicksCounted(result.decisionId)) > 0, `${name}: the click to reach the events stream`, {
+      timeoutMs: 10_000,
+    });
     assert.equal(await clicksCounted(result.decisionId), 1, `${name}: one click in the events stream`);
   }
 });

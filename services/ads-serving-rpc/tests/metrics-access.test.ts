@@ -76,7 +76,11 @@ test('with METRICS_PORT, /metrics moves to its own port and the public port answ
 });
 
 test('a production process with a published or short tracking secret does not start, and says why', async () => {
-  for (const secret of ['replace-with-a-long-random-string', 'dev-only-tracking-secret-do-not-use-in-production', randomBytes(24).toString('base64')]) {
+  for (const secret of [
+    'replace-with-a-long-random-string',
+    'dev-only-tracking-secret-do-not-use-in-production',
+    randomBytes(24).toString('base64'),
+  ]) {
     const serving = startServing({ NODE_ENV: 'production', PORT: String(await freePort()), TRACKING_SECRET: secret });
     const code = await serving.exited;
     assert.equal(code, 3, serving.output());

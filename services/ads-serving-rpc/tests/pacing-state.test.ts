@@ -43,7 +43,17 @@ async function countSpend(campaignId: string, dollars: number): Promise<void> {
       at: now,
       spendMicros: 10 * DOLLAR,
     };
-    assert.equal(await recorder.count({ event, day: clock.at('UTC', now).day, frequencyCapWindowMs: 0, seenUntilMs: now + 60_000, frequencyCapCount: 0, limits: null }), 'counted');
+    assert.equal(
+      await recorder.count({
+        event,
+        day: clock.at('UTC', now).day,
+        frequencyCapWindowMs: 0,
+        seenUntilMs: now + 60_000,
+        frequencyCapCount: 0,
+        limits: null,
+      }),
+      'counted',
+    );
   }
 }
 
@@ -51,7 +61,11 @@ async function countSpend(campaignId: string, dollars: number): Promise<void> {
 async function indexedCampaign(campaignId: string, databaseDollars: number): Promise<IndexedCampaign> {
   const baseline = Number((await redis.get(keys.campaignLiveSpend(campaignId))) ?? 0);
   const index = buildDecisionIndex(
-    fixtureIndex({ campaigns: [fixtureCampaign({ id: campaignId, totalBudget: 10_000, spentMicros: databaseDollars * DOLLAR, liveSpendBaselineMicros: baseline })] }),
+    fixtureIndex({
+      campaigns: [
+        fixtureCampaign({ id: campaignId, totalBudget: 10_000, spentMicros: databaseDollars * DOLLAR, liveSpendBaselineMicros: baseline }),
+      ],
+    }),
   );
   return index.campaigns[0]!;
 }

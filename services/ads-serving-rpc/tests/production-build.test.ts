@@ -34,7 +34,14 @@ test('dist/main.mjs starts, serves embed.js and preflights, and decides from the
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: packageDir, stdio: 'inherit' });
   const index = fixtureIndex({ version: 'build-1', campaigns: [fixtureCampaign({ id: 'built', bidType: 'CPM', bidAmount: 100 })] });
   const store = new ServingIndexStore(redis, new RedisKeys(prefix));
-  await store.write({ version: 'build-1', builtAt: new Date().toISOString(), asOf: index.meta.asOf, placements: index.placements, featureSwitches: [], campaigns: index.campaigns });
+  await store.write({
+    version: 'build-1',
+    builtAt: new Date().toISOString(),
+    asOf: index.meta.asOf,
+    placements: index.placements,
+    featureSwitches: [],
+    campaigns: index.campaigns,
+  });
   await store.publish('build-1');
 
   const port = await freePort();
@@ -45,7 +52,9 @@ test('dist/main.mjs starts, serves embed.js and preflights, and decides from the
   });
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'the built server to become ready with the published index', { timeoutMs: 30_000 });
+    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'the built server to become ready with the published index', {
+      timeoutMs: 30_000,
+    });
 
     const embed = await fetch(`${base}/embed.js`);
     assert.equal(embed.status, 200);
@@ -61,13 +70,21 @@ test('dist/main.mjs starts, serves embed.js and preflights, and decides from the
     const decided = await fetch(`${base}/rpc`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'serving.decide', params: { placements: [{ divName: 'slot', placementKey }] } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'serving.decide',
+        params: { placements: [{ divName: 'slot', placementKey }] },
+      }),
     });
     assert.equal(decided.status, 200);
     assert.equal(decided.headers.get('access-control-allow-origin'), '*');
     assert.equal(decided.headers.get('access-control-allow-methods'), null, 'preflight headers stay off answers');
     const { result } = (await decided.json()) as { result: DecisionResponse };
-    assert.deepEqual(result.decisions.slot!.map((ad) => ad.campaignId), ['built']);
+    assert.deepEqual(
+      result.decisions.slot!.map((ad) => ad.campaignId),
+      ['built'],
+    );
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');

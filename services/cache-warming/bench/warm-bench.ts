@@ -44,7 +44,11 @@ try {
   const builder = new ServingIndexBuilder(Date.now());
   for (let from = 0; from < campaigns; from += PAGE) {
     const snapshot = page(from, Math.min(PAGE, campaigns - from), from === 0);
-    const spend = await readLiveSpend(redis, keys, snapshot.campaigns.map((campaign) => campaign.id));
+    const spend = await readLiveSpend(
+      redis,
+      keys,
+      snapshot.campaigns.map((campaign) => campaign.id),
+    );
     builder.addPage(snapshot, (id) => spend.get(id) ?? 0);
   }
   const built = performance.now();
@@ -54,9 +58,15 @@ try {
   const written = await store.write(parts);
   await store.publish(version);
   const done = performance.now();
-  console.log(`cache-warming benchmark: ${ADS.toLocaleString('en-US')} ads, ${campaigns.toLocaleString('en-US')} campaigns, 10 placements, node ${process.version}`);
-  console.log(`| step | ms |\n|---|---:|\n| build from ${Math.ceil(campaigns / PAGE)} pages (incl. live-spend reads) | ${(built - started).toFixed(0)} |\n| encode, write ${(written.bytes / 1e6).toFixed(1)} MB and publish | ${(done - built).toFixed(0)} |\n| total | ${(done - started).toFixed(0)} |`);
-  console.log(`\nbudget: 100,000 ads into a new version <= 10 s (without the data API's snapshot time): ${((done - started) / 1000).toFixed(1)} s ${done - started <= 10_000 ? 'PASS' : 'MISS'}`);
+  console.log(
+    `cache-warming benchmark: ${ADS.toLocaleString('en-US')} ads, ${campaigns.toLocaleString('en-US')} campaigns, 10 placements, node ${process.version}`,
+  );
+  console.log(
+    `| step | ms |\n|---|---:|\n| build from ${Math.ceil(campaigns / PAGE)} pages (incl. live-spend reads) | ${(built - started).toFixed(0)} |\n| encode, write ${(written.bytes / 1e6).toFixed(1)} MB and publish | ${(done - built).toFixed(0)} |\n| total | ${(done - started).toFixed(0)} |`,
+  );
+  console.log(
+    `\nbudget: 100,000 ads into a new version <= 10 s (without the data API's snapshot time): ${((done - started) / 1000).toFixed(1)} s ${done - started <= 10_000 ? 'PASS' : 'MISS'}`,
+  );
 } finally {
   const found = await redis.keys(`${keys.prefix}*`);
   if (found.length > 0) await redis.del(...found);

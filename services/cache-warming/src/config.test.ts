@@ -11,13 +11,20 @@ test('the environment is parsed into one config object', () => {
   assert.equal(config.redisKeyPrefix, 't:');
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
   assert.deepEqual(loadConfig({ DATA_API_TOKEN: 'svc' }).dataApiUrls, ['http://127.0.0.1:4000/rpc'], 'a local data API by default');
-  assert.deepEqual(loadRedisConfig({ REDIS_KEY_PREFIX: 'r:' }), { redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'r:', logLevel: 'warn' });
+  assert.deepEqual(loadRedisConfig({ REDIS_KEY_PREFIX: 'r:' }), {
+    redisUrl: 'redis://127.0.0.1:6379',
+    redisKeyPrefix: 'r:',
+    logLevel: 'warn',
+  });
 });
 
 test('bad variables are named, all at once', () => {
   assert.throws(
     () => loadConfig({ DATA_API_URLS: 'ftp://x', REDIS_URL: 'http://nope' }),
-    (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && ['DATA_API_URLS', 'DATA_API_TOKEN', 'REDIS_URL'].every((name) => error.message.includes(name)),
+    (error: unknown) =>
+      error instanceof ServiceError &&
+      error.code === 'CONFIG_INVALID' &&
+      ['DATA_API_URLS', 'DATA_API_TOKEN', 'REDIS_URL'].every((name) => error.message.includes(name)),
   );
 });
 

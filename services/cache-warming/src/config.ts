@@ -37,7 +37,11 @@ export const environmentHelp: readonly EnvironmentVariableHelp[] = [
 ];
 
 /** What `rollback` reads, as `--help` lists it. */
-export const rollbackEnvironmentHelp: readonly EnvironmentVariableHelp[] = [commonSettingsHelp.REDIS_URL, commonSettingsHelp.REDIS_KEY_PREFIX, { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' }];
+export const rollbackEnvironmentHelp: readonly EnvironmentVariableHelp[] = [
+  commonSettingsHelp.REDIS_URL,
+  commonSettingsHelp.REDIS_KEY_PREFIX,
+  { ...commonSettingsHelp.LOG_LEVEL, default: 'warn' },
+];
 
 /** Settings of one cache-warming process. */
 export interface Config extends DataApiCommandConfig {

@@ -8,7 +8,9 @@ import { environmentHelp, rollbackEnvironmentHelp } from './config';
 
 const SERVICE = 'cache-warming';
 
-const program = new Command(SERVICE).description('Builds the serving index from ads-data-api and publishes it in Redis as a new version.').showHelpAfterError();
+const program = new Command(SERVICE)
+  .description('Builds the serving index from ads-data-api and publishes it in Redis as a new version.')
+  .showHelpAfterError();
 const run = program
   .command('run')
   .description('build the index once and publish it (or keep doing so with --watch)')
@@ -30,6 +32,10 @@ describeEnvironment(run, environmentHelp);
 describeEnvironment(rollback, rollbackEnvironmentHelp);
 
 // Every read comes before the first write, so a data API failure leaves the index as it was.
-const exitCode = await runCommand(program, { argv: process.argv.slice(2), service: SERVICE, hint: (error) => commonHint(error, 'the current index version stays in place') });
+const exitCode = await runCommand(program, {
+  argv: process.argv.slice(2),
+  service: SERVICE,
+  hint: (error) => commonHint(error, 'the current index version stays in place'),
+});
 // Exit explicitly: a closed Redis socket or a keep-alive agent must not keep a one-off run alive.
 process.exit(exitCode);

@@ -14,7 +14,12 @@ const keys = new RedisKeys(prefix);
 
 /** Runs the command with only this environment (and PATH): what it reads is what the test gives. */
 function run(args: string[], env: Record<string, string>): Promise<CommandResult> {
-  return runTsCommand({ cwd: packageDir, args: ['src/main.ts', ...args], env: { NODE_ENV: 'test', REDIS_KEY_PREFIX: prefix, ...env }, cleanEnv: true });
+  return runTsCommand({
+    cwd: packageDir,
+    args: ['src/main.ts', ...args],
+    env: { NODE_ENV: 'test', REDIS_KEY_PREFIX: prefix, ...env },
+    cleanEnv: true,
+  });
 }
 
 test('a bad flag and a bad environment exit 2 and 3 and name the problem', async () => {
@@ -33,7 +38,11 @@ test('a bad flag and a bad environment exit 2 and 3 and name the problem', async
 test('an unreachable data API exits 4 and leaves the current index version untouched', async () => {
   await redis.set(keys.indexCurrent, 'v-before');
   const port = await freePort();
-  const result = await run(['run', '--json'], { DATA_API_URLS: `http://127.0.0.1:${port}/rpc`, DATA_API_TOKEN: 'svc', DATA_API_TIMEOUT_MS: '2000' });
+  const result = await run(['run', '--json'], {
+    DATA_API_URLS: `http://127.0.0.1:${port}/rpc`,
+    DATA_API_TOKEN: 'svc',
+    DATA_API_TIMEOUT_MS: '2000',
+  });
   assert.equal(result.code, EXIT_CODES.dataApiUnavailable, result.stderr);
   assert.match(result.stderr, /DATA_API_UNAVAILABLE/);
   assert.equal(result.stdout.split('\n').filter(Boolean).length, 1, `one line on stdout: ${result.stdout}`);
@@ -101,7 +110,10 @@ test('rollback makes the previous version current again (exit 0), and says when 
   assert.match(none.stderr, /NO_PREVIOUS_VERSION/);
   assert.equal(JSON.parse(none.stdout).code, 'NO_PREVIOUS_VERSION');
 
-  for (const [version, asOf] of [['v-good', '2026-03-02T11:00:00Z'], ['v-bad', '2026-03-02T12:00:00Z']] as const) {
+  for (const [version, asOf] of [
+    ['v-good', '2026-03-02T11:00:00Z'],
+    ['v-bad', '2026-03-02T12:00:00Z'],
+  ] as const) {
     await store.write({ version, builtAt: asOf, asOf, placements: [], featureSwitches: [], campaigns: [] });
     await store.publish(version);
   }

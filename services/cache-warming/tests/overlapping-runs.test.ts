@@ -36,7 +36,13 @@ test('the slower of two overlapping runs, holding the older snapshot, does not r
   stops.push(() => Promise.resolve(release()));
   await dataApi.start();
   stops.push(() => dataApi.stop());
-  const env = { DATA_API_URLS: dataApi.rpcUrl, DATA_API_TOKEN: 'svc', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, INDEX_RETAIN_SECONDS: '120' };
+  const env = {
+    DATA_API_URLS: dataApi.rpcUrl,
+    DATA_API_TOKEN: 'svc',
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    INDEX_RETAIN_SECONDS: '120',
+  };
 
   const slow = startCacheWarming(['run', '--json'], env);
   stops.push(() => slow.stop());
@@ -65,18 +71,34 @@ test('the slower of two overlapping runs, holding the older snapshot, does not r
   const ttl = await redis.pttl(keys.indexVersion(slowSummary.version as string));
   assert.ok(ttl > 0 && ttl <= 120_000, `the refused version expires within INDEX_RETAIN_SECONDS (pttl ${ttl})`);
   const index = await new ServingIndexStore(redis, keys).readCurrent();
-  assert.deepEqual(index?.campaigns.map((campaign) => campaign.id), ['campaign-1'], 'serving reads the newer inventory');
+  assert.deepEqual(
+    index?.campaigns.map((campaign) => campaign.id),
+    ['campaign-1'],
+    'serving reads the newer inventory',
+  );
 });
 
 test('without --json a stale run says what happened on stdout and still exits 0', async () => {
   const store = new ServingIndexStore(redis, keys);
-  const newer = { version: 'newer-elsewhere', builtAt: new Date().toISOString(), asOf: new Date(Date.now() + 3_600_000).toISOString(), placements: [], featureSwitches: [], campaigns: [] };
+  const newer = {
+    version: 'newer-elsewhere',
+    builtAt: new Date().toISOString(),
+    asOf: new Date(Date.now() + 3_600_000).toISOString(),
+    placements: [],
+    featureSwitches: [],
+    campaigns: [],
+  };
   await store.write(newer);
   assert.equal((await store.publish(newer.version)).outcome, 'published');
   const dataApi = snapshotServer(await freePort());
   await dataApi.start();
   stops.push(() => dataApi.stop());
-  const run = await runCacheWarming(['run'], { DATA_API_URLS: dataApi.rpcUrl, DATA_API_TOKEN: 'svc', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix });
+  const run = await runCacheWarming(['run'], {
+    DATA_API_URLS: dataApi.rpcUrl,
+    DATA_API_TOKEN: 'svc',
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+  });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^not published: index version \S+ \(snapshot of [^)]+\) is older than the current version newer-elsewhere/);
   assert.equal(await store.currentVersion(), 'newer-elsewhere');

@@ -32,7 +32,12 @@ async function startedDataApi(): Promise<SnapshotServer> {
 
 function watcher(env: Record<string, string>): CacheWarmingProcess {
   // A long interval: only the retries (or Redis coming back) can make the build happen soon.
-  const running = startCacheWarming(['run', '--watch', '--json', '--interval', '3600'], { DATA_API_TOKEN: 'svc', DATA_API_TIMEOUT_MS: '2000', REDIS_KEY_PREFIX: prefix, ...env });
+  const running = startCacheWarming(['run', '--watch', '--json', '--interval', '3600'], {
+    DATA_API_TOKEN: 'svc',
+    DATA_API_TIMEOUT_MS: '2000',
+    REDIS_KEY_PREFIX: prefix,
+    ...env,
+  });
   cleanups.push(() => running.stop(10_000));
   return running;
 }
@@ -43,7 +48,10 @@ test('a watcher started while Redis is down keeps retrying, then publishes once 
   const dataApi = await startedDataApi();
   const redisPort = await freePort();
   const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'info' });
-  await running.waitForOutput((_stdout, stderr) => stderr.includes('Redis unavailable; the watcher keeps retrying'), 'the watcher to log that it waits for Redis');
+  await running.waitForOutput(
+    (_stdout, stderr) => stderr.includes('Redis unavailable; the watcher keeps retrying'),
+    'the watcher to log that it waits for Redis',
+  );
   // Still alive a while later (it used to exit 4 at once): a time wait on purpose, since
   // "has not exited" has no event to wait for.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -61,7 +69,11 @@ test('a watcher started while Redis is down keeps retrying, then publishes once 
 });
 
 test('a watcher stopped while still waiting for Redis exits 0 at once', async () => {
-  const running = watcher({ DATA_API_URLS: `http://127.0.0.1:${await freePort()}/rpc`, REDIS_URL: `redis://127.0.0.1:${await freePort()}`, LOG_LEVEL: 'info' });
+  const running = watcher({
+    DATA_API_URLS: `http://127.0.0.1:${await freePort()}/rpc`,
+    REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    LOG_LEVEL: 'info',
+  });
   await running.waitForOutput((_stdout, stderr) => stderr.includes('Redis unavailable'), 'the watcher to wait for Redis');
   assert.equal(await running.stop(2_000), 0);
 });

@@ -12,5 +12,8 @@ test('production refuses a known, short or weak DATA_API_TOKEN and accepts a ran
 test('the days to warm come from TIMESERIES_DAYS, at most 90', () => {
   const base = { DATA_API_URLS: 'http://a.test/rpc', DATA_API_TOKEN: 'svc' };
   assert.equal(loadConfig({ ...base, TIMESERIES_DAYS: '3' }).days, 3);
-  assert.throws(() => loadConfig({ ...base, TIMESERIES_DAYS: '91' }), (error: unknown) => isServiceError(error) && /TIMESERIES_DAYS/.test(error.message));
+  assert.throws(
+    () => loadConfig({ ...base, TIMESERIES_DAYS: '91' }),
+    (error: unknown) => isServiceError(error) && /TIMESERIES_DAYS/.test(error.message),
+  );
 });

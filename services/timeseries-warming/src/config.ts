@@ -14,7 +14,12 @@ export const MAX_WARM_DAYS = 90;
 const environmentSchema = z.object({
   ...dataApiCommandSettings,
   TIMESERIES_DAYS: z.coerce.number().int().min(1).max(MAX_WARM_DAYS).default(7),
-  SPEND_SETTLE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
+  SPEND_SETTLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
 });
 
 /** The variables of the schema, as `--help` lists them. */

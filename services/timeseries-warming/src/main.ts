@@ -1,6 +1,14 @@
 // The timeseries-warming command: `node --import tsx src/main.ts run [--days N] [--json]`.
 import { randomUUID } from 'node:crypto';
-import { commonHint, connectRedis, createLogger, describeEnvironment, integerOption, printJsonLine, runCommand } from '@ads/ads-client/service';
+import {
+  commonHint,
+  connectRedis,
+  createLogger,
+  describeEnvironment,
+  integerOption,
+  printJsonLine,
+  runCommand,
+} from '@ads/ads-client/service';
 import { Command } from 'commander';
 import { warmTimeSeries } from './app/time-series-warm';
 import { renderWarmReport } from './cli/warm-report';
@@ -17,8 +25,18 @@ async function run(options: { days?: number; json: boolean }): Promise<void> {
   try {
     const days = options.days ?? config.days;
     logger.info({ days }, 'time-series warm started');
-    const summary = await warmTimeSeries({ source, redis, redisKeyPrefix: config.redisKeyPrefix, days, settleMinutes: config.settleMinutes, logger });
-    logger.info({ points: summary.points, raised: summary.reconciliation.raised, durationMs: summary.durationMs }, 'time-series warm finished');
+    const summary = await warmTimeSeries({
+      source,
+      redis,
+      redisKeyPrefix: config.redisKeyPrefix,
+      days,
+      settleMinutes: config.settleMinutes,
+      logger,
+    });
+    logger.info(
+      { points: summary.points, raised: summary.reconciliation.raised, durationMs: summary.durationMs },
+      'time-series warm finished',
+    );
     if (options.json) printJsonLine(summary);
     else process.stdout.write(renderWarmReport(summary));
   } finally {
@@ -38,4 +56,8 @@ describeEnvironment(program, environmentHelp);
 describeEnvironment(warmCommandLine, environmentHelp);
 
 // Every read comes before the first write, so a data API failure leaves Redis as it was.
-process.exitCode = await runCommand(program, { argv: process.argv.slice(2), service: SERVICE, hint: (error) => commonHint(error, 'the series in Redis are those of the last good run') });
+process.exitCode = await runCommand(program, {
+  argv: process.argv.slice(2),
+  service: SERVICE,
+  hint: (error) => commonHint(error, 'the series in Redis are those of the last good run'),
+});

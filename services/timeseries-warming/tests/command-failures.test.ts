@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { EXIT_CODES } from '@ads/ads-client/service';
-import { entryPointRunner, freePort, htmlServiceUnavailable, jsonRpcInternal, startStandIn, unreachableDataApiEnvironment, useTestRedis } from '@ads/test-kit';
+import {
+  entryPointRunner,
+  freePort,
+  htmlServiceUnavailable,
+  jsonRpcInternal,
+  startStandIn,
+  unreachableDataApiEnvironment,
+  useTestRedis,
+} from '@ads/test-kit';
 
 const runCommand = entryPointRunner(new URL('..', import.meta.url));
 const { redis, prefix } = useTestRedis();
@@ -13,7 +21,11 @@ const environment = () => unreachableDataApiEnvironment(prefix);
 
 test('an unreachable data API ends the run with exit code 4 and leaves the series in place', async () => {
   const seriesKey = keys.timeSeries('ad', 'a1', 'hour');
-  await redis.hset(seriesKey, '2026-03-10T00:00:00.000Z', JSON.stringify({ impressions: 1, viewableImpressions: 1, clicks: 0, spendMicros: 10, ctr: 0 }));
+  await redis.hset(
+    seriesKey,
+    '2026-03-10T00:00:00.000Z',
+    JSON.stringify({ impressions: 1, viewableImpressions: 1, clicks: 0, spendMicros: 10, ctr: 0 }),
+  );
   await redis.set(keys.timeSeriesMeta, '{"kept":true}');
   const result = await runCommand(['run', '--days', '2'], await environment());
   assert.equal(result.code, EXIT_CODES.dataApiUnavailable, result.stderr);

@@ -32,7 +32,13 @@ test('a counter the reconciliation creates expires', async () => {
   assert.equal(await redis.get(key), '250');
   const ttl = await redis.ttl(key);
   assert.ok(ttl > CREATED_COUNTER_TTL_SECONDS - 10 && ttl <= CREATED_COUNTER_TTL_SECONDS);
-  assert.deepEqual(await store.readDayCounters([{ campaignId: 'c2', day: '20260310' }, { campaignId: 'none', day: '20260310' }]), [250, 0]);
+  assert.deepEqual(
+    await store.readDayCounters([
+      { campaignId: 'c2', day: '20260310' },
+      { campaignId: 'none', day: '20260310' },
+    ]),
+    [250, 0],
+  );
 });
 
 test('increments made concurrently with a raise are kept', async () => {

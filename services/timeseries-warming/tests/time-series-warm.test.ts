@@ -54,7 +54,19 @@ const snapshotPage = {
       flightStart: '2026-01-01T00:00:00Z',
       flightEnd: '2026-12-31T00:00:00Z',
       bidAmount: 200,
-      ads: [{ id: 'a1', format: 'native', title: 'a1', body: '', imageUrl: null, clickUrl: 'https://shop.test/a1', width: null, height: null, status: 'active' }],
+      ads: [
+        {
+          id: 'a1',
+          format: 'native',
+          title: 'a1',
+          body: '',
+          imageUrl: null,
+          clickUrl: 'https://shop.test/a1',
+          width: null,
+          height: null,
+          status: 'active',
+        },
+      ],
     }),
   ],
   placements: [],
@@ -78,7 +90,8 @@ after(async () => {
   redis.disconnect();
 });
 
-const warm = (nowIso: string) => warmTimeSeries({ source, redis, redisKeyPrefix: keys.prefix, days: 2, settleMinutes: 15, logger, nowMs: Date.parse(nowIso) });
+const warm = (nowIso: string) =>
+  warmTimeSeries({ source, redis, redisKeyPrefix: keys.prefix, days: 2, settleMinutes: 15, logger, nowMs: Date.parse(nowIso) });
 
 test('a warm after UTC midnight that fails before its meta leaves no meta claiming the dropped day', async () => {
   await warm('2026-03-10T23:30:00.000Z');
@@ -100,10 +113,17 @@ test('a warm after UTC midnight that fails before its meta leaves no meta claimi
     ['2026-03-10T00:00:00.000Z', '2026-03-11T00:00:00.000Z'],
   );
   const meta = await store.readMeta();
-  assert.equal(timeSeriesCovers(meta, '2026-03-09T00:00:00.000Z', '2026-03-10T00:00:00.000Z'), false, `meta still claims the 9th: ${JSON.stringify(meta)}`);
+  assert.equal(
+    timeSeriesCovers(meta, '2026-03-09T00:00:00.000Z', '2026-03-10T00:00:00.000Z'),
+    false,
+    `meta still claims the 9th: ${JSON.stringify(meta)}`,
+  );
   assert.equal(timeSeriesCovers(meta, '2026-03-09T10:00:00.000Z', '2026-03-09T11:00:00.000Z'), false);
   // What is left is the day old and new series share, with the old warm's expiry.
-  assert.deepEqual({ from: meta?.from, to: meta?.to, warmedAt: meta?.warmedAt }, { from: '2026-03-10T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z', warmedAt: '2026-03-10T23:30:00.000Z' });
+  assert.deepEqual(
+    { from: meta?.from, to: meta?.to, warmedAt: meta?.warmedAt },
+    { from: '2026-03-10T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z', warmedAt: '2026-03-10T23:30:00.000Z' },
+  );
   assert.ok((await redis.ttl(keys.timeSeriesMeta)) > 0);
 
   await redis.del(counterKey);
@@ -113,8 +133,17 @@ test('a warm after UTC midnight that fails before its meta leaves no meta claimi
 });
 
 test('a meta whose window the new one does not overlap, or that is unreadable, is deleted before series change', async () => {
-  await store.writeMeta({ warmedAt: '2026-03-01T10:00:00.000Z', from: '2026-02-28T00:00:00.000Z', to: '2026-03-01T11:00:00.000Z', retentionDays: 2 }, 600);
-  assert.equal(await narrowTimeSeriesMeta(redis, keys, { fromMs: Date.parse('2026-03-10T00:00:00.000Z'), toMs: Date.parse('2026-03-11T01:00:00.000Z') }), null);
+  await store.writeMeta(
+    { warmedAt: '2026-03-01T10:00:00.000Z', from: '2026-02-28T00:00:00.000Z', to: '2026-03-01T11:00:00.000Z', retentionDays: 2 },
+    600,
+  );
+  assert.equal(
+    await narrowTimeSeriesMeta(redis, keys, {
+      fromMs: Date.parse('2026-03-10T00:00:00.000Z'),
+      toMs: Date.parse('2026-03-11T01:00:00.000Z'),
+    }),
+    null,
+  );
   assert.equal(await redis.exists(keys.timeSeriesMeta), 0);
 
   await redis.set(keys.timeSeriesMeta, '{"not":"a meta"}', 'EX', 600);
@@ -139,7 +168,15 @@ test('a warm clears the change marks its reads include, and keeps one made while
   });
   const markingSource = new DataApiSource({ urls: [marking.url], token: 'unused', timeoutMs: 5_000 });
   try {
-    const summary = await warmTimeSeries({ source: markingSource, redis, redisKeyPrefix: keys.prefix, days: 2, settleMinutes: 15, logger, nowMs: Date.parse('2026-03-11T00:30:00.000Z') });
+    const summary = await warmTimeSeries({
+      source: markingSource,
+      redis,
+      redisKeyPrefix: keys.prefix,
+      days: 2,
+      settleMinutes: 15,
+      logger,
+      nowMs: Date.parse('2026-03-11T00:30:00.000Z'),
+    });
     assert.ok(markedDuringReads);
     assert.equal(summary.changeMarksCleared, 1);
     assert.equal(await redis.exists(keys.timeSeriesChange('campaign', 'c1')), 0, 'the mark made before the warm is cleared');

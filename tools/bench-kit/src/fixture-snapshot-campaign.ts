@@ -13,7 +13,15 @@ export type FixtureSnapshotCampaignInput = Partial<Omit<SnapshotCampaign, 'ads' 
 };
 
 /** Targeting that matches every request. */
-export const OPEN_TARGETING: SnapshotCampaign['targeting'] = { countries: [], devices: [], keywords: [], siteIds: [], categories: [], hours: [], weekdays: [] };
+export const OPEN_TARGETING: SnapshotCampaign['targeting'] = {
+  countries: [],
+  devices: [],
+  keywords: [],
+  siteIds: [],
+  categories: [],
+  hours: [],
+  weekdays: [],
+};
 
 export function fixtureSnapshotCampaign(input: FixtureSnapshotCampaignInput): SnapshotCampaign {
   const { ads = [{ id: `${input.id}-ad` }], targeting = {}, ...fields } = input;
@@ -40,7 +48,17 @@ export function fixtureSnapshotCampaign(input: FixtureSnapshotCampaignInput): Sn
 
 /** A short active native ad: `Title of <id>`, `Body of <id>`, a click URL on advertiser.test. */
 export function fixtureSnapshotAd(id: string): SnapshotAd {
-  return { id, format: 'native', title: `Title of ${id}`, body: `Body of ${id}`, imageUrl: null, clickUrl: `https://advertiser.test/${id}`, width: null, height: null, status: 'active' };
+  return {
+    id,
+    format: 'native',
+    title: `Title of ${id}`,
+    body: `Body of ${id}`,
+    imageUrl: null,
+    clickUrl: `https://advertiser.test/${id}`,
+    width: null,
+    height: null,
+    status: 'active',
+  };
 }
 
 /**

@@ -69,7 +69,13 @@ export function runWrk(options: {
   );
   const line = output.split('\n').find((candidate) => candidate.startsWith('JSON_RESULT '));
   if (line === undefined) throw new Error(`wrk printed no result:\n${output}`);
-  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as { p50: number; p99: number; requests: number; errors: number; durationUs: number };
+  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as {
+    p50: number;
+    p99: number;
+    requests: number;
+    errors: number;
+    durationUs: number;
+  };
   return {
     requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6),
     p50Ms: parsed.p50 / 1000,

@@ -5,7 +5,13 @@ export { startTsProcess, runTsCommand, entryPointRunner } from './node-process.j
 export type { NodeProcessOptions, RunningProcess, CommandResult } from './node-process.js';
 export { startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
-export { startStandIn, htmlServiceUnavailable, jsonRpcInternal, jsonRpcResult, unreachableDataApiEnvironment } from './stand-in-data-api.js';
+export {
+  startStandIn,
+  htmlServiceUnavailable,
+  jsonRpcInternal,
+  jsonRpcResult,
+  unreachableDataApiEnvironment,
+} from './stand-in-data-api.js';
 export type { StandIn } from './stand-in-data-api.js';
 export { useTestRedis } from './test-redis.js';
 export { assertDataApiTokenPolicy } from './data-api-token-policy.js';

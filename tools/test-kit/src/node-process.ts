@@ -94,7 +94,9 @@ export interface CommandResult {
 }
 
 /** Runs `node --import tsx <args>` to completion (SIGKILL after `timeoutMs`). */
-export async function runTsCommand(options: Omit<NodeProcessOptions, 'name'> & { name?: string; timeoutMs?: number }): Promise<CommandResult> {
+export async function runTsCommand(
+  options: Omit<NodeProcessOptions, 'name'> & { name?: string; timeoutMs?: number },
+): Promise<CommandResult> {
   const running = startTsProcess({ name: options.name ?? options.args.join(' '), ...options });
   const timer = setTimeout(() => running.child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
   const code = await running.exited;

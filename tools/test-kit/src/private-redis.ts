@@ -18,7 +18,9 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
   const chosenPort = port ?? (await freePort());
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(chosenPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(chosenPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await waitFor(() => answersPing(chosenPort), `redis-server on ${chosenPort}`, { timeoutMs: 10_000 });
   };
   const stop = async () => {

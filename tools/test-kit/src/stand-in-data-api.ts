@@ -30,7 +30,9 @@ export async function startStandIn(handle: (request: IncomingMessage, body: stri
 /** A proxy with no backend behind it: an HTML 503 page for every request. */
 export function htmlServiceUnavailable(_request: IncomingMessage, _body: string, response: ServerResponse): void {
   response.writeHead(503, { 'content-type': 'text/html' });
-  response.end('<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503 Service Temporarily Unavailable</h1></body></html>');
+  response.end(
+    '<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503 Service Temporarily Unavailable</h1></body></html>',
+  );
 }
 
 /** The data API with its database down: a JSON-RPC INTERNAL error (HTTP 500) for every call. */
@@ -51,5 +53,10 @@ export function jsonRpcResult(result: (method: string, params: Record<string, un
 
 /** A command's environment with a data API URL that nothing listens at (the connection is refused). */
 export async function unreachableDataApiEnvironment(redisKeyPrefix: string): Promise<Record<string, string>> {
-  return { DATA_API_URLS: `http://127.0.0.1:${await freePort()}/rpc`, DATA_API_TOKEN: 'unused', REDIS_KEY_PREFIX: redisKeyPrefix, DATA_API_TIMEOUT_MS: '3000' };
+  return {
+    DATA_API_URLS: `http://127.0.0.1:${await freePort()}/rpc`,
+    DATA_API_TOKEN: 'unused',
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    DATA_API_TIMEOUT_MS: '3000',
+  };
 }

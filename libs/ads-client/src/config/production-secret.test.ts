@@ -48,11 +48,18 @@ test('random secrets of 32 bytes or more are accepted; unset is left to the serv
 });
 
 test('productionSecretProblems applies the rule in production only, one message per variable', () => {
-  const secrets = { TRACKING_SECRET: 'dev-only-tracking-secret-do-not-use-in-production', METRICS_TOKEN: 'short', DATA_API_TOKEN: randomBytes(48).toString('base64') };
+  const secrets = {
+    TRACKING_SECRET: 'dev-only-tracking-secret-do-not-use-in-production',
+    METRICS_TOKEN: 'short',
+    DATA_API_TOKEN: randomBytes(48).toString('base64'),
+  };
   assert.deepEqual(productionSecretProblems('development', secrets), []);
   assert.deepEqual(productionSecretProblems(undefined, secrets), []);
   const problems = productionSecretProblems('production', secrets);
-  assert.deepEqual(problems.map((problem) => problem.split(':')[0]), ['TRACKING_SECRET', 'METRICS_TOKEN']);
+  assert.deepEqual(
+    problems.map((problem) => problem.split(':')[0]),
+    ['TRACKING_SECRET', 'METRICS_TOKEN'],
+  );
 });
 
 // Any secret-looking value written in the repository must be refused in production: a new
@@ -67,11 +74,19 @@ test('no secret value written in the repository would pass in production', () =>
       const path = join(dir, name);
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
-      else if (/\.(ts|tsx|mjs|js|ya?ml|md|sh|example|cfg|json)$/.test(name) && stat.size < 1_000_000 && !path.endsWith('production-secret.ts')) {
+      else if (
+        /\.(ts|tsx|mjs|js|ya?ml|md|sh|example|cfg|json)$/.test(name) &&
+        stat.size < 1_000_000 &&
+        !path.endsWith('production-secret.ts')
+      ) {
         for (const match of readFileSync(path, 'utf8').matchAll(assignment)) {
           const value = match[1]!;
           // Code (a property read, a call), not a literal value.
-          if (/^(process|env|options|config|this|keys|seed|ready|stack|secret|undefined|null|true|false)\b/.test(value) || /[()[\]]/.test(value)) continue;
+          if (
+            /^(process|env|options|config|this|keys|seed|ready|stack|secret|undefined|null|true|false)\b/.test(value) ||
+            /[()[\]]/.test(value)
+          )
+            continue;
           if (checkProductionSecret('X', value) === undefined) found.push(`${relative(repoRoot, path)}: ${value}`);
         }
       }

@@ -28,7 +28,17 @@ export const KNOWN_PLACEHOLDER_SECRETS: readonly string[] = [
  * Words of placeholders: a value containing one is somebody's example, not a generated secret
  * (none of them can occur in `openssl rand -base64` output, which has no "-").
  */
-const PLACEHOLDER_MARKERS = ['replace-with', 'replace_with', 'change-me', 'change_me', 'changeme', 'do-not-use', 'placeholder', 'your-secret', 'dev-only'];
+const PLACEHOLDER_MARKERS = [
+  'replace-with',
+  'replace_with',
+  'change-me',
+  'change_me',
+  'changeme',
+  'do-not-use',
+  'placeholder',
+  'your-secret',
+  'dev-only',
+];
 
 /** 32 random bytes: what `openssl rand -base64 32` gives, and the least production accepts. */
 export const MIN_SECRET_BITS = 256;
@@ -74,7 +84,10 @@ export function checkProductionSecret(name: string, value: string | undefined): 
   if (value === undefined || value === '') return undefined;
   const make = `make one with: ${SECRET_RECIPE}`;
   const trimmed = value.trim().toLowerCase();
-  if (KNOWN_PLACEHOLDER_SECRETS.some((known) => known.toLowerCase() === trimmed) || PLACEHOLDER_MARKERS.some((marker) => trimmed.includes(marker))) {
+  if (
+    KNOWN_PLACEHOLDER_SECRETS.some((known) => known.toLowerCase() === trimmed) ||
+    PLACEHOLDER_MARKERS.some((marker) => trimmed.includes(marker))
+  ) {
     return `${name}: is a default or placeholder value published in the ads platform's repository, so anyone can use it; ${make}`;
   }
   const length = [...value].length;

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import type { CallOptions, RouterClient } from '../rpc/contract.js';
-import type { DataApiContract, inventorySnapshotPage, snapshotCampaign, snapshotPlacement, snapshotFeatureSwitch } from '../contracts/data-api-contract.js';
+import type {
+  DataApiContract,
+  inventorySnapshotPage,
+  snapshotCampaign,
+  snapshotPlacement,
+  snapshotFeatureSwitch,
+} from '../contracts/data-api-contract.js';
 
 export type SnapshotCampaign = z.infer<typeof snapshotCampaign>;
 export type SnapshotAd = SnapshotCampaign['ads'][number];
@@ -23,7 +29,10 @@ export async function readInventorySnapshot(
   client: Pick<RouterClient<DataApiContract>, 'inventory'>,
   options: { pageSize?: number; callOptions?: CallOptions } = {},
 ): Promise<InventorySnapshot> {
-  let page: z.infer<typeof inventorySnapshotPage> = await client.inventory.snapshot({ limit: options.pageSize ?? 500 }, options.callOptions);
+  let page: z.infer<typeof inventorySnapshotPage> = await client.inventory.snapshot(
+    { limit: options.pageSize ?? 500 },
+    options.callOptions,
+  );
   const snapshot: InventorySnapshot = {
     asOf: page.asOf,
     campaigns: [...page.campaigns],

@@ -27,7 +27,10 @@ async function pendingIdleOver(ms: number): Promise<void> {
 
 /** Waits until every consumer of the group has been idle over `ms` by Redis's clock. */
 async function consumersIdleOver(ms: number): Promise<void> {
-  const idle = async () => ((await redis.call('XINFO', 'CONSUMERS', keys.eventsStream, 'rollup-test')) as unknown[][]).every((fields) => Number(fields[fields.indexOf('idle') + 1]) > ms);
+  const idle = async () =>
+    ((await redis.call('XINFO', 'CONSUMERS', keys.eventsStream, 'rollup-test')) as unknown[][]).every(
+      (fields) => Number(fields[fields.indexOf('idle') + 1]) > ms,
+    );
   await waitFor(idle, `the consumers to be idle over ${ms} ms`, { timeoutMs: 5_000, intervalMs: 5 });
 }
 
@@ -47,13 +50,25 @@ test('new entries are delivered once across consumers, in contiguous batches', a
   const first = await stream.readNew('a', 4);
   const second = await stream.readNew('b', 4);
   const third = await stream.readNew('a-2', 4);
-  assert.deepEqual(first.map((entry) => entry.id), ids.slice(0, 4));
-  assert.deepEqual(second.map((entry) => entry.id), ids.slice(4, 8));
-  assert.deepEqual(third.map((entry) => entry.id), ids.slice(8));
+  assert.deepEqual(
+    first.map((entry) => entry.id),
+    ids.slice(0, 4),
+  );
+  assert.deepEqual(
+    second.map((entry) => entry.id),
+    ids.slice(4, 8),
+  );
+  assert.deepEqual(
+    third.map((entry) => entry.id),
+    ids.slice(8),
+  );
   assert.deepEqual(first[0]!.fields, ['event', '{"index":0}']);
   assert.equal((await stream.readNew('a', 4)).length, 0);
   // A consumer's own pending list is exactly its unacknowledged batch.
-  assert.deepEqual((await stream.readOwnPending('b')).map((entry) => entry.id), ids.slice(4, 8));
+  assert.deepEqual(
+    (await stream.readOwnPending('b')).map((entry) => entry.id),
+    ids.slice(4, 8),
+  );
   await stream.acknowledge([...first, ...second, ...third].map((entry) => entry.id));
   assert.deepEqual(await stream.readOwnPending('b'), []);
   assert.deepEqual(await stream.backlog(), { undelivered: 0, pending: 0 });
@@ -75,9 +90,15 @@ test('a dead consumer’s batch is claimed whole, by one of two racing claimers,
   // Whatever is left (dead-2's batch, when both claimers took dead-1's) is claimed whole as well.
   await pendingIdleOver(50);
   for (let claim = await stream.claimStaleBatch('live-3', 50); claim !== undefined; claim = await stream.claimStaleBatch('live-3', 50)) {
-    assert.deepEqual(claim.entries.map((entry) => entry.id), ids.slice(3));
+    assert.deepEqual(
+      claim.entries.map((entry) => entry.id),
+      ids.slice(3),
+    );
     // The claimer now owns it as its own pending batch, so a restart of the claimer redoes the same set.
-    assert.deepEqual((await stream.readOwnPending('live-3')).map((entry) => entry.id), ids.slice(3));
+    assert.deepEqual(
+      (await stream.readOwnPending('live-3')).map((entry) => entry.id),
+      ids.slice(3),
+    );
     await stream.acknowledge(claim.entries.map((entry) => entry.id));
   }
   assert.equal((await stream.backlog()).pending, 0);
@@ -96,7 +117,10 @@ test('a batch trimmed while pending keeps every id it was delivered with, own or
   assert.deepEqual(claim, { from: 'trimmed-owner', entries: expected, moved: false });
   // Not moved: XCLAIM would have dropped the deleted ids, so the batch stays listed whole on its owner.
   const listed = await stream.pendingEntries();
-  assert.deepEqual(listed.map(({ id, consumer }) => [id, consumer]), ids.map((id) => [id, 'trimmed-owner']));
+  assert.deepEqual(
+    listed.map(({ id, consumer }) => [id, consumer]),
+    ids.map((id) => [id, 'trimmed-owner']),
+  );
   // A slot already redoing that batch in place makes the claimer look past it.
   assert.equal(await stream.claimStaleBatch('trimmed-claimer', 10, new Set(['trimmed-owner'])), undefined);
   await stream.acknowledge(ids);
@@ -109,10 +133,16 @@ test('a whole stale batch is moved to its claimer, which then redoes the same id
   await pendingIdleOver(10);
   const claim = await stream.claimStaleBatch('whole-claimer', 10);
   assert.equal(claim?.moved, true);
-  assert.deepEqual(claim?.entries.map((entry) => entry.id), ids);
+  assert.deepEqual(
+    claim?.entries.map((entry) => entry.id),
+    ids,
+  );
   // Trimmed after the move: the claimer's own pending list still names all three.
   await redis.xdel(keys.eventsStream, ids[0]!);
-  assert.deepEqual((await stream.readOwnPending('whole-claimer')).map((entry) => [entry.id, entry.fields === null]), ids.map((id, index) => [id, index === 0]));
+  assert.deepEqual(
+    (await stream.readOwnPending('whole-claimer')).map((entry) => [entry.id, entry.fields === null]),
+    ids.map((id, index) => [id, index === 0]),
+  );
   await stream.acknowledge(ids);
 });
 
@@ -138,7 +168,10 @@ test('trimming drops only what every group acknowledged', async () => {
   const unread = await append(1);
   await stream.trimAcknowledged(false);
   // Everything both groups acknowledged went; the entry neither has read yet stays.
-  assert.deepEqual((await redis.xrange(keys.eventsStream, '-', '+')).map(([id]) => id), unread);
+  assert.deepEqual(
+    (await redis.xrange(keys.eventsStream, '-', '+')).map(([id]) => id),
+    unread,
+  );
   await other.destroyGroup();
   await stream.acknowledge((await stream.readNew('a', 5)).map((entry) => entry.id));
 });
@@ -174,12 +207,18 @@ test('tracking events are appended in the shared encoding; a cap trims pending e
   assert.equal(await capped.length(), 3);
   await capped.ensureGroup();
   const read = await capped.readNew('reader', 10);
-  assert.deepEqual(read.map((entry) => decodeTrackingEvent(entry.fields)), ['e-1', 'e-2', 'e-3'].map((eventId) => ({ ok: true, event: { ...event, eventId } })));
+  assert.deepEqual(
+    read.map((entry) => decodeTrackingEvent(entry.fields)),
+    ['e-1', 'e-2', 'e-3'].map((eventId) => ({ ok: true, event: { ...event, eventId } })),
+  );
   assert.equal(await capped.pendingCount(), 3);
   assert.equal(await capped.trim({ maxLength: 1 }), 2);
   assert.equal(await capped.trim({ minId: ids[2]! }), 0);
   // Still pending: a trim does not acknowledge.
-  assert.deepEqual((await capped.readOwnPending('reader')).map((entry) => entry.fields === null), [true, true, false]);
+  assert.deepEqual(
+    (await capped.readOwnPending('reader')).map((entry) => entry.fields === null),
+    [true, true, false],
+  );
   assert.equal(await capped.acknowledge(ids), 3);
 });
 

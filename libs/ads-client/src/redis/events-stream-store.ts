@@ -177,15 +177,15 @@ export class EventsStreamStore {
    * deleted from the stream since come back with `fields: null`), or nothing.
    */
   async readOwnPending(consumer: string): Promise<EventsStreamEntry[]> {
-    const reply = (await this.redis.call('XREADGROUP', 'GROUP', this.group, consumer, 'STREAMS', this.key, '0')) as [string, RawEntry[]][] | null;
+    const reply = (await this.redis.call('XREADGROUP', 'GROUP', this.group, consumer, 'STREAMS', this.key, '0')) as
+      [string, RawEntry[]][] | null;
     return entriesOf(reply?.[0]?.[1]);
   }
 
   /** Up to `count` entries never delivered to the group. */
   async readNew(consumer: string, count: number): Promise<EventsStreamEntry[]> {
     const reply = (await this.redis.call('XREADGROUP', 'GROUP', this.group, consumer, 'COUNT', String(count), 'STREAMS', this.key, '>')) as
-      | [string, RawEntry[]][]
-      | null;
+      [string, RawEntry[]][] | null;
     return entriesOf(reply?.[0]?.[1]);
   }
 
@@ -208,7 +208,15 @@ export class EventsStreamStore {
     if (owner === undefined) return undefined;
     const ids = (await this.pendingEntries(owner)).map((entry) => entry.id);
     if (ids.length === 0) return { from: owner, entries: [], moved: false };
-    const [moved, raw] = (await this.redis.eval(CLAIM_WHOLE_BATCH_SCRIPT, 1, this.key, this.group, consumer, String(minIdleMs), ...ids)) as [number, RawEntry[]];
+    const [moved, raw] = (await this.redis.eval(
+      CLAIM_WHOLE_BATCH_SCRIPT,
+      1,
+      this.key,
+      this.group,
+      consumer,
+      String(minIdleMs),
+      ...ids,
+    )) as [number, RawEntry[]];
     // Moved: what XCLAIM returned (nothing when a racing claimer won). Not moved: every id, deleted ones without fields.
     if (moved === 1) return { from: owner, entries: entriesOf(raw), moved: true };
     const present = new Map(raw.map(([id, fields]) => [id, fields]));
@@ -226,7 +234,15 @@ export class EventsStreamStore {
     const entries: PendingEntry[] = [];
     let start = '-';
     for (;;) {
-      const page = (await this.redis.call('XPENDING', this.key, this.group, start, '+', String(PENDING_PAGE), ...(consumer === undefined ? [] : [consumer]))) as RawPending[];
+      const page = (await this.redis.call(
+        'XPENDING',
+        this.key,
+        this.group,
+        start,
+        '+',
+        String(PENDING_PAGE),
+        ...(consumer === undefined ? [] : [consumer]),
+      )) as RawPending[];
       for (const [id, owner, idleMs, deliveries] of page) entries.push({ id, consumer: owner, idleMs, deliveries });
       if (page.length < PENDING_PAGE) return entries;
       start = `(${page[page.length - 1]![0]}`;
@@ -252,7 +268,11 @@ export class EventsStreamStore {
     const group = groups.find((entry) => entry.name === this.group);
     if (stream === undefined || group === undefined) return undefined;
     const first = stream['first-entry'] as RawEntry | null;
-    return { lastGeneratedId: String(stream['last-generated-id']), firstEntryId: first === null ? undefined : first[0], lastDeliveredId: group.lastDeliveredId };
+    return {
+      lastGeneratedId: String(stream['last-generated-id']),
+      firstEntryId: first === null ? undefined : first[0],
+      lastDeliveredId: group.lastDeliveredId,
+    };
   }
 
   /** Forgets consumers (other than `keep`) with nothing pending and idle longer than `idleMs`: dead workers' names. */

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type TrackingEvent, trackingEvent } from '../contracts/serving-contract.js';
-import { LATEST_EVENT_AT, MAX_EVENT_SPEND_MICROS, TRACKING_EVENT_FIELD, decodeTrackingEvent, encodeTrackingEvent } from './events-stream.js';
+import {
+  LATEST_EVENT_AT,
+  MAX_EVENT_SPEND_MICROS,
+  TRACKING_EVENT_FIELD,
+  decodeTrackingEvent,
+  encodeTrackingEvent,
+} from './events-stream.js';
 
 const event: TrackingEvent = {
   type: 'impression',
@@ -43,7 +49,10 @@ function expectProblem(fields: string[] | null): string {
 test('events whose hour or spend stats cannot hold are refused, naming the field', () => {
   const microseconds = event.at * 1000; // year 57,000 and more: its hour is not a four-digit ISO year
   assert.match(expectProblem(['event', JSON.stringify({ ...event, at: microseconds })]), /^not a countable tracking event: at: /);
-  assert.match(expectProblem(['event', JSON.stringify({ ...event, at: Math.floor(event.at / 1000) })]), /at: .*between 2000-01-01 and 9999-12-31/);
+  assert.match(
+    expectProblem(['event', JSON.stringify({ ...event, at: Math.floor(event.at / 1000) })]),
+    /at: .*between 2000-01-01 and 9999-12-31/,
+  );
   assert.match(expectProblem(['event', JSON.stringify({ ...event, at: 8.64e15 + 1 })]), /at: /);
   assert.match(expectProblem(['event', JSON.stringify({ ...event, spendMicros: MAX_EVENT_SPEND_MICROS + 1 })]), /spendMicros: /);
   // The bounds themselves are events: the last millisecond of 9999, 2000-01-01, the highest bid's click.
@@ -55,7 +64,8 @@ test('events whose hour or spend stats cannot hold are refused, naming the field
 });
 
 test('the fast check agrees with the trackingEvent schema on edge cases', () => {
-  const inBounds = (value: TrackingEvent) => value.at >= Date.UTC(2000, 0, 1) && value.at <= LATEST_EVENT_AT && value.spendMicros <= MAX_EVENT_SPEND_MICROS;
+  const inBounds = (value: TrackingEvent) =>
+    value.at >= Date.UTC(2000, 0, 1) && value.at <= LATEST_EVENT_AT && value.spendMicros <= MAX_EVENT_SPEND_MICROS;
   const variants: unknown[] = [
     { ...event, extra: 'dropped' },
     { ...event, at: -5 },

@@ -75,7 +75,8 @@ function unstorableProblem(event: TrackingEvent): string | undefined {
   if (event.at < EARLIEST_EVENT_AT || event.at > LATEST_EVENT_AT) {
     return `at: ${event.at} is not an instant between 2000-01-01 and 9999-12-31 in epoch milliseconds`;
   }
-  if (event.spendMicros > MAX_EVENT_SPEND_MICROS) return `spendMicros: ${event.spendMicros} is more than one event can cost (${MAX_EVENT_SPEND_MICROS})`;
+  if (event.spendMicros > MAX_EVENT_SPEND_MICROS)
+    return `spendMicros: ${event.spendMicros} is more than one event can cost (${MAX_EVENT_SPEND_MICROS})`;
   return undefined;
 }
 
@@ -89,7 +90,10 @@ const EVENT_TYPES: ReadonlySet<unknown> = new Set(trackingEvent.shape.type.optio
  */
 function checkedTrackingEvent(value: unknown): TrackingEvent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { type, eventId, decisionId, adId, campaignId, advertiserId, placementKey, userKey, at, spendMicros } = value as Record<string, unknown>;
+  const { type, eventId, decisionId, adId, campaignId, advertiserId, placementKey, userKey, at, spendMicros } = value as Record<
+    string,
+    unknown
+  >;
   if (!EVENT_TYPES.has(type)) return undefined;
   if (
     typeof eventId !== 'string' ||
@@ -105,5 +109,16 @@ function checkedTrackingEvent(value: unknown): TrackingEvent | undefined {
   ) {
     return undefined;
   }
-  return { type: type as TrackingEvent['type'], eventId, decisionId, adId, campaignId, advertiserId, placementKey, userKey, at: at as number, spendMicros: spendMicros as number };
+  return {
+    type: type as TrackingEvent['type'],
+    eventId,
+    decisionId,
+    adId,
+    campaignId,
+    advertiserId,
+    placementKey,
+    userKey,
+    at: at as number,
+    spendMicros: spendMicros as number,
+  };
 }

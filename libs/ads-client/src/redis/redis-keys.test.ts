@@ -4,7 +4,13 @@ import { RedisKeys, dayBucket, hourBucket } from './redis-keys.js';
 
 test('keys carry the prefix and stay distinct', () => {
   const keys = new RedisKeys('t1:');
-  const names = [keys.indexCurrent, keys.indexVersion('v1'), keys.eventsStream, keys.frequencyCap('u', 'c'), keys.adHourCounters('a', '2026010100')];
+  const names = [
+    keys.indexCurrent,
+    keys.indexVersion('v1'),
+    keys.eventsStream,
+    keys.frequencyCap('u', 'c'),
+    keys.adHourCounters('a', '2026010100'),
+  ];
   assert.ok(names.every((name) => name.startsWith('t1:')));
   assert.equal(new Set(names).size, names.length);
 });

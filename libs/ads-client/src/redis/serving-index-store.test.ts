@@ -61,7 +61,15 @@ const parts = (version: string, campaigns = 5): ServingIndexParts => ({
   featureSwitches: [],
   campaigns: Array.from({ length: campaigns }, (_, at) => campaign(`${version}-c${at}`, 2)),
   placements: [
-    { id: 'p1', key: 'home', siteId: 's1', siteDomain: 'news.test', allowedFormats: ['native'], category: null, candidates: { sponsorship: [], standard: [0, 1, 9], house: [] } },
+    {
+      id: 'p1',
+      key: 'home',
+      siteId: 's1',
+      siteDomain: 'news.test',
+      allowedFormats: ['native'],
+      category: null,
+      candidates: { sponsorship: [], standard: [0, 1, 9], house: [] },
+    },
   ],
 });
 
@@ -97,7 +105,11 @@ test('publishing keeps the former version as previous and expires the one before
   assert.equal(await redis.ttl(keys.indexVersion('v2')), -1);
   const ttl = await redis.pttl(keys.indexVersion('v1'));
   assert.ok(ttl > 0 && ttl <= 60_000, `v1 expires (pttl ${ttl})`);
-  assert.deepEqual(await store.publish('v3'), { outcome: 'unchanged', current: 'v3', previous: 'v2', expired: null }, 'publishing the current version again changes nothing');
+  assert.deepEqual(
+    await store.publish('v3'),
+    { outcome: 'unchanged', current: 'v3', previous: 'v2', expired: null },
+    'publishing the current version again changes nothing',
+  );
 });
 
 test('incomplete, missing, foreign or inconsistent versions are refused', async () => {
@@ -108,15 +120,24 @@ test('incomplete, missing, foreign or inconsistent versions are refused', async 
   await assert.rejects(store.read('half'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INCOMPLETE');
   await assert.rejects(store.read('nothing'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_NOT_FOUND');
   await redis.hset(keys.indexVersion('future'), SERVING_INDEX_FIELDS.meta, JSON.stringify({ format: 99 }));
-  await assert.rejects(store.read('future'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_FORMAT_UNKNOWN');
+  await assert.rejects(
+    store.read('future'),
+    (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_FORMAT_UNKNOWN',
+  );
   const broken = parts('broken');
   broken.placements[0]!.candidates.standard.push(10_000);
   await store.write(broken);
-  await assert.rejects(store.read('broken'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INVALID' && /10000/.test(error.message));
+  await assert.rejects(
+    store.read('broken'),
+    (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INVALID' && /10000/.test(error.message),
+  );
   const badChunk = parts('bad-chunk');
   await store.write(badChunk);
   await redis.hset(keys.indexVersion('bad-chunk'), SERVING_INDEX_FIELDS.campaignChunk(0), JSON.stringify([{ id: 1 }]));
-  await assert.rejects(store.read('bad-chunk'), (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INVALID' && /campaigns:0/.test(error.message));
+  await assert.rejects(
+    store.read('bad-chunk'),
+    (error: unknown) => error instanceof ServingIndexError && error.code === 'INDEX_INVALID' && /campaigns:0/.test(error.message),
+  );
 });
 
 test('a version built from an older snapshot than the current one is refused, whatever its id', async (t) => {
@@ -175,7 +196,11 @@ test('a version built from an older snapshot than the current one is refused, wh
 test('a current version whose asOf cannot be read does not block a complete new version', async () => {
   const isolated = new RedisKeys(`${raceKeys.prefix}unreadable:`);
   const isolatedStore = new ServingIndexStore(redis, isolated);
-  await redis.hset(isolated.indexVersion('odd'), SERVING_INDEX_FIELDS.meta, JSON.stringify({ format: 1, version: 'odd', asOf: 'yesterday' }));
+  await redis.hset(
+    isolated.indexVersion('odd'),
+    SERVING_INDEX_FIELDS.meta,
+    JSON.stringify({ format: 1, version: 'odd', asOf: 'yesterday' }),
+  );
   assert.equal((await isolatedStore.publish('odd')).outcome, 'published');
   await isolatedStore.write({ ...parts('fine', 1), asOf: '2020-01-01T00:00:00Z' });
   assert.equal((await isolatedStore.publish('fine')).outcome, 'published');
@@ -207,6 +232,10 @@ test('rollback makes the previous version current again and announces it; runnin
     subscriber.disconnect();
   }
   await redis.del(rollbackKeys.indexVersion('good'));
-  assert.deepEqual(await rollbackStore.rollback(), { outcome: 'gone', current: 'bad', previous: 'good' }, 'an expired previous version cannot come back');
+  assert.deepEqual(
+    await rollbackStore.rollback(),
+    { outcome: 'gone', current: 'bad', previous: 'good' },
+    'an expired previous version cannot come back',
+  );
   assert.equal(await rollbackStore.currentVersion(), 'bad');
 });

@@ -209,7 +209,14 @@ export class ServingIndexStore {
       this.keys.indexAnnounceChannel,
       SERVING_INDEX_FIELDS.meta,
       SERVING_INDEX_FIELDS.asOfMs,
-    )) as [outcome: ServingIndexPublication['outcome'], current: string, previous: string, expired: string, currentAsOf: string, refusedAsOf: string];
+    )) as [
+      outcome: ServingIndexPublication['outcome'],
+      current: string,
+      previous: string,
+      expired: string,
+      currentAsOf: string,
+      refusedAsOf: string,
+    ];
     // '' stands for none: a Lua table cannot hold nil. The asOf of a stale answer are epoch ms.
     const [outcome, current, previous, expired, currentAsOf, refusedAsOf] = answer;
     const pointers = { current, previous: previous === '' ? null : previous, expired: expired === '' ? null : expired };
@@ -252,7 +259,10 @@ export class ServingIndexStore {
     }
     const meta = parseJson(raw, 'meta', version);
     if ((meta as { format?: unknown })?.format !== SERVING_INDEX_FORMAT) {
-      throw new ServingIndexError('INDEX_FORMAT_UNKNOWN', `index version ${version} has format ${String((meta as { format?: unknown })?.format)}, this reader knows ${SERVING_INDEX_FORMAT}`);
+      throw new ServingIndexError(
+        'INDEX_FORMAT_UNKNOWN',
+        `index version ${version} has format ${String((meta as { format?: unknown })?.format)}, this reader knows ${SERVING_INDEX_FORMAT}`,
+      );
     }
     return check(servingIndexMeta, meta, 'meta', version);
   }
@@ -260,9 +270,16 @@ export class ServingIndexStore {
   /** Reads the small parts of a version: meta, placements and feature switches. */
   async readHead(version: string): Promise<Omit<ServingIndex, 'campaigns'>> {
     const meta = await this.readMeta(version);
-    const [placementsRaw, switchesRaw] = await this.redis.hmget(this.keys.indexVersion(version), SERVING_INDEX_FIELDS.placements, SERVING_INDEX_FIELDS.switches);
+    const [placementsRaw, switchesRaw] = await this.redis.hmget(
+      this.keys.indexVersion(version),
+      SERVING_INDEX_FIELDS.placements,
+      SERVING_INDEX_FIELDS.switches,
+    );
     if (placementsRaw == null || switchesRaw == null) {
-      throw new ServingIndexError('INDEX_INCOMPLETE', `index version ${version} lacks ${placementsRaw == null ? SERVING_INDEX_FIELDS.placements : SERVING_INDEX_FIELDS.switches}`);
+      throw new ServingIndexError(
+        'INDEX_INCOMPLETE',
+        `index version ${version} lacks ${placementsRaw == null ? SERVING_INDEX_FIELDS.placements : SERVING_INDEX_FIELDS.switches}`,
+      );
     }
     const placements = check(servingIndexPlacements, parseJson(placementsRaw, 'placements', version), 'placements', version);
     const featureSwitches = check(servingIndexSwitches, parseJson(switchesRaw, 'switches', version), 'switches', version);
@@ -270,7 +287,10 @@ export class ServingIndexStore {
       for (const list of [placement.candidates.sponsorship, placement.candidates.standard, placement.candidates.house]) {
         for (const ordinal of list) {
           if (ordinal >= meta.ads) {
-            throw new ServingIndexError('INDEX_INVALID', `placement ${placement.key} of index version ${version} names ad ordinal ${ordinal} of ${meta.ads}`);
+            throw new ServingIndexError(
+              'INDEX_INVALID',
+              `placement ${placement.key} of index version ${version} names ad ordinal ${ordinal} of ${meta.ads}`,
+            );
           }
         }
       }

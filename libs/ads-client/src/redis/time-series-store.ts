@@ -180,7 +180,13 @@ export class TimeSeriesStore {
     for (let start = 0; start < changes.length; start += 1000) {
       const pipeline = this.redis.pipeline();
       for (const change of changes.slice(start, start + 1000)) {
-        pipeline.evalsha(sha, 1, this.keys.timeSeriesChange(change.level, change.id), String(change.fromMs), String(TIME_SERIES_CHANGE_TTL_SECONDS));
+        pipeline.evalsha(
+          sha,
+          1,
+          this.keys.timeSeriesChange(change.level, change.id),
+          String(change.fromMs),
+          String(TIME_SERIES_CHANGE_TTL_SECONDS),
+        );
       }
       await execPipelineOrThrow(pipeline, 'time-series change marks');
     }
@@ -272,7 +278,11 @@ function parseMeta(key: string, raw: string): TimeSeriesMeta {
 }
 
 /** The buckets of a series hash in [from, to) (all when omitted), oldest first. */
-function bucketsOf(key: string, hash: Record<string, string>, window: { from?: string | number; to?: string | number }): TimeSeriesBucket[] {
+function bucketsOf(
+  key: string,
+  hash: Record<string, string>,
+  window: { from?: string | number; to?: string | number },
+): TimeSeriesBucket[] {
   const fromMs = window.from === undefined ? -Infinity : new Date(window.from).getTime();
   const toMs = window.to === undefined ? Infinity : new Date(window.to).getTime();
   const buckets: TimeSeriesBucket[] = [];

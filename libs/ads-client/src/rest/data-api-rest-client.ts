@@ -78,7 +78,12 @@ export interface DataApiRestClient {
     resume(id: string, options: IfMatchOptions): Promise<Tagged<Campaign>>;
     archive(id: string, options: IfMatchOptions): Promise<Tagged<Campaign>>;
   };
-  ads: ResourceClient<Ad, In<typeof inventoryContracts.adCreate>, In<typeof inventoryContracts.adUpdate>, ListQuery<typeof rest.adListQuery>> & {
+  ads: ResourceClient<
+    Ad,
+    In<typeof inventoryContracts.adCreate>,
+    In<typeof inventoryContracts.adUpdate>,
+    ListQuery<typeof rest.adListQuery>
+  > & {
     archive(id: string, options: IfMatchOptions): Promise<Tagged<Ad>>;
   };
   sites: ResourceClient<
@@ -220,8 +225,7 @@ export function createDataApiRestClient(options: DataApiRestClientOptions): Data
       },
       get: (id) => tagged<Item>('GET', `${path}/${encodeURIComponent(id)}`),
       create: (body, post = {}) => tagged<Item>('POST', path, { body, idempotencyKey: post.idempotencyKey }),
-      update: (id, patch, guard) =>
-        tagged<Item>('PATCH', `${path}/${encodeURIComponent(id)}`, { body: patch, ifMatch: guard.ifMatch }),
+      update: (id, patch, guard) => tagged<Item>('PATCH', `${path}/${encodeURIComponent(id)}`, { body: patch, ifMatch: guard.ifMatch }),
       delete: async (id, guard = {}) => {
         await call('DELETE', `${path}/${encodeURIComponent(id)}`, { ifMatch: guard.ifMatch });
       },
@@ -265,4 +269,3 @@ export function createDataApiRestClient(options: DataApiRestClientOptions): Data
     openApi: () => plain('GET', '/openapi.json', { authenticated: false }),
   };
 }
-

@@ -43,7 +43,9 @@ export function defineContract<Contract extends RouterContract>(contract: Contra
       }
       const loose = looseObjectPath(methodContract.input, []);
       if (loose !== undefined) {
-        throw new TypeError(`RPC method ${namespace}.${name}: the input object at "${loose.join('.') || '(root)'}" accepts unknown fields; declare it with z.strictObject`);
+        throw new TypeError(
+          `RPC method ${namespace}.${name}: the input object at "${loose.join('.') || '(root)'}" accepts unknown fields; declare it with z.strictObject`,
+        );
       }
     }
   }

@@ -75,7 +75,12 @@ function callExample(method: MethodDescription): string {
 
 function curlExample(method: MethodDescription, needsKey: boolean): string {
   const body = callExample(method).replace(/'/g, `'\\''`);
-  return [`curl -s -X POST "$RPC_URL"`, `-H 'content-type: application/json'`, ...(needsKey ? [`-H "authorization: Bearer $API_KEY"`] : []), `-d '${body}'`].join(' \\\n  ');
+  return [
+    `curl -s -X POST "$RPC_URL"`,
+    `-H 'content-type: application/json'`,
+    ...(needsKey ? [`-H "authorization: Bearer $API_KEY"`] : []),
+    `-d '${body}'`,
+  ].join(' \\\n  ');
 }
 
 function methodArticle(method: MethodDescription, needsKey: boolean): string {
@@ -127,12 +132,17 @@ export function renderDocsPage(description: RouterDescription, options: DocsPage
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), method]);
   }
   const sections = [...byNamespace]
-    .map(([namespace, methods]) => `<section id="ns-${escapeHtml(namespace)}"><h2>${escapeHtml(namespace)}</h2>${methods.map((method) => methodArticle(method, needsKey)).join('\n')}</section>`)
+    .map(
+      ([namespace, methods]) =>
+        `<section id="ns-${escapeHtml(namespace)}"><h2>${escapeHtml(namespace)}</h2>${methods.map((method) => methodArticle(method, needsKey)).join('\n')}</section>`,
+    )
     .join('\n');
   const errorRows = Object.entries(description.errors)
     .map(([code, entry]) => `<tr><td><code>${code}</code></td><td>${entry.jsonRpc}</td><td>${entry.httpStatus}</td></tr>`)
     .join('');
-  const keyField = needsKey ? `<p><label>API key for the try-it forms <input id="api-key" type="password" autocomplete="off" size="40"></label> (kept in this tab only)</p>` : '';
+  const keyField = needsKey
+    ? `<p><label>API key for the try-it forms <input id="api-key" type="password" autocomplete="off" size="40"></label> (kept in this tab only)</p>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(description.info.title)} RPC</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}

@@ -28,7 +28,7 @@ test('the required codes are present with the JSON-RPC standard numbers', () => 
 test('wire errors become typed errors', () => {
   const invalid = rpcErrorFromWire('INVALID_PARAMS', 'bad', { issues: [{ path: ['a'], message: 'Required', code: 'invalid_type' }] });
   assert.ok(invalid instanceof InvalidParamsError);
-  assert.deepEqual((invalid).issues[0]!.path, ['a']);
+  assert.deepEqual(invalid.issues[0]!.path, ['a']);
   const notFound = rpcErrorFromWire('NOT_FOUND', 'gone', undefined);
   assert.ok(notFound instanceof RpcError);
   assert.equal(notFound.httpStatus, 404);

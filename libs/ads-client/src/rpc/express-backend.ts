@@ -22,7 +22,10 @@ export function createExpressRpcRouter(server: RpcServer): Router {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     Promise.resolve(server.handle({ method: request.method, path: request.path, headers: request.headers, body }))
       .then((answer) => {
-        response.status(answer.status).set(answer.headers).send(typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body));
+        response
+          .status(answer.status)
+          .set(answer.headers)
+          .send(typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body));
       })
       .catch(next);
   });

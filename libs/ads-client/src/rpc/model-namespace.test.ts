@@ -60,7 +60,10 @@ test('a model namespace offers get, list with cursor and capped limit, create an
   const firstPage = (await call('sites.list', { limit: 1000 })).result;
   assert.equal(firstPage.items.length, 2, 'limit is capped at maxLimit');
   const secondPage = (await call('sites.list', { cursor: firstPage.nextCursor })).result;
-  assert.deepEqual(secondPage.items.map((row: Site) => row.domain), ['three.test']);
+  assert.deepEqual(
+    secondPage.items.map((row: Site) => row.domain),
+    ['three.test'],
+  );
   assert.equal(secondPage.nextCursor, null);
   const filtered = (await call('sites.list', { filters: { domain: 'two' } })).result;
   assert.equal(filtered.items.length, 1);

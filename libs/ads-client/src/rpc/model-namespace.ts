@@ -13,7 +13,11 @@ export type ModelNamespaceContract<
   get: MethodContract<z.ZodObject<{ id: z.ZodString }, z.core.$strict>, Entity>;
   list: MethodContract<
     z.ZodObject<
-      { filters: z.ZodOptional<Filters>; cursor: z.ZodOptional<z.ZodString>; limit: z.ZodPipe<z.ZodDefault<z.ZodNumber>, z.ZodTransform<number, number>> },
+      {
+        filters: z.ZodOptional<Filters>;
+        cursor: z.ZodOptional<z.ZodString>;
+        limit: z.ZodPipe<z.ZodDefault<z.ZodNumber>, z.ZodTransform<number, number>>;
+      },
       z.core.$strict
     >,
     z.ZodObject<{ items: z.ZodArray<Entity>; nextCursor: z.ZodNullable<z.ZodString> }>
@@ -27,7 +31,12 @@ export type ModelNamespaceContract<
  * caller can ask for an unbounded page. `id` checks ids before the store sees them (default:
  * any non-empty string); every input refuses unknown fields.
  */
-export function modelContract<Entity extends z.ZodType, Create extends z.ZodType, Update extends z.ZodType, Filters extends z.ZodType>(definition: {
+export function modelContract<
+  Entity extends z.ZodType,
+  Create extends z.ZodType,
+  Update extends z.ZodType,
+  Filters extends z.ZodType,
+>(definition: {
   name: string;
   entity: Entity;
   create: Create;
@@ -70,7 +79,10 @@ export function modelContract<Entity extends z.ZodType, Create extends z.ZodType
 /** What a model's storage provides; `get` and `update` answer null for an unknown id. */
 export interface ModelStore<Entity, Create, Update, Filters> {
   get(id: string, context: CallContext): Promise<Entity | null>;
-  list(query: { filters: Filters | undefined; cursor: string | undefined; limit: number }, context: CallContext): Promise<{ items: Entity[]; nextCursor: string | null }>;
+  list(
+    query: { filters: Filters | undefined; cursor: string | undefined; limit: number },
+    context: CallContext,
+  ): Promise<{ items: Entity[]; nextCursor: string | null }>;
   create(input: Create, context: CallContext): Promise<Entity>;
   update(id: string, patch: Update, context: CallContext): Promise<Entity | null>;
 }

@@ -32,7 +32,15 @@ interface MethodShape {
   parseResult: ((result: unknown) => unknown) | undefined;
 }
 
-const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const CONNECTION_FAILURE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 // A refused connection proves the request never arrived, so even a non-idempotent call may move on.
 const NEVER_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH']);
 
@@ -48,7 +56,10 @@ export class RpcTransport {
   private nextId = 1;
 
   constructor(private readonly options: RpcClientOptions) {
-    this.pool = new ServerPool(options.urls.map((url) => url.replace(/\/$/, '')), options.cooldownMs);
+    this.pool = new ServerPool(
+      options.urls.map((url) => url.replace(/\/$/, '')),
+      options.cooldownMs,
+    );
     this.agent = new Agent({ connections: options.connectionsPerServer ?? 16, keepAliveTimeout: 30_000 });
     this.serializer = options.serializer === 'msgpack' ? msgpackSerializer : jsonSerializer;
     this.timeoutMs = options.timeoutMs ?? 5_000;

@@ -54,9 +54,7 @@ export function rpcErrorFromWire(code: RpcErrorCode, message: string, data: unkn
 
 /** Describes zod issues in one line that names each field, e.g. `placements.0.count: Too big`. */
 export function describeIssues(issues: FieldIssue[]): string {
-  return issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
 }
 
 /**

@@ -94,7 +94,11 @@ test('malformed bodies, unknown methods and bad envelopes get their codes', asyn
 });
 
 test('deeply nested junk is refused without crashing', async () => {
-  const roomy = createRpcServer(contract, { ads: { find: ({ id }) => ({ id }), broken: () => ({ id: 'x' }), secured: () => ({ who: 'x' }) } }, { title: 't', version: '0' });
+  const roomy = createRpcServer(
+    contract,
+    { ads: { find: ({ id }) => ({ id }), broken: () => ({ id: 'x' }), secured: () => ({ who: 'x' }) } },
+    { title: 't', version: '0' },
+  );
   const depth = 100_000;
   for (const params of [`${'['.repeat(depth)}${']'.repeat(depth)}`, `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`]) {
     const answer = await roomy.handle({
@@ -115,7 +119,10 @@ test('strict envelopes and params: "jsonrpc" must be "2.0", unknown fields and d
     assert.equal(answer.status, 400, String(jsonrpc));
     assert.equal(answer.body.id, 7);
     assert.equal(answer.body.error.data.code, 'INVALID_REQUEST');
-    assert.deepEqual(answer.body.error.data.issues.map((issue: { path: string[] }) => issue.path), [['jsonrpc']]);
+    assert.deepEqual(
+      answer.body.error.data.issues.map((issue: { path: string[] }) => issue.path),
+      [['jsonrpc']],
+    );
   }
   const unknown = await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'ads.find', params: { id: 'a1', limt: 3, extra: true } }));
   assert.equal(unknown.status, 400);
@@ -139,7 +146,18 @@ test('a contract whose input accepts unknown fields is refused when it is define
   assert.throws(loose(z.strictObject({ rows: z.array(z.object({ a: z.string() })).max(3) })), /"rows\.\*" accepts unknown fields/);
   assert.throws(loose(z.strictObject({ f: z.looseObject({}).optional() })), /"f" accepts/);
   assert.throws(loose(z.strictObject({ u: z.union([z.string(), z.object({})]) })), /"u" accepts/);
-  assert.doesNotThrow(loose(z.strictObject({ a: z.strictObject({ b: z.array(z.strictObject({})) }).nullable().default(null) }).refine(() => true)));
+  assert.doesNotThrow(
+    loose(
+      z
+        .strictObject({
+          a: z
+            .strictObject({ b: z.array(z.strictObject({})) })
+            .nullable()
+            .default(null),
+        })
+        .refine(() => true),
+    ),
+  );
   assert.doesNotThrow(loose(z.strictObject({ b: z.string() }).partial()));
 });
 
@@ -181,7 +199,10 @@ test('a batch answers every call in order with per-call errors, with status 200'
     ]),
   );
   assert.equal(answer.status, 200);
-  assert.deepEqual(answer.body.map((entry: { id: string }) => entry.id), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(
+    answer.body.map((entry: { id: string }) => entry.id),
+    ['a', 'b', 'c', 'd'],
+  );
   assert.deepEqual(answer.body[0].result, { id: '1' });
   assert.equal(answer.body[1].error.data.code, 'INVALID_PARAMS');
   assert.equal(answer.body[2].error.data.code, 'METHOD_NOT_FOUND');
@@ -202,8 +223,13 @@ test('MessagePack requests get MessagePack answers', async () => {
 test('health, description and docs are served on GET', async () => {
   const health = await server.handle({ method: 'GET', path: '/health', headers: {}, body: new Uint8Array() });
   assert.equal(health.status, 200);
-  const description = JSON.parse(String((await server.handle({ method: 'GET', path: '/describe', headers: {}, body: new Uint8Array() })).body));
-  assert.deepEqual(description.methods.map((m: { name: string }) => m.name), ['ads.find', 'ads.broken', 'ads.secured']);
+  const description = JSON.parse(
+    String((await server.handle({ method: 'GET', path: '/describe', headers: {}, body: new Uint8Array() })).body),
+  );
+  assert.deepEqual(
+    description.methods.map((m: { name: string }) => m.name),
+    ['ads.find', 'ads.broken', 'ads.secured'],
+  );
   assert.equal(description.methods[0].paramsSchema.properties.limit.maximum, 10);
   const docs = String((await server.handle({ method: 'GET', path: '/docs', headers: {}, body: new Uint8Array() })).body);
   assert.match(docs, /ads\.find/);
@@ -211,7 +237,10 @@ test('health, description and docs are served on GET', async () => {
 });
 
 test('a method without a handler is refused at mount time', () => {
-  assert.throws(() => createRpcServer(contract, { ads: { find: () => ({ id: 'x' }) } } as never, { title: 't', version: '0' }), /ads\.broken has no handler/);
+  assert.throws(
+    () => createRpcServer(contract, { ads: { find: () => ({ id: 'x' }) } } as never, { title: 't', version: '0' }),
+    /ads\.broken has no handler/,
+  );
 });
 
 // The hot-path features: a hand-written input check (fastInput) and results given as JSON text.
@@ -260,7 +289,11 @@ const hotContract = defineContract({
       },
     }),
     decide: method({ input: decisionRequest, output: decisionOutput, doc: 'Answers the given decision text, pre-encoded.' }),
-    decideLater: method({ input: decisionRequest, output: decisionOutput, doc: 'Answers the given decision text, pre-encoded, after a turn.' }),
+    decideLater: method({
+      input: decisionRequest,
+      output: decisionOutput,
+      doc: 'Answers the given decision text, pre-encoded, after a turn.',
+    }),
     find: method({ input: placementRequest, output: z.object({ placementId: z.string() }), doc: 'Finds a placement.' }),
     findLater: method({ input: placementRequest, output: z.object({ placementId: z.string() }), doc: 'Finds a placement after a turn.' }),
     missing: method({ input: placementRequest, output: z.object({}), doc: 'Always answers NOT_FOUND.' }),
@@ -344,7 +377,11 @@ test('fastInput: when it returns undefined, zod refuses bad params naming each f
 
 test('a fastInput that throws answers INTERNAL without details, is logged, and the server keeps answering', async () => {
   loggedFailures.length = 0;
-  const answer = await post(rpcCall('f1', 'serving.brokenFastCheck', { placementId: 'p1' }), { ...json, 'x-request-id': 'req-fast' }, hotServer);
+  const answer = await post(
+    rpcCall('f1', 'serving.brokenFastCheck', { placementId: 'p1' }),
+    { ...json, 'x-request-id': 'req-fast' },
+    hotServer,
+  );
   assert.equal(answer.status, 500);
   assert.equal(answer.body.id, 'f1');
   assert.equal(answer.body.error.code, RPC_ERROR_CODES.INTERNAL.jsonRpc);
@@ -374,7 +411,12 @@ test('a PreEncodedResult over JSON is spliced into the answer as it is, for stri
     }
   }
   // A MessagePack request that accepts JSON gets the same splice.
-  const packedRequest = msgpackSerializer.encode({ jsonrpc: '2.0', id: 'm1', method: 'serving.decide', params: { decisionText } }) as Uint8Array;
+  const packedRequest = msgpackSerializer.encode({
+    jsonrpc: '2.0',
+    id: 'm1',
+    method: 'serving.decide',
+    params: { decisionText },
+  }) as Uint8Array;
   const answer = await postTo(hotServer, packedRequest, { ...msgpack, accept: 'application/json' });
   assert.equal(answer.headers['content-type'], jsonSerializer.contentType);
   assert.equal(answer.body, `{"jsonrpc":"2.0","id":"m1","result":${decisionText}}`);
@@ -437,7 +479,11 @@ test('with validateOutput, a PreEncodedResult that breaks the output schema is I
     assert.equal(loggedFailures.length, 1);
     assert.equal(loggedFailures[0]!.fields.method, methodName);
 
-    const packed = await postTo(hotServer, msgpackSerializer.encode({ jsonrpc: '2.0', id: 'v2', method: methodName, params: { decisionText: wrongText } }), msgpack);
+    const packed = await postTo(
+      hotServer,
+      msgpackSerializer.encode({ jsonrpc: '2.0', id: 'v2', method: methodName, params: { decisionText: wrongText } }),
+      msgpack,
+    );
     assert.equal(packed.status, 500);
     assert.equal((msgpackSerializer.decode(packed.body) as { error: { data: { code: string } } }).error.data.code, 'INTERNAL');
 
@@ -549,7 +595,10 @@ test('a result no serializer can encode, or a pre-encoded text that is not JSON,
     ];
     if (validateOutput) cases.push(['hot.torn', json], ['hot.tornLater', json]);
     for (const [methodName, headers] of cases) {
-      const body = headers === msgpack ? msgpackSerializer.encode({ jsonrpc: '2.0', id: 1, method: methodName, params: {} }) : rpcCall(1, methodName, {});
+      const body =
+        headers === msgpack
+          ? msgpackSerializer.encode({ jsonrpc: '2.0', id: 1, method: methodName, params: {} })
+          : rpcCall(1, methodName, {});
       const answer = await postTo(rpc, body, headers);
       assert.equal(answer.status, 500, `${methodName} ${headers['content-type']} validateOutput=${validateOutput}`);
       // The error answer comes in the format asked for, or in JSON when encoding in it failed.
@@ -599,7 +648,9 @@ test('over node:http, an oversized body is answered 413 and read to its end: a c
   try {
     // 64 KB declared, far past the limit (1 KB): the answer comes before the body is sent.
     const piece = ' '.repeat(4096);
-    await write(`POST /rpc HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${16 * piece.length}\r\n\r\n${piece}`);
+    await write(
+      `POST /rpc HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${16 * piece.length}\r\n\r\n${piece}`,
+    );
     await waitFor(() => received.includes('PAYLOAD_TOO_LARGE'), 'the 413 answer', { timeoutMs: 5_000, intervalMs: 10 });
     assert.match(received, /^HTTP\/1\.1 413 /);
     // The client goes on sending its body after reading the answer, as a slow client does (a time wait on purpose).
@@ -623,7 +674,11 @@ test('the docs page gives an example call per method from its schema, and the au
   const server = createRpcServer(
     defineContract({
       things: {
-        find: method({ input: z.strictObject({ id: z.string().min(3), limit: z.number().int().min(1).default(10), tag: z.string().optional() }), output: z.object({}), doc: 'Finds a thing.' }),
+        find: method({
+          input: z.strictObject({ id: z.string().min(3), limit: z.number().int().min(1).default(10), tag: z.string().optional() }),
+          output: z.object({}),
+          doc: 'Finds a thing.',
+        }),
       },
     }),
     { things: { find: () => ({}) } },

@@ -166,7 +166,9 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
         );
       }
       return Promise.all(
-        payload.map((call, index) => Promise.resolve(this.call(call as JsonRpcCall, { requestId: `${requestId}:${index}`, token, headers: request.headers }))),
+        payload.map((call, index) =>
+          Promise.resolve(this.call(call as JsonRpcCall, { requestId: `${requestId}:${index}`, token, headers: request.headers })),
+        ),
       ).then((answers) => this.encodeResults(responseSerializer, requestId, 200, answers));
     }
     const answer = this.call(payload as JsonRpcCall, { requestId, token, headers: request.headers });
@@ -235,7 +237,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
           const issues = [{ path: tooDeep, message: `nested deeper than ${this.maxParamsDepth} levels`, code: 'too_deep' }];
           return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
         }
-        const parsed = (contract.input).safeParse(params ?? {});
+        const parsed = contract.input.safeParse(params ?? {});
         if (!parsed.success) {
           const issues = fieldIssuesOf(parsed.error);
           return errorAnswer(id, new RpcError('INVALID_PARAMS', `invalid params: ${describeIssues(issues)}`, { data: { issues } }));
@@ -259,7 +261,7 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     if (this.validateOutput) {
       try {
         const plain = result instanceof PreEncodedResult ? (result.value as unknown) : result;
-        const checked = (registered.contract.output).safeParse(plain);
+        const checked = registered.contract.output.safeParse(plain);
         if (!checked.success) throw new RpcError('INTERNAL', 'handler result does not match the output schema', { cause: checked.error });
         // A pre-encoded text stays as it is: it encodes the value just checked.
         if (!(result instanceof PreEncodedResult)) result = checked.data;
@@ -302,7 +304,11 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
     if (status === 503) return withRetryAfter(this.encodeResults(serializer, requestId, status, answer), answer);
     if (serializer === jsonSerializer && 'result' in answer && answer.result instanceof PreEncodedResult) {
       // JSON.stringify(id) is exact for the string and number ids call() keeps.
-      return { status, headers: this.contentHeaders(serializer), body: `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${answer.result.json}}` };
+      return {
+        status,
+        headers: this.contentHeaders(serializer),
+        body: `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${answer.result.json}}`,
+      };
     }
     return this.encodeResults(serializer, requestId, status, answer);
   }
@@ -312,7 +318,12 @@ export class RpcServer<Contract extends RouterContract = RouterContract> {
    * cycle, a pre-encoded text that is not JSON) becomes an INTERNAL answer, never a throw out
    * of handle(): a backend would have no answer to send.
    */
-  private encodeResults(serializer: Serializer, requestId: string, status: number, value: JsonRpcAnswer | JsonRpcAnswer[]): RpcHttpResponse {
+  private encodeResults(
+    serializer: Serializer,
+    requestId: string,
+    status: number,
+    value: JsonRpcAnswer | JsonRpcAnswer[],
+  ): RpcHttpResponse {
     try {
       // MessagePack would encode a PreEncodedResult's fields, so its answers are made plain
       // first (JSON.stringify does this itself through toJSON).
@@ -400,7 +411,7 @@ function plainAnswer(answer: JsonRpcAnswer): JsonRpcAnswer {
 }
 
 function errorAnswer(id: unknown, error: RpcError): JsonRpcAnswer {
-  const data = error.data !== null && typeof error.data === 'object' ? { ...(error.data), code: error.code } : { code: error.code };
+  const data = error.data !== null && typeof error.data === 'object' ? { ...error.data, code: error.code } : { code: error.code };
   return { jsonrpc: '2.0', id, error: { code: error.jsonRpcCode, message: error.message, data } };
 }
 

@@ -69,7 +69,9 @@ export async function connectRedis(role: RedisRole, options: ConnectRedisOptions
   } catch (error) {
     redis.disconnect();
     const reason = (socketError ?? (error as Error)).message;
-    throw new KitError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(options.url)} is unreachable: ${reason}`, { cause: socketError ?? error });
+    throw new KitError('REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(options.url)} is unreachable: ${reason}`, {
+      cause: socketError ?? error,
+    });
   } finally {
     redis.off('error', keep);
   }

@@ -49,7 +49,8 @@ export function createHttpLogger(logger: Logger, { quietPaths = [], requestId, l
     ...(requestId === undefined ? {} : { genReqId: requestId }),
     autoLogging: { ignore: (request) => quietPaths.some((path) => (request.url ?? '').startsWith(path)) },
     customLogLevel: (request, response, error) =>
-      levelOf?.(request, response) ?? (error !== undefined || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+      levelOf?.(request, response) ??
+      (error !== undefined || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
     serializers: {
       req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url }),
       res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),

@@ -55,13 +55,21 @@ export class DataApiReader {
  */
 export function dataApiFailure(method: string, urls: readonly string[], error: unknown): unknown {
   if (error instanceof RpcError && isServerSideFailure(error)) {
-    return new KitError('DATA_API_UNAVAILABLE', `ads-data-api (${urls.join(', ')}) unavailable during ${method} (${error.code}): ${error.message}`, { cause: error });
+    return new KitError(
+      'DATA_API_UNAVAILABLE',
+      `ads-data-api (${urls.join(', ')}) unavailable during ${method} (${error.code}): ${error.message}`,
+      { cause: error },
+    );
   }
   if (error instanceof RpcError) {
     return new KitError('DATA_API_REFUSED', `ads-data-api refused ${method} (${error.code}): ${error.message}`, { cause: error });
   }
   if (error instanceof ZodError) {
-    return new KitError('DATA_API_ANSWER_INVALID', `ads-data-api answered ${method} with something its contract does not allow: ${describeIssues(fieldIssuesOf(error))}`, { cause: error });
+    return new KitError(
+      'DATA_API_ANSWER_INVALID',
+      `ads-data-api answered ${method} with something its contract does not allow: ${describeIssues(fieldIssuesOf(error))}`,
+      { cause: error },
+    );
   }
   return error;
 }

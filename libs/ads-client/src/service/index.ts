@@ -11,7 +11,17 @@ export { DataApiReader, dataApiFailure } from './data-api-reader.js';
 export type { DataApiReaderOptions } from './data-api-reader.js';
 export { LOG_LEVELS, createHttpLogger, createLogger } from './create-logger.js';
 export type { HttpLoggerOptions, LogLevel, LoggerOptions } from './create-logger.js';
-export { commonSettings, commonSettingsHelp, configError, dataApiCommandSettings, dataApiCommandSettingsHelp, logLevelFor, parseDataApiCommandEnvironment, parseEnvironment, requireProductionSecrets } from './load-config.js';
+export {
+  commonSettings,
+  commonSettingsHelp,
+  configError,
+  dataApiCommandSettings,
+  dataApiCommandSettingsHelp,
+  logLevelFor,
+  parseDataApiCommandEnvironment,
+  parseEnvironment,
+  requireProductionSecrets,
+} from './load-config.js';
 export type { DataApiCommandConfig } from './load-config.js';
 export { commonHint, describeEnvironment, integerOption, printJsonLine, runCommand } from './run-command.js';
 export type { EnvironmentVariableHelp, RunCommandOptions } from './run-command.js';

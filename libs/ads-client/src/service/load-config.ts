@@ -38,10 +38,17 @@ export const commonSettings = {
   /** DATA_API_URLS: comma-separated RPC URLs of ads-data-api. */
   dataApiUrls: z
     .string({ error: 'is required: comma-separated RPC URLs of ads-data-api, e.g. http://127.0.0.1:4000/rpc' })
-    .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url.length > 0))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url.length > 0),
+    )
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be http(s) URLs' })).min(1, 'must name at least one URL')),
   /** DATA_API_TOKEN: a service API key of ads-data-api (`npm run keys:create -w @ads/ads-data-api`). */
-  dataApiToken: z.string({ error: 'is required: a service API key of ads-data-api (create one with `npm run keys:create -w @ads/ads-data-api`)' }).min(1, 'must not be empty'),
+  dataApiToken: z
+    .string({ error: 'is required: a service API key of ads-data-api (create one with `npm run keys:create -w @ads/ads-data-api`)' })
+    .min(1, 'must not be empty'),
   /** REDIS_KEY_PREFIX: the prefix of every Redis key and channel (see RedisKeys). */
   redisKeyPrefix: z.string().min(1).max(100).default('ads:'),
   /** LOG_LEVEL: pino's levels. */

@@ -96,8 +96,9 @@ export interface EnvironmentVariableHelp {
 /** Adds an "Environment variables:" section to the help of a command and its subcommands. */
 export function describeEnvironment(program: Command, variables: readonly EnvironmentVariableHelp[]): Command {
   const width = Math.max(...variables.map(({ name }) => name.length));
-  const lines = variables.map(({ name, description, default: fallback }) =>
-    `  ${name.padEnd(width)}  ${description}${fallback === undefined ? ' (required)' : ` (default: ${fallback})`}`,
+  const lines = variables.map(
+    ({ name, description, default: fallback }) =>
+      `  ${name.padEnd(width)}  ${description}${fallback === undefined ? ' (required)' : ` (default: ${fallback})`}`,
   );
   return program.addHelpText('after', `\nEnvironment variables:\n${lines.join('\n')}\n`);
 }

@@ -46,9 +46,21 @@ export type ErrorCatalogue = Record<string, ErrorCatalogueEntry>;
 export const COMMON_ERRORS = {
   CONFIG_INVALID: { exit: 'config', summary: 'an environment variable is missing or invalid' },
   CLI_USAGE: { exit: 'usage', httpStatus: 400, summary: 'a command-line argument is invalid' },
-  DATA_API_UNAVAILABLE: { exit: 'dataApiUnavailable', httpStatus: 503, summary: 'ads-data-api could not be reached, did not answer in time or failed on its side' },
-  DATA_API_REFUSED: { exit: 'dataApiRefused', httpStatus: 502, summary: 'ads-data-api refused a call (credentials, permissions, arguments, unknown method)' },
-  DATA_API_ANSWER_INVALID: { exit: 'dataInvalid', httpStatus: 502, summary: 'ads-data-api answered with something its contract does not allow' },
+  DATA_API_UNAVAILABLE: {
+    exit: 'dataApiUnavailable',
+    httpStatus: 503,
+    summary: 'ads-data-api could not be reached, did not answer in time or failed on its side',
+  },
+  DATA_API_REFUSED: {
+    exit: 'dataApiRefused',
+    httpStatus: 502,
+    summary: 'ads-data-api refused a call (credentials, permissions, arguments, unknown method)',
+  },
+  DATA_API_ANSWER_INVALID: {
+    exit: 'dataInvalid',
+    httpStatus: 502,
+    summary: 'ads-data-api answered with something its contract does not allow',
+  },
   REDIS_UNAVAILABLE: { exit: 'redisUnavailable', httpStatus: 503, summary: 'Redis could not be reached' },
   REDIS_DATA_INVALID: { exit: 'dataInvalid', summary: 'a value in Redis does not match its contract' },
 } as const satisfies ErrorCatalogue;
@@ -90,7 +102,10 @@ export type ServiceErrorClass<Code extends string> = new (code: Code, message: s
  * `export const ScoringError = serviceErrorClass('ScoringError', errorCatalogue);`
  * `export type ScoringError = InstanceType<typeof ScoringError>;`
  */
-export function serviceErrorClass<const Catalogue extends ErrorCatalogue>(name: string, catalogue: Catalogue): ServiceErrorClass<keyof Catalogue & string> {
+export function serviceErrorClass<const Catalogue extends ErrorCatalogue>(
+  name: string,
+  catalogue: Catalogue,
+): ServiceErrorClass<keyof Catalogue & string> {
   type Code = keyof Catalogue & string;
   const named = class extends ServiceError<Code> {
     constructor(code: Code, message: string, options?: ServiceErrorOptions) {

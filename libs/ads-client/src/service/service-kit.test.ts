@@ -54,7 +54,12 @@ async function exitOf(action: () => Promise<void>, argv: string[]): Promise<{ ex
   const program = new Command('example');
   program.command('go').option('--json').action(action);
   let stdout = '';
-  const exitCode = await runCommand(program, { argv, service: 'example', stdout: { write: (text) => (stdout += text) }, stderr: { write: () => true } });
+  const exitCode = await runCommand(program, {
+    argv,
+    service: 'example',
+    stdout: { write: (text) => (stdout += text) },
+    stderr: { write: () => true },
+  });
   return { exitCode, stdout };
 }
 
@@ -94,7 +99,11 @@ test('a connection closed on purpose is not reported lost', async () => {
 test('data API failures come out with the exit code of their kind, and a refused token points at DATA_API_TOKEN', () => {
   const urls = ['http://127.0.0.1:1/rpc'];
   const unavailable = dataApiFailure('stats.query', urls, new RpcError('INTERNAL', 'database down'));
-  assert.ok(unavailable instanceof ServiceError && unavailable.code === 'DATA_API_UNAVAILABLE' && unavailable.exitCode === EXIT_CODES.dataApiUnavailable);
+  assert.ok(
+    unavailable instanceof ServiceError &&
+      unavailable.code === 'DATA_API_UNAVAILABLE' &&
+      unavailable.exitCode === EXIT_CODES.dataApiUnavailable,
+  );
   assert.match(unavailable.message, /127\.0\.0\.1:1.*stats\.query/);
   const refused = dataApiFailure('stats.query', urls, new RpcError('UNAUTHORIZED', 'the API key is unknown or revoked'));
   assert.ok(refused instanceof ServiceError && refused.code === 'DATA_API_REFUSED' && refused.exitCode === EXIT_CODES.dataApiRefused);
@@ -110,7 +119,11 @@ test('data API failures come out with the exit code of their kind, and a refused
 test('a DataApiReader call to a data API that is not there fails with DATA_API_UNAVAILABLE naming the method', async () => {
   const reader = new DataApiReader({ urls: ['http://127.0.0.1:1/rpc'], token: 'unused', timeoutMs: 2_000 });
   try {
-    await assert.rejects(reader.snapshot(), (error: unknown) => error instanceof ServiceError && error.code === 'DATA_API_UNAVAILABLE' && /inventory\.snapshot/.test(error.message));
+    await assert.rejects(
+      reader.snapshot(),
+      (error: unknown) =>
+        error instanceof ServiceError && error.code === 'DATA_API_UNAVAILABLE' && /inventory\.snapshot/.test(error.message),
+    );
   } finally {
     await reader.close();
   }
@@ -126,7 +139,10 @@ test('the settings of a data API command parse with their defaults, and --help n
     REDIS_KEY_PREFIX: 'ads:',
     NODE_ENV: 'development',
   });
-  assert.deepEqual(dataApiCommandSettingsHelp.map(({ name }) => name), Object.keys(dataApiCommandSettings));
+  assert.deepEqual(
+    dataApiCommandSettingsHelp.map(({ name }) => name),
+    Object.keys(dataApiCommandSettings),
+  );
 });
 
 test('the request logger logs 4xx at warn and 5xx at error, unless levelOf says otherwise', async () => {
@@ -147,6 +163,11 @@ test('the request logger logs 4xx at warn and 5xx at error, unless levelOf says 
   }
   assert.deepEqual(
     lines.map((line) => [line.res.statusCode, line.level]),
-    [[200, 30], [404, 40], [500, 50], [503, 30]],
+    [
+      [200, 30],
+      [404, 40],
+      [500, 50],
+      [503, 30],
+    ],
   );
 });

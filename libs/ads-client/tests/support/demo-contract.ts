@@ -21,7 +21,9 @@ export const demoContract = defineContract({
   },
   placements: {
     check: method({
-      input: z.strictObject({ placements: z.array(z.strictObject({ divName: z.string(), count: z.number().int().min(1).max(10) })).min(1) }),
+      input: z.strictObject({
+        placements: z.array(z.strictObject({ divName: z.string(), count: z.number().int().min(1).max(10) })).min(1),
+      }),
       output: z.object({ ok: z.boolean() }),
       doc: 'Validates placement requests.',
       idempotent: true,

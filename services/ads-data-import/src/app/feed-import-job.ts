@@ -69,7 +69,11 @@ async function upsertValidatedRows(client: DataApiClient, rows: ValidFeedRow[]):
   const result = await client.$transport.call(
     'imports.upsertRows',
     { rows },
-    { idempotent: upsertRowsContract.idempotent, validate: undefined, parseResult: (answer: unknown) => upsertRowsContract.output.parse(answer) },
+    {
+      idempotent: upsertRowsContract.idempotent,
+      validate: undefined,
+      parseResult: (answer: unknown) => upsertRowsContract.output.parse(answer),
+    },
   );
   return (result as { outcomes: UpsertOutcome[] }).outcomes;
 }
@@ -89,7 +93,11 @@ function dataApiError(method: string, error: unknown): DataApiCallError {
  * by external id, so a second import of the same feed reports every row unchanged), and records
  * an ImportRun with counts and per-row errors. Bad rows are reported and never stop good ones.
  */
-export async function runFeedImport(dependencies: FeedImportDependencies, request: FeedImportRequest, hooks: FeedImportHooks = {}): Promise<FeedImportSummary> {
+export async function runFeedImport(
+  dependencies: FeedImportDependencies,
+  request: FeedImportRequest,
+  hooks: FeedImportHooks = {},
+): Promise<FeedImportSummary> {
   const { dataApi: client, logger, settings } = dependencies;
   const tally = new ImportRunTally(settings.maxStoredErrors);
   const validator = new FeedRowValidator();
@@ -138,8 +146,7 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
       else if (outcome.outcome === 'failed') {
         const field = chunk.flat[index] === true ? columnOfPath(outcome.field.split('.')) : outcome.field;
         tally.rowRefused([{ line, field, message: outcome.message }]);
-      }
-      else {
+      } else {
         tally.rowUpserted(outcome.outcome);
         rowsUpserted += 1;
       }
@@ -163,7 +170,13 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
 
   let body: Readable | undefined;
   try {
-    const opened = await openFeedSource(request.source, { format: request.format, maxBytes: settings.maxBytes, fetchTimeoutMs: settings.fetchTimeoutMs, access: settings, signal: hooks.signal });
+    const opened = await openFeedSource(request.source, {
+      format: request.format,
+      maxBytes: settings.maxBytes,
+      fetchTimeoutMs: settings.fetchTimeoutMs,
+      access: settings,
+      signal: hooks.signal,
+    });
     body = opened.body;
     name = opened.name;
     format = opened.format;
@@ -204,12 +217,17 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
     // than a `failed` one (the contract has no status for an interrupted attempt; the next
     // attempt records its own run).
     if (hooks.signal?.aborted === true) {
-      logger.warn({ err: error, runId, source: name, rowsRead: tally.snapshot().total, rowsUpserted }, 'feed import interrupted by a worker shutdown');
+      logger.warn(
+        { err: error, runId, source: name, rowsRead: tally.snapshot().total, rowsUpserted },
+        'feed import interrupted by a worker shutdown',
+      );
       throw new ImportInterruptedError();
     }
     fatal = asError(error);
     tally.feedFailed(
-      error instanceof FeedFormatError && error.problems.length > 0 ? error.problems : [{ line: 0, field: '(feed)', message: (error as Error).message }],
+      error instanceof FeedFormatError && error.problems.length > 0
+        ? error.problems
+        : [{ line: 0, field: '(feed)', message: (error as Error).message }],
     );
   }
 
@@ -217,7 +235,10 @@ export async function runFeedImport(dependencies: FeedImportDependencies, reques
   // A failed import is recorded too (unreadable source, bad header), so it shows among the runs.
   await record(status).catch((error: unknown) => {
     // The failure itself ends the job (or is the job's own failure): its message is enough here.
-    logger.error({ runId, source: name, problem: error instanceof Error ? error.message : String(error) }, 'could not record the import run');
+    logger.error(
+      { runId, source: name, problem: error instanceof Error ? error.message : String(error) },
+      'could not record the import run',
+    );
     fatal ??= asError(error);
   });
   await progress('finished');

@@ -84,7 +84,8 @@ export async function runPlatformCommand(
 
   if (stopReason === 'shutdown') throw new CommandInterruptedError(command);
   if (exit.error !== undefined) throw new CommandFailedError(`${command} could not start: ${exit.error.message}`, { cause: exit.error });
-  if (stopReason === 'timeout') throw new CommandFailedError(`${command} ran longer than COMMAND_TIMEOUT_MS (${settings.timeoutMs} ms) and was stopped`);
+  if (stopReason === 'timeout')
+    throw new CommandFailedError(`${command} ran longer than COMMAND_TIMEOUT_MS (${settings.timeoutMs} ms) and was stopped`);
   if (exit.code !== 0) {
     throw new CommandFailedError(`${command} exited with ${exit.code ?? exit.signal}; last output:\n${tail.slice(-10).join('\n')}`);
   }

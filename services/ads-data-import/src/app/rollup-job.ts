@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EventsStreamEntry, EventsStreamStore, InvalidParamsError, type RedisKeys, RpcError, type TrackingEvent, decodeTrackingEvent } from '@ads/ads-client';
+import {
+  type EventsStreamEntry,
+  EventsStreamStore,
+  InvalidParamsError,
+  type RedisKeys,
+  RpcError,
+  type TrackingEvent,
+  decodeTrackingEvent,
+} from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { type HourlyAdStats, aggregateTrackingEvents } from '../domain/rollup-aggregation';
@@ -127,12 +135,18 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
       } else {
         malformedHere += 1;
         if (malformedHere <= MALFORMED_LOG_LIMIT) {
-          logger.error({ streamId: entry.id, problem: read.problem, fields: entry.fields }, 'events stream entry is not a tracking event; acknowledged without counting');
+          logger.error(
+            { streamId: entry.id, problem: read.problem, fields: entry.fields },
+            'events stream entry is not a tracking event; acknowledged without counting',
+          );
         }
       }
     }
     const aggregate = aggregateTrackingEvents(decoded.events);
-    const batchId = rollupBatchId(keys.eventsStream, entries.map((entry) => entry.id));
+    const batchId = rollupBatchId(
+      keys.eventsStream,
+      entries.map((entry) => entry.id),
+    );
     let outcome: IngestOutcome = 'nothing-left';
     if (aggregate.rows.length > 0) {
       outcome = await ingest(batchId, aggregate.rows, decoded);
@@ -152,20 +166,39 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
     summary.duplicates += aggregate.duplicates;
     summary.malformed += malformedHere;
     summary.deletedWhilePending += deletedHere;
-    if (malformedHere > MALFORMED_LOG_LIMIT) logger.error({ consumer, malformed: malformedHere }, 'more malformed events stream entries in this batch were acknowledged without counting');
+    if (malformedHere > MALFORMED_LOG_LIMIT)
+      logger.error(
+        { consumer, malformed: malformedHere },
+        'more malformed events stream entries in this batch were acknowledged without counting',
+      );
     await hooks.onProgress?.({ ...summary });
   }
 
   /** Entries deleted while their batch was pending: whether they count depends on the earlier delivery. */
-  function reportDeleted(consumer: string, batchId: string, entries: readonly EventsStreamEntry[], deleted: number, outcome: IngestOutcome): void {
+  function reportDeleted(
+    consumer: string,
+    batchId: string,
+    entries: readonly EventsStreamEntry[],
+    deleted: number,
+    outcome: IngestOutcome,
+  ): void {
     const deletedIds = entries.filter((entry) => entry.fields === null).map((entry) => entry.id);
     const context = { consumer, batchId, deleted, entryIds: deletedIds.slice(0, ENTRY_ID_LOG_LIMIT) };
     if (outcome === 'already-applied') {
-      logger.warn(context, 'entries of this batch were deleted from the stream while pending; the batch was applied before, so they are counted');
+      logger.warn(
+        context,
+        'entries of this batch were deleted from the stream while pending; the batch was applied before, so they are counted',
+      );
     } else if (outcome === 'applied') {
-      logger.error(context, 'entries of this batch were deleted from the stream before it was ever applied: their events are lost (the stream is capped below the roll-up’s backlog)');
+      logger.error(
+        context,
+        'entries of this batch were deleted from the stream before it was ever applied: their events are lost (the stream is capped below the roll-up’s backlog)',
+      );
     } else {
-      logger.warn(context, 'entries of this batch were deleted from the stream while pending; counted only if an earlier delivery of the batch was applied');
+      logger.warn(
+        context,
+        'entries of this batch were deleted from the stream while pending; counted only if an earlier delivery of the batch was applied',
+      );
     }
   }
 
@@ -187,9 +220,13 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
         refusals = error instanceof InvalidParamsError ? rowRefusalsOf(error.issues, rows) : undefined;
         if (refusals === undefined) {
           const code = error instanceof RpcError ? error.code : 'INTERNAL';
-          throw new DataApiCallError(`stats.ingest of batch ${batchId} failed (${code}): ${(error as Error).message}; its entries stay pending and are redone`, code, {
-            cause: error,
-          });
+          throw new DataApiCallError(
+            `stats.ingest of batch ${batchId} failed (${code}): ${(error as Error).message}; its entries stay pending and are redone`,
+            code,
+            {
+              cause: error,
+            },
+          );
         }
       }
       const unknown = rows.filter((row) => refusals.unknownAdIds.has(row.adId));
@@ -198,7 +235,14 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
         summary.unknownAdEvents += events;
         const entryIds = entryIdsOfRows(decoded.entryIds, decoded.events, unknown);
         logger.error(
-          { batchId, unknownAds: [...refusals.unknownAdIds], rows: unknown, events, entries: entryIds.length, entryIds: entryIds.slice(0, ENTRY_ID_LOG_LIMIT) },
+          {
+            batchId,
+            unknownAds: [...refusals.unknownAdIds],
+            rows: unknown,
+            events,
+            entries: entryIds.length,
+            entryIds: entryIds.slice(0, ENTRY_ID_LOG_LIMIT),
+          },
           'events of unknown ads left out of the roll-up',
         );
       }
@@ -238,7 +282,10 @@ export async function runRollup(dependencies: RollupDependencies, hooks: RollupH
       const claimed = await stream.claimStaleBatch(consumer, settings.claimMinIdleMs, redoingInPlace);
       if (claimed !== undefined) {
         if (claimed.entries.length > 0) {
-          logger.info({ consumer, from: claimed.from, entries: claimed.entries.length, moved: claimed.moved }, 'claimed a dead consumer’s pending roll-up batch');
+          logger.info(
+            { consumer, from: claimed.from, entries: claimed.entries.length, moved: claimed.moved },
+            'claimed a dead consumer’s pending roll-up batch',
+          );
           summary.claimedBatches += 1;
           // Not moved (entries were deleted): the batch stays listed on the dead consumer while it
           // is redone, so other slots of this run must not take it up too.

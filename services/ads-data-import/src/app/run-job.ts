@@ -62,14 +62,16 @@ export async function runJob(context: JobContext, name: JobName, data: unknown, 
     const request = parsed.data as { source: string; format?: FeedFormat };
     return runFeedImport({ dataApi: context.importApi, logger, settings: context.config.feed }, request, {
       signal: hooks.signal,
-      onProgress: (progress) => hooks.onProgress?.({ phase: progress.phase, done: progress.rowsRead, total: null, unit: 'rows', detail: { ...progress } }),
+      onProgress: (progress) =>
+        hooks.onProgress?.({ phase: progress.phase, done: progress.rowsRead, total: null, unit: 'rows', detail: { ...progress } }),
     });
   }
   if (isPlatformCommand(name)) {
     const { args } = parsed.data as { args: string[] };
     return runPlatformCommand(context.config.commands, logger, name, args, {
       signal: hooks.signal,
-      onProgress: (progress) => hooks.onProgress?.({ phase: progress.phase, done: progress.lines, total: null, unit: 'output lines', detail: { ...progress } }),
+      onProgress: (progress) =>
+        hooks.onProgress?.({ phase: progress.phase, done: progress.lines, total: null, unit: 'output lines', detail: { ...progress } }),
     });
   }
   throw new JobInvalidError(`unknown job ${String(name)}`);

@@ -24,7 +24,10 @@ export interface EnqueueOptions {
 }
 
 /** The job data the command line asks for; options that do not belong to the job are refused. */
-export function jobDataFromOptions(job: string, options: Pick<EnqueueOptions, 'source' | 'format' | 'arg'>): { name: JobName; data: Record<string, unknown> } {
+export function jobDataFromOptions(
+  job: string,
+  options: Pick<EnqueueOptions, 'source' | 'format' | 'arg'>,
+): { name: JobName; data: Record<string, unknown> } {
   if (!isJobName(job)) throw new JobInvalidError(`unknown job "${job}"; jobs: ${JOB_NAMES.join(', ')}`);
   const data: Record<string, unknown> = {};
   if (job === 'feed-import') {
@@ -34,7 +37,8 @@ export function jobDataFromOptions(job: string, options: Pick<EnqueueOptions, 's
     throw new JobInvalidError(`--source and --format belong to feed-import, not ${job}`);
   }
   if (isPlatformCommand(job)) data.args = options.arg ?? [];
-  else if (options.arg !== undefined && options.arg.length > 0) throw new JobInvalidError(`--arg belongs to the platform commands, not ${job}`);
+  else if (options.arg !== undefined && options.arg.length > 0)
+    throw new JobInvalidError(`--arg belongs to the platform commands, not ${job}`);
   const parsed = parseJobData(job, data);
   if (!parsed.ok) throw new JobInvalidError(`${job}: ${parsed.problem.replace(/^source /, '--source ').replace(/^format /, '--format ')}`);
   return { name: job, data: parsed.data };
@@ -57,7 +61,9 @@ export async function runEnqueueCommand(job: string, options: EnqueueOptions, { 
   const redis = await connectRedis('command', { url: settings.redisUrl, name: 'ads-data-import:enqueue', logger });
   const keys = new RedisKeys(settings.redisKeyPrefix);
   try {
-    const result = options.local ? await runHere(name, data, { settings, logger, redis, keys, display }) : await runThroughQueue(name, data, options, { settings, logger, redis, keys, display });
+    const result = options.local
+      ? await runHere(name, data, { settings, logger, redis, keys, display })
+      : await runThroughQueue(name, data, options, { settings, logger, redis, keys, display });
     if (result !== undefined) checkFeedImportResult(name, result);
   } finally {
     await redis.quit();
@@ -73,7 +79,11 @@ interface Running {
 }
 
 /** `--local`: the job runs in this process. */
-async function runHere(name: JobName, data: Record<string, unknown>, { settings, logger, redis, keys, display }: Running): Promise<unknown> {
+async function runHere(
+  name: JobName,
+  data: Record<string, unknown>,
+  { settings, logger, redis, keys, display }: Running,
+): Promise<unknown> {
   const dataApi = createDataApiClient(settings.dataApi);
   const importApi = createDataApiImportClient(settings.dataApi);
   const abort = new AbortController();
@@ -89,7 +99,10 @@ async function runHere(name: JobName, data: Record<string, unknown>, { settings,
     display.completed(result);
     return result;
   } catch (error) {
-    display.failed(error instanceof ServiceError ? (error as ServiceError).code : undefined, error instanceof Error ? error.message : String(error));
+    display.failed(
+      error instanceof ServiceError ? (error as ServiceError).code : undefined,
+      error instanceof Error ? error.message : String(error),
+    );
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
@@ -99,20 +112,29 @@ async function runHere(name: JobName, data: Record<string, unknown>, { settings,
 }
 
 /** The job goes to its queue; a worker runs it, and unless --no-wait the command follows it. */
-async function runThroughQueue(name: JobName, data: Record<string, unknown>, options: EnqueueOptions, { settings, logger, redis, keys, display }: Running): Promise<unknown> {
+async function runThroughQueue(
+  name: JobName,
+  data: Record<string, unknown>,
+  options: EnqueueOptions,
+  { settings, logger, redis, keys, display }: Running,
+): Promise<unknown> {
   const queues = openJobQueues(redis, settings.redisKeyPrefix, settings.jobs);
   const queueName = JOB_CATALOGUE[name].queue;
   // QueueEvents reads with blocking commands: a connection of the worker role, closed below
   // (BullMQ leaves a connection it was given open).
-  const eventsConnection = options.wait ? openRedis('worker', { url: settings.redisUrl, name: 'ads-data-import:enqueue-events', logger }) : undefined;
-  const events = eventsConnection === undefined ? undefined : new QueueEvents(queueName, { connection: eventsConnection, prefix: keys.queuePrefix });
+  const eventsConnection = options.wait
+    ? openRedis('worker', { url: settings.redisUrl, name: 'ads-data-import:enqueue-events', logger })
+    : undefined;
+  const events =
+    eventsConnection === undefined ? undefined : new QueueEvents(queueName, { connection: eventsConnection, prefix: keys.queuePrefix });
   try {
     await events?.waitUntilReady();
     const added = await queues[queueName].add(name, data, { attempts: options.attempts });
     display.enqueued(name, added.id, 'queue');
     if (events === undefined) return undefined;
     events.on('progress', ({ jobId, data: progress }) => {
-      if (jobId === added.id && typeof progress === 'object' && progress !== null) display.progress(progress as unknown as JobProgressReport);
+      if (jobId === added.id && typeof progress === 'object' && progress !== null)
+        display.progress(progress as unknown as JobProgressReport);
     });
     let result: unknown;
     try {

@@ -8,12 +8,23 @@ import { type ScheduleEntry, schedulePlan } from '../domain/schedule-plan';
 import { closeJobQueues, defaultJobOptions, type JobQueues, openJobQueues } from '../store/job-queues';
 
 /** The parts of a job scheduler that decide what it fires and when, in a comparable form. */
-function schedulerShape(value: { pattern?: string | undefined; tz?: string | undefined; name: string; data: unknown; opts: unknown }): string {
+function schedulerShape(value: {
+  pattern?: string | undefined;
+  tz?: string | undefined;
+  name: string;
+  data: unknown;
+  opts: unknown;
+}): string {
   const sorted = (input: unknown): unknown =>
     Array.isArray(input)
       ? input.map(sorted)
       : input !== null && typeof input === 'object'
-        ? Object.fromEntries(Object.entries(input).filter(([, entry]) => entry !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => [key, sorted(entry)]))
+        ? Object.fromEntries(
+            Object.entries(input)
+              .filter(([, entry]) => entry !== undefined)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, entry]) => [key, sorted(entry)]),
+          )
         : input;
   return JSON.stringify(sorted({ pattern: value.pattern, tz: value.tz, name: value.name, data: value.data ?? {}, opts: value.opts ?? {} }));
 }
@@ -25,16 +36,32 @@ function schedulerShape(value: { pattern?: string | undefined; tz?: string | und
  * run is due drops that run (checked on BullMQ 6.7). So any number of scheduler instances can
  * reconcile at any time, and each run still fires once.
  */
-export async function reconcileSchedules(queues: JobQueues, plan: readonly ScheduleEntry[], options: ReturnType<typeof defaultJobOptions>, logger: Logger): Promise<number> {
+export async function reconcileSchedules(
+  queues: JobQueues,
+  plan: readonly ScheduleEntry[],
+  options: ReturnType<typeof defaultJobOptions>,
+  logger: Logger,
+): Promise<number> {
   let changed = 0;
   for (const entry of plan) {
     const queue = queues[entry.queue];
     const existing = await queue.getJobScheduler(entry.schedulerId);
     const wanted = { pattern: entry.pattern, tz: entry.timeZone, name: entry.jobName, data: entry.data, opts: options };
-    if (existing !== undefined && schedulerShape({ ...existing, data: existing.template?.data, opts: existing.template?.opts }) === schedulerShape(wanted)) continue;
-    await queue.upsertJobScheduler(entry.schedulerId, { pattern: entry.pattern, tz: entry.timeZone }, { name: entry.jobName, data: entry.data, opts: options });
+    if (
+      existing !== undefined &&
+      schedulerShape({ ...existing, data: existing.template?.data, opts: existing.template?.opts }) === schedulerShape(wanted)
+    )
+      continue;
+    await queue.upsertJobScheduler(
+      entry.schedulerId,
+      { pattern: entry.pattern, tz: entry.timeZone },
+      { name: entry.jobName, data: entry.data, opts: options },
+    );
     changed += 1;
-    logger.info({ queue: entry.queue, schedulerId: entry.schedulerId, pattern: entry.pattern, created: existing === undefined }, 'job scheduler registered');
+    logger.info(
+      { queue: entry.queue, schedulerId: entry.schedulerId, pattern: entry.pattern, created: existing === undefined },
+      'job scheduler registered',
+    );
   }
   for (const [name, queue] of Object.entries(queues) as [QueueName, JobQueues[QueueName]][]) {
     const planned = new Set(plan.filter((entry) => entry.queue === name).map((entry) => entry.schedulerId));
@@ -56,7 +83,11 @@ export async function reconcileSchedules(queues: JobQueues, plan: readonly Sched
  * connection); otherwise it waits for Redis like a worker.
  */
 export async function runSchedulerCommand(settings: Config, logger: Logger, options: { once: boolean }): Promise<void> {
-  const redis = await connectRedis(options.once ? 'command' : 'worker', { url: settings.redisUrl, name: 'ads-data-import:scheduler', logger });
+  const redis = await connectRedis(options.once ? 'command' : 'worker', {
+    url: settings.redisUrl,
+    name: 'ads-data-import:scheduler',
+    logger,
+  });
   const queues = openJobQueues(redis, settings.redisKeyPrefix, settings.jobs);
   const plan = schedulePlan(settings.schedules);
   const jobOptions = defaultJobOptions(settings.jobs);

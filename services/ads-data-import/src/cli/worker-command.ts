@@ -76,21 +76,30 @@ export async function runWorkerCommand(settings: Config, logger: Logger): Promis
   const app = createDashboardApp(Object.values(queues), access, async () => {
     const pong = await redis.ping();
     const running = workers.length > 0 && workers.every((worker) => worker.isRunning());
-    return { ok: pong === 'PONG' && running && !shuttingDown, detail: { redis: pong === 'PONG' ? 'up' : 'down', workers: running ? 'running' : 'stopped', shuttingDown } };
+    return {
+      ok: pong === 'PONG' && running && !shuttingDown,
+      detail: { redis: pong === 'PONG' ? 'up' : 'down', workers: running ? 'running' : 'stopped', shuttingDown },
+    };
   });
   // Listening first: a port already taken fails the start before any job is taken, instead of
   // leaving workers running with no /healthz and no shutdown handling.
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
-      const listening = app.listen(settings.workerPort, settings.workerHost, (error?: Error) => (error === undefined ? resolve(listening) : reject(error)));
+      const listening = app.listen(settings.workerPort, settings.workerHost, (error?: Error) =>
+        error === undefined ? resolve(listening) : reject(error),
+      );
       listening.once('error', reject);
     });
   } catch (error) {
     // Nothing else runs yet: close what is open so that the process exits.
     await closeJobQueues(queues);
     redis.disconnect();
-    throw new DataImportError('PORT_UNAVAILABLE', `cannot listen on WORKER_HOST ${settings.workerHost} WORKER_PORT ${settings.workerPort}: ${(error as Error).message}`, { cause: error });
+    throw new DataImportError(
+      'PORT_UNAVAILABLE',
+      `cannot listen on WORKER_HOST ${settings.workerHost} WORKER_PORT ${settings.workerPort}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   workers = (Object.keys(CONCURRENCY) as QueueName[]).map(
     (name) => new Worker(name, processor, { connection: redis, prefix: keys.queuePrefix, concurrency: CONCURRENCY[name], autorun: true }),
@@ -101,8 +110,21 @@ export async function runWorkerCommand(settings: Config, logger: Logger): Promis
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : settings.workerPort;
-  const shownHost = isUnspecifiedHost(settings.workerHost) ? '127.0.0.1' : settings.workerHost.includes(':') && !settings.workerHost.startsWith('[') ? `[${settings.workerHost}]` : settings.workerHost;
-  logger.info({ host: settings.workerHost, port, dashboard: `http://${shownHost}:${port}/queues`, queues: Object.keys(queues), prefix: keys.queuePrefix }, 'worker ready');
+  const shownHost = isUnspecifiedHost(settings.workerHost)
+    ? '127.0.0.1'
+    : settings.workerHost.includes(':') && !settings.workerHost.startsWith('[')
+      ? `[${settings.workerHost}]`
+      : settings.workerHost;
+  logger.info(
+    {
+      host: settings.workerHost,
+      port,
+      dashboard: `http://${shownHost}:${port}/queues`,
+      queues: Object.keys(queues),
+      prefix: keys.queuePrefix,
+    },
+    'worker ready',
+  );
 
   // Per-process chores only (node-cron): anything cluster-wide is a BullMQ job scheduler.
   const chores: ScheduledTask[] = [];
@@ -113,7 +135,8 @@ export async function runWorkerCommand(settings: Config, logger: Logger): Promis
         async () => {
           try {
             const depth: Record<string, Record<string, number>> = {};
-            for (const [name, queue] of Object.entries(queues)) depth[name] = await queue.getJobCounts('wait', 'active', 'delayed', 'failed');
+            for (const [name, queue] of Object.entries(queues))
+              depth[name] = await queue.getJobCounts('wait', 'active', 'delayed', 'failed');
             logger.info({ queues: depth, eventsStream: await stream.backlog() }, 'queue depth');
           } catch (error) {
             logger.warn({ err: error }, 'could not read queue depth');

@@ -20,7 +20,9 @@ export const METADATA_HOST_NAMES: ReadonlySet<string> = new Set([
  * named.
  */
 const METADATA_ADDRESSES: ReadonlySet<string> = new Set(
-  ['169.254.169.254', '169.254.170.2', 'fd00:ec2::254', '168.63.129.16', '100.100.100.200', '192.0.0.192'].map((address) => ipaddr.parse(address).toNormalizedString()),
+  ['169.254.169.254', '169.254.170.2', 'fd00:ec2::254', '168.63.129.16', '100.100.100.200', '192.0.0.192'].map((address) =>
+    ipaddr.parse(address).toNormalizedString(),
+  ),
 );
 
 /** What ipaddr.js calls each range, as a reader of a refusal would. */
@@ -60,7 +62,8 @@ export function refusedAddressReason(address: string): string | undefined {
   if (METADATA_ADDRESSES.has(parsed.toNormalizedString())) return 'a cloud metadata address';
   const range = parsed.range();
   if (range !== 'unicast') return RANGE_NAMES[range] ?? `a ${range} address`;
-  if (parsed.kind() === 'ipv6' && EMBEDDING_IPV6_RANGES.some((cidr) => (parsed as ipaddr.IPv6).match(cidr))) return 'an IPv6 address embedding an IPv4 one';
+  if (parsed.kind() === 'ipv6' && EMBEDDING_IPV6_RANGES.some((cidr) => (parsed as ipaddr.IPv6).match(cidr)))
+    return 'an IPv6 address embedding an IPv4 one';
   return undefined;
 }
 

@@ -27,7 +27,10 @@ test('unknown, repeated and missing columns are each named', () => {
 
 test('a first line naming no feed column is not a feed header, and is not repeated; unknown names are bounded', () => {
   const problems = checkFeedHeader(['root:x:0:0:root:/root:/bin/bash']);
-  assert.deepEqual(problems.map((problem) => problem.field), ['(header)']);
+  assert.deepEqual(
+    problems.map((problem) => problem.field),
+    ['(header)'],
+  );
   assert.ok(!JSON.stringify(problems).includes('root'), JSON.stringify(problems));
   const long = checkFeedHeader([...required, 'z'.repeat(5_000)]);
   assert.equal(long.length, 1);

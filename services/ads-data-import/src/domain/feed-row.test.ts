@@ -74,13 +74,19 @@ test('a banner without a size, and half a frequency cap, are refused', () => {
 
 test('a bad enum value names the column', () => {
   const errors = errorsOf({ ...good, bid_type: 'CPA' });
-  assert.deepEqual(errors.map((error) => error.field), ['bid_type']);
+  assert.deepEqual(
+    errors.map((error) => error.field),
+    ['bid_type'],
+  );
 });
 
 test('a flat JSON row may carry numbers and arrays, and an unknown key is refused', () => {
   const values = { ...good, total_budget: 500000, target_countries: ['US'], surprise: 1 };
   const errors = errorsOf(values);
-  assert.deepEqual(errors.map((error) => [error.field, error.message]), [['surprise', 'is not a feed column']]);
+  assert.deepEqual(
+    errors.map((error) => [error.field, error.message]),
+    [['surprise', 'is not a feed column']],
+  );
   const { surprise: _, ...clean } = values;
   assert.equal(validateFeedRecord({ line: 1, values: clean }).ok, true);
 });
@@ -88,7 +94,15 @@ test('a flat JSON row may carry numbers and arrays, and an unknown key is refuse
 test('a nested JSON row is validated as the contract, errors by dotted path', () => {
   const nested = {
     advertiser: { externalId: 'initech', name: 'Initech' },
-    campaign: { externalId: 'c1', name: 'Brand', flightStart: '2026-01-01T00:00:00Z', flightEnd: '2026-12-31T00:00:00Z', totalBudget: 1, dailyBudget: 1, bidAmount: 1 },
+    campaign: {
+      externalId: 'c1',
+      name: 'Brand',
+      flightStart: '2026-01-01T00:00:00Z',
+      flightEnd: '2026-12-31T00:00:00Z',
+      totalBudget: 1,
+      dailyBudget: 1,
+      bidAmount: 1,
+    },
     ad: { externalId: 'a1', title: 'Hello', clickUrl: 'https://initech.example/' },
   };
   assert.equal(validateFeedRecord({ line: 3, values: nested }).ok, true);

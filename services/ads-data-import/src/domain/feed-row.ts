@@ -64,17 +64,30 @@ function readCell(column: FeedColumn, raw: unknown): { value: unknown } | { prob
     case 'nullableInteger':
       return INTEGER.test(text) ? { value: Number(text) } : { problem: `must be a whole number, got "${boundedText(text)}"` };
     case 'textList':
-      return { value: text.split(FEED_LIST_SEPARATOR).map((item) => item.trim()).filter((item) => item !== '') };
+      return {
+        value: text
+          .split(FEED_LIST_SEPARATOR)
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      };
     case 'integerList': {
-      const items = text.split(FEED_LIST_SEPARATOR).map((item) => item.trim()).filter((item) => item !== '');
+      const items = text
+        .split(FEED_LIST_SEPARATOR)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
       const bad = items.find((item) => !INTEGER.test(item));
-      return bad === undefined ? { value: items.map(Number) } : { problem: `must be whole numbers separated by "${FEED_LIST_SEPARATOR}", got "${boundedText(bad)}"` };
+      return bad === undefined
+        ? { value: items.map(Number) }
+        : { problem: `must be whole numbers separated by "${FEED_LIST_SEPARATOR}", got "${boundedText(bad)}"` };
     }
   }
 }
 
 /** Builds the nested contract shape from flat columns; problems name the column. */
-export function nestFlatRow(values: Record<string, unknown>): { candidate: Record<string, unknown>; problems: { field: string; message: string }[] } {
+export function nestFlatRow(values: Record<string, unknown>): {
+  candidate: Record<string, unknown>;
+  problems: { field: string; message: string }[];
+} {
   const candidate: Record<string, unknown> = { advertiser: {}, campaign: {}, ad: {} };
   const problems: { field: string; message: string }[] = [];
   for (const [name, raw] of Object.entries(values)) {
@@ -92,15 +105,21 @@ export function nestFlatRow(values: Record<string, unknown>): { candidate: Recor
   const cap = valueAt(candidate, ['campaign', 'frequencyCap']);
   if (isPlainObject(cap) && (cap.count === undefined) !== (cap.windowSeconds === undefined)) {
     const missing = cap.count === undefined ? 'frequency_cap_count' : 'frequency_cap_window_seconds';
-    if (!problems.some((problem) => problem.field === missing)) problems.push({ field: missing, message: 'is required when the other frequency cap column is given' });
+    if (!problems.some((problem) => problem.field === missing))
+      problems.push({ field: missing, message: 'is required when the other frequency cap column is given' });
   }
   // zod runs an object's refinements only when its fields passed; checking these cross-field rules
   // here as well lets one pass over a bad row report all of its problems.
   const start = Date.parse(String(valueAt(candidate, ['campaign', 'flightStart'])));
   const end = Date.parse(String(valueAt(candidate, ['campaign', 'flightEnd'])));
-  if (Number.isFinite(start) && Number.isFinite(end) && end <= start) problems.push({ field: 'flight_end', message: 'flightEnd must be after flightStart' });
+  if (Number.isFinite(start) && Number.isFinite(end) && end <= start)
+    problems.push({ field: 'flight_end', message: 'flightEnd must be after flightStart' });
   const ad = candidate.ad as Record<string, unknown>;
-  if (ad.format === 'banner' && (ad.width === undefined || ad.height === undefined) && !problems.some((problem) => problem.field === 'ad_width' || problem.field === 'ad_height')) {
+  if (
+    ad.format === 'banner' &&
+    (ad.width === undefined || ad.height === undefined) &&
+    !problems.some((problem) => problem.field === 'ad_width' || problem.field === 'ad_height')
+  ) {
     problems.push({ field: ad.width === undefined ? 'ad_width' : 'ad_height', message: 'a banner needs width and height' });
   }
   return { candidate, problems };
@@ -132,7 +151,11 @@ export class FeedRowValidator {
     const { candidate, problems } = nested ? { candidate: record.values, problems: [] } : nestFlatRow(record.values);
     const parsed = this.parse(candidate);
     if (parsed.success && problems.length === 0) return { ok: true, line: record.line, row: parsed.data };
-    return { ok: false, line: record.line, errors: rowErrors(record.line, candidate, nested, problems, parsed.success ? [] : parsed.issues) };
+    return {
+      ok: false,
+      line: record.line,
+      errors: rowErrors(record.line, candidate, nested, problems, parsed.success ? [] : parsed.issues),
+    };
   }
 
   private parse(candidate: Record<string, unknown>): RowParse {
@@ -173,7 +196,13 @@ export class FeedRowValidator {
 }
 
 /** Turns mapping problems and zod issues into row errors, one per field. Exported for tests. */
-export function rowErrors(line: number, candidate: Record<string, unknown>, nested: boolean, problems: { field: string; message: string }[], issues: readonly ParseIssue[]): FeedRowError[] {
+export function rowErrors(
+  line: number,
+  candidate: Record<string, unknown>,
+  nested: boolean,
+  problems: { field: string; message: string }[],
+  issues: readonly ParseIssue[],
+): FeedRowError[] {
   const errors: FeedRowError[] = problems.map((problem) => ({ line, ...problem }));
   const reported = new Set(errors.map((error) => error.field));
   for (const issue of issues) {

@@ -60,7 +60,11 @@ export class ImportRunTally {
   snapshot(): ImportRunCounts {
     const errors = [...(this.fatal ?? []), ...this.errors];
     if (this.droppedErrors > 0) {
-      errors.push({ line: 0, field: '(feed)', message: `${this.droppedErrors} more errors were not stored (limit ${this.maxStoredErrors})` });
+      errors.push({
+        line: 0,
+        field: '(feed)',
+        message: `${this.droppedErrors} more errors were not stored (limit ${this.maxStoredErrors})`,
+      });
     }
     return { ...this.counts, errors };
   }

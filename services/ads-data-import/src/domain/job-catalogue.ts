@@ -18,9 +18,21 @@ export const JOB_CATALOGUE = {
     data: z.strictObject({ source: z.string().trim().min(1, 'is required: a file path or an http(s) URL'), format: feedFormat.optional() }),
     doc: 'import an advertiser feed (CSV, JSON or JSON Lines) from a file or URL',
   },
-  'cache-warming': { queue: QUEUE_NAMES.platformCommands, data: z.strictObject({ args: z.array(z.string()).default([]) }), doc: 'run cache-warming' },
-  'timeseries-warming': { queue: QUEUE_NAMES.platformCommands, data: z.strictObject({ args: z.array(z.string()).default([]) }), doc: 'run timeseries-warming' },
-  'ads-scoring': { queue: QUEUE_NAMES.platformCommands, data: z.strictObject({ args: z.array(z.string()).default([]) }), doc: 'run ads-scoring' },
+  'cache-warming': {
+    queue: QUEUE_NAMES.platformCommands,
+    data: z.strictObject({ args: z.array(z.string()).default([]) }),
+    doc: 'run cache-warming',
+  },
+  'timeseries-warming': {
+    queue: QUEUE_NAMES.platformCommands,
+    data: z.strictObject({ args: z.array(z.string()).default([]) }),
+    doc: 'run timeseries-warming',
+  },
+  'ads-scoring': {
+    queue: QUEUE_NAMES.platformCommands,
+    data: z.strictObject({ args: z.array(z.string()).default([]) }),
+    doc: 'run ads-scoring',
+  },
 } as const;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

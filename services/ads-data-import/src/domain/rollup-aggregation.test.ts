@@ -43,7 +43,10 @@ test('events add up per ad and UTC hour, by type, with spend', () => {
 test('an hour boundary belongs to the new hour', () => {
   const hour = Date.UTC(2026, 2, 1, 11);
   const { rows } = aggregateTrackingEvents([event({ at: hour - 1 }), event({ at: hour })]);
-  assert.deepEqual(rows.map((row) => row.hour), ['2026-03-01T10:00:00.000Z', '2026-03-01T11:00:00.000Z']);
+  assert.deepEqual(
+    rows.map((row) => row.hour),
+    ['2026-03-01T10:00:00.000Z', '2026-03-01T11:00:00.000Z'],
+  );
 });
 
 test('the same event twice in a batch is counted once', () => {
@@ -51,7 +54,10 @@ test('the same event twice in a batch is counted once', () => {
   const aggregate = aggregateTrackingEvents([impression, impression, { ...impression, type: 'viewable', spendMicros: 0 }]);
   assert.equal(aggregate.events, 2);
   assert.equal(aggregate.duplicates, 1);
-  assert.deepEqual(aggregate.rows.map((row) => [row.impressions, row.viewableImpressions, row.spendMicros]), [[1, 1, 1500]]);
+  assert.deepEqual(
+    aggregate.rows.map((row) => [row.impressions, row.viewableImpressions, row.spendMicros]),
+    [[1, 1, 1500]],
+  );
 });
 
 test('no events give no rows', () => {

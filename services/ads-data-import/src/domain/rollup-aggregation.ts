@@ -37,7 +37,14 @@ export function aggregateTrackingEvents(events: Iterable<TrackingEvent>): Rollup
     const key = `${event.adId}\u0000${hourStart}`;
     let row = byAdHour.get(key);
     if (row === undefined) {
-      row = { adId: event.adId, hour: new Date(hourStart).toISOString(), impressions: 0, viewableImpressions: 0, clicks: 0, spendMicros: 0 };
+      row = {
+        adId: event.adId,
+        hour: new Date(hourStart).toISOString(),
+        impressions: 0,
+        viewableImpressions: 0,
+        clicks: 0,
+        spendMicros: 0,
+      };
       byAdHour.set(key, row);
     }
     if (event.type === 'impression') row.impressions += 1;
@@ -45,6 +52,8 @@ export function aggregateTrackingEvents(events: Iterable<TrackingEvent>): Rollup
     else row.clicks += 1;
     row.spendMicros += event.spendMicros;
   }
-  const rows = [...byAdHour.values()].sort((a, b) => (a.adId < b.adId ? -1 : a.adId > b.adId ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0));
+  const rows = [...byAdHour.values()].sort((a, b) =>
+    a.adId < b.adId ? -1 : a.adId > b.adId ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0,
+  );
   return { rows, events: counted, duplicates };
 }

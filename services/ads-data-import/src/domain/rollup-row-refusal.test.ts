@@ -19,7 +19,11 @@ const issue = (path: (string | number)[], message = 'refused') => ({ path, messa
 
 test('issues naming rows split into unknown ads and rows refused for their own values', () => {
   const refusals = rowRefusalsOf(
-    [issue(['rows', 1, 'adId'], 'no ad has id ad-b'), issue(['rows', 3, 'hour'], 'Invalid ISO datetime'), issue(['rows', 3, 'spendMicros'], 'Too big')],
+    [
+      issue(['rows', 1, 'adId'], 'no ad has id ad-b'),
+      issue(['rows', 3, 'hour'], 'Invalid ISO datetime'),
+      issue(['rows', 3, 'spendMicros'], 'Too big'),
+    ],
     rows,
   );
   assert.deepEqual(refusals, {
@@ -45,7 +49,12 @@ test('an issue about the batch, the whole row list or an unknown field refuses n
 
 test('the entries of rows are those of the same ad and UTC hour', () => {
   const event = (adId: string, at: number) => ({ adId, at }) as TrackingEvent;
-  const events = [event('ad-b', Date.parse(hour) + 59 * 60_000), event('ad-b', Date.parse(hour) + 3_600_000), event('ad-a', Date.parse(hour)), event('ad-b', Date.parse(hour))];
+  const events = [
+    event('ad-b', Date.parse(hour) + 59 * 60_000),
+    event('ad-b', Date.parse(hour) + 3_600_000),
+    event('ad-a', Date.parse(hour)),
+    event('ad-b', Date.parse(hour)),
+  ];
   const entryIds = ['1-0', '2-0', '3-0', '4-0'];
   assert.deepEqual(entryIdsOfRows(entryIds, events, [rows[1]!]), ['1-0', '4-0']);
   assert.deepEqual(entryIdsOfRows(entryIds, events, [rows[0]!, rows[2]!]), ['2-0', '3-0']);

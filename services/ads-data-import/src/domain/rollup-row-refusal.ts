@@ -28,7 +28,8 @@ export function rowRefusalsOf(issues: readonly FieldIssue[], rows: readonly Hour
     const row = rows[index];
     if (row === undefined) return undefined;
     if (field === 'adId') refusals.unknownAdIds.add(row.adId);
-    else if (ROW_FIELDS.has(field)) refusals.refusedRows.set(index, [...(refusals.refusedRows.get(index) ?? []), `${field}: ${issue.message}`]);
+    else if (ROW_FIELDS.has(field))
+      refusals.refusedRows.set(index, [...(refusals.refusedRows.get(index) ?? []), `${field}: ${issue.message}`]);
     else return undefined;
   }
   return refusals;

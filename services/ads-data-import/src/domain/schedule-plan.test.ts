@@ -5,7 +5,10 @@ import { schedulePlan } from './schedule-plan';
 
 test('defaults: a roll-up every minute, no feeds, no commands', () => {
   const plan = schedulePlan(loadConfig({}).schedules);
-  assert.deepEqual(plan.map((entry) => [entry.schedulerId, entry.queue, entry.jobName, entry.pattern]), [['rollup', 'rollup', 'rollup', '* * * * *']]);
+  assert.deepEqual(
+    plan.map((entry) => [entry.schedulerId, entry.queue, entry.jobName, entry.pattern]),
+    [['rollup', 'rollup', 'rollup', '* * * * *']],
+  );
 });
 
 test('one nightly import per feed source, and commands when configured', () => {
@@ -30,5 +33,16 @@ test('one nightly import per feed source, and commands when configured', () => {
   const ids = plan.map((entry) => entry.schedulerId);
   assert.equal(new Set(ids).size, ids.length);
   // Stable: the same configuration upserts the same schedulers on every instance.
-  assert.deepEqual(ids, schedulePlan(loadConfig({ FEED_SOURCES: '/feeds/acme.csv, https://globex.example/feed.json', FEED_IMPORT_CRON: '30 1 * * *', CACHE_WARMING_CRON: '*/5 * * * *', ADS_SCORING_CRON: '0 * * * *', ROLLUP_CRON: '' }).schedules).map((entry) => entry.schedulerId));
+  assert.deepEqual(
+    ids,
+    schedulePlan(
+      loadConfig({
+        FEED_SOURCES: '/feeds/acme.csv, https://globex.example/feed.json',
+        FEED_IMPORT_CRON: '30 1 * * *',
+        CACHE_WARMING_CRON: '*/5 * * * *',
+        ADS_SCORING_CRON: '0 * * * *',
+        ROLLUP_CRON: '',
+      }).schedules,
+    ).map((entry) => entry.schedulerId),
+  );
 });

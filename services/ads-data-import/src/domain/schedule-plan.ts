@@ -46,12 +46,23 @@ export function schedulePlan(schedules: ScheduleSettings): ScheduleEntry[] {
   if (schedules.rollup !== undefined) plan.push(entry('rollup', 'rollup', schedules.rollup, {}));
   if (schedules.feedImport !== undefined) {
     for (const feed of schedules.feedSources) {
-      const digest = createHash('sha256').update(`${feed.source}\u0000${feed.format ?? ''}`).digest('hex').slice(0, 16);
-      plan.push(entry(`feed-import:${digest}`, 'feed-import', schedules.feedImport, feed.format === undefined ? { source: feed.source } : { ...feed }));
+      const digest = createHash('sha256')
+        .update(`${feed.source}\u0000${feed.format ?? ''}`)
+        .digest('hex')
+        .slice(0, 16);
+      plan.push(
+        entry(
+          `feed-import:${digest}`,
+          'feed-import',
+          schedules.feedImport,
+          feed.format === undefined ? { source: feed.source } : { ...feed },
+        ),
+      );
     }
   }
   if (schedules.cacheWarming !== undefined) plan.push(entry('cache-warming', 'cache-warming', schedules.cacheWarming, { args: [] }));
-  if (schedules.timeseriesWarming !== undefined) plan.push(entry('timeseries-warming', 'timeseries-warming', schedules.timeseriesWarming, { args: [] }));
+  if (schedules.timeseriesWarming !== undefined)
+    plan.push(entry('timeseries-warming', 'timeseries-warming', schedules.timeseriesWarming, { args: [] }));
   if (schedules.adsScoring !== undefined) plan.push(entry('ads-scoring', 'ads-scoring', schedules.adsScoring, { args: [] }));
   return plan;
 }

@@ -11,7 +11,11 @@ after(() => {
   for (const server of servers) server.close();
 });
 
-async function listen(password: string | undefined, listenHost = '127.0.0.1', publicHosts: DashboardAccess['publicHosts'] = []): Promise<number> {
+async function listen(
+  password: string | undefined,
+  listenHost = '127.0.0.1',
+  publicHosts: DashboardAccess['publicHosts'] = [],
+): Promise<number> {
   const app = createDashboardApp([], { password, listenHost, publicHosts }, () => Promise.resolve({ ok: true, detail: {} }));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, listenHost, () => resolve(listening));
@@ -30,9 +34,16 @@ interface Call {
 
 /** Calls the dashboard on 127.0.0.1; answers the status and the refusal code, if any. */
 function call(port: number, path: string, options: Call = {}): Promise<StatusAndCode> {
-  const headers: Record<string, string> = { ...(options.authorization === undefined ? {} : { authorization: options.authorization }), ...options.headers };
+  const headers: Record<string, string> = {
+    ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
+    ...options.headers,
+  };
   const method = options.method ?? 'GET';
-  return requestStatusAndCode(undefined, { host: '127.0.0.1', port, path, method, localAddress: options.from ?? '127.0.0.1', headers }, method === 'POST' ? '{}' : undefined);
+  return requestStatusAndCode(
+    undefined,
+    { host: '127.0.0.1', port, path, method, localAddress: options.from ?? '127.0.0.1', headers },
+    method === 'POST' ? '{}' : undefined,
+  );
 }
 
 const get = async (port: number, path: string, options: Call = {}) => (await call(port, path, options)).status;
@@ -49,9 +60,16 @@ test('without a password the dashboard answers this host only; /healthz answers 
 test('with a password the dashboard needs it, from anywhere', async () => {
   const port = await listen('a-long-dashboard-password', '0.0.0.0');
   assert.equal(await get(port, '/queues'), 401, 'this host too');
-  assert.deepEqual(await call(port, '/queues', { from: '127.0.0.2', authorization: basic('wrong-password') }), { status: 401, code: 'DASHBOARD_PASSWORD_WRONG' });
+  assert.deepEqual(await call(port, '/queues', { from: '127.0.0.2', authorization: basic('wrong-password') }), {
+    status: 401,
+    code: 'DASHBOARD_PASSWORD_WRONG',
+  });
   assert.equal(await get(port, '/queues', { from: '127.0.0.2', authorization: 'Basic not-base64-at-all' }), 401);
-  assert.equal(await get(port, '/queues', { from: '127.0.0.2', authorization: basic('a-long-dashboard-password-and-more') }), 401, 'a longer password is not a match');
+  assert.equal(
+    await get(port, '/queues', { from: '127.0.0.2', authorization: basic('a-long-dashboard-password-and-more') }),
+    401,
+    'a longer password is not a match',
+  );
   assert.equal(await get(port, '/queues', { from: '127.0.0.2', authorization: basic('a-long-dashboard-password') }), 200);
   assert.equal(await get(port, '/healthz', { from: '127.0.0.2' }), 200);
 });
@@ -60,12 +78,16 @@ test('beyond loopback without a password the dashboard is not served at all', ()
   for (const listenHost of ['0.0.0.0', '::', '10.1.2.3', 'ads-worker.internal']) {
     assert.throws(
       () => createDashboardApp([], { password: undefined, listenHost, publicHosts: [] }, () => Promise.resolve({ ok: true, detail: {} })),
-      (error: unknown) => error instanceof DataImportError && error.code === 'DASHBOARD_PASSWORD_REQUIRED' && error.message.includes('DASHBOARD_PASSWORD'),
+      (error: unknown) =>
+        error instanceof DataImportError && error.code === 'DASHBOARD_PASSWORD_REQUIRED' && error.message.includes('DASHBOARD_PASSWORD'),
       listenHost,
     );
   }
   for (const listenHost of ['127.0.0.1', '::1', 'localhost', '127.0.0.5']) {
-    assert.doesNotThrow(() => createDashboardApp([], { password: undefined, listenHost, publicHosts: [] }, () => Promise.resolve({ ok: true, detail: {} })), listenHost);
+    assert.doesNotThrow(
+      () => createDashboardApp([], { password: undefined, listenHost, publicHosts: [] }, () => Promise.resolve({ ok: true, detail: {} })),
+      listenHost,
+    );
   }
 });
 
@@ -74,7 +96,14 @@ test('a Host the dashboard is not served as is refused (DNS rebinding); its own 
   for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, 'queues.example.com', 'queues.example.com:8443']) {
     assert.equal(await get(port, '/queues/api/queues', { headers: { host } }), 200, host);
   }
-  for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1:${port + 1}`, '127.0.0.1', `[::1]:${port}x`, `evil.queues.example.com:${port}`]) {
+  for (const host of [
+    `attacker.example:${port}`,
+    'attacker.example',
+    `127.0.0.1:${port + 1}`,
+    '127.0.0.1',
+    `[::1]:${port}x`,
+    `evil.queues.example.com:${port}`,
+  ]) {
     assert.deepEqual(await call(port, '/queues/api/queues', { headers: { host } }), { status: 403, code: 'DASHBOARD_HOST_REFUSED' }, host);
   }
   assert.equal(await get(port, '/healthz', { headers: { host: 'attacker.example' } }), 200, 'probes send any Host');
@@ -85,7 +114,10 @@ test('a change sent by a page of another origin is refused; the same origin and 
   const add = '/queues/api/queues/feed-import/add';
   const self = `http://127.0.0.1:${port}`;
   const refused = { status: 403, code: 'DASHBOARD_CROSS_ORIGIN' };
-  assert.deepEqual(await call(port, add, { method: 'POST', headers: { origin: 'http://attacker.example', 'content-type': 'text/plain' } }), refused);
+  assert.deepEqual(
+    await call(port, add, { method: 'POST', headers: { origin: 'http://attacker.example', 'content-type': 'text/plain' } }),
+    refused,
+  );
   assert.deepEqual(await call(port, add, { method: 'POST', headers: { origin: 'null' } }), refused);
   assert.deepEqual(await call(port, add, { method: 'POST', headers: { origin: `http://127.0.0.1:${port + 1}` } }), refused);
   assert.deepEqual(await call(port, add, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } }), refused);
@@ -97,5 +129,9 @@ test('a change sent by a page of another origin is refused; the same origin and 
     assert.notEqual(passed.code, 'DASHBOARD_CROSS_ORIGIN', JSON.stringify(headers));
     assert.notEqual(passed.status, 403, JSON.stringify(headers));
   }
-  assert.equal(await get(port, '/queues/api/queues', { headers: { origin: 'http://attacker.example', 'sec-fetch-site': 'cross-site' } }), 200, 'reads are not changes');
+  assert.equal(
+    await get(port, '/queues/api/queues', { headers: { origin: 'http://attacker.example', 'sec-fetch-site': 'cross-site' } }),
+    200,
+    'reads are not changes',
+  );
 });

@@ -59,7 +59,12 @@ function hostGuard(access: DashboardAccess): RequestHandler {
       if (names.has(given.host) && port === request.socket.localPort) return next();
       if (hostMatches(access.publicHosts, given.host, port)) return next();
     }
-    refuse(response, 403, 'DASHBOARD_HOST_REFUSED', 'the queue dashboard is not served under this Host; an operator can add a name in DASHBOARD_PUBLIC_HOST');
+    refuse(
+      response,
+      403,
+      'DASHBOARD_HOST_REFUSED',
+      'the queue dashboard is not served under this Host; an operator can add a name in DASHBOARD_PUBLIC_HOST',
+    );
   };
 }
 
@@ -73,7 +78,8 @@ function sameOriginGuard(): RequestHandler {
     if (request.method === 'GET' || request.method === 'HEAD') return next();
     const site = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
-    if ((site === undefined || site === 'same-origin') && (origin === undefined || isSameOrigin(origin, request.headers.host ?? ''))) return next();
+    if ((site === undefined || site === 'same-origin') && (origin === undefined || isSameOrigin(origin, request.headers.host ?? '')))
+      return next();
     refuse(response, 403, 'DASHBOARD_CROSS_ORIGIN', 'the queue dashboard takes changes from its own pages only');
   };
 }
@@ -103,7 +109,12 @@ function dashboardGuard(password: string | undefined): RequestHandler {
   if (password === undefined) {
     return (request, response, next) => {
       if (LOOPBACK.has(request.socket.remoteAddress ?? '')) return next();
-      refuse(response, 403, 'DASHBOARD_LOCAL_ONLY', 'the queue dashboard answers this host only; set DASHBOARD_PASSWORD to open it to others');
+      refuse(
+        response,
+        403,
+        'DASHBOARD_LOCAL_ONLY',
+        'the queue dashboard answers this host only; set DASHBOARD_PASSWORD to open it to others',
+      );
     };
   }
   const digest = (secret: string) => createHash('sha256').update(secret).digest();
@@ -128,7 +139,11 @@ export function createDashboardApp(queues: readonly Queue[], access: DashboardAc
   app.use('/queues', hostGuard(access), sameOriginGuard(), dashboardGuard(access.password));
   const board = new ExpressAdapter();
   board.setBasePath('/queues');
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter: board, options: { uiConfig: { boardTitle: 'ads-data-import' } } });
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'ads-data-import' } },
+  });
   // bull-board types its router loosely; it is an Express router.
   app.use('/queues', board.getRouter() as RequestHandler);
   app.get('/healthz', async (_request, response) => {

@@ -16,15 +16,20 @@ export interface FeedAccessPolicy {
   maxRedirects: number;
 }
 
-export const ALLOW_HINT = 'feeds may not reach this host, private networks or cloud metadata services; an operator can allow a host by name in FEED_ALLOWED_HOSTS';
+export const ALLOW_HINT =
+  'feeds may not reach this host, private networks or cloud metadata services; an operator can allow a host by name in FEED_ALLOWED_HOSTS';
 
 /**
  * Why a URL may not be fetched before any connection is made, or undefined. `allowedByOperator`
  * tells the caller to connect without the address check (the host is in FEED_ALLOWED_HOSTS).
  * Host names are checked later, on the addresses they resolve to (see {@link feedDispatcher}).
  */
-export function checkFeedUrl(url: URL, policy: Pick<FeedAccessPolicy, 'allowedHosts'>): { refused: string } | { allowedByOperator: boolean } {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { refused: `${url.protocol.replace(/:$/, '')} is not an allowed scheme (http and https are)` };
+export function checkFeedUrl(
+  url: URL,
+  policy: Pick<FeedAccessPolicy, 'allowedHosts'>,
+): { refused: string } | { allowedByOperator: boolean } {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { refused: `${url.protocol.replace(/:$/, '')} is not an allowed scheme (http and https are)` };
   const host = canonicalHost(url.hostname);
   if (host === undefined) return { refused: 'it names no valid host' };
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
@@ -43,12 +48,17 @@ export function checkFeedUrl(url: URL, policy: Pick<FeedAccessPolicy, 'allowedHo
  * checked here, so a name that changes its answer between a check and the connection (DNS
  * rebinding) gains nothing: there is no earlier check to fool.
  */
-const guardedLookup = ((hostname: string, options: LookupAllOptions | { all?: false; family?: number }, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+const guardedLookup = ((
+  hostname: string,
+  options: LookupAllOptions | { all?: false; family?: number },
+  callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error !== null) return callback(error, []);
     for (const { address } of addresses) {
       const reason = refusedAddressReason(address);
-      if (reason !== undefined) return callback(new FeedSourceRefusedError(`${boundedText(hostname)} resolves to ${reason}; ${ALLOW_HINT}`), []);
+      if (reason !== undefined)
+        return callback(new FeedSourceRefusedError(`${boundedText(hostname)} resolves to ${reason}; ${ALLOW_HINT}`), []);
     }
     if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
     if (options.all === true) return callback(null, addresses);

@@ -31,7 +31,11 @@ test('CSV records carry the line they start on, across blank lines and quoted ne
 test('a CSV row with the wrong number of cells is unreadable, the rest is read; stray quotes are characters', async () => {
   const text = [header.join(','), row('one'), 'a,b', row('four'), row('"bad"quote'), row('Title "9" inch'), row('six')].join('\n');
   const items = await read(text, 'csv');
-  const summary = items.map((item) => (item.kind === 'record' ? `line ${item.record.line}: ${String(item.record.values.ad_title)}` : `line ${item.error.line}: ${item.error.message}`));
+  const summary = items.map((item) =>
+    item.kind === 'record'
+      ? `line ${item.record.line}: ${String(item.record.values.ad_title)}`
+      : `line ${item.error.line}: ${item.error.message}`,
+  );
   assert.equal(summary[0], 'line 2: one');
   assert.match(summary[1]!, /^line 3: has 2 cells, the header has \d+/);
   assert.equal(summary[2], 'line 4: four');
@@ -46,7 +50,8 @@ test('a quote that is never closed ends the CSV feed with an error naming where,
   const seen: string[] = [];
   await assert.rejects(
     (async () => {
-      for await (const item of readFeedRecords(Readable.from([Buffer.from(text)]), 'csv')) if (item.kind === 'record') seen.push(String(item.record.values.ad_title));
+      for await (const item of readFeedRecords(Readable.from([Buffer.from(text)]), 'csv'))
+        if (item.kind === 'record') seen.push(String(item.record.values.ad_title));
     })(),
     (error: unknown) => {
       assert.ok(error instanceof FeedFormatError);
@@ -64,7 +69,9 @@ test('a feed that is not UTF-8 fails naming where, instead of storing U+FFFD', a
     (async () => {
       for await (const _item of readFeedRecords(Readable.from([latin1]), 'csv'));
     })(),
-    (error: unknown) => error instanceof FeedFormatError && /is not UTF-8: an invalid byte between bytes 0 and \d+; save the feed as UTF-8/.test(error.message),
+    (error: unknown) =>
+      error instanceof FeedFormatError &&
+      /is not UTF-8: an invalid byte between bytes 0 and \d+; save the feed as UTF-8/.test(error.message),
   );
   const utf8 = Buffer.from(`${header.join(',')}\n${row('Café Brûlé')}\n`);
   // Split inside a two-byte character: the check reads across chunks.
@@ -77,7 +84,10 @@ test('a feed that is not UTF-8 fails naming where, instead of storing U+FFFD', a
 test('a bad CSV header stops the feed with every problem named', async () => {
   await assert.rejects(read(`${header.join(',')},colour\n${row('one')},red\n`, 'csv'), (error: unknown) => {
     assert.ok(error instanceof FeedFormatError);
-    assert.deepEqual(error.problems.map((problem) => [problem.line, problem.field]), [[1, 'colour']]);
+    assert.deepEqual(
+      error.problems.map((problem) => [problem.line, problem.field]),
+      [[1, 'colour']],
+    );
     return true;
   });
   await assert.rejects(read('', 'csv'), FeedFormatError);
@@ -96,7 +106,8 @@ test('a file that is no feed fails without its text landing in the errors', asyn
   const lines = await read(`${passwd}`, 'jsonl');
   for (const item of lines) {
     assert.equal(item.kind, 'unreadable');
-    if (item.kind === 'unreadable') assert.ok(!item.error.message.includes('root') && !item.error.message.includes('daemon'), item.error.message);
+    if (item.kind === 'unreadable')
+      assert.ok(!item.error.message.includes('root') && !item.error.message.includes('daemon'), item.error.message);
   }
 });
 

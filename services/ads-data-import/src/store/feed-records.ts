@@ -50,7 +50,12 @@ async function* readCsv(body: Readable): AsyncGenerator<FeedItem> {
     skip_records_with_error: true,
     on_skip: (error) => {
       if (error !== undefined && FATAL_CSV_ERRORS.has(error.code)) unclosed = { code: error.code, message: error.message };
-      else skipped.push({ line: (error as { lines?: number } | undefined)?.lines ?? 0, field: '(row)', message: `is not valid CSV: ${error?.message ?? 'unreadable'}` });
+      else
+        skipped.push({
+          line: (error as { lines?: number } | undefined)?.lines ?? 0,
+          field: '(row)',
+          message: `is not valid CSV: ${error?.message ?? 'unreadable'}`,
+        });
       return undefined;
     },
   });
@@ -71,12 +76,18 @@ async function* readCsv(body: Readable): AsyncGenerator<FeedItem> {
       const problems = checkFeedHeader(header, line);
       if (problems.length > 0) {
         parser.destroy();
-        throw new FeedFormatError(`the feed header has ${problems.length} problem(s): ${problems.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`, problems);
+        throw new FeedFormatError(
+          `the feed header has ${problems.length} problem(s): ${problems.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`,
+          problems,
+        );
       }
       continue;
     }
     if (item.record.length !== header.length) {
-      yield { kind: 'unreadable', error: { line, field: '(row)', message: `has ${item.record.length} cells, the header has ${header.length}` } };
+      yield {
+        kind: 'unreadable',
+        error: { line, field: '(row)', message: `has ${item.record.length} cells, the header has ${header.length}` },
+      };
       continue;
     }
     const values: Record<string, unknown> = {};
@@ -88,7 +99,10 @@ async function* readCsv(body: Readable): AsyncGenerator<FeedItem> {
     const message = `has a quoted cell that is never closed (or a record over ${MAX_CSV_RECORD_BYTES} bytes) starting at or after line ${nextLine}; the rest of the feed was not read: fix the quote and import again`;
     throw new FeedFormatError(`the CSV ${message}`, [{ line: nextLine, field: '(row)', message }]);
   }
-  if (header === undefined) throw new FeedFormatError('the feed is empty: a CSV feed starts with a header line', [{ line: 1, field: '(header)', message: 'is missing' }]);
+  if (header === undefined)
+    throw new FeedFormatError('the feed is empty: a CSV feed starts with a header line', [
+      { line: 1, field: '(header)', message: 'is missing' },
+    ]);
 }
 
 /**
@@ -169,17 +183,23 @@ function* jsonLine(text: string, line: number): Generator<FeedItem> {
 async function* readJsonArray(body: Readable): AsyncGenerator<FeedItem> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
     const problem = jsonSyntaxProblem(error);
-    throw new FeedFormatError(`the feed is not valid JSON: ${problem}`, [{ line: 0, field: '(feed)', message: `is not valid JSON: ${problem}` }]);
+    throw new FeedFormatError(`the feed is not valid JSON: ${problem}`, [
+      { line: 0, field: '(feed)', message: `is not valid JSON: ${problem}` },
+    ]);
   }
   const rows = Array.isArray(document) ? document : isPlainObject(document) && Array.isArray(document.rows) ? document.rows : undefined;
   if (rows === undefined) {
-    throw new FeedFormatError('a JSON feed is an array of rows, or an object with a "rows" array', [{ line: 0, field: '(feed)', message: 'must be an array of rows or {"rows": [...]}' }]);
+    throw new FeedFormatError('a JSON feed is an array of rows, or an object with a "rows" array', [
+      { line: 0, field: '(feed)', message: 'must be an array of rows or {"rows": [...]}' },
+    ]);
   }
   for (let index = 0; index < rows.length; index += 1) {
     const value: unknown = rows[index];

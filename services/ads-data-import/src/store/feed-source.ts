@@ -73,7 +73,9 @@ function byteLimit(maxBytes: number, name: string): Transform {
 function chooseFormat(name: string, explicit: FeedFormat | undefined, pathname: string, contentType: string | null): FeedFormat {
   const format = explicit ?? FORMAT_BY_EXTENSION[extname(pathname).toLowerCase()] ?? formatFromContentType(contentType);
   if (format === undefined) {
-    throw new FeedFormatError(`cannot tell the format of feed ${name}: name it .csv, .json or .jsonl, serve it with a CSV or JSON content type, or pass the format`);
+    throw new FeedFormatError(
+      `cannot tell the format of feed ${name}: name it .csv, .json or .jsonl, serve it with a CSV or JSON content type, or pass the format`,
+    );
   }
   return format;
 }
@@ -149,7 +151,11 @@ class HttpFeedBody extends Readable {
 
   override _read(): void {
     this.idleTimer = setTimeout(() => {
-      this.destroy(new FeedSourceError(`feed ${this.feedName} sent nothing for FEED_FETCH_TIMEOUT_MS (${this.idleMs} ms) after ${this.received} bytes`));
+      this.destroy(
+        new FeedSourceError(
+          `feed ${this.feedName} sent nothing for FEED_FETCH_TIMEOUT_MS (${this.idleMs} ms) after ${this.received} bytes`,
+        ),
+      );
     }, this.idleMs);
     this.reader.read().then(
       (result) => {
@@ -238,7 +244,7 @@ async function openHttpFeed(url: URL, options: OpenFeedOptions): Promise<OpenedF
     if (error instanceof FeedSourceError || error instanceof FeedSourceRefusedError) throw error;
     const reason = deadline.signal.aborted
       ? `no answer within FEED_FETCH_TIMEOUT_MS (${options.fetchTimeoutMs} ms)`
-      : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+      : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
     throw new FeedSourceError(`feed ${name} cannot be fetched: ${reason}`, { cause: error });
   } finally {
     clearTimeout(timer);

@@ -30,7 +30,9 @@ function errorCode(error: unknown): string {
 export async function openLocalFeedFile(path: string, localDir: string | undefined): Promise<LocalFeedFile> {
   const shown = boundedText(path);
   if (localDir === undefined) {
-    throw new FeedSourceRefusedError(`feed ${shown} is a local file, and local feed files are off: an operator can name the one folder they are read from in FEED_LOCAL_DIR`);
+    throw new FeedSourceRefusedError(
+      `feed ${shown} is a local file, and local feed files are off: an operator can name the one folder they are read from in FEED_LOCAL_DIR`,
+    );
   }
   const folder = resolve(localDir);
   let realFolder: string;

@@ -127,7 +127,9 @@ export async function runScoring(options: ScoringRunOptions): Promise<ScoringSum
     const meta = { version: written, computedAt, ads: outcome.scores.size, defaults: outcome.defaults };
     // A version written but not flipped to expires on its own, so a failure here leaves the current one serving.
     await guardRedis(redis, `writing score version ${written}`, () => store.writeVersion(written, outcome.scores, meta));
-    const flip = await guardRedis(redis, `publishing score version ${written}`, () => store.publishVersion(written, { retireAfterSeconds: config.retireAfterSeconds }));
+    const flip = await guardRedis(redis, `publishing score version ${written}`, () =>
+      store.publishVersion(written, { retireAfterSeconds: config.retireAfterSeconds }),
+    );
     retiredVersion = flip.retired;
     logger.info({ version, previous: flip.previous, retired: flip.retired, ads: outcome.scores.size }, 'score version published');
   }
@@ -164,7 +166,10 @@ async function readPreviousScores(redis: Redis, store: ScoreStore, logger: Logge
   try {
     const previous = await store.readCurrent();
     if (previous !== null && previous.invalidAdIds.length > 0) {
-      logger.warn({ version: previous.version, invalid: previous.invalidAdIds.length, sample: previous.invalidAdIds.slice(0, 5) }, 'previous score version has invalid entries');
+      logger.warn(
+        { version: previous.version, invalid: previous.invalidAdIds.length, sample: previous.invalidAdIds.slice(0, 5) },
+        'previous score version has invalid entries',
+      );
     }
     return previous;
   } catch (error) {
@@ -182,4 +187,3 @@ function campaignsByAd(snapshot: InventorySnapshot): Map<string, { id: string; n
   for (const campaign of snapshot.campaigns) for (const ad of campaign.ads) byAd.set(ad.id, { id: campaign.id, name: campaign.name });
   return byAd;
 }
-

@@ -54,7 +54,10 @@ export function buildCtrPriors(options: {
     platform.impressions += capped.impressions;
     platform.clicks += capped.clicks;
   }
-  const global: CtrPrior = { mean: smoothedCtr(platform, { mean: options.defaultCtr, strength: options.strength }), strength: options.strength };
+  const global: CtrPrior = {
+    mean: smoothedCtr(platform, { mean: options.defaultCtr, strength: options.strength }),
+    strength: options.strength,
+  };
   const byCampaign = new Map<string, CtrPrior>();
   for (const [campaignId, evidence] of options.campaigns) {
     byCampaign.set(campaignId, { mean: smoothedCtr(evidence, global), strength: options.strength });

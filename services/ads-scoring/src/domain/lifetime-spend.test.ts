@@ -45,7 +45,13 @@ test('with a current series and counter the split adds up to the lifetime spend'
   const split = splitLifetimeSpend({ spentMicros: 1_500, counterMicros: 400, seriesMicros: 380 });
   assert.deepEqual(split, { spentBeforeTodayMicros: 1_100, todaySpendMicros: 400 });
   // Neither source of today (no serving, no warm): the lifetime spend is all before today.
-  assert.deepEqual(splitLifetimeSpend({ spentMicros: 1_500, counterMicros: 0, seriesMicros: 0 }), { spentBeforeTodayMicros: 1_500, todaySpendMicros: 0 });
+  assert.deepEqual(splitLifetimeSpend({ spentMicros: 1_500, counterMicros: 0, seriesMicros: 0 }), {
+    spentBeforeTodayMicros: 1_500,
+    todaySpendMicros: 0,
+  });
   // A counter ahead of a lagging database never makes the spend before today negative.
-  assert.deepEqual(splitLifetimeSpend({ spentMicros: 300, counterMicros: 400, seriesMicros: 0 }), { spentBeforeTodayMicros: 0, todaySpendMicros: 400 });
+  assert.deepEqual(splitLifetimeSpend({ spentMicros: 300, counterMicros: 400, seriesMicros: 0 }), {
+    spentBeforeTodayMicros: 0,
+    todaySpendMicros: 400,
+  });
 });

@@ -43,7 +43,10 @@ test('a spent daily budget gets the minimum', () => {
 
 test('a lifetime budget is spread over the flight time left', () => {
   // 1,000.00 left over 10 days from today's start: 100.00 today, like the daily budget above.
-  const lifetime = pacingFactor({ ...base, dailyBudgetMinor: null, totalBudgetMinor: 200_000, spentBeforeTodayMicros: 1_000_000_000 }, bounds);
+  const lifetime = pacingFactor(
+    { ...base, dailyBudgetMinor: null, totalBudgetMinor: 200_000, spentBeforeTodayMicros: 1_000_000_000 },
+    bounds,
+  );
   assert.equal(lifetime.plannedTodayMicros, 100_000_000);
   assert.ok(Math.abs(lifetime.factor - 1) < 1e-9);
   // The smaller of the daily budget and the lifetime share is the plan.

@@ -28,8 +28,14 @@ test('a high-CTR ad ranks above a low-CTR one once evidence accumulates', () => 
     const { scores } = scoreAds(input(impressions));
     gaps.push(rankValue(scores.get('high')!) - rankValue(scores.get('low')!));
   }
-  assert.ok(gaps.every((gap) => gap >= 0), `high never ranks below low: ${gaps.join(', ')}`);
-  assert.ok(gaps[4]! > 0 && gaps.every((gap, index) => index === 0 || gap > gaps[index - 1]!), `the gap widens with evidence: ${gaps.join(', ')}`);
+  assert.ok(
+    gaps.every((gap) => gap >= 0),
+    `high never ranks below low: ${gaps.join(', ')}`,
+  );
+  assert.ok(
+    gaps[4]! > 0 && gaps.every((gap, index) => index === 0 || gap > gaps[index - 1]!),
+    `the gap widens with evidence: ${gaps.join(', ')}`,
+  );
   const { scores } = scoreAds(input(200_000));
   assert.ok(Math.abs(scores.get('high')!.pCtr - 0.05) < 0.002, 'with much evidence pCTR approaches the observed CTR');
   assert.ok(Math.abs(scores.get('low')!.pCtr - 0.005) < 0.002);

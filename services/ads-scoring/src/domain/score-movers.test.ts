@@ -18,7 +18,10 @@ test('movers are ranked by the size of the change, either way', () => {
     ['new', score(5_000_000)],
   ]);
   const moves = biggestMovers(before, after, 10);
-  assert.deepEqual(moves.movers.map((move) => move.adId), ['crashed', 'doubled']);
+  assert.deepEqual(
+    moves.movers.map((move) => move.adId),
+    ['crashed', 'doubled'],
+  );
   assert.ok(Math.abs(moves.movers[1]!.change - 1) < 1e-6);
   assert.deepEqual([moves.added, moves.removed], [1, 1]);
 });

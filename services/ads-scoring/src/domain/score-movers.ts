@@ -25,11 +25,7 @@ export interface ScoreMoves {
 const EPSILON_MICROS = 1;
 
 /** The ads whose rank value moved most (either way) between two versions, biggest first. */
-export function biggestMovers(
-  before: ReadonlyMap<string, AdScore> | null,
-  after: ReadonlyMap<string, AdScore>,
-  limit: number,
-): ScoreMoves {
+export function biggestMovers(before: ReadonlyMap<string, AdScore> | null, after: ReadonlyMap<string, AdScore>, limit: number): ScoreMoves {
   if (before === null) return { movers: [], added: after.size, removed: 0 };
   const movers: ScoreMove[] = [];
   let added = 0;

@@ -9,7 +9,9 @@ import type { ClickEvidence } from '../domain/ctr-smoothing';
 export class DataApiSource extends DataApiReader {
   /** Impressions and clicks per entity over [from, to); entities without data are absent. */
   async evidence(level: 'ad' | 'campaign', from: Date, to: Date): Promise<Map<string, ClickEvidence>> {
-    const answer = await this.call('stats.query', (client) => client.stats.query({ level, from: from.toISOString(), to: to.toISOString(), granularity: 'day' }));
+    const answer = await this.call('stats.query', (client) =>
+      client.stats.query({ level, from: from.toISOString(), to: to.toISOString(), granularity: 'day' }),
+    );
     const evidence = new Map<string, ClickEvidence>();
     for (const series of answer.series) evidence.set(series.id, { impressions: series.totals.impressions, clicks: series.totals.clicks });
     return evidence;

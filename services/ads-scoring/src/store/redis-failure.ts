@@ -18,7 +18,9 @@ export function isWrongTypeReply(error: unknown): boolean {
 export function redisFailure(redis: Redis, operation: string, error: unknown): unknown {
   if (isServiceError(error)) return error;
   if (error instanceof RedisValueError) {
-    return new ScoringError('REDIS_DATA_INVALID', `${operation}: ${error.key} does not match its contract: ${error.message}`, { cause: error });
+    return new ScoringError('REDIS_DATA_INVALID', `${operation}: ${error.key} does not match its contract: ${error.message}`, {
+      cause: error,
+    });
   }
   if (isWrongTypeReply(error)) {
     return new ScoringError('REDIS_DATA_INVALID', `${operation}: ${(error as Error).message}`, { cause: error });

@@ -49,7 +49,10 @@ export async function readTodaySpend(
     const raw = counters[index] ?? null;
     const counter = Number(raw ?? 0);
     if (!Number.isFinite(counter) || counter < 0) {
-      logger.warn({ campaignId: campaign.id, key: counterKeys[index], value: raw }, 'day spend counter is not a spend in micros, read as 0');
+      logger.warn(
+        { campaignId: campaign.id, key: counterKeys[index], value: raw },
+        'day spend counter is not a spend in micros, read as 0',
+      );
     }
     spend.set(campaign.id, {
       dayStartMs: days[index]!.startMs,
@@ -65,7 +68,11 @@ export async function readTodaySpend(
  * The series of all campaigns in one round trip; if a value is damaged, each campaign again on
  * its own, so only the damaged ones are left out (read as no series).
  */
-async function readSeriesIsolated(store: TimeSeriesStore, requests: readonly SeriesRequest[], logger: Logger): Promise<(TimeSeriesPoint | null)[][]> {
+async function readSeriesIsolated(
+  store: TimeSeriesStore,
+  requests: readonly SeriesRequest[],
+  logger: Logger,
+): Promise<(TimeSeriesPoint | null)[][]> {
   try {
     return await store.readBuckets(requests);
   } catch (error) {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidParamsError, PreEncodedResult, type CallContext, type DecisionResponse, type DecisionWarning, type serving } from '@ads/ads-client';
+import {
+  InvalidParamsError,
+  PreEncodedResult,
+  type CallContext,
+  type DecisionResponse,
+  type DecisionWarning,
+  type serving,
+} from '@ads/ads-client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { frequencyCapEnforced, selectAds, type Selection, type SelectionOptions, type SelectionRequest } from '../domain/ad-selection';
@@ -105,9 +112,10 @@ export class DecisionMaker {
       const { divName } = placements[at]!;
       for (let before = 0; before < at; before += 1) {
         if (placements[before]!.divName === divName) {
-          throw new InvalidParamsError(`invalid params: placements.${at}.divName: "${divName}" is used twice; divName must be unique in a request`, [
-            { path: ['placements', at, 'divName'], message: 'must be unique in a request', code: 'custom' },
-          ]);
+          throw new InvalidParamsError(
+            `invalid params: placements.${at}.divName: "${divName}" is used twice; divName must be unique in a request`,
+            [{ path: ['placements', at, 'divName'], message: 'must be unique in a request', code: 'custom' }],
+          );
         }
       }
     }
@@ -158,14 +166,20 @@ export class DecisionMaker {
     let needs: LimitNeeds | undefined = firstNeeds;
     for (let round = 0; needs !== undefined && selection !== undefined; round += 1) {
       if (round === MAX_LIMIT_ROUNDS) {
-        selection = withoutCampaigns(selection, [...needs.holds.map((hold) => hold.campaignId), ...needs.leases.map((lease) => lease.campaignId)]);
+        selection = withoutCampaigns(selection, [
+          ...needs.holds.map((hold) => hold.campaignId),
+          ...needs.leases.map((lease) => lease.campaignId),
+        ]);
         break;
       }
       const indexAsked = lifecycle.current;
       const excludedBefore = pass.excluded.length;
       const reply = await reservations.reserve(needs.holds, needs.leases, now);
       if (reply === undefined) {
-        logger.debug({ requestId: context?.requestId, holds: needs.holds.length, leases: needs.leases.length }, 'Redis did not answer holds and leases in time; those ads sit this decision out');
+        logger.debug(
+          { requestId: context?.requestId, holds: needs.holds.length, leases: needs.leases.length },
+          'Redis did not answer holds and leases in time; those ads sit this decision out',
+        );
         for (const hold of needs.holds) pass.excluded.push(hold.campaignId);
         for (const lease of needs.leases) pass.excluded.push(lease.campaignId);
         metrics?.limitReservations.labels('cap_hold', 'timeout').inc(needs.holds.length);
@@ -173,7 +187,8 @@ export class DecisionMaker {
       } else {
         needs.holds.forEach((hold, at) => {
           const result = reply.holds[at]!;
-          if (Number.isFinite(result.count)) frequencyCaps.remember(request.userKey, hold.campaignId, result.count, now, result.fullUntilMs);
+          if (Number.isFinite(result.count))
+            frequencyCaps.remember(request.userKey, hold.campaignId, result.count, now, result.fullUntilMs);
           if (result.granted) pass.held.set(hold.campaignId, hold);
           else pass.excluded.push(hold.campaignId);
           metrics?.limitReservations.labels('cap_hold', result.granted ? 'granted' : 'refused').inc();
@@ -193,7 +208,8 @@ export class DecisionMaker {
       const index = lifecycle.current;
       const unchanged = index === indexAsked && pass.excluded.length === excludedBefore;
       if (!unchanged) selection = index === undefined ? undefined : this.select(index, request, now, seed, pass);
-      needs = index === undefined || selection === undefined ? undefined : this.limitNeeds(index, selection, request, decisionId, now, pass);
+      needs =
+        index === undefined || selection === undefined ? undefined : this.limitNeeds(index, selection, request, decisionId, now, pass);
     }
     const shown = new Set(selection?.slots.flatMap((slot) => slot.ads.map((ad) => ad.campaign.id)));
     reservations.release([...pass.held.values()].filter((hold) => !shown.has(hold.campaignId)));
@@ -272,13 +288,24 @@ export class DecisionMaker {
    * for it. With Redis away neither can be had: the cache and the process's own pacing decide
    * (see the README).
    */
-  private limitNeeds(index: DecisionIndex, selection: Selection, request: SelectionRequest, decisionId: string, now: number, pass: LimitPass | undefined): LimitNeeds | undefined {
+  private limitNeeds(
+    index: DecisionIndex,
+    selection: Selection,
+    request: SelectionRequest,
+    decisionId: string,
+    now: number,
+    pass: LimitPass | undefined,
+  ): LimitNeeds | undefined {
     if (!this.deps.lifecycle.redisAvailable) return undefined;
     let needs: LimitNeeds | undefined;
     for (const slot of selection.slots) {
       for (const ad of slot.ads) {
         const campaign = ad.campaign;
-        if (campaign.frequencyCap !== null && pass?.held.has(campaign.id) !== true && frequencyCapEnforced(index, index.placements.get(slot.placementKey), campaign, request.userKey)) {
+        if (
+          campaign.frequencyCap !== null &&
+          pass?.held.has(campaign.id) !== true &&
+          frequencyCapEnforced(index, index.placements.get(slot.placementKey), campaign, request.userKey)
+        ) {
           needs ??= { holds: [], leases: [] };
           needs.holds.push({ userKey: request.userKey, campaignId: campaign.id, frequencyCap: campaign.frequencyCap, decisionId });
         }
@@ -320,7 +347,14 @@ export class DecisionMaker {
   }
 
   /** Signs the chosen ads' URLs and writes the answer's JSON; counts the decision. */
-  private answer(started: number, input: ParsedDecisionRequest, decisionId: string, userKey: string, selection: Selection | undefined, now: number): DecisionAnswer {
+  private answer(
+    started: number,
+    input: ParsedDecisionRequest,
+    decisionId: string,
+    userKey: string,
+    selection: Selection | undefined,
+    now: number,
+  ): DecisionAnswer {
     if (selection !== undefined) this.commitLimits(selection, userKey, now);
     const expiresAt = Math.floor(now / 1000) + this.deps.trackingUrlTtlSeconds;
     // Decision ids are base64url and user keys are [A-Za-z0-9_-] (checked by the contract or
@@ -333,7 +367,8 @@ export class DecisionMaker {
     for (let at = 0; at < input.placements.length; at += 1) {
       const placement = input.placements[at]!;
       slotsRequested += placement.count;
-      if (selection?.slots[at]!.unknownPlacement === true) warnings += `${warnings === '' ? '' : ','}${unknownPlacementWarning(placement.divName, placement.placementKey)}`;
+      if (selection?.slots[at]!.unknownPlacement === true)
+        warnings += `${warnings === '' ? '' : ','}${unknownPlacementWarning(placement.divName, placement.placementKey)}`;
       json += `${at === 0 ? '' : ','}${JSON.stringify(placement.divName)}:[`;
       // selectAds answers one slot per placement, in request order.
       const ads = selection?.slots[at]!.ads;

@@ -16,7 +16,11 @@ import type { FrequencyCapCache } from '../store/frequency-cap-cache';
  * knows it (or knew it before dropping it), so that a click's redirect needs no second lookup.
  */
 export type TrackOutcome =
-  | { kind: 'counted' | 'buffered' | 'duplicate' | 'dropped' | 'expired' | 'gone' | 'over-budget' | 'over-cap'; claims: TrackingClaims; ad: TrackedAd | undefined }
+  | {
+      kind: 'counted' | 'buffered' | 'duplicate' | 'dropped' | 'expired' | 'gone' | 'over-budget' | 'over-cap';
+      claims: TrackingClaims;
+      ad: TrackedAd | undefined;
+    }
   | { kind: 'forged' }
   | { kind: 'invalid'; field: string; message: string };
 
@@ -81,7 +85,11 @@ export class EventTracker {
       const problem = read.problem;
       if (problem.kind !== 'expired') return problem.kind === 'invalid' ? problem : { kind: 'forged' };
       // An expired click still lands: the redirect needs the ad.
-      return { kind: 'expired', claims: problem.claims, ad: this.deps.lifecycle.trackedAd(problem.claims.campaignId, problem.claims.adId, nowMs) };
+      return {
+        kind: 'expired',
+        claims: problem.claims,
+        ad: this.deps.lifecycle.trackedAd(problem.claims.campaignId, problem.claims.adId, nowMs),
+      };
     }
     const { claims } = read;
     // The ad as served, or as it was when a newer index dropped it (its URLs are still valid).
@@ -146,7 +154,12 @@ export class EventTracker {
     const campaign = ad.campaign;
     if (campaign.spendsNothing) return null;
     const { limits } = this.deps.lifecycle.spendLimitsOf(campaign, nowMs);
-    return { todayMicros: limits.todayMicros, totalMicros: limits.totalMicros, spentMicros: campaign.spentMicros, liveSpendBaselineMicros: campaign.liveSpendBaselineMicros };
+    return {
+      todayMicros: limits.todayMicros,
+      totalMicros: limits.totalMicros,
+      spentMicros: campaign.spentMicros,
+      liveSpendBaselineMicros: campaign.liveSpendBaselineMicros,
+    };
   }
 
   /** Pacing and caps learn of the event at once, before the next read from Redis. */
@@ -156,7 +169,12 @@ export class EventTracker {
     if (campaign === undefined) return;
     if (event.spendMicros > 0) this.deps.lifecycle.spent(campaign, pending.day, event.spendMicros);
     // While Redis is away the cache is all there is; this process recorded its own decisions.
-    if (event.type === 'impression' && campaign.frequencyCap !== null && this.deps.redis.status !== 'ready' && !isOwnDecision(event.decisionId)) {
+    if (
+      event.type === 'impression' &&
+      campaign.frequencyCap !== null &&
+      this.deps.redis.status !== 'ready' &&
+      !isOwnDecision(event.decisionId)
+    ) {
       this.deps.frequencyCaps.recordLocally(event.userKey, campaign.id, event.at);
     }
   }
@@ -192,7 +210,11 @@ export class EventTracker {
     } catch (error) {
       this.deps.logger.warn({ err: error, left: this.buffer.size }, 'flushing buffered events stopped; retrying when Redis is ready');
     } finally {
-      if (counted + duplicates + refused > 0) this.deps.logger.info({ counted, duplicates, refusedByLimits: refused, left: this.buffer.size }, 'buffered events flushed to Redis');
+      if (counted + duplicates + refused > 0)
+        this.deps.logger.info(
+          { counted, duplicates, refusedByLimits: refused, left: this.buffer.size },
+          'buffered events flushed to Redis',
+        );
     }
   }
 }

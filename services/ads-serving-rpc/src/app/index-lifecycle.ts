@@ -2,7 +2,16 @@ import { ScoreStore, ServingIndexStore, isScoreVersionFresh, type AdScore, type 
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { campaignBlock, refreshCampaignLiveness } from '../domain/campaign-liveness';
-import { DEFAULT_AD_SCORE, DecisionIndexBuilder, applyScores, findAd, rebuildCandidateGroups, type DecisionIndex, type IndexedAd, type IndexedCampaign } from '../domain/decision-index';
+import {
+  DEFAULT_AD_SCORE,
+  DecisionIndexBuilder,
+  applyScores,
+  findAd,
+  rebuildCandidateGroups,
+  type DecisionIndex,
+  type IndexedAd,
+  type IndexedCampaign,
+} from '../domain/decision-index';
 import { spendLimits, type CampaignBudget, type SpendLimits } from '../domain/pacing';
 import { ZoneClock } from '../domain/zone-clock';
 import type { ServingMetrics } from './serving-metrics';
@@ -22,7 +31,8 @@ const LIVENESS_SLICE = 2_000;
 const NO_SCORES: LoadedScores = { version: null, meta: null, scoreOf: () => DEFAULT_AD_SCORE };
 
 /** What the beacon's atomic checks need of a campaign: its cap and its budgets. */
-export type ChargedCampaign = CampaignBudget & Pick<IndexedCampaign, 'id' | 'advertiserId' | 'spentMicros' | 'liveSpendBaselineMicros' | 'frequencyCap'>;
+export type ChargedCampaign = CampaignBudget &
+  Pick<IndexedCampaign, 'id' | 'advertiserId' | 'spentMicros' | 'liveSpendBaselineMicros' | 'frequencyCap'>;
 
 /** What a beacon needs of the ad it counts, whether the ad is still served or was dropped. */
 export interface TrackedAd {
@@ -48,8 +58,36 @@ function trackedAdOf(ad: IndexedAd, campaign: ChargedCampaign = ad.campaign): Tr
 
 /** A dropped campaign's limits, copied so that the dropped index version can be collected. */
 function chargedCampaignOf(campaign: IndexedCampaign): ChargedCampaign {
-  const { id, advertiserId, spentMicros, liveSpendBaselineMicros, frequencyCap, totalBudgetMicros, dailyBudgetMicros, spendsNothing, pacing, flightStartMs, flightEndMs, hours, timeZone } = campaign;
-  return { id, advertiserId, spentMicros, liveSpendBaselineMicros, frequencyCap, totalBudgetMicros, dailyBudgetMicros, spendsNothing, pacing, flightStartMs, flightEndMs, hours, timeZone };
+  const {
+    id,
+    advertiserId,
+    spentMicros,
+    liveSpendBaselineMicros,
+    frequencyCap,
+    totalBudgetMicros,
+    dailyBudgetMicros,
+    spendsNothing,
+    pacing,
+    flightStartMs,
+    flightEndMs,
+    hours,
+    timeZone,
+  } = campaign;
+  return {
+    id,
+    advertiserId,
+    spentMicros,
+    liveSpendBaselineMicros,
+    frequencyCap,
+    totalBudgetMicros,
+    dailyBudgetMicros,
+    spendsNothing,
+    pacing,
+    flightStartMs,
+    flightEndMs,
+    hours,
+    timeZone,
+  };
 }
 
 /**
@@ -215,7 +253,10 @@ export class IndexLifecycle {
       const index = builder.finish(head.meta, head.placements);
       applyScores(index, this.scores.scoreOf);
       await this.pacing.refresh(index.campaigns, this.clock, Date.now()).catch((error: unknown) => {
-        logger.warn({ err: error, version }, 'could not read pacing counters for the new index; using its database totals until the next refresh');
+        logger.warn(
+          { err: error, version },
+          'could not read pacing counters for the new index; using its database totals until the next refresh',
+        );
       });
       refreshCampaignLiveness(index, (campaign, day) => this.pacing.spendOf(campaign, day), this.clock, Date.now());
       rebuildCandidateGroups(index);
@@ -225,7 +266,15 @@ export class IndexLifecycle {
       this.pacing.retain(new Set(index.campaigns.map((campaign) => campaign.id)));
       metrics?.indexLoads.labels('loaded').inc();
       logger.info(
-        { version, previous, reason, campaigns: index.campaigns.length, ads: index.ads.length, placements: index.placements.size, loadMs: Date.now() - started },
+        {
+          version,
+          previous,
+          reason,
+          campaigns: index.campaigns.length,
+          ads: index.ads.length,
+          placements: index.placements.size,
+          loadMs: Date.now() - started,
+        },
         'index version loaded',
       );
     } catch (error) {
@@ -260,7 +309,8 @@ export class IndexLifecycle {
         } else {
           const defaults = loaded.meta.defaults;
           next = { version, meta: loaded.meta, scoreOf: (adId) => loaded.scores.get(adId) ?? defaults };
-          if (loaded.invalidAdIds.length > 0) logger.warn({ version, invalid: loaded.invalidAdIds.length }, 'some scores are invalid; their ads use the defaults');
+          if (loaded.invalidAdIds.length > 0)
+            logger.warn({ version, invalid: loaded.invalidAdIds.length }, 'some scores are invalid; their ads use the defaults');
         }
       }
       this.scores = next;

@@ -47,7 +47,16 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     rollupStatus: () => readRollupStatus(redis, keys),
     eventsStreamMaxLen: config.eventsStreamMaxLen,
   });
-  const lifecycle: IndexLifecycle = new IndexLifecycle({ redis, subscriber, keys, logger, metrics, indexPollMs: config.indexPollMs, pacingRefreshMs: config.pacingRefreshMs, retiredAdsMs: config.trackingUrlTtlSeconds * 1000 });
+  const lifecycle: IndexLifecycle = new IndexLifecycle({
+    redis,
+    subscriber,
+    keys,
+    logger,
+    metrics,
+    indexPollMs: config.indexPollMs,
+    pacingRefreshMs: config.pacingRefreshMs,
+    retiredAdsMs: config.trackingUrlTtlSeconds * 1000,
+  });
   const frequencyCaps = new FrequencyCapCache({ freshMs: config.frequencyCapCacheMs, maxEntries: config.frequencyCapCacheEntries });
   const reservations = new LimitReservations(redis, keys, {
     holdMs: config.frequencyCapHoldMs,
@@ -98,8 +107,17 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     },
   );
   let leaseRenewal: NodeJS.Timeout | undefined;
-  const server = createServingServer({ rpc, tracker, lifecycle, metrics, logger, metricsToken: config.metricsToken, metricsElsewhere: config.metricsPort !== undefined });
-  const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer({ metrics, metricsToken: config.metricsToken, logger });
+  const server = createServingServer({
+    rpc,
+    tracker,
+    lifecycle,
+    metrics,
+    logger,
+    metricsToken: config.metricsToken,
+    metricsElsewhere: config.metricsPort !== undefined,
+  });
+  const metricsServer =
+    config.metricsPort === undefined ? undefined : createMetricsServer({ metrics, metricsToken: config.metricsToken, logger });
   const app: ServingApp = {
     server,
     lifecycle,
@@ -123,7 +141,17 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
       leaseRenewal = setInterval(() => void decisions.renewLeases(2 * config.pacingRefreshMs), config.pacingRefreshMs);
       leaseRenewal.unref();
       void lifecycle.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
-      logger.info({ port, host: config.host, metricsPort: config.metricsPort, metricsToken: config.metricsToken !== undefined, baseUrl: decisions.baseUrl, prefix: config.redisKeyPrefix }, 'ads-serving-rpc listening');
+      logger.info(
+        {
+          port,
+          host: config.host,
+          metricsPort: config.metricsPort,
+          metricsToken: config.metricsToken !== undefined,
+          baseUrl: decisions.baseUrl,
+          prefix: config.redisKeyPrefix,
+        },
+        'ads-serving-rpc listening',
+      );
       return port;
     },
     async stop() {

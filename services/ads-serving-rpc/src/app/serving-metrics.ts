@@ -1,10 +1,22 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TrackingEventType } from '@ads/ads-client';
 
-export type EventOutcome = 'counted' | 'duplicate' | 'buffered' | 'dropped' | 'forged' | 'expired' | 'invalid' | 'gone' | 'over-budget' | 'over-cap';
+export type EventOutcome =
+  'counted' | 'duplicate' | 'buffered' | 'dropped' | 'forged' | 'expired' | 'invalid' | 'gone' | 'over-budget' | 'over-cap';
 
 const EVENT_TYPES: TrackingEventType[] = ['impression', 'viewable', 'click'];
-const EVENT_OUTCOMES: EventOutcome[] = ['counted', 'duplicate', 'buffered', 'dropped', 'forged', 'expired', 'invalid', 'gone', 'over-budget', 'over-cap'];
+const EVENT_OUTCOMES: EventOutcome[] = [
+  'counted',
+  'duplicate',
+  'buffered',
+  'dropped',
+  'forged',
+  'expired',
+  'invalid',
+  'gone',
+  'over-budget',
+  'over-cap',
+];
 
 /**
  * The Prometheus metrics of one serving process. Label children are created up front so the
@@ -69,8 +81,16 @@ export class ServingMetrics {
         this.set(sources.eventsStreamMaxLen);
       },
     });
-    this.decisions = new Counter({ name: 'ads_serving_decisions_total', help: 'serving.decide calls answered', registers: [this.registry] });
-    this.slotsRequested = new Counter({ name: 'ads_serving_ad_slots_requested_total', help: 'Ads asked for (sum of placement counts)', registers: [this.registry] });
+    this.decisions = new Counter({
+      name: 'ads_serving_decisions_total',
+      help: 'serving.decide calls answered',
+      registers: [this.registry],
+    });
+    this.slotsRequested = new Counter({
+      name: 'ads_serving_ad_slots_requested_total',
+      help: 'Ads asked for (sum of placement counts)',
+      registers: [this.registry],
+    });
     this.adsDecided = new Counter({ name: 'ads_serving_ads_decided_total', help: 'Ads returned in decisions', registers: [this.registry] });
     const slotsRequested = this.slotsRequested;
     const adsDecided = this.adsDecided;
@@ -96,9 +116,20 @@ export class ServingMetrics {
       labelNames: ['kind', 'result'],
       registers: [this.registry],
     });
-    this.indexLoads = new Counter({ name: 'ads_serving_index_loads_total', help: 'Index versions loaded, by outcome', labelNames: ['outcome'], registers: [this.registry] });
-    this.events = new Counter({ name: 'ads_serving_events_total', help: 'Tracking beacons by event type and outcome', labelNames: ['type', 'outcome'], registers: [this.registry] });
-    for (const type of EVENT_TYPES) for (const outcome of EVENT_OUTCOMES) this.eventChildren.set(`${type}:${outcome}`, this.events.labels(type, outcome));
+    this.indexLoads = new Counter({
+      name: 'ads_serving_index_loads_total',
+      help: 'Index versions loaded, by outcome',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.events = new Counter({
+      name: 'ads_serving_events_total',
+      help: 'Tracking beacons by event type and outcome',
+      labelNames: ['type', 'outcome'],
+      registers: [this.registry],
+    });
+    for (const type of EVENT_TYPES)
+      for (const outcome of EVENT_OUTCOMES) this.eventChildren.set(`${type}:${outcome}`, this.events.labels(type, outcome));
     new Gauge({
       name: 'ads_serving_event_buffer_size',
       help: 'Events waiting in memory for Redis',

@@ -43,11 +43,10 @@ test('priority tiers: sponsorship first, then standard, house only when nothing 
     assert.deepEqual(chosenIds(selectAds(index, request(), options({ rng: seededRng(seed) }))), ['sponsor-ad']);
   }
   assert.deepEqual(chosenIds(selectAds(index, request({ country: 'FR' }), options())), ['standard-ad'], 'sponsor targets the US only');
-  assert.deepEqual(chosenIds(selectAds(index, request({ placements: [{ divName: 'top', placementKey: 'home-top', count: 3 }] }), options())), [
-    'sponsor-ad',
-    'standard-ad',
-    'house-ad',
-  ]);
+  assert.deepEqual(
+    chosenIds(selectAds(index, request({ placements: [{ divName: 'top', placementKey: 'home-top', count: 3 }] }), options())),
+    ['sponsor-ad', 'standard-ad', 'house-ad'],
+  );
 });
 
 test('competitive exclusion: never two ads of one advertiser or one exclusion label in a response', () => {
@@ -65,7 +64,12 @@ test('competitive exclusion: never two ads of one advertiser or one exclusion la
   for (let seed = 0; seed < 50; seed += 1) {
     const selection = selectAds(
       index,
-      request({ placements: [{ divName: 'top', placementKey: 'home-top', count: 3 }, { divName: 'side', placementKey: 'sidebar', count: 3 }] }),
+      request({
+        placements: [
+          { divName: 'top', placementKey: 'home-top', count: 3 },
+          { divName: 'side', placementKey: 'sidebar', count: 3 },
+        ],
+      }),
       options({ rng: seededRng(seed) }),
     );
     const ads = selection.slots.flatMap((slot) => slot.ads);
@@ -93,7 +97,9 @@ test('serving.competitive_exclusion switched off: exclusion labels no longer kee
 });
 
 test('frequency caps: reached, no consent, new user; switched off by serving.frequency_caps', () => {
-  const index = liveIndex(fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })] }));
+  const index = liveIndex(
+    fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })] }),
+  );
   assert.deepEqual(chosenIds(selectAds(index, request(), options({ frequencyCount: () => 1 }))), ['capped-ad']);
   assert.deepEqual(chosenIds(selectAds(index, request(), options({ frequencyCount: () => 2 }))), [], 'cap reached');
   assert.deepEqual(chosenIds(selectAds(index, request({ consent: false }), options())), [], 'no state may be kept without consent');
@@ -108,11 +114,19 @@ test('frequency caps: reached, no consent, new user; switched off by serving.fre
         featureSwitches: [{ name: KILL_SWITCHES.frequencyCaps, enabled: false, percentage: 100, scope, scopeId }],
       }),
     );
-  for (const [scope, scopeId] of [['global', null], ['advertiser', 'adv-capped'], ['placement', 'home-top']] as const) {
+  for (const [scope, scopeId] of [
+    ['global', null],
+    ['advertiser', 'adv-capped'],
+    ['placement', 'home-top'],
+  ] as const) {
     const selection = selectAds(switchedOff(scope, scopeId), request(), options({ frequencyCount: () => 99 }));
     assert.deepEqual(chosenIds(selection), ['capped-ad'], `caps switched off (${scope}): the count does not matter`);
   }
-  assert.deepEqual(chosenIds(selectAds(switchedOff('advertiser', 'someone-else'), request(), options({ frequencyCount: () => 99 }))), [], 'another advertiser switched off');
+  assert.deepEqual(
+    chosenIds(selectAds(switchedOff('advertiser', 'someone-else'), request(), options({ frequencyCount: () => 99 }))),
+    [],
+    'another advertiser switched off',
+  );
 });
 
 test('campaigns refused a spend lease sit out until the retry time; excluded campaigns sit out', () => {
@@ -166,7 +180,12 @@ test('kill switches: global, placement and advertiser, and a sticky percentage r
   assert.deepEqual(chosenIds(selectAds(globalOff, request(), options())), []);
   const placementOff = liveIndex(fixtureIndex({ campaigns, featureSwitches: [switchOf('placement', 'home-top', false)] }));
   assert.deepEqual(chosenIds(selectAds(placementOff, request(), options())), []);
-  const acmeOff = liveIndex(fixtureIndex({ campaigns, featureSwitches: [switchOf('advertiser', 'acme', false), { ...switchOf('global', null, false), name: 'other.switch' }] }));
+  const acmeOff = liveIndex(
+    fixtureIndex({
+      campaigns,
+      featureSwitches: [switchOf('advertiser', 'acme', false), { ...switchOf('global', null, false), name: 'other.switch' }],
+    }),
+  );
   for (let seed = 0; seed < 20; seed += 1) {
     assert.deepEqual(chosenIds(selectAds(acmeOff, request(), options({ rng: seededRng(seed) }))), ['c2-ad']);
   }
@@ -182,17 +201,27 @@ test('kill switches: global, placement and advertiser, and a sticky percentage r
   assert.ok(served > 420 && served < 580, `about half the users are served, got ${served}`);
 });
 
-test('formats: the request narrows the placement\'s formats', () => {
+test("formats: the request narrows the placement's formats", () => {
   const index = liveIndex(
     fixtureIndex({
-      campaigns: [fixtureCampaign({ id: 'n', ads: [{ id: 'native-ad', format: 'native' }] }), fixtureCampaign({ id: 'b', ads: [{ id: 'banner-ad', format: 'banner', width: 300, height: 250 }] })],
+      campaigns: [
+        fixtureCampaign({ id: 'n', ads: [{ id: 'native-ad', format: 'native' }] }),
+        fixtureCampaign({ id: 'b', ads: [{ id: 'banner-ad', format: 'banner', width: 300, height: 250 }] }),
+      ],
     }),
   );
   for (let seed = 0; seed < 20; seed += 1) {
-    const selection = selectAds(index, request({ placements: [{ divName: 'top', placementKey: 'home-top', count: 1, formats: ['banner'] }] }), options({ rng: seededRng(seed) }));
+    const selection = selectAds(
+      index,
+      request({ placements: [{ divName: 'top', placementKey: 'home-top', count: 1, formats: ['banner'] }] }),
+      options({ rng: seededRng(seed) }),
+    );
     assert.deepEqual(chosenIds(selection), ['banner-ad']);
   }
-  assert.deepEqual(chosenIds(selectAds(index, request({ placements: [{ divName: 'x', placementKey: 'unknown', count: 1 }] }), options())), []);
+  assert.deepEqual(
+    chosenIds(selectAds(index, request({ placements: [{ divName: 'x', placementKey: 'unknown', count: 1 }] }), options())),
+    [],
+  );
 });
 
 // The lottery: each eligible ad is drawn with probability (1 - e) * w / W + e / N. Fixed seeds
@@ -219,7 +248,8 @@ test('lottery fairness on the exact scanning path: few candidates, most of them 
   const campaigns = bids.map((bidAmount, at) => fixtureCampaign({ id: `c${at}`, bidAmount }));
   // 40 capped campaigns the user has reached, with most of the weight: draws nearly always
   // hit one of them, so nearly every decision ends in the scan.
-  for (let at = 0; at < 40; at += 1) campaigns.push(fixtureCampaign({ id: `x${at}`, bidAmount: 5000, frequencyCap: { count: 1, windowSeconds: 3600 } }));
+  for (let at = 0; at < 40; at += 1)
+    campaigns.push(fixtureCampaign({ id: `x${at}`, bidAmount: 5000, frequencyCap: { count: 1, windowSeconds: 3600 } }));
   const index = liveIndex(fixtureIndex({ campaigns }));
   const rng = seededRng(4321);
   const counts = bids.map(() => 0);
@@ -232,7 +262,10 @@ test('lottery fairness on the exact scanning path: few candidates, most of them 
   const totalWeight = bids.reduce((sum, bid) => sum + bid, 0) + 40 * 5000;
   const chance = bids.map((bid) => 0.9 * (bid / totalWeight) + 0.1 / 45);
   const sum = chance.reduce((total, value) => total + value, 0);
-  const statistic = chiSquare(counts, chance.map((value) => value / sum));
+  const statistic = chiSquare(
+    counts,
+    chance.map((value) => value / sum),
+  );
   assert.ok(statistic < 18.47, `chi-square ${statistic.toFixed(2)} with 4 degrees of freedom; counts ${counts.join(', ')}`);
 });
 
@@ -242,7 +275,13 @@ test('lottery fairness on the sampling path (many candidates), with ineligible a
   for (let at = 0; at < 400; at += 1) {
     const bidClass = at % 4;
     // Every fifth campaign is capped and the user has reached its cap: rejected when drawn.
-    campaigns.push(fixtureCampaign({ id: `c${at}`, bidAmount: bidClasses[bidClass], frequencyCap: at % 5 === 0 ? { count: 1, windowSeconds: 3600 } : null }));
+    campaigns.push(
+      fixtureCampaign({
+        id: `c${at}`,
+        bidAmount: bidClasses[bidClass],
+        frequencyCap: at % 5 === 0 ? { count: 1, windowSeconds: 3600 } : null,
+      }),
+    );
   }
   const index = liveIndex(fixtureIndex({ campaigns }));
   const rng = seededRng(1234);
@@ -256,11 +295,14 @@ test('lottery fairness on the sampling path (many candidates), with ineligible a
   const totalWeight = 100 * bidClasses.reduce((sum, bid) => sum + bid, 0);
   const chance = bidClasses.map((bid) => 80 * (0.9 * (bid / totalWeight) + 0.1 / 400));
   const sum = chance.reduce((total, value) => total + value, 0);
-  const statistic = chiSquare(counts, chance.map((value) => value / sum));
+  const statistic = chiSquare(
+    counts,
+    chance.map((value) => value / sum),
+  );
   assert.ok(statistic < 16.27, `chi-square ${statistic.toFixed(2)} with 3 degrees of freedom; counts ${counts.join(', ')}`);
 });
 
-test('an ad targeting several of the request\'s keywords is not favoured', () => {
+test("an ad targeting several of the request's keywords is not favoured", () => {
   const campaigns = [];
   for (let at = 0; at < 300; at += 1) {
     const keywords = [['shoes', 'running'], ['shoes'], ['running']][at % 3]!;
@@ -307,7 +349,12 @@ test('the serving.house_ads switch turns the house tier off on one placement', (
   );
   const selection = selectAds(
     index,
-    request({ placements: [{ divName: 'a', placementKey: 'sold-out', count: 1 }, { divName: 'b', placementKey: 'home-top', count: 1 }] }),
+    request({
+      placements: [
+        { divName: 'a', placementKey: 'sold-out', count: 1 },
+        { divName: 'b', placementKey: 'home-top', count: 1 },
+      ],
+    }),
     options(),
   );
   assert.deepEqual(chosenIds(selection, 0), []);

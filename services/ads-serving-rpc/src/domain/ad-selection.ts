@@ -1,5 +1,13 @@
 import { audienceMatches, sharedKeywords, type Audience } from './audience-targeting';
-import { PRIORITY_TIERS, type AdFormat, type CandidateGroup, type DecisionIndex, type IndexedAd, type IndexedCampaign, type IndexedPlacement } from './decision-index';
+import {
+  PRIORITY_TIERS,
+  type AdFormat,
+  type CandidateGroup,
+  type DecisionIndex,
+  type IndexedAd,
+  type IndexedCampaign,
+  type IndexedPlacement,
+} from './decision-index';
 import { switchOnFor, switchesAllow, type ScopedSwitches } from './kill-switches';
 import type { Rng } from './rng';
 
@@ -81,7 +89,10 @@ class ResponseState {
     if (this.advertisers.includes(campaign.advertiserId)) return false;
     if (campaign.exclusionLabel !== null && this.labels.includes(campaign.exclusionLabel) && this.excludes(campaign)) return false;
     if (!audienceMatches(campaign.audience, this.request)) return false;
-    if (campaign.advertiserSwitchPartial && !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)) {
+    if (
+      campaign.advertiserSwitchPartial &&
+      !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)
+    ) {
       return false;
     }
     const excluded = this.options.excludedCampaigns;
@@ -130,8 +141,10 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
     }
     if (!placementSwitchOn(serving, placement, request.userKey)) continue;
     state.placement = placement;
-    const formats = slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
-    const tiers = houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;
+    const formats =
+      slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
+    const tiers =
+      houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;
     let tier = 0;
     while (chosen.length < slot.count && tier < tiers) {
       const groups = candidateGroups(placement, tier, formats, request);
@@ -149,7 +162,12 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
 }
 
 /** Whether a capped campaign's cap is enforced here (`serving.frequency_caps`, on unless switched off). */
-export function frequencyCapEnforced(index: DecisionIndex, placement: IndexedPlacement | undefined, campaign: Pick<IndexedCampaign, 'advertiserId'>, userKey: string): boolean {
+export function frequencyCapEnforced(
+  index: DecisionIndex,
+  placement: IndexedPlacement | undefined,
+  campaign: Pick<IndexedCampaign, 'advertiserId'>,
+  userKey: string,
+): boolean {
   return switchOnFor(index.killSwitches.frequencyCaps, placement, campaign.advertiserId, userKey);
 }
 
@@ -200,7 +218,10 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
   const keywords = state.request.keywords;
   const attempts = size <= EXACT_SCAN_LIMIT ? SMALL_LIST_DRAW_ATTEMPTS : MAX_DRAW_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const ad = totalWeight <= 0 || rng() < explorationRate ? pickUniform(groups, Math.floor(rng() * size)) : pickWeighted(groups, rng() * totalWeight);
+    const ad =
+      totalWeight <= 0 || rng() < explorationRate
+        ? pickUniform(groups, Math.floor(rng() * size))
+        : pickWeighted(groups, rng() * totalWeight);
     // An ad targeting several of the request's keywords sits in several of the groups: accept
     // it with 1/multiplicity so that it is not favoured.
     const targeted = ad.campaign.audience.keywords;
@@ -253,7 +274,13 @@ let scanStamp = 0;
  * `FALLBACK_SCAN_LIMIT` candidates from a random point (a bounded cost, at the price of
  * missing an eligible ad deep in a huge list whose sampled part was all ineligible).
  */
-function scan(groups: CandidateGroup[], totalWeight: number, size: number, state: ResponseState, exhaustive: boolean): IndexedAd | undefined {
+function scan(
+  groups: CandidateGroup[],
+  totalWeight: number,
+  size: number,
+  state: ResponseState,
+  exhaustive: boolean,
+): IndexedAd | undefined {
   const { rng, explorationRate } = state.options;
   scanStamp = (scanStamp + 1) % Number.MAX_SAFE_INTEGER;
   const stamp = scanStamp;

@@ -13,7 +13,11 @@ export interface Audience {
   keywords: readonly string[];
 }
 
-export function compileAudienceTargeting(targeting: { countries: readonly string[]; devices: readonly string[]; keywords: readonly string[] }): AudienceTargeting {
+export function compileAudienceTargeting(targeting: {
+  countries: readonly string[];
+  devices: readonly string[];
+  keywords: readonly string[];
+}): AudienceTargeting {
   return {
     countries: targeting.countries.length > 0 ? new Set(targeting.countries) : null,
     devices: targeting.devices.length > 0 ? new Set(targeting.devices) : null,

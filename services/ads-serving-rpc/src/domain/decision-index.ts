@@ -1,4 +1,12 @@
-import { MICROS_PER_MINOR_UNIT, ServingIndexError, eCpmMicros, spendPerEvent, type AdScore, type ServingIndex, type ServingIndexCampaign } from '@ads/ads-client';
+import {
+  MICROS_PER_MINOR_UNIT,
+  ServingIndexError,
+  eCpmMicros,
+  spendPerEvent,
+  type AdScore,
+  type ServingIndex,
+  type ServingIndexCampaign,
+} from '@ads/ads-client';
 import { compileAudienceTargeting, type AudienceTargeting } from './audience-targeting';
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
@@ -182,7 +190,8 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
     priority: campaign.priority,
     bidType: campaign.bidType,
     bidAmount: campaign.bidAmount,
-    frequencyCap: campaign.frequencyCap === null ? null : { count: campaign.frequencyCap.count, windowMs: campaign.frequencyCap.windowSeconds * 1000 },
+    frequencyCap:
+      campaign.frequencyCap === null ? null : { count: campaign.frequencyCap.count, windowMs: campaign.frequencyCap.windowSeconds * 1000 },
     audience: compileAudienceTargeting(campaign.targeting),
     hours: campaign.targeting.hours,
     weekdays: campaign.targeting.weekdays,
@@ -250,7 +259,13 @@ export class DecisionIndexBuilder {
           id: ad.id,
           format: ad.format,
           campaign,
-          contentsJson: JSON.stringify({ title: ad.title, body: ad.body, imageUrl: ad.imageUrl, width: ad.width, height: ad.height } satisfies AdContents),
+          contentsJson: JSON.stringify({
+            title: ad.title,
+            body: ad.body,
+            imageUrl: ad.imageUrl,
+            width: ad.width,
+            height: ad.height,
+          } satisfies AdContents),
           landingUrl: landingPage(ad.clickUrl),
           weight: 0,
           scanStamp: 0,
@@ -272,7 +287,8 @@ export class DecisionIndexBuilder {
       const byFormat = new Map<AdFormat, TierCandidates>();
       for (const ordinal of ordinals) {
         const ad = ads[ordinal];
-        if (ad === undefined) throw new ServingIndexError('INDEX_INVALID', `index version ${meta.version} names ad ordinal ${ordinal} of ${ads.length}`);
+        if (ad === undefined)
+          throw new ServingIndexError('INDEX_INVALID', `index version ${meta.version} names ad ordinal ${ordinal} of ${ads.length}`);
         let candidates = byFormat.get(ad.format);
         if (candidates === undefined) {
           const open = new CandidateGroup();
@@ -281,9 +297,12 @@ export class DecisionIndexBuilder {
           byFormat.set(ad.format, candidates);
         }
         const audience = ad.campaign.audience;
-        if (audience.keywords !== null) for (const keyword of audience.keywords) groupIn(candidates.byKeyword, keyword, groups).members.push(ad);
-        else if (audience.countries !== null) for (const country of audience.countries) groupIn(candidates.byCountry, country, groups).members.push(ad);
-        else if (audience.devices !== null) for (const device of audience.devices) groupIn(candidates.byDevice, device, groups).members.push(ad);
+        if (audience.keywords !== null)
+          for (const keyword of audience.keywords) groupIn(candidates.byKeyword, keyword, groups).members.push(ad);
+        else if (audience.countries !== null)
+          for (const country of audience.countries) groupIn(candidates.byCountry, country, groups).members.push(ad);
+        else if (audience.devices !== null)
+          for (const device of audience.devices) groupIn(candidates.byDevice, device, groups).members.push(ad);
         else candidates.open.members.push(ad);
       }
       shared.set(key, [...(shared.get(key) ?? []), { ordinals, byFormat }]);

@@ -13,7 +13,11 @@ test('equals node:crypto HMAC-SHA256 with the derived key, for any secret and me
     assert.equal(hmac.key.length, 64);
     for (let round = 0; round < 200; round += 1) {
       const message = text(Math.floor(rng() * 300));
-      assert.equal(hmac.digest(message), createHmac('sha256', hmac.key).update(message, 'utf8').digest('base64url'), `message ${JSON.stringify(message)}`);
+      assert.equal(
+        hmac.digest(message),
+        createHmac('sha256', hmac.key).update(message, 'utf8').digest('base64url'),
+        `message ${JSON.stringify(message)}`,
+      );
     }
   }
 });

@@ -45,11 +45,17 @@ export function compileKillSwitches(switches: readonly ServingFeatureSwitch[]): 
  * global, placement (by id or key) and advertiser scope lets the user through. A switch with
  * no rules at all (the usual case) is on without looking further.
  */
-export function switchOnFor(switches: ScopedSwitches, placement: { id: string; key: string } | undefined, advertiserId: string, userKey: string): boolean {
+export function switchOnFor(
+  switches: ScopedSwitches,
+  placement: { id: string; key: string } | undefined,
+  advertiserId: string,
+  userKey: string,
+): boolean {
   if (switches.empty) return true;
   return (
     switchesAllow(switches.global, userKey) &&
-    (placement === undefined || (switchesAllow(switches.placements.get(placement.id), userKey) && switchesAllow(switches.placements.get(placement.key), userKey))) &&
+    (placement === undefined ||
+      (switchesAllow(switches.placements.get(placement.id), userKey) && switchesAllow(switches.placements.get(placement.key), userKey))) &&
     switchesAllow(switches.advertisers.get(advertiserId), userKey)
   );
 }

@@ -58,7 +58,12 @@ const DAY_MS = 86_400_000;
  * days count their 23 or 25 hours). The day's target is the daily budget, or without one the
  * remaining total shared out by active time between today and the rest of the flight.
  */
-export function pacingVerdict(budget: CampaignBudget, spend: CampaignSpend, day: { startMs: number; endMs: number }, nowMs: number): PacingVerdict {
+export function pacingVerdict(
+  budget: CampaignBudget,
+  spend: CampaignSpend,
+  day: { startMs: number; endMs: number },
+  nowMs: number,
+): PacingVerdict {
   if (budget.spendsNothing) return 'open';
   if (spend.totalSpentMicros >= budget.totalBudgetMicros) return 'total-budget-spent';
   if (budget.dailyBudgetMicros !== null && spend.todaySpentMicros >= budget.dailyBudgetMicros) return 'daily-budget-spent';
@@ -78,7 +83,12 @@ export interface SpendLimits {
  * exceeds the daily budget). Later in the day the plan only grows, so spend that fitted when an
  * ad was decided still fits when its beacon arrives.
  */
-export function spendLimits(budget: CampaignBudget, spend: CampaignSpend, day: { startMs: number; endMs: number }, nowMs: number): SpendLimits {
+export function spendLimits(
+  budget: CampaignBudget,
+  spend: CampaignSpend,
+  day: { startMs: number; endMs: number },
+  nowMs: number,
+): SpendLimits {
   const todayMicros = budget.pacing === 'even' ? Math.floor(evenPlanMicros(budget, spend, day, nowMs)) : budget.dailyBudgetMicros;
   return { todayMicros, totalMicros: budget.totalBudgetMicros };
 }
@@ -133,7 +143,8 @@ function measureActiveTime(budget: CampaignBudget, day: { startMs: number; endMs
   for (const hour of budget.hours) wanted |= 1 << hour;
   const local = localHoursOf(budget.timeZone, day);
   for (let at = 0; at < local.hours.length; at += 1) {
-    if ((wanted & (1 << local.hours[at]!)) !== 0) addSpan(Math.max(from, local.starts[at]!), Math.min(to, local.starts[at + 1]!), nowMs, into);
+    if ((wanted & (1 << local.hours[at]!)) !== 0)
+      addSpan(Math.max(from, local.starts[at]!), Math.min(to, local.starts[at + 1]!), nowMs, into);
   }
 }
 
@@ -182,7 +193,7 @@ function localHoursOf(timeZone: string, day: { startMs: number; endMs: number })
   const cached = localHoursByZone.get(timeZone);
   if (cached !== undefined && cached.startMs === day.startMs) return cached;
   const local: LocalHours = { startMs: day.startMs, hours: [], starts: [] };
-  for (let at = day.startMs; at < day.endMs; ) {
+  for (let at = day.startMs; at < day.endMs;) {
     const { hour, startMs } = localHourAt(timeZone, at);
     local.hours.push(hour);
     local.starts.push(at);

@@ -18,7 +18,7 @@ test('country, device and keyword targeting; an unknown country matches only unt
   assert.ok(audienceMatches(open, { country: undefined, device: undefined, keywords: [] }));
 });
 
-test('day-parting is evaluated in the campaign\'s time zone, across daylight saving', () => {
+test("day-parting is evaluated in the campaign's time zone, across daylight saving", () => {
   const clock = new ZoneClock();
   const nineToFive = [9, 10, 11, 12, 13, 14, 15, 16];
   // 14:30 UTC is 09:30 in New York in winter (UTC-5) and 10:30 in summer (UTC-4).

@@ -31,7 +31,13 @@ test('the three beacon URLs of an ad read back to its claims', () => {
 
 test('a changed claim, another event or another key is refused as forged', () => {
   const { clickUrl, impressionUrl, viewableUrl } = signer.urls('http://serve.test', claims);
-  for (const [param, value] of [['n', '5000000'], ['a', 'another-ad'], ['u', 'someone-else'], ['x', String(claims.expiresAt + 86_400)], ['s', 'A'.repeat(14)]] as const) {
+  for (const [param, value] of [
+    ['n', '5000000'],
+    ['a', 'another-ad'],
+    ['u', 'someone-else'],
+    ['x', String(claims.expiresAt + 86_400)],
+    ['s', 'A'.repeat(14)],
+  ] as const) {
     const tampered = queryOf(clickUrl);
     tampered.set(param, value);
     assert.deepEqual(signer.read('click', tampered, now), { ok: false, problem: { kind: 'forged' } }, `changing ${param}`);
@@ -40,7 +46,10 @@ test('a changed claim, another event or another key is refused as forged', () =>
   assert.deepEqual(signer.read('click', queryOf(impressionUrl), now), { ok: false, problem: { kind: 'forged' } });
   assert.deepEqual(signer.read('impression', queryOf(viewableUrl), now), { ok: false, problem: { kind: 'forged' } });
   assert.notEqual(queryOf(clickUrl).get('s'), queryOf(impressionUrl).get('s'));
-  assert.deepEqual(new TrackingSigner('another-secret-another-secret-0000').read('click', queryOf(clickUrl), now), { ok: false, problem: { kind: 'forged' } });
+  assert.deepEqual(new TrackingSigner('another-secret-another-secret-0000').read('click', queryOf(clickUrl), now), {
+    ok: false,
+    problem: { kind: 'forged' },
+  });
 });
 
 test('an expired URL is refused after checking its signature; missing or malformed fields are named', () => {
@@ -72,5 +81,8 @@ test('after a rotation, URLs signed with the previous secret still count; new on
   const after = rotated.urls('http://serve.test', claims);
   assert.notEqual(queryOf(after.clickUrl).get('s'), queryOf(before.clickUrl).get('s'));
   assert.deepEqual(signer.read('click', queryOf(after.clickUrl), now), { ok: false, problem: { kind: 'forged' } });
-  assert.deepEqual(new TrackingSigner('the-new-secret-after-the-rotation-111').read('click', queryOf(after.clickUrl), now), { ok: true, claims });
+  assert.deepEqual(new TrackingSigner('the-new-secret-after-the-rotation-111').read('click', queryOf(after.clickUrl), now), {
+    ok: true,
+    claims,
+  });
 });

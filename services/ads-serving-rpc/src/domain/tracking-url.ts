@@ -25,7 +25,8 @@ export const TRACKING_PATHS: Record<TrackingEventType, string> = {
   click: '/t/c',
 };
 
-export type TrackingUrlProblem = { kind: 'invalid'; field: string; message: string } | { kind: 'forged' } | { kind: 'expired'; claims: TrackingClaims };
+export type TrackingUrlProblem =
+  { kind: 'invalid'; field: string; message: string } | { kind: 'forged' } | { kind: 'expired'; claims: TrackingClaims };
 
 /** Each beacon's URL up to its query: `<base>/t/i?` and so on. */
 export interface BeaconBases {
@@ -161,17 +162,24 @@ export class TrackingSigner {
    * Reads a beacon's query string: the claims when the signature holds and the URL has not
    * expired, else what is wrong (a missing field is named; a bad signature is only "forged").
    */
-  read(event: TrackingEventType, query: URLSearchParams, nowMs: number): { ok: true; claims: TrackingClaims } | { ok: false; problem: TrackingUrlProblem } {
+  read(
+    event: TrackingEventType,
+    query: URLSearchParams,
+    nowMs: number,
+  ): { ok: true; claims: TrackingClaims } | { ok: false; problem: TrackingUrlProblem } {
     const text = (name: keyof typeof PARAM, max: number): string | TrackingUrlProblem => {
       const value = query.get(PARAM[name]);
-      if (value === null || value.length === 0) return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) is required` };
-      if (value.length > max) return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) is longer than ${max}` };
+      if (value === null || value.length === 0)
+        return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) is required` };
+      if (value.length > max)
+        return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) is longer than ${max}` };
       return value;
     };
     const integer = (name: keyof typeof PARAM): number | TrackingUrlProblem => {
       const value = text(name, 16);
       if (typeof value !== 'string') return value;
-      if (!/^\d+$/.test(value)) return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) must be a non-negative integer` };
+      if (!/^\d+$/.test(value))
+        return { kind: 'invalid', field: name, message: `query parameter "${PARAM[name]}" (${name}) must be a non-negative integer` };
       return Number(value);
     };
     const values = {
@@ -206,7 +214,8 @@ export class TrackingSigner {
       const expected = Buffer.from(tagOf(hmac, event, signed));
       return given.length === expected.length && timingSafeEqual(given, expected);
     };
-    if (!signedBy(this.hmac) && (this.previous === undefined || !signedBy(this.previous))) return { ok: false, problem: { kind: 'forged' } };
+    if (!signedBy(this.hmac) && (this.previous === undefined || !signedBy(this.previous)))
+      return { ok: false, problem: { kind: 'forged' } };
     if (claims.expiresAt * 1000 <= nowMs) return { ok: false, problem: { kind: 'expired', claims } };
     return { ok: true, claims };
   }

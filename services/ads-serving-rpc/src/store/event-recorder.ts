@@ -1,4 +1,11 @@
-import { EVENTS_ROLLUP_GROUP, EventsStreamStore, encodeTrackingEvent, hourBucket, type RedisKeys, type TrackingEvent } from '@ads/ads-client';
+import {
+  EVENTS_ROLLUP_GROUP,
+  EventsStreamStore,
+  encodeTrackingEvent,
+  hourBucket,
+  type RedisKeys,
+  type TrackingEvent,
+} from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import { decisionOrigin } from '../domain/decision-id';
 
@@ -127,7 +134,10 @@ export class EventRecorder {
 
   /** Counts several in one round trip; each entry is the event's outcome or its error. */
   async countMany(pendings: readonly PendingEvent[], nowMs = Date.now()): Promise<Array<CountOutcome | Error>> {
-    const pipeline = this.redis.pipeline() as unknown as { adsCountEvent: (...args: (string | number)[]) => void; exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.redis.pipeline() as unknown as {
+      adsCountEvent: (...args: (string | number)[]) => void;
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
     for (const pending of pendings) pipeline.adsCountEvent(...this.arguments(pending, nowMs));
     const results = await pipeline.exec();
     if (results === null) return pendings.map(() => new Error('the pipeline was discarded'));

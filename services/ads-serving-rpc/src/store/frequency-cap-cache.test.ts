@@ -4,7 +4,9 @@ import { buildDecisionIndex } from '../domain/decision-index';
 import { fixtureCampaign, fixtureIndex } from '../../tests/support/serving-index-fixture';
 import { FrequencyCapCache } from './frequency-cap-cache';
 
-const campaign = buildDecisionIndex(fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })] })).campaigns[0]!;
+const campaign = buildDecisionIndex(
+  fixtureIndex({ campaigns: [fixtureCampaign({ id: 'capped', frequencyCap: { count: 2, windowSeconds: 3600 } })] }),
+).campaigns[0]!;
 const now = Date.parse('2026-03-02T12:00:00Z');
 
 test('with Redis ready, an unknown count is left to the hold; what Redis answered is used while fresh', () => {

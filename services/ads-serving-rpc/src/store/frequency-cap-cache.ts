@@ -45,7 +45,12 @@ export class FrequencyCapCache {
    */
   remember(userKey: string, campaignId: string, count: number, nowMs: number, fullUntil = 0): void {
     // Trusted for a minute at most: a released hold can free a place earlier than Redis said.
-    this.set(entryKey(userKey, campaignId), { count, fetchedAt: nowMs, fullUntil: Math.min(fullUntil, nowMs + MAX_FULL_TRUST_MS), localTimes: [] });
+    this.set(entryKey(userKey, campaignId), {
+      count,
+      fetchedAt: nowMs,
+      fullUntil: Math.min(fullUntil, nowMs + MAX_FULL_TRUST_MS),
+      localTimes: [],
+    });
   }
 
   /** A place taken without Redis (it was away): known here until Redis is asked again. */

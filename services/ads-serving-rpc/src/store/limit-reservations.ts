@@ -195,7 +195,9 @@ export class LimitReservations {
         // A failed script grants nothing: the limit is kept, at the price of one missed ad.
         holds: holds.map((_, at) => {
           const reply = replies[at];
-          return reply === undefined ? { granted: false, count: Number.POSITIVE_INFINITY, fullUntilMs: 0 } : { granted: reply[0] === 1, count: reply[1], fullUntilMs: reply[2] ?? 0 };
+          return reply === undefined
+            ? { granted: false, count: Number.POSITIVE_INFINITY, fullUntilMs: 0 }
+            : { granted: reply[0] === 1, count: reply[1], fullUntilMs: reply[2] ?? 0 };
         }),
         leases: leases.map((_, at) => {
           const reply = replies[holds.length + at];

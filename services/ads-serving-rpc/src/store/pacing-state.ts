@@ -30,7 +30,8 @@ export class PacingState {
   spendOf(campaign: Pick<IndexedCampaign, 'id' | 'spentMicros' | 'liveSpendBaselineMicros'>, day: string): CampaignSpend {
     const reading = this.readings.get(campaign.id);
     // Not read yet: the counter as cache-warming read it is a lower bound of what it holds now.
-    if (reading === undefined) return { totalSpentMicros: totalSpentMicros(campaign, campaign.liveSpendBaselineMicros), todaySpentMicros: 0 };
+    if (reading === undefined)
+      return { totalSpentMicros: totalSpentMicros(campaign, campaign.liveSpendBaselineMicros), todaySpentMicros: 0 };
     return {
       totalSpentMicros: totalSpentMicros(campaign, reading.liveMicros),
       todaySpentMicros: reading.day === day ? reading.dayMicros : 0,
@@ -48,7 +49,8 @@ export class PacingState {
     const days: string[] = [];
     const read = async () => {
       const keys: string[] = [];
-      for (let at = 0; at < slice.length; at += 1) keys.push(this.keys.campaignLiveSpend(slice[at]!.id), this.keys.campaignDaySpend(slice[at]!.id, days[at]!));
+      for (let at = 0; at < slice.length; at += 1)
+        keys.push(this.keys.campaignLiveSpend(slice[at]!.id), this.keys.campaignDaySpend(slice[at]!.id, days[at]!));
       const values = await this.redis.mget(keys);
       for (let at = 0; at < slice.length; at += 1) {
         const id = slice[at]!.id;

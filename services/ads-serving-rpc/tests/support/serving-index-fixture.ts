@@ -1,4 +1,10 @@
-import { SERVING_INDEX_FORMAT, type ServingFeatureSwitch, type ServingIndex, type ServingIndexCampaign, type ServingIndexPlacement } from '@ads/ads-client';
+import {
+  SERVING_INDEX_FORMAT,
+  type ServingFeatureSwitch,
+  type ServingIndex,
+  type ServingIndexCampaign,
+  type ServingIndexPlacement,
+} from '@ads/ads-client';
 import { fixtureSnapshotCampaign, type FixtureSnapshotCampaignInput } from '@ads/bench-kit';
 
 // Builds serving index versions out of plain data for unit tests and the benchmark, which

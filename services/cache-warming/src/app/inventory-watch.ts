@@ -32,12 +32,22 @@ export async function watchInventory(options: InventoryWatchOptions): Promise<vo
     logger.info('stopping: Redis never answered');
     return;
   }
-  const loop = new WatchLoop({ rebuild: options.rebuild, debounceMs: options.debounceMs, maxWaitMs: options.maxWaitMs, intervalMs: options.intervalMs, logger });
+  const loop = new WatchLoop({
+    rebuild: options.rebuild,
+    debounceMs: options.debounceMs,
+    maxWaitMs: options.maxWaitMs,
+    intervalMs: options.intervalMs,
+    logger,
+  });
   subscriber.on('message', (channel) => {
     if (channel === keys.inventoryChangedChannel) loop.notify();
   });
   await subscriber.subscribe(keys.inventoryChangedChannel).catch((error: unknown) => {
-    throw new CacheWarmingError('REDIS_UNAVAILABLE', `could not subscribe to ${keys.inventoryChangedChannel}: ${(error as Error).message}`, { cause: error });
+    throw new CacheWarmingError(
+      'REDIS_UNAVAILABLE',
+      `could not subscribe to ${keys.inventoryChangedChannel}: ${(error as Error).message}`,
+      { cause: error },
+    );
   });
   logger.info({ channel: keys.inventoryChangedChannel }, 'watching for inventory changes');
   loop.start();

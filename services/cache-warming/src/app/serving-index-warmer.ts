@@ -76,7 +76,11 @@ export class ServingIndexWarmer {
     do {
       const page = await this.snapshotPage(cursor);
       const liveSpend = await this.redisStep('read the live spend counters', () =>
-        readLiveSpend(this.deps.redis, this.deps.keys, page.campaigns.map((campaign) => campaign.id)),
+        readLiveSpend(
+          this.deps.redis,
+          this.deps.keys,
+          page.campaigns.map((campaign) => campaign.id),
+        ),
       );
       builder.addPage(page, (id) => liveSpend.get(id) ?? 0);
       cursor = page.nextCursor ?? undefined;
@@ -161,7 +165,11 @@ export class ServingIndexWarmer {
     } catch (error) {
       if (isServiceError(error)) throw error;
       const connection = this.deps.redis.status !== 'ready';
-      throw new CacheWarmingError(connection ? 'REDIS_UNAVAILABLE' : 'INDEX_WRITE_FAILED', `could not ${what}: ${(error as Error).message}`, { cause: error });
+      throw new CacheWarmingError(
+        connection ? 'REDIS_UNAVAILABLE' : 'INDEX_WRITE_FAILED',
+        `could not ${what}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -70,7 +70,11 @@ export class WatchLoop {
     this.running = this.options
       .rebuild(reason)
       .then(() => {
-        if (this.failures > 0) this.options.logger.info({ reason, failures: this.failures }, 'rebuild succeeded after failures; back to notices and the interval');
+        if (this.failures > 0)
+          this.options.logger.info(
+            { reason, failures: this.failures },
+            'rebuild succeeded after failures; back to notices and the interval',
+          );
         this.failures = 0;
       })
       .catch((error: unknown) => {

@@ -4,7 +4,12 @@ import type { WarmProgress } from '../app/serving-index-warmer';
 /** A progress bar on a terminal's stderr: snapshot pages while reading, then the write. */
 export function terminalProgress(): WarmProgress & { stop(): void } {
   const bar = new cliProgress.SingleBar(
-    { format: '{phase} [{bar}] {value}/{total} pages | {campaigns} campaigns, {ads} ads', stream: process.stderr, clearOnComplete: true, hideCursor: true },
+    {
+      format: '{phase} [{bar}] {value}/{total} pages | {campaigns} campaigns, {ads} ads',
+      stream: process.stderr,
+      clearOnComplete: true,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -18,13 +18,23 @@ export async function rollbackCommand(options: { json?: boolean }): Promise<void
     const result = await new ServingIndexStore(redis, new RedisKeys(config.redisKeyPrefix)).rollback().catch((error: unknown) => {
       throw new CacheWarmingError('INDEX_WRITE_FAILED', `rollback failed: ${(error as Error).message}`, { cause: error });
     });
-    if (result.outcome === 'none') throw new CacheWarmingError('NO_PREVIOUS_VERSION', `there is no previous index version (current: ${result.current ?? 'none'}); nothing changed`);
+    if (result.outcome === 'none')
+      throw new CacheWarmingError(
+        'NO_PREVIOUS_VERSION',
+        `there is no previous index version (current: ${result.current ?? 'none'}); nothing changed`,
+      );
     if (result.outcome === 'gone') {
-      throw new CacheWarmingError('NO_PREVIOUS_VERSION', `the previous index version ${result.previous} no longer exists in Redis; ${result.current} stays current`);
+      throw new CacheWarmingError(
+        'NO_PREVIOUS_VERSION',
+        `the previous index version ${result.previous} no longer exists in Redis; ${result.current} stays current`,
+      );
     }
     logger.info({ current: result.current, replaced: result.previous }, 'rolled back to the previous index version');
     if (options.json === true) printJsonLine({ ok: true, outcome: result.outcome, current: result.current, previous: result.previous });
-    else process.stdout.write(`rolled back: index version ${result.current} is current again (${result.previous} kept as previous; run rollback again to undo)\n`);
+    else
+      process.stdout.write(
+        `rolled back: index version ${result.current} is current again (${result.previous} kept as previous; run rollback again to undo)\n`,
+      );
   } finally {
     redis.disconnect();
   }

@@ -29,8 +29,15 @@ export interface WarmCommandOptions {
  */
 export async function warmCommand(options: WarmCommandOptions): Promise<void> {
   const config = configFromProcessEnvironment();
-  const logger = createLogger({ service: SERVICE, level: options.watch === true ? config.watchLogLevel : config.logLevel, kind: 'command' });
-  const redis = options.watch === true ? watcherRedis(config, logger, SERVICE) : await connectRedis('command', { url: config.redisUrl, name: SERVICE, logger });
+  const logger = createLogger({
+    service: SERVICE,
+    level: options.watch === true ? config.watchLogLevel : config.logLevel,
+    kind: 'command',
+  });
+  const redis =
+    options.watch === true
+      ? watcherRedis(config, logger, SERVICE)
+      : await connectRedis('command', { url: config.redisUrl, name: SERVICE, logger });
   const dataApi = new DataApiReader({ urls: config.dataApiUrls, token: config.dataApiToken, timeoutMs: config.dataApiTimeoutMs });
   const keys = new RedisKeys(config.redisKeyPrefix);
   const warmer = new ServingIndexWarmer({ dataApi, redis, keys, logger, pageSize: options.pageSize, retainMs: config.indexRetainMs });

@@ -15,7 +15,9 @@ export function renderWarmSummary(summary: WarmSummary): string {
     `  ${counts.campaigns} campaigns, ${counts.ads} ads, ${counts.placements} placements, ${counts.candidates} candidate entries; ${summary.chunks} chunks, ${(summary.bytes / 1024).toFixed(0)} KiB`,
     `  left out: ${counts.skippedEndedCampaigns} ended campaigns, ${counts.skippedCampaignsWithoutAds} without servable ads, ${counts.skippedInactiveAds} inactive ads`,
     `  read ${counts.pages} snapshot pages in ${summary.readMs} ms, ${summary.dryRun ? 'encoded' : 'wrote'} in ${summary.writeMs} ms`,
-    ...summary.placements.map((placement) => `  ${placement.key}: ${placement.sponsorship} sponsorship, ${placement.standard} standard, ${placement.house} house`),
+    ...summary.placements.map(
+      (placement) => `  ${placement.key}: ${placement.sponsorship} sponsorship, ${placement.standard} standard, ${placement.house} house`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,15 @@ import { newIndexVersionId } from './index-version';
 import { ServingIndexBuilder } from './serving-index-builder';
 
 const now = Date.parse('2026-03-02T12:00:00Z');
-const targeting = { countries: [], devices: [], keywords: [], siteIds: [] as string[], categories: [] as string[], hours: [], weekdays: [] };
+const targeting = {
+  countries: [],
+  devices: [],
+  keywords: [],
+  siteIds: [] as string[],
+  categories: [] as string[],
+  hours: [],
+  weekdays: [],
+};
 const ad = (id: string, format: 'native' | 'banner' = 'native', status: 'active' | 'paused' = 'active') => ({
   id,
   format,
@@ -38,7 +46,14 @@ const campaign = (id: string, overrides: Record<string, unknown> = {}) => ({
 });
 const placements = [
   { id: 'p-news', key: 'news-top', siteId: 'site-news', siteDomain: 'news.test', allowedFormats: ['native' as const], category: 'News' },
-  { id: 'p-sport', key: 'sport-side', siteId: 'site-sport', siteDomain: 'sport.test', allowedFormats: ['native' as const, 'banner' as const], category: null },
+  {
+    id: 'p-sport',
+    key: 'sport-side',
+    siteId: 'site-sport',
+    siteDomain: 'sport.test',
+    allowedFormats: ['native' as const, 'banner' as const],
+    category: null,
+  },
 ];
 
 test('candidates per placement and tier follow format, site and category targeting', () => {
@@ -57,7 +72,14 @@ test('candidates per placement and tier follow format, site and category targeti
     },
     (id) => (id === 'open' ? 42 : 0),
   );
-  builder.addPage({ asOf: '2026-03-02T11:59:00Z', nextCursor: null, campaigns: [campaign('late', { ads: [ad('late-a'), ad('late-b', 'native', 'paused')] })] }, () => 0);
+  builder.addPage(
+    {
+      asOf: '2026-03-02T11:59:00Z',
+      nextCursor: null,
+      campaigns: [campaign('late', { ads: [ad('late-a'), ad('late-b', 'native', 'paused')] })],
+    },
+    () => 0,
+  );
   const parts = builder.finish('v1', '2026-03-02T12:00:01Z');
   // Ordinals: open-native 0, open-banner 1, news-only-a 2, sport-site-a 3, late-a 4.
   assert.deepEqual(
@@ -68,7 +90,11 @@ test('candidates per placement and tier follow format, site and category targeti
     ],
   );
   assert.equal(parts.campaigns[0]!.liveSpendBaselineMicros, 42);
-  assert.deepEqual(parts.campaigns[3]!.ads.map((entry) => entry.id), ['late-a'], 'paused ads are left out');
+  assert.deepEqual(
+    parts.campaigns[3]!.ads.map((entry) => entry.id),
+    ['late-a'],
+    'paused ads are left out',
+  );
   assert.equal(parts.asOf, '2026-03-02T11:59:00Z');
   assert.equal(parts.featureSwitches.length, 1);
   assert.equal(builder.counts.skippedInactiveAds, 1);
@@ -92,9 +118,17 @@ test('ended campaigns, campaigns without servable ads and repeated campaigns are
     () => 0,
   );
   const parts = builder.finish('v2', '2026-03-02T12:00:01Z');
-  assert.deepEqual(parts.campaigns.map((entry) => entry.id), ['future'], 'a campaign that starts later is kept so it starts on time');
   assert.deepEqual(
-    { ended: builder.counts.skippedEndedCampaigns, withoutAds: builder.counts.skippedCampaignsWithoutAds, duplicates: builder.counts.duplicateCampaigns },
+    parts.campaigns.map((entry) => entry.id),
+    ['future'],
+    'a campaign that starts later is kept so it starts on time',
+  );
+  assert.deepEqual(
+    {
+      ended: builder.counts.skippedEndedCampaigns,
+      withoutAds: builder.counts.skippedCampaignsWithoutAds,
+      duplicates: builder.counts.duplicateCampaigns,
+    },
     { ended: 1, withoutAds: 1, duplicates: 1 },
   );
 });

@@ -8,12 +8,24 @@ const packageDir = new URL('../..', import.meta.url).pathname;
 
 /** Starts `node --import tsx src/main.ts <args>` with only the given environment (plus PATH). */
 export function startCacheWarming(args: string[], env: Record<string, string>): CacheWarmingProcess {
-  return startTsProcess({ name: 'cache-warming', cwd: packageDir, args: ['src/main.ts', ...args], env: { NODE_ENV: 'test', ...env }, cleanEnv: true });
+  return startTsProcess({
+    name: 'cache-warming',
+    cwd: packageDir,
+    args: ['src/main.ts', ...args],
+    env: { NODE_ENV: 'test', ...env },
+    cleanEnv: true,
+  });
 }
 
 /** Runs the command to completion. */
 export function runCacheWarming(args: string[], env: Record<string, string>): Promise<CommandResult> {
-  return runTsCommand({ name: 'cache-warming', cwd: packageDir, args: ['src/main.ts', ...args], env: { NODE_ENV: 'test', ...env }, cleanEnv: true });
+  return runTsCommand({
+    name: 'cache-warming',
+    cwd: packageDir,
+    args: ['src/main.ts', ...args],
+    env: { NODE_ENV: 'test', ...env },
+    cleanEnv: true,
+  });
 }
 
 /** The JSON lines a `--json` run printed on stdout. */

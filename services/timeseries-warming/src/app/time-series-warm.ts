@@ -71,7 +71,9 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
       entries.push(...assembleSeries(level, 'day', [await source.series(level, 'day', window.fromMs, window.toMs)], window));
     });
     reads.push(async () => {
-      const answers = await inSequence(window.dayStartsMs.map((dayMs) => () => source.series(level, 'hour', dayMs, Math.min(dayMs + 24 * HOUR_MS, window.toMs))));
+      const answers = await inSequence(
+        window.dayStartsMs.map((dayMs) => () => source.series(level, 'hour', dayMs, Math.min(dayMs + 24 * HOUR_MS, window.toMs))),
+      );
       entries.push(...assembleSeries(level, 'hour', answers, window));
     });
   }
@@ -79,7 +81,10 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
   const reconcileFromMs = Math.floor((nowMs - 26 * HOUR_MS) / HOUR_MS) * HOUR_MS;
   let recentCampaignHours: TimeSeriesEntry[] = [];
   reads.push(async () => {
-    recentCampaignHours = assembleSeries('campaign', 'hour', [await source.series('campaign', 'hour', reconcileFromMs, window.toMs)], { fromMs: reconcileFromMs, toMs: window.toMs });
+    recentCampaignHours = assembleSeries('campaign', 'hour', [await source.series('campaign', 'hour', reconcileFromMs, window.toMs)], {
+      fromMs: reconcileFromMs,
+      toMs: window.toMs,
+    });
   });
   const snapshotRead = source.snapshot();
   await Promise.all([runLimited(reads, QUERY_CONCURRENCY), snapshotRead]);
@@ -101,7 +106,9 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
   let staleSeriesDeleted = 0;
   for (const level of LEVELS) {
     for (const granularity of GRANULARITIES) {
-      const warmed = new Set(entries.filter((entry) => entry.level === level && entry.granularity === granularity).map((entry) => entry.id));
+      const warmed = new Set(
+        entries.filter((entry) => entry.level === level && entry.granularity === granularity).map((entry) => entry.id),
+      );
       const stale = (await store.listIds(level, granularity)).filter((id) => !warmed.has(id));
       staleSeriesDeleted += await store.deleteSeries(level, stale, granularity);
     }
@@ -113,7 +120,9 @@ export async function warmTimeSeries(options: WarmOptions): Promise<WarmSummary>
   const reconciliation = await reconcileCounters({
     counters: new SpendCounterStore(options.redis, keys),
     campaigns: snapshot.campaigns,
-    databaseHours: new Map(recentCampaignHours.map((entry) => [entry.id, new Map(entry.points.map((point) => [Date.parse(point.bucket), point.spendMicros]))])),
+    databaseHours: new Map(
+      recentCampaignHours.map((entry) => [entry.id, new Map(entry.points.map((point) => [Date.parse(point.bucket), point.spendMicros]))]),
+    ),
     nowMs,
     settleMs: options.settleMinutes * 60_000,
   });
@@ -150,10 +159,16 @@ async function reconcileCounters(input: {
   const days = campaigns.map((campaign) => localDay(nowMs, campaign.timeZone));
   const hoursOf = days.map((day) => utcHoursOfLocalDay(day, nowMs));
   const liveRequests = campaigns.flatMap((campaign, index) =>
-    hoursOf[index]!.filter((hour) => isUnsettled(hour, nowMs, settleMs)).map((hourStartMs) => ({ campaignId: campaign.id, hourStartMs, adIds: campaign.ads.map((ad) => ad.id) })),
+    hoursOf[index]!.filter((hour) => isUnsettled(hour, nowMs, settleMs)).map((hourStartMs) => ({
+      campaignId: campaign.id,
+      hourStartMs,
+      adIds: campaign.ads.map((ad) => ad.id),
+    })),
   );
   const liveSpend = await counters.readLiveHourSpend(liveRequests);
-  const liveByHour = new Map(liveRequests.map((request, index) => [`${request.campaignId}/${request.hourStartMs}`, liveSpend[index] ?? null]));
+  const liveByHour = new Map(
+    liveRequests.map((request, index) => [`${request.campaignId}/${request.hourStartMs}`, liveSpend[index] ?? null]),
+  );
   const current = await counters.readDayCounters(campaigns.map((campaign, index) => ({ campaignId: campaign.id, day: days[index]!.day })));
 
   const raised: RaisedCounter[] = [];
@@ -170,7 +185,12 @@ async function reconcileCounters(input: {
     const day = days[index]!.day;
     const outcome = await counters.raiseDayCounter(campaign.id, day, floorMicros);
     if (outcome.raisedByMicros > 0) {
-      raised.push({ campaignId: campaign.id, day, beforeMicros: outcome.valueMicros - outcome.raisedByMicros, afterMicros: outcome.valueMicros });
+      raised.push({
+        campaignId: campaign.id,
+        day,
+        beforeMicros: outcome.valueMicros - outcome.raisedByMicros,
+        afterMicros: outcome.valueMicros,
+      });
       raisedMicros += outcome.raisedByMicros;
     }
   }

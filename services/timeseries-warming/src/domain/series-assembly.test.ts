@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assembleSeries } from './series-assembly';
 
-const point = (bucket: string, impressions: number, clicks: number) => ({ bucket, impressions, viewableImpressions: impressions, clicks, spendMicros: impressions * 10, ctr: 0 });
+const point = (bucket: string, impressions: number, clicks: number) => ({
+  bucket,
+  impressions,
+  viewableImpressions: impressions,
+  clicks,
+  spendMicros: impressions * 10,
+  ctr: 0,
+});
 
 test('answers of several days join into one series per entity, in order, inside the window', () => {
   const entries = assembleSeries(
@@ -19,7 +26,10 @@ test('answers of several days join into one series per entity, in order, inside 
   );
   assert.equal(entries.length, 2);
   const a1 = entries.find((entry) => entry.id === 'a1')!;
-  assert.deepEqual(a1.points.map((p) => p.bucket), ['2026-03-09T05:00:00.000Z', '2026-03-09T23:00:00.000Z', '2026-03-10T01:00:00.000Z']);
+  assert.deepEqual(
+    a1.points.map((p) => p.bucket),
+    ['2026-03-09T05:00:00.000Z', '2026-03-09T23:00:00.000Z', '2026-03-10T01:00:00.000Z'],
+  );
   assert.equal(a1.points[2]!.ctr, 0.25);
   assert.equal(a1.points[0]!.ctr, 0);
   // a2's only bucket lies before the window: its series is empty, so the store deletes it.

@@ -8,7 +8,11 @@ const now = day + 10 * HOUR + 5 * 60_000; // 10:05
 const settle = 15 * 60_000;
 // Hours 00:00 to 10:00; 09:00 ended 5 minutes ago, so 09:00 and 10:00 are unsettled.
 const hours = (database: number, live: number | null) =>
-  Array.from({ length: 11 }, (_, index) => ({ startMs: day + index * HOUR, databaseMicros: database, liveMicros: index >= 9 ? live : null }));
+  Array.from({ length: 11 }, (_, index) => ({
+    startMs: day + index * HOUR,
+    databaseMicros: database,
+    liveMicros: index >= 9 ? live : null,
+  }));
 
 test('a counter below the database total of settled hours is raised to it', () => {
   const outcome = reconcileDaySpend(hours(100, null), 500, now, settle);
@@ -29,6 +33,8 @@ test('a counter above the floor is never lowered', () => {
 });
 
 test('settled hours trust the database even where serving counted more', () => {
-  const settledOnly = hours(100, null).slice(0, 9).map((hour) => ({ ...hour, liveMicros: 1_000 }));
+  const settledOnly = hours(100, null)
+    .slice(0, 9)
+    .map((hour) => ({ ...hour, liveMicros: 1_000 }));
   assert.equal(reconcileDaySpend(settledOnly, 0, now, settle).floorMicros, 900);
 });

@@ -28,7 +28,12 @@ export interface SpendReconciliation {
  * A counter above that floor holds spend that serving counted and the roll-up has not
  * delivered: lowering it would let serving overspend, so it is left alone.
  */
-export function reconcileDaySpend(hours: readonly HourSpend[], counterMicros: number, nowMs: number, settleMs: number): SpendReconciliation {
+export function reconcileDaySpend(
+  hours: readonly HourSpend[],
+  counterMicros: number,
+  nowMs: number,
+  settleMs: number,
+): SpendReconciliation {
   let floorMicros = 0;
   for (const hour of hours) {
     const settled = hour.startMs + HOUR_MS + settleMs <= nowMs;

@@ -21,7 +21,11 @@ return 1
  * before writing its own meta — the meta claims nothing the series do not hold. Returns the
  * meta left in place (null: none).
  */
-export async function narrowTimeSeriesMeta(redis: Redis, keys: RedisKeys, window: { fromMs: number; toMs: number }): Promise<TimeSeriesMeta | null> {
+export async function narrowTimeSeriesMeta(
+  redis: Redis,
+  keys: RedisKeys,
+  window: { fromMs: number; toMs: number },
+): Promise<TimeSeriesMeta | null> {
   const key = keys.timeSeriesMeta;
   const raw = await redis.get(key);
   if (raw === null) return null;
