@@ -1,5 +1,5 @@
 // The production build (`npm start` and the deployments run dist/main.mjs, not tsx): it bundles,
-// starts against the real Redis, serves embed.js from the copied assets, answers a CORS
+// starts against the real Redis, serves embed.js and the demo creatives from the copied assets, answers a CORS
 // preflight with the preflight headers, and decides from an index published in Redis.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -30,11 +30,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test('dist/main.mjs starts, serves embed.js and preflights, and decides from the published index', async () => {
+test('dist/main.mjs starts, serves embed.js, the demo creatives and preflights, and decides from the published index', async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: packageDir, stdio: 'inherit' });
   const index = fixtureIndex({ version: 'build-1', campaigns: [fixtureCampaign({ id: 'built', bidType: 'CPM', bidAmount: 100 })] });
   const store = new ServingIndexStore(redis, new RedisKeys(prefix));
-  await store.write({ version: 'build-1', builtAt: new Date().toISOString(), asOf: index.meta.asOf, placements: index.placements, featureSwitches: [], campaigns: index.campaigns });
+  await store.write({
+    version: 'build-1',
+    builtAt: new Date().toISOString(),
+    asOf: index.meta.asOf,
+    placements: index.placements,
+    featureSwitches: [],
+    campaigns: index.campaigns,
+  });
   await store.publish('build-1');
 
   const port = await freePort();
@@ -45,11 +52,23 @@ test('dist/main.mjs starts, serves embed.js and preflights, and decides from the
   });
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'the built server to become ready with the published index', { timeoutMs: 30_000 });
+    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'the built server to become ready with the published index', {
+      timeoutMs: 30_000,
+    });
 
     const embed = await fetch(`${base}/embed.js`);
     assert.equal(embed.status, 200);
     assert.match(await embed.text(), /data-ads-placement/);
+
+    // The demo seed's images, copied with the assets; only the shipped files.
+    const creative = await fetch(`${base}/demo/creatives/acme-outdoor-300x250.svg`);
+    assert.equal(creative.status, 200);
+    assert.equal(creative.headers.get('content-type'), 'image/svg+xml');
+    assert.match(creative.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.match(await creative.text(), /^<svg [^>]*width="300" height="250"/);
+    for (const missing of ['nothing.svg', '..%2fembed.js', '../assets/embed.js', '']) {
+      assert.equal((await fetch(`${base}/demo/creatives/${missing}`)).status, 404, missing);
+    }
 
     const preflight = await fetch(`${base}/rpc`, { method: 'OPTIONS' });
     assert.equal(preflight.status, 204);
@@ -61,13 +80,21 @@ test('dist/main.mjs starts, serves embed.js and preflights, and decides from the
     const decided = await fetch(`${base}/rpc`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'serving.decide', params: { placements: [{ divName: 'slot', placementKey }] } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'serving.decide',
+        params: { placements: [{ divName: 'slot', placementKey }] },
+      }),
     });
     assert.equal(decided.status, 200);
     assert.equal(decided.headers.get('access-control-allow-origin'), '*');
     assert.equal(decided.headers.get('access-control-allow-methods'), null, 'preflight headers stay off answers');
     const { result } = (await decided.json()) as { result: DecisionResponse };
-    assert.deepEqual(result.decisions.slot!.map((ad) => ad.campaignId), ['built']);
+    assert.deepEqual(
+      result.decisions.slot!.map((ad) => ad.campaignId),
+      ['built'],
+    );
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');
