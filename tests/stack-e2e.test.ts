@@ -2,8 +2,8 @@
 // infra/local/start-stack.ts) on a fresh database, a Redis prefix and ports of its own; then an
 // advertiser's work in a real browser (Debian's chromium driven by playwright-core; no browser
 // is downloaded): create an advertiser, a campaign and an ad in the dashboard, approve and
-// activate them, see the ad served on the demo publisher page through HAProxy, view it and
-// click it, roll the events up, and find the impression and the click in the campaign's report
+// activate them, see the ad served on the demo publisher page through HAProxy (next to seeded
+// ads whose images load from serving's /demo/creatives/), view it and click it, roll the events up, and find the impression and the click in the campaign's report
 // on the dashboard. SIGTERM to `npm start` (as a supervisor sends it) must stop every process it started.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -160,8 +160,12 @@ async function reportTotals(campaignId: string): Promise<{ impressions: number; 
   url.search = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), granularity: 'hour' }).toString();
   const response = await fetch(url, { headers: { authorization: `Bearer ${stack!.keys.adminKey}` } });
   const body = (await response.json()) as { points?: { impressions: number; clicks: number }[] };
-  if (response.status !== 200 || body.points === undefined) throw new Error(`report answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
-  return body.points.reduce((sum, point) => ({ impressions: sum.impressions + point.impressions, clicks: sum.clicks + point.clicks }), { impressions: 0, clicks: 0 });
+  if (response.status !== 200 || body.points === undefined)
+    throw new Error(`report answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  return body.points.reduce((sum, point) => ({ impressions: sum.impressions + point.impressions, clicks: sum.clicks + point.clicks }), {
+    impressions: 0,
+    clicks: 0,
+  });
 }
 
 test('an ad created in the dashboard is served through HAProxy, viewed, clicked and reported; Ctrl-C stops everything', async () => {
@@ -204,7 +208,10 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   // The inventory notice makes the watching cache-warming rebuild; serving loads the new index.
   const decideParams = { placements: [{ divName: 'slot', placementKey: PLACEMENT_KEY, count: 10 }], country: 'US', device: 'desktop' };
   await waitFor(
-    async () => Object.values((await decide(`${stack!.urls.serving}/rpc`, decideParams)).decisions).flat().some((ad) => ad.campaignId === campaignId),
+    async () =>
+      Object.values((await decide(`${stack!.urls.serving}/rpc`, decideParams)).decisions)
+        .flat()
+        .some((ad) => ad.campaignId === campaignId),
     'the new campaign to be served through HAProxy',
     { timeoutMs: 60_000 },
   ).catch((error: Error) => {
@@ -224,6 +231,12 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
       if (state !== 'filled') console.log(`demo page attempt ${attempt + 1}: slot ${state}`);
     }
     assert.equal(state, 'filled', 'the demo slot was filled');
+    // The seeded ads' images come from serving's /demo/creatives/, at the address npm start gave the seed.
+    await publisher.waitForFunction(
+      `[...document.querySelectorAll('#demo-slot a.ads-ad img')].some((image) => image.currentSrc.startsWith(${JSON.stringify(`${stack.urls.serving}/demo/creatives/`)}) && image.complete && image.naturalWidth > 0)`,
+      undefined,
+      { timeout: 15_000 },
+    );
     const ad = publisher.locator('#demo-slot a.ads-ad', { hasText: adTitle });
     assert.equal(await ad.count(), 1, `the new ad is on the demo page:\n${await publisher.locator('#demo-slot').innerText()}`);
     await ad.scrollIntoViewIfNeeded();
@@ -236,7 +249,11 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   }
 
   // Roll-up through the launcher's import worker, then timeseries-warming, until the report has both.
-  const importEnv = { DATA_API_URLS: stack.urls.dataApiRpc, DATA_API_TOKEN: stack.keys.serviceKey, DATA_API_IMPORT_TOKEN: stack.keys.importerKey };
+  const importEnv = {
+    DATA_API_URLS: stack.urls.dataApiRpc,
+    DATA_API_TOKEN: stack.keys.serviceKey,
+    DATA_API_IMPORT_TOKEN: stack.keys.importerKey,
+  };
   let rollupState = 'no roll-up ran';
   await waitFor(
     async () => {
@@ -258,7 +275,11 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   // The dashboard's campaign report shows them.
   await page.goto(`${stack.urls.dashboard}/campaigns/${campaignId}`);
   await page.getByTestId('performance').waitFor();
-  await waitFor(async () => Number((await page.getByTestId('total-impressions').innerText()).replace(/\D/g, '')) >= 1, 'impressions in the dashboard', { timeoutMs: 20_000 });
+  await waitFor(
+    async () => Number((await page.getByTestId('total-impressions').innerText()).replace(/\D/g, '')) >= 1,
+    'impressions in the dashboard',
+    { timeoutMs: 20_000 },
+  );
   assert.ok(Number((await page.getByTestId('total-clicks').innerText()).replace(/\D/g, '')) >= 1, 'the click is in the dashboard');
   await page.screenshot({ path: join(ARTIFACTS, 'stack-e2e-dashboard.png'), fullPage: true });
   await page.close();
@@ -278,9 +299,19 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   // Behind HAProxy (base + 100) serving-1 listens on base + 101; without it, on the public port.
   const servingOnePort = Number(new URL(stack.urls.serving).port) + (stack.haproxy ? 1 : 0);
   process.kill(servingOne, 'SIGKILL');
-  await waitFor(() => Promise.resolve(/serving-1 exited \(SIGKILL\); restarting it/.test(tail())), 'the launcher to restart serving-1', { timeoutMs: 10_000 });
-  if (stack.haproxy) assert.ok(Object.values((await decide(`${stack.urls.serving}/rpc`, decideParams)).decisions).flat().length > 0, 'HAProxy answers from serving-2');
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${servingOnePort}/readyz`).catch(() => undefined))?.status === 200, 'serving-1 back and ready', { timeoutMs: 60_000 }).catch((error: Error) => {
+  await waitFor(() => Promise.resolve(/serving-1 exited \(SIGKILL\); restarting it/.test(tail())), 'the launcher to restart serving-1', {
+    timeoutMs: 10_000,
+  });
+  if (stack.haproxy)
+    assert.ok(
+      Object.values((await decide(`${stack.urls.serving}/rpc`, decideParams)).decisions).flat().length > 0,
+      'HAProxy answers from serving-2',
+    );
+  await waitFor(
+    async () => (await fetch(`http://127.0.0.1:${servingOnePort}/readyz`).catch(() => undefined))?.status === 200,
+    'serving-1 back and ready',
+    { timeoutMs: 60_000 },
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${tail()}`);
   });
 
@@ -289,10 +320,16 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   const stackPid = Number(readFileSync(join(stateDir, 'stack.pid'), 'utf8'));
   const servingOneNow = Number(/serving-1 restarted \(pid (\d+)\)/.exec(tail())?.[1] ?? 0);
   launcher!.kill('SIGTERM');
-  await waitFor(() => Promise.resolve(!alive(stackPid)), 'the launcher to stop after SIGTERM to npm', { timeoutMs: 30_000 }).catch((error: Error) => {
-    throw new Error(`${error.message}\n${tail()}`);
-  });
-  const survivors = Object.entries({ ...stack.pids, launcher: stackPid, ...(servingOneNow > 0 ? { 'serving-1 (restarted)': servingOneNow } : {}) }).filter(([, pid]) => alive(pid));
+  await waitFor(() => Promise.resolve(!alive(stackPid)), 'the launcher to stop after SIGTERM to npm', { timeoutMs: 30_000 }).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}\n${tail()}`);
+    },
+  );
+  const survivors = Object.entries({
+    ...stack.pids,
+    launcher: stackPid,
+    ...(servingOneNow > 0 ? { 'serving-1 (restarted)': servingOneNow } : {}),
+  }).filter(([, pid]) => alive(pid));
   assert.deepEqual(survivors, [], 'every process of the stack has exited');
   assert.equal(existsSync(join(stateDir, 'stack.pid')), false, 'the pid file for npm stop is removed');
 });

@@ -90,7 +90,12 @@ const RESTART_FIRST_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
 const RESTART_RESET_AFTER_MS = 60_000;
 
-function startProcess(name: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string>; oneOff?: boolean } = {}): ChildProcess {
+function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; oneOff?: boolean } = {},
+): ChildProcess {
   const colour = colours[children.length % colours.length]!;
   const entry = { name, child: undefined as unknown as ChildProcess };
   let restarts = 0;
@@ -131,7 +136,12 @@ function service(name: string, packageDir: string, args: string[], extraEnv: Rec
   });
 }
 
-async function runToEnd(name: string, packageDir: string, args: string[], extraEnv: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+async function runToEnd(
+  name: string,
+  packageDir: string,
+  args: string[],
+  extraEnv: Record<string, string>,
+): Promise<{ code: number | null; stdout: string }> {
   const child = service(name, packageDir, args, extraEnv, true);
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -206,7 +216,12 @@ async function keysFor(dataApiEnv: Record<string, string>): Promise<StackKeys> {
   say('the database already holds data: creating fresh admin, service and importer keys');
   const created: Record<string, string> = {};
   for (const role of ['admin', 'service', 'importer'] as const) {
-    const result = await runToEnd(`keys:${role}`, 'services/ads-data-api', ['src/cli/create-key.ts', '--role', role, '--name', `local-stack-${role}`, '--json'], dataApiEnv);
+    const result = await runToEnd(
+      `keys:${role}`,
+      'services/ads-data-api',
+      ['src/cli/create-key.ts', '--role', role, '--name', `local-stack-${role}`, '--json'],
+      dataApiEnv,
+    );
     const parsed = lastJsonLine(result.stdout);
     if (result.code !== 0 || typeof parsed?.secret !== 'string') throw new Error(`could not create a ${role} key`);
     created[role] = parsed.secret;
@@ -284,15 +299,29 @@ async function main(): Promise<void> {
   prepareGeneratedCode();
 
   if (!(await reachable(env.DATABASE_URL, 5432))) {
-    say(`PostgreSQL does not answer at ${new URL(env.DATABASE_URL).host}. Start it (Debian: pg_ctlcluster 15 main start; install: apt-get install postgresql) or set DATABASE_URL.`);
+    say(
+      `PostgreSQL does not answer at ${new URL(env.DATABASE_URL).host}. Start it (Debian: pg_ctlcluster 15 main start; install: apt-get install postgresql) or set DATABASE_URL.`,
+    );
     process.exit(1);
   }
   if (!(await reachable(env.REDIS_URL, 6379))) {
-    say(`Redis does not answer at ${new URL(env.REDIS_URL).host}. Start it (redis-server --daemonize yes; install: apt-get install redis-server) or set REDIS_URL.`);
+    say(
+      `Redis does not answer at ${new URL(env.REDIS_URL).host}. Start it (redis-server --daemonize yes; install: apt-get install redis-server) or set REDIS_URL.`,
+    );
     process.exit(1);
   }
 
-  const dataApiEnv = { DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX, LOG_LEVEL: env.LOG_LEVEL };
+  const haproxyInstalled = spawnSync(haproxyBinary, ['-v']).error === undefined;
+  const servingPorts = haproxyInstalled ? ports.serving : ports.serving.slice(0, 1);
+  const publicServing = haproxyInstalled ? `http://127.0.0.1:${ports.haproxy}` : `http://127.0.0.1:${servingPorts[0]}`;
+  // The demo seed's images are served by serving next to its demo page, at its public address.
+  const dataApiEnv = {
+    DATABASE_URL: env.DATABASE_URL,
+    REDIS_URL: env.REDIS_URL,
+    REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX,
+    LOG_LEVEL: env.LOG_LEVEL,
+    DEMO_CREATIVES_BASE_URL: `${publicServing}/demo/creatives`,
+  };
   const migrated = await runToEnd('migrate', 'services/ads-data-api', ['src/cli/migrate.ts'], dataApiEnv);
   if (migrated.code !== 0) throw new Error('migrations failed');
   const keys = await keysFor(dataApiEnv);
@@ -300,9 +329,6 @@ async function main(): Promise<void> {
   service('data-api', 'services/ads-data-api', ['src/main.ts'], { ...dataApiEnv, PORT: String(ports.dataApi) });
   await waitForHttp(`http://127.0.0.1:${ports.dataApi}/readyz`);
 
-  const haproxyInstalled = spawnSync(haproxyBinary, ['-v']).error === undefined;
-  const servingPorts = haproxyInstalled ? ports.serving : ports.serving.slice(0, 1);
-  const publicServing = haproxyInstalled ? `http://127.0.0.1:${ports.haproxy}` : `http://127.0.0.1:${servingPorts[0]}`;
   const clientEnv = { DATA_API_URLS: `http://127.0.0.1:${ports.dataApi}/rpc`, DATA_API_TOKEN: keys.serviceKey };
 
   const warm = await runToEnd('cache-warming', 'services/cache-warming', ['src/main.ts', 'run', '--json'], clientEnv);
@@ -342,7 +368,11 @@ async function main(): Promise<void> {
   } else {
     say('haproxy is not installed (apt-get install haproxy): running ONE serving instance directly, without a load balancer');
   }
-  service('import-worker', 'services/ads-data-import', ['src/main.ts', 'worker'], { ...clientEnv, DATA_API_IMPORT_TOKEN: keys.importerKey, WORKER_PORT: String(ports.worker) });
+  service('import-worker', 'services/ads-data-import', ['src/main.ts', 'worker'], {
+    ...clientEnv,
+    DATA_API_IMPORT_TOKEN: keys.importerKey,
+    WORKER_PORT: String(ports.worker),
+  });
   service('import-scheduler', 'services/ads-data-import', ['src/main.ts', 'scheduler'], {
     ...clientEnv,
     TIMESERIES_WARMING_CRON: env.TIMESERIES_WARMING_CRON,
@@ -350,7 +380,9 @@ async function main(): Promise<void> {
   });
   service('cache-warming', 'services/cache-warming', ['src/main.ts', 'run', '--watch'], clientEnv);
   await waitForHttp(`${publicServing}/readyz`, 60_000).catch((error: Error) => say(`serving is not ready yet: ${error.message}`));
-  await waitForHttp(`http://127.0.0.1:${ports.worker}/healthz`, 60_000).catch((error: Error) => say(`the import worker is not up yet: ${error.message}`));
+  await waitForHttp(`http://127.0.0.1:${ports.worker}/healthz`, 60_000).catch((error: Error) =>
+    say(`the import worker is not up yet: ${error.message}`),
+  );
 
   const urls = {
     dashboard: `http://127.0.0.1:${ports.dataApi}/dashboard`,
@@ -374,7 +406,9 @@ async function main(): Promise<void> {
     queue dashboard      http://127.0.0.1:${ports.worker}/queues
   keys are saved in ${keysFile}, the tracking secret and the /metrics token in ${secretsFile}; Ctrl-C stops everything.`);
   // One line for scripts and tests (the keys are in the keys file too).
-  process.stdout.write(`STACK_READY ${JSON.stringify({ urls, keys, haproxy: haproxyInstalled, redisKeyPrefix: env.REDIS_KEY_PREFIX, keysFile, secretsFile, pids })}\n`);
+  process.stdout.write(
+    `STACK_READY ${JSON.stringify({ urls, keys, haproxy: haproxyInstalled, redisKeyPrefix: env.REDIS_KEY_PREFIX, keysFile, secretsFile, pids })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -44,7 +44,22 @@ function psql(sql: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'psql',
-      ['-h', POSTGRES.host, '-p', String(POSTGRES.port), '-U', POSTGRES.user, '-d', 'postgres', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+      [
+        '-h',
+        POSTGRES.host,
+        '-p',
+        String(POSTGRES.port),
+        '-U',
+        POSTGRES.user,
+        '-d',
+        'postgres',
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        sql,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -104,10 +119,11 @@ export interface StackSeed {
 /**
  * Fills a stack database with the demo inventory (`npm run db:seed -- --json`: 5 advertisers,
  * 30 campaigns of which 20 live, 300 ads, 3 sites, 8 placements, 5 feature switches) and
- * returns the secrets of its admin, service and importer keys.
+ * returns the secrets of its admin, service and importer keys. `env` adds variables of the
+ * command's (DEMO_CREATIVES_BASE_URL: where the ads' images are).
  */
-export async function seedStackDatabase(url: string): Promise<StackSeed> {
-  const result = await runTsCommand(DATA_API_DIR, 'src/cli/seed.ts', ['--json'], { DATABASE_URL: url }, COMMAND_TIMEOUT_MS);
+export async function seedStackDatabase(url: string, env: Record<string, string> = {}): Promise<StackSeed> {
+  const result = await runTsCommand(DATA_API_DIR, 'src/cli/seed.ts', ['--json'], { ...env, DATABASE_URL: url }, COMMAND_TIMEOUT_MS);
   if (result.code !== 0) throw commandFailure('ads-data-api db:seed --json', result);
   const seed = jsonLineOf<StackSeed>(result.stdout, 'ads-data-api db:seed --json');
   return { adminKey: seed.adminKey, serviceKey: seed.serviceKey, importerKey: seed.importerKey, counts: seed.counts };

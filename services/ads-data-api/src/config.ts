@@ -5,6 +5,12 @@ import { z } from 'zod';
 /** The default DATABASE_URL: the local PostgreSQL of the development stack. */
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/ads';
 
+/**
+ * Where the demo seed's creative images are by default: ads-serving-rpc on its default port
+ * (the local stack's public serving address too), which serves them next to its demo page.
+ */
+export const DEFAULT_DEMO_CREATIVES_BASE_URL = 'http://127.0.0.1:4100/demo/creatives';
+
 const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -13,6 +19,8 @@ const environmentSchema = z.object({
   REDIS_URL: redisUrlSetting,
   REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  // The public base of serving's /demo/creatives, as browsers reach it (PUBLIC_BASE_URL of serving + /demo/creatives).
+  DEMO_CREATIVES_BASE_URL: z.url({ protocol: /^https?$/ }).default(DEFAULT_DEMO_CREATIVES_BASE_URL),
   LOG_LEVEL: commonSettings.logLevel,
   // Free-form (staging, ci, …); only "test" changes a default here.
   NODE_ENV: commonSettings.nodeEnv,
@@ -25,6 +33,8 @@ export interface Config {
   /** Prefix of every Redis key and channel (see RedisKeys in ads-client). */
   redisKeyPrefix: string;
   port: number;
+  /** Base URL of the demo seed's creative images, without a trailing slash. */
+  demoCreativesBaseUrl: string;
   /** The server's log level: LOG_LEVEL, else `warn` under tests and `info` otherwise. */
   logLevel: LogLevel;
   /** A command's log level: LOG_LEVEL, else `warn`, so its own summary stays readable. */
@@ -43,6 +53,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     port: env.PORT,
+    demoCreativesBaseUrl: env.DEMO_CREATIVES_BASE_URL.replace(/\/+$/, ''),
     // Tests run many processes in parallel; keep their output to warnings unless asked.
     logLevel: logLevelFor(env.LOG_LEVEL, env.NODE_ENV),
     commandLogLevel: env.LOG_LEVEL ?? 'warn',
@@ -54,6 +65,16 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
 export const databaseVariables: readonly EnvironmentVariableHelp[] = [
   { name: 'DATABASE_URL', description: 'PostgreSQL database of ads-data-api', default: DEFAULT_DATABASE_URL },
   { name: 'LOG_LEVEL', description: 'pino log level of the JSON lines on stderr', default: 'warn' },
+];
+
+/** The variables `db:seed` reads, for its `--help`. */
+export const seedVariables: readonly EnvironmentVariableHelp[] = [
+  ...databaseVariables,
+  {
+    name: 'DEMO_CREATIVES_BASE_URL',
+    description: "where the demo ads' images are: ads-serving-rpc's public URL + /demo/creatives",
+    default: DEFAULT_DEMO_CREATIVES_BASE_URL,
+  },
 ];
 
 /**

@@ -82,6 +82,43 @@ describe('npm run db:seed', () => {
     assert.ok(campaigns.some((c) => c.frequencyCapCount !== null) && campaigns.some((c) => c.frequencyCapCount === null));
   });
 
+  it('gives every placement live ads a phone in the US sees on a page without keywords', async () => {
+    const { prisma } = database;
+    const placements = await prisma.placement.findMany();
+    const campaigns = await prisma.campaign.findMany({
+      where: { status: 'active' },
+      include: { ads: { where: { status: 'active', reviewState: 'approved' } } },
+    });
+    // The targeting serving applies (empty: anyone), for the demo page's request.
+    const seenOnPhone = (campaign: (typeof campaigns)[number], placement: (typeof placements)[number]) =>
+      (campaign.devices.length === 0 || campaign.devices.includes('mobile')) &&
+      (campaign.countries.length === 0 || campaign.countries.includes('US')) &&
+      campaign.keywords.length === 0 &&
+      campaign.dayPartingHours.length === 0 &&
+      campaign.dayPartingWeekdays.length === 0 &&
+      (campaign.siteIds.length === 0 || campaign.siteIds.includes(placement.siteId)) &&
+      (campaign.categories.length === 0 || (placement.category !== null && campaign.categories.includes(placement.category)));
+    for (const placement of placements) {
+      const advertisers = new Set(
+        campaigns
+          .filter((campaign) => seenOnPhone(campaign, placement))
+          .filter((campaign) => campaign.ads.some((ad) => placement.allowedFormats.includes(ad.format) && ad.imageUrl !== null))
+          .map((campaign) => campaign.advertiserId),
+      );
+      // Several advertisers: frequency caps and competitive exclusion leave some of them.
+      assert.ok(advertisers.size >= 3, `${placement.key}: ads of ${advertisers.size} advertisers for a phone`);
+    }
+  });
+
+  it('points every ad image at the demo creatives serving ships, by advertiser and size', async () => {
+    const ads = await database.prisma.ad.findMany({ include: { campaign: { include: { advertiser: true } } } });
+    for (const ad of ads) {
+      const slug = ad.campaign.advertiser.externalId!.replace(/^feed-/, '');
+      const size = ad.format === 'banner' ? `${ad.width}x${ad.height}` : '1200x628';
+      assert.equal(ad.imageUrl, `http://127.0.0.1:4100/demo/creatives/${slug}-${size}.svg`, ad.externalId!);
+    }
+  });
+
   it('stores only the SHA-256 of the printed keys, with the right roles', async () => {
     for (const role of ['admin', 'service', 'importer'] as const) {
       const secret = printedSecret(firstRun.stdout, role);
@@ -115,5 +152,27 @@ describe('npm run db:seed', () => {
     const adminHash = createHash('sha256').update(printedSecret(forced.stdout, 'admin')).digest('hex');
     assert.ok(await database.prisma.apiKey.findUnique({ where: { hash: adminHash } }));
     assert.equal(await database.prisma.apiKey.count(), 3, 'old keys are gone');
+  });
+
+  it('takes the creatives base URL from DEMO_CREATIVES_BASE_URL, and names it in --help', async () => {
+    const help = await runPackageScript('db:seed', { databaseUrl: database.url, args: ['--help'] });
+    assert.equal(help.exitCode, 0, help.stderr);
+    assert.match(help.stdout, /DEMO_CREATIVES_BASE_URL/);
+    const reseeded = await runPackageScript('db:seed', {
+      databaseUrl: database.url,
+      args: ['--force'],
+      env: { DEMO_CREATIVES_BASE_URL: 'https://ads.example.com/demo/creatives/' },
+    });
+    assert.equal(reseeded.exitCode, 0, reseeded.stderr);
+    const images = await database.prisma.ad.findMany({ select: { imageUrl: true } });
+    assert.equal(images.length, 300);
+    for (const { imageUrl } of images) assert.match(imageUrl!, /^https:\/\/ads\.example\.com\/demo\/creatives\/[a-z-]+-\d+x\d+\.svg$/);
+    const refused = await runPackageScript('db:seed', {
+      databaseUrl: database.url,
+      args: ['--force'],
+      env: { DEMO_CREATIVES_BASE_URL: 'ftp://ads.example.com' },
+    });
+    assert.equal(refused.exitCode, 3, refused.stderr);
+    assert.match(refused.stderr, /DEMO_CREATIVES_BASE_URL/);
   });
 });

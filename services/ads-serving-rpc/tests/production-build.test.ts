@@ -1,5 +1,5 @@
 // The production build (`npm start` and the deployments run dist/main.mjs, not tsx): it bundles,
-// starts against the real Redis, serves embed.js from the copied assets, answers a CORS
+// starts against the real Redis, serves embed.js and the demo creatives from the copied assets, answers a CORS
 // preflight with the preflight headers, and decides from an index published in Redis.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test('dist/main.mjs starts, serves embed.js and preflights, and decides from the published index', async () => {
+test('dist/main.mjs starts, serves embed.js, the demo creatives and preflights, and decides from the published index', async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: packageDir, stdio: 'inherit' });
   const index = fixtureIndex({ version: 'build-1', campaigns: [fixtureCampaign({ id: 'built', bidType: 'CPM', bidAmount: 100 })] });
   const store = new ServingIndexStore(redis, new RedisKeys(prefix));
@@ -59,6 +59,16 @@ test('dist/main.mjs starts, serves embed.js and preflights, and decides from the
     const embed = await fetch(`${base}/embed.js`);
     assert.equal(embed.status, 200);
     assert.match(await embed.text(), /data-ads-placement/);
+
+    // The demo seed's images, copied with the assets; only the shipped files.
+    const creative = await fetch(`${base}/demo/creatives/acme-outdoor-300x250.svg`);
+    assert.equal(creative.status, 200);
+    assert.equal(creative.headers.get('content-type'), 'image/svg+xml');
+    assert.match(creative.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.match(await creative.text(), /^<svg [^>]*width="300" height="250"/);
+    for (const missing of ['nothing.svg', '..%2fembed.js', '../assets/embed.js', '']) {
+      assert.equal((await fetch(`${base}/demo/creatives/${missing}`)).status, 404, missing);
+    }
 
     const preflight = await fetch(`${base}/rpc`, { method: 'OPTIONS' });
     assert.equal(preflight.status, 204);

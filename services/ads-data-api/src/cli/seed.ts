@@ -1,8 +1,10 @@
 // `npm run db:seed [-- --force] [--json]`: fills the database with demo data and prints the API
 // key secrets, which are stored nowhere (only their SHA-256 is); `--json` prints one line
 // `{ adminKey, serviceKey, importerKey, counts, apiKeys }` for scripts and tests. Refuses a database that
-// already holds data unless --force, which deletes ALL application data first.
+// already holds data unless --force, which deletes ALL application data first. The ads' images
+// are ads-serving-rpc's demo creatives, under DEMO_CREATIVES_BASE_URL.
 import { Command } from 'commander';
+import { seedVariables } from '../config';
 import { databaseNameOf } from '../store/database-url';
 import { seedDemoData } from '../store/demo-seed';
 import { createPrismaClient } from '../store/prisma-client';
@@ -16,12 +18,20 @@ const program = new Command('db:seed')
     withDatabase(async ({ config, logger }, options: { force?: boolean; json?: boolean }) => {
       const prisma = createPrismaClient(config.databaseUrl, logger);
       try {
-        const summary = await seedDemoData(prisma, { force: options.force === true });
+        const summary = await seedDemoData(prisma, { force: options.force === true, creativesBaseUrl: config.demoCreativesBaseUrl });
         const { counts } = summary;
         if (options.json === true) {
           const secretOf = (role: 'admin' | 'service' | 'importer') => summary.apiKeys.find((key) => key.role === role)!.secret;
           const apiKeys = summary.apiKeys.map(({ id, name, role, prefix, secret }) => ({ id, name, role, prefix, secret }));
-          console.log(JSON.stringify({ adminKey: secretOf('admin'), serviceKey: secretOf('service'), importerKey: secretOf('importer'), counts, apiKeys }));
+          console.log(
+            JSON.stringify({
+              adminKey: secretOf('admin'),
+              serviceKey: secretOf('service'),
+              importerKey: secretOf('importer'),
+              counts,
+              apiKeys,
+            }),
+          );
           return;
         }
         console.log(
@@ -39,4 +49,4 @@ const program = new Command('db:seed')
     }),
   );
 
-runDataApiCommand(program);
+runDataApiCommand(program, seedVariables);

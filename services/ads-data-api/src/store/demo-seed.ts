@@ -1,14 +1,7 @@
+import { DEFAULT_DEMO_CREATIVES_BASE_URL } from '../config';
 import { issueApiKeySecret, type IssuedApiKey } from '../domain/api-key-secret';
 import { DataApiError } from '../errors';
-import type {
-  AdFormat,
-  AdStatus,
-  BidType,
-  CampaignPriority,
-  CampaignStatus,
-  Pacing,
-  ReviewState,
-} from '../generated/prisma/enums';
+import type { AdFormat, AdStatus, BidType, CampaignPriority, CampaignStatus, Pacing, ReviewState } from '../generated/prisma/enums';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 
 /** What `seedDemoData` created, with the API key secrets that exist nowhere else. */
@@ -157,6 +150,28 @@ const bannerSizes = [
   [300, 600],
 ] as const;
 const campaignThemes = ['Product Launch', 'Brand Awareness', 'Always On', 'Retargeting', 'Holiday Push', 'Loyalty'];
+/**
+ * Each advertiser's "Always On" campaign runs on the whole network: no audience, site, category
+ * or hour targeting, so that every demo placement has ads for every visitor, on a phone too.
+ */
+const runOfNetworkTheme = 'Always On';
+const runOfNetworkTargeting = {
+  countries: [],
+  devices: [],
+  keywords: [],
+  siteIds: [],
+  categories: [],
+  dayPartingHours: [],
+  dayPartingWeekdays: [],
+} as const satisfies Partial<Prisma.CampaignCreateManyInput>;
+
+/**
+ * The shipped demo creative of an advertiser at a size (ads-serving-rpc serves
+ * `src/http/assets/demo-creatives/<advertiser>-<width>x<height>.svg` under /demo/creatives/).
+ */
+export function demoCreativeUrl(creativesBaseUrl: string, advertiserSlug: string, width: number, height: number): string {
+  return `${creativesBaseUrl.replace(/\/+$/, '')}/${advertiserSlug}-${width}x${height}.svg`;
+}
 
 /** The rows a demo seed would collide with, by kind; empty when there are none. */
 async function describeExistingRows(prisma: PrismaClient): Promise<string[]> {
@@ -180,24 +195,27 @@ async function describeExistingRows(prisma: PrismaClient): Promise<string[]> {
  * Fills an empty database with a realistic demo inventory: 5 advertisers (two of them
  * competitors sharing an exclusion label), 30 campaigns with varied status, pacing,
  * priority, targeting and flights around `now`, 300 ads, 3 sites with 8 placements, feature
- * switches, and an admin, a service and an importer API key. Refuses a database that already holds data
- * unless `force` is set, in which case every application table is emptied first.
+ * switches, and an admin, a service and an importer API key. Each advertiser's "Always On"
+ * campaign targets no one in particular, so that the demo page shows ads on any device. The
+ * ads' images are the demo creatives under `creativesBaseUrl` (ads-serving-rpc's
+ * /demo/creatives). Refuses a database that already holds data unless `force` is set, in which
+ * case every application table is emptied first.
  */
 export async function seedDemoData(
   prisma: PrismaClient,
-  options: { force?: boolean; now?: Date } = {},
+  options: { force?: boolean; now?: Date; creativesBaseUrl?: string } = {},
 ): Promise<DemoSeedSummary> {
   const existing = await describeExistingRows(prisma);
   if (existing.length > 0 && !options.force) {
     throw new DataApiError(
       'SEED_REFUSED',
-      `the database already holds ${existing.join(', ')}; ` +
-        'rerun with --force to delete ALL application data and seed again',
+      `the database already holds ${existing.join(', ')}; ` + 'rerun with --force to delete ALL application data and seed again',
     );
   }
   const now = options.now ?? new Date();
   const today = Math.floor(now.getTime() / dayMs) * dayMs;
   const random = seededRandom(20_240_601);
+  const creativesBaseUrl = options.creativesBaseUrl ?? DEFAULT_DEMO_CREATIVES_BASE_URL;
 
   return prisma.$transaction(
     async (tx) => {
@@ -238,37 +256,23 @@ export async function seedDemoData(
 
         const campaigns: Prisma.CampaignCreateManyInput[] = [];
         for (let index = 0; index < 6; index += 1) {
-          const status: CampaignStatus =
-            index < 4 ? 'active' : index === 4 ? 'paused' : advertiserIndex % 2 === 0 ? 'draft' : 'archived';
+          const status: CampaignStatus = index < 4 ? 'active' : index === 4 ? 'paused' : advertiserIndex % 2 === 0 ? 'draft' : 'archived';
           const isHouse = index === 3 && (advertiserIndex === 0 || advertiserIndex === 3);
           const priority: CampaignPriority = index === 0 ? 'sponsorship' : isHouse ? 'house' : 'standard';
           const pacing: Pacing = random.chance(0.35) ? 'asap' : 'even';
           const bidType: BidType = random.chance(0.3) ? 'CPC' : 'CPM';
           // Archived campaigns ran in the past; every other flight covers today.
-          const flightStart =
-            status === 'archived' ? today - random.between(60, 90) * dayMs : today - random.between(2, 21) * dayMs;
-          const flightEnd =
-            status === 'archived' ? today - random.between(5, 20) * dayMs : today + random.between(7, 60) * dayMs;
+          const flightStart = status === 'archived' ? today - random.between(60, 90) * dayMs : today - random.between(2, 21) * dayMs;
+          const flightEnd = status === 'archived' ? today - random.between(5, 20) * dayMs : today + random.between(7, 60) * dayMs;
           const flightDays = Math.round((flightEnd - flightStart) / dayMs);
           const totalBudget = random.between(500, 20_000) * 100;
           const cap = random.pick([null, null, [3, 86_400], [10, 3_600], [1, 3_600]] as const);
           const dayParted = random.chance(0.25);
-          campaigns.push({
-            advertiserId: advertiserRow.id,
-            externalId: `${advertiser.slug}-cmp-${String(index + 1).padStart(3, '0')}`,
-            name: `${advertiser.name} — ${campaignThemes[index]}`,
-            status,
-            flightStart: new Date(flightStart),
-            flightEnd: new Date(flightEnd),
-            timeZone: random.pick(timeZones),
-            totalBudget,
-            dailyBudget: pacing === 'asap' && random.chance(0.5) ? null : Math.ceil(totalBudget / flightDays),
-            pacing,
-            priority,
-            bidType,
-            bidAmount: bidType === 'CPM' ? random.between(150, 1_200) : random.between(20, 250),
-            frequencyCapCount: cap?.[0] ?? null,
-            frequencyCapWindowSeconds: cap?.[1] ?? null,
+          // Drawn in the order the seed always drew them, so that every demo database stays the same.
+          const timeZone = random.pick(timeZones);
+          const dailyBudget = pacing === 'asap' && random.chance(0.5) ? null : Math.ceil(totalBudget / flightDays);
+          const bidAmount = bidType === 'CPM' ? random.between(150, 1_200) : random.between(20, 250);
+          const targeting = {
             countries: random.chance(0.2) ? [] : random.subset(countries, 1, 4),
             devices: random.chance(0.5) ? [] : random.subset(devices, 1, 2),
             keywords: random.subset(advertiser.keywords, 0, 3),
@@ -276,6 +280,25 @@ export async function seedDemoData(
             categories: random.chance(0.5) ? random.subset(advertiser.categories, 1, 2) : [],
             dayPartingHours: dayParted ? Array.from({ length: 15 }, (_, hour) => hour + 7) : [],
             dayPartingWeekdays: dayParted && random.chance(0.5) ? [1, 2, 3, 4, 5] : [],
+          };
+          campaigns.push({
+            advertiserId: advertiserRow.id,
+            externalId: `${advertiser.slug}-cmp-${String(index + 1).padStart(3, '0')}`,
+            name: `${advertiser.name} — ${campaignThemes[index]}`,
+            status,
+            flightStart: new Date(flightStart),
+            flightEnd: new Date(flightEnd),
+            timeZone,
+            totalBudget,
+            dailyBudget,
+            pacing,
+            priority,
+            bidType,
+            bidAmount,
+            frequencyCapCount: cap?.[0] ?? null,
+            frequencyCapWindowSeconds: cap?.[1] ?? null,
+            // Drawn for the run-of-network campaigns too, so that the others' draws stay as they were.
+            ...(campaignThemes[index] === runOfNetworkTheme ? runOfNetworkTargeting : targeting),
             exclusionLabel: isHouse ? null : advertiser.exclusionLabel,
           });
         }
@@ -288,11 +311,8 @@ export async function seedDemoData(
             const format: AdFormat = index % 2 === 0 ? 'native' : 'banner';
             const [width, height] = format === 'banner' ? random.pick(bannerSizes) : [null, null];
             const product = random.pick(advertiser.products);
-            const status: AdStatus =
-              campaign.status === 'archived' ? 'archived' : random.chance(0.1) ? 'paused' : 'active';
-            const reviewState: ReviewState = random.chance(0.85)
-              ? 'approved'
-              : random.pick(['pending', 'rejected'] as const);
+            const status: AdStatus = campaign.status === 'archived' ? 'archived' : random.chance(0.1) ? 'paused' : 'active';
+            const reviewState: ReviewState = random.chance(0.85) ? 'approved' : random.pick(['pending', 'rejected'] as const);
             const externalId = `${campaign.externalId}-ad-${String(index + 1).padStart(2, '0')}`;
             ads.push({
               campaignId: campaign.id,
@@ -306,10 +326,7 @@ export async function seedDemoData(
                 'Try it free for 30 days.',
                 'Exclusive online price.',
               ])}`,
-              imageUrl:
-                format === 'banner'
-                  ? `https://cdn.${advertiser.slug}.example/creatives/${externalId}-${width}x${height}.png`
-                  : `https://cdn.${advertiser.slug}.example/creatives/${externalId}-1200x628.jpg`,
+              imageUrl: demoCreativeUrl(creativesBaseUrl, advertiser.slug, width ?? 1200, height ?? 628),
               clickUrl: `https://www.${advertiser.slug}.example/landing/${externalId}?utm_source=ads&utm_campaign=${campaign.externalId}`,
               width,
               height,

@@ -11,16 +11,16 @@ export interface ScriptResult {
   stderr: string;
 }
 
-/** `npm run --silent <script> -- ...args` in this package, with `DATABASE_URL` set. */
+/** `npm run --silent <script> -- ...args` in this package, with `DATABASE_URL` (and `env`) set. */
 export function runPackageScript(
   script: string,
-  options: { databaseUrl: string; args?: string[] },
+  options: { databaseUrl: string; args?: string[]; env?: Record<string, string> },
 ): Promise<ScriptResult> {
   const args = ['run', '--silent', script, ...(options.args?.length ? ['--', ...options.args] : [])];
   return new Promise((resolvePromise, reject) => {
     const child = spawn('npm', args, {
       cwd: packageRoot,
-      env: { ...process.env, DATABASE_URL: options.databaseUrl },
+      env: { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -8,14 +8,16 @@ import type { IndexLifecycle } from '../app/index-lifecycle';
 import type { ServingMetrics } from '../app/serving-metrics';
 import { handleBeacon, isGetLike, sendError } from './beacon-route';
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './cors';
+import { DEMO_CREATIVES_PATH, handleDemoCreative, loadDemoCreatives } from './demo-creative-route';
 import { renderDemoPage } from './demo-page';
 import { handleMetrics } from './metrics-route';
 
 const embedScript = readFileSync(new URL('./assets/embed.js', import.meta.url), 'utf8');
+const demoCreatives = loadDemoCreatives();
 
 /**
  * The serving process's one node:http server: the RPC mount (`/rpc`, serving.decide), the
- * beacons, embed.js, the demo page, health, readiness and metrics.
+ * beacons, embed.js, the demo page and its creatives, health, readiness and metrics.
  */
 export function createServingServer(deps: {
   rpc: RpcServer;
@@ -55,10 +57,16 @@ async function route(deps: Parameters<typeof createServingServer>[0], request: I
     return;
   }
   const type = path === '/t/i' ? 'impression' : path === '/t/v' ? 'viewable' : path === '/t/c' ? 'click' : undefined;
-  const known = type !== undefined || ['/healthz', '/readyz', '/embed.js', '/demo', '/'].includes(path) || (path === '/metrics' && deps.metricsElsewhere !== true);
+  const creative = path.startsWith(DEMO_CREATIVES_PATH);
+  const known =
+    type !== undefined ||
+    creative ||
+    ['/healthz', '/readyz', '/embed.js', '/demo', '/'].includes(path) ||
+    (path === '/metrics' && deps.metricsElsewhere !== true);
   if (!known) return sendError(response, new ServingError('ROUTE_NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`));
   if (!isGetLike(request)) return sendError(response, new ServingError('METHOD_NOT_ALLOWED', `${path} takes GET only`));
   if (type !== undefined) return handleBeacon(deps, type, query, response);
+  if (creative) return handleDemoCreative(demoCreatives, path, response);
   switch (path) {
     case '/healthz':
       return sendJson(response, 200, { status: 'ok' });
@@ -71,7 +79,11 @@ async function route(deps: Parameters<typeof createServingServer>[0], request: I
     case '/metrics':
       return handleMetrics({ metrics: deps.metrics, metricsToken: deps.metricsToken }, request, response);
     case '/embed.js':
-      response.writeHead(200, { ...CORS_HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' });
+      response.writeHead(200, {
+        ...CORS_HEADERS,
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+      });
       response.end(embedScript);
       return;
     case '/demo':
