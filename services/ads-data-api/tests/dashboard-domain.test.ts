@@ -9,6 +9,8 @@ import { campaignDay } from '../dashboard/src/domain/campaign-day';
 import { centsToInput, formatMicros, inputToCents } from '../dashboard/src/domain/money';
 import { pacingStatus } from '../dashboard/src/domain/pacing-status';
 import { chartRows } from '../dashboard/src/domain/report-series';
+import { dayInputOf, reportRangeOf } from '../dashboard/src/domain/report-range';
+import { reportTableRows } from '../dashboard/src/domain/report-table-rows';
 
 describe('money inputs', () => {
   it('parses what people type into cents without floats', () => {
@@ -160,6 +162,62 @@ describe('chartRows', () => {
         [0, 0, 0, 0],
         [200, 3, 1.5, 0.5],
         [0, 0, 0, 0],
+      ],
+    );
+  });
+});
+
+describe('report range and table rows', () => {
+  it('turns two date inputs into whole UTC days, the last one included, and says what is wrong', () => {
+    assert.deepEqual(reportRangeOf('2026-04-01', '2026-04-02', 'day'), {
+      fromMs: Date.parse('2026-04-01T00:00:00Z'),
+      toMs: Date.parse('2026-04-03T00:00:00Z'),
+    });
+    assert.deepEqual(reportRangeOf('2026-04-02', '2026-04-01', 'day'), { problem: 'To: must be on or after From.' });
+    assert.deepEqual(reportRangeOf('', '2026-04-01', 'day'), { problem: 'From: pick a date.' });
+    assert.match(
+      (reportRangeOf('2026-01-01', '2026-03-01', 'hour') as { problem: string }).problem,
+      /^From: 60 days is too long by hour; at most 31/,
+    );
+    assert.equal(dayInputOf(Date.parse('2026-04-01T23:59:00Z')), '2026-04-01');
+  });
+
+  it('lists the buckets with activity, per ad when broken down, bucket first', () => {
+    const point = (bucket: string, impressions: number) => ({
+      bucket,
+      impressions,
+      viewableImpressions: 0,
+      clicks: 1,
+      spendMicros: 2_000_000,
+    });
+    const totals = { impressions: 0, viewableImpressions: 0, clicks: 0, spendMicros: 0 };
+    const rows = reportTableRows({
+      points: [],
+      totals,
+      groupBy: 'ad',
+      groups: [
+        {
+          level: 'ad',
+          id: 'a',
+          name: 'Tent',
+          points: [point('2026-04-01T00:00:00.000Z', 0), point('2026-04-02T00:00:00.000Z', 50)],
+          totals,
+        },
+        {
+          level: 'ad',
+          id: 'b',
+          name: 'Boots',
+          points: [point('2026-04-01T00:00:00.000Z', 4), { ...point('2026-04-02T00:00:00.000Z', 0), clicks: 0, spendMicros: 0 }],
+          totals,
+        },
+      ],
+    });
+    assert.deepEqual(
+      rows.map((row) => [row.bucket.slice(0, 10), row.group, row.impressions, row.ctrPercent, row.spend]),
+      [
+        ['2026-04-01', 'Tent', 0, 0, 2],
+        ['2026-04-01', 'Boots', 4, 25, 2],
+        ['2026-04-02', 'Tent', 50, 2, 2],
       ],
     );
   });

@@ -208,6 +208,16 @@ export const campaignTransition = z.enum(['activate', 'pause', 'resume', 'archiv
 export const MAX_REPORT_HOURS = 31 * 24;
 export const MAX_REPORT_DAYS = 366;
 
+/**
+ * What a report may be broken down by. `placement` and `site` are accepted by the contract
+ * and refused with a 422 naming `groupBy`: stats are counted per ad and UTC hour
+ * (`hourly_stat` has no placement or site column), so those breakdowns cannot be derived.
+ */
+export const reportGroupBy = z.enum(['ad', 'campaign', 'placement', 'site']);
+
+/** The breakdowns the stored stats support. */
+export const REPORT_GROUPINGS_SUPPORTED = ['ad', 'campaign'] as const;
+
 export const reportQuery = z.strictObject({
   /** Start (inclusive), rounded down to the bucket; default: `to` minus 24 hours (hour) or 30 days (day). */
   from: isoDateTime.optional(),
@@ -215,13 +225,33 @@ export const reportQuery = z.strictObject({
   to: isoDateTime.optional(),
   /** Buckets are UTC hours or UTC days. */
   granularity: statsGranularity.default('day'),
+  /** One series per ad or campaign (`groups`) besides the overall series; none by default. */
+  groupBy: reportGroupBy.optional().meta({
+    description:
+      'Break the report down: one series per `ad` or `campaign` with data in the range. `placement` and `site` are answered 422: stats are stored per ad and hour, without the placement or site that served them.',
+  }),
+  /** `csv`: text/csv, one row per bucket (× group), header row, as an attachment. */
+  format: z
+    .enum(['json', 'csv'])
+    .default('json')
+    .meta({ description: '`csv` answers text/csv with a header row, one row per bucket (per group with groupBy), every bucket included.' }),
 });
 
 export const reportPoint = statsTotals.extend({ bucket: isoDateTime });
 
-/** Stats of one campaign or ad over [from, to): every bucket (zeros included), totals and CTR. */
+/** The series of one ad or campaign in a report broken down with `groupBy`. */
+export const reportGroup = z.object({
+  level: z.enum(['ad', 'campaign']),
+  id: z.string(),
+  /** The ad's title or the campaign's name. */
+  name: z.string(),
+  points: z.array(reportPoint),
+  totals: statsTotals,
+});
+
+/** Stats of one advertiser, campaign or ad over [from, to): every bucket (zeros included), totals and CTR. */
 export const report = z.object({
-  level: z.enum(['campaign', 'ad']),
+  level: z.enum(['advertiser', 'campaign', 'ad']),
   id: z.string(),
   granularity: statsGranularity,
   from: isoDateTime,
@@ -230,6 +260,7 @@ export const report = z.object({
    * Where the figures were read: `cache`, the warmed time series in Redis (every bucket of the
    * range warmed and unchanged since); `database`, HourlyStat; `mixed`, the cache for the older
    * buckets and the database for the rest. Whatever the source, the figures are the database's.
+   * Reports with `groupBy` are always read from the database.
    */
   source: z.enum(['cache', 'database', 'mixed']),
   /**
@@ -241,6 +272,10 @@ export const report = z.object({
   asOf: isoDateTime.nullable(),
   points: z.array(reportPoint),
   totals: statsTotals,
+  /** The breakdown asked for; absent without `groupBy`. */
+  groupBy: z.enum(REPORT_GROUPINGS_SUPPORTED).optional(),
+  /** With `groupBy`: one series per ad or campaign with data in the range, by name; their totals add up to `totals`. */
+  groups: z.array(reportGroup).optional(),
 });
 
 // ─── errors ─────────────────────────────────────────────────────────────────────────────────

@@ -34,6 +34,7 @@ export interface IfMatchOptions extends PostOptions {
 
 /** A list query: every parameter optional (the API applies its defaults). */
 export type ListQuery<Schema extends z.ZodType> = Partial<z.output<Schema>>;
+type ReportQuery = Omit<ListQuery<typeof rest.reportQuery>, 'format'>;
 
 export interface DataApiRestClientOptions {
   /** Where the data API listens, e.g. `http://127.0.0.1:4000` (the client adds `/api/v1`). */
@@ -116,9 +117,11 @@ export interface DataApiRestClient {
     list(query?: ListQuery<typeof rest.importRunListQuery>): Promise<Page<ImportRunResource>>;
     get(id: string): Promise<ImportRunResource>;
   };
+  /** JSON reports (`format=csv` is for downloads: fetch the URL directly). */
   reports: {
-    campaign(id: string, query?: ListQuery<typeof rest.reportQuery>): Promise<Report>;
-    ad(id: string, query?: ListQuery<typeof rest.reportQuery>): Promise<Report>;
+    advertiser(id: string, query?: ReportQuery): Promise<Report>;
+    campaign(id: string, query?: ReportQuery): Promise<Report>;
+    ad(id: string, query?: ReportQuery): Promise<Report>;
   };
   /** The OpenAPI 3.1 document of the API. */
   openApi(): Promise<Record<string, unknown>>;
@@ -263,6 +266,7 @@ export function createDataApiRestClient(options: DataApiRestClientOptions): Data
       get: (id) => plain('GET', `/import-runs/${encodeURIComponent(id)}`),
     },
     reports: {
+      advertiser: (id, query) => plain('GET', `/reports/advertisers/${encodeURIComponent(id)}`, { query }),
       campaign: (id, query) => plain('GET', `/reports/campaigns/${encodeURIComponent(id)}`, { query }),
       ad: (id, query) => plain('GET', `/reports/ads/${encodeURIComponent(id)}`, { query }),
     },

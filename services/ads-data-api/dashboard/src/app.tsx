@@ -11,6 +11,7 @@ import { PlacementCreatePage, PlacementListPage, PlacementPage, SiteCreatePage, 
 import { FeatureSwitchCreatePage, FeatureSwitchListPage, FeatureSwitchPage } from './pages/feature-switch-pages';
 import { ApiKeyCreatePage, ApiKeyListPage } from './pages/api-key-pages';
 import { ImportListPage, ImportPage } from './pages/import-pages';
+import { ReportPage } from './pages/report-page';
 
 interface Route {
   pattern: string;
@@ -43,6 +44,7 @@ const routes: Route[] = [
   { pattern: '/imports/:id', adminOnly: true, render: ({ id }) => <ImportPage key={id} id={id!} /> },
   { pattern: '/api-keys', adminOnly: true, render: () => <ApiKeyListPage /> },
   { pattern: '/api-keys/new', adminOnly: true, render: () => <ApiKeyCreatePage /> },
+  { pattern: '/reports/:kind/:id', render: ({ kind, id }) => <ReportPage key={`${kind}/${id}`} kind={kind!} id={id!} /> },
 ];
 
 function NotFound({ path }: { path: string }) {

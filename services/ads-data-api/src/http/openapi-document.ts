@@ -89,7 +89,14 @@ function operationOf(route: RestRoute): ZodOpenApiOperationObject {
     [String(route.success.status)]: {
       description: route.success.description,
       ...(route.success.etag === true ? { headers: z.object({ ETag: z.string().meta({ description: 'W/"<version>": send it as If-Match to change the row' }) }) } : {}),
-      ...(route.success.schema === undefined ? {} : { content: { 'application/json': { schema: route.success.schema } } }),
+      ...(route.success.schema === undefined
+        ? {}
+        : {
+            content: {
+              'application/json': { schema: route.success.schema },
+              ...Object.fromEntries(Object.entries(route.success.otherMediaTypes ?? {}).map(([type, schema]) => [type, { schema }])),
+            },
+          }),
     },
   };
   const problems = new Set([401, 403, 422, ...(route.problems ?? [])]);

@@ -61,6 +61,15 @@ export function sendJson(response: Response, status: number, body: unknown): voi
   response.status(status).set('content-type', 'application/json; charset=utf-8').end(text);
 }
 
+function sendDownload(response: Response, status: number, download: NonNullable<RouteResult['download']>): void {
+  response
+    .status(status)
+    .set('content-type', `${download.contentType}; charset=utf-8`)
+    .set('content-disposition', `attachment; filename="${download.fileName.replace(/[^\w.-]/g, '_')}"`)
+    .set('x-content-type-options', 'nosniff')
+    .end(download.text);
+}
+
 function sendResult(request: Request, response: Response, result: RecordedResponse, replayed: boolean): void {
   for (const [name, value] of Object.entries(result.headers)) response.set(name, value);
   if (replayed) response.set('idempotent-replayed', 'true');
@@ -277,6 +286,10 @@ async function runRoute(route: RestRoute, dependencies: AppDependencies, request
   };
   if (!route.write) {
     const result = await route.handle({ ...base, db: dependencies.prisma, ...readOnly });
+    if (result.download !== undefined) {
+      sendDownload(response, result.status, result.download);
+      return;
+    }
     sendResult(request, response, recordedOf(result), false);
     return;
   }

@@ -36,6 +36,8 @@ export interface RouteResult {
   version?: number;
   /** For 201: the new resource's path under /api/v1. */
   location?: string;
+  /** Reads only: a file (CSV…) answered as an attachment instead of `body`. */
+  download?: { contentType: string; fileName: string; text: string };
 }
 
 /** Documentation of the success answer, for the OpenAPI document. */
@@ -45,6 +47,8 @@ export interface RouteSuccess {
   schema?: z.ZodType;
   /** Whether the answer carries an ETag. */
   etag?: boolean;
+  /** Media types answered besides JSON (e.g. `text/csv` for `format=csv`), with their schema. */
+  otherMediaTypes?: Record<string, z.ZodType>;
 }
 
 export interface RouteDefinition<Params extends z.ZodType | undefined, Query extends z.ZodType | undefined, Body extends z.ZodType | undefined> {

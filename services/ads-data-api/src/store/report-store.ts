@@ -6,7 +6,10 @@ import type { Db } from './db';
 import type { RedisContext } from './redis-context';
 
 /** The entity a report is about. */
-export type ReportLevel = 'campaign' | 'ad';
+export type ReportLevel = 'advertiser' | 'campaign' | 'ad';
+
+/** What a report can be broken down by: the dimensions `hourly_stat` has. */
+export type ReportGrouping = 'ad' | 'campaign';
 
 /** Counters per bucket start (epoch ms), where they were read, and as of when. */
 export interface ReportCounters {
@@ -23,8 +26,13 @@ interface CountedBuckets {
 
 // Column names come from here, never from a request.
 const levelColumn: Record<ReportLevel, Prisma.Sql> = {
-  campaign: Prisma.raw('"campaign_id"'),
-  ad: Prisma.raw('"ad_id"'),
+  advertiser: Prisma.raw('c."advertiser_id"'),
+  campaign: Prisma.raw('s."campaign_id"'),
+  ad: Prisma.raw('s."ad_id"'),
+};
+const groupColumns: Record<ReportGrouping, { id: Prisma.Sql; name: Prisma.Sql }> = {
+  ad: { id: Prisma.raw('s."ad_id"'), name: Prisma.raw('a."title"') },
+  campaign: { id: Prisma.raw('s."campaign_id"'), name: Prisma.raw('c."name"') },
 };
 const bucketWidth: Record<ReportWindow['granularity'], Prisma.Sql> = {
   hour: Prisma.raw(`'1 hour'::interval`),
@@ -40,18 +48,19 @@ export async function readCountersFromDatabase(
   except: BucketSpan | null = null,
 ): Promise<CountedBuckets> {
   const exclusion =
-    except === null ? Prisma.empty : Prisma.sql`AND NOT ("hour" >= ${new Date(except.fromMs)} AND "hour" < ${new Date(except.toMs)})`;
+    except === null ? Prisma.empty : Prisma.sql`AND NOT (s."hour" >= ${new Date(except.fromMs)} AND s."hour" < ${new Date(except.toMs)})`;
+  const join = level === 'advertiser' ? Prisma.sql`JOIN "campaign" c ON c."id" = s."campaign_id"` : Prisma.empty;
   const rows = await db.$queryRaw<
     Array<{ bucket: Date; impressions: bigint; viewable: bigint; clicks: bigint; spend: bigint; last_ingest: Date }>
-  >`SELECT date_bin(${bucketWidth[window.granularity]}, "hour", TIMESTAMPTZ '2000-01-01T00:00:00Z') AS bucket,
-           sum("impressions")::bigint AS impressions,
-           sum("viewable_impressions")::bigint AS viewable,
-           sum("clicks")::bigint AS clicks,
-           sum("spend_micros")::bigint AS spend,
-           max("updated_at") AS last_ingest
-      FROM "hourly_stat"
+  >`SELECT date_bin(${bucketWidth[window.granularity]}, s."hour", TIMESTAMPTZ '2000-01-01T00:00:00Z') AS bucket,
+           sum(s."impressions")::bigint AS impressions,
+           sum(s."viewable_impressions")::bigint AS viewable,
+           sum(s."clicks")::bigint AS clicks,
+           sum(s."spend_micros")::bigint AS spend,
+           max(s."updated_at") AS last_ingest
+      FROM "hourly_stat" s ${join}
      WHERE ${levelColumn[level]} = ${id}::uuid
-       AND "hour" >= ${new Date(window.fromMs)} AND "hour" < ${new Date(window.toMs)} ${exclusion}
+       AND s."hour" >= ${new Date(window.fromMs)} AND s."hour" < ${new Date(window.toMs)} ${exclusion}
      GROUP BY 1`;
   const values = new Map<number, StatsCounters>();
   let lastIngestMs: number | null = null;
@@ -128,4 +137,78 @@ export async function readReportCounters(
   const values = new Map([...cached.values, ...database.values]);
   const known = [cached.lastIngestMs, database.lastIngestMs].filter((ms): ms is number => ms !== null);
   return { source: 'mixed', values, lastIngestMs: known.length === 0 ? null : Math.max(...known) };
+}
+
+/** Counters of one ad or campaign of a broken-down report. */
+export interface GroupCounters {
+  id: string;
+  name: string;
+  values: Map<number, StatsCounters>;
+}
+
+/**
+ * Counters of a report window per ad or campaign with stats in it (ordered by name, then id),
+ * and their sum per bucket. Always read from the database, in one query, so that the groups
+ * and the overall figures are the same snapshot and add up exactly.
+ */
+export async function readGroupedCounters(
+  db: Db,
+  level: ReportLevel,
+  id: string,
+  grouping: ReportGrouping,
+  window: ReportWindow,
+): Promise<{ groups: GroupCounters[]; values: Map<number, StatsCounters>; lastIngestMs: number | null }> {
+  const group = groupColumns[grouping];
+  const rows = await db.$queryRaw<
+    Array<{
+      group_id: string;
+      group_name: string;
+      bucket: Date;
+      impressions: bigint;
+      viewable: bigint;
+      clicks: bigint;
+      spend: bigint;
+      last_ingest: Date;
+    }>
+  >`SELECT ${group.id}::text AS group_id, ${group.name} AS group_name,
+           date_bin(${bucketWidth[window.granularity]}, s."hour", TIMESTAMPTZ '2000-01-01T00:00:00Z') AS bucket,
+           sum(s."impressions")::bigint AS impressions,
+           sum(s."viewable_impressions")::bigint AS viewable,
+           sum(s."clicks")::bigint AS clicks,
+           sum(s."spend_micros")::bigint AS spend,
+           max(s."updated_at") AS last_ingest
+      FROM "hourly_stat" s
+      JOIN "ad" a ON a."id" = s."ad_id"
+      JOIN "campaign" c ON c."id" = s."campaign_id"
+     WHERE ${levelColumn[level]} = ${id}::uuid
+       AND s."hour" >= ${new Date(window.fromMs)} AND s."hour" < ${new Date(window.toMs)}
+     GROUP BY 1, 2, 3
+     ORDER BY 2, 1, 3`;
+  const groups = new Map<string, GroupCounters>();
+  const values = new Map<number, StatsCounters>();
+  let lastIngestMs: number | null = null;
+  for (const row of rows) {
+    let entry = groups.get(row.group_id);
+    if (entry === undefined) {
+      entry = { id: row.group_id, name: row.group_name, values: new Map() };
+      groups.set(row.group_id, entry);
+    }
+    const at = row.bucket.getTime();
+    const counters = {
+      impressions: Number(row.impressions),
+      viewableImpressions: Number(row.viewable),
+      clicks: Number(row.clicks),
+      spendMicros: Number(row.spend),
+    };
+    entry.values.set(at, counters);
+    const sum = values.get(at) ?? { impressions: 0, viewableImpressions: 0, clicks: 0, spendMicros: 0 };
+    values.set(at, {
+      impressions: sum.impressions + counters.impressions,
+      viewableImpressions: sum.viewableImpressions + counters.viewableImpressions,
+      clicks: sum.clicks + counters.clicks,
+      spendMicros: sum.spendMicros + counters.spendMicros,
+    });
+    lastIngestMs = Math.max(lastIngestMs ?? -Infinity, row.last_ingest.getTime());
+  }
+  return { groups: [...groups.values()], values, lastIngestMs };
 }

@@ -30,6 +30,13 @@ export interface ApiClient {
   create<T>(path: string, body: unknown): Promise<Answer<T>>;
   update<T>(path: string, body: unknown, etag: string | null): Promise<Answer<T>>;
   post<T>(path: string, body?: unknown): Promise<Answer<T>>;
+  /** A file the API answers as an attachment (CSV…), with the name it gives in Content-Disposition. */
+  download(path: string, query?: Query): Promise<{ file: Blob; fileName: string }>;
+}
+
+/** The file name of a `Content-Disposition: attachment; filename="…"` header, or `fallback`. */
+function fileNameOf(contentDisposition: string | null, fallback: string): string {
+  return /filename="([^"]+)"/.exec(contentDisposition ?? '')?.[1] ?? fallback;
 }
 
 export function queryString(query: Query | undefined): string {
@@ -68,8 +75,8 @@ async function bodyOf(response: Response): Promise<unknown> {
  * app can sign out; the problem is thrown all the same.
  */
 export function createApiClient(options: { baseUrl: string; apiKey: string; onUnauthorized?: (problem: ApiProblem) => void }): ApiClient {
-  async function request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<Answer<T>> {
-    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${options.apiKey}` };
+  async function send(method: string, path: string, requestOptions: RequestOptions, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { accept, authorization: `Bearer ${options.apiKey}` };
     if (requestOptions.body !== undefined) headers['content-type'] = 'application/json';
     if (requestOptions.ifMatch) headers['if-match'] = requestOptions.ifMatch;
     if (requestOptions.idempotencyKey) headers['idempotency-key'] = requestOptions.idempotencyKey;
@@ -86,13 +93,17 @@ export function createApiClient(options: { baseUrl: string; apiKey: string; onUn
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiProblem(0, 'NETWORK', `the API does not answer (${(error as Error).message})`);
     }
-    const body = await bodyOf(response);
     if (!response.ok) {
-      const problem = problemFromAnswer(response.status, response.statusText, body);
+      const problem = problemFromAnswer(response.status, response.statusText, await bodyOf(response));
       if (response.status === 401) options.onUnauthorized?.(problem);
       throw problem;
     }
-    return { data: body as T, etag: response.headers.get('etag') };
+    return response;
+  }
+
+  async function request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<Answer<T>> {
+    const response = await send(method, path, requestOptions, 'application/json');
+    return { data: (await bodyOf(response)) as T, etag: response.headers.get('etag') };
   }
 
   return {
@@ -107,5 +118,9 @@ export function createApiClient(options: { baseUrl: string; apiKey: string; onUn
     create: (path, body) => request('POST', path, { body, idempotencyKey: newIdempotencyKey() }),
     update: (path, body, etag) => request('PATCH', path, { body, ifMatch: etag }),
     post: (path, body) => request('POST', path, { body: body ?? {}, idempotencyKey: newIdempotencyKey() }),
+    download: async (path, query) => {
+      const response = await send('GET', path, { query }, '*/*');
+      return { file: await response.blob(), fileName: fileNameOf(response.headers.get('content-disposition'), 'download') };
+    },
   };
 }

@@ -152,9 +152,23 @@ export interface ReportPoint {
   ctr?: number;
 }
 
+/** The series of one ad or campaign of a report broken down with `groupBy`. */
+export interface ReportGroup {
+  level: 'ad' | 'campaign';
+  id: string;
+  name: string;
+  points: ReportPoint[];
+  totals: Omit<ReportPoint, 'bucket'>;
+}
+
+/** What a report can be broken down by (the API refuses placement and site: see its README). */
+export type ReportGroupBy = 'ad' | 'campaign';
+
 export interface Report {
   points: ReportPoint[];
   totals: Omit<ReportPoint, 'bucket'>;
+  groupBy?: ReportGroupBy;
+  groups?: ReportGroup[];
   /** Where the figures were read (they equal the database's either way). */
   source?: 'cache' | 'database' | 'mixed';
   /** When the newest roll-up the figures include was applied; null: no stats in the range. */

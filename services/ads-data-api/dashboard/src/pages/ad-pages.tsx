@@ -163,6 +163,7 @@ export function AdPage({ id }: { id: string }) {
             <h1 data-testid="ad-title">{ad.title}</h1>
             <StatusBadge status={ad.status} />
             <Link to={`/campaigns/${ad.campaignId}`}>campaign</Link>
+            <Link to={`/reports/ads/${encodeURIComponent(ad.id)}`}>report</Link>
           </header>
         )}
         aside={(ad) => (

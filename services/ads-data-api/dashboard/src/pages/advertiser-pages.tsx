@@ -73,6 +73,9 @@ export function AdvertiserPage({ id }: { id: string }) {
           <header className="page-header">
             <h1 data-testid="advertiser-name">{advertiser.name}</h1>
             <StatusBadge status={advertiser.status} />
+            <Link to={`/reports/advertisers/${encodeURIComponent(advertiser.id)}`} data-testid="advertiser-report-link">
+              Report
+            </Link>
           </header>
         )}
         footer={(advertiser) => <CampaignList advertiserId={advertiser.id} embedded />}

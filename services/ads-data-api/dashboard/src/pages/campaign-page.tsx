@@ -11,7 +11,7 @@ import { PacingPanel } from './pacing-panel';
 import { REFRESH_MS, useClock } from '../components/use-clock';
 
 // The charts bring the charting library: loaded with the first campaign page, not at sign-in.
-const CampaignReport = lazy(() => import('./campaign-report'));
+const ReportPanel = lazy(() => import('./report-panel'));
 
 const weekdayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -33,6 +33,9 @@ export function CampaignPage({ id }: { id: string }) {
     <section className="campaign-page">
       <header className="page-header">
         <h1 data-testid="campaign-name">{campaign.name}</h1>
+        <Link to={`/reports/campaigns/${encodeURIComponent(campaign.id)}`} data-testid="campaign-report-link">
+          Full report
+        </Link>
         <span data-testid="campaign-status">
           <StatusBadge status={campaign.status} />
         </span>
@@ -85,7 +88,7 @@ export function CampaignPage({ id }: { id: string }) {
         <PacingPanel campaign={campaign} now={now} />
       </div>
       <Suspense fallback={<p className="panel report-placeholder muted">Loading charts…</p>}>
-        <CampaignReport campaign={campaign} now={now} />
+        <ReportPanel subject="campaigns" id={campaign.id} now={now} />
       </Suspense>
       <AdList campaignId={campaign.id} embedded />
     </section>
