@@ -34,6 +34,8 @@ const namedSchemas = {
   ImportRowError: dataApi.importRowError,
   Report: rest.report,
   ReportPoint: rest.reportPoint,
+  Delivery: rest.delivery,
+  DeliveryRow: rest.deliveryRow,
   StatsTotals: dataApi.statsTotals,
   Principal: rest.principal,
   Problem: rest.problemDocument,
@@ -73,7 +75,9 @@ const idempotencyKeyHeader = z
   .string()
   .min(1)
   .max(255)
-  .meta({ description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer again; with another body, 422.' });
+  .meta({
+    description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer again; with another body, 422.',
+  });
 
 function operationOf(route: RestRoute): ZodOpenApiOperationObject {
   const headers: Record<string, z.ZodType> = {};
@@ -88,7 +92,9 @@ function operationOf(route: RestRoute): ZodOpenApiOperationObject {
   const responses: ZodOpenApiOperationObject['responses'] = {
     [String(route.success.status)]: {
       description: route.success.description,
-      ...(route.success.etag === true ? { headers: z.object({ ETag: z.string().meta({ description: 'W/"<version>": send it as If-Match to change the row' }) }) } : {}),
+      ...(route.success.etag === true
+        ? { headers: z.object({ ETag: z.string().meta({ description: 'W/"<version>": send it as If-Match to change the row' }) }) }
+        : {}),
       ...(route.success.schema === undefined ? {} : { content: { 'application/json': { schema: route.success.schema } } }),
     },
   };

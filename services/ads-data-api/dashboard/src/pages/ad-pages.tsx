@@ -2,7 +2,10 @@ import { useState } from 'react';
 import { ApiProblem } from '../api/api-problem';
 import type { Ad, Campaign } from '../api/entities';
 import { ProblemBanner } from '../components/problem-banner';
+import type { ApiClient } from '../api/api-client';
+import type { BulkAction } from '../components/bulk-bar';
 import { CreativePreview, type CreativeContents } from '../components/creative-preview';
+import { EntityName } from '../components/entity-name';
 import { StatusBadge } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
 import { ListPage } from '../components/list-page';
@@ -25,18 +28,33 @@ function adFields(campaigns: Choice[], isAdmin: boolean): FieldSpec[] {
     { name: 'height', label: 'Height (px)', kind: 'number', empty: 'null' },
     { name: 'status', label: 'Status', kind: 'select', options: options('active', 'paused', 'archived'), only: 'edit' },
     // Only admins review ads; the API refuses reviewState from advertiser keys.
-    { name: 'reviewState', label: 'Review', kind: 'select', options: options('pending', 'approved', 'rejected'), only: 'edit', hidden: () => !isAdmin },
+    {
+      name: 'reviewState',
+      label: 'Review',
+      kind: 'select',
+      options: options('pending', 'approved', 'rejected'),
+      only: 'edit',
+      hidden: () => !isAdmin,
+    },
   ];
 }
 
 function previewOf(values: FormValues, fallbackFormat: 'native' | 'banner'): CreativeContents {
-  const text = (name: string) => (typeof values[name] === 'string' ? (values[name]) : '');
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : '');
   const size = (name: string) => {
     const converted = convertValue({ name, label: name, kind: 'number' }, values[name] ?? '');
     return 'value' in converted && typeof converted.value === 'number' ? converted.value : null;
   };
   const format = text('format') === 'banner' || text('format') === 'native' ? (text('format') as 'native' | 'banner') : fallbackFormat;
-  return { format, title: text('title'), body: text('body'), imageUrl: text('imageUrl') || null, clickUrl: text('clickUrl'), width: size('width'), height: size('height') };
+  return {
+    format,
+    title: text('title'),
+    body: text('body'),
+    imageUrl: text('imageUrl') || null,
+    clickUrl: text('clickUrl'),
+    width: size('width'),
+    height: size('height'),
+  };
 }
 
 /** Approve or reject a pending ad (admins): read for the ETag, then PATCH with If-Match. */
@@ -60,10 +78,23 @@ function ReviewButtons({ ad, onDone }: { ad: Ad; onDone: () => void }) {
   }
   return (
     <span className="button-row compact">
-      <button type="button" className="button button-small" disabled={busy} onClick={() => void review('approved')} data-testid={`approve-${ad.id}`} aria-label={`Approve ${ad.title}`}>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={busy}
+        onClick={() => void review('approved')}
+        data-testid={`approve-${ad.id}`}
+        aria-label={`Approve ${ad.title}`}
+      >
         Approve
       </button>
-      <button type="button" className="button button-small button-danger" disabled={busy} onClick={() => void review('rejected')} aria-label={`Reject ${ad.title}`}>
+      <button
+        type="button"
+        className="button button-small button-danger"
+        disabled={busy}
+        onClick={() => void review('rejected')}
+        aria-label={`Reject ${ad.title}`}
+      >
         Reject
       </button>
       <ProblemBanner problem={problem} />
@@ -71,8 +102,21 @@ function ReviewButtons({ ad, onDone }: { ad: Ad; onDone: () => void }) {
   );
 }
 
+/** Sets an ad's status as its page does: read for the ETag, then PATCH with If-Match. */
+function statusAction(api: ApiClient, label: string, status: 'active' | 'paused'): BulkAction<Ad> {
+  return {
+    label,
+    appliesTo: (ad) => ad.status !== status && ad.status !== 'archived',
+    run: async (ad) => {
+      const path = `/ads/${encodeURIComponent(ad.id)}`;
+      const { etag } = await api.get<Ad>(path);
+      await api.update<Ad>(path, { status }, etag);
+    },
+  };
+}
+
 export function AdList({ campaignId, embedded }: { campaignId?: string; embedded?: boolean }) {
-  const { isAdmin } = useSession();
+  const { isAdmin, api } = useSession();
   const [generation, setGeneration] = useState(0);
   return (
     <ListPage<Ad>
@@ -81,6 +125,8 @@ export function AdList({ campaignId, embedded }: { campaignId?: string; embedded
       testId="ads"
       refreshKey={generation}
       embedded={embedded}
+      delivery="ad"
+      bulkActions={[statusAction(api, 'Pause', 'paused'), statusAction(api, 'Activate', 'active')]}
       baseQuery={campaignId ? { campaignId } : undefined}
       newLink={{ to: campaignId ? `/ads/new?campaignId=${encodeURIComponent(campaignId)}` : '/ads/new', label: 'New ad' }}
       filters={[
@@ -106,7 +152,12 @@ export function AdList({ campaignId, embedded }: { campaignId?: string; embedded
               <StatusBadge status={row.reviewState} />
             ),
         },
-        ...(campaignId ? [] : [{ header: 'Campaign', cell: (row: Ad) => <Link to={`/campaigns/${row.campaignId}`}>campaign</Link> }]),
+        ...(campaignId
+          ? []
+          : [
+              { header: 'Campaign', cell: (row: Ad) => <EntityName kind="campaigns" id={row.campaignId} /> },
+              ...(isAdmin ? [{ header: 'Advertiser', cell: (row: Ad) => <EntityName kind="advertisers" id={row.advertiserId} /> }] : []),
+            ]),
       ]}
     />
   );
@@ -122,9 +173,10 @@ export function AdCreatePage() {
   const campaignId = query.get('campaignId') ?? '';
   const campaign = useEntity<Campaign>(campaignId ? `/campaigns/${encodeURIComponent(campaignId)}` : null);
   const choices = useCampaignChoices(campaign.data?.data?.advertiserId);
-  const campaigns = campaignId && !choices.some((choice) => choice.value === campaignId) && campaign.data?.data
-    ? [{ value: campaignId, label: campaign.data.data.name }, ...choices]
-    : choices;
+  const campaigns =
+    campaignId && !choices.some((choice) => choice.value === campaignId) && campaign.data?.data
+      ? [{ value: campaignId, label: campaign.data.data.name }, ...choices]
+      : choices;
   const [preview, setPreview] = useState<CreativeContents>(() => previewOf({}, 'native'));
   return (
     <section>
@@ -162,7 +214,7 @@ export function AdPage({ id }: { id: string }) {
           <header className="page-header">
             <h1 data-testid="ad-title">{ad.title}</h1>
             <StatusBadge status={ad.status} />
-            <Link to={`/campaigns/${ad.campaignId}`}>campaign</Link>
+            <EntityName kind="campaigns" id={ad.campaignId} />
           </header>
         )}
         aside={(ad) => (

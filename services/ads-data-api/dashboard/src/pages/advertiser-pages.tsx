@@ -29,13 +29,23 @@ export function AdvertiserListPage() {
       title="Advertisers"
       path="/advertisers"
       testId="advertisers"
+      delivery="advertiser"
       sorts={[
         { value: '-createdAt', label: 'newest first' },
         { value: 'name', label: 'name' },
         { value: '-updatedAt', label: 'recently changed' },
       ]}
       newLink={isAdmin ? { to: '/advertisers/new', label: 'New advertiser' } : undefined}
-      filters={[{ name: 'status', label: 'Status', options: [{ value: 'active', label: 'active' }, { value: 'archived', label: 'archived' }] }]}
+      filters={[
+        {
+          name: 'status',
+          label: 'Status',
+          options: [
+            { value: 'active', label: 'active' },
+            { value: 'archived', label: 'archived' },
+          ],
+        },
+      ]}
       columns={[
         { header: 'Name', cell: (row) => <Link to={`/advertisers/${row.id}`}>{row.name}</Link> },
         { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },

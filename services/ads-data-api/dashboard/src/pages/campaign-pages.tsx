@@ -1,11 +1,16 @@
 import { useState } from 'react';
 import { ApiProblem } from '../api/api-problem';
-import type { Campaign } from '../api/entities';
+import type { ApiClient } from '../api/api-client';
+import type { Campaign, DeliveryRow } from '../api/entities';
+import type { BulkAction } from '../components/bulk-bar';
 import { StatusBadge, formatDate, formatDateTime } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
 import { ListPage } from '../components/list-page';
 import { ProblemBanner } from '../components/problem-banner';
-import { namesOf, useAdvertiserChoices, useSiteChoices, type Choice } from '../components/use-entity';
+import { EntityName } from '../components/entity-name';
+import { useSiteChoices, useAdvertiserChoices, type Choice } from '../components/use-entity';
+import { campaignDay } from '../domain/campaign-day';
+import { pacingStatus } from '../domain/pacing-status';
 import type { FieldSpec, FormValues } from '../domain/form-values';
 import { formatCents } from '../domain/money';
 import { Link, useLocation } from '../router/router';
@@ -32,12 +37,26 @@ export function campaignFields(advertisers: Choice[], sites: Choice[]): FieldSpe
     { name: 'bidAmount', label: 'Bid', kind: 'money', help: 'Per thousand impressions (CPM) or per click (CPC).' },
     { name: 'frequencyCap.count', label: 'Frequency cap: impressions', kind: 'number', group: 'frequencyCap', help: 'Empty both: no cap.' },
     { name: 'frequencyCap.windowSeconds', label: 'Frequency cap: window (seconds)', kind: 'number', group: 'frequencyCap' },
-    { name: 'targeting.countries', label: 'Countries', kind: 'list', group: 'targeting', placeholder: 'US, FR', help: 'Comma-separated ISO codes; empty: everywhere.' },
+    {
+      name: 'targeting.countries',
+      label: 'Countries',
+      kind: 'list',
+      group: 'targeting',
+      placeholder: 'US, FR',
+      help: 'Comma-separated ISO codes; empty: everywhere.',
+    },
     { name: 'targeting.devices', label: 'Devices', kind: 'choices', group: 'targeting', options: options('desktop', 'mobile', 'tablet') },
     { name: 'targeting.keywords', label: 'Keywords', kind: 'list', group: 'targeting' },
     { name: 'targeting.siteIds', label: 'Sites', kind: 'choices', group: 'targeting', options: sites, hidden: () => sites.length === 0 },
     { name: 'targeting.categories', label: 'Categories', kind: 'list', group: 'targeting' },
-    { name: 'targeting.hours', label: 'Hours of day', kind: 'number-list', group: 'targeting', placeholder: '8, 9, 10', help: '0-23 in the campaign’s time zone; empty: all day.' },
+    {
+      name: 'targeting.hours',
+      label: 'Hours of day',
+      kind: 'number-list',
+      group: 'targeting',
+      placeholder: '8, 9, 10',
+      help: '0-23 in the campaign’s time zone; empty: all day.',
+    },
     { name: 'targeting.weekdays', label: 'Weekdays', kind: 'choices', numeric: true, group: 'targeting', options: weekdayOptions },
     { name: 'exclusionLabel', label: 'Competitive exclusion label', kind: 'text', empty: 'null' },
   ];
@@ -46,24 +65,71 @@ export function campaignFields(advertisers: Choice[], sites: Choice[]): FieldSpe
 /** Empty frequency-cap inputs mean "no cap", which the API spells null. */
 export function finalizeCampaign(payload: Record<string, unknown>, _values: FormValues, mode: 'create' | 'edit'): Record<string, unknown> {
   const cap = payload.frequencyCap as { count?: unknown; windowSeconds?: unknown } | undefined;
-  if (cap !== undefined && (cap.count === undefined || cap.count === null) && (cap.windowSeconds === undefined || cap.windowSeconds === null)) {
+  if (
+    cap !== undefined &&
+    (cap.count === undefined || cap.count === null) &&
+    (cap.windowSeconds === undefined || cap.windowSeconds === null)
+  ) {
     return { ...payload, frequencyCap: null };
   }
   if (mode === 'create' && cap === undefined) return { ...payload, frequencyCap: null };
   return payload;
 }
 
+/** Runs a transition as the campaign page's button does: read for the ETag, then POST with If-Match. */
+async function runTransition(api: ApiClient, campaign: Campaign, transition: Transition): Promise<void> {
+  const path = `/campaigns/${encodeURIComponent(campaign.id)}`;
+  const { etag } = await api.get<Campaign>(path);
+  await api.request('POST', `${path}/${transition}`, { body: {}, ifMatch: etag });
+}
+
+function bulkTransitions(api: ApiClient): BulkAction<Campaign>[] {
+  const action = (label: string, transition: Transition): BulkAction<Campaign> => ({
+    label,
+    appliesTo: (campaign) => (transitionsFrom[campaign.status] ?? []).includes(transition),
+    run: (campaign) => runTransition(api, campaign, transition),
+  });
+  return [action('Pause', 'pause'), action('Activate', 'activate'), action('Resume', 'resume')];
+}
+
+/** Today's pacing of a list row: the campaign page's verdict, from the row's delivery today. */
+function PacingCell({ campaign, delivery }: { campaign: Campaign; delivery: DeliveryRow | undefined }) {
+  if (delivery === undefined) return <>…</>;
+  const now = Date.now();
+  const status = pacingStatus({
+    status: campaign.status,
+    pacing: campaign.pacing,
+    dailyBudget: campaign.dailyBudget,
+    todaySpentMicros: delivery.today.spendMicros,
+    day: campaignDay(now, campaign.timeZone),
+    nowMs: now,
+  });
+  const share = status.spentShare === null ? 'no daily budget' : `${Math.round(status.spentShare * 100)}% of daily`;
+  return (
+    <span className={`pacing-state pacing-${status.state}`} title={status.summary} data-testid="row-pacing" data-state={status.state}>
+      {share}
+    </span>
+  );
+}
+
 export function CampaignList({ advertiserId, embedded }: { advertiserId?: string; embedded?: boolean }) {
-  const { isAdmin } = useSession();
-  const advertisers = namesOf(useAdvertiserChoices());
+  const { isAdmin, api } = useSession();
   return (
     <ListPage<Campaign>
       title="Campaigns"
       path="/campaigns"
       testId="campaigns"
       embedded={embedded}
+      delivery="campaign"
+      deliveryExtras={(delivery) => [
+        { header: 'Pacing today', cell: (row) => <PacingCell campaign={row} delivery={delivery?.get(row.id)} /> },
+      ]}
+      bulkActions={bulkTransitions(api)}
       baseQuery={advertiserId ? { advertiserId } : undefined}
-      newLink={{ to: advertiserId ? `/campaigns/new?advertiserId=${encodeURIComponent(advertiserId)}` : '/campaigns/new', label: 'New campaign' }}
+      newLink={{
+        to: advertiserId ? `/campaigns/new?advertiserId=${encodeURIComponent(advertiserId)}` : '/campaigns/new',
+        label: 'New campaign',
+      }}
       filters={[
         { name: 'status', label: 'Status', options: statusOptions },
         { name: 'priority', label: 'Priority', options: options('sponsorship', 'standard', 'house') },
@@ -80,9 +146,16 @@ export function CampaignList({ advertiserId, embedded }: { advertiserId?: string
         { header: 'Name', cell: (row) => <Link to={`/campaigns/${row.id}`}>{row.name}</Link> },
         { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
         ...(isAdmin && !advertiserId
-          ? [{ header: 'Advertiser', cell: (row: Campaign) => <Link to={`/advertisers/${row.advertiserId}`}>{advertisers.get(row.advertiserId) ?? row.advertiserId.slice(0, 8)}</Link> }]
+          ? [{ header: 'Advertiser', cell: (row: Campaign) => <EntityName kind="advertisers" id={row.advertiserId} /> }]
           : []),
-        { header: 'Flight', cell: (row) => <span title={`${formatDateTime(row.flightStart)} → ${formatDateTime(row.flightEnd)}`}>{`${formatDate(row.flightStart)} → ${formatDate(row.flightEnd)}`}</span> },
+        {
+          header: 'Flight',
+          cell: (row) => (
+            <span
+              title={`${formatDateTime(row.flightStart)} → ${formatDateTime(row.flightEnd)}`}
+            >{`${formatDate(row.flightStart)} → ${formatDate(row.flightEnd)}`}</span>
+          ),
+        },
         { header: 'Daily budget', cell: (row) => formatCents(row.dailyBudget), className: 'number' },
         { header: 'Total budget', cell: (row) => formatCents(row.totalBudget), className: 'number' },
         { header: 'Bid', cell: (row) => `${formatCents(row.bidAmount)} ${row.bidType}`, className: 'number' },
