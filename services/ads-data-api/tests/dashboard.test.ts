@@ -146,7 +146,7 @@ describe('the dashboard in a browser', () => {
       await page.getByLabel('Name').fill('Spring launch');
       await page.getByLabel('Total budget').fill('5000');
       await page.getByLabel('Daily budget').fill('250.00');
-      await page.getByLabel('Bid', { exact: true }).fill('2.50');
+      await page.getByTestId('field-bidAmount').fill('2.50');
       await page.getByTestId('campaign-form-submit').click();
       await campaignPageReady(page);
       assert.equal(await page.getByTestId('campaign-name').innerText(), 'Spring launch');

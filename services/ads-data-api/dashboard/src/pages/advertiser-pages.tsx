@@ -1,3 +1,4 @@
+import { advertiserCreate, advertiserUpdate } from '@ads/ads-client/inventory';
 import type { Advertiser } from '../api/entities';
 import { StatusBadge, formatDateTime } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
@@ -65,6 +66,7 @@ export function AdvertiserCreatePage() {
         fields={advertiserFields}
         defaults={{}}
         testId="advertiser-form"
+        schema={advertiserCreate}
         submitLabel="Create advertiser"
         afterCreate={(created) => `/advertisers/${created.id}`}
       />
@@ -79,6 +81,7 @@ export function AdvertiserPage({ id }: { id: string }) {
         path={`/advertisers/${encodeURIComponent(id)}`}
         fields={advertiserFields}
         testId="advertiser-form"
+        schema={advertiserUpdate}
         header={(advertiser) => (
           <header className="page-header">
             <h1 data-testid="advertiser-name">{advertiser.name}</h1>

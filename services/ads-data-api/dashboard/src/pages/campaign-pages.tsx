@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { campaignCreate, campaignUpdate, flightInOrder, flightMessage } from '@ads/ads-client/inventory';
 import { ApiProblem } from '../api/api-problem';
 import type { ApiClient } from '../api/api-client';
 import type { Campaign, DeliveryRow } from '../api/entities';
@@ -11,6 +12,8 @@ import { EntityName } from '../components/entity-name';
 import { useSiteChoices, useAdvertiserChoices, type Choice } from '../components/use-entity';
 import { campaignDay } from '../domain/campaign-day';
 import { pacingStatus } from '../domain/pacing-status';
+import { CAP_WINDOWS } from '../domain/frequency-cap';
+import type { CrossFieldRule } from '../domain/contract-violations';
 import type { FieldSpec, FormValues } from '../domain/form-values';
 import { formatCents } from '../domain/money';
 import { Link, useLocation } from '../router/router';
@@ -20,14 +23,24 @@ const statusOptions = ['draft', 'active', 'paused', 'archived'].map((value) => (
 const options = (...values: string[]) => values.map((value) => ({ value, label: value }));
 const weekdayOptions = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].map((label, index) => ({ value: String(index), label }));
 
+/** Frequency-cap periods people choose from; the API keeps the window in seconds. */
+const capWindowOptions = CAP_WINDOWS.map((window) => ({ value: String(window.seconds), label: `per ${window.unit}` }));
+
+/** The contract's rules over several fields of a campaign, shown with the rest. */
+// The message is the catalogue's: zod takes over the contract's `flightMessage` object when the
+// schema is built (its `message` is gone by then), only its path is left to share.
+export const campaignRules: CrossFieldRule[] = [
+  { holds: flightInOrder, message: { message: 'Flight end must be after the flight start', path: flightMessage.path } },
+];
+
 /** The campaign form; advertiser and site choices come from the API. */
 export function campaignFields(advertisers: Choice[], sites: Choice[]): FieldSpec[] {
   return [
     { name: 'advertiserId', label: 'Advertiser', kind: 'select', options: advertisers, only: 'create', empty: 'omit' },
     { name: 'name', label: 'Name', kind: 'text', empty: 'empty' },
     { name: 'externalId', label: 'External id', kind: 'text', only: 'create' },
-    { name: 'flightStart', label: 'Flight start (your local time)', kind: 'datetime' },
-    { name: 'flightEnd', label: 'Flight end (your local time)', kind: 'datetime' },
+    { name: 'flightStart', label: 'Flight start', kind: 'datetime', help: 'In your local time.' },
+    { name: 'flightEnd', label: 'Flight end', kind: 'datetime', help: 'In your local time.' },
     { name: 'timeZone', label: 'Time zone', kind: 'text', help: 'IANA name, e.g. Europe/Paris: daily budgets and day-parting follow it.' },
     { name: 'totalBudget', label: 'Total budget', kind: 'money', placeholder: '1000.00' },
     { name: 'dailyBudget', label: 'Daily budget', kind: 'money', empty: 'null', help: 'Empty: no daily limit.' },
@@ -35,8 +48,22 @@ export function campaignFields(advertisers: Choice[], sites: Choice[]): FieldSpe
     { name: 'priority', label: 'Priority', kind: 'select', options: options('sponsorship', 'standard', 'house') },
     { name: 'bidType', label: 'Bid type', kind: 'select', options: options('CPM', 'CPC') },
     { name: 'bidAmount', label: 'Bid', kind: 'money', help: 'Per thousand impressions (CPM) or per click (CPC).' },
-    { name: 'frequencyCap.count', label: 'Frequency cap: impressions', kind: 'number', group: 'frequencyCap', help: 'Empty both: no cap.' },
-    { name: 'frequencyCap.windowSeconds', label: 'Frequency cap: window (seconds)', kind: 'number', group: 'frequencyCap' },
+    {
+      name: 'frequencyCap.count',
+      label: 'Frequency cap',
+      kind: 'number',
+      group: 'frequencyCap',
+      placeholder: '3',
+      help: 'Most impressions one person sees per period; empty: no cap.',
+    },
+    {
+      name: 'frequencyCap.windowSeconds',
+      label: 'Frequency cap period',
+      kind: 'select',
+      numeric: true,
+      group: 'frequencyCap',
+      options: capWindowOptions,
+    },
     {
       name: 'targeting.countries',
       label: 'Countries',
@@ -192,6 +219,7 @@ export function CampaignCreatePage() {
           advertiserId,
           ...defaultFlight(),
           timeZone: 'UTC',
+          frequencyCap: { windowSeconds: 86_400 },
           pacing: 'even',
           priority: 'standard',
           bidType: 'CPM',
@@ -200,6 +228,8 @@ export function CampaignCreatePage() {
         testId="campaign-form"
         submitLabel="Create campaign"
         finalize={finalizeCampaign}
+        schema={campaignCreate}
+        rules={campaignRules}
         afterCreate={(created) => `/campaigns/${created.id}`}
       />
     </section>
@@ -215,6 +245,8 @@ export function CampaignEditPage({ id }: { id: string }) {
         fields={campaignFields([], sites)}
         testId="campaign-form"
         finalize={finalizeCampaign}
+        schema={campaignUpdate}
+        rules={campaignRules}
         header={(campaign) => (
           <header className="page-header">
             <h1>

@@ -1,4 +1,5 @@
 // Publisher inventory: sites and their placements (the keys the embed sends).
+import { placementCreate, placementUpdate, siteCreate, siteUpdate } from '@ads/ads-client/inventory';
 import type { Placement, Site } from '../api/entities';
 import { StatusBadge, formatDateTime } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
@@ -76,6 +77,7 @@ export function SiteCreatePage() {
         path="/sites"
         fields={siteFields}
         defaults={{}}
+        schema={siteCreate}
         testId="site-form"
         submitLabel="Create site"
         afterCreate={(site) => `/sites/${site.id}`}
@@ -90,6 +92,7 @@ export function SitePage({ id }: { id: string }) {
       <EditForm<Site>
         path={`/sites/${encodeURIComponent(id)}`}
         fields={siteFields}
+        schema={siteUpdate}
         testId="site-form"
         header={(site) => (
           <header className="page-header">
@@ -152,6 +155,7 @@ export function PlacementCreatePage() {
         fields={placementFields(sites)}
         defaults={{ siteId: query.get('siteId') ?? '', allowedFormats: ['native'] }}
         testId="placement-form"
+        schema={placementCreate}
         submitLabel="Create placement"
         afterCreate={(placement) => `/placements/${placement.id}`}
       />
@@ -165,6 +169,7 @@ export function PlacementPage({ id }: { id: string }) {
       <EditForm<Placement>
         path={`/placements/${encodeURIComponent(id)}`}
         fields={placementFields([])}
+        schema={placementUpdate}
         testId="placement-form"
         header={(placement) => (
           <header className="page-header">
