@@ -211,3 +211,29 @@ describe('bulk actions', () => {
     }
   });
 });
+
+describe('duplicating a campaign', () => {
+  it('opens the draft copy, with the ads of the original', async () => {
+    const prisma = dashboard.database.prisma;
+    const { context, page } = await dashboard.newPage(viewports.phone);
+    try {
+      await dashboard.signIn(page, adminKey);
+      await page.goto(`${dashboard.baseUrl}/dashboard/campaigns/${delivered.campaignId}`);
+      await page.getByTestId('campaign-name').waitFor();
+      await page.getByTestId('campaign-duplicate').click();
+      await page.getByTestId('campaign-name').getByText(`Copy of ${delivered.campaignName}`, { exact: true }).waitFor();
+      const copyId = page.url().split('/').pop()!;
+      assert.notEqual(copyId, delivered.campaignId);
+      assert.match(await page.getByTestId('campaign-status').innerText(), /draft/);
+      const [originalAds, copiedAds] = await Promise.all([
+        prisma.ad.count({ where: { campaignId: delivered.campaignId, status: { not: 'archived' } } }),
+        prisma.ad.count({ where: { campaignId: copyId } }),
+      ]);
+      assert.equal(copiedAds, originalAds);
+      await assertNoHorizontalOverflow(page, 'campaign page');
+      await screenshot(page, 'campaign-copy-phone');
+    } finally {
+      await context.close();
+    }
+  });
+});

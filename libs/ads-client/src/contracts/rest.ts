@@ -241,6 +241,9 @@ export const delivery = z.object({
   items: z.array(deliveryRow),
 });
 
+/** `POST /campaigns/:id/duplicate`: the copy's name; default "Copy of <name>". */
+export const campaignDuplicate = z.strictObject({ name: storableText().min(1).max(200).optional() });
+
 // ─── transitions ────────────────────────────────────────────────────────────────────────────
 
 /** `POST /campaigns/:id/<transition>`; checked against the campaign's status and its rules. */

@@ -16,7 +16,7 @@ import { CAP_WINDOWS } from '../domain/frequency-cap';
 import type { CrossFieldRule } from '../domain/contract-violations';
 import type { FieldSpec, FormValues } from '../domain/form-values';
 import { formatCents } from '../domain/money';
-import { Link, useLocation } from '../router/router';
+import { Link, navigate, useLocation } from '../router/router';
 import { useSession } from '../session/session';
 
 const statusOptions = ['draft', 'active', 'paused', 'archived'].map((value) => ({ value, label: value }));
@@ -89,14 +89,11 @@ export function campaignFields(advertisers: Choice[], sites: Choice[]): FieldSpe
   ];
 }
 
-/** Empty frequency-cap inputs mean "no cap", which the API spells null. */
+/** An empty frequency-cap count means "no cap", which the API spells null. */
 export function finalizeCampaign(payload: Record<string, unknown>, _values: FormValues, mode: 'create' | 'edit'): Record<string, unknown> {
   const cap = payload.frequencyCap as { count?: unknown; windowSeconds?: unknown } | undefined;
-  if (
-    cap !== undefined &&
-    (cap.count === undefined || cap.count === null) &&
-    (cap.windowSeconds === undefined || cap.windowSeconds === null)
-  ) {
+  // The period always has a value (a select): an empty count alone means no cap.
+  if (cap !== undefined && (cap.count === undefined || cap.count === null)) {
     return { ...payload, frequencyCap: null };
   }
   if (mode === 'create' && cap === undefined) return { ...payload, frequencyCap: null };
@@ -274,7 +271,7 @@ const transitionLabels: Record<Transition, string> = { activate: 'Activate', pau
 /** Activate, pause, resume and archive buttons; the API's refusal is shown as it says it. */
 export function CampaignActions({ campaign, etag, onDone }: { campaign: Campaign; etag: string | null; onDone: () => void }) {
   const { api } = useSession();
-  const [busy, setBusy] = useState<Transition | null>(null);
+  const [busy, setBusy] = useState<Transition | 'duplicate' | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
   async function run(transition: Transition) {
@@ -284,6 +281,20 @@ export function CampaignActions({ campaign, etag, onDone }: { campaign: Campaign
     try {
       await api.request('POST', `/campaigns/${encodeURIComponent(campaign.id)}/${transition}`, { body: {}, ifMatch: etag });
       onDone();
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'CLIENT', (error as Error).message));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  /** A draft copy with its ads (POST /campaigns/:id/duplicate); its page opens. */
+  async function duplicate() {
+    setBusy('duplicate');
+    setProblem(null);
+    try {
+      const { data } = await api.post<Campaign>(`/campaigns/${encodeURIComponent(campaign.id)}/duplicate`, {});
+      navigate(`/campaigns/${data.id}`);
     } catch (error) {
       setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'CLIENT', (error as Error).message));
     } finally {
@@ -309,6 +320,9 @@ export function CampaignActions({ campaign, etag, onDone }: { campaign: Campaign
         <Link to={`/campaigns/${campaign.id}/edit`} className="button" data-testid="campaign-edit">
           Edit
         </Link>
+        <button type="button" className="button" disabled={busy !== null} onClick={() => void duplicate()} data-testid="campaign-duplicate">
+          Duplicate
+        </button>
       </div>
       <ProblemBanner problem={problem} testId="campaign-action-problem" />
     </div>
