@@ -1,81 +1,31 @@
 // The dashboard in headless Debian chromium (playwright-core, no browser download) against the
 // real app: REST on a fresh migrated database, the built dashboard mounted by mountDashboard.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { RedisKeys } from '@ads/ads-client';
 import express from 'express';
-import { Redis } from 'ioredis';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
-import { loadConfig } from '../src/config';
-import { createApp } from '../src/http/data-api-app';
-import { testLogger } from './support/test-logger';
-import { issueApiKeySecret } from '../src/domain/api-key-secret';
-import { dashboardBuildCommand, dashboardDistDirectory, mountDashboard } from '../src/http/dashboard-route';
-import { packageRoot } from './support/run-package-script';
-import { createTestDatabase, type MigratedTestDatabase } from './support/test-database';
+import { dashboardBuildCommand, mountDashboard } from '../src/http/dashboard-route';
+import { listen, screenshot, startDashboardBrowser, type DashboardBrowser } from './support/dashboard-browser';
+import type { MigratedTestDatabase } from './support/test-database';
 
-const chromiumPath = '/usr/bin/chromium';
-const artifactsDirectory = resolve(packageRoot, '../../artifacts');
-// Generous: two shared CPU cores, a browser and a database.
-const uiTimeoutMs = 15_000;
-
+let dashboard: DashboardBrowser;
 let database: MigratedTestDatabase;
-let redis: Redis;
-let keyPrefix: string;
-let server: Server;
 let baseUrl: string;
-let browser: Browser;
 let adminKey: string;
 
-async function insertApiKey(role: 'admin' | 'advertiser', advertiserId: string | null = null): Promise<string> {
-  const issued = issueApiKeySecret();
-  await database.prisma.apiKey.create({
-    data: { name: `dashboard test ${role}`, role, advertiserId, prefix: issued.prefix, hash: issued.hash },
-  });
-  return issued.secret;
+function insertApiKey(role: 'admin' | 'advertiser', advertiserId: string | null = null): Promise<string> {
+  return dashboard.insertApiKey(role, advertiserId);
 }
 
-function newestChange(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** Builds the dashboard when dist is missing or older than its sources (a stale build would test old code). */
-function ensureDashboardBuilt(): void {
-  const builtIndex = join(dashboardDistDirectory, 'index.html');
-  const dashboardRoot = join(packageRoot, 'dashboard');
-  const sources = ['src', 'index.html', 'vite.config.ts'].map((name) => newestChange(join(dashboardRoot, name)));
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= Math.max(...sources)) return;
-  const result = spawnSync('npm', ['run', '--silent', 'build:dashboard'], { cwd: packageRoot, encoding: 'utf8' });
-  assert.equal(result.status, 0, `npm run build:dashboard failed:\n${result.stdout}${result.stderr}`);
-}
-
-async function listen(app: express.Express): Promise<Server> {
-  return new Promise((done) => {
-    const listening = app.listen(0, '127.0.0.1', () => done(listening));
-  });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(artifactsDirectory, { recursive: true });
-  await page.screenshot({ path: join(artifactsDirectory, `dashboard-${name}.png`), fullPage: true });
-}
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(uiTimeoutMs);
-  return { context, page };
+function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  return dashboard.newPage();
 }
 
 /** The campaign page has settled: its charts load on demand and push what is below them. */
@@ -85,41 +35,19 @@ async function campaignPageReady(page: Page): Promise<void> {
   await page.getByTestId('ads-table').waitFor();
 }
 
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.goto(`${baseUrl}/dashboard/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('who').waitFor();
+function signIn(page: Page, key: string): Promise<void> {
+  return dashboard.signIn(page, key);
 }
 
 before(async () => {
-  ensureDashboardBuilt();
-  database = await createTestDatabase();
-  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-  keyPrefix = `test:${randomUUID()}:`;
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_KEY_PREFIX: keyPrefix, NODE_ENV: 'test' });
-  const app = express();
-  // The data API's app ends in a catch-all 404, so the dashboard goes in front of it.
-  mountDashboard(app);
-  app.use(createApp({ prisma: database.prisma, redis, keys: new RedisKeys(keyPrefix), config, logger: testLogger }));
-  server = await listen(app);
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dashboard = await startDashboardBrowser();
+  database = dashboard.database;
+  baseUrl = dashboard.baseUrl;
   adminKey = await insertApiKey('admin');
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
 });
 
 after(async () => {
-  await browser?.close();
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-  if (redis) {
-    const leftovers = await redis.keys(`${keyPrefix}*`);
-    if (leftovers.length > 0) await redis.del(...leftovers);
-    redis.disconnect();
-  }
-  await database?.drop();
+  await dashboard?.close();
 });
 
 describe('mountDashboard', () => {
@@ -218,7 +146,7 @@ describe('the dashboard in a browser', () => {
       await page.getByLabel('Name').fill('Spring launch');
       await page.getByLabel('Total budget').fill('5000');
       await page.getByLabel('Daily budget').fill('250.00');
-      await page.getByLabel('Bid', { exact: true }).fill('2.50');
+      await page.getByTestId('field-bidAmount').fill('2.50');
       await page.getByTestId('campaign-form-submit').click();
       await campaignPageReady(page);
       assert.equal(await page.getByTestId('campaign-name').innerText(), 'Spring launch');
@@ -280,12 +208,29 @@ describe('the dashboard in a browser', () => {
   it('shows a campaign report with as of when its figures are, right after a roll-up', async () => {
     const advertiser = await database.prisma.advertiser.create({ data: { name: `Fresh ${randomUUID().slice(0, 8)}` } });
     const campaign = await database.prisma.campaign.create({
-      data: { advertiserId: advertiser.id, name: 'Fresh figures', totalBudget: 100_000, bidAmount: 200, flightStart: new Date(Date.now() - 86_400_000), flightEnd: new Date(Date.now() + 86_400_000) },
+      data: {
+        advertiserId: advertiser.id,
+        name: 'Fresh figures',
+        totalBudget: 100_000,
+        bidAmount: 200,
+        flightStart: new Date(Date.now() - 86_400_000),
+        flightEnd: new Date(Date.now() + 86_400_000),
+      },
     });
-    const ad = await database.prisma.ad.create({ data: { campaignId: campaign.id, format: 'native', title: 'Fresh', clickUrl: 'https://fresh.example' } });
+    const ad = await database.prisma.ad.create({
+      data: { campaignId: campaign.id, format: 'native', title: 'Fresh', clickUrl: 'https://fresh.example' },
+    });
     const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
     await database.prisma.hourlyStat.create({
-      data: { adId: ad.id, campaignId: campaign.id, hour, impressions: 1234, viewableImpressions: 1000, clicks: 12, spendMicros: 1_851_000n },
+      data: {
+        adId: ad.id,
+        campaignId: campaign.id,
+        hour,
+        impressions: 1234,
+        viewableImpressions: 1000,
+        clicks: 12,
+        spendMicros: 1_851_000n,
+      },
     });
     const { context, page } = await newPage();
     try {

@@ -197,6 +197,53 @@ export const importRunListQuery = z.strictObject({
   format: z.enum(['csv', 'json']).optional(),
 });
 
+// ─── delivery ───────────────────────────────────────────────────────────────────────────────
+
+/** The rows whose delivery `GET /delivery` sums: a list page's advertisers, campaigns or ads. */
+export const deliveryLevel = z.enum(['advertiser', 'campaign', 'ad']);
+
+export const deliveryQuery = z.strictObject({
+  level: deliveryLevel,
+  /** Comma-separated row ids, at most one list page (200); unknown or invisible ids are left out. */
+  ids: z
+    .string()
+    .max(MAX_PAGE_SIZE * 37)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0),
+    )
+    .pipe(z.array(rowId).min(1, 'name at least one id').max(MAX_PAGE_SIZE, `must name at most ${MAX_PAGE_SIZE} ids`)),
+});
+
+/** Delivery figures of one period: counters, CTR (0 without impressions) and spend in micros. */
+export const deliveryFigures = z.object({
+  impressions: z.number().int(),
+  clicks: z.number().int(),
+  ctr: z.number(),
+  spendMicros: z.number().int(),
+});
+
+/** One row's delivery: since it began, and on the current day. */
+export const deliveryRow = deliveryFigures.extend({
+  id: z.string(),
+  /**
+   * The current day: of the campaign's time zone for campaigns and ads (the day daily budgets
+   * and pacing follow), of UTC for advertisers (their campaigns may follow different zones).
+   */
+  today: deliveryFigures.extend({ day: z.string(), timeZone: z.string() }),
+});
+
+/** `GET /delivery`: one entry per visible id asked for (zeros when it has no stats yet). */
+export const delivery = z.object({
+  level: deliveryLevel,
+  items: z.array(deliveryRow),
+});
+
+/** `POST /campaigns/:id/duplicate`: the copy's name; default "Copy of <name>". */
+export const campaignDuplicate = z.strictObject({ name: storableText().min(1).max(200).optional() });
+
 // ─── transitions ────────────────────────────────────────────────────────────────────────────
 
 /** `POST /campaigns/:id/<transition>`; checked against the campaign's status and its rules. */

@@ -16,6 +16,7 @@ import {
   countServableAds,
   createCampaign,
   deleteCampaign,
+  duplicateCampaign,
   findCampaign,
   listCampaigns,
   lockCampaign,
@@ -26,6 +27,9 @@ import {
 } from '../store/campaign-store';
 import type { Db } from '../store/db';
 import { everyRole } from './every-role';
+import { idParams } from './id-params';
+import { notFound } from './not-found';
+import { defineRoute } from './rest-route';
 import { invalidFields, ruleConflict } from './invalid-fields';
 import { actionRoute, createRoute, deleteRoute, getRoute, listRoute, updateRoute, type RestResource } from './rest-resource';
 import type { RestRoute } from './rest-route';
@@ -54,7 +58,9 @@ async function assertSitesExist(db: Db, siteIds: readonly string[]): Promise<voi
   const unknown = await unknownSiteIds(db, siteIds);
   if (unknown.size === 0) return;
   throw invalidFields(
-    siteIds.flatMap((siteId, index) => (unknown.has(siteId) ? [{ field: `targeting.siteIds.${index}`, message: `no site ${siteId}` }] : [])),
+    siteIds.flatMap((siteId, index) =>
+      unknown.has(siteId) ? [{ field: `targeting.siteIds.${index}`, message: `no site ${siteId}` }] : [],
+    ),
   );
 }
 
@@ -82,7 +88,8 @@ export const campaignRoutes: RestRoute[] = [
   }),
   createRoute(campaigns, {
     summary: 'Create a campaign (as a draft)',
-    description: 'New campaigns are drafts; activate them with POST /campaigns/{id}/activate. Advertiser keys create campaigns for their own advertiser only.',
+    description:
+      'New campaigns are drafts; activate them with POST /campaigns/{id}/activate. Advertiser keys create campaigns for their own advertiser only.',
     roles: writers,
     body: inventory.campaignCreate,
     create: async ({ db, principal, body }) => {
@@ -104,7 +111,8 @@ export const campaignRoutes: RestRoute[] = [
   getRoute(campaigns, { summary: 'Read a campaign', roles: everyRole }),
   updateRoute(campaigns, {
     summary: 'Change a campaign',
-    description: 'Partial update; `targeting` and `frequencyCap` are replaced as a whole. Status changes go through the transitions. Archived campaigns are final (409).',
+    description:
+      'Partial update; `targeting` and `frequencyCap` are replaced as a whole. Status changes go through the transitions. Archived campaigns are final (409).',
     roles: writers,
     problems: [409],
     body: inventory.campaignUpdate,
@@ -127,7 +135,44 @@ export const campaignRoutes: RestRoute[] = [
       return { after: await updateCampaign(db, params.id, campaignPatchColumns(body)) };
     },
   }),
-  transitionRoute('activate', 'Activate a draft campaign', 'Refused (409, naming each rule) when the flight ends before it starts or has ended, the total budget is 0, or no ad is active and approved.'),
+  defineRoute({
+    method: 'post',
+    path: '/campaigns/:id/duplicate',
+    operationId: 'duplicateCampaign',
+    tag: campaigns.tag,
+    summary: 'Duplicate a campaign with its ads',
+    description:
+      'A new draft campaign with the same settings, targeting and flight, and a copy of each ad that is not archived (same creative, status and review state, no external ids). Stats stay with the original. ' +
+      '`name` defaults to "Copy of <name>". Advertiser keys duplicate their own campaigns only.',
+    roles: writers,
+    params: idParams,
+    body: rest.campaignDuplicate,
+    write: true,
+    success: { status: 201, description: 'The new campaign', schema: inventory.campaign, etag: true },
+    problems: [404],
+    handle: async (context) => {
+      const { db, params, principal, body } = context;
+      const original = await findCampaign(db, params.id, advertiserScopeOf(principal));
+      if (original === null) throw notFound('campaign', params.id);
+      const name = body.name ?? `Copy of ${original.name}`.slice(0, 200);
+      const copy = await duplicateCampaign(db, original, name);
+      const view = toCampaignView(copy.campaign);
+      await context.audit({
+        action: 'campaign.duplicate',
+        entityType: 'campaign',
+        entityId: copy.campaign.id,
+        before: null,
+        after: { ...view, duplicatedFrom: original.id, ads: copy.ads },
+      });
+      context.notify({ entity: 'campaign', id: copy.campaign.id });
+      return { status: 201, body: view, version: copy.campaign.version, location: `/campaigns/${copy.campaign.id}` };
+    },
+  }),
+  transitionRoute(
+    'activate',
+    'Activate a draft campaign',
+    'Refused (409, naming each rule) when the flight ends before it starts or has ended, the total budget is 0, or no ad is active and approved.',
+  ),
   transitionRoute('pause', 'Pause an active campaign', 'Only active campaigns can be paused.'),
   transitionRoute('resume', 'Resume a paused campaign', 'Checks the same rules as activation.'),
   transitionRoute('archive', 'Archive a campaign', 'Archived campaigns stop serving and can no longer change; their stats stay.'),

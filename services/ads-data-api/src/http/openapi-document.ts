@@ -34,6 +34,8 @@ const namedSchemas = {
   ImportRowError: dataApi.importRowError,
   Report: rest.report,
   ReportPoint: rest.reportPoint,
+  Delivery: rest.delivery,
+  DeliveryRow: rest.deliveryRow,
   StatsTotals: dataApi.statsTotals,
   Principal: rest.principal,
   Problem: rest.problemDocument,
@@ -73,7 +75,9 @@ const idempotencyKeyHeader = z
   .string()
   .min(1)
   .max(255)
-  .meta({ description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer again; with another body, 422.' });
+  .meta({
+    description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer again; with another body, 422.',
+  });
 
 function operationOf(route: RestRoute): ZodOpenApiOperationObject {
   const headers: Record<string, z.ZodType> = {};

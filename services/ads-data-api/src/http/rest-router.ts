@@ -6,6 +6,7 @@ import { apiKeyRoutes } from './api-key-routes';
 import { auditLogRoutes } from './audit-log-routes';
 import { requireApiKey } from './require-api-key';
 import { campaignRoutes } from './campaign-routes';
+import { deliveryRoutes } from './delivery-routes';
 import { featureSwitchRoutes } from './feature-switch-routes';
 import { importRunRoutes } from './import-run-routes';
 import { meRoutes } from './me-routes';
@@ -29,6 +30,7 @@ export const restRoutes: readonly RestRoute[] = [
   ...featureSwitchRoutes,
   ...apiKeyRoutes,
   ...reportRoutes,
+  ...deliveryRoutes,
   ...auditLogRoutes,
   ...importRunRoutes,
 ];

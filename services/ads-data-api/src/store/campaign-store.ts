@@ -165,3 +165,39 @@ export async function unknownSiteIds(db: Db, siteIds: readonly string[]): Promis
   const known = new Set(found.map((site) => site.id));
   return new Set(siteIds.filter((id) => !known.has(id)));
 }
+
+/**
+ * A draft copy of a campaign with copies of its ads that are not archived (same creative,
+ * status and review; no external ids, which belong to the original's feed rows). Stats stay
+ * with the original.
+ */
+export async function duplicateCampaign(db: Db, original: Campaign, name: string): Promise<{ campaign: Campaign; ads: number }> {
+  const {
+    id: _id,
+    externalId: _externalId,
+    status: _status,
+    version: _version,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    ...columns
+  } = original;
+  const campaign = await db.campaign.create({ data: { ...columns, name, status: 'draft' } });
+  const ads = await db.ad.findMany({ where: { campaignId: original.id, status: { not: 'archived' } }, orderBy: { createdAt: 'asc' } });
+  await db.ad.createMany({
+    data: ads.map(
+      ({
+        id: _adId,
+        externalId: _adExternalId,
+        campaignId: _campaignId,
+        version: _adVersion,
+        createdAt: _adCreatedAt,
+        updatedAt: _adUpdatedAt,
+        ...ad
+      }) => ({
+        ...ad,
+        campaignId: campaign.id,
+      }),
+    ),
+  });
+  return { campaign, ads: ads.length };
+}

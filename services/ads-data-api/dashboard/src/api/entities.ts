@@ -174,3 +174,19 @@ export interface Report {
   /** When the newest roll-up the figures include was applied; null: no stats in the range. */
   asOf?: string | null;
 }
+
+export type DeliveryLevel = 'advertiser' | 'campaign' | 'ad';
+
+/** Impressions, clicks, CTR and spend (micros) of one period. */
+export interface DeliveryFigures {
+  impressions: number;
+  clicks: number;
+  ctr: number;
+  spendMicros: number;
+}
+
+/** One row of `GET /delivery`: since it began, and on its current day (`today.day`, YYYY-MM-DD in `today.timeZone`). */
+export interface DeliveryRow extends DeliveryFigures {
+  id: string;
+  today: DeliveryFigures & { day: string; timeZone: string };
+}

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { ApiProblem } from '../api/api-problem';
+import type { ContractSchema, CrossFieldRule } from '../domain/contract-violations';
 import { valuesOf, type FieldSpec, type FormValues } from '../domain/form-values';
 import { navigate } from '../router/router';
 import { useSession } from '../session/session';
@@ -19,6 +20,9 @@ interface CreateFormProps<T extends { id: string }> {
   finalize?: (payload: Record<string, unknown>, values: FormValues, mode: 'create' | 'edit') => Record<string, unknown>;
   onValuesChange?: (values: FormValues) => void;
   children?: ReactNode;
+  /** The contract of the create body, checked before sending. */
+  schema?: ContractSchema;
+  rules?: readonly CrossFieldRule[];
 }
 
 /** POSTs a new entity (with an Idempotency-Key) and goes to its page. */
@@ -34,6 +38,8 @@ export function CreateForm<T extends { id: string }>(props: CreateFormProps<T>) 
       submitLabel={props.submitLabel}
       finalize={props.finalize}
       onValuesChange={props.onValuesChange}
+      schema={props.schema}
+      rules={props.rules}
       onCancel={() => window.history.back()}
       submit={async (payload) => {
         const { data } = await api.create<T>(props.path, payload);
@@ -58,6 +64,9 @@ interface EditFormProps<T> {
   footer?(entity: T, reload: () => void): ReactNode;
   /** Rendered next to the form (e.g. a preview). */
   aside?: (entity: T) => ReactNode;
+  /** The contract of the update body, checked before sending. */
+  schema?: ContractSchema;
+  rules?: readonly CrossFieldRule[];
 }
 
 /**
@@ -86,6 +95,8 @@ export function EditForm<T>(props: EditFormProps<T>) {
           submitLabel="Save changes"
           finalize={props.finalize}
           onValuesChange={props.onValuesChange}
+          schema={props.schema}
+          rules={props.rules}
           submit={async (payload) => {
             setSaved(false);
             if (Object.keys(payload).length === 0) {
@@ -96,7 +107,12 @@ export function EditForm<T>(props: EditFormProps<T>) {
               await api.update<T>(props.path, payload, etag);
             } catch (error) {
               if (error instanceof ApiProblem && error.status === 412) {
-                throw new ApiProblem(412, error.code, `${error.detail} — someone changed it since this page loaded; reload to see the current values`, error.fieldErrors);
+                throw new ApiProblem(
+                  412,
+                  error.code,
+                  `${error.detail} — someone changed it since this page loaded; reload to see the current values`,
+                  error.fieldErrors,
+                );
               }
               throw error;
             }

@@ -1,9 +1,13 @@
 import { useState, type ReactNode } from 'react';
 import type { Page, Query } from '../api/api-client';
+import type { DeliveryLevel, DeliveryRow } from '../api/entities';
 import { useSession } from '../session/session';
 import { Link } from '../router/router';
+import { BulkBar, type BulkAction } from './bulk-bar';
 import { DataTable, type Column } from './data-table';
+import { deliveryColumns } from './delivery-columns';
 import { ProblemBanner } from './problem-banner';
+import { useDelivery } from './use-delivery';
 import { useDebounced, useLoader } from './use-loader';
 
 export interface SelectFilter {
@@ -38,6 +42,12 @@ export interface ListPageProps<T extends { id: string }> {
   embedded?: boolean;
   /** Changing it reloads the current page (after an action on a row). */
   refreshKey?: number;
+  /** Adds impressions, clicks, CTR and spend today and in total of each row (`GET /delivery`). */
+  delivery?: DeliveryLevel;
+  /** Columns that read the rows' delivery too (a campaign's pacing), after the delivery figures. */
+  deliveryExtras?: (delivery: Map<string, DeliveryRow> | undefined) => Column<T>[];
+  /** Actions on the selected rows; with them each row gets a checkbox. */
+  bulkActions?: BulkAction<T>[];
 }
 
 const PAGE_SIZES = [25, 50, 100];
@@ -69,6 +79,15 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
 
   const page = useLoader<Page<T>>((signal) => api.list<T>(props.path, query, signal), queryKey);
   const rows = page.data?.items ?? [];
+  const delivery = useDelivery(
+    props.delivery,
+    rows.map((row) => row.id),
+  );
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const columns =
+    props.delivery === undefined
+      ? props.columns
+      : [...props.columns, ...deliveryColumns<T>(delivery.data), ...(props.deliveryExtras?.(delivery.data) ?? [])];
   const nextCursor = page.data?.nextCursor ?? null;
   const Heading = props.embedded ? 'h2' : 'h1';
 
@@ -127,10 +146,33 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
             </select>
           </span>
         )}
-        {page.loading && <span className="muted" aria-live="polite">loading…</span>}
+        {page.loading && (
+          <span className="muted" aria-live="polite">
+            loading…
+          </span>
+        )}
       </div>
       <ProblemBanner problem={page.problem} />
-      <DataTable columns={props.columns} rows={rows} empty={page.loading ? 'Loading…' : 'Nothing here yet.'} testId={`${props.testId}-table`} />
+      <ProblemBanner problem={delivery.problem} testId={`${props.testId}-delivery-problem`} />
+      {props.bulkActions && (
+        <BulkBar
+          actions={props.bulkActions}
+          rows={rows.filter((row) => selected.has(row.id))}
+          testId={`${props.testId}-bulk`}
+          onDone={() => {
+            setSelected(new Set());
+            page.reload();
+            delivery.reload();
+          }}
+        />
+      )}
+      <DataTable
+        columns={columns}
+        rows={rows}
+        empty={page.loading ? 'Loading…' : 'Nothing here yet.'}
+        testId={`${props.testId}-table`}
+        selection={props.bulkActions ? { selected, onChange: setSelected } : undefined}
+      />
       <nav className="pager" aria-label="pages">
         <button type="button" onClick={() => setCursors((stack) => stack.slice(0, -1))} disabled={cursors.length <= 1 || page.loading}>
           ← Previous

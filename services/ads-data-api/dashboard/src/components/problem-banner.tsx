@@ -17,14 +17,18 @@ export function ProblemBanner({
   if (problem === null) return null;
   return (
     <div className="banner banner-error" role="alert" data-testid={testId}>
-      <strong>{problem.status === 0 ? 'Could not reach the API' : `Refused (${problem.status} ${problem.code})`}</strong>
+      <strong>
+        {problem.code === 'NETWORK'
+          ? 'Could not reach the API'
+          : problem.status === 0
+            ? 'Not saved'
+            : `Refused (${problem.status} ${problem.code})`}
+      </strong>
       <span>: {summary ?? problem.detail}</span>
       {other.length > 0 && (
         <ul>
           {other.map((entry, index) => (
-            <li key={index}>
-              {entry.field === '' ? entry.message : `${entry.field}: ${entry.message}`}
-            </li>
+            <li key={index}>{entry.field === '' ? entry.message : `${entry.field}: ${entry.message}`}</li>
           ))}
         </ul>
       )}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiProblem, type FieldProblem } from '../api/api-problem';
+import { contractViolations, type ContractSchema, type CrossFieldRule } from '../domain/contract-violations';
 import { assignFieldErrors } from '../domain/field-errors';
 import { buildPayload, type FieldSpec, type FormValue, type FormValues } from '../domain/form-values';
 import { ProblemBanner } from './problem-banner';
@@ -9,11 +10,20 @@ export function inputIdOf(name: string): string {
   return `field-${name.replace(/\./g, '-')}`;
 }
 
-function FieldInput({ spec, value, disabled, invalid, describedBy, onChange }: {
+function FieldInput({
+  spec,
+  value,
+  disabled,
+  invalid,
+  required,
+  describedBy,
+  onChange,
+}: {
   spec: FieldSpec;
   value: FormValue;
   disabled: boolean;
   invalid: boolean;
+  required: boolean;
   describedBy: string | undefined;
   onChange: (value: FormValue) => void;
 }) {
@@ -24,12 +34,15 @@ function FieldInput({ spec, value, disabled, invalid, describedBy, onChange }: {
     'data-testid': id,
     disabled,
     'aria-invalid': invalid || undefined,
+    'aria-required': required || undefined,
     'aria-describedby': describedBy,
   };
   const text = typeof value === 'string' ? value : '';
   switch (spec.kind) {
     case 'textarea':
-      return <textarea {...common} rows={4} value={text} placeholder={spec.placeholder} onChange={(event) => onChange(event.target.value)} />;
+      return (
+        <textarea {...common} rows={4} value={text} placeholder={spec.placeholder} onChange={(event) => onChange(event.target.value)} />
+      );
     case 'select':
       return (
         <select {...common} value={text} onChange={(event) => onChange(event.target.value)}>
@@ -80,8 +93,20 @@ function FieldInput({ spec, value, disabled, invalid, describedBy, onChange }: {
         />
       );
     default:
-      return <input {...common} type="text" value={text} placeholder={spec.placeholder} onChange={(event) => onChange(event.target.value)} />;
+      return (
+        <input {...common} type="text" value={text} placeholder={spec.placeholder} onChange={(event) => onChange(event.target.value)} />
+      );
   }
+}
+
+/** The API's messages under a field, led by its label as the form's own are ("Name is already taken"). */
+function labelled(byField: Record<string, string[]>, specs: FieldSpec[]): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(byField).map(([name, messages]) => {
+      const label = specs.find((spec) => spec.name === name)?.label ?? name;
+      return [name, messages.map((message) => (message.startsWith(label) ? message : `${label}: ${message}`))];
+    }),
+  );
 }
 
 export interface ResourceFormProps {
@@ -99,6 +124,17 @@ export interface ResourceFormProps {
   /** Rendered after the fields, before the buttons. */
   children?: ReactNode;
   onCancel?: () => void;
+  /** The shared contract the payload must meet (create or update body): checked before sending. */
+  schema?: ContractSchema;
+  /** The contract's rules over several fields, shown with the rest. */
+  rules?: readonly CrossFieldRule[];
+}
+
+/** Whether the contract requires a top-level field: its schema refuses a missing value. */
+function requiredBy(schema: ContractSchema | undefined, name: string): boolean {
+  const shape = (schema as { shape?: Record<string, ContractSchema> } | undefined)?.shape;
+  const field = shape?.[name];
+  return field !== undefined && !field.safeParse(undefined).success;
 }
 
 /**
@@ -136,13 +172,23 @@ export function ResourceForm(props: ResourceFormProps) {
     event.preventDefault();
     if (busy) return;
     const built = buildPayload(props.fields, values, props.mode, props.initial);
-    if (Object.keys(built.localErrors).length > 0) {
-      setFieldErrors(built.localErrors);
-      setProblem(new ApiProblem(0, 'FORM', 'some values cannot be sent; see the fields marked below'));
-      setOtherErrors([]);
+    const payload = props.finalize ? props.finalize(built.payload, values, props.mode) : built.payload;
+    // Every field is checked at once: values that cannot be converted, the contract's rules
+    // for each field, and its rules over several fields, before anything is sent.
+    const whole = buildPayload(props.fields, values, 'create', props.initial).payload;
+    const full = props.finalize ? props.finalize(whole, values, 'create') : whole;
+    const checked = contractViolations(props.schema, props.rules ?? [], payload, full, shown, new Set(Object.keys(built.localErrors)));
+    const local = { ...checked.byField };
+    for (const [name, messages] of Object.entries(built.localErrors)) local[name] = [...messages, ...(local[name] ?? [])];
+    if (Object.keys(local).length > 0 || checked.other.length > 0) {
+      const count = Object.values(local).reduce((sum, messages) => sum + messages.length, 0) + checked.other.length;
+      setFieldErrors(local);
+      setProblem(
+        new ApiProblem(0, 'FORM', `${count === 1 ? 'one value needs' : `${count} values need`} changing; see the fields marked below`),
+      );
+      setOtherErrors(checked.other.map((message) => ({ field: '', message })));
       return;
     }
-    const payload = props.finalize ? props.finalize(built.payload, values, props.mode) : built.payload;
     setBusy(true);
     try {
       await props.submit(payload);
@@ -151,9 +197,12 @@ export function ResourceForm(props: ResourceFormProps) {
       setOtherErrors([]);
     } catch (error) {
       const refusal = error instanceof ApiProblem ? error : new ApiProblem(0, 'CLIENT', (error as Error).message);
-      const assigned = assignFieldErrors(refusal.fieldErrors, shown.map((spec) => spec.name));
+      const assigned = assignFieldErrors(
+        refusal.fieldErrors,
+        shown.map((spec) => spec.name),
+      );
       setProblem(refusal);
-      setFieldErrors(assigned.byField);
+      setFieldErrors(labelled(assigned.byField, shown));
       setOtherErrors(assigned.other);
     } finally {
       setBusy(false);
@@ -165,23 +214,48 @@ export function ResourceForm(props: ResourceFormProps) {
       <ProblemBanner
         problem={problem}
         other={otherErrors}
-        summary={Object.keys(fieldErrors).length > 0 && otherErrors.length === 0 ? 'not saved; see the fields marked below' : undefined}
+        summary={
+          problem?.code !== 'FORM' && Object.keys(fieldErrors).length > 0 && otherErrors.length === 0
+            ? 'not saved; see the fields marked below'
+            : undefined
+        }
         testId={`${props.testId}-problem`}
       />
+      {shown.some((spec) => spec.required ?? requiredBy(props.schema, spec.name)) && (
+        <p className="muted small">
+          <span className="required-mark" aria-hidden="true">
+            *
+          </span>{' '}
+          required
+        </p>
+      )}
       {shown.map((spec) => {
         const errors = fieldErrors[spec.name] ?? [];
         const errorId = errors.length > 0 ? `${inputIdOf(spec.name)}-error` : undefined;
         const helpId = spec.help ? `${inputIdOf(spec.name)}-help` : undefined;
         const describedBy = [errorId, helpId].filter(Boolean).join(' ') || undefined;
         const disabled = busy || (props.mode === 'edit' && spec.fixedOnEdit === true);
+        const required = spec.required ?? requiredBy(props.schema, spec.name);
+        const mark = required ? (
+          <span className="required-mark" aria-hidden="true">
+            *
+          </span>
+        ) : null;
         return (
-          <div key={spec.name} className={`form-row${errors.length > 0 ? ' has-error' : ''}${spec.kind === 'checkbox' ? ' form-row-checkbox' : ''}`}>
+          <div
+            key={spec.name}
+            className={`form-row${errors.length > 0 ? ' has-error' : ''}${spec.kind === 'checkbox' ? ' form-row-checkbox' : ''}`}
+          >
             {spec.kind === 'choices' ? (
               <span className="label" id={`${inputIdOf(spec.name)}-label`}>
                 {spec.label}
+                {mark}
               </span>
             ) : (
-              <label htmlFor={inputIdOf(spec.name)}>{spec.label}</label>
+              <label htmlFor={inputIdOf(spec.name)}>
+                {spec.label}
+                {mark}
+              </label>
             )}
             <div className="form-control">
               <FieldInput
@@ -189,6 +263,7 @@ export function ResourceForm(props: ResourceFormProps) {
                 value={values[spec.name] ?? ''}
                 disabled={disabled}
                 invalid={errors.length > 0}
+                required={required}
                 describedBy={describedBy}
                 onChange={(value) => change(spec.name, value)}
               />

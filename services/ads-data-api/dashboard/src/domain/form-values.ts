@@ -2,6 +2,7 @@
 // the API takes. Conversions happen here, with local errors only where a value cannot even
 // be sent (a number that is not a number); every other rule is the API's to state.
 import { centsToInput, inputToCents } from './money';
+import { conversionMessage } from './plain-message';
 
 export type FieldKind = 'text' | 'textarea' | 'number' | 'money' | 'select' | 'checkbox' | 'datetime' | 'list' | 'number-list' | 'choices';
 export type FormValue = string | boolean | string[];
@@ -21,11 +22,13 @@ export interface FieldSpec {
   only?: 'create' | 'edit';
   /** Fields of one group travel together in a PATCH (the API takes them as one object). */
   group?: string;
-  /** Choices whose values the API takes as numbers (e.g. weekdays). */
+  /** Choices or a select whose values the API takes as numbers (e.g. weekdays, a cap's window). */
   numeric?: boolean;
   /** Shown, but not editable, when editing. */
   fixedOnEdit?: boolean;
   hidden?: (values: FormValues) => boolean;
+  /** Marks the field required; without it, the contract's schema says (see ResourceForm). */
+  required?: boolean;
 }
 
 /** The input value of an API value. */
@@ -105,10 +108,18 @@ export function convertValue(spec: FieldSpec, input: FormValue, mode: 'create' |
   }
   const text = typeof input === 'string' ? input : '';
   if (spec.kind === 'list') {
-    return { value: text.split(',').map((item) => item.trim()).filter((item) => item !== '') };
+    return {
+      value: text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    };
   }
   if (spec.kind === 'number-list') {
-    const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    const items = text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
     // A non-number is sent as typed so that the API names the bad entry.
     return { value: items.map((item) => (/^-?\d+$/.test(item) ? Number(item) : item)) };
   }
@@ -116,16 +127,18 @@ export function convertValue(spec: FieldSpec, input: FormValue, mode: 'create' |
   switch (spec.kind) {
     case 'number': {
       const number = Number(text.trim());
-      return Number.isFinite(number) ? { value: number } : { error: 'must be a number' };
+      return Number.isFinite(number) ? { value: number } : { error: conversionMessage(spec.label, 'number') };
     }
     case 'money': {
       const cents = inputToCents(text);
-      return cents === undefined ? { error: 'must be an amount such as 12.50' } : { value: cents };
+      return cents === undefined ? { error: conversionMessage(spec.label, 'money') } : { value: cents };
     }
     case 'datetime': {
       const at = new Date(text);
-      return Number.isNaN(at.getTime()) ? { error: 'must be a date and time' } : { value: at.toISOString() };
+      return Number.isNaN(at.getTime()) ? { error: `${spec.label} must be a date and time` } : { value: at.toISOString() };
     }
+    case 'select':
+      return { value: spec.numeric ? Number(text) : text };
     default:
       return { value: text };
   }
@@ -143,7 +156,9 @@ export function buildPayload(
 ): { payload: Record<string, unknown>; localErrors: Record<string, string[]> } {
   const payload: Record<string, unknown> = {};
   const localErrors: Record<string, string[]> = {};
-  const shown = specs.filter((spec) => (spec.only === undefined || spec.only === mode) && !(mode === 'edit' && spec.fixedOnEdit) && !spec.hidden?.(values));
+  const shown = specs.filter(
+    (spec) => (spec.only === undefined || spec.only === mode) && !(mode === 'edit' && spec.fixedOnEdit) && !spec.hidden?.(values),
+  );
   const changed = new Set(
     shown.filter((spec) => JSON.stringify(values[spec.name]) !== JSON.stringify(initial[spec.name])).map((spec) => spec.name),
   );

@@ -1,3 +1,4 @@
+import { advertiserCreate, advertiserUpdate } from '@ads/ads-client/inventory';
 import type { Advertiser } from '../api/entities';
 import { StatusBadge, formatDateTime } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
@@ -29,13 +30,23 @@ export function AdvertiserListPage() {
       title="Advertisers"
       path="/advertisers"
       testId="advertisers"
+      delivery="advertiser"
       sorts={[
         { value: '-createdAt', label: 'newest first' },
         { value: 'name', label: 'name' },
         { value: '-updatedAt', label: 'recently changed' },
       ]}
       newLink={isAdmin ? { to: '/advertisers/new', label: 'New advertiser' } : undefined}
-      filters={[{ name: 'status', label: 'Status', options: [{ value: 'active', label: 'active' }, { value: 'archived', label: 'archived' }] }]}
+      filters={[
+        {
+          name: 'status',
+          label: 'Status',
+          options: [
+            { value: 'active', label: 'active' },
+            { value: 'archived', label: 'archived' },
+          ],
+        },
+      ]}
       columns={[
         { header: 'Name', cell: (row) => <Link to={`/advertisers/${row.id}`}>{row.name}</Link> },
         { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
@@ -55,6 +66,7 @@ export function AdvertiserCreatePage() {
         fields={advertiserFields}
         defaults={{}}
         testId="advertiser-form"
+        schema={advertiserCreate}
         submitLabel="Create advertiser"
         afterCreate={(created) => `/advertisers/${created.id}`}
       />
@@ -69,6 +81,7 @@ export function AdvertiserPage({ id }: { id: string }) {
         path={`/advertisers/${encodeURIComponent(id)}`}
         fields={advertiserFields}
         testId="advertiser-form"
+        schema={advertiserUpdate}
         header={(advertiser) => (
           <header className="page-header">
             <h1 data-testid="advertiser-name">{advertiser.name}</h1>

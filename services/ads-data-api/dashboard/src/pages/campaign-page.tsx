@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { formatFrequencyCap } from '../domain/frequency-cap';
 import type { Advertiser, Campaign } from '../api/entities';
 import { StatusBadge, formatDateTime } from '../components/data-table';
 import { ProblemBanner } from '../components/problem-banner';
@@ -59,14 +60,15 @@ export function CampaignPage({ id }: { id: string }) {
             <dd>{campaign.timeZone}</dd>
             <dt>Budget</dt>
             <dd>
-              {formatCents(campaign.totalBudget)} total, {campaign.dailyBudget === null ? 'no daily limit' : `${formatCents(campaign.dailyBudget)} a day`}
+              {formatCents(campaign.totalBudget)} total,{' '}
+              {campaign.dailyBudget === null ? 'no daily limit' : `${formatCents(campaign.dailyBudget)} a day`}
             </dd>
             <dt>Bid</dt>
             <dd>
               {formatCents(campaign.bidAmount)} {campaign.bidType} · {campaign.pacing} pacing · {campaign.priority}
             </dd>
             <dt>Frequency cap</dt>
-            <dd>{campaign.frequencyCap ? `${campaign.frequencyCap.count} per ${campaign.frequencyCap.windowSeconds} s` : 'none'}</dd>
+            <dd>{formatFrequencyCap(campaign.frequencyCap)}</dd>
             <dt>Countries</dt>
             <dd>{listOrAny(targeting.countries)}</dd>
             <dt>Devices</dt>

@@ -1,7 +1,10 @@
 // Publisher inventory: sites and their placements (the keys the embed sends).
+import { placementCreate, placementUpdate, siteCreate, siteUpdate } from '@ads/ads-client/inventory';
 import type { Placement, Site } from '../api/entities';
 import { StatusBadge, formatDateTime } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
+import { EmbedSnippetPanel } from '../components/embed-snippet-panel';
+import { EntityName } from '../components/entity-name';
 import { ListPage } from '../components/list-page';
 import { namesOf, useSiteChoices, type Choice } from '../components/use-entity';
 import type { FieldSpec } from '../domain/form-values';
@@ -19,7 +22,14 @@ const siteFields: FieldSpec[] = [
 function placementFields(sites: Choice[]): FieldSpec[] {
   return [
     { name: 'siteId', label: 'Site', kind: 'select', options: sites, only: 'create', empty: 'omit' },
-    { name: 'key', label: 'Placement key', kind: 'text', only: 'create', empty: 'empty', help: 'What the embed sends as data-placement: a-z, 0-9, ".", "_", "-".' },
+    {
+      name: 'key',
+      label: 'Placement key',
+      kind: 'text',
+      only: 'create',
+      empty: 'empty',
+      help: 'What the embed sends as data-placement: a-z, 0-9, ".", "_", "-".',
+    },
     { name: 'name', label: 'Name', kind: 'text', empty: 'empty' },
     {
       name: 'allowedFormats',
@@ -63,7 +73,15 @@ export function SiteCreatePage() {
   return (
     <section>
       <h1>New site</h1>
-      <CreateForm<Site> path="/sites" fields={siteFields} defaults={{}} testId="site-form" submitLabel="Create site" afterCreate={(site) => `/sites/${site.id}`} />
+      <CreateForm<Site>
+        path="/sites"
+        fields={siteFields}
+        defaults={{}}
+        schema={siteCreate}
+        testId="site-form"
+        submitLabel="Create site"
+        afterCreate={(site) => `/sites/${site.id}`}
+      />
     </section>
   );
 }
@@ -74,6 +92,7 @@ export function SitePage({ id }: { id: string }) {
       <EditForm<Site>
         path={`/sites/${encodeURIComponent(id)}`}
         fields={siteFields}
+        schema={siteUpdate}
         testId="site-form"
         header={(site) => (
           <header className="page-header">
@@ -106,7 +125,14 @@ function PlacementList({ siteId, embedded }: { siteId?: string; embedded?: boole
       columns={[
         { header: 'Key', cell: (row) => <Link to={`/placements/${row.id}`}>{row.key}</Link> },
         { header: 'Name', cell: (row) => row.name },
-        ...(siteId ? [] : [{ header: 'Site', cell: (row: Placement) => <Link to={`/sites/${row.siteId}`}>{sites.get(row.siteId) ?? row.siteId.slice(0, 8)}</Link> }]),
+        ...(siteId
+          ? []
+          : [
+              {
+                header: 'Site',
+                cell: (row: Placement) => <Link to={`/sites/${row.siteId}`}>{sites.get(row.siteId) ?? row.siteId.slice(0, 8)}</Link>,
+              },
+            ]),
         { header: 'Formats', cell: (row) => row.allowedFormats.join(', ') },
         { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
       ]}
@@ -129,6 +155,7 @@ export function PlacementCreatePage() {
         fields={placementFields(sites)}
         defaults={{ siteId: query.get('siteId') ?? '', allowedFormats: ['native'] }}
         testId="placement-form"
+        schema={placementCreate}
         submitLabel="Create placement"
         afterCreate={(placement) => `/placements/${placement.id}`}
       />
@@ -142,14 +169,16 @@ export function PlacementPage({ id }: { id: string }) {
       <EditForm<Placement>
         path={`/placements/${encodeURIComponent(id)}`}
         fields={placementFields([])}
+        schema={placementUpdate}
         testId="placement-form"
         header={(placement) => (
           <header className="page-header">
             <h1>{placement.name}</h1>
             <code>{placement.key}</code>
-            <Link to={`/sites/${placement.siteId}`}>site</Link>
+            <EntityName kind="sites" id={placement.siteId} />
           </header>
         )}
+        footer={(placement) => <EmbedSnippetPanel placementKey={placement.key} />}
       />
     </section>
   );

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Advertiser } from '../api/entities';
 import { useEntity } from '../components/use-entity';
 import { Link, useLocation } from '../router/router';
@@ -26,11 +26,26 @@ export function Layout({ children }: { children: ReactNode }) {
   const { principal, isAdmin, signOut } = useSession();
   const { path } = useLocation();
   const advertiser = useEntity<Advertiser>(principal.advertiserId ? `/advertisers/${encodeURIComponent(principal.advertiserId)}` : null);
+  // On a narrow screen the navigation folds behind a menu button; going to a page folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
   return (
     <div className="shell">
-      <nav className="side-nav" aria-label="main">
-        <div className="brand">Ads dashboard</div>
-        <ul>
+      <nav className={`side-nav${menuOpen ? ' open' : ''}`} aria-label="main">
+        <div className="nav-bar">
+          <div className="brand">Ads dashboard</div>
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav-items"
+            onClick={() => setMenuOpen((open) => !open)}
+            data-testid="menu-button"
+          >
+            {menuOpen ? 'Close' : 'Menu'}
+          </button>
+        </div>
+        <ul id="main-nav-items">
           {NAV_ITEMS.filter((item) => isAdmin || !item.adminOnly).map((item) => (
             <li key={item.to}>
               <Link
