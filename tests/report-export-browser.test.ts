@@ -115,7 +115,7 @@ test('a campaign report broken down by ad exports a CSV whose totals equal the A
   await page.getByTestId('export-csv').click();
   const file = await download;
   assert.match(file.suggestedFilename(), new RegExp(`^campaign-${campaignId}-.*-day-by-ad\\.csv$`));
-  const [header, ...rows] = parseCsv(readFileSync((await file.path()), 'utf8'));
+  const [header, ...rows] = parseCsv(readFileSync(await file.path(), 'utf8'));
   assert.deepEqual(header, ['bucket', 'ad_id', 'ad_name', 'impressions', 'viewable_impressions', 'clicks', 'spend_micros', 'ctr']);
   assert.equal(rows.length, 3 * report.points.length, 'every day of every ad');
   const sum = (column: string) => rows.reduce((total, row) => total + Number(row[header.indexOf(column)]), 0);

@@ -96,7 +96,15 @@ before(async () => {
     asOf: now.toISOString(),
     featureSwitches: [],
     placements: [
-      { id: 'pl-browser', key: 'browser-top', siteId: 'site-browser', siteDomain: '127.0.0.1', allowedFormats: ['native'], category: null, candidates: { sponsorship: [], standard: [0], house: [] } },
+      {
+        id: 'pl-browser',
+        key: 'browser-top',
+        siteId: 'site-browser',
+        siteDomain: '127.0.0.1',
+        allowedFormats: ['native'],
+        category: null,
+        candidates: { sponsorship: [], standard: [0], house: [] },
+      },
       {
         id: 'pl-multi',
         key: 'browser-multi',
@@ -106,7 +114,15 @@ before(async () => {
         category: null,
         candidates: { sponsorship: [], standard: multiCampaigns.map((_, at) => at + 1), house: [] },
       },
-      { id: 'pl-idn', key: 'browser-idn', siteId: 'site-browser', siteDomain: '127.0.0.1', allowedFormats: ['native'], category: null, candidates: { sponsorship: [], standard: [1 + MULTI_ADVERTISERS], house: [] } },
+      {
+        id: 'pl-idn',
+        key: 'browser-idn',
+        siteId: 'site-browser',
+        siteDomain: '127.0.0.1',
+        allowedFormats: ['native'],
+        category: null,
+        candidates: { sponsorship: [], standard: [1 + MULTI_ADVERTISERS], house: [] },
+      },
     ],
     campaigns: [hostileCampaign, ...multiCampaigns, idnCampaign],
   });
@@ -114,7 +130,13 @@ before(async () => {
   serving = await startServing({ redisKeyPrefix: prefix });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP xn--exmple-cua.test 127.0.0.1'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--host-resolver-rules=MAP xn--exmple-cua.test 127.0.0.1',
+    ],
   });
 });
 
@@ -192,7 +214,9 @@ async function viewableBeaconAt(page: Page): Promise<number | null> {
 
 /** Waits for the viewable impression to be counted; returns when the page sent its beacon. */
 async function awaitViewable(page: Page, decisionId: string): Promise<number> {
-  await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', { timeoutMs: 10_000 });
+  await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', {
+    timeoutMs: 10_000,
+  });
   // The page records the beacon's timing once the answer is in, which may be after it was counted.
   await waitFor(async () => (await viewableBeaconAt(page)) !== null, 'the page to record its viewable beacon', { timeoutMs: 5_000 });
   assert.equal(await page.getAttribute('#demo-slot a.ads-ad', 'data-ads-viewable'), 'true');
@@ -213,7 +237,9 @@ test('the demo page shows the ad with its creative as text, and counts the impre
     assert.match((await page.getAttribute('#demo-slot a.ads-ad', 'rel'))!, /sponsored/);
     await waitFor(async () => (await countedEvents(decisionId)).includes('impression'), 'the impression to be counted');
     // In view from the start: viewable after a second.
-    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', { timeoutMs: 10_000 });
+    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', {
+      timeoutMs: 10_000,
+    });
   } finally {
     await page.close();
   }
@@ -234,7 +260,9 @@ test('the viewable impression counts only after a continuous second on screen', 
     assert.equal(await page.getAttribute('#demo-slot a.ads-ad', 'data-ads-viewable'), null);
     // On screen and left there.
     await page.locator('#demo-slot').scrollIntoViewIfNeeded();
-    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', { timeoutMs: 10_000 });
+    await waitFor(async () => (await countedEvents(decisionId)).includes('viewable'), 'the viewable impression to be counted', {
+      timeoutMs: 10_000,
+    });
     assert.equal(await page.getAttribute('#demo-slot a.ads-ad', 'data-ads-viewable'), 'true');
   } finally {
     await page.close();
@@ -257,7 +285,10 @@ test('under half of the ad on screen is never viewable, half or more is, after a
     const most = await showAd(page, 0.6);
     assert.ok(most.shown > 0.5 && most.shown < 0.7, `about 60% of the ad is on screen (${most.shown.toFixed(2)})`);
     const delay = (await awaitViewable(page, decisionId)) - most.at;
-    assert.ok(delay >= VIEWABLE_EARLIEST_MS, `the viewable beacon came ${Math.round(delay)} ms after the ad was half on screen, before one second`);
+    assert.ok(
+      delay >= VIEWABLE_EARLIEST_MS,
+      `the viewable beacon came ${Math.round(delay)} ms after the ad was half on screen, before one second`,
+    );
     assert.ok(delay <= VIEWABLE_LATEST_MS, `the viewable beacon came ${Math.round(delay)} ms after the ad was half on screen`);
   } finally {
     await page.close();
@@ -279,7 +310,7 @@ test('dropping under half before a second resets the clock', async () => {
   }
 });
 
-test('a click lands on the advertiser\'s page and is counted', async () => {
+test("a click lands on the advertiser's page and is counted", async () => {
   const { page, decisionId } = await openDemo('top');
   try {
     await Promise.all([page.waitForURL(LANDING, { timeout: 15_000 }), page.click('#demo-slot a.ads-ad')]);
@@ -304,7 +335,11 @@ test('a click on an ad whose landing page has an international host name lands o
     assert.equal(click.headers()['location'], IDN_LANDING_ASCII);
     assert.equal(await page.textContent('h1'), 'Landing');
     await waitFor(async () => (await countedEvents(decisionId)).includes('click'), 'the click to be counted');
-    assert.deepEqual((await countedEvents(decisionId)).filter((type) => type === 'click'), ['click'], 'counted once');
+    assert.deepEqual(
+      (await countedEvents(decisionId)).filter((type) => type === 'click'),
+      ['click'],
+      'counted once',
+    );
   } finally {
     await page.close();
   }
@@ -350,7 +385,9 @@ test('a bad slot is marked as an error on its own, and the good slots on the pag
     if (new URL(response.url()).pathname === '/rpc') decideStatuses.push(response.status());
   });
   try {
-    await page.route(`${serving.url}/publisher`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: PUBLISHER_PAGE }));
+    await page.route(`${serving.url}/publisher`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: PUBLISHER_PAGE }),
+    );
     await page.goto(`${serving.url}/publisher`);
     await page.waitForFunction(
       `[...document.querySelectorAll('[data-ads-placement]')].every((slot) => ['filled', 'empty', 'error'].includes(slot.getAttribute('data-ads-state')))`,
@@ -384,7 +421,11 @@ test('a bad slot is marked as an error on its own, and the good slots on the pag
     assert.equal(slots.find((slot) => slot.id === 'longest-key')!.state, 'empty');
     const unknownKey = warnings.filter((warning) => warning.includes('no placement has the key'));
     assert.equal(unknownKey.length, 1, `the unknown key is named once: ${JSON.stringify(warnings)}`);
-    assert.equal(warnings.length, Object.keys(BAD_SLOTS).length + 1, `one warning per bad slot and one for the unknown key: ${JSON.stringify(warnings)}`);
+    assert.equal(
+      warnings.length,
+      Object.keys(BAD_SLOTS).length + 1,
+      `one warning per bad slot and one for the unknown key: ${JSON.stringify(warnings)}`,
+    );
     assert.deepEqual(decideStatuses, [200], 'one decision request, which the server took');
   } finally {
     await page.close();

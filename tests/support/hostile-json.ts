@@ -179,18 +179,14 @@ export function mutationArbitrary(options: { hugeLengths: number[] }): fc.Arbitr
     fc.constantFrom(...WRONG_TYPES).map((value): Mutation => ({ kind: `wrong type ${JSON.stringify(value)}`, apply: () => value })),
     fc.constantFrom(...EXTREME_NUMBERS).map((value): Mutation => ({ kind: `extreme number ${String(value)}`, apply: () => value })),
     fc.constantFrom(...EXTREME_DATES).map((value): Mutation => ({ kind: `extreme date ${value}`, apply: () => value })),
-    fc
-      .tuple(fc.constantFrom(...CONTROL_CHARACTERS), fc.nat())
-      .map(([character, at]): Mutation => ({
-        kind: `control character ${JSON.stringify(character)}`,
-        apply: (node) => insertInto(node, character, at),
-      })),
-    fc
-      .tuple(fc.constantFrom(33, 40, 200, 50_000), fc.boolean())
-      .map(([depth, asArray]): Mutation => ({
-        kind: `nested ${depth} deep in ${asArray ? 'arrays' : 'objects'}`,
-        apply: (node) => nest(node, depth, asArray),
-      })),
+    fc.tuple(fc.constantFrom(...CONTROL_CHARACTERS), fc.nat()).map(([character, at]): Mutation => ({
+      kind: `control character ${JSON.stringify(character)}`,
+      apply: (node) => insertInto(node, character, at),
+    })),
+    fc.tuple(fc.constantFrom(33, 40, 200, 50_000), fc.boolean()).map(([depth, asArray]): Mutation => ({
+      kind: `nested ${depth} deep in ${asArray ? 'arrays' : 'objects'}`,
+      apply: (node) => nest(node, depth, asArray),
+    })),
     fc.tuple(fc.constantFrom(...UNKNOWN_KEYS), fc.constantFrom<Json>(1, 'x', null, { polluted: true })).map(([key, value]): Mutation => ({
       kind: `unknown field ${JSON.stringify(key)}`,
       apply: (node) => {
@@ -199,12 +195,10 @@ export function mutationArbitrary(options: { hugeLengths: number[] }): fc.Arbitr
         return target;
       },
     })),
-    fc
-      .tuple(fc.constantFrom(...options.hugeLengths), fc.constantFrom('x', 'é', '😀', '\u0000'))
-      .map(([length, unit]): Mutation => ({
-        kind: `huge string of ${length} × ${JSON.stringify(unit)}`,
-        apply: () => unit.repeat(length),
-      })),
+    fc.tuple(fc.constantFrom(...options.hugeLengths), fc.constantFrom('x', 'é', '😀', '\u0000')).map(([length, unit]): Mutation => ({
+      kind: `huge string of ${length} × ${JSON.stringify(unit)}`,
+      apply: () => unit.repeat(length),
+    })),
     fc.constantFrom(...HOSTILE_STRINGS).map((value): Mutation => ({ kind: `hostile string ${JSON.stringify(value)}`, apply: () => value })),
     fc.constant<Mutation>({ kind: 'removed', apply: () => undefined }),
     fc.constant<Mutation>({ kind: 'huge array', apply: (node) => Array.from({ length: 3_000 }, () => node) }),

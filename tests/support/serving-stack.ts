@@ -71,7 +71,8 @@ export async function startServing(options: {
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/healthz`, { watch: process, timeoutMs: 60_000 });
-    if (options.waitReady ?? true) await waitForHttp(`${url}/readyz`, { watch: process, timeoutMs: 60_000, accept: (status) => status === 200 });
+    if (options.waitReady ?? true)
+      await waitForHttp(`${url}/readyz`, { watch: process, timeoutMs: 60_000, accept: (status) => status === 200 });
   } catch (error) {
     await process.stop();
     throw error;
@@ -84,7 +85,16 @@ export interface CacheWarmingRun {
   code: number | null;
   stdout: string;
   stderr: string;
-  summary: { version: string; key: string; outcome: string; previous: string | null; counts: Record<string, number>; placements: { key: string }[] } | undefined;
+  summary:
+    | {
+        version: string;
+        key: string;
+        outcome: string;
+        previous: string | null;
+        counts: Record<string, number>;
+        placements: { key: string }[];
+      }
+    | undefined;
 }
 
 /** Runs `cache-warming run --json [...args]` to completion. */
@@ -133,7 +143,13 @@ export interface Decision {
 }
 
 /** Calls `serving.decide` over plain HTTP (as the embed does) and returns the status and body. */
-export async function decideRaw(rpcUrl: string, params: unknown): Promise<{ status: number; body: { result?: Decision; error?: { message: string; data: { code: string; issues?: { path: (string | number)[] }[] } } } }> {
+export async function decideRaw(
+  rpcUrl: string,
+  params: unknown,
+): Promise<{
+  status: number;
+  body: { result?: Decision; error?: { message: string; data: { code: string; issues?: { path: (string | number)[] }[] } } };
+}> {
   const response = await fetch(rpcUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -160,7 +176,11 @@ export async function beacon(url: string): Promise<{ status: number; event: stri
  * A campaign of an index that serves all day (no day-parting, in flight, not house), one of
  * the placements it runs on, and decide params its targeting admits (slot "slot", count 3).
  */
-export function requestServedBy(index: ServingIndex): { campaign: ServingIndexCampaign; placementKey: string; params: Record<string, unknown> } {
+export function requestServedBy(index: ServingIndex): {
+  campaign: ServingIndexCampaign;
+  placementKey: string;
+  params: Record<string, unknown>;
+} {
   const now = Date.now();
   let ordinal = 0;
   for (const campaign of index.campaigns) {
@@ -170,7 +190,9 @@ export function requestServedBy(index: ServingIndex): { campaign: ServingIndexCa
     if (targeting.hours.length > 0 || targeting.weekdays.length > 0 || campaign.priority === 'house') continue;
     if (Date.parse(campaign.flightStart) > now || Date.parse(campaign.flightEnd) <= now) continue;
     const ordinals = campaign.ads.map((_, at) => first + at);
-    const placement = index.placements.find((candidate) => ordinals.some((adOrdinal) => candidate.candidates[campaign.priority].includes(adOrdinal)));
+    const placement = index.placements.find((candidate) =>
+      ordinals.some((adOrdinal) => candidate.candidates[campaign.priority].includes(adOrdinal)),
+    );
     if (placement === undefined) continue;
     return {
       campaign,

@@ -15,7 +15,6 @@ const ROWS_PER_BATCH = 5_000;
 const TOTAL_ROWS = BATCHES * ROWS_PER_BATCH;
 const FIRST_HOUR = Date.parse('2026-03-01T00:00:00Z');
 
-
 async function timeOnce(work: () => Promise<unknown>): Promise<number> {
   return (await timeRuns(1, work))[0]!;
 }
@@ -54,7 +53,9 @@ try {
 
   // Baseline: the same rows, one plain multi-row INSERT per batch into a table with no key,
   // index or constraint, through pg.
-  await sql.query(`CREATE TABLE scratch_hourly (ad_id uuid, hour timestamptz, impressions int, viewable_impressions int, clicks int, spend_micros bigint)`);
+  await sql.query(
+    `CREATE TABLE scratch_hourly (ad_id uuid, hour timestamptz, impressions int, viewable_impressions int, clicks int, spend_micros bigint)`,
+  );
   const insertBatch = (rows: readonly StatsRow[]) => {
     const values: unknown[] = [];
     const tuples = rows.map((row, index) => {
@@ -87,7 +88,9 @@ try {
     // The same 100,000 rows as new batch ids, four at a time (as several roll-up workers would).
     concurrentMs = await timeOnce(async () => {
       for (let start = 0; start < BATCHES; start += 4) {
-        await Promise.all(batches.slice(start, start + 4).map((batch) => client.stats.ingest({ ...batch, batchId: `${batch.batchId}-parallel` })));
+        await Promise.all(
+          batches.slice(start, start + 4).map((batch) => client.stats.ingest({ ...batch, batchId: `${batch.batchId}-parallel` })),
+        );
       }
     });
     await client.$close();
@@ -100,13 +103,17 @@ try {
   );
   const expectedImpressions = 2 * batches.reduce((sum, batch) => sum + batch.rows.reduce((rowSum, row) => rowSum + row.impressions, 0), 0);
   if (applied !== BATCHES || replayed !== BATCHES || Number(totals.rows[0]!.impressions) !== expectedImpressions) {
-    throw new Error(`exactly-once broken: applied ${applied}, replayed ${replayed}, impressions ${totals.rows[0]!.impressions} ≠ ${expectedImpressions}`);
+    throw new Error(
+      `exactly-once broken: applied ${applied}, replayed ${replayed}, impressions ${totals.rows[0]!.impressions} ≠ ${expectedImpressions}`,
+    );
   }
 
   const baselineRate = TOTAL_ROWS / (baselineMs / 1000);
   const line = (label: string, ms: number) => {
     const rate = TOTAL_ROWS / (ms / 1000);
-    console.log(`  ${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${formatRate(rate).padStart(16)}  ${(rate / baselineRate).toFixed(2)} × baseline`);
+    console.log(
+      `  ${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${formatRate(rate).padStart(16)}  ${(rate / baselineRate).toFixed(2)} × baseline`,
+    );
   };
   console.log(`\n${BATCHES} batches × ${ROWS_PER_BATCH.toLocaleString('en-US')} rows over ${ADS.toLocaleString('en-US')} ads:`);
   line('baseline: plain multi-row INSERT into a scratch table (pg)', baselineMs);

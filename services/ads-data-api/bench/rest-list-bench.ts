@@ -62,12 +62,21 @@ async function seed(client: pg.Client): Promise<string> {
       JOIN (SELECT id, row_number() OVER () AS r FROM campaign) c ON c.r = 1 + n % ${CAMPAIGNS}`);
   await client.query('ANALYZE');
   const issued = issueApiKeySecret();
-  await client.query(`INSERT INTO api_key (id, name, prefix, hash, role) VALUES (gen_random_uuid(), 'bench', $1, $2, 'admin')`, [issued.prefix, issued.hash]);
-  console.log(`seeded ${format(ADS)} ads in ${format(CAMPAIGNS)} campaigns of ${format(ADVERTISERS)} advertisers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await client.query(`INSERT INTO api_key (id, name, prefix, hash, role) VALUES (gen_random_uuid(), 'bench', $1, $2, 'admin')`, [
+    issued.prefix,
+    issued.hash,
+  ]);
+  console.log(
+    `seeded ${format(ADS)} ads in ${format(CAMPAIGNS)} campaigns of ${format(ADVERTISERS)} advertisers in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return issued.secret;
 }
 
-async function pageThroughRest(baseUrl: string, apiKey: string, query: string): Promise<{ rows: number; seconds: number; pages: number[] }> {
+async function pageThroughRest(
+  baseUrl: string,
+  apiKey: string,
+  query: string,
+): Promise<{ rows: number; seconds: number; pages: number[] }> {
   const pages: number[] = [];
   let rows = 0;
   let cursor: string | null = null;
@@ -107,7 +116,9 @@ async function main(): Promise<void> {
 
     // Baseline 1: every row in one SELECT, with the join the API needs for advertiserId.
     const selectStarted = performance.now();
-    const all = await client.query('SELECT ad.*, campaign.advertiser_id FROM ad JOIN campaign ON campaign.id = ad.campaign_id ORDER BY ad.created_at DESC, ad.id DESC');
+    const all = await client.query(
+      'SELECT ad.*, campaign.advertiser_id FROM ad JOIN campaign ON campaign.id = ad.campaign_id ORDER BY ad.created_at DESC, ad.id DESC',
+    );
     const selectSeconds = (performance.now() - selectStarted) / 1000;
 
     // Baseline 2: the same keyset pages the API reads, in raw SQL over one connection.
@@ -148,8 +159,12 @@ async function main(): Promise<void> {
           `= ${((rate / selectRate) * 100).toFixed(1)}% of one SELECT, ${((rate / keysetRate) * 100).toFixed(1)}% of raw keyset SQL`,
       );
     };
-    console.log(`${'baseline: one raw SELECT (pg, same join)'.padEnd(44)} ${format(selectRate).padStart(9)} rows/s  (${selectSeconds.toFixed(2)} s)`);
-    console.log(`${'baseline: raw keyset SQL pages of 200'.padEnd(44)} ${format(keysetRate).padStart(9)} rows/s  (${keysetSeconds.toFixed(2)} s)`);
+    console.log(
+      `${'baseline: one raw SELECT (pg, same join)'.padEnd(44)} ${format(selectRate).padStart(9)} rows/s  (${selectSeconds.toFixed(2)} s)`,
+    );
+    console.log(
+      `${'baseline: raw keyset SQL pages of 200'.padEnd(44)} ${format(keysetRate).padStart(9)} rows/s  (${keysetSeconds.toFixed(2)} s)`,
+    );
     report('REST GET /api/v1/ads (default sort)', rest);
     report('REST GET /api/v1/ads?status&reviewState', filtered);
   } finally {

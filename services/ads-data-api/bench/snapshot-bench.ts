@@ -104,15 +104,24 @@ try {
     await server.stop();
   }
 
-  if (adsOnlyRows !== TOTAL_ADS || baselineRows !== TOTAL_ADS || storeAds !== TOTAL_ADS || results.some((result) => result.ads !== TOTAL_ADS)) {
+  if (
+    adsOnlyRows !== TOTAL_ADS ||
+    baselineRows !== TOTAL_ADS ||
+    storeAds !== TOTAL_ADS ||
+    results.some((result) => result.ads !== TOTAL_ADS)
+  ) {
     throw new Error(`row counts differ: baseline ${baselineRows}, store ${storeAds}, rpc ${results.map((result) => result.ads).join('/')}`);
   }
   const baselineRate = TOTAL_ADS / (median(adsOnly) / 1000);
   const line = (label: string, ms: number[]) => {
     const rate = TOTAL_ADS / (median(ms) / 1000);
-    console.log(`  ${label.padEnd(54)} ${median(ms).toFixed(0).padStart(6)} ms  ${formatRate(rate).padStart(16)}  ${(rate / baselineRate).toFixed(2)} × baseline`);
+    console.log(
+      `  ${label.padEnd(54)} ${median(ms).toFixed(0).padStart(6)} ms  ${formatRate(rate).padStart(16)}  ${(rate / baselineRate).toFixed(2)} × baseline`,
+    );
   };
-  console.log(`\n${TOTAL_ADS.toLocaleString('en-US')} ads in ${ADVERTISERS * CAMPAIGNS_PER_ADVERTISER} live campaigns, median of ${RUNS} runs:`);
+  console.log(
+    `\n${TOTAL_ADS.toLocaleString('en-US')} ads in ${ADVERTISERS * CAMPAIGNS_PER_ADVERTISER} live campaigns, median of ${RUNS} runs:`,
+  );
   line('baseline: one raw SELECT of the ads (pg)', adsOnly);
   line('one raw SELECT of the ads with campaign columns (pg)', baseline);
   line('store only (Prisma, 500 campaigns/page, no HTTP)', store);

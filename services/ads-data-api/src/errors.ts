@@ -34,7 +34,11 @@ export const errorCatalogue = {
   PRECONDITION_REQUIRED: { httpStatus: 428, summary: 'the write needs an If-Match header' },
   // For the data API's own commands PostgreSQL is the data API's side: the same exit code as
   // a data API that does not answer.
-  DATABASE_UNAVAILABLE: { exit: 'dataApiUnavailable', httpStatus: 503, summary: 'PostgreSQL does not answer; nothing was written, retry after Retry-After seconds' },
+  DATABASE_UNAVAILABLE: {
+    exit: 'dataApiUnavailable',
+    httpStatus: 503,
+    summary: 'PostgreSQL does not answer; nothing was written, retry after Retry-After seconds',
+  },
 } as const satisfies ErrorCatalogue;
 
 export type DataApiErrorCode = keyof typeof errorCatalogue;

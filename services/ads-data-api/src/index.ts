@@ -2,12 +2,7 @@
 // DESIGN.md); these exports are for its own entry points and tests.
 export { loadConfig, type Config } from './config';
 export { DataApiError, errorCatalogue, type DataApiErrorCode } from './errors';
-export {
-  apiKeyPrefixOf,
-  hashApiKeySecret,
-  issueApiKeySecret,
-  type IssuedApiKey,
-} from './domain/api-key-secret';
+export { apiKeyPrefixOf, hashApiKeySecret, issueApiKeySecret, type IssuedApiKey } from './domain/api-key-secret';
 export { createPrismaClient, PrismaClient } from './store/prisma-client';
 export {
   applyPendingMigrations,

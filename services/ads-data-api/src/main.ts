@@ -41,7 +41,12 @@ try {
   start();
 } catch (error) {
   // Before the logger exists (an invalid environment): one line for the person starting it.
-  const explained = error instanceof ServiceError ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const explained =
+    error instanceof ServiceError
+      ? `${error.code}: ${error.message}`
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   process.stderr.write(`ads-data-api: ${explained}\n`);
   process.exitCode = exitCodeOf(error);
 }

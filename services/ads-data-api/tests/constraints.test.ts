@@ -37,8 +37,8 @@ function campaign(overrides: Partial<Prisma.CampaignUncheckedCreateInput> = {}):
 
 /** The PostgreSQL error Prisma wraps: its SQLSTATE and the constraint it names. */
 function postgresError(error: unknown): { sqlState?: string; message: string } {
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } })
-    .meta?.driverAdapterError?.cause;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } }).meta
+    ?.driverAdapterError?.cause;
   return { sqlState: cause?.originalCode, message: cause?.originalMessage ?? String(error) };
 }
 
@@ -92,10 +92,7 @@ describe('CHECK constraints', () => {
   });
 
   it('refuse half a frequency cap and day-parting outside the clock and the week', async () => {
-    await assertCheckViolation(
-      prisma.campaign.create({ data: campaign({ frequencyCapCount: 3 }) }),
-      'campaign_frequency_cap_check',
-    );
+    await assertCheckViolation(prisma.campaign.create({ data: campaign({ frequencyCapCount: 3 }) }), 'campaign_frequency_cap_check');
     await assertCheckViolation(
       prisma.campaign.create({ data: campaign({ dayPartingHours: [8, 24] }) }),
       'campaign_day_parting_hours_check',
@@ -146,7 +143,10 @@ describe('CHECK constraints', () => {
       prisma.hourlyStat.create({ data: { adId, campaignId, hour: new Date('2026-03-02T10:30:00Z') } }),
       'hourly_stat_hour_check',
     );
-    await assertCheckViolation(prisma.importRun.create({ data: { source: 'feed.csv', format: 'csv', failedCount: -2 } }), 'import_run_counts_check');
+    await assertCheckViolation(
+      prisma.importRun.create({ data: { source: 'feed.csv', format: 'csv', failedCount: -2 } }),
+      'import_run_counts_check',
+    );
   });
 
   it('tie advertiser keys, and only them, to an advertiser', async () => {

@@ -83,7 +83,15 @@ describe('buildPayload', () => {
     { name: 'targeting.countries', label: 'Countries', kind: 'list', group: 'targeting' },
     { name: 'targeting.weekdays', label: 'Weekdays', kind: 'choices', numeric: true, group: 'targeting' },
   ];
-  const empty = { name: '', dailyBudget: '', totalBudget: '', 'frequencyCap.count': '', 'frequencyCap.windowSeconds': '', 'targeting.countries': '', 'targeting.weekdays': [] };
+  const empty = {
+    name: '',
+    dailyBudget: '',
+    totalBudget: '',
+    'frequencyCap.count': '',
+    'frequencyCap.windowSeconds': '',
+    'targeting.countries': '',
+    'targeting.weekdays': [],
+  };
 
   it('on create sends every field, converting money and lists', () => {
     const { payload, localErrors } = buildPayload(
@@ -93,11 +101,23 @@ describe('buildPayload', () => {
       empty,
     );
     assert.deepEqual(localErrors, {});
-    assert.deepEqual(payload, { name: 'Spring', dailyBudget: null, totalBudget: 5010, targeting: { countries: ['US', 'FR'], weekdays: [1, 5] } });
+    assert.deepEqual(payload, {
+      name: 'Spring',
+      dailyBudget: null,
+      totalBudget: 5010,
+      targeting: { countries: ['US', 'FR'], weekdays: [1, 5] },
+    });
   });
 
   it('on edit sends only what changed, with the rest of its group', () => {
-    const initial = { ...empty, name: 'Spring', totalBudget: '50.00', 'frequencyCap.count': '3', 'frequencyCap.windowSeconds': '3600', 'targeting.countries': 'US' };
+    const initial = {
+      ...empty,
+      name: 'Spring',
+      totalBudget: '50.00',
+      'frequencyCap.count': '3',
+      'frequencyCap.windowSeconds': '3600',
+      'targeting.countries': 'US',
+    };
     const { payload } = buildPayload(specs, { ...initial, 'frequencyCap.count': '5', name: 'Spring' }, 'edit', initial);
     assert.deepEqual(payload, { frequencyCap: { count: 5, windowSeconds: 3600 } });
   });
@@ -142,7 +162,10 @@ describe('pacingStatus', () => {
     const spring = campaignDay(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Paris');
     assert.equal(spring.endMs - spring.startMs, 23 * 3_600_000);
     // A zone the browser does not know is read as UTC.
-    assert.deepEqual(campaignDay(Date.parse('2026-07-01T23:30:00Z'), 'Mars/Olympus_Mons'), campaignDay(Date.parse('2026-07-01T23:30:00Z'), 'UTC'));
+    assert.deepEqual(
+      campaignDay(Date.parse('2026-07-01T23:30:00Z'), 'Mars/Olympus_Mons'),
+      campaignDay(Date.parse('2026-07-01T23:30:00Z'), 'UTC'),
+    );
   });
 });
 

@@ -48,7 +48,14 @@ before(async () => {
   proxied.port = String(proxy.port);
   const started = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot,
-    env: { ...process.env, PORT: '0', DATABASE_URL: proxied.toString(), REDIS_KEY_PREFIX: `test:outage:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'info', NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: proxied.toString(),
+      REDIS_KEY_PREFIX: `test:outage:${randomBytes(4).toString('hex')}:`,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child = started;
@@ -80,7 +87,10 @@ after(async () => {
 });
 
 const rest = (path: string, init: RequestInit & { key?: string } = {}) =>
-  fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${init.key ?? adminKey}`, 'content-type': 'application/json', ...init.headers } });
+  fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${init.key ?? adminKey}`, 'content-type': 'application/json', ...init.headers },
+  });
 
 const ingest = (batchId: string) =>
   fetch(`${base}/rpc`, {
@@ -90,7 +100,10 @@ const ingest = (batchId: string) =>
       jsonrpc: '2.0',
       id: 1,
       method: 'stats.ingest',
-      params: { batchId, rows: [{ adId, hour: '2026-01-01T10:00:00Z', impressions: 7, viewableImpressions: 5, clicks: 1, spendMicros: 7000 }] },
+      params: {
+        batchId,
+        rows: [{ adId, hour: '2026-01-01T10:00:00Z', impressions: 7, viewableImpressions: 5, clicks: 1, spendMicros: 7000 }],
+      },
     }),
   });
 
@@ -101,7 +114,12 @@ it('answers 503 DATABASE_UNAVAILABLE with Retry-After on REST and RPC, logs the 
 
   await proxy.cut();
   const refusedWrite = await rest('/api/v1/advertisers', { method: 'POST', body: JSON.stringify({ name: 'Written During The Outage' }) });
-  const answers = [refusedWrite, await rest('/api/v1/campaigns'), await rest('/api/v1/me', { key: serviceKey }), await fetch(`${base}/readyz`)];
+  const answers = [
+    refusedWrite,
+    await rest('/api/v1/campaigns'),
+    await rest('/api/v1/me', { key: serviceKey }),
+    await fetch(`${base}/readyz`),
+  ];
   for (const answer of answers) {
     assert.equal(answer.status, 503, `${answer.url}: ${answer.status}`);
     assert.equal(answer.headers.get('retry-after'), '5', answer.url);
@@ -115,7 +133,12 @@ it('answers 503 DATABASE_UNAVAILABLE with Retry-After on REST and RPC, logs the 
   const queried = await fetch(`${base}/rpc`, {
     method: 'POST',
     headers: { authorization: `Bearer ${serviceKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'stats.query', params: { level: 'ad', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'stats.query',
+      params: { level: 'ad', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' },
+    }),
   });
   assert.equal(queried.status, 503);
 
@@ -124,17 +147,31 @@ it('answers 503 DATABASE_UNAVAILABLE with Retry-After on REST and RPC, logs the 
 
   await proxy.restore();
   await waitFor(() => logged('database_outage_ended').length > 0, 'the end of the outage to be logged', { timeoutMs: 20_000 });
-  assert.equal(logged('database_outage_ended').length, 1, `the end is logged once: ${JSON.stringify(logLines.map((line) => [line.msg, line.event]))}`);
-  assert.equal(logged('database_outage_ended')[0]!.refusedRequests, 5, 'three REST and two RPC requests (readiness probes are not requests)');
+  assert.equal(
+    logged('database_outage_ended').length,
+    1,
+    `the end is logged once: ${JSON.stringify(logLines.map((line) => [line.msg, line.event]))}`,
+  );
+  assert.equal(
+    logged('database_outage_ended')[0]!.refusedRequests,
+    5,
+    'three REST and two RPC requests (readiness probes are not requests)',
+  );
 
   // Nothing half-written; the refused calls, sent again, apply once.
   assert.equal(await database.prisma.advertiser.count({ where: { name: 'Written During The Outage' } }), 0);
   assert.equal(await database.prisma.statsBatch.count({ where: { batchId: 'outage-batch-1' } }), 0);
-  assert.equal((await rest('/api/v1/advertisers', { method: 'POST', body: JSON.stringify({ name: 'Written During The Outage' }) })).status, 201);
+  assert.equal(
+    (await rest('/api/v1/advertisers', { method: 'POST', body: JSON.stringify({ name: 'Written During The Outage' }) })).status,
+    201,
+  );
   assert.equal((await ingest('outage-batch-1')).status, 200);
   assert.equal((await ingest('outage-batch-1')).status, 200);
   const stats = await database.prisma.hourlyStat.findMany({ where: { adId } });
-  assert.deepEqual(stats.map((row) => row.impressions), [7]);
+  assert.deepEqual(
+    stats.map((row) => row.impressions),
+    [7],
+  );
   assert.equal((await fetch(`${base}/readyz`)).status, 200);
   assert.equal(logged('database_outage_started').length, 1);
 });

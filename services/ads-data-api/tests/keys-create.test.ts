@@ -37,7 +37,10 @@ describe('npm run db:seed -- --json', () => {
 
 describe('npm run keys:create', () => {
   it('creates a service key, prints its secret once, and audits the creation', async () => {
-    const result = await runPackageScript('keys:create', { databaseUrl: database.url, args: ['--role', 'service', '--name', 'cache-warming'] });
+    const result = await runPackageScript('keys:create', {
+      databaseUrl: database.url,
+      args: ['--role', 'service', '--name', 'cache-warming'],
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     const secret = /^\s+(ads_\S+)$/m.exec(result.stdout)?.[1];
     assert.ok(secret, result.stdout);
@@ -49,7 +52,10 @@ describe('npm run keys:create', () => {
   });
 
   it('creates an importer key for feed imports', async () => {
-    const result = await runPackageScript('keys:create', { databaseUrl: database.url, args: ['--role', 'importer', '--name', 'feed-imports', '--json'] });
+    const result = await runPackageScript('keys:create', {
+      databaseUrl: database.url,
+      args: ['--role', 'importer', '--name', 'feed-imports', '--json'],
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     const key = jsonOf(result.stdout) as { secret: string; role: string; advertiserId: string | null };
     assert.deepEqual([key.role, key.advertiserId], ['importer', null]);
@@ -65,7 +71,10 @@ describe('npm run keys:create', () => {
     assert.equal(result.exitCode, 0, result.stderr);
     const key = jsonOf(result.stdout) as { secret: string; advertiserId: string; role: string };
     assert.equal(key.advertiserId, advertiser.id);
-    assert.deepEqual(await authenticateApiKey(database.prisma, key.secret, testLogger).then((principal) => principal?.advertiserId), advertiser.id);
+    assert.deepEqual(
+      await authenticateApiKey(database.prisma, key.secret, testLogger).then((principal) => principal?.advertiserId),
+      advertiser.id,
+    );
   });
 
   it('refuses bad flags with exit code 2 and a message naming the flag, creating nothing', async () => {

@@ -110,10 +110,7 @@ describe('applyPendingMigrations', () => {
         'stats_batch',
       ],
     );
-    const checks = await query<{ conname: string }>(
-      database.url,
-      `SELECT conname FROM pg_constraint WHERE contype = 'c' ORDER BY conname`,
-    );
+    const checks = await query<{ conname: string }>(database.url, `SELECT conname FROM pg_constraint WHERE contype = 'c' ORDER BY conname`);
     const names = checks.map((row) => row.conname);
     for (const expected of [
       'campaign_flight_check',
@@ -138,7 +135,10 @@ describe('applyPendingMigrations', () => {
       `SELECT data_type FROM information_schema.columns WHERE table_name = 'hourly_stat' AND column_name = 'spend_micros'`,
     );
     assert.equal(spend?.data_type, 'bigint');
-    const [storage] = await query<{ reloptions: string[] | null }>(database.url, `SELECT reloptions FROM pg_class WHERE relname = 'hourly_stat'`);
+    const [storage] = await query<{ reloptions: string[] | null }>(
+      database.url,
+      `SELECT reloptions FROM pg_class WHERE relname = 'hourly_stat'`,
+    );
     assert.deepEqual(storage?.reloptions, ['fillfactor=70']);
   });
 
@@ -149,18 +149,14 @@ describe('applyPendingMigrations', () => {
         directory,
         now: new Date('2026-01-01T00:00:00Z'),
       });
-      await writeMigration(
-        'broken',
-        `CREATE TABLE "half_done" ("id" INTEGER);\nINSERT INTO "half_done" VALUES (1 / 0);\n`,
-        { directory, now: new Date('2026-01-02T00:00:00Z') },
-      );
+      await writeMigration('broken', `CREATE TABLE "half_done" ("id" INTEGER);\nINSERT INTO "half_done" VALUES (1 / 0);\n`, {
+        directory,
+        now: new Date('2026-01-02T00:00:00Z'),
+      });
       const database = newDatabase();
       await assert.rejects(
         applyPendingMigrations(database.url, { directory, logger: testLogger }),
-        (error: unknown) =>
-          error instanceof DataApiError &&
-          error.code === 'MIGRATION_FAILED' &&
-          /division by zero/.test(error.message),
+        (error: unknown) => error instanceof DataApiError && error.code === 'MIGRATION_FAILED' && /division by zero/.test(error.message),
       );
       const [column] = await query<{ column_default: string }>(
         database.url,
@@ -209,10 +205,7 @@ describe('diffSchemaFromMigrations', () => {
   it('finds a change when the schema gains a field', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'ads-schema-'));
     try {
-      const schema = (await readFile(schemaPath, 'utf8')).replace(
-        'model StatsBatch {\n',
-        'model StatsBatch {\n  source String?\n',
-      );
+      const schema = (await readFile(schemaPath, 'utf8')).replace('model StatsBatch {\n', 'model StatsBatch {\n  source String?\n');
       const changedSchema = join(directory, 'schema.prisma');
       await writeFile(changedSchema, schema);
       const diff = await diffSchemaFromMigrations(config.databaseUrl, { schemaFile: changedSchema, logger: testLogger });

@@ -48,28 +48,59 @@ describe('ads', () => {
       .set('authorization', admin)
       .send(adBody(campaignId, { format: 'banner', clickUrl: 'javascript:alert(1)', imageUrl: 'ftp://x', title: ' ' }));
     assert.equal(response.status, 422);
-    assert.deepEqual(response.body.errors.map((error: { field: string }) => error.field).sort(), ['clickUrl', 'imageUrl', 'title', 'width']);
-    const banner = await api().post('/api/v1/ads').set('authorization', admin).send(adBody(campaignId, { format: 'banner' }));
+    assert.deepEqual(response.body.errors.map((error: { field: string }) => error.field).sort(), [
+      'clickUrl',
+      'imageUrl',
+      'title',
+      'width',
+    ]);
+    const banner = await api()
+      .post('/api/v1/ads')
+      .set('authorization', admin)
+      .send(adBody(campaignId, { format: 'banner' }));
     assert.equal(banner.status, 422);
     assert.equal(banner.body.errors[0].field, 'width');
-    const unknownCampaign = await api().post('/api/v1/ads').set('authorization', admin).send(adBody('01900000-0000-7000-8000-000000000000'));
+    const unknownCampaign = await api()
+      .post('/api/v1/ads')
+      .set('authorization', admin)
+      .send(adBody('01900000-0000-7000-8000-000000000000'));
     assert.equal(unknownCampaign.status, 422);
     assert.equal(unknownCampaign.body.errors[0].field, 'campaignId');
   });
 
   it('approves (admin), sends an edited creative back to review, and checks the merged size', async () => {
     const created = await api().post('/api/v1/ads').set('authorization', admin).send(adBody(campaignId));
-    const approved = await api().patch(`/api/v1/ads/${created.body.id}`).set('authorization', admin).set('if-match', etagOf(created)).send({ reviewState: 'approved' });
+    const approved = await api()
+      .patch(`/api/v1/ads/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(created))
+      .send({ reviewState: 'approved' });
     assert.equal(approved.body.reviewState, 'approved');
-    const paused = await api().patch(`/api/v1/ads/${created.body.id}`).set('authorization', admin).set('if-match', etagOf(approved)).send({ status: 'paused' });
+    const paused = await api()
+      .patch(`/api/v1/ads/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(approved))
+      .send({ status: 'paused' });
     assert.equal(paused.body.reviewState, 'approved', 'pausing does not need a new review');
-    const edited = await api().patch(`/api/v1/ads/${created.body.id}`).set('authorization', admin).set('if-match', etagOf(paused)).send({ title: 'New words' });
+    const edited = await api()
+      .patch(`/api/v1/ads/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(paused))
+      .send({ title: 'New words' });
     assert.equal(edited.body.reviewState, 'pending');
     assert.equal(edited.headers.etag, 'W/"4"');
-    const halfSize = await api().patch(`/api/v1/ads/${created.body.id}`).set('authorization', admin).set('if-match', '*').send({ width: 300 });
+    const halfSize = await api()
+      .patch(`/api/v1/ads/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ width: 300 });
     assert.equal(halfSize.status, 422);
     assert.equal(halfSize.body.errors[0].field, 'height');
-    const stale = await api().patch(`/api/v1/ads/${created.body.id}`).set('authorization', admin).set('if-match', etagOf(created)).send({ title: 'Lost' });
+    const stale = await api()
+      .patch(`/api/v1/ads/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(created))
+      .send({ title: 'Lost' });
     assert.equal(stale.status, 412);
   });
 
@@ -94,10 +125,17 @@ describe('ads', () => {
   });
 
   it('freezes the ads of an archived campaign', async () => {
-    const campaign = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId, { name: 'Closing' }));
+    const campaign = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiserId, { name: 'Closing' }));
     const ad = await api().post('/api/v1/ads').set('authorization', admin).send(adBody(campaign.body.id));
     await api().post(`/api/v1/campaigns/${campaign.body.id}/archive`).set('authorization', admin).set('if-match', '*');
-    const edit = await api().patch(`/api/v1/ads/${ad.body.id}`).set('authorization', admin).set('if-match', '*').send({ title: 'Too late' });
+    const edit = await api()
+      .patch(`/api/v1/ads/${ad.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ title: 'Too late' });
     assert.equal(edit.status, 409);
     const another = await api().post('/api/v1/ads').set('authorization', admin).send(adBody(campaign.body.id));
     assert.equal(another.status, 409);
@@ -113,7 +151,10 @@ describe('ads', () => {
 describe('GET /ads over many rows', () => {
   let bulkCampaignId: string;
   before(async () => {
-    const campaign = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId, { name: 'Bulk' }));
+    const campaign = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiserId, { name: 'Bulk' }));
     bulkCampaignId = campaign.body.id;
     // Rows made in one statement share created_at: the id must break the ties.
     await fixture.prisma.$executeRaw`
@@ -152,7 +193,10 @@ describe('GET /ads over many rows', () => {
     // n divisible by 3 and by 2: 75 of 450.
     assert.equal(response.body.items.length, 75);
     const byTitle = await api().get('/api/v1/ads').query({ q: 'bulk ad 0007' }).set('authorization', admin);
-    assert.deepEqual(byTitle.body.items.map((item: { title: string }) => item.title), ['Bulk ad 0007']);
+    assert.deepEqual(
+      byTitle.body.items.map((item: { title: string }) => item.title),
+      ['Bulk ad 0007'],
+    );
     const byAdvertiser = await api().get('/api/v1/ads').query({ advertiserId, limit: 1 }).set('authorization', admin);
     assert.equal(byAdvertiser.body.items[0].advertiserId, advertiserId);
   });

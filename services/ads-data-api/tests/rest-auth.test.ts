@@ -15,8 +15,14 @@ let theirs: { advertiserId: string; campaignId: string; adId: string };
 
 async function seedAdvertiser(name: string) {
   const advertiser = await fixture.prisma.advertiser.create({ data: { name } });
-  const campaign = await request(fixture.app).post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiser.id, { name: `${name} campaign` }));
-  const ad = await request(fixture.app).post('/api/v1/ads').set('authorization', admin).send(adBody(campaign.body.id, { title: `${name} ad` }));
+  const campaign = await request(fixture.app)
+    .post('/api/v1/campaigns')
+    .set('authorization', admin)
+    .send(campaignBody(advertiser.id, { name: `${name} campaign` }));
+  const ad = await request(fixture.app)
+    .post('/api/v1/ads')
+    .set('authorization', admin)
+    .send(adBody(campaign.body.id, { title: `${name} ad` }));
   return { advertiserId: advertiser.id, campaignId: campaign.body.id as string, adId: ad.body.id as string };
 }
 
@@ -119,7 +125,11 @@ describe('advertiser scoping', () => {
   });
 
   it("cannot change, transition or delete another advertiser's rows", async () => {
-    const patch = await api().patch(`/api/v1/campaigns/${theirs.campaignId}`).set('authorization', mine.key).set('if-match', '*').send({ name: 'Mine now' });
+    const patch = await api()
+      .patch(`/api/v1/campaigns/${theirs.campaignId}`)
+      .set('authorization', mine.key)
+      .set('if-match', '*')
+      .send({ name: 'Mine now' });
     assert.equal(patch.status, 404);
     const pause = await api().post(`/api/v1/campaigns/${theirs.campaignId}/archive`).set('authorization', mine.key).set('if-match', '*');
     assert.equal(pause.status, 404);
@@ -133,15 +143,24 @@ describe('advertiser scoping', () => {
 
   it('filters lists to its own rows, whatever the query asks for', async () => {
     const campaigns = await api().get('/api/v1/campaigns').set('authorization', mine.key);
-    assert.deepEqual(campaigns.body.items.map((item: { id: string }) => item.id), [mine.campaignId]);
+    assert.deepEqual(
+      campaigns.body.items.map((item: { id: string }) => item.id),
+      [mine.campaignId],
+    );
     const asked = await api().get('/api/v1/campaigns').query({ advertiserId: theirs.advertiserId }).set('authorization', mine.key);
     assert.deepEqual(asked.body.items, []);
     const ads = await api().get('/api/v1/ads').set('authorization', mine.key);
-    assert.deepEqual(ads.body.items.map((item: { id: string }) => item.id), [mine.adId]);
+    assert.deepEqual(
+      ads.body.items.map((item: { id: string }) => item.id),
+      [mine.adId],
+    );
     const adsOfTheirs = await api().get('/api/v1/ads').query({ campaignId: theirs.campaignId }).set('authorization', mine.key);
     assert.deepEqual(adsOfTheirs.body.items, []);
     const advertisers = await api().get('/api/v1/advertisers').set('authorization', mine.key);
-    assert.deepEqual(advertisers.body.items.map((item: { id: string }) => item.id), [mine.advertiserId]);
+    assert.deepEqual(
+      advertisers.body.items.map((item: { id: string }) => item.id),
+      [mine.advertiserId],
+    );
     const all = await api().get('/api/v1/campaigns').set('authorization', admin);
     assert.equal(all.body.items.length, 2);
   });
@@ -157,14 +176,25 @@ describe('advertiser scoping', () => {
   });
 
   it('lets an advertiser manage its own campaigns and ads, but not review them', async () => {
-    const created = await api().post('/api/v1/campaigns').set('authorization', mine.key).send(campaignBody(mine.advertiserId, { name: 'Own' }));
+    const created = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', mine.key)
+      .send(campaignBody(mine.advertiserId, { name: 'Own' }));
     assert.equal(created.status, 201);
     const ad = await api().post('/api/v1/ads').set('authorization', mine.key).send(adBody(created.body.id));
     assert.equal(ad.status, 201);
-    const approve = await api().patch(`/api/v1/ads/${ad.body.id}`).set('authorization', mine.key).set('if-match', etagOf(ad)).send({ reviewState: 'approved' });
+    const approve = await api()
+      .patch(`/api/v1/ads/${ad.body.id}`)
+      .set('authorization', mine.key)
+      .set('if-match', etagOf(ad))
+      .send({ reviewState: 'approved' });
     assert.equal(approve.status, 403);
     assert.equal(approve.body.errors[0].field, 'reviewState');
-    const retitle = await api().patch(`/api/v1/ads/${ad.body.id}`).set('authorization', mine.key).set('if-match', etagOf(ad)).send({ title: 'Better title' });
+    const retitle = await api()
+      .patch(`/api/v1/ads/${ad.body.id}`)
+      .set('authorization', mine.key)
+      .set('if-match', etagOf(ad))
+      .send({ title: 'Better title' });
     assert.equal(retitle.status, 200);
   });
 });

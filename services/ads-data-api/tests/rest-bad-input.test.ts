@@ -26,12 +26,22 @@ const fieldsOf = (response: { body: { errors?: { field: string }[] } }) => (resp
 
 describe('input the database cannot hold', () => {
   it('refuses budgets past the largest the database stores, on create and on update', async () => {
-    const tooBig = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId, { totalBudget: 2_147_483_648, dailyBudget: 3e9 }));
+    const tooBig = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiserId, { totalBudget: 2_147_483_648, dailyBudget: 3e9 }));
     assert.equal(tooBig.status, 422, JSON.stringify(tooBig.body));
     assert.deepEqual(fieldsOf(tooBig).sort(), ['dailyBudget', 'totalBudget']);
-    const largest = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId, { totalBudget: 2_147_483_647 }));
+    const largest = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiserId, { totalBudget: 2_147_483_647 }));
     assert.equal(largest.status, 201, JSON.stringify(largest.body));
-    const update = await api().patch(`/api/v1/campaigns/${largest.body.id}`).set('authorization', admin).set('if-match', etagOf(largest)).send({ totalBudget: 5e9, dailyBudget: 3e9 });
+    const update = await api()
+      .patch(`/api/v1/campaigns/${largest.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(largest))
+      .send({ totalBudget: 5e9, dailyBudget: 3e9 });
     assert.equal(update.status, 422);
     assert.deepEqual(fieldsOf(update).sort(), ['dailyBudget', 'totalBudget']);
   });
@@ -42,7 +52,10 @@ describe('input the database cannot hold', () => {
       assert.equal(response.status, 422, `${JSON.stringify(name)}: ${JSON.stringify(response.body)}`);
       assert.deepEqual(fieldsOf(response), ['name']);
     }
-    const keyword = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId, { targeting: { keywords: ['ok', 'n\u0000ul'] } }));
+    const keyword = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiserId, { targeting: { keywords: ['ok', 'n\u0000ul'] } }));
     assert.equal(keyword.status, 422);
     assert.deepEqual(fieldsOf(keyword), ['targeting.keywords.1']);
     const search = await api().get('/api/v1/advertisers?q=a%00b').set('authorization', admin);
@@ -52,7 +65,13 @@ describe('input the database cannot hold', () => {
   });
 
   it('refuses id filters and cursors that cannot be row ids', async () => {
-    for (const path of ['/api/v1/campaigns?advertiserId=abc', '/api/v1/ads?campaignId=abc', '/api/v1/ads?advertiserId=abc', '/api/v1/placements?siteId=abc', '/api/v1/api-keys?advertiserId=abc']) {
+    for (const path of [
+      '/api/v1/campaigns?advertiserId=abc',
+      '/api/v1/ads?campaignId=abc',
+      '/api/v1/ads?advertiserId=abc',
+      '/api/v1/placements?siteId=abc',
+      '/api/v1/api-keys?advertiserId=abc',
+    ]) {
       const response = await api().get(path).set('authorization', admin);
       assert.equal(response.status, 422, `${path}: ${response.status} ${JSON.stringify(response.body)}`);
       assert.deepEqual(fieldsOf(response), [new URL(path, 'http://x').searchParams.keys().next().value]);
@@ -71,11 +90,22 @@ describe('archived ads', () => {
   it('stay archived: no edit brings one back', async () => {
     const campaign = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId));
     const created = await api().post('/api/v1/ads').set('authorization', admin).send(adBody(campaign.body.id));
-    const approved = await api().patch(`/api/v1/ads/${created.body.id}`).set('authorization', admin).set('if-match', etagOf(created)).send({ reviewState: 'approved' });
+    const approved = await api()
+      .patch(`/api/v1/ads/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(created))
+      .send({ reviewState: 'approved' });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
-    const archived = await api().post(`/api/v1/ads/${created.body.id}/archive`).set('authorization', admin).set('if-match', etagOf(approved));
+    const archived = await api()
+      .post(`/api/v1/ads/${created.body.id}/archive`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(approved));
     assert.equal(archived.status, 200);
-    const revived = await api().patch(`/api/v1/ads/${created.body.id}`).set('authorization', admin).set('if-match', etagOf(archived)).send({ status: 'active' });
+    const revived = await api()
+      .patch(`/api/v1/ads/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(archived))
+      .send({ status: 'active' });
     assert.equal(revived.status, 409, JSON.stringify(revived.body));
     assert.deepEqual(fieldsOf(revived), ['status']);
     assert.equal((await api().get(`/api/v1/ads/${created.body.id}`).set('authorization', admin)).body.status, 'archived');

@@ -41,7 +41,11 @@ async function createCampaign(overrides: Record<string, unknown> = {}) {
 async function createReadyCampaign(overrides: Record<string, unknown> = {}) {
   const campaign = await createCampaign(overrides);
   await fixture.prisma.ad.create({
-    data: { ...(adBody(campaign.body.id) as { campaignId: string; title: string; clickUrl: string }), format: 'native', reviewState: 'approved' },
+    data: {
+      ...(adBody(campaign.body.id) as { campaignId: string; title: string; clickUrl: string }),
+      format: 'native',
+      reviewState: 'approved',
+    },
   });
   return campaign;
 }
@@ -94,13 +98,10 @@ describe('POST /campaigns', () => {
       .set('authorization', admin)
       .send(campaignBody(advertiserId, { status: 'active', targeting: { countries: [], zip: '10001' } }));
     assert.equal(response.status, 422);
-    assert.deepEqual(
-      response.body.errors.map((error: { field: string; message: string }) => [error.field, error.message]).sort(),
-      [
-        ['status', 'unknown field'],
-        ['targeting.zip', 'unknown field'],
-      ],
-    );
+    assert.deepEqual(response.body.errors.map((error: { field: string; message: string }) => [error.field, error.message]).sort(), [
+      ['status', 'unknown field'],
+      ['targeting.zip', 'unknown field'],
+    ]);
   });
 
   it('refuses an advertiser that does not exist, a zero bid and unknown sites, naming the field', async () => {
@@ -110,7 +111,10 @@ describe('POST /campaigns', () => {
       .send(campaignBody('01900000-0000-7000-8000-000000000000'));
     assert.equal(missing.status, 422);
     assert.equal(missing.body.errors[0].field, 'advertiserId');
-    const zeroBid = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId, { bidAmount: 0 }));
+    const zeroBid = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiserId, { bidAmount: 0 }));
     assert.equal(zeroBid.status, 422);
     assert.equal(zeroBid.body.errors[0].field, 'bidAmount');
     const site = await fixture.prisma.site.create({ data: { name: 'News', domain: 'news.example', category: 'news' } });
@@ -126,7 +130,11 @@ describe('POST /campaigns', () => {
   });
 
   it('answers 400 for a body that is not JSON and 415 for another content type', async () => {
-    const broken = await api().post('/api/v1/campaigns').set('authorization', admin).set('content-type', 'application/json').send('{"name":');
+    const broken = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .set('content-type', 'application/json')
+      .send('{"name":');
     assert.equal(broken.status, 400);
     assert.equal(broken.body.code, 'BAD_REQUEST');
     const form = await api().post('/api/v1/campaigns').set('authorization', admin).type('form').send('name=x');
@@ -153,7 +161,11 @@ describe('PATCH /campaigns/:id', () => {
 
   it('leaves fields the patch does not name alone (the contract default of dailyBudget is not applied)', async () => {
     const created = await createCampaign({ dailyBudget: 12_345 });
-    const response = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).set('if-match', '*').send({ name: 'Renamed' });
+    const response = await api()
+      .patch(`/api/v1/campaigns/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ name: 'Renamed' });
     assert.equal(response.status, 200);
     assert.equal(response.body.dailyBudget, 12_345);
     assert.equal((await fixture.prisma.campaign.findUniqueOrThrow({ where: { id: created.body.id } })).dailyBudget, 12_345);
@@ -161,9 +173,17 @@ describe('PATCH /campaigns/:id', () => {
 
   it('answers 412 to a stale If-Match and leaves the row alone (a lost update is refused)', async () => {
     const created = await createCampaign();
-    const first = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).set('if-match', 'W/"1"').send({ name: 'First' });
+    const first = await api()
+      .patch(`/api/v1/campaigns/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', 'W/"1"')
+      .send({ name: 'First' });
     assert.equal(first.status, 200);
-    const second = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).set('if-match', 'W/"1"').send({ name: 'Second' });
+    const second = await api()
+      .patch(`/api/v1/campaigns/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', 'W/"1"')
+      .send({ name: 'Second' });
     assert.equal(second.status, 412);
     assert.equal(second.body.code, 'PRECONDITION_FAILED');
     const row = await fixture.prisma.campaign.findUniqueOrThrow({ where: { id: created.body.id } });
@@ -176,10 +196,18 @@ describe('PATCH /campaigns/:id', () => {
     const missing = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).send({ name: 'X' });
     assert.equal(missing.status, 428);
     assert.equal(missing.body.code, 'PRECONDITION_REQUIRED');
-    const malformed = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).set('if-match', '1').send({ name: 'X' });
+    const malformed = await api()
+      .patch(`/api/v1/campaigns/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '1')
+      .send({ name: 'X' });
     assert.equal(malformed.status, 422);
     assert.equal(malformed.body.errors[0].field, 'If-Match');
-    const any = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).set('if-match', '*').send({ name: 'X' });
+    const any = await api()
+      .patch(`/api/v1/campaigns/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ name: 'X' });
     assert.equal(any.status, 200);
   });
 
@@ -198,7 +226,11 @@ describe('PATCH /campaigns/:id', () => {
     const created = await createCampaign();
     const empty = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).set('if-match', '*').send({});
     assert.equal(empty.status, 422);
-    const status = await api().patch(`/api/v1/campaigns/${created.body.id}`).set('authorization', admin).set('if-match', '*').send({ status: 'active' });
+    const status = await api()
+      .patch(`/api/v1/campaigns/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ status: 'active' });
     assert.equal(status.status, 422);
     assert.deepEqual(status.body.errors, [{ field: 'status', message: 'unknown field' }]);
   });
@@ -215,11 +247,16 @@ describe('PATCH /campaigns/:id', () => {
 describe('campaign transitions', () => {
   it('refuses activation without an active approved ad, naming the rule', async () => {
     const created = await createCampaign();
-    await fixture.prisma.ad.create({ data: { campaignId: created.body.id, format: 'native', title: 'Pending', clickUrl: 'https://x.example' } });
+    await fixture.prisma.ad.create({
+      data: { campaignId: created.body.id, format: 'native', title: 'Pending', clickUrl: 'https://x.example' },
+    });
     const response = await api().post(`/api/v1/campaigns/${created.body.id}/activate`).set('authorization', admin).set('if-match', 'W/"1"');
     assert.equal(response.status, 409);
     assert.equal(response.body.code, 'CONFLICT');
-    assert.deepEqual(response.body.errors.map((error: { field: string }) => error.field), ['ads']);
+    assert.deepEqual(
+      response.body.errors.map((error: { field: string }) => error.field),
+      ['ads'],
+    );
     assert.match(response.body.detail, /no active, approved ad/);
   });
 
@@ -227,7 +264,10 @@ describe('campaign transitions', () => {
     const broke = await createReadyCampaign({ totalBudget: 0 });
     const noBudget = await api().post(`/api/v1/campaigns/${broke.body.id}/activate`).set('authorization', admin).set('if-match', '*');
     assert.equal(noBudget.status, 409);
-    assert.deepEqual(noBudget.body.errors.map((error: { field: string }) => error.field), ['totalBudget']);
+    assert.deepEqual(
+      noBudget.body.errors.map((error: { field: string }) => error.field),
+      ['totalBudget'],
+    );
 
     const ended = await createReadyCampaign({
       flightStart: new Date(Date.now() - 10 * day).toISOString(),
@@ -255,7 +295,11 @@ describe('campaign transitions', () => {
     assert.equal(again.status, 409);
     const resumed = await api().post(`/api/v1/campaigns/${id}/resume`).set('authorization', admin).set('if-match', etagOf(paused));
     assert.equal(resumed.body.status, 'active');
-    const budgetToZero = await api().patch(`/api/v1/campaigns/${id}`).set('authorization', admin).set('if-match', '*').send({ totalBudget: 0 });
+    const budgetToZero = await api()
+      .patch(`/api/v1/campaigns/${id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ totalBudget: 0 });
     assert.equal(budgetToZero.status, 409);
     assert.equal(budgetToZero.body.errors[0].field, 'totalBudget');
     const archived = await api().post(`/api/v1/campaigns/${id}/archive`).set('authorization', admin).set('if-match', etagOf(resumed));
@@ -323,10 +367,16 @@ describe('GET /campaigns', () => {
   });
 
   it('filters by status and by name, and sorts descending', async () => {
-    const paused = await api().get('/api/v1/campaigns').query({ advertiserId: listAdvertiserId, status: 'paused', limit: 200 }).set('authorization', admin);
+    const paused = await api()
+      .get('/api/v1/campaigns')
+      .query({ advertiserId: listAdvertiserId, status: 'paused', limit: 200 })
+      .set('authorization', admin);
     assert.equal(paused.body.items.length, 12);
     assert.ok(paused.body.items.every((item: { status: string }) => item.status === 'paused'));
-    const winter = await api().get('/api/v1/campaigns').query({ advertiserId: listAdvertiserId, q: 'WINTER', sort: '-name' }).set('authorization', admin);
+    const winter = await api()
+      .get('/api/v1/campaigns')
+      .query({ advertiserId: listAdvertiserId, q: 'WINTER', sort: '-name' })
+      .set('authorization', admin);
     assert.deepEqual(
       winter.body.items.map((item: { name: string }) => item.name),
       ['Campaign 20 winter', 'Campaign 15 winter', 'Campaign 10 winter', 'Campaign 05 winter', 'Campaign 00 winter'],
@@ -341,7 +391,10 @@ describe('GET /campaigns', () => {
     const unknown = await api().get('/api/v1/campaigns?colour=red&sort=budget').set('authorization', admin);
     assert.equal(unknown.status, 422);
     assert.deepEqual(unknown.body.errors.map((error: { field: string }) => error.field).sort(), ['colour', 'sort']);
-    const first = await api().get('/api/v1/campaigns').query({ advertiserId: listAdvertiserId, limit: 2, sort: 'name' }).set('authorization', admin);
+    const first = await api()
+      .get('/api/v1/campaigns')
+      .query({ advertiserId: listAdvertiserId, limit: 2, sort: 'name' })
+      .set('authorization', admin);
     const foreign = await api()
       .get('/api/v1/campaigns')
       .query({ advertiserId: listAdvertiserId, limit: 2, sort: '-name', cursor: first.body.nextCursor })
@@ -363,7 +416,10 @@ describe('audit log and notices', () => {
       .set('x-request-id', 'req-audit-1')
       .send({ name: 'Audited' });
     const entries = await fixture.prisma.auditLog.findMany({ where: { entityId: created.body.id }, orderBy: { at: 'asc' } });
-    assert.deepEqual(entries.map((entry) => entry.action), ['campaign.create', 'campaign.update']);
+    assert.deepEqual(
+      entries.map((entry) => entry.action),
+      ['campaign.create', 'campaign.update'],
+    );
     const update = entries[1]!;
     assert.equal(update.actorKeyId, fixture.adminKeyId);
     assert.equal(update.requestId, 'req-audit-1');
@@ -372,7 +428,10 @@ describe('audit log and notices', () => {
 
     const listed = await api().get('/api/v1/audit-log').query({ entityId: created.body.id }).set('authorization', admin);
     assert.equal(listed.status, 200);
-    assert.deepEqual(listed.body.items.map((entry: { action: string }) => entry.action), ['campaign.update', 'campaign.create']);
+    assert.deepEqual(
+      listed.body.items.map((entry: { action: string }) => entry.action),
+      ['campaign.update', 'campaign.create'],
+    );
   });
 
   it('publishes an inventory-changed notice after the write commits', async () => {
@@ -388,9 +447,10 @@ describe('audit log and notices', () => {
       });
       const created = await createCampaign();
       await arrived;
-      assert.deepEqual(received.map((notice) => ({ ...(notice as object), at: undefined })), [
-        { entity: 'campaign', id: created.body.id, at: undefined },
-      ]);
+      assert.deepEqual(
+        received.map((notice) => ({ ...(notice as object), at: undefined })),
+        [{ entity: 'campaign', id: created.body.id, at: undefined }],
+      );
     } finally {
       subscriber.disconnect();
     }

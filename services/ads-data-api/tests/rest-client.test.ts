@@ -36,7 +36,13 @@ describe('DataApiRestClient', () => {
   it('runs a campaign from creation to activation with ETags', async () => {
     const advertiser = await client.advertisers.create({ name: 'Client Co' }, { idempotencyKey: 'client-adv-1' });
     assert.equal(advertiser.etag, 'W/"1"');
-    const campaign = await client.campaigns.create({ advertiserId: advertiser.data.id, name: 'Launch', totalBudget: 50_000, bidAmount: 300, ...flight() });
+    const campaign = await client.campaigns.create({
+      advertiserId: advertiser.data.id,
+      name: 'Launch',
+      totalBudget: 50_000,
+      bidAmount: 300,
+      ...flight(),
+    });
     assert.equal(campaign.data.status, 'draft');
     const ad = await client.ads.create({ campaignId: campaign.data.id, title: 'Hello', clickUrl: 'https://client.example' });
     await client.ads.update(ad.data.id, { reviewState: 'approved' }, { ifMatch: ad.etag });
@@ -67,12 +73,21 @@ describe('DataApiRestClient', () => {
         assert.ok(error instanceof DataApiProblemError);
         assert.equal(error.status, 422);
         assert.equal(error.code, 'VALIDATION_FAILED');
-        assert.deepEqual(error.errors.map((problem) => problem.field), ['targeting.countries.0']);
+        assert.deepEqual(
+          error.errors.map((problem) => problem.field),
+          ['targeting.countries.0'],
+        );
         assert.match(error.fieldError('targeting.countries.0') ?? '', /ISO 3166/);
         return true;
       },
     );
-    const campaign = await client.campaigns.create({ advertiserId: advertiser.data.id, name: 'Stale', totalBudget: 1, bidAmount: 1, ...flight() });
+    const campaign = await client.campaigns.create({
+      advertiserId: advertiser.data.id,
+      name: 'Stale',
+      totalBudget: 1,
+      bidAmount: 1,
+      ...flight(),
+    });
     await client.campaigns.update(campaign.data.id, { name: 'First' }, { ifMatch: campaign.etag });
     await assert.rejects(client.campaigns.update(campaign.data.id, { name: 'Second' }, { ifMatch: campaign.etag }), {
       name: 'DataApiProblemError',
@@ -89,10 +104,14 @@ describe('DataApiRestClient', () => {
       await client.campaigns.create({ advertiserId: advertiser.data.id, name: `Many ${index}`, totalBudget: 1, bidAmount: 1, ...flight() });
     }
     const page = await client.campaigns.list({ advertiserId: advertiser.data.id, limit: 2, sort: 'name' });
-    assert.deepEqual(page.items.map((item) => item.name), ['Many 0', 'Many 1']);
+    assert.deepEqual(
+      page.items.map((item) => item.name),
+      ['Many 0', 'Many 1'],
+    );
     assert.ok(page.nextCursor);
     const names: string[] = [];
-    for await (const campaign of client.campaigns.listAll({ advertiserId: advertiser.data.id, limit: 2, sort: '-name' })) names.push(campaign.name);
+    for await (const campaign of client.campaigns.listAll({ advertiserId: advertiser.data.id, limit: 2, sort: '-name' }))
+      names.push(campaign.name);
     assert.deepEqual(names, ['Many 4', 'Many 3', 'Many 2', 'Many 1', 'Many 0']);
   });
 

@@ -30,11 +30,18 @@ describe('advertisers', () => {
     assert.equal(created.status, 201);
     rest.advertiserResource.parse(created.body);
     assert.equal(created.body.version, 1);
-    const renamed = await api().patch(`/api/v1/advertisers/${created.body.id}`).set('authorization', admin).set('if-match', etagOf(created)).send({ name: 'Northwind Traders' });
+    const renamed = await api()
+      .patch(`/api/v1/advertisers/${created.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(created))
+      .send({ name: 'Northwind Traders' });
     assert.equal(renamed.status, 200);
     assert.equal(renamed.headers.etag, 'W/"2"');
     const listed = await api().get('/api/v1/advertisers').query({ q: 'northwind' }).set('authorization', admin);
-    assert.deepEqual(listed.body.items.map((item: { name: string }) => item.name), ['Northwind Traders']);
+    assert.deepEqual(
+      listed.body.items.map((item: { name: string }) => item.name),
+      ['Northwind Traders'],
+    );
     const stale = await api().delete(`/api/v1/advertisers/${created.body.id}`).set('authorization', admin).set('if-match', 'W/"1"');
     assert.equal(stale.status, 412);
     const deleted = await api().delete(`/api/v1/advertisers/${created.body.id}`).set('authorization', admin).set('if-match', 'W/"2"');
@@ -46,7 +53,11 @@ describe('advertisers', () => {
     const campaign = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiser.body.id));
     const refused = await api().delete(`/api/v1/advertisers/${advertiser.body.id}`).set('authorization', admin);
     assert.equal(refused.status, 409);
-    const archived = await api().patch(`/api/v1/advertisers/${advertiser.body.id}`).set('authorization', admin).set('if-match', '*').send({ status: 'archived' });
+    const archived = await api()
+      .patch(`/api/v1/advertisers/${advertiser.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ status: 'archived' });
     assert.equal(archived.status, 200);
     assert.equal(archived.body.status, 'archived');
     assert.equal((await fixture.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.body.id } })).status, 'archived');
@@ -57,7 +68,10 @@ describe('advertisers', () => {
 
 describe('sites and placements', () => {
   it('creates a site and placements, refuses duplicates and bad keys by field', async () => {
-    const site = await api().post('/api/v1/sites').set('authorization', admin).send({ name: 'Daily Planet', domain: 'DailyPlanet.Example', category: 'news' });
+    const site = await api()
+      .post('/api/v1/sites')
+      .set('authorization', admin)
+      .send({ name: 'Daily Planet', domain: 'DailyPlanet.Example', category: 'news' });
     assert.equal(site.status, 201);
     assert.equal(site.body.domain, 'dailyplanet.example');
     rest.siteResource.parse(site.body);
@@ -73,25 +87,40 @@ describe('sites and placements', () => {
     assert.deepEqual(placement.body.allowedFormats, ['banner', 'native']);
     assert.equal(placement.body.category, null, 'null: the placement takes its site category');
     rest.placementResource.parse(placement.body);
-    const badKey = await api().post('/api/v1/placements').set('authorization', admin).send({ siteId: site.body.id, key: 'Home Top!', name: 'x' });
+    const badKey = await api()
+      .post('/api/v1/placements')
+      .set('authorization', admin)
+      .send({ siteId: site.body.id, key: 'Home Top!', name: 'x' });
     assert.equal(badKey.status, 422);
     assert.equal(badKey.body.errors[0].field, 'key');
-    const noSite = await api().post('/api/v1/placements').set('authorization', admin).send({ siteId: '01900000-0000-7000-8000-000000000000', key: 'x-1', name: 'x' });
+    const noSite = await api()
+      .post('/api/v1/placements')
+      .set('authorization', admin)
+      .send({ siteId: '01900000-0000-7000-8000-000000000000', key: 'x-1', name: 'x' });
     assert.equal(noSite.status, 422);
     assert.equal(noSite.body.errors[0].field, 'siteId');
     const filtered = await api().get('/api/v1/placements').query({ siteId: site.body.id, format: 'native' }).set('authorization', admin);
-    assert.deepEqual(filtered.body.items.map((item: { key: string }) => item.key), ['dp-home-top']);
+    assert.deepEqual(
+      filtered.body.items.map((item: { key: string }) => item.key),
+      ['dp-home-top'],
+    );
   });
 
   it('archives a site with its placements, and refuses deleting a site that has placements', async () => {
     const site = await api().post('/api/v1/sites').set('authorization', admin).send({ name: 'Gotham Gazette', domain: 'gazette.example' });
-    const placement = await api().post('/api/v1/placements').set('authorization', admin).send({ siteId: site.body.id, key: 'gg-side', name: 'Side' });
+    const placement = await api()
+      .post('/api/v1/placements')
+      .set('authorization', admin)
+      .send({ siteId: site.body.id, key: 'gg-side', name: 'Side' });
     const refused = await api().delete(`/api/v1/sites/${site.body.id}`).set('authorization', admin);
     assert.equal(refused.status, 409);
     const archived = await api().post(`/api/v1/sites/${site.body.id}/archive`).set('authorization', admin).set('if-match', etagOf(site));
     assert.equal(archived.status, 200);
     assert.equal((await api().get(`/api/v1/placements/${placement.body.id}`).set('authorization', admin)).body.status, 'archived');
-    const late = await api().post('/api/v1/placements').set('authorization', admin).send({ siteId: site.body.id, key: 'gg-late', name: 'Late' });
+    const late = await api()
+      .post('/api/v1/placements')
+      .set('authorization', admin)
+      .send({ siteId: site.body.id, key: 'gg-late', name: 'Late' });
     assert.equal(late.status, 409);
     const removed = await api().delete(`/api/v1/placements/${placement.body.id}`).set('authorization', admin);
     assert.equal(removed.status, 204);
@@ -108,13 +137,19 @@ describe('sites and placements', () => {
 
 describe('feature switches', () => {
   it('creates global and scoped switches, checks the scope target, and toggles with If-Match', async () => {
-    const global = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.enabled', enabled: true });
+    const global = await api()
+      .post('/api/v1/feature-switches')
+      .set('authorization', admin)
+      .send({ name: 'serving.enabled', enabled: true });
     assert.equal(global.status, 201);
     rest.featureSwitchResource.parse(global.body);
     assert.equal(global.body.description, null);
     const duplicate = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.enabled' });
     assert.equal(duplicate.status, 409);
-    const missingScope = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.frequency_caps', scope: 'placement' });
+    const missingScope = await api()
+      .post('/api/v1/feature-switches')
+      .set('authorization', admin)
+      .send({ name: 'serving.frequency_caps', scope: 'placement' });
     assert.equal(missingScope.status, 422);
     assert.equal(missingScope.body.errors[0].field, 'scopeId');
     const unknownTarget = await api()
@@ -123,15 +158,29 @@ describe('feature switches', () => {
       .send({ name: 'serving.frequency_caps', scope: 'advertiser', scopeId: '01900000-0000-7000-8000-000000000000' });
     assert.equal(unknownTarget.status, 422);
     assert.equal(unknownTarget.body.errors[0].field, 'scopeId');
-    const tooMuch = await api().patch(`/api/v1/feature-switches/${global.body.id}`).set('authorization', admin).set('if-match', '*').send({ percentage: 101 });
+    const tooMuch = await api()
+      .patch(`/api/v1/feature-switches/${global.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ percentage: 101 });
     assert.equal(tooMuch.status, 422);
     assert.equal(tooMuch.body.errors[0].field, 'percentage');
-    const off = await api().patch(`/api/v1/feature-switches/${global.body.id}`).set('authorization', admin).set('if-match', etagOf(global)).send({ enabled: false, description: 'kill switch' });
+    const off = await api()
+      .patch(`/api/v1/feature-switches/${global.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(global))
+      .send({ enabled: false, description: 'kill switch' });
     assert.equal(off.status, 200);
     assert.equal(off.body.enabled, false);
     const listed = await api().get('/api/v1/feature-switches').query({ enabled: 'false' }).set('authorization', admin);
-    assert.deepEqual(listed.body.items.map((item: { name: string }) => item.name), ['serving.enabled']);
-    const removed = await api().delete(`/api/v1/feature-switches/${global.body.id}`).set('authorization', admin).set('if-match', etagOf(off));
+    assert.deepEqual(
+      listed.body.items.map((item: { name: string }) => item.name),
+      ['serving.enabled'],
+    );
+    const removed = await api()
+      .delete(`/api/v1/feature-switches/${global.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(off));
     assert.equal(removed.status, 204);
   });
 });
@@ -142,7 +191,10 @@ describe('API keys', () => {
     const missingAdvertiser = await api().post('/api/v1/api-keys').set('authorization', admin).send({ name: 'shop', role: 'advertiser' });
     assert.equal(missingAdvertiser.status, 422);
     assert.equal(missingAdvertiser.body.errors[0].field, 'advertiserId');
-    const created = await api().post('/api/v1/api-keys').set('authorization', admin).send({ name: 'shop', role: 'advertiser', advertiserId: advertiser.id });
+    const created = await api()
+      .post('/api/v1/api-keys')
+      .set('authorization', admin)
+      .send({ name: 'shop', role: 'advertiser', advertiserId: advertiser.id });
     assert.equal(created.status, 201);
     const key = rest.apiKeyCreated.parse(created.body);
     assert.match(key.secret, /^ads_/);
@@ -153,10 +205,16 @@ describe('API keys', () => {
     const read = await api().get(`/api/v1/api-keys/${key.id}`).set('authorization', admin);
     assert.equal(read.body.secret, undefined);
     assert.equal(read.body.hash, undefined);
-    const listed = await api().get('/api/v1/api-keys').query({ role: 'advertiser', advertiserId: advertiser.id }).set('authorization', admin);
+    const listed = await api()
+      .get('/api/v1/api-keys')
+      .query({ role: 'advertiser', advertiserId: advertiser.id })
+      .set('authorization', admin);
     assert.ok(!listed.text.includes(row.hash));
     assert.ok(!listed.text.includes(key.secret));
-    assert.deepEqual(listed.body.items.map((item: { id: string }) => item.id), [key.id]);
+    assert.deepEqual(
+      listed.body.items.map((item: { id: string }) => item.id),
+      [key.id],
+    );
 
     assert.equal((await api().get('/api/v1/me').set('authorization', bearer(key.secret))).body.advertiserId, advertiser.id);
     const revoked = await api().post(`/api/v1/api-keys/${key.id}/revoke`).set('authorization', admin);
@@ -164,10 +222,19 @@ describe('API keys', () => {
     const again = await api().post(`/api/v1/api-keys/${key.id}/revoke`).set('authorization', admin);
     assert.equal(again.body.revokedAt, revoked.body.revokedAt);
     assert.equal((await api().get('/api/v1/me').set('authorization', bearer(key.secret))).status, 401);
-    const revokedOnly = await api().get('/api/v1/api-keys').query({ revoked: 'true', advertiserId: advertiser.id }).set('authorization', admin);
-    assert.deepEqual(revokedOnly.body.items.map((item: { id: string }) => item.id), [key.id]);
+    const revokedOnly = await api()
+      .get('/api/v1/api-keys')
+      .query({ revoked: 'true', advertiserId: advertiser.id })
+      .set('authorization', admin);
+    assert.deepEqual(
+      revokedOnly.body.items.map((item: { id: string }) => item.id),
+      [key.id],
+    );
     const audit = await fixture.prisma.auditLog.findMany({ where: { entityId: key.id }, orderBy: { at: 'asc' } });
-    assert.deepEqual(audit.map((entry) => entry.action), ['apiKey.create', 'apiKey.revoke']);
+    assert.deepEqual(
+      audit.map((entry) => entry.action),
+      ['apiKey.create', 'apiKey.revoke'],
+    );
     assert.ok(!JSON.stringify(audit).includes(key.secret));
   });
 });
@@ -179,7 +246,10 @@ describe('audit log and import runs', () => {
     assert.equal(page.body.items.length, 1);
     rest.auditLogEntry.parse(page.body.items[0]);
     assert.ok(page.body.nextCursor);
-    const next = await api().get('/api/v1/audit-log').query({ action: 'site.create', limit: 1, cursor: page.body.nextCursor }).set('authorization', admin);
+    const next = await api()
+      .get('/api/v1/audit-log')
+      .query({ action: 'site.create', limit: 1, cursor: page.body.nextCursor })
+      .set('authorization', admin);
     assert.notEqual(next.body.items[0].id, page.body.items[0].id);
     const future = await api().get('/api/v1/audit-log').query({ from: '2999-01-01T00:00:00Z' }).set('authorization', admin);
     assert.deepEqual(future.body.items, []);
@@ -190,7 +260,14 @@ describe('audit log and import runs', () => {
 
   it('lists import runs newest first and reads one with its row errors', async () => {
     const older = await fixture.prisma.importRun.create({
-      data: { source: 'feeds/acme.csv', format: 'csv', status: 'succeeded', totalCount: 10, createdCount: 10, createdAt: new Date('2026-03-01T00:00:00Z') },
+      data: {
+        source: 'feeds/acme.csv',
+        format: 'csv',
+        status: 'succeeded',
+        totalCount: 10,
+        createdCount: 10,
+        createdAt: new Date('2026-03-01T00:00:00Z'),
+      },
     });
     const newer = await fixture.prisma.importRun.create({
       data: {
@@ -207,13 +284,19 @@ describe('audit log and import runs', () => {
       },
     });
     const listed = await api().get('/api/v1/import-runs').set('authorization', admin);
-    assert.deepEqual(listed.body.items.map((item: { id: string }) => item.id), [newer.id, older.id]);
+    assert.deepEqual(
+      listed.body.items.map((item: { id: string }) => item.id),
+      [newer.id, older.id],
+    );
     for (const item of listed.body.items) rest.importRunResource.parse(item);
     const read = await api().get(`/api/v1/import-runs/${newer.id}`).set('authorization', admin);
     assert.deepEqual(read.body.errors, [{ line: 3, field: 'ad.clickUrl', message: 'Invalid URL' }]);
     assert.equal(read.body.failed, 1);
     const failedOnly = await api().get('/api/v1/import-runs').query({ status: 'partially_succeeded' }).set('authorization', admin);
-    assert.deepEqual(failedOnly.body.items.map((item: { id: string }) => item.id), [newer.id]);
+    assert.deepEqual(
+      failedOnly.body.items.map((item: { id: string }) => item.id),
+      [newer.id],
+    );
     assert.equal((await api().get('/api/v1/import-runs/01900000-0000-7000-8000-000000000000').set('authorization', admin)).status, 404);
   });
 });

@@ -10,8 +10,22 @@ import { createRestFixture, type RestFixture } from './support/rest-fixture';
 let fixture: RestFixture;
 let document: {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ name: string; in: string; required?: boolean }>; requestBody?: unknown; responses: Record<string, unknown> }>>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: unknown }>; securitySchemes: Record<string, unknown> };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        parameters?: Array<{ name: string; in: string; required?: boolean }>;
+        requestBody?: unknown;
+        responses: Record<string, unknown>;
+      }
+    >
+  >;
+  components: {
+    schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: unknown }>;
+    securitySchemes: Record<string, unknown>;
+  };
 };
 
 before(async () => {
@@ -50,7 +64,9 @@ describe('OpenAPI document', () => {
     const names = (list.parameters ?? []).map((parameter) => parameter.name);
     for (const name of ['limit', 'cursor', 'sort', 'status', 'advertiserId', 'q']) assert.ok(names.includes(name), name);
     const patch = document.paths['/campaigns/{id}']!.patch!;
-    assert.ok(patch.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'If-Match' && parameter.required === true));
+    assert.ok(
+      patch.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'If-Match' && parameter.required === true),
+    );
     assert.ok(patch.responses['412'] && patch.responses['428']);
     const create = document.paths['/campaigns']!.post!;
     assert.ok(create.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key'));

@@ -102,18 +102,30 @@ describe('deleting an advertiser that feature switches are scoped to', () => {
       .send({ name: 'serving.enabled', enabled: true, scope: 'advertiser', scopeId: advertiser.body.id });
     assert.equal(scoped.status, 201, JSON.stringify(scoped.body));
 
-    const refused = await api().delete(`/api/v1/advertisers/${advertiser.body.id}`).set('authorization', admin).set('if-match', etagOf(advertiser));
+    const refused = await api()
+      .delete(`/api/v1/advertisers/${advertiser.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(advertiser));
     assertReferenceConflict(refused);
     assert.ok(refused.body.detail.includes(scoped.body.id), refused.body.detail);
     assert.ok(refused.body.detail.includes('serving.enabled'), refused.body.detail);
-    assert.ok((await fixture.prisma.advertiser.findUnique({ where: { id: advertiser.body.id } })) !== null, 'the advertiser is still there');
+    assert.ok(
+      (await fixture.prisma.advertiser.findUnique({ where: { id: advertiser.body.id } })) !== null,
+      'the advertiser is still there',
+    );
     assert.ok((await fixture.prisma.featureSwitch.findUnique({ where: { id: scoped.body.id } })) !== null, 'the switch is still there');
     assert.deepEqual(await auditActions(advertiser.body.id), ['advertiser.create'], 'a refused delete writes no audit row');
 
     // Deleting the switch first (its own audited DELETE) frees the advertiser.
-    const switchRemoved = await api().delete(`/api/v1/feature-switches/${scoped.body.id}`).set('authorization', admin).set('if-match', etagOf(scoped));
+    const switchRemoved = await api()
+      .delete(`/api/v1/feature-switches/${scoped.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(scoped));
     assert.equal(switchRemoved.status, 204);
-    const removed = await api().delete(`/api/v1/advertisers/${advertiser.body.id}`).set('authorization', admin).set('if-match', etagOf(advertiser));
+    const removed = await api()
+      .delete(`/api/v1/advertisers/${advertiser.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', etagOf(advertiser));
     assert.equal(removed.status, 204);
     assert.deepEqual(await auditActions(advertiser.body.id), ['advertiser.create', 'advertiser.delete']);
   });
@@ -126,7 +138,10 @@ describe('deleting an advertiser that feature switches are scoped to', () => {
       .set('authorization', admin)
       .send({ name: 'serving.enabled', enabled: true, scope: 'advertiser', scopeId: elsewhere.body.id });
     assert.equal(unrelated.status, 201, JSON.stringify(unrelated.body));
-    const global = await api().post('/api/v1/feature-switches').set('authorization', admin).send({ name: 'serving.house_ads', enabled: true });
+    const global = await api()
+      .post('/api/v1/feature-switches')
+      .set('authorization', admin)
+      .send({ name: 'serving.house_ads', enabled: true });
     assert.equal(global.status, 201, JSON.stringify(global.body));
     const removed = await api().delete(`/api/v1/advertisers/${advertiser.body.id}`).set('authorization', admin);
     assert.equal(removed.status, 204);

@@ -67,7 +67,10 @@ describe('reports from the database', () => {
     const report = rest.report.parse(response.body);
     assert.equal(report.source, 'database');
     assert.equal(report.points.length, 6);
-    assert.deepEqual(report.points.map((point) => point.impressions), [0, 1000, 0, 1000, 0, 0]);
+    assert.deepEqual(
+      report.points.map((point) => point.impressions),
+      [0, 1000, 0, 1000, 0, 0],
+    );
     assert.equal(report.points[3]!.viewableImpressions, 500);
     assert.equal(report.points[3]!.spendMicros, 2_000_000);
     assert.equal(report.points[1]!.ctr, 0.01);
@@ -87,16 +90,25 @@ describe('reports from the database', () => {
 
   it('sums UTC days, and an ad report counts only that ad', async () => {
     const byDay = await campaignReport(day0, day0 + 48 * hour, 'day');
-    assert.deepEqual(byDay.body.points.map((point: { bucket: string; clicks: number }) => [point.bucket, point.clicks]), [
-      ['2026-03-10T00:00:00.000Z', 15],
-      ['2026-03-11T00:00:00.000Z', 40],
-    ]);
+    assert.deepEqual(
+      byDay.body.points.map((point: { bucket: string; clicks: number }) => [point.bucket, point.clicks]),
+      [
+        ['2026-03-10T00:00:00.000Z', 15],
+        ['2026-03-11T00:00:00.000Z', 40],
+      ],
+    );
     const adReport = await api()
       .get(`/api/v1/reports/ads/${adB}`)
       .query({ from: new Date(day0).toISOString(), to: new Date(day0 + 48 * hour).toISOString(), granularity: 'day' })
       .set('authorization', admin);
     assert.equal(adReport.body.level, 'ad');
-    assert.deepEqual(adReport.body.totals, { impressions: 2500, viewableImpressions: 1600, clicks: 40, spendMicros: 5_000_000, ctr: 0.016 });
+    assert.deepEqual(adReport.body.totals, {
+      impressions: 2500,
+      viewableImpressions: 1600,
+      clicks: 40,
+      spendMicros: 5_000_000,
+      ctr: 0.016,
+    });
   });
 
   it('rounds the range out to whole buckets and defaults the granularity to day', async () => {
@@ -139,20 +151,43 @@ describe('reports from the warmed cache', () => {
           id: campaignId,
           granularity: 'hour',
           points: [
-            { bucket: new Date(day0 + 1 * hour).toISOString(), impressions: 7, viewableImpressions: 6, clicks: 1, spendMicros: 70, ctr: 1 / 7, lastIngestAt: cachedIngestAt },
+            {
+              bucket: new Date(day0 + 1 * hour).toISOString(),
+              impressions: 7,
+              viewableImpressions: 6,
+              clicks: 1,
+              spendMicros: 70,
+              ctr: 1 / 7,
+              lastIngestAt: cachedIngestAt,
+            },
           ],
         },
         {
           level: 'campaign',
           id: campaignId,
           granularity: 'day',
-          points: [{ bucket: new Date(day0).toISOString(), impressions: 9, viewableImpressions: 8, clicks: 1, spendMicros: 90, ctr: 1 / 9, lastIngestAt: cachedIngestAt }],
+          points: [
+            {
+              bucket: new Date(day0).toISOString(),
+              impressions: 9,
+              viewableImpressions: 8,
+              clicks: 1,
+              spendMicros: 90,
+              ctr: 1 / 9,
+              lastIngestAt: cachedIngestAt,
+            },
+          ],
         },
       ],
       { ttlSeconds: 600 },
     );
     await store.writeMeta(
-      { warmedAt: new Date().toISOString(), from: new Date(day0).toISOString(), to: new Date(day0 + 24 * hour).toISOString(), retentionDays: 30 },
+      {
+        warmedAt: new Date().toISOString(),
+        from: new Date(day0).toISOString(),
+        to: new Date(day0 + 24 * hour).toISOString(),
+        retentionDays: 30,
+      },
       600,
     );
   });
@@ -163,7 +198,10 @@ describe('reports from the warmed cache', () => {
       .query({ from: new Date(day0).toISOString(), to: new Date(day0 + 4 * hour).toISOString(), granularity: 'hour' })
       .set('authorization', admin);
     assert.equal(response.body.source, 'cache');
-    assert.deepEqual(response.body.points.map((point: { impressions: number }) => point.impressions), [0, 7, 0, 0]);
+    assert.deepEqual(
+      response.body.points.map((point: { impressions: number }) => point.impressions),
+      [0, 7, 0, 0],
+    );
     assert.equal(response.body.totals.spendMicros, 70);
     assert.equal(response.body.asOf, cachedIngestAt);
   });
@@ -183,7 +221,10 @@ describe('reports from the warmed cache', () => {
     try {
       const byHour = await campaignReport(day0, day0 + 4 * hour, 'hour');
       assert.equal(byHour.body.source, 'mixed');
-      assert.deepEqual(byHour.body.points.map((point: { impressions: number }) => point.impressions), [0, 7, 0, 1000]);
+      assert.deepEqual(
+        byHour.body.points.map((point: { impressions: number }) => point.impressions),
+        [0, 7, 0, 1000],
+      );
       const byDay = await campaignReport(day0, day0 + 24 * hour, 'day');
       assert.equal(byDay.body.source, 'database', 'the changed hour makes its whole day come from the database');
       assert.equal(byDay.body.totals.impressions, 2000);
@@ -213,7 +254,11 @@ describe('reports from the warmed cache', () => {
     const key = fixture.keys.timeSeries('campaign', campaignId, 'hour');
     const field = new Date(day0 + 1 * hour).toISOString();
     const current = await fixture.redis.hget(key, field);
-    await fixture.redis.hset(key, field, JSON.stringify({ impressions: 7, viewableImpressions: 6, clicks: 1, spendMicros: 70, ctr: 1 / 7 }));
+    await fixture.redis.hset(
+      key,
+      field,
+      JSON.stringify({ impressions: 7, viewableImpressions: 6, clicks: 1, spendMicros: 70, ctr: 1 / 7 }),
+    );
     try {
       const response = await campaignReport(day0, day0 + 4 * hour, 'hour');
       assert.equal(response.body.source, 'database');

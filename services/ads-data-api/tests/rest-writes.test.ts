@@ -54,7 +54,11 @@ describe('Idempotency-Key', () => {
 
   it('refuses the same key with another body (422) and writes nothing', async () => {
     await api().post('/api/v1/advertisers').set('authorization', admin).set('idempotency-key', 'key-2').send({ name: 'First Body' });
-    const reused = await api().post('/api/v1/advertisers').set('authorization', admin).set('idempotency-key', 'key-2').send({ name: 'Second Body' });
+    const reused = await api()
+      .post('/api/v1/advertisers')
+      .set('authorization', admin)
+      .set('idempotency-key', 'key-2')
+      .send({ name: 'Second Body' });
     assert.equal(reused.status, 422);
     assert.equal(reused.body.code, 'IDEMPOTENCY_KEY_REUSED');
     assert.equal(await fixture.prisma.advertiser.count({ where: { name: 'Second Body' } }), 0);
@@ -62,7 +66,11 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys per API key: another caller may use the same key', async () => {
     const secondAdmin = await api().post('/api/v1/api-keys').set('authorization', admin).send({ name: 'second admin', role: 'admin' });
-    const one = await api().post('/api/v1/sites').set('authorization', admin).set('idempotency-key', 'shared').send({ name: 'One', domain: 'one.example' });
+    const one = await api()
+      .post('/api/v1/sites')
+      .set('authorization', admin)
+      .set('idempotency-key', 'shared')
+      .send({ name: 'One', domain: 'one.example' });
     const two = await api()
       .post('/api/v1/sites')
       .set('authorization', bearer(secondAdmin.body.secret))
@@ -76,41 +84,79 @@ describe('Idempotency-Key', () => {
   it('settles concurrent retries with the same key to one write', async () => {
     const body = campaignBody(advertiserId, { name: 'Concurrent' });
     const answers = await Promise.all(
-      Array.from({ length: 4 }, () => api().post('/api/v1/campaigns').set('authorization', admin).set('idempotency-key', 'burst').send(body)),
+      Array.from({ length: 4 }, () =>
+        api().post('/api/v1/campaigns').set('authorization', admin).set('idempotency-key', 'burst').send(body),
+      ),
     );
-    assert.deepEqual(answers.map((answer) => answer.status), [201, 201, 201, 201]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [201, 201, 201, 201],
+    );
     assert.equal(new Set(answers.map((answer) => answer.body.id)).size, 1);
     assert.equal(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true').length, 3);
     assert.equal(await fixture.prisma.campaign.count({ where: { name: 'Concurrent' } }), 1);
   });
 
   it('does not record failures: a retry after a refused request can succeed', async () => {
-    const refused = await api().post('/api/v1/sites').set('authorization', admin).set('idempotency-key', 'fix-me').send({ name: 'Bad', domain: 'not a domain' });
+    const refused = await api()
+      .post('/api/v1/sites')
+      .set('authorization', admin)
+      .set('idempotency-key', 'fix-me')
+      .send({ name: 'Bad', domain: 'not a domain' });
     assert.equal(refused.status, 422);
-    const fixed = await api().post('/api/v1/sites').set('authorization', admin).set('idempotency-key', 'fix-me').send({ name: 'Bad', domain: 'not a domain' });
+    const fixed = await api()
+      .post('/api/v1/sites')
+      .set('authorization', admin)
+      .set('idempotency-key', 'fix-me')
+      .send({ name: 'Bad', domain: 'not a domain' });
     assert.equal(fixed.status, 422);
     assert.equal(await fixture.prisma.idempotencyRecord.count({ where: { key: 'fix-me' } }), 0);
   });
 
   it('replays transitions too, and refuses bad keys and keys on PATCH', async () => {
     const campaign = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId));
-    const pausedOnce = await api().post(`/api/v1/campaigns/${campaign.body.id}/archive`).set('authorization', admin).set('if-match', 'W/"1"').set('idempotency-key', 'arch-1');
-    const pausedTwice = await api().post(`/api/v1/campaigns/${campaign.body.id}/archive`).set('authorization', admin).set('if-match', 'W/"1"').set('idempotency-key', 'arch-1');
+    const pausedOnce = await api()
+      .post(`/api/v1/campaigns/${campaign.body.id}/archive`)
+      .set('authorization', admin)
+      .set('if-match', 'W/"1"')
+      .set('idempotency-key', 'arch-1');
+    const pausedTwice = await api()
+      .post(`/api/v1/campaigns/${campaign.body.id}/archive`)
+      .set('authorization', admin)
+      .set('if-match', 'W/"1"')
+      .set('idempotency-key', 'arch-1');
     assert.equal(pausedOnce.status, 200);
     assert.equal(pausedTwice.status, 200);
     assert.equal(pausedTwice.headers['idempotent-replayed'], 'true');
-    const tooLong = await api().post('/api/v1/advertisers').set('authorization', admin).set('idempotency-key', 'x'.repeat(256)).send({ name: 'Long' });
+    const tooLong = await api()
+      .post('/api/v1/advertisers')
+      .set('authorization', admin)
+      .set('idempotency-key', 'x'.repeat(256))
+      .send({ name: 'Long' });
     assert.equal(tooLong.status, 422);
     assert.equal(tooLong.body.errors[0].field, 'Idempotency-Key');
-    const onPatch = await api().patch(`/api/v1/advertisers/${advertiserId}`).set('authorization', admin).set('if-match', '*').set('idempotency-key', 'p').send({ name: 'X' });
+    const onPatch = await api()
+      .patch(`/api/v1/advertisers/${advertiserId}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .set('idempotency-key', 'p')
+      .send({ name: 'X' });
     assert.equal(onPatch.status, 422);
   });
 
   it('never stores an API key secret, so a replayed key creation is a 409', async () => {
-    const first = await api().post('/api/v1/api-keys').set('authorization', admin).set('idempotency-key', 'new-key').send({ name: 'ops', role: 'service' });
+    const first = await api()
+      .post('/api/v1/api-keys')
+      .set('authorization', admin)
+      .set('idempotency-key', 'new-key')
+      .send({ name: 'ops', role: 'service' });
     assert.equal(first.status, 201);
     assert.match(first.body.secret, /^ads_/);
-    const replay = await api().post('/api/v1/api-keys').set('authorization', admin).set('idempotency-key', 'new-key').send({ name: 'ops', role: 'service' });
+    const replay = await api()
+      .post('/api/v1/api-keys')
+      .set('authorization', admin)
+      .set('idempotency-key', 'new-key')
+      .send({ name: 'ops', role: 'service' });
     assert.equal(replay.status, 409);
     assert.match(replay.body.detail, new RegExp(first.body.id));
     const stored = await fixture.prisma.idempotencyRecord.findFirstOrThrow({ where: { key: 'new-key' } });
@@ -122,8 +168,15 @@ describe('Idempotency-Key', () => {
 
 describe('no partial writes', () => {
   it('rolls a campaign update back when its audit entry cannot be written', async () => {
-    const campaign = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiserId, { name: 'Before' }));
-    const response = await api().patch(`/api/v1/campaigns/${campaign.body.id}`).set('authorization', admin).set('if-match', '*').send({ name: 'audit-must-fail' });
+    const campaign = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiserId, { name: 'Before' }));
+    const response = await api()
+      .patch(`/api/v1/campaigns/${campaign.body.id}`)
+      .set('authorization', admin)
+      .set('if-match', '*')
+      .send({ name: 'audit-must-fail' });
     assert.equal(response.status, 500);
     assert.equal(response.body.code, 'INTERNAL');
     const row = await fixture.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.body.id } });
@@ -181,9 +234,15 @@ describe('hostile-looking strings', () => {
   it('stores SQL- and HTML-looking text verbatim and answers it as escaped JSON', async () => {
     const advertiser = await api().post('/api/v1/advertisers').set('authorization', admin).send({ name: sql });
     assert.equal(advertiser.status, 201);
-    const campaign = await api().post('/api/v1/campaigns').set('authorization', admin).send(campaignBody(advertiser.body.id, { name: html }));
+    const campaign = await api()
+      .post('/api/v1/campaigns')
+      .set('authorization', admin)
+      .send(campaignBody(advertiser.body.id, { name: html }));
     assert.equal(campaign.status, 201);
-    const ad = await api().post('/api/v1/ads').set('authorization', admin).send(adBody(campaign.body.id, { title: html, body: sql }));
+    const ad = await api()
+      .post('/api/v1/ads')
+      .set('authorization', admin)
+      .send(adBody(campaign.body.id, { title: html, body: sql }));
     assert.equal(ad.status, 201);
 
     assert.equal((await fixture.prisma.advertiser.findUniqueOrThrow({ where: { id: advertiser.body.id } })).name, sql);
@@ -195,8 +254,11 @@ describe('hostile-looking strings', () => {
     assert.match(read.text, /\\u003cscript\\u003e/);
     assert.equal(read.headers['x-content-type-options'], 'nosniff');
     const searched = await api().get('/api/v1/campaigns').query({ q: '<script>' }).set('authorization', admin);
-    assert.deepEqual(searched.body.items.map((item: { id: string }) => item.id), [campaign.body.id]);
-    assert.ok(await fixture.prisma.campaign.count() > 0, 'the campaign table is still there');
+    assert.deepEqual(
+      searched.body.items.map((item: { id: string }) => item.id),
+      [campaign.body.id],
+    );
+    assert.ok((await fixture.prisma.campaign.count()) > 0, 'the campaign table is still there');
   });
 
   it('answers 405 with Allow for a method a resource does not have', async () => {

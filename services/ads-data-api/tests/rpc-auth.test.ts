@@ -26,7 +26,10 @@ describe('RPC authentication', () => {
     const revoked = await insertApiKey(stack.database, 'service', { revoked: true });
     await rejectsWith(stack.client('').inventory.snapshot({}), 'UNAUTHORIZED');
     await rejectsWith(stack.client('ads_unknown-key').inventory.snapshot({}), 'UNAUTHORIZED');
-    await rejectsWith(stack.client(revoked.secret).stats.query({ level: 'ad', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }), 'UNAUTHORIZED');
+    await rejectsWith(
+      stack.client(revoked.secret).stats.query({ level: 'ad', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }),
+      'UNAUTHORIZED',
+    );
   });
 
   it('refuses an advertiser key (FORBIDDEN), for reads and writes alike', async () => {
@@ -35,7 +38,10 @@ describe('RPC authentication', () => {
     const client = stack.client(key.secret);
     await rejectsWith(client.inventory.snapshot({}), 'FORBIDDEN');
     await rejectsWith(
-      client.stats.ingest({ batchId: 'advertiser-try', rows: [{ adId: advertiser.id, hour: '2026-01-01T00:00:00Z', impressions: 1, viewableImpressions: 0, clicks: 0, spendMicros: 0 }] }),
+      client.stats.ingest({
+        batchId: 'advertiser-try',
+        rows: [{ adId: advertiser.id, hour: '2026-01-01T00:00:00Z', impressions: 1, viewableImpressions: 0, clicks: 0, spendMicros: 0 }],
+      }),
       'FORBIDDEN',
     );
     assert.equal(await stack.database.prisma.statsBatch.count(), 0);

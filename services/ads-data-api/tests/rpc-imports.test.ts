@@ -28,7 +28,12 @@ after(async () => {
   await stack?.close();
 });
 
-function feedRow(advertiser: string, campaign: string, ad: string, overrides: { campaign?: Partial<FeedUpsertRow['campaign']>; ad?: Partial<FeedUpsertRow['ad']>; advertiserName?: string } = {}): FeedUpsertRow {
+function feedRow(
+  advertiser: string,
+  campaign: string,
+  ad: string,
+  overrides: { campaign?: Partial<FeedUpsertRow['campaign']>; ad?: Partial<FeedUpsertRow['ad']>; advertiserName?: string } = {},
+): FeedUpsertRow {
   return {
     advertiser: { externalId: advertiser, name: overrides.advertiserName ?? `Advertiser ${advertiser}` },
     campaign: {
@@ -82,16 +87,22 @@ describe('imports.upsertRows', () => {
     const published = await noticesAfter(async () => {
       firstOutcomes = (await stack.client(stack.importerKey.secret).imports.upsertRows({ rows: feed })).outcomes;
     });
-    assert.deepEqual(firstOutcomes.map((outcome) => outcome.outcome), ['created', 'created', 'created', 'created']);
+    assert.deepEqual(
+      firstOutcomes.map((outcome) => outcome.outcome),
+      ['created', 'created', 'created', 'created'],
+    );
     assert.equal(published, 1, 'one inventory-changed notice per call');
     const { prisma } = stack.database;
     assert.equal(await prisma.advertiser.count(), 2);
     const campaigns = await prisma.campaign.findMany({ orderBy: { externalId: 'asc' } });
-    assert.deepEqual(campaigns.map((campaign) => [campaign.externalId, campaign.status]), [
-      ['launch', 'draft'],
-      ['spring', 'draft'],
-      ['summer', 'draft'],
-    ]);
+    assert.deepEqual(
+      campaigns.map((campaign) => [campaign.externalId, campaign.status]),
+      [
+        ['launch', 'draft'],
+        ['spring', 'draft'],
+        ['summer', 'draft'],
+      ],
+    );
     assert.equal(campaigns[1]!.bidAmount, 300);
     assert.deepEqual(campaigns[1]!.countries, ['US', 'CA']);
     assert.equal(campaigns[1]!.frequencyCapWindowSeconds, 86_400);
@@ -106,9 +117,15 @@ describe('imports.upsertRows', () => {
     const entries = await stack.database.prisma.auditLog.findMany();
     const actions = entries.map((entry) => entry.action).sort();
     assert.deepEqual(actions, [
-      'ad.create', 'ad.create', 'ad.create', 'ad.create',
-      'advertiser.create', 'advertiser.create',
-      'campaign.create', 'campaign.create', 'campaign.create',
+      'ad.create',
+      'ad.create',
+      'ad.create',
+      'ad.create',
+      'advertiser.create',
+      'advertiser.create',
+      'campaign.create',
+      'campaign.create',
+      'campaign.create',
     ]);
     assert.ok(entries.every((entry) => entry.actorKeyId === stack.importerKey.id));
   });
@@ -121,9 +138,19 @@ describe('imports.upsertRows', () => {
     const published = await noticesAfter(async () => {
       outcomes = (await stack.client(stack.importerKey.secret).imports.upsertRows({ rows: feed })).outcomes;
     });
-    assert.deepEqual(outcomes.map((outcome) => outcome.outcome), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
-    assert.deepEqual(outcomes, firstOutcomes.map((outcome) => ({ ...outcome, outcome: 'unchanged' })), 'the same ad ids');
-    assert.deepEqual(await prisma.campaign.findMany({ select: { id: true, version: true, updatedAt: true }, orderBy: { id: 'asc' } }), versionsBefore);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.outcome),
+      ['unchanged', 'unchanged', 'unchanged', 'unchanged'],
+    );
+    assert.deepEqual(
+      outcomes,
+      firstOutcomes.map((outcome) => ({ ...outcome, outcome: 'unchanged' })),
+      'the same ad ids',
+    );
+    assert.deepEqual(
+      await prisma.campaign.findMany({ select: { id: true, version: true, updatedAt: true }, orderBy: { id: 'asc' } }),
+      versionsBefore,
+    );
     assert.equal(await prisma.auditLog.count(), auditBefore);
     assert.equal(published, 0);
   });
@@ -135,11 +162,17 @@ describe('imports.upsertRows', () => {
     const rows = [
       feedRow('acme', 'spring', 'a1', { campaign: { bidAmount: 450 }, ad: { title: 'New title' } }),
       // Same campaign values as the row before: nothing left to change.
-      feedRow('acme', 'spring', 'a2', { campaign: { bidAmount: 450 }, ad: { format: 'native', width: null, height: null, imageUrl: null } }),
+      feedRow('acme', 'spring', 'a2', {
+        campaign: { bidAmount: 450 },
+        ad: { format: 'native', width: null, height: null, imageUrl: null },
+      }),
       feedRow('acme', 'summer', 's2'),
     ];
     const { outcomes } = await stack.client(stack.importerKey.secret).imports.upsertRows({ rows });
-    assert.deepEqual(outcomes.map((outcome) => outcome.outcome), ['updated', 'unchanged', 'created']);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.outcome),
+      ['updated', 'unchanged', 'created'],
+    );
     const campaign = await prisma.campaign.findFirstOrThrow({ where: { externalId: 'spring' } });
     assert.equal(campaign.bidAmount, 450);
     assert.equal(campaign.version, 2);
@@ -167,7 +200,15 @@ describe('imports.upsertRows', () => {
     const { outcomes } = await stack.client(stack.importerKey.secret).imports.upsertRows({ rows });
     assert.deepEqual(
       outcomes.map((outcome) => (outcome.outcome === 'failed' ? `failed:${outcome.field}` : outcome.outcome)),
-      ['created', 'failed:campaign.externalId', 'failed:campaign.totalBudget', 'failed:campaign.bidAmount', 'failed:advertiser.name', 'failed:ad.height', 'created'],
+      [
+        'created',
+        'failed:campaign.externalId',
+        'failed:campaign.totalBudget',
+        'failed:campaign.bidAmount',
+        'failed:advertiser.name',
+        'failed:ad.height',
+        'created',
+      ],
     );
     assert.equal(await prisma.ad.count({ where: { externalId: { in: ['f1', 'f3'] } } }), 2);
     assert.equal(await prisma.ad.count({ where: { externalId: { in: ['g2', 'w1', 'i1', 'f2'] } } }), 0);
@@ -183,7 +224,10 @@ describe('imports.upsertRows', () => {
     ];
     const { outcomes } = await stack.client(stack.importerKey.secret).imports.upsertRows({ rows });
     // Row 2 renamed the campaign; row 3 asks for what is already there.
-    assert.deepEqual(outcomes.map((outcome) => outcome.outcome), ['created', 'created', 'unchanged']);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.outcome),
+      ['created', 'created', 'unchanged'],
+    );
     const campaigns = await stack.database.prisma.campaign.findMany({ where: { externalId: 'rain' } });
     assert.equal(campaigns.length, 1);
     assert.equal(campaigns[0]!.name, 'Second name');

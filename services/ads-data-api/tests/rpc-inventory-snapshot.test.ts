@@ -55,12 +55,20 @@ before(async () => {
 
   const newsSite = await prisma.site.create({ data: { name: 'News', domain: 'news.example', category: 'news' } });
   const pausedSite = await prisma.site.create({ data: { name: 'Old', domain: 'old.example', category: 'misc', status: 'paused' } });
-  await prisma.placement.create({ data: { siteId: newsSite.id, key: 'news-top', name: 'Top', allowedFormats: ['banner'], category: 'politics' } });
-  await prisma.placement.create({ data: { siteId: newsSite.id, key: 'news-inline', name: 'Inline', allowedFormats: ['native'], category: null } });
-  await prisma.placement.create({ data: { siteId: newsSite.id, key: 'news-paused', name: 'Paused', allowedFormats: ['native'], status: 'paused' } });
+  await prisma.placement.create({
+    data: { siteId: newsSite.id, key: 'news-top', name: 'Top', allowedFormats: ['banner'], category: 'politics' },
+  });
+  await prisma.placement.create({
+    data: { siteId: newsSite.id, key: 'news-inline', name: 'Inline', allowedFormats: ['native'], category: null },
+  });
+  await prisma.placement.create({
+    data: { siteId: newsSite.id, key: 'news-paused', name: 'Paused', allowedFormats: ['native'], status: 'paused' },
+  });
   await prisma.placement.create({ data: { siteId: pausedSite.id, key: 'old-top', name: 'Old top', allowedFormats: ['native'] } });
   await prisma.featureSwitch.create({ data: { name: 'serving.enabled', enabled: true } });
-  await prisma.featureSwitch.create({ data: { name: 'serving.house_ads', enabled: false, percentage: 50, scope: 'advertiser', scopeId: active.id } });
+  await prisma.featureSwitch.create({
+    data: { name: 'serving.house_ads', enabled: false, percentage: 50, scope: 'advertiser', scopeId: active.id },
+  });
 });
 
 after(async () => {
@@ -94,7 +102,15 @@ describe('inventory.snapshot', () => {
     assert.equal(campaign.totalBudget, 100_000);
     assert.equal(campaign.bidAmount, 250);
     assert.equal(campaign.frequencyCap, null);
-    assert.deepEqual(campaign.targeting, { countries: [], devices: [], keywords: [], siteIds: [], categories: [], hours: [], weekdays: [] });
+    assert.deepEqual(campaign.targeting, {
+      countries: [],
+      devices: [],
+      keywords: [],
+      siteIds: [],
+      categories: [],
+      hours: [],
+      weekdays: [],
+    });
     const others = snapshot.campaigns.filter((candidate) => candidate.id !== liveWithStats);
     assert.ok(others.every((other) => other.spentMicros === 0));
   });
@@ -107,10 +123,13 @@ describe('inventory.snapshot', () => {
         { key: 'news-top', siteDomain: 'news.example', category: 'politics', allowedFormats: ['banner'] },
       ],
     );
-    assert.deepEqual(snapshot.featureSwitches.map((feature) => [feature.name, feature.enabled, feature.percentage, feature.scope]), [
-      ['serving.enabled', true, 100, 'global'],
-      ['serving.house_ads', false, 50, 'advertiser'],
-    ]);
+    assert.deepEqual(
+      snapshot.featureSwitches.map((feature) => [feature.name, feature.enabled, feature.percentage, feature.scope]),
+      [
+        ['serving.enabled', true, 100, 'global'],
+        ['serving.house_ads', false, 50, 'advertiser'],
+      ],
+    );
   });
 
   it('sends placements and switches on the first page only, and keeps asOf on every page', async () => {

@@ -24,10 +24,18 @@ describe('RPC placements model', () => {
     const renamed = await client.placements.update({ id: created.id, patch: { name: 'Top banner' } });
     assert.equal(renamed.name, 'Top banner');
     const audit = await stack.database.prisma.auditLog.findMany({ where: { entityId: created.id }, orderBy: { at: 'asc' } });
-    assert.deepEqual(audit.map((entry) => entry.action), ['placement.create', 'placement.update']);
+    assert.deepEqual(
+      audit.map((entry) => entry.action),
+      ['placement.create', 'placement.update'],
+    );
 
     await stack.database.prisma.placement.createMany({
-      data: Array.from({ length: 260 }, (_, index) => ({ siteId, key: `bulk-${String(index).padStart(3, '0')}`, name: `Bulk ${index}`, allowedFormats: ['native' as const] })),
+      data: Array.from({ length: 260 }, (_, index) => ({
+        siteId,
+        key: `bulk-${String(index).padStart(3, '0')}`,
+        name: `Bulk ${index}`,
+        allowedFormats: ['native' as const],
+      })),
     });
     const seen = new Set<string>();
     let cursor: string | undefined;
@@ -42,7 +50,10 @@ describe('RPC placements model', () => {
     assert.equal(seen.size, 261);
     assert.equal(pages, 1, 'one page where REST needs two');
     const filtered = await client.placements.list({ filters: { q: 'dp-' } });
-    assert.deepEqual(filtered.items.map((item) => item.key), ['dp-top']);
+    assert.deepEqual(
+      filtered.items.map((item) => item.key),
+      ['dp-top'],
+    );
   });
 
   it('refuses bad input, unknown ids and duplicates with their codes, writing nothing', async () => {

@@ -25,7 +25,14 @@ after(async () => {
 
 const HOUR = Date.parse('2026-03-01T00:00:00Z');
 function row(adId: string, hourIndex: number, impressions = 10) {
-  return { adId, hour: new Date(HOUR + hourIndex * 3_600_000).toISOString(), impressions, viewableImpressions: Math.floor(impressions / 2), clicks: 1, spendMicros: impressions * 2_500 };
+  return {
+    adId,
+    hour: new Date(HOUR + hourIndex * 3_600_000).toISOString(),
+    impressions,
+    viewableImpressions: Math.floor(impressions / 2),
+    clicks: 1,
+    spendMicros: impressions * 2_500,
+  };
 }
 
 async function totals(filter: { hour?: Date } = {}) {
@@ -105,7 +112,9 @@ describe('stats.ingest', () => {
 
   it('sums rows of one batch that repeat an ad and an hour', async () => {
     await stack.client().stats.ingest({ batchId: 'repeats', rows: [row(adIds[9]!, 4, 5), row(adIds[9]!, 4, 6)] });
-    const stat = await stack.database.prisma.hourlyStat.findUnique({ where: { adId_hour: { adId: adIds[9]!, hour: new Date(HOUR + 4 * 3_600_000) } } });
+    const stat = await stack.database.prisma.hourlyStat.findUnique({
+      where: { adId_hour: { adId: adIds[9]!, hour: new Date(HOUR + 4 * 3_600_000) } },
+    });
     assert.equal(stat?.impressions, 11);
     assert.equal(stat?.spendMicros, 27_500n);
   });
@@ -117,7 +126,10 @@ describe('stats.ingest', () => {
       stack.client().stats.ingest({ batchId: 'bad-row', rows: [row(adIds[0]!, 5), row(adIds[1]!, 5), row(unknownAd, 5)] }),
       'INVALID_PARAMS',
     );
-    assert.deepEqual((error.data as { issues: Array<{ path: unknown[] }> }).issues.map((issue) => issue.path), [['rows', 2, 'adId']]);
+    assert.deepEqual(
+      (error.data as { issues: Array<{ path: unknown[] }> }).issues.map((issue) => issue.path),
+      [['rows', 2, 'adId']],
+    );
     assert.deepEqual(await totals(), before, 'no counter moved');
     assert.equal(await stack.database.prisma.statsBatch.count({ where: { batchId: 'bad-row' } }), 0, 'the batch id is not spent');
 
@@ -127,12 +139,20 @@ describe('stats.ingest', () => {
   });
 
   it('refuses ids that are not UUIDs and hours that are not whole, naming the row', async () => {
-    const notUuid = await rejectsWith(stack.client().stats.ingest({ batchId: 'not-uuid', rows: [row(adIds[0]!, 6), { ...row(adIds[0]!, 6), adId: "x' OR 1=1" }] }), 'INVALID_PARAMS');
+    const notUuid = await rejectsWith(
+      stack.client().stats.ingest({ batchId: 'not-uuid', rows: [row(adIds[0]!, 6), { ...row(adIds[0]!, 6), adId: "x' OR 1=1" }] }),
+      'INVALID_PARAMS',
+    );
     assert.deepEqual((notUuid.data as { issues: Array<{ path: unknown[] }> }).issues[0]!.path, ['rows', 1, 'adId']);
     const response = await fetch(stack.rpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.serviceKey.secret}` },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'stats.ingest', params: { batchId: 'half-hour', rows: [{ ...row(adIds[0]!, 6), hour: '2026-03-01T00:30:00Z' }] } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'stats.ingest',
+        params: { batchId: 'half-hour', rows: [{ ...row(adIds[0]!, 6), hour: '2026-03-01T00:30:00Z' }] },
+      }),
     });
     assert.equal(response.status, 400);
     const answer = (await response.json()) as { error: { data: { issues: Array<{ path: unknown[] }> } } };
@@ -143,7 +163,10 @@ describe('stats.ingest', () => {
     const before = await totals();
     await stack.client().stats.ingest({ batchId: 'big-1', rows: [row(adIds[3]!, 8, 2_000_000_000)] });
     const middle = await totals();
-    await rejectsWith(stack.client().stats.ingest({ batchId: 'big-2', rows: [row(adIds[4]!, 8, 3), row(adIds[3]!, 8, 2_000_000_000)] }), 'INVALID_PARAMS');
+    await rejectsWith(
+      stack.client().stats.ingest({ batchId: 'big-2', rows: [row(adIds[4]!, 8, 3), row(adIds[3]!, 8, 2_000_000_000)] }),
+      'INVALID_PARAMS',
+    );
     assert.deepEqual(await totals(), middle);
     assert.equal(middle.impressions - before.impressions, 2_000_000_000);
   });

@@ -70,10 +70,13 @@ describe('stats.query', () => {
 
   it('gives ads by hour, leaving out hours without data', async () => {
     const { series } = await stack.client().stats.query({ level: 'ad', ids: [ids.ad1, ids.ad2], granularity: 'hour', ...range });
-    assert.deepEqual(series.map((entry) => [entry.id, entry.points.map((point) => point.bucket.slice(11, 13))]), [
-      [ids.ad1, ['22', '23', '00']],
-      [ids.ad2, ['23']],
-    ]);
+    assert.deepEqual(
+      series.map((entry) => [entry.id, entry.points.map((point) => point.bucket.slice(11, 13))]),
+      [
+        [ids.ad1, ['22', '23', '00']],
+        [ids.ad2, ['23']],
+      ],
+    );
     assert.equal(series[1]!.totals.ctr, 0, 'no clicks: CTR 0');
   });
 
@@ -87,7 +90,9 @@ describe('stats.query', () => {
   });
 
   it('answers an empty series for a named id without data', async () => {
-    const { series } = await stack.client().stats.query({ level: 'campaign', ids: [ids.campaignB, '01900000-0000-7000-8000-0000000000aa'], ...range });
+    const { series } = await stack
+      .client()
+      .stats.query({ level: 'campaign', ids: [ids.campaignB, '01900000-0000-7000-8000-0000000000aa'], ...range });
     assert.equal(series.length, 2);
     assert.deepEqual(series[1], {
       level: 'campaign',
@@ -98,7 +103,10 @@ describe('stats.query', () => {
   });
 
   it('refuses ids that are not UUIDs and ranges too wide for hourly buckets, naming the field', async () => {
-    const badId = await rejectsWith(stack.client().stats.query({ level: 'ad', ids: [ids.ad1, "1' OR '1'='1"], ...range }), 'INVALID_PARAMS');
+    const badId = await rejectsWith(
+      stack.client().stats.query({ level: 'ad', ids: [ids.ad1, "1' OR '1'='1"], ...range }),
+      'INVALID_PARAMS',
+    );
     assert.deepEqual((badId.data as { issues: Array<{ path: unknown[] }> }).issues[0]!.path, ['ids', 1]);
     const wide = await rejectsWith(
       stack.client().stats.query({ level: 'ad', granularity: 'hour', from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }),

@@ -148,7 +148,10 @@ const requiredDailyBudget = z
 const feedExternalId = z.string().min(1).max(200).refine(isStorableText, unstorableTextMessage);
 
 export const feedUpsertRow = z.strictObject({
-  advertiser: z.strictObject({ externalId: feedExternalId, name: z.string().trim().min(1).max(200).refine(isStorableText, unstorableTextMessage) }),
+  advertiser: z.strictObject({
+    externalId: feedExternalId,
+    name: z.string().trim().min(1).max(200).refine(isStorableText, unstorableTextMessage),
+  }),
   // dailyBudget has no default here: a feed row states the campaign's whole budget, and a row
   // that left it out would otherwise lift a live campaign's daily cap (null: no cap, given).
   campaign: z
@@ -200,7 +203,11 @@ export const dataApiContract = defineContract({
   stats: {
     ingest: method({
       input: z.strictObject({
-        batchId: z.string().min(1).max(200).refine((value) => !hasControlCharacters(value), controlCharactersMessage),
+        batchId: z
+          .string()
+          .min(1)
+          .max(200)
+          .refine((value) => !hasControlCharacters(value), controlCharactersMessage),
         rows: z.array(statsRow).min(1).max(50_000),
       }),
       output: z.object({ applied: z.boolean(), rows: z.number().int() }),

@@ -29,7 +29,10 @@ function assertAgrees(input: unknown, context: string): Verdict {
   const zod = decisionRequest.safeParse(input);
   const shown = () => `${context}\ninput: ${inspect(input, { depth: 6, breakLength: 160, maxStringLength: 200 })}`;
   if (fast === undefined) return zod.success ? 'zod-only' : 'refused';
-  assert.ok(zod.success, `fast path accepted what zod refuses (${zod.error?.issues.map((issue) => issue.path.join('.') + ': ' + issue.message).join('; ')})\n${shown()}`);
+  assert.ok(
+    zod.success,
+    `fast path accepted what zod refuses (${zod.error?.issues.map((issue) => issue.path.join('.') + ': ' + issue.message).join('; ')})\n${shown()}`,
+  );
   assert.deepStrictEqual(fast, zod.data, shown());
   const source = input as Draft;
   assert.notEqual(fast.placements, source.placements, `placements must be a copy\n${shown()}`);
@@ -98,7 +101,10 @@ test('defaults, keyword normalisation and explicit undefined match zod', () => {
     consent: true,
   });
   assert.ok(fast && 'userKey' in fast && !('referrer' in fast), 'a key given as undefined stays, an absent one stays absent');
-  assert.equal(assertAgrees({ placements: [{ divName: 'a', placementKey: 'p', formats: ['native', 'native'] }] }, 'duplicate formats'), 'fast');
+  assert.equal(
+    assertAgrees({ placements: [{ divName: 'a', placementKey: 'p', formats: ['native', 'native'] }] }, 'duplicate formats'),
+    'fast',
+  );
 });
 
 test('inputs zod refuses are never accepted', () => {
@@ -128,7 +134,6 @@ test('inputs zod refuses are never accepted', () => {
     assert.equal(assertAgrees(input, `refused #${index}`), 'refused', `zod should refuse #${index}`);
   }
 });
-
 
 type Random = () => number;
 const integer = (random: Random, min: number, max: number) => min + Math.floor(random() * (max - min + 1));
@@ -166,13 +171,16 @@ function ordinaryUrl(random: Random): string {
 function validPlacement(random: Random): Draft {
   const placement: Draft = {
     divName: chance(random, 0.8) ? pick(random, DIV_NAMES) : text(random, integer(random, 1, 100), SLUG + '😀 '),
-    placementKey: chance(random, 0.9) ? `${pick(random, ['home', 'news', 'blog'])}.${pick(random, ['top', 'side', 'inline'])}` : text(random, pick(random, [1, 100]), SLUG),
+    placementKey: chance(random, 0.9)
+      ? `${pick(random, ['home', 'news', 'blog'])}.${pick(random, ['top', 'side', 'inline'])}`
+      : text(random, pick(random, [1, 100]), SLUG),
   };
   // String lengths are UTF-16 units: the emoji alphabet above can exceed 100 units, so clip it.
   if ((placement.divName as string).length > 100) placement.divName = (placement.divName as string).slice(0, 100);
   if ((placement.divName as string).length === 0) placement.divName = 'x';
   if (chance(random, 0.5)) placement.count = integer(random, 1, 10);
-  if (chance(random, 0.5)) placement.formats = pick(random, [['native'], ['banner'], ['native', 'banner'], ['banner', 'native'], ['native', 'native']]);
+  if (chance(random, 0.5))
+    placement.formats = pick(random, [['native'], ['banner'], ['native', 'banner'], ['banner', 'native'], ['native', 'native']]);
   return placement;
 }
 
@@ -199,7 +207,27 @@ function validRequest(random: Random): Draft {
 const TOP_LEVEL_KEYS = ['placements', 'userKey', 'pageUrl', 'referrer', 'keywords', 'country', 'device', 'consent'];
 const PLACEMENT_KEYS = ['divName', 'placementKey', 'count', 'formats'];
 const EXTRA_KEYS = ['extra', 'placement', 'PageUrl', 'constructor', 'toString', 'hasOwnProperty', '0', '__proto__', ''];
-const ODD_VALUES: unknown[] = [null, undefined, 0, 1, -1, 1.5, NaN, Infinity, '', 'x', '1', 'true', true, false, [], [null], {}, { a: 1 }, 'x'.repeat(3000)];
+const ODD_VALUES: unknown[] = [
+  null,
+  undefined,
+  0,
+  1,
+  -1,
+  1.5,
+  NaN,
+  Infinity,
+  '',
+  'x',
+  '1',
+  'true',
+  true,
+  false,
+  [],
+  [null],
+  {},
+  { a: 1 },
+  'x'.repeat(3000),
+];
 const EMOJI = '😀';
 
 const URLS = [
@@ -283,7 +311,30 @@ const URLS = [
   'https://example.com/a?b=c#d?e=f',
 ];
 
-const URL_NOISE = [':', '/', '@', '%', ' ', '\t', '\n', '.', '-', '_', '[', ']', 'ü', '0', '9', 'x', '#', '?', '\\', '\u0000', '\u00a0', EMOJI];
+const URL_NOISE = [
+  ':',
+  '/',
+  '@',
+  '%',
+  ' ',
+  '\t',
+  '\n',
+  '.',
+  '-',
+  '_',
+  '[',
+  ']',
+  'ü',
+  '0',
+  '9',
+  'x',
+  '#',
+  '?',
+  '\\',
+  '\u0000',
+  '\u00a0',
+  EMOJI,
+];
 
 function noisyUrl(random: Random): string {
   let url = ordinaryUrl(random);
@@ -308,18 +359,97 @@ function randomPlacementOf(request: Draft, random: Random): Draft | undefined {
   return placement as Draft;
 }
 
-const SHORT_TEXT_VARIANTS = ['', 'a', 'ab', 'x'.repeat(99), 'x'.repeat(100), 'x'.repeat(101), 'Ä'.repeat(100), ' '.repeat(100), EMOJI.repeat(50), EMOJI.repeat(51), `a${EMOJI}`, '\ud800', 5, null];
+const SHORT_TEXT_VARIANTS = [
+  '',
+  'a',
+  'ab',
+  'x'.repeat(99),
+  'x'.repeat(100),
+  'x'.repeat(101),
+  'Ä'.repeat(100),
+  ' '.repeat(100),
+  EMOJI.repeat(50),
+  EMOJI.repeat(51),
+  `a${EMOJI}`,
+  '\ud800',
+  5,
+  null,
+];
 // eslint-disable-next-line no-loss-of-precision -- a literal that rounds to 10 is one of the variants
 const COUNT_VARIANTS: unknown[] = [0, 1, 10, 11, 1.5, '2', -1, -0, NaN, Infinity, null, undefined, 2 ** 53, 1e21, 9.9999999999999999, true];
 // Holes stand for sparse arrays, which JSON cannot carry but a hand-built params object can.
-// eslint-disable-next-line no-sparse-arrays -- the holes are the point (see above)
-const FORMAT_VARIANTS: unknown[] = [[], ['native'], ['banner', 'native'], ['native', 'banner', 'native'], ['video'], ['Native'], ['native', 'video'], ['banner', null], ['native', 'native'], 'native', [null], undefined, null, [, 'native'], ['native', ,], { 0: 'native', length: 1 }];
-const KEYWORD_VARIANTS: unknown[] = [' spaced ', 'UPPER', '   ', '', '\t\n', '\u00a0x\u3000', 'ünïcödé', 'İ'.repeat(50), 'İ'.repeat(51), 'x'.repeat(100), 'x'.repeat(101), ` ${'x'.repeat(100)} `, EMOJI.repeat(50), EMOJI.repeat(51), 5, null, undefined];
-const KEYWORD_LIST_VARIANTS: unknown[] = [[], Array.from({ length: 50 }, (_, i) => `k${i}`), Array.from({ length: 51 }, (_, i) => `k${i}`), 'sport', { 0: 'sport' }, null];
-const USER_KEY_VARIANTS: unknown[] = ['a'.repeat(7), 'a'.repeat(8), 'Z_-9'.repeat(16), 'Z_-9'.repeat(16) + 'x', 'abc def!gh', 'ünïcödé-key', 'abcdefgh\n', ' abcdefgh', '', 12345678, null];
+/* eslint-disable no-sparse-arrays -- the holes are the point (see above) */
+const FORMAT_VARIANTS: unknown[] = [
+  [],
+  ['native'],
+  ['banner', 'native'],
+  ['native', 'banner', 'native'],
+  ['video'],
+  ['Native'],
+  ['native', 'video'],
+  ['banner', null],
+  ['native', 'native'],
+  'native',
+  [null],
+  undefined,
+  null,
+  [, 'native'],
+  ['native', ,],
+  { 0: 'native', length: 1 },
+];
+/* eslint-enable no-sparse-arrays */
+const KEYWORD_VARIANTS: unknown[] = [
+  ' spaced ',
+  'UPPER',
+  '   ',
+  '',
+  '\t\n',
+  '\u00a0x\u3000',
+  'ünïcödé',
+  'İ'.repeat(50),
+  'İ'.repeat(51),
+  'x'.repeat(100),
+  'x'.repeat(101),
+  ` ${'x'.repeat(100)} `,
+  EMOJI.repeat(50),
+  EMOJI.repeat(51),
+  5,
+  null,
+  undefined,
+];
+const KEYWORD_LIST_VARIANTS: unknown[] = [
+  [],
+  Array.from({ length: 50 }, (_, i) => `k${i}`),
+  Array.from({ length: 51 }, (_, i) => `k${i}`),
+  'sport',
+  { 0: 'sport' },
+  null,
+];
+const USER_KEY_VARIANTS: unknown[] = [
+  'a'.repeat(7),
+  'a'.repeat(8),
+  'Z_-9'.repeat(16),
+  'Z_-9'.repeat(16) + 'x',
+  'abc def!gh',
+  'ünïcödé-key',
+  'abcdefgh\n',
+  ' abcdefgh',
+  '',
+  12345678,
+  null,
+];
 const COUNTRY_VARIANTS: unknown[] = ['US', 'us', 'uS', 'Us', 'USA', 'U', '', 'ÜS', 'US ', ' US', 'U\u0053', 123, null];
 const DEVICE_VARIANTS: unknown[] = ['desktop', 'Desktop', 'tv', '', 'mobile ', null, 1];
-const REFERRER_VARIANTS: unknown[] = ['', 'r'.repeat(2048), 'r'.repeat(2049), EMOJI.repeat(1024), EMOJI.repeat(1025), 'not a url at all', 42, null];
+const REFERRER_VARIANTS: unknown[] = [
+  '',
+  'r'.repeat(2048),
+  'r'.repeat(2049),
+  EMOJI.repeat(1024),
+  EMOJI.repeat(1025),
+  'not a url at all',
+  42,
+  null,
+];
 const CONSENT_VARIANTS: unknown[] = [true, false, 'true', 'false', 1, 0, null, undefined];
 
 // Each field with the values worth trying in it; the deterministic test tries every one alone.
@@ -445,9 +575,14 @@ test('every tricky value, alone on an otherwise valid request, agrees with zod',
     for (const [index, value] of values.entries()) assertAgrees({ ...base(), [key]: value }, `${key} variant #${index}`);
   }
   for (const [key, values] of PLACEMENT_VARIANTS) {
-    for (const [index, value] of values.entries()) assertAgrees({ placements: [{ divName: 'ad-top', placementKey: 'home-top', [key]: value }] }, `placements.0.${key} variant #${index}`);
+    for (const [index, value] of values.entries())
+      assertAgrees(
+        { placements: [{ divName: 'ad-top', placementKey: 'home-top', [key]: value }] },
+        `placements.0.${key} variant #${index}`,
+      );
   }
-  for (const [index, value] of KEYWORD_VARIANTS.entries()) assertAgrees({ ...base(), keywords: ['sport', value] }, `keywords.1 variant #${index}`);
+  for (const [index, value] of KEYWORD_VARIANTS.entries())
+    assertAgrees({ ...base(), keywords: ['sport', value] }, `keywords.1 variant #${index}`);
 });
 
 test('seeded property test: the fast path never disagrees with zod', () => {
@@ -481,7 +616,10 @@ test('seeded property test: the fast path never disagrees with zod', () => {
   // The generated valid requests are what embeds send; zod must take them all, and the fast
   // path must take nearly all, or it has quietly stopped being a fast path.
   assert.equal(tally.valid.refused, 0, `zod refused generated valid requests: ${JSON.stringify(tally)}`);
-  assert.ok(tally.valid.fast >= 0.95 * (tally.valid.fast + tally.valid['zod-only']), `fast path took too few valid requests: ${JSON.stringify(tally)}`);
+  assert.ok(
+    tally.valid.fast >= 0.95 * (tally.valid.fast + tally.valid['zod-only']),
+    `fast path took too few valid requests: ${JSON.stringify(tally)}`,
+  );
   // The mutations must bite, and must leave some inputs valid, or the comparison proves little.
   assert.ok(tally.mutated.refused >= 0.3 * 12000, `too few mutated requests were refused: ${JSON.stringify(tally)}`);
   assert.ok(tally.mutated.fast >= 0.05 * 12000, `too few mutated requests stayed on the fast path: ${JSON.stringify(tally)}`);

@@ -16,12 +16,10 @@ export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
  * PostgreSQL has no year 0, and a year past 9999 is written `+010000-…`, which no ISO 8601
  * reader takes. Every date the API accepts is one of these.
  */
-export const isoDateTime = z.iso
-  .datetime({ offset: true })
-  .refine((value) => {
-    const epochMs = Date.parse(value);
-    return epochMs >= 0 && epochMs <= LATEST_INSTANT_MS;
-  }, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+export const isoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
+  const epochMs = Date.parse(value);
+  return epochMs >= 0 && epochMs <= LATEST_INSTANT_MS;
+}, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
 // PostgreSQL text cannot hold NUL, and an unpaired surrogate cannot be encoded as UTF-8 (it
 // would be stored as U+FFFD, so two different names could collide): both are refused here
 // rather than failing in the database.
@@ -47,7 +45,10 @@ export const queryText = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .refine((value) => !hasControlCharacters(value) && isStorableText(value), `${controlCharactersMessage}, nor unpaired surrogate code units`);
+    .refine(
+      (value) => !hasControlCharacters(value) && isStorableText(value),
+      `${controlCharactersMessage}, nor unpaired surrogate code units`,
+    );
 /** Text a user writes, checked to be storable: `z.string().trim()` and the check. */
 export const storableText = () => z.string().trim().refine(isStorableText, unstorableTextMessage);
 const shortText = (max: number) => storableText().min(1).max(max);
@@ -101,7 +102,11 @@ export const advertiserUpdate = z.strictObject({
 
 export const frequencyCap = z.strictObject({
   count: z.number().int().min(1).max(1000),
-  windowSeconds: z.number().int().min(60).max(30 * 24 * 3600),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600),
 });
 
 export const targeting = z.strictObject({

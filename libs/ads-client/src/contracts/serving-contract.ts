@@ -19,11 +19,20 @@ export const decisionRequest = z.strictObject({
     .min(1)
     .max(20),
   /** The visitor's key; generated and returned when missing. */
-  userKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 of A-Z, a-z, 0-9, "_" or "-"').optional(),
-  pageUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  userKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 of A-Z, a-z, 0-9, "_" or "-"')
+    .optional(),
+  pageUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   referrer: z.string().max(2048).optional(),
   keywords: z.array(z.string().trim().toLowerCase().min(1).max(100)).max(50).default([]),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals').optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals')
+    .optional(),
   device: device.optional(),
   /** Without consent no frequency-cap state is kept for the user key. */
   consent: z.boolean().default(true),

@@ -62,7 +62,13 @@ export async function startBenchServer(databaseUrl: string): Promise<BenchServer
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -70,7 +76,10 @@ export async function startBenchServer(databaseUrl: string): Promise<BenchServer
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error('ads-data-api exited before it was ready');
-    const ready = await fetch(`${base}/readyz`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${base}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -27,7 +27,10 @@ const program = new Command('db:diff')
       }
       if (options.check === true || name === undefined) {
         process.stdout.write(diff.sql);
-        throw new DataApiError('MIGRATION_MISSING', 'prisma/schema.prisma has changes that no migration covers (SQL above); run npm run db:diff -- <name>');
+        throw new DataApiError(
+          'MIGRATION_MISSING',
+          'prisma/schema.prisma has changes that no migration covers (SQL above); run npm run db:diff -- <name>',
+        );
       }
       const directoryName = await writeMigration(name, diff.sql);
       console.log(`wrote ${relative(process.cwd(), migrationsDirectory)}/${directoryName}/migration.sql`);

@@ -16,7 +16,9 @@ const require = createRequire(import.meta.url);
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const program = new Command('db:generate')
-  .description('Generate the Prisma client (src/generated/prisma) from prisma/schema.prisma, offline. Run it after every schema change and after a fresh clone.')
+  .description(
+    'Generate the Prisma client (src/generated/prisma) from prisma/schema.prisma, offline. Run it after every schema change and after a fresh clone.',
+  )
   .argument('[prisma-arguments...]', 'passed on to `prisma generate`')
   .allowUnknownOption()
   .action((prismaArguments: string[]) => {

@@ -20,7 +20,8 @@ export function commandContext(): CommandContext {
 
 function hintFor(error: ServiceError): string | undefined {
   if (error.code === 'DATABASE_UNAVAILABLE') return 'is PostgreSQL running? DATABASE_URL names the database (see --help)';
-  if (error.code === 'CONFIG_INVALID' || error.code === 'DATABASE_URL_INVALID') return 'see --help for the environment variables this command reads';
+  if (error.code === 'CONFIG_INVALID' || error.code === 'DATABASE_URL_INVALID')
+    return 'see --help for the environment variables this command reads';
   return undefined;
 }
 
@@ -28,7 +29,9 @@ function hintFor(error: ServiceError): string | undefined {
  * Wraps a command's action: a database that cannot be reached becomes DATABASE_UNAVAILABLE
  * naming the database, instead of the driver's stack.
  */
-export function withDatabase<Args extends unknown[]>(action: (context: CommandContext, ...args: Args) => Promise<void>): (...args: Args) => Promise<void> {
+export function withDatabase<Args extends unknown[]>(
+  action: (context: CommandContext, ...args: Args) => Promise<void>,
+): (...args: Args) => Promise<void> {
   return async (...args) => {
     const context = commandContext();
     try {
@@ -37,7 +40,11 @@ export function withDatabase<Args extends unknown[]>(action: (context: CommandCo
       if (!isDatabaseUnreachable(error)) throw error;
       // Prisma's message starts with the call site; the reason is its last line.
       const reason = (error instanceof Error ? error.message : String(error)).trim().split('\n').pop();
-      throw new DataApiError('DATABASE_UNAVAILABLE', `PostgreSQL does not answer for database ${databaseNameOf(context.config.databaseUrl)}: ${reason}`, { cause: error });
+      throw new DataApiError(
+        'DATABASE_UNAVAILABLE',
+        `PostgreSQL does not answer for database ${databaseNameOf(context.config.databaseUrl)}: ${reason}`,
+        { cause: error },
+      );
     }
   };
 }

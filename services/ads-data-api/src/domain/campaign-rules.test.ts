@@ -18,16 +18,12 @@ describe('campaign transitions', () => {
   });
 
   it('names every broken activation rule', () => {
-    const plan = planCampaignTransition(
-      { ...draft, totalBudget: 0, flightEnd: new Date('2026-06-10T00:00:00Z') },
-      'activate',
-      { now, servableAds: 0 },
-    );
+    const plan = planCampaignTransition({ ...draft, totalBudget: 0, flightEnd: new Date('2026-06-10T00:00:00Z') }, 'activate', {
+      now,
+      servableAds: 0,
+    });
     assert.equal(plan.allowed, false);
-    assert.deepEqual(
-      !plan.allowed && plan.violations.map((violation) => violation.field),
-      ['flightEnd', 'totalBudget', 'ads'],
-    );
+    assert.deepEqual(!plan.allowed && plan.violations.map((violation) => violation.field), ['flightEnd', 'totalBudget', 'ads']);
   });
 
   it('refuses a flight that ends before it starts', () => {
@@ -36,11 +32,20 @@ describe('campaign transitions', () => {
   });
 
   it('pauses active, resumes paused (with the serving rules), archives anything not archived', () => {
-    assert.deepEqual(planCampaignTransition({ ...draft, status: 'active' }, 'pause', { now, servableAds: 0 }), { allowed: true, status: 'paused' });
-    assert.deepEqual(planCampaignTransition({ ...draft, status: 'paused' }, 'resume', { now, servableAds: 1 }), { allowed: true, status: 'active' });
+    assert.deepEqual(planCampaignTransition({ ...draft, status: 'active' }, 'pause', { now, servableAds: 0 }), {
+      allowed: true,
+      status: 'paused',
+    });
+    assert.deepEqual(planCampaignTransition({ ...draft, status: 'paused' }, 'resume', { now, servableAds: 1 }), {
+      allowed: true,
+      status: 'active',
+    });
     assert.equal(planCampaignTransition({ ...draft, status: 'paused' }, 'resume', { now, servableAds: 0 }).allowed, false);
     for (const status of ['draft', 'active', 'paused'] as const) {
-      assert.deepEqual(planCampaignTransition({ ...draft, status }, 'archive', { now, servableAds: 0 }), { allowed: true, status: 'archived' });
+      assert.deepEqual(planCampaignTransition({ ...draft, status }, 'archive', { now, servableAds: 0 }), {
+        allowed: true,
+        status: 'archived',
+      });
     }
   });
 

@@ -19,9 +19,7 @@ export interface RuleViolation {
   message: string;
 }
 
-export type TransitionPlan =
-  | { allowed: true; status: CampaignStatusName }
-  | { allowed: false; violations: RuleViolation[] };
+export type TransitionPlan = { allowed: true; status: CampaignStatusName } | { allowed: false; violations: RuleViolation[] };
 
 const transitions: Record<CampaignTransitionName, { from: readonly CampaignStatusName[]; to: CampaignStatusName }> = {
   activate: { from: ['draft'], to: 'active' },
@@ -62,7 +60,9 @@ export function planCampaignTransition(
     const hint = campaign.status === 'archived' ? '; archived campaigns are final' : '';
     return {
       allowed: false,
-      violations: [{ field: 'status', message: `cannot ${transition} a campaign that is ${campaign.status} (only from ${allowedFrom})${hint}` }],
+      violations: [
+        { field: 'status', message: `cannot ${transition} a campaign that is ${campaign.status} (only from ${allowedFrom})${hint}` },
+      ],
     };
   }
   if (to === 'active') {

@@ -53,14 +53,19 @@ export interface ExistingInventory {
   /** Advertiser names in use, with the external id of their owner (null when it has none). */
   advertiserNames: ReadonlyMap<string, string | null>;
   /** By `campaignKey(advertiser external id, campaign external id)`. */
-  campaigns: ReadonlyMap<string, { id: string; version: number; status: 'draft' | 'active' | 'paused' | 'archived'; values: CampaignValues }>;
+  campaigns: ReadonlyMap<
+    string,
+    { id: string; version: number; status: 'draft' | 'active' | 'paused' | 'archived'; values: CampaignValues }
+  >;
   /** By `adKey(…, ad external id)`. */
-  ads: ReadonlyMap<string, { id: string; version: number; status: 'active' | 'paused' | 'archived'; reviewState: ReviewState; values: AdValues }>;
+  ads: ReadonlyMap<
+    string,
+    { id: string; version: number; status: 'active' | 'paused' | 'archived'; reviewState: ReviewState; values: AdValues }
+  >;
 }
 
 export type RowOutcome =
-  | { outcome: 'created' | 'updated' | 'unchanged'; adKey: string }
-  | { outcome: 'failed'; field: string; message: string };
+  { outcome: 'created' | 'updated' | 'unchanged'; adKey: string } | { outcome: 'failed'; field: string; message: string };
 
 /** One entity to write: `id` is null for a creation. */
 export interface PlannedWrite<Values> {
@@ -169,7 +174,8 @@ function campaignProblem(status: string | null, values: CampaignValues, changed:
 function adProblem(status: string | null, values: AdValues, changed: boolean): Failure | undefined {
   if (!changed) return undefined;
   if (status === 'archived') return { field: 'ad.externalId', message: 'the ad is archived; feeds do not change archived ads' };
-  if ((values.width === null) !== (values.height === null)) return { field: 'ad.height', message: 'width and height are given together or not at all' };
+  if ((values.width === null) !== (values.height === null))
+    return { field: 'ad.height', message: 'width and height are given together or not at all' };
   return undefined;
 }
 
@@ -183,7 +189,10 @@ function adProblem(status: string | null, values: AdValues, changed: boolean): F
 export function planFeedUpsert(rows: readonly FeedRow[], existing: ExistingInventory): FeedUpsertPlan {
   const advertisers = new Map<string, Slot<AdvertiserValues, { status: string | null }>>();
   const campaigns = new Map<string, Slot<CampaignValues, { status: string | null; advertiserKey: string; externalId: string }>>();
-  const ads = new Map<string, Slot<AdValues, { status: string | null; reviewState: ReviewState | null; campaignKey: string; externalId: string }>>();
+  const ads = new Map<
+    string,
+    Slot<AdValues, { status: string | null; reviewState: ReviewState | null; campaignKey: string; externalId: string }>
+  >();
   const nameOwners = new Map(existing.advertiserNames);
 
   const advertiserSlot = (externalId: string, values: AdvertiserValues) => {
@@ -211,26 +220,59 @@ export function planFeedUpsert(rows: readonly FeedRow[], existing: ExistingInven
       }
     }
 
-    const campaign = campaigns.get(cKey) ?? (() => {
-      const stored = existing.campaigns.get(cKey);
-      const values = campaignValuesOf(row);
-      return stored
-        ? { id: stored.id, version: stored.version, original: stored.values, current: stored.values, extra: { status: stored.status, advertiserKey: advertiserExternalId, externalId: row.campaign.externalId } }
-        : { id: null, version: null, original: null, current: values, extra: { status: null as string | null, advertiserKey: advertiserExternalId, externalId: row.campaign.externalId } };
-    })();
+    const campaign =
+      campaigns.get(cKey) ??
+      (() => {
+        const stored = existing.campaigns.get(cKey);
+        const values = campaignValuesOf(row);
+        return stored
+          ? {
+              id: stored.id,
+              version: stored.version,
+              original: stored.values,
+              current: stored.values,
+              extra: { status: stored.status, advertiserKey: advertiserExternalId, externalId: row.campaign.externalId },
+            }
+          : {
+              id: null,
+              version: null,
+              original: null,
+              current: values,
+              extra: { status: null as string | null, advertiserKey: advertiserExternalId, externalId: row.campaign.externalId },
+            };
+      })();
     const campaignValues = campaignValuesOf(row);
     const campaignNew = campaign.id === null && !campaigns.has(cKey);
     const campaignChanged = campaignNew || !sameValues(campaign.current, campaignValues);
     const campaignFailure = campaignProblem(campaign.extra.status, campaignValues, campaignChanged);
     if (campaignFailure) return { outcome: 'failed', ...campaignFailure };
 
-    const ad = ads.get(aKey) ?? (() => {
-      const stored = existing.ads.get(aKey);
-      const values = adValuesOf(row);
-      return stored
-        ? { id: stored.id, version: stored.version, original: stored.values, current: stored.values, extra: { status: stored.status, reviewState: stored.reviewState, campaignKey: cKey, externalId: row.ad.externalId } }
-        : { id: null, version: null, original: null, current: values, extra: { status: null as string | null, reviewState: null as ReviewState | null, campaignKey: cKey, externalId: row.ad.externalId } };
-    })();
+    const ad =
+      ads.get(aKey) ??
+      (() => {
+        const stored = existing.ads.get(aKey);
+        const values = adValuesOf(row);
+        return stored
+          ? {
+              id: stored.id,
+              version: stored.version,
+              original: stored.values,
+              current: stored.values,
+              extra: { status: stored.status, reviewState: stored.reviewState, campaignKey: cKey, externalId: row.ad.externalId },
+            }
+          : {
+              id: null,
+              version: null,
+              original: null,
+              current: values,
+              extra: {
+                status: null as string | null,
+                reviewState: null as ReviewState | null,
+                campaignKey: cKey,
+                externalId: row.ad.externalId,
+              },
+            };
+      })();
     const adValues = adValuesOf(row);
     const adNew = ad.id === null && !ads.has(aKey);
     const adChanged = adNew || !sameValues(ad.current, adValues);
@@ -241,10 +283,18 @@ export function planFeedUpsert(rows: readonly FeedRow[], existing: ExistingInven
     // parent is refused (an archived campaign gains no ads, an archived advertiser no campaigns).
     const anyChange = advertiserChanged || campaignChanged || adChanged;
     if (anyChange && advertiser.extra.status === 'archived') {
-      return { outcome: 'failed', field: 'advertiser.externalId', message: 'the advertiser is archived; feeds do not change archived advertisers' };
+      return {
+        outcome: 'failed',
+        field: 'advertiser.externalId',
+        message: 'the advertiser is archived; feeds do not change archived advertisers',
+      };
     }
     if ((campaignChanged || adChanged) && campaign.extra.status === 'archived') {
-      return { outcome: 'failed', field: 'campaign.externalId', message: 'the campaign is archived; feeds do not change archived campaigns' };
+      return {
+        outcome: 'failed',
+        field: 'campaign.externalId',
+        message: 'the campaign is archived; feeds do not change archived campaigns',
+      };
     }
 
     // The row is good: only now does it change the state later rows see.

@@ -14,7 +14,10 @@ describe('list cursors', () => {
     const cursor = encodeListCursor('-createdAt', digest, { value: '2026-01-01T00:00:00.000Z', id });
     assert.deepEqual(decodeListCursor(cursor, '-createdAt', digest), { value: '2026-01-01T00:00:00.000Z', id });
     // A position whose id is not a row id is not one this API issued.
-    assert.throws(() => decodeListCursor(encodeListCursor('-createdAt', digest, { value: '2026-01-01T00:00:00.000Z', id: 'a' }), '-createdAt', digest), /not a cursor this API issued/);
+    assert.throws(
+      () => decodeListCursor(encodeListCursor('-createdAt', digest, { value: '2026-01-01T00:00:00.000Z', id: 'a' }), '-createdAt', digest),
+      /not a cursor this API issued/,
+    );
   });
 
   it('ignores undefined filters and key order in the digest', () => {

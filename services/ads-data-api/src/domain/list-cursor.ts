@@ -62,7 +62,5 @@ export function decodeListCursor(cursor: string, sort: string, filterDigest: str
 
 /** `-createdAt` → `{ field: 'createdAt', direction: 'desc' }`. */
 export function parseSort<Field extends string>(sort: Field | `-${Field}`): { field: Field; direction: 'asc' | 'desc' } {
-  return sort.startsWith('-')
-    ? { field: sort.slice(1) as Field, direction: 'desc' }
-    : { field: sort as Field, direction: 'asc' };
+  return sort.startsWith('-') ? { field: sort.slice(1) as Field, direction: 'desc' } : { field: sort as Field, direction: 'asc' };
 }

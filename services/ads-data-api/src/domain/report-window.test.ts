@@ -38,7 +38,10 @@ describe('report series', () => {
     const fromMs = Date.parse('2026-06-15T00:00:00Z');
     const values = new Map([[fromMs + hour, { impressions: 200, viewableImpressions: 150, clicks: 5, spendMicros: 500_000 }]]);
     const series = buildReportSeries({ granularity: 'hour', fromMs, toMs: fromMs + 3 * hour, bucketMs: hour }, values);
-    assert.deepEqual(series.points.map((point) => point.impressions), [0, 200, 0]);
+    assert.deepEqual(
+      series.points.map((point) => point.impressions),
+      [0, 200, 0],
+    );
     assert.equal(series.points[1]?.ctr, 0.025);
     assert.equal(series.points[1]?.bucket, '2026-06-15T01:00:00.000Z');
     assert.deepEqual(series.totals, { impressions: 200, viewableImpressions: 150, clicks: 5, spendMicros: 500_000, ctr: 0.025 });

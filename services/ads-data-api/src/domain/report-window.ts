@@ -59,7 +59,9 @@ export function reportWindowOf(
   const max = maxBuckets[query.granularity];
   if (buckets > max) {
     return {
-      violations: [{ field: 'from', message: `the range spans ${buckets} ${query.granularity}s; at most ${max} are allowed at this granularity` }],
+      violations: [
+        { field: 'from', message: `the range spans ${buckets} ${query.granularity}s; at most ${max} are allowed at this granularity` },
+      ],
     };
   }
   return { window: { granularity: query.granularity, fromMs, toMs, bucketMs } };

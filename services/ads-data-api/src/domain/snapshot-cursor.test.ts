@@ -14,7 +14,8 @@ describe('snapshot cursor', () => {
     for (const text of ['', 'garbage', Buffer.from("1.x' OR 1=1").toString('base64url')]) {
       assert.throws(
         () => decodeSnapshotCursor(text),
-        (error: unknown) => error instanceof DataApiError && error.code === 'SNAPSHOT_CURSOR_INVALID' && error.fields[0]!.path[0] === 'cursor',
+        (error: unknown) =>
+          error instanceof DataApiError && error.code === 'SNAPSHOT_CURSOR_INVALID' && error.fields[0]!.path[0] === 'cursor',
       );
     }
   });

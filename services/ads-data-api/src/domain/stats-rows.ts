@@ -65,7 +65,14 @@ export function mergeStatsRows(rows: readonly StatsRow[]): StatsColumns {
     const key = adId + hour;
     const current = merged.get(key);
     if (current === undefined) {
-      const entry = { adId, hour, impressions: row.impressions, viewable: row.viewableImpressions, clicks: row.clicks, spend: row.spendMicros };
+      const entry = {
+        adId,
+        hour,
+        impressions: row.impressions,
+        viewable: row.viewableImpressions,
+        clicks: row.clicks,
+        spend: row.spendMicros,
+      };
       merged.set(key, entry);
       ordered.push(entry);
     } else {

@@ -60,16 +60,22 @@ export const adRoutes: RestRoute[] = [
     body: inventory.adUpdate,
     update: async ({ db, principal, params, body }, before) => {
       if (body.reviewState !== undefined && principal.role !== 'admin') {
-        throw new DataApiError('FORBIDDEN', 'only admin keys review ads', { fields: [{ path: ['reviewState'], message: 'only admin keys review ads' }] });
+        throw new DataApiError('FORBIDDEN', 'only admin keys review ads', {
+          fields: [{ path: ['reviewState'], message: 'only admin keys review ads' }],
+        });
       }
       // Archived is final, as for campaigns (and as feeds treat it): an ad taken down must not
       // come back, approved, by a status edit.
       if (before.status === 'archived') {
-        throw ruleConflict(`cannot change ad ${params.id}`, [{ field: 'status', message: `ad ${params.id} is archived; archived ads cannot change` }]);
+        throw ruleConflict(`cannot change ad ${params.id}`, [
+          { field: 'status', message: `ad ${params.id} is archived; archived ads cannot change` },
+        ]);
       }
       const campaign = await findCampaign(db, before.campaignId, undefined);
       if (campaign?.status === 'archived') {
-        throw ruleConflict(`cannot change ad ${params.id}`, [{ field: 'campaignId', message: `campaign ${before.campaignId} is archived` }]);
+        throw ruleConflict(`cannot change ad ${params.id}`, [
+          { field: 'campaignId', message: `campaign ${before.campaignId} is archived` },
+        ]);
       }
       const size = {
         format: before.format,
@@ -92,7 +98,8 @@ export const adRoutes: RestRoute[] = [
     summary: 'Delete an ad without stats',
     description: 'Refused with 409 once stats refer to the ad: archive it instead.',
     roles: writers,
-    refusal: async ({ db, params }) => ((await adHasStats(db, params.id)) ? `stats refer to ad ${params.id}; archive it instead` : undefined),
+    refusal: async ({ db, params }) =>
+      (await adHasStats(db, params.id)) ? `stats refer to ad ${params.id}; archive it instead` : undefined,
     remove: deleteAd,
   }),
 ];

@@ -15,7 +15,16 @@ import {
 } from '../store/advertiser-store';
 import type { Db } from '../store/db';
 import { everyRole } from './every-role';
-import { archiveRoute, createRoute, deleteRoute, getRoute, listRoute, updateRoute, type RestResource, type RowChange } from './rest-resource';
+import {
+  archiveRoute,
+  createRoute,
+  deleteRoute,
+  getRoute,
+  listRoute,
+  updateRoute,
+  type RestResource,
+  type RowChange,
+} from './rest-resource';
 import type { RestRoute } from './rest-route';
 
 const advertisers: RestResource<Advertiser> = {

@@ -75,7 +75,13 @@ export const apiKeyRoutes: RestRoute[] = [
       if (before === null) throw notFound(apiKeys.noun, params.id);
       if (before.revokedAt !== null) return { status: 200, body: toApiKeyView(before) };
       const after = await revokeApiKey(db, params.id, now);
-      await audit({ action: 'apiKey.revoke', entityType: 'apiKey', entityId: params.id, before: toApiKeyView(before), after: toApiKeyView(after) });
+      await audit({
+        action: 'apiKey.revoke',
+        entityType: 'apiKey',
+        entityId: params.id,
+        before: toApiKeyView(before),
+        after: toApiKeyView(after),
+      });
       return { status: 200, body: toApiKeyView(after) };
     },
   }),

@@ -1,4 +1,12 @@
-import { RpcError, createRpcServer, dataApiContract, modelHandlers, type CallContext, type DataApiContract, type RpcServer } from '@ads/ads-client';
+import {
+  RpcError,
+  createRpcServer,
+  dataApiContract,
+  modelHandlers,
+  type CallContext,
+  type DataApiContract,
+  type RpcServer,
+} from '@ads/ads-client';
 import type { Principal } from '../domain/principal';
 import { decodeSnapshotCursor } from '../domain/snapshot-cursor';
 import { DataApiError } from '../errors';
@@ -15,7 +23,9 @@ import { placementModelStore } from '../store/placement-model-store';
 import type { AppDependencies } from './data-api-app';
 
 type Role = Principal['role'];
-type MethodName = { [Namespace in keyof DataApiContract]: `${Namespace & string}.${keyof DataApiContract[Namespace] & string}` }[keyof DataApiContract];
+type MethodName = {
+  [Namespace in keyof DataApiContract]: `${Namespace & string}.${keyof DataApiContract[Namespace] & string}`;
+}[keyof DataApiContract];
 
 /**
  * Who may call each method (admin keys may call all). Service keys are the warmers and the
@@ -79,7 +89,10 @@ function mappedWith(prisma: PrismaClient): MappedWork {
 }
 
 /** Wraps every handler of a namespace so catalogued and database errors reach the caller as RPC errors. */
-function mappedHandlers<Handlers extends Record<string, (input: never, context: CallContext) => Promise<unknown>>>(mapped: MappedWork, handlers: Handlers): Handlers {
+function mappedHandlers<Handlers extends Record<string, (input: never, context: CallContext) => Promise<unknown>>>(
+  mapped: MappedWork,
+  handlers: Handlers,
+): Handlers {
   const wrapped: Record<string, unknown> = {};
   for (const [name, handler] of Object.entries(handlers)) {
     wrapped[name] = (input: never, context: CallContext) => mapped(() => handler(input, context));

@@ -36,7 +36,12 @@ const featureSwitches: RestResource<FeatureSwitch> = {
 };
 
 export const featureSwitchRoutes: RestRoute[] = [
-  listRoute(featureSwitches, { summary: 'List feature switches', roles: readers, query: rest.featureSwitchListQuery, list: ({ db, query }) => listFeatureSwitches(db, query) }),
+  listRoute(featureSwitches, {
+    summary: 'List feature switches',
+    roles: readers,
+    query: rest.featureSwitchListQuery,
+    list: ({ db, query }) => listFeatureSwitches(db, query),
+  }),
   createRoute(featureSwitches, {
     summary: 'Create a feature switch',
     description: '`scopeId` names an existing placement or advertiser for those scopes. One switch per name and scope.',
@@ -44,8 +49,11 @@ export const featureSwitchRoutes: RestRoute[] = [
     body: inventory.featureSwitchCreate,
     create: async ({ db, body }) => {
       if (body.scopeId !== null) {
-        const target =
-          !isRowId(body.scopeId) ? null : body.scope === 'placement' ? await findPlacement(db, body.scopeId) : await findAdvertiser(db, body.scopeId, undefined);
+        const target = !isRowId(body.scopeId)
+          ? null
+          : body.scope === 'placement'
+            ? await findPlacement(db, body.scopeId)
+            : await findAdvertiser(db, body.scopeId, undefined);
         if (target === null) throw invalidFields([{ field: 'scopeId', message: `no ${body.scope} ${body.scopeId}` }]);
       }
       return createFeatureSwitch(db, body);

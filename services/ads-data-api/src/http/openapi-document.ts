@@ -71,13 +71,9 @@ const statusText: Record<number, string> = {
 const ifMatchHeader = z
   .string()
   .meta({ description: 'The ETag read before (`W/"<version>"`), or `*` to overwrite whatever is current. A stale tag is answered 412.' });
-const idempotencyKeyHeader = z
-  .string()
-  .min(1)
-  .max(255)
-  .meta({
-    description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer again; with another body, 422.',
-  });
+const idempotencyKeyHeader = z.string().min(1).max(255).meta({
+  description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer again; with another body, 422.',
+});
 
 function operationOf(route: RestRoute): ZodOpenApiOperationObject {
   const headers: Record<string, z.ZodType> = {};
@@ -92,7 +88,9 @@ function operationOf(route: RestRoute): ZodOpenApiOperationObject {
   const responses: ZodOpenApiOperationObject['responses'] = {
     [String(route.success.status)]: {
       description: route.success.description,
-      ...(route.success.etag === true ? { headers: z.object({ ETag: z.string().meta({ description: 'W/"<version>": send it as If-Match to change the row' }) }) } : {}),
+      ...(route.success.etag === true
+        ? { headers: z.object({ ETag: z.string().meta({ description: 'W/"<version>": send it as If-Match to change the row' }) }) }
+        : {}),
       ...(route.success.schema === undefined
         ? {}
         : {

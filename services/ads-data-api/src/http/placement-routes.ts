@@ -34,7 +34,12 @@ const placements: RestResource<Placement> = {
 };
 
 export const placementRoutes: RestRoute[] = [
-  listRoute(placements, { summary: 'List placements', roles: everyRole, query: rest.placementListQuery, list: ({ db, query }) => listPlacements(db, query) }),
+  listRoute(placements, {
+    summary: 'List placements',
+    roles: everyRole,
+    query: rest.placementListQuery,
+    list: ({ db, query }) => listPlacements(db, query),
+  }),
   createRoute(placements, {
     summary: 'Create a placement on a site',
     description: '`key` is what the embed sends (`data-placement`); it is unique across all sites.',

@@ -11,17 +11,18 @@ export interface FieldProblem {
  * Answers an RFC 9457 problem document: `code` is stable for programs, `detail` is for people,
  * `errors` names every bad field.
  */
-export function sendProblem(
-  response: Response,
-  status: number,
-  code: string,
-  detail: string,
-  errors?: FieldProblem[],
-): void {
+export function sendProblem(response: Response, status: number, code: string, detail: string, errors?: FieldProblem[]): void {
   response
     .status(status)
     .type('application/problem+json')
-    .json({ type: `urn:ads:problem:${code.toLowerCase()}`, title: code, status, code, detail, ...(errors === undefined ? {} : { errors }) });
+    .json({
+      type: `urn:ads:problem:${code.toLowerCase()}`,
+      title: code,
+      status,
+      code,
+      detail,
+      ...(errors === undefined ? {} : { errors }),
+    });
 }
 
 /** 503 DATABASE_UNAVAILABLE with `Retry-After`: the database does not answer (not logged per request). */

@@ -79,7 +79,10 @@ function answerNoun(resource: { noun: string; shortNoun?: string }): string {
   return resource.shortNoun ?? resource.noun;
 }
 
-async function lockedRow<Row extends { id: string; version?: number }>(resource: RestResource<Row>, context: IdContext<unknown, unknown>): Promise<Row> {
+async function lockedRow<Row extends { id: string; version?: number }>(
+  resource: RestResource<Row>,
+  context: IdContext<unknown, unknown>,
+): Promise<Row> {
   const lock = resource.lock ?? resource.find;
   const row = await lock(context.db, context.params.id, context.principal);
   if (row === null) throw notFound(resource.noun, context.params.id);
@@ -121,7 +124,10 @@ async function changeRow<Row extends { id: string; version?: number }, Query, Bo
 /** `GET /<resources>`: a keyset page, filtered and sorted by `query`. */
 export function listRoute<Row extends { id: string; version?: number }, Query extends z.ZodType>(
   resource: RestResource<Row>,
-  options: RouteText & { query: Query; list: (context: RouteContext<undefined, RouteInput<Query>, undefined>) => Promise<KeysetPage<unknown>> },
+  options: RouteText & {
+    query: Query;
+    list: (context: RouteContext<undefined, RouteInput<Query>, undefined>) => Promise<KeysetPage<unknown>>;
+  },
 ): RestRoute {
   return defineRoute({
     method: 'get',
@@ -148,7 +154,12 @@ export function getRoute<Row extends { id: string; version?: number }>(
     ...textOf(resource, options),
     params: idParams,
     write: false,
-    success: { status: 200, description: options.answer ?? `The ${answerNoun(resource)}`, schema: resource.schema, etag: resource.versioned },
+    success: {
+      status: 200,
+      description: options.answer ?? `The ${answerNoun(resource)}`,
+      schema: resource.schema,
+      etag: resource.versioned,
+    },
     problems: problemsOf([404], options.problems),
     handle: async ({ db, principal, params }) => {
       const row = await resource.find(db, params.id, principal);
@@ -245,7 +256,10 @@ export function archiveRoute<Row extends { id: string; version?: number; status:
  */
 export function deleteRoute<Row extends { id: string; version?: number }>(
   resource: RestResource<Row>,
-  options: RouteText & { refusal?: (context: IdContext, before: Row) => Promise<string | undefined>; remove: (db: Db, id: string) => Promise<void> },
+  options: RouteText & {
+    refusal?: (context: IdContext, before: Row) => Promise<string | undefined>;
+    remove: (db: Db, id: string) => Promise<void>;
+  },
 ): RestRoute {
   return defineRoute({
     method: 'delete',
@@ -262,7 +276,12 @@ export function deleteRoute<Row extends { id: string; version?: number }>(
       const refused = await options.refusal?.(context, before);
       if (refused !== undefined) throw new DataApiError('CONFLICT', refused);
       await options.remove(context.db, context.params.id);
-      await recordWrite(resource, context, { action: `${resource.entity}.delete`, id: context.params.id, before: resource.view(before), after: null });
+      await recordWrite(resource, context, {
+        action: `${resource.entity}.delete`,
+        id: context.params.id,
+        before: resource.view(before),
+        after: null,
+      });
       return { status: 204 };
     },
   });

@@ -99,7 +99,12 @@ function recordedOf(result: RouteResult): RecordedResponse {
  * Retry-After (logged once per outage, not per request); anything else not from the
  * catalogue is a logged 500.
  */
-export function sendErrorProblem(request: Request, response: Response, error: unknown, { prisma, logger }: { prisma: PrismaClient; logger: Logger }): void {
+export function sendErrorProblem(
+  request: Request,
+  response: Response,
+  error: unknown,
+  { prisma, logger }: { prisma: PrismaClient; logger: Logger },
+): void {
   const known = error instanceof DataApiError ? error : (databaseOutageOf(prisma).refusalOf(error) ?? clientErrorOfDatabase(error));
   if (known?.code === 'DATABASE_UNAVAILABLE') {
     sendDatabaseUnavailable(response, known.message);
@@ -271,7 +276,10 @@ async function runWrite(
 async function runRoute(route: RestRoute, dependencies: AppDependencies, request: Request, response: Response): Promise<void> {
   const principal = principalOf(response);
   if (!route.roles.includes(principal.role)) {
-    throw new DataApiError('FORBIDDEN', `${route.method.toUpperCase()} ${route.path} needs a key with role ${route.roles.join(' or ')}, not ${principal.role}`);
+    throw new DataApiError(
+      'FORBIDDEN',
+      `${route.method.toUpperCase()} ${route.path} needs a key with role ${route.roles.join(' or ')}, not ${principal.role}`,
+    );
   }
   const parsed = parseRequest(route, request);
   const base = {

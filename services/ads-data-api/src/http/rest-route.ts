@@ -51,7 +51,11 @@ export interface RouteSuccess {
   otherMediaTypes?: Record<string, z.ZodType>;
 }
 
-export interface RouteDefinition<Params extends z.ZodType | undefined, Query extends z.ZodType | undefined, Body extends z.ZodType | undefined> {
+export interface RouteDefinition<
+  Params extends z.ZodType | undefined,
+  Query extends z.ZodType | undefined,
+  Body extends z.ZodType | undefined,
+> {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** Express path under /api/v1, e.g. `/campaigns/:id/activate`. */
   path: string;

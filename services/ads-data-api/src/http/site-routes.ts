@@ -51,7 +51,12 @@ export const siteRoutes: RestRoute[] = [
     query: rest.siteListQuery,
     list: ({ db, query }) => listSites(db, query),
   }),
-  createRoute(sites, { summary: 'Create a site', roles: ['admin'], body: inventory.siteCreate, create: ({ db, body }) => createSite(db, body) }),
+  createRoute(sites, {
+    summary: 'Create a site',
+    roles: ['admin'],
+    body: inventory.siteCreate,
+    create: ({ db, body }) => createSite(db, body),
+  }),
   getRoute(sites, { summary: 'Read a site', roles: everyRole }),
   updateRoute(sites, {
     summary: 'Change a site',

@@ -48,10 +48,7 @@ export async function lockApiKey(db: Db, id: string): Promise<ApiKey | null> {
 }
 
 /** Creates a key; the secret is returned here and stored nowhere (only its hash is). */
-export async function createApiKey(
-  db: Db,
-  body: z.output<typeof rest.apiKeyCreate>,
-): Promise<{ row: ApiKey; secret: string }> {
+export async function createApiKey(db: Db, body: z.output<typeof rest.apiKeyCreate>): Promise<{ row: ApiKey; secret: string }> {
   const issued = issueApiKeySecret();
   const row = await db.apiKey.create({
     data: { name: body.name, role: body.role, advertiserId: body.advertiserId, prefix: issued.prefix, hash: issued.hash },

@@ -15,7 +15,7 @@ export interface AuditEntry {
 }
 
 function jsonOrDbNull(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
-  return value === null || value === undefined ? Prisma.DbNull : (value);
+  return value === null || value === undefined ? Prisma.DbNull : value;
 }
 
 /** Appends to the audit log, inside the caller's transaction so it commits with the write. */

@@ -14,7 +14,16 @@ const UNREACHABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
 // SQLSTATEs: class 08 (connection exception) is matched by prefix; shutting down, starting up, full.
 const UNREACHABLE_SQL_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 // node-postgres and Node's own socket errors, as the pool reports a connection it lost.
-const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNREACHABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 const UNREACHABLE_MESSAGE = /^Connection terminated|timeout exceeded when trying to connect|Can't reach database server/;
 
 interface DriverCause {
@@ -62,9 +71,13 @@ export class DatabaseOutage {
   refusalOf(error: unknown): DataApiError | undefined {
     if (!this.noteFailure(error)) return undefined;
     this.refused += 1;
-    return new DataApiError('DATABASE_UNAVAILABLE', `the database does not answer; nothing was written. Retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds`, {
-      cause: error,
-    });
+    return new DataApiError(
+      'DATABASE_UNAVAILABLE',
+      `the database does not answer; nothing was written. Retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds`,
+      {
+        cause: error,
+      },
+    );
   }
 
   /** Notes a failure without a request to answer (a pooled connection lost); true when it is an outage's. */
@@ -73,7 +86,10 @@ export class DatabaseOutage {
     if (this.startedAt === undefined) {
       this.startedAt = Date.now();
       this.refused = 0;
-      this.logger.error({ err: error, event: 'database_outage_started' }, 'database unavailable: answering 503 DATABASE_UNAVAILABLE until it answers again');
+      this.logger.error(
+        { err: error, event: 'database_outage_started' },
+        'database unavailable: answering 503 DATABASE_UNAVAILABLE until it answers again',
+      );
       this.probe = setInterval(() => this.checkRecovered(), PROBE_INTERVAL_MS);
       this.probe.unref();
     }

@@ -87,5 +87,10 @@ export function firstSwitchesScopedTo(
   scopeId: string,
   limit: number,
 ): Promise<Array<{ id: string; name: string }>> {
-  return db.featureSwitch.findMany({ where: { scope, scopeId }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: limit });
+  return db.featureSwitch.findMany({
+    where: { scope, scopeId },
+    select: { id: true, name: true },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    take: limit,
+  });
 }

@@ -134,7 +134,12 @@ function json(value: unknown): Prisma.InputJsonValue {
 }
 
 /** Writes a plan in one transaction: bulk inserts per table, one update per changed row, audit rows. Returns ad ids by key. */
-async function applyPlan(tx: Transaction, plan: FeedUpsertPlan, existing: ExistingInventory, actor: WriteActor): Promise<Map<string, string>> {
+async function applyPlan(
+  tx: Transaction,
+  plan: FeedUpsertPlan,
+  existing: ExistingInventory,
+  actor: WriteActor,
+): Promise<Map<string, string>> {
   const audit: Prisma.AuditLogCreateManyInput[] = [];
   const record = (entityType: string, entityId: string, before: unknown, after: unknown) => {
     audit.push({
@@ -240,7 +245,12 @@ function resolveOutcomes(outcomes: readonly RowOutcome[], adIds: ReadonlyMap<str
 }
 
 /** Reads, plans and writes rows in one transaction, again from the start when a concurrent writer got in between. */
-async function upsertOnce(prisma: PrismaClient, rows: readonly FeedRow[], actor: WriteActor, logger: Logger): Promise<{ outcomes: FeedUpsertOutcome[]; changed: boolean }> {
+async function upsertOnce(
+  prisma: PrismaClient,
+  rows: readonly FeedRow[],
+  actor: WriteActor,
+  logger: Logger,
+): Promise<{ outcomes: FeedUpsertOutcome[]; changed: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     const existing = await readExistingInventory(prisma, rows);
     const plan = planFeedUpsert(rows, existing);

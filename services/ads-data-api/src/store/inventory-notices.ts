@@ -11,10 +11,7 @@ export interface InventoryChange {
  * only delays the next index (warming also runs on a schedule), so a Redis failure is logged,
  * never turned into a failed write.
  */
-export async function publishInventoryChanged(
-  { redis, keys, logger }: RedisContext,
-  change: InventoryChange,
-): Promise<void> {
+export async function publishInventoryChanged({ redis, keys, logger }: RedisContext, change: InventoryChange): Promise<void> {
   try {
     await redis.publish(keys.inventoryChangedChannel, JSON.stringify({ ...change, at: new Date().toISOString() }));
   } catch (error) {

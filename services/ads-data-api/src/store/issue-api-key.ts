@@ -24,7 +24,9 @@ export async function issueApiKey(
 ): Promise<CreatedApiKey> {
   const name = request.name.trim();
   if (name.length === 0 || name.length > 200) {
-    throw new DataApiError('CLI_USAGE', 'name: must be 1 to 200 characters', { fields: [{ path: ['name'], message: 'must be 1 to 200 characters' }] });
+    throw new DataApiError('CLI_USAGE', 'name: must be 1 to 200 characters', {
+      fields: [{ path: ['name'], message: 'must be 1 to 200 characters' }],
+    });
   }
   const advertiserId = request.advertiserId ?? null;
   if (request.role === 'advertiser' && advertiserId === null) {
@@ -38,7 +40,9 @@ export async function issueApiKey(
     });
   }
   if (advertiserId !== null) {
-    const advertiser = isUuid(advertiserId) ? await prisma.advertiser.findUnique({ where: { id: advertiserId }, select: { id: true } }) : null;
+    const advertiser = isUuid(advertiserId)
+      ? await prisma.advertiser.findUnique({ where: { id: advertiserId }, select: { id: true } })
+      : null;
     if (advertiser === null) {
       throw new DataApiError('CLI_USAGE', `advertiser: no advertiser has id ${advertiserId.slice(0, 64)}`, {
         fields: [{ path: ['advertiser'], message: 'no advertiser has this id' }],

@@ -80,11 +80,7 @@ export function migrationTimestamp(now: Date = new Date()): string {
  * Writes `<timestamp>_<name>/migration.sql` and the lockfile; returns the directory name.
  * Refuses a name Prisma would not produce, and never overwrites an existing migration.
  */
-export async function writeMigration(
-  name: string,
-  sql: string,
-  options: { directory?: string; now?: Date } = {},
-): Promise<string> {
+export async function writeMigration(name: string, sql: string, options: { directory?: string; now?: Date } = {}): Promise<string> {
   if (!migrationNamePattern.test(name)) {
     throw new DataApiError(
       'MIGRATION_NAME_INVALID',

@@ -101,10 +101,7 @@ export async function diffSchemaFromMigrations(
     const result = await session.run('diff', (engine) =>
       engine.diff({
         // The engine cannot tell the connector of an empty history: start from nothing.
-        from:
-          migrationsList.migrationDirectories.length === 0
-            ? { tag: 'empty' }
-            : { tag: 'migrations', ...migrationsList },
+        from: migrationsList.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrationsList },
         to: { tag: 'schemaDatamodel', files: schemaFiles.map(([path, content]) => ({ path, content })) },
         script: true,
         exitCode: true,

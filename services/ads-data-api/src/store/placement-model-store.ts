@@ -32,7 +32,9 @@ function actorOf(context: CallContext): { keyId: string | null; requestId: strin
  * The placements model of the RPC, on the same store functions as REST: writes run in one
  * transaction with their audit row, then announce the inventory change.
  */
-export function placementModelStore(store: RedisContext & { prisma: PrismaClient }): ModelStore<PlacementView, PlacementCreate, PlacementUpdate, PlacementFilters> {
+export function placementModelStore(
+  store: RedisContext & { prisma: PrismaClient },
+): ModelStore<PlacementView, PlacementCreate, PlacementUpdate, PlacementFilters> {
   const { prisma } = store;
   return {
     get: async (id) => {
@@ -49,7 +51,13 @@ export function placementModelStore(store: RedisContext & { prisma: PrismaClient
     create: async (body, context) => {
       const view = await prisma.$transaction(async (tx) => {
         const created = toPlacementView(await createPlacement(tx, body));
-        await recordAudit(tx, actorOf(context), { action: 'placement.create', entityType: 'placement', entityId: created.id, before: null, after: created });
+        await recordAudit(tx, actorOf(context), {
+          action: 'placement.create',
+          entityType: 'placement',
+          entityId: created.id,
+          before: null,
+          after: created,
+        });
         return created;
       });
       await publishInventoryChanged(store, { entity: 'placement', id: view.id });
@@ -60,7 +68,13 @@ export function placementModelStore(store: RedisContext & { prisma: PrismaClient
         const before = await lockPlacement(tx, id);
         if (before === null) return null;
         const after = toPlacementView(await updatePlacement(tx, id, patch));
-        await recordAudit(tx, actorOf(context), { action: 'placement.update', entityType: 'placement', entityId: id, before: toPlacementView(before), after });
+        await recordAudit(tx, actorOf(context), {
+          action: 'placement.update',
+          entityType: 'placement',
+          entityId: id,
+          before: toPlacementView(before),
+          after,
+        });
         return after;
       });
       if (view !== null) await publishInventoryChanged(store, { entity: 'placement', id });

@@ -49,7 +49,13 @@ export async function lockPlacement(db: Db, id: string): Promise<Placement | nul
 
 export function createPlacement(db: Db, body: z.output<typeof inventory.placementCreate>): Promise<Placement> {
   return db.placement.create({
-    data: { siteId: body.siteId, key: body.key, name: body.name, allowedFormats: [...new Set(body.allowedFormats)], category: body.category },
+    data: {
+      siteId: body.siteId,
+      key: body.key,
+      name: body.name,
+      allowedFormats: [...new Set(body.allowedFormats)],
+      category: body.category,
+    },
   });
 }
 

@@ -93,7 +93,11 @@ export async function readCountersFromCache(
   try {
     const view = await store.readWithChanges(level, id, window.granularity, { from: window.fromMs, to: window.toMs });
     if (view.meta === null) return null;
-    const span = cachedSpanOf(window, { warmedFromMs: Date.parse(view.meta.from), warmedToMs: Date.parse(view.meta.to), changedFromMs: view.changedFromMs });
+    const span = cachedSpanOf(window, {
+      warmedFromMs: Date.parse(view.meta.from),
+      warmedToMs: Date.parse(view.meta.to),
+      changedFromMs: view.changedFromMs,
+    });
     if (span === null) return null;
     const values = new Map<number, StatsCounters>();
     let lastIngestMs: number | null = null;

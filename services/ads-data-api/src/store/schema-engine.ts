@@ -51,10 +51,7 @@ let schemaEngineClass: Promise<SchemaEngineClass> | undefined;
 // it, and the DOM lib would bring browser globals into a server package.
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (
-    module: object,
-    imports: Record<string, Record<string, unknown>>,
-  ) => { exports: Record<string, unknown> };
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
   RuntimeError: new (message?: string) => Error;
 }
 const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
@@ -225,11 +222,7 @@ export async function openSchemaEngine(options: SchemaEngineOptions): Promise<Sc
       message = `panic: ${panicRegistry.message}`;
       panicRegistry.message = '';
     }
-    return new DataApiError(
-      errorCode,
-      `schema engine ${command} failed${code ? ` (${code})` : ''}: ${message}`,
-      { cause: error },
-    );
+    return new DataApiError(errorCode, `schema engine ${command} failed${code ? ` (${code})` : ''}: ${message}`, { cause: error });
   };
 
   let engine: SchemaEngine;

@@ -86,7 +86,9 @@ export async function siteReferences(db: Db, siteId: string): Promise<SiteRefere
   const targeting: Prisma.CampaignWhereInput = { siteIds: { has: siteId } };
   const targetingCampaigns = await db.campaign.count({ where: targeting });
   const named =
-    targetingCampaigns === 0 ? [] : await db.campaign.findMany({ where: targeting, select: { id: true }, orderBy: { id: 'asc' }, take: namedCampaignLimit });
+    targetingCampaigns === 0
+      ? []
+      : await db.campaign.findMany({ where: targeting, select: { id: true }, orderBy: { id: 'asc' }, take: namedCampaignLimit });
   return { placements, targetingCampaigns, targetingCampaignIds: named.map((campaign) => campaign.id) };
 }
 

@@ -39,7 +39,10 @@ export async function markStatsChanged(
   try {
     await new TimeSeriesStore(cache.redis, cache.keys).markChanged([...oldest.values()]);
   } catch (error) {
-    cache.logger.error({ err: error, batchId: batch.batchId }, 'stats batch is in the database but its time-series change marks are not; it must be sent again');
+    cache.logger.error(
+      { err: error, batchId: batch.batchId },
+      'stats batch is in the database but its time-series change marks are not; it must be sent again',
+    );
     throw error;
   }
 }

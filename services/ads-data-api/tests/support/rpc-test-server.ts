@@ -53,7 +53,13 @@ export async function startRpcTestServer(): Promise<RpcTestServer> {
   const database = await createTestDatabase();
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const keys = new RedisKeys(`test:${randomUUID()}:`);
-  const dependencies = { prisma: database.prisma, redis, keys, config: loadConfig({ DATABASE_URL: database.url, NODE_ENV: 'test' }), logger: testLogger };
+  const dependencies = {
+    prisma: database.prisma,
+    redis,
+    keys,
+    config: loadConfig({ DATABASE_URL: database.url, NODE_ENV: 'test' }),
+    logger: testLogger,
+  };
   const app = createApp(dependencies, { rpcServer: createDataApiRpcServer(dependencies) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -51,9 +51,10 @@ function uniqueDatabaseName(): string {
 }
 
 function dropper(name: string): () => Promise<void> {
-  return () => withServerConnection(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  });
+  return () =>
+    withServerConnection(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    });
 }
 
 const generatedClient = join(packageRoot, 'src', 'generated', 'prisma', 'client.ts');

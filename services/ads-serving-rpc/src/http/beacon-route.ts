@@ -19,8 +19,10 @@ export async function handleBeacon(
   response: ServerResponse,
 ): Promise<void> {
   const outcome = await deps.tracker.track(type, query);
-  if (outcome.kind === 'invalid') return sendError(response, new ServingError('BEACON_INVALID', outcome.message, { field: outcome.field }), outcome.kind);
-  if (outcome.kind === 'forged') return sendError(response, new ServingError('BEACON_FORGED', 'the tracking URL signature does not match'), outcome.kind);
+  if (outcome.kind === 'invalid')
+    return sendError(response, new ServingError('BEACON_INVALID', outcome.message, { field: outcome.field }), outcome.kind);
+  if (outcome.kind === 'forged')
+    return sendError(response, new ServingError('BEACON_FORGED', 'the tracking URL signature does not match'), outcome.kind);
   if (type === 'click') {
     const destination = outcome.ad?.landingUrl ?? null;
     if (outcome.kind === 'gone' || destination === null) {
@@ -30,14 +32,18 @@ export async function handleBeacon(
     response.end();
     return;
   }
-  if (outcome.kind === 'expired') return sendError(response, new ServingError('BEACON_EXPIRED', 'the tracking URL has expired'), outcome.kind);
-  if (outcome.kind === 'duplicate') return sendError(response, new ServingError('BEACON_REPLAYED', 'this event was counted already'), outcome.kind);
+  if (outcome.kind === 'expired')
+    return sendError(response, new ServingError('BEACON_EXPIRED', 'the tracking URL has expired'), outcome.kind);
+  if (outcome.kind === 'duplicate')
+    return sendError(response, new ServingError('BEACON_REPLAYED', 'this event was counted already'), outcome.kind);
   response.writeHead(204, { ...NO_STORE, 'x-ads-event': outcome.kind });
   response.end();
 }
 
 export function sendError(response: ServerResponse, error: ServingError, eventOutcome?: string): void {
-  const body = JSON.stringify({ error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) } });
+  const body = JSON.stringify({
+    error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) },
+  });
   response.writeHead(error.httpStatus, {
     ...NO_STORE,
     'content-type': 'application/json',

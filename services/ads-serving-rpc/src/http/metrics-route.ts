@@ -23,7 +23,8 @@ export async function handleMetrics(deps: MetricsRouteDeps, request: IncomingMes
       response.setHeader('www-authenticate', 'Bearer realm="ads-serving-rpc metrics"');
       return sendError(response, new ServingError('METRICS_UNAUTHORIZED', 'send the METRICS_TOKEN as "Authorization: Bearer <token>"'));
     }
-    if (!sameSecret(match[1]!, deps.metricsToken)) return sendError(response, new ServingError('METRICS_FORBIDDEN', 'this is not the METRICS_TOKEN'));
+    if (!sameSecret(match[1]!, deps.metricsToken))
+      return sendError(response, new ServingError('METRICS_FORBIDDEN', 'this is not the METRICS_TOKEN'));
   }
   const text = await deps.metrics.registry.metrics();
   response.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
@@ -43,7 +44,11 @@ function sameSecret(sent: string, expected: string): boolean {
 export function createMetricsServer(deps: MetricsRouteDeps & { logger: Logger }): Server {
   return createServer((request, response) => {
     const path = (request.url ?? '/').split('?', 1)[0];
-    if (path !== '/metrics' && path !== '/healthz') return sendError(response, new ServingError('ROUTE_NOT_FOUND', `no route ${request.method} ${path!.slice(0, 200)} on the metrics port`));
+    if (path !== '/metrics' && path !== '/healthz')
+      return sendError(
+        response,
+        new ServingError('ROUTE_NOT_FOUND', `no route ${request.method} ${path!.slice(0, 200)} on the metrics port`),
+      );
     if (!isGetLike(request)) return sendError(response, new ServingError('METHOD_NOT_ALLOWED', `${path} takes GET only`));
     if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

@@ -109,7 +109,7 @@ export function createApiClient(options: { baseUrl: string; apiKey: string; onUn
   return {
     request,
     get: (path, query, signal) => request('GET', path, { query, signal }),
-    list: async <T,>(path: string, query?: Query, signal?: AbortSignal) => {
+    list: async <T>(path: string, query?: Query, signal?: AbortSignal) => {
       const { data } = await request<Page<T> | T[]>('GET', path, { query, signal });
       // Tolerates a bare array, so that a list endpoint without pagination still shows.
       if (Array.isArray(data)) return { items: data, nextCursor: null };

@@ -13,7 +13,12 @@ import { useSession } from '../session/session';
 function apiKeyFields(advertisers: Choice[]): FieldSpec[] {
   return [
     { name: 'name', label: 'Name', kind: 'text', empty: 'empty', help: 'Who or what uses the key, e.g. "cache-warming (prod)".' },
-    { name: 'role', label: 'Role', kind: 'select', options: ['admin', 'advertiser', 'service', 'importer'].map((value) => ({ value, label: value })) },
+    {
+      name: 'role',
+      label: 'Role',
+      kind: 'select',
+      options: ['admin', 'advertiser', 'service', 'importer'].map((value) => ({ value, label: value })),
+    },
     {
       name: 'advertiserId',
       label: 'Advertiser',
@@ -71,7 +76,14 @@ export function ApiKeyListPage() {
       newLink={{ to: '/api-keys/new', label: 'New API key' }}
       filters={[
         { name: 'role', label: 'Role', options: ['admin', 'advertiser', 'service', 'importer'].map((value) => ({ value, label: value })) },
-        { name: 'revoked', label: 'Revoked', options: [{ value: 'false', label: 'in use' }, { value: 'true', label: 'revoked' }] },
+        {
+          name: 'revoked',
+          label: 'Revoked',
+          options: [
+            { value: 'false', label: 'in use' },
+            { value: 'true', label: 'revoked' },
+          ],
+        },
       ]}
       columns={[
         { header: 'Name', cell: (row) => row.name },
@@ -79,7 +91,12 @@ export function ApiKeyListPage() {
         { header: 'Role', cell: (row) => <StatusBadge status={row.role} /> },
         {
           header: 'Advertiser',
-          cell: (row) => (row.advertiserId ? <Link to={`/advertisers/${row.advertiserId}`}>{advertisers.get(row.advertiserId) ?? row.advertiserId.slice(0, 8)}</Link> : '—'),
+          cell: (row) =>
+            row.advertiserId ? (
+              <Link to={`/advertisers/${row.advertiserId}`}>{advertisers.get(row.advertiserId) ?? row.advertiserId.slice(0, 8)}</Link>
+            ) : (
+              '—'
+            ),
         },
         { header: 'Last used', cell: (row) => formatDateTime(row.lastUsedAt) },
         { header: 'Created', cell: (row) => formatDateTime(row.createdAt) },
@@ -105,7 +122,14 @@ export function ApiKeyCreatePage() {
             Key “{created.name}” created. Copy the secret now: it is not stored and cannot be shown again.
           </Notice>
           <p>
-            <input className="secret" readOnly value={secret ?? '(the API did not return the secret)'} aria-label="secret" data-testid="api-key-secret" onFocus={(event) => event.target.select()} />
+            <input
+              className="secret"
+              readOnly
+              value={secret ?? '(the API did not return the secret)'}
+              aria-label="secret"
+              data-testid="api-key-secret"
+              onFocus={(event) => event.target.select()}
+            />
             <button type="button" className="button" onClick={() => void navigator.clipboard?.writeText(secret ?? '')}>
               Copy
             </button>

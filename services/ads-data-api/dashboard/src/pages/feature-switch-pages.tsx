@@ -7,7 +7,10 @@ import { Link } from '../router/router';
 
 const scopes = ['global', 'placement', 'advertiser'].map((value) => ({ value, label: value }));
 // The switches serving reads (KILL_SWITCHES of @ads/ads-client); the API refuses other names.
-const switchNames = ['serving.enabled', 'serving.house_ads', 'serving.frequency_caps', 'serving.competitive_exclusion'].map((value) => ({ value, label: value }));
+const switchNames = ['serving.enabled', 'serving.house_ads', 'serving.frequency_caps', 'serving.competitive_exclusion'].map((value) => ({
+  value,
+  label: value,
+}));
 
 const switchFields: FieldSpec[] = [
   { name: 'name', label: 'Name', kind: 'select', options: switchNames, only: 'create' },
@@ -35,13 +38,20 @@ export function FeatureSwitchListPage() {
       newLink={{ to: '/feature-switches/new', label: 'New switch' }}
       intro={
         <p className="muted">
-          “serving.enabled” is the kill switch: off stops all ads (global), a placement’s or an advertiser’s. “serving.house_ads”, “serving.frequency_caps” and
-          “serving.competitive_exclusion” turn those parts of serving off; serving reads no other names.
+          “serving.enabled” is the kill switch: off stops all ads (global), a placement’s or an advertiser’s. “serving.house_ads”,
+          “serving.frequency_caps” and “serving.competitive_exclusion” turn those parts of serving off; serving reads no other names.
         </p>
       }
       filters={[
         { name: 'scope', label: 'Scope', options: scopes },
-        { name: 'enabled', label: 'State', options: [{ value: 'true', label: 'on' }, { value: 'false', label: 'off' }] },
+        {
+          name: 'enabled',
+          label: 'State',
+          options: [
+            { value: 'true', label: 'on' },
+            { value: 'false', label: 'off' },
+          ],
+        },
       ]}
       sorts={[
         { value: 'name', label: 'name' },
@@ -49,7 +59,10 @@ export function FeatureSwitchListPage() {
       ]}
       columns={[
         { header: 'Name', cell: (row) => <Link to={`/feature-switches/${row.id}`}>{row.name}</Link> },
-        { header: 'State', cell: (row) => <span className={`badge ${row.enabled ? 'badge-active' : 'badge-archived'}`}>{row.enabled ? 'on' : 'off'}</span> },
+        {
+          header: 'State',
+          cell: (row) => <span className={`badge ${row.enabled ? 'badge-active' : 'badge-archived'}`}>{row.enabled ? 'on' : 'off'}</span>,
+        },
         { header: '%', cell: (row) => `${row.percentage}%`, className: 'number' },
         { header: 'Scope', cell: (row) => (row.scope === 'global' ? 'global' : `${row.scope} ${row.scopeId ?? ''}`) },
         { header: 'Updated', cell: (row) => formatDateTime(row.updatedAt) },

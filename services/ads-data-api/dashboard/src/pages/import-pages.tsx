@@ -5,7 +5,10 @@ import { ProblemBanner } from '../components/problem-banner';
 import { useEntity } from '../components/use-entity';
 import { Link } from '../router/router';
 
-const importStatus = ['queued', 'running', 'succeeded', 'partially_succeeded', 'failed'].map((value) => ({ value, label: value.replace('_', ' ') }));
+const importStatus = ['queued', 'running', 'succeeded', 'partially_succeeded', 'failed'].map((value) => ({
+  value,
+  label: value.replace('_', ' '),
+}));
 
 export function ImportListPage() {
   return (
@@ -20,7 +23,14 @@ export function ImportListPage() {
       ]}
       filters={[
         { name: 'status', label: 'Status', options: importStatus },
-        { name: 'format', label: 'Format', options: [{ value: 'csv', label: 'csv' }, { value: 'json', label: 'json' }] },
+        {
+          name: 'format',
+          label: 'Format',
+          options: [
+            { value: 'csv', label: 'csv' },
+            { value: 'json', label: 'json' },
+          ],
+        },
       ]}
       columns={[
         { header: 'Started', cell: (row) => <Link to={`/imports/${row.id}`}>{formatDateTime(row.startedAt ?? row.createdAt)}</Link> },
@@ -31,7 +41,11 @@ export function ImportListPage() {
         { header: 'Created', cell: (row) => row.created, className: 'number' },
         { header: 'Updated', cell: (row) => row.updated, className: 'number' },
         { header: 'Unchanged', cell: (row) => row.unchanged, className: 'number' },
-        { header: 'Failed', cell: (row) => (row.failed > 0 ? <strong className="error-text">{row.failed}</strong> : 0), className: 'number' },
+        {
+          header: 'Failed',
+          cell: (row) => (row.failed > 0 ? <strong className="error-text">{row.failed}</strong> : 0),
+          className: 'number',
+        },
       ]}
     />
   );

@@ -51,9 +51,18 @@ export function PacingPanel({ campaign, now }: { campaign: Campaign; now: number
         )}
       </dl>
       {percent !== null && (
-        <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="share of the daily budget spent">
+        <div
+          className="meter"
+          role="meter"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-label="share of the daily budget spent"
+        >
           <div className="meter-fill" style={{ width: `${percent}%` }} />
-          {campaign.pacing === 'even' && <div className="meter-mark" style={{ left: `${Math.round(status.dayElapsedShare * 100)}%` }} title="even pace now" />}
+          {campaign.pacing === 'even' && (
+            <div className="meter-mark" style={{ left: `${Math.round(status.dayElapsedShare * 100)}%` }} title="even pace now" />
+          )}
         </div>
       )}
       <ReportFreshness report={today.data?.data} testId="pacing-as-of" />

@@ -89,7 +89,9 @@
     if (!checked) return;
     try {
       if (window.fetch) {
-        window.fetch(checked, { method: 'GET', mode: 'no-cors', keepalive: true, credentials: 'omit', cache: 'no-store' }).catch(function () {});
+        window
+          .fetch(checked, { method: 'GET', mode: 'no-cors', keepalive: true, credentials: 'omit', cache: 'no-store' })
+          .catch(function () {});
       } else {
         new Image().src = checked;
       }
@@ -214,7 +216,8 @@
     var placement = { divName: divName, placementKey: placementKey, count: 1 };
     var count = (slot.getAttribute('data-ads-count') || '').trim();
     if (count) {
-      if (!/^[0-9]{1,2}$/.test(count) || +count < 1 || +count > MAX_COUNT) return 'data-ads-count ' + quoted(count) + ' is not a whole number from 1 to ' + MAX_COUNT;
+      if (!/^[0-9]{1,2}$/.test(count) || +count < 1 || +count > MAX_COUNT)
+        return 'data-ads-count ' + quoted(count) + ' is not a whole number from 1 to ' + MAX_COUNT;
       placement.count = +count;
     }
     var formats = [];
@@ -242,7 +245,9 @@
       var placement = placementRequest(slot, 'slot-' + placements.length);
       if (typeof placement === 'string') {
         slot.setAttribute('data-ads-state', 'error');
-        var name = slot.id ? 'id=' + quoted(slot.id) : 'number ' + (Array.prototype.indexOf.call(document.querySelectorAll('[data-ads-placement]'), slot) + 1);
+        var name = slot.id
+          ? 'id=' + quoted(slot.id)
+          : 'number ' + (Array.prototype.indexOf.call(document.querySelectorAll('[data-ads-placement]'), slot) + 1);
         warn('slot ' + name + ' gets no ads: ' + placement, slot);
         continue;
       }
