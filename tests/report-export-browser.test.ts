@@ -68,7 +68,8 @@ async function signedInPage(viewport: { width: number; height: number }): Promis
   await page.goto(`${dataApi!.url}/dashboard/`);
   await page.getByLabel('API key').fill(seed.adminKey);
   await page.getByTestId('sign-in').click();
-  await page.getByTestId('who').waitFor();
+  // Attached, not visible: at phone width the signed-in bar sits in the collapsed menu.
+  await page.getByTestId('who').waitFor({ state: 'attached' });
   return page;
 }
 

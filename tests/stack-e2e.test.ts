@@ -189,7 +189,8 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
   // leaves room for it among the few seeded sponsorships of the placement.
   await page.getByLabel('Priority').selectOption('sponsorship');
   await page.getByLabel('Pacing').selectOption('asap');
-  await page.getByLabel('Bid', { exact: true }).fill('5.00');
+  // By test id: the label of a required field carries a mark after its name.
+  await page.getByTestId('field-bidAmount').fill('5.00');
   await page.getByTestId('campaign-form-submit').click();
   await page.getByTestId('campaign-name').waitFor();
   const campaignId = new URL(page.url()).pathname.split('/').pop()!;
