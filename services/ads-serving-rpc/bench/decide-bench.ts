@@ -21,9 +21,9 @@
 // 100,000 ads <= 1.5 x p50 at 100 ads; <= 250 MB RSS at 100,000 ads.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
-import { ensureWrk, runWrk, wrkScript, type WrkResult } from '@ads/bench-kit';
+import { ensureWrk, runWrk, type WrkResult } from '@ads/bench-kit';
 import { Redis } from 'ioredis';
 import {
   nearlySpentCounters,
@@ -134,33 +134,20 @@ function closedLoop(target: Target): WrkResult {
 }
 
 /**
- * Paced load: wrk with a delay before each request on each connection (bench-kit's POST
- * script plus a `delay` function), so the server runs below saturation. Latency is measured
+ * Paced load: wrk with a delay before each request on each connection, so the server runs
+ * below saturation. Latency is measured
  * from send to answer; the rate achieved is reported next to it.
  */
 function paced(target: Target, rate: number): WrkResult {
   const connections = 16;
-  const script = wrkScript({ contentType: 'application/json', bodies });
-  appendFileSync(script, `\ndelay = function()\n  return ${Math.max(1, Math.round((connections * 1000) / rate))}\nend\n`);
-  const output = execFileSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${SECONDS}s`, '-s', script, target.url], {
-    encoding: 'utf8',
+  return runWrk({
+    url: target.url,
+    contentType: 'application/json',
+    bodies,
+    seconds: SECONDS,
+    connections,
+    delayMs: (connections * 1000) / rate,
   });
-  const line = output.split('\n').find((candidate) => candidate.startsWith('JSON_RESULT '));
-  if (line === undefined) throw new Error(`wrk printed no result:\n${output}`);
-  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as {
-    p50: number;
-    p99: number;
-    requests: number;
-    errors: number;
-    durationUs: number;
-  };
-  return {
-    requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6),
-    p50Ms: parsed.p50 / 1000,
-    p99Ms: parsed.p99 / 1000,
-    requests: parsed.requests,
-    errors: parsed.errors,
-  };
 }
 
 function rssMb(pid: number): { rss: number; peak: number } {

@@ -1,7 +1,7 @@
 // Shared by the repository's benchmarks: installs wrk from Debian's packages when it is
 // missing, runs it with a POST body, and parses requests/s and latency percentiles.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,8 +60,12 @@ export function runWrk(options: {
   connections: number;
   threads?: number;
   headers?: Record<string, string>;
+  /** Paced load: each connection waits this long before each request, so the server runs below saturation. */
+  delayMs?: number;
 }): WrkResult {
   const script = wrkScript({ contentType: options.contentType, bodies: options.bodies ?? [options.body!], headers: options.headers });
+  if (options.delayMs !== undefined)
+    appendFileSync(script, `\ndelay = function()\n  return ${Math.max(1, Math.round(options.delayMs))}\nend\n`);
   const output = execFileSync(
     'wrk',
     ['-t', String(options.threads ?? 1), '-c', String(options.connections), '-d', `${options.seconds}s`, '-s', script, options.url],
