@@ -1,7 +1,8 @@
 // `run --watch` as a daemon rides out outages: started while Redis is down, it retries until
 // Redis answers and then publishes; started while the data API is down, it retries the failed
 // build with a backoff (the data API sends no notices while down) instead of waiting for the
-// next --interval. A one-off `run` still fails fast (tests/cli.test.ts).
+// next --interval; a subscription dropped by the server is renewed and followed by a rebuild.
+// A one-off `run` still fails fast (tests/cli.test.ts).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
@@ -103,5 +104,25 @@ test('a watcher started while the data API is down retries the build with a back
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   assert.equal(dataApi.calls, calls, 'no retry after a successful build');
   assert.equal(published(running.stdout()).length, 1);
+  assert.equal(await running.stop(10_000), 0);
+});
+
+test('a watcher whose subscription drops rebuilds once it is back: a notice sent meanwhile is lost', async () => {
+  const dataApi = await startedDataApi();
+  const privateRedis = await startPrivateRedis(await freePort());
+  cleanups.push(() => privateRedis.stop());
+  const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: privateRedis.url, LOG_LEVEL: 'info' });
+  await running.waitForOutput((stdout) => published(stdout).length === 1, 'the first published version', 30_000);
+  const admin = new Redis(privateRedis.url, { maxRetriesPerRequest: 1 });
+  cleanups.push(() => Promise.resolve(admin.disconnect()));
+  // The server drops the subscriber (as a failover or a proxy would); nothing else changes.
+  const clients = (await admin.call('CLIENT', 'LIST')) as string;
+  const subscriber = clients.split('\n').find((line) => line.includes('name=cache-warming-subscriber'));
+  assert.ok(subscriber !== undefined, `the subscriber is connected:\n${clients}`);
+  await admin.call('CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(subscriber)![1]!);
+  // No notice and an interval an hour away: only the reconnection can cause this build.
+  await running.waitForOutput((stdout) => published(stdout).length === 2, 'a rebuild after the subscription is back', 30_000);
+  assert.match(running.stderr(), /redis connection lost/);
+  assert.match(running.stderr(), /subscription back; rebuilding in case a notice was missed/);
   assert.equal(await running.stop(10_000), 0);
 });

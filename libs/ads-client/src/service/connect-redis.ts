@@ -85,22 +85,27 @@ export function openRedis(role: RedisRole, { url, name, logger, overrides }: Con
   return redis;
 }
 
-// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. Not
-// "lost": a connection closed on purpose (quit, disconnect: its status is `end` by the time
-// `close` is emitted), and a `command` connection that never came up (connectRedis throws
-// REDIS_UNAVAILABLE for it; a warning would only repeat that in JSON beside the command's line).
+// ioredis emits an error per reconnect attempt: log the transitions, not every attempt. A loss
+// is a `reconnecting` (ioredis emits it only when it will connect again), never a `close`: a
+// connection closed on purpose (quit, disconnect) also emits `close`, and its status is still
+// `close` at that moment. A `command` connection that never came up is not "lost" either
+// (connectRedis throws REDIS_UNAVAILABLE for it; a warning would only repeat that in JSON).
 function watchConnection(redis: Redis, logger: Logger, name: string, role: RedisRole): void {
   let lost = false;
   let everReady = false;
-  redis.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
-  redis.on('close', () => {
-    if (redis.status === 'end') return;
-    if (!lost && (everReady || role !== 'command')) logger.warn({ connection: name }, 'redis connection lost');
+  let lastError: string | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error.message;
+    logger.debug({ err: error, connection: name }, 'redis connection error');
+  });
+  redis.on('reconnecting', (retryInMs: number) => {
+    if (!lost && (everReady || role !== 'command')) logger.warn({ connection: name, error: lastError, retryInMs }, 'redis connection lost');
     lost = true;
   });
   redis.on('ready', () => {
     if (lost) logger.info({ connection: name }, 'redis connection back');
     lost = false;
     everReady = true;
+    lastError = undefined;
   });
 }

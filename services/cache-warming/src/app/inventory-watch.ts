@@ -50,6 +50,12 @@ export async function watchInventory(options: InventoryWatchOptions): Promise<vo
     );
   });
   logger.info({ channel: keys.inventoryChangedChannel }, 'watching for inventory changes');
+  // Every later `ready` is the subscription coming back (ioredis subscribes again): a notice
+  // published while it was down is lost, so rebuild as if one had arrived.
+  subscriber.on('ready', () => {
+    logger.info({ channel: keys.inventoryChangedChannel }, 'subscription back; rebuilding in case a notice was missed');
+    loop.notify();
+  });
   loop.start();
   await options.stopping;
   logger.info('stopping: waiting for a rebuild in progress');
