@@ -21,13 +21,11 @@ import { principalOf } from './require-api-key';
 import { sendDatabaseUnavailable, sendProblem, type FieldProblem } from './problem';
 import type { RestRoute, RouteContext, RouteResult } from './rest-route';
 import { requestIdOf } from './request-id';
+import { TRANSACTION_OPTIONS } from '../store/prisma-client';
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 const emptyBody = z.strictObject({});
 const emptyQuery = z.strictObject({});
-
-// Interactive transactions: generous limits, since two CPU cores are shared with other work.
-const transactionOptions = { maxWait: 10_000, timeout: 30_000 };
 
 /** Converts zod's issues to problem fields; an unknown key becomes one field per key. */
 export function fieldProblemsOf(error: z.ZodError): FieldProblem[] {
@@ -254,7 +252,7 @@ async function runWrite(
       await recordResponse(tx, idempotency, kept);
     }
     return { response, replayed: false };
-  }, transactionOptions);
+  }, TRANSACTION_OPTIONS);
 
   if (!outcome.replayed) {
     const seen = new Set<string>();

@@ -24,7 +24,10 @@ const UNREACHABLE_SOCKET_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
-const UNREACHABLE_MESSAGE = /^Connection terminated|timeout exceeded when trying to connect|Can't reach database server/;
+// The last: a transaction that found no free connection within its maxWait (P2028) is the pool
+// saturated, a database that does not answer in time all the same (retry, not an internal error).
+const UNREACHABLE_MESSAGE =
+  /^Connection terminated|timeout exceeded when trying to connect|Can't reach database server|Unable to start a transaction in the given time/;
 
 interface DriverCause {
   kind?: string;

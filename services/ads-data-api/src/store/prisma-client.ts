@@ -7,6 +7,9 @@ import { poolConfigOf } from './database-url';
 
 export { PrismaClient };
 
+/** Every interactive transaction's default: wait up to 10 s to start, run up to 30 s (as REST's). */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
 /**
  * A Prisma client on the pg driver adapter (no engine binary). One per process is enough:
  * the adapter keeps a connection pool. An outage of the database is logged to `logger` once
@@ -19,7 +22,9 @@ export function createPrismaClient(databaseUrl: string, logger: Logger): PrismaC
       if (!outage.noteFailure(error)) logger.error({ err: error }, 'idle PostgreSQL connection failed');
     },
   });
-  const client: PrismaClient = new PrismaClient({ adapter });
+  // Prisma waits 2 s for a pooled connection to start an interactive transaction by default: a
+  // burst on a busy machine exhausts that and fails writes that would succeed a moment later.
+  const client: PrismaClient = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   const outage = trackDatabaseOutages(client, logger);
   return client;
 }
