@@ -236,7 +236,7 @@ describe('reports by placement and site', () => {
     for (const [path, operationId] of [
       ['/reports/sites/{id}', 'getSiteReport'],
       ['/reports/placements/{id}', 'getPlacementReport'],
-    ]) {
+    ] as const) {
       const operation = document.paths[path].get;
       assert.equal(operation.operationId, operationId);
       assert.ok(operation.responses['200'].content['text/csv'], path);
