@@ -1,6 +1,8 @@
 // The dashboard's report page in a real Chromium against a real ads-data-api with the seeded
 // database: a campaign report broken down by ad is exported as CSV, and the CSV's columns add
-// up to the totals the API answers as JSON for the same query; one chart per metric.
+// up to the totals the API answers as JSON for the same query; one chart per metric. A site
+// report broken down by placement, reached from the site page, fits 1280 and 390 px, and the
+// sites list shows each site's delivery.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ let browser: Browser | undefined;
 let seed: StackSeed;
 let campaignId: string;
 let advertiserId: string;
+let placement: { id: string; key: string; siteId: string };
 
 before(async () => {
   database = await createStackDatabase();
@@ -39,11 +42,17 @@ before(async () => {
     advertiserId = campaign.advertiserId;
     const lastHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
     const [a1, a2, a3] = campaign.ads.map((ad) => ad.id) as [string, string, string];
+    const snapshot = await client.inventory.snapshot({});
+    const served = snapshot.placements?.[0];
+    assert.ok(served !== undefined, 'the seed has a placement');
+    placement = served;
+    // Served on one placement, except a2's events, rolled up without one (unattributed).
+    const on = (row: ReturnType<typeof statsRow>) => ({ ...row, placementKey: served.key });
     const rows = [
-      statsRow(a1, lastHour, { impressions: 900, clicks: 9, spendMicros: 1_800_000 }),
-      statsRow(a1, lastHour - 30 * HOUR_MS, { impressions: 120, clicks: 1, spendMicros: 240_000 }),
+      on(statsRow(a1, lastHour, { impressions: 900, clicks: 9, spendMicros: 1_800_000 })),
+      on(statsRow(a1, lastHour - 30 * HOUR_MS, { impressions: 120, clicks: 1, spendMicros: 240_000 })),
       statsRow(a2, lastHour, { impressions: 9, clicks: 3, spendMicros: 18_000 }),
-      statsRow(a3, lastHour - 50 * HOUR_MS, { impressions: 333, clicks: 0, spendMicros: 666_000 }),
+      on(statsRow(a3, lastHour - 50 * HOUR_MS, { impressions: 333, clicks: 0, spendMicros: 666_000 })),
     ];
     await client.stats.ingest({ batchId: randomUUID(), rows });
   } finally {
@@ -147,4 +156,44 @@ test('an advertiser report is reachable from the advertiser page and fits a phon
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'report-page-390x844.png'), fullPage: true });
   await page.context().close();
+});
+
+test('a site report broken down by placement is reached from the site page and fits 1280 and 390 px; the sites list shows delivery', async () => {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    const page = await signedInPage(viewport);
+    await page.goto(`${dataApi!.url}/dashboard/sites/${placement.siteId}`);
+    await page.getByTestId('site-report-link').click();
+    await page.getByTestId('performance').waitFor();
+    const reportRequest = page.waitForRequest(
+      (request) => request.url().includes(`/reports/sites/${placement.siteId}`) && request.url().includes('groupBy=placement'),
+    );
+    await page.getByTestId('report-group-by').selectOption('placement');
+    const query = new URL((await reportRequest).url()).searchParams;
+    await page.getByTestId('report-table').locator('th', { hasText: 'Placement' }).waitFor();
+    await page.getByTestId('report-as-of').getByText('Figures as of').waitFor();
+    const response = await fetch(`${dataApi!.url}/api/v1/reports/sites/${placement.siteId}?${query.toString()}`, {
+      headers: { authorization: `Bearer ${seed.adminKey}` },
+    });
+    const report = rest.report.parse(await response.json());
+    assert.equal(report.totals.impressions, 1353, 'what was served on the site: all but the unattributed 9');
+    assert.deepEqual(
+      report.groups?.map((group) => [group.id, group.totals.impressions]),
+      [[placement.id, 1353]],
+    );
+    assert.equal((await page.getByTestId('total-impressions').innerText()).replace(/\D/g, ''), '1353');
+    assert.equal(await page.getByTestId('report-table').locator('tbody tr').count(), 3, 'one row per day with activity');
+    // A string: the test's TypeScript knows no DOM.
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok(overflow <= 0, `${viewport.width} px: no horizontal overflow (${overflow} px)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, `site-report-${viewport.width}x${viewport.height}.png`), fullPage: true });
+
+    await page.goto(`${dataApi!.url}/dashboard/sites`);
+    const row = page.getByTestId('sites-table').locator('tr', { has: page.locator(`a[href$="/sites/${placement.siteId}"]`) });
+    await row.locator('.delivery-impressions', { hasText: '1,353' }).waitFor();
+    await page.context().close();
+  }
 });

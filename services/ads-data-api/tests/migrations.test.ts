@@ -106,6 +106,7 @@ describe('applyPendingMigrations', () => {
         'idempotency_record',
         'import_run',
         'placement',
+        'placement_hourly_stat',
         'site',
         'stats_batch',
       ],
@@ -120,6 +121,7 @@ describe('applyPendingMigrations', () => {
       'campaign_day_parting_hours_check',
       'feature_switch_percentage_check',
       'hourly_stat_counts_check',
+      'placement_hourly_stat_counts_check',
       'import_run_counts_check',
     ]) {
       assert.ok(names.includes(expected), `missing CHECK ${expected}`);

@@ -151,7 +151,7 @@ describe('GET /delivery', () => {
       [{ level: 'campaign', ids: 'nope' }, 'ids.0'],
       [{ level: 'campaign', ids: '' }, 'ids'],
       [{ level: 'campaign', ids: Array.from({ length: 201 }, () => utcCampaign).join(',') }, 'ids'],
-      [{ level: 'site', ids: utcCampaign }, 'level'],
+      [{ level: 'publisher', ids: utcCampaign }, 'level'],
     ] as const) {
       const response = await request(fixture.app).get('/api/v1/delivery').query(query).set('authorization', admin);
       assert.equal(response.status, 422, JSON.stringify(response.body));

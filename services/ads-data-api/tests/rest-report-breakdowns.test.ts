@@ -1,5 +1,6 @@
 // REST reports broken down by ad or campaign, for an advertiser, campaign or ad, as JSON and
-// as CSV; placement and site breakdowns refused with the reason; advertiser keys scoped.
+// as CSV; stats stored without placements unattributed by placement or site; advertiser keys
+// scoped. Reports of and by placements and sites: rest-report-placements.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -192,12 +193,16 @@ describe('reports broken down', () => {
     );
   });
 
-  it('refuses placement and site breakdowns saying why, and bad parameters naming them', async () => {
+  it('puts stats rolled up without placements in the unattributed group of a placement or site breakdown, and refuses bad parameters naming them', async () => {
     for (const groupBy of ['placement', 'site']) {
       const response = await getReport(`campaigns/${campaignOne}`, { ...range, groupBy });
-      assert.equal(response.status, 422);
-      assert.equal(response.body.errors[0].field, 'groupBy');
-      assert.match(response.body.errors[0].message, /per ad and UTC hour/);
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      const report = rest.report.parse(response.body);
+      assert.deepEqual(
+        report.groups?.map((group) => [group.level, group.id, group.totals]),
+        [[groupBy, rest.UNATTRIBUTED_GROUP_ID, report.totals]],
+      );
+      assert.equal(report.totals.impressions, 1300);
     }
     const cases: Array<[Record<string, string>, string]> = [
       [{ groupBy: 'country' }, 'groupBy'],

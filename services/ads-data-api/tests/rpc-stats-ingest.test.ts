@@ -50,6 +50,50 @@ async function totals(filter: { hour?: Date } = {}) {
   };
 }
 
+describe('stats.ingest with placements', () => {
+  it('keeps the placement breakdown beside the ad counts, exactly once, and counts an unknown key under the ad only', async () => {
+    const { prisma } = stack.database;
+    const site = await prisma.site.create({ data: { name: 'Ingest site', domain: 'ingest-placements.example' } });
+    const top = await prisma.placement.create({ data: { siteId: site.id, key: 'ingest.top', name: 'Top', allowedFormats: ['native'] } });
+    const side = await prisma.placement.create({ data: { siteId: site.id, key: 'ingest.side', name: 'Side', allowedFormats: ['native'] } });
+    // A campaign of its own, so that the campaign totals of the tests below stay theirs.
+    const campaign = await createCampaign(prisma, (await createAdvertiser(prisma)).id);
+    const adId = (await createAd(prisma, campaign.id)).id;
+    const rows = [
+      { ...row(adId, 40, 10), placementKey: 'ingest.top' },
+      { ...row(adId, 40, 20), placementKey: 'ingest.side' },
+      { ...row(adId, 40, 30), placementKey: 'ingest.top' },
+      { ...row(adId, 40, 40), placementKey: 'no-such-placement' },
+      row(adId, 40, 50),
+    ];
+    for (let delivery = 0; delivery < 2; delivery += 1) {
+      const answer = await stack.client().stats.ingest({ batchId: 'with-placements', rows });
+      assert.equal(answer.applied, delivery === 0);
+    }
+    const hour = new Date(HOUR + 40 * 3_600_000);
+    const adHour = await prisma.hourlyStat.findUniqueOrThrow({ where: { adId_hour: { adId, hour } } });
+    assert.equal(adHour.impressions, 150, 'every row counts under its ad, with or without a known placement');
+    const byPlacement = await prisma.placementHourlyStat.findMany({ where: { adId }, orderBy: { impressions: 'asc' } });
+    assert.deepEqual(
+      byPlacement.map((entry) => [
+        entry.placementId,
+        entry.campaignId,
+        entry.hour.toISOString(),
+        entry.impressions,
+        Number(entry.spendMicros),
+      ]),
+      [
+        [side.id, campaign.id, hour.toISOString(), 20, 50_000],
+        [top.id, campaign.id, hour.toISOString(), 40, 100_000],
+      ],
+    );
+    // A deleted placement takes its breakdown rows with it; the ad's counts stay.
+    await prisma.placement.delete({ where: { id: side.id } });
+    assert.equal(await prisma.placementHourlyStat.count({ where: { adId } }), 1);
+    assert.equal((await prisma.hourlyStat.findUniqueOrThrow({ where: { adId_hour: { adId, hour } } })).impressions, 150);
+  });
+});
+
 describe('stats.ingest', () => {
   it('adds a batch to the hourly counters and says it applied it', async () => {
     const answer = await stack.client().stats.ingest({ batchId: 'first', rows: [row(adIds[0]!, 0), row(adIds[1]!, 0), row(adIds[0]!, 1)] });

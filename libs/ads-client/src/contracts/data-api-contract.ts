@@ -98,6 +98,13 @@ export const inventorySnapshotPage = z.object({
 
 export const statsRow = z.strictObject({
   adId: z.string().min(1),
+  /**
+   * The placement that served the events (`data-placement`), when known. Optional so that rows
+   * of older roll-ups still apply. The API counts every row under its ad; a key that names no
+   * placement (unknown or deleted) is counted there only, as unattributed in placement and
+   * site breakdowns, and never fails the batch.
+   */
+  placementKey: z.string().min(1).max(200).optional(),
   /** Start of the hour, UTC. */
   hour: isoDateTime.refine((value) => Date.parse(value) % 3_600_000 === 0, 'must be the start of an hour'),
   impressions: z.number().int().min(0),
@@ -105,7 +112,7 @@ export const statsRow = z.strictObject({
   clicks: z.number().int().min(0),
   spendMicros: z.number().int().min(0),
 });
-/** One `stats.ingest` row: the counters of one ad in one UTC hour (`hour` is its ISO start). */
+/** One `stats.ingest` row: the counters of one ad (on one placement, when known) in one UTC hour (`hour` is its ISO start). */
 export type StatsRow = z.infer<typeof statsRow>;
 
 export const statsLevel = z.enum(['ad', 'campaign', 'advertiser']);

@@ -199,8 +199,8 @@ export const importRunListQuery = z.strictObject({
 
 // ─── delivery ───────────────────────────────────────────────────────────────────────────────
 
-/** The rows whose delivery `GET /delivery` sums: a list page's advertisers, campaigns or ads. */
-export const deliveryLevel = z.enum(['advertiser', 'campaign', 'ad']);
+/** The rows whose delivery `GET /delivery` sums: a list page's advertisers, campaigns, ads, sites or placements. */
+export const deliveryLevel = z.enum(['advertiser', 'campaign', 'ad', 'site', 'placement']);
 
 export const deliveryQuery = z.strictObject({
   level: deliveryLevel,
@@ -230,7 +230,8 @@ export const deliveryRow = deliveryFigures.extend({
   id: z.string(),
   /**
    * The current day: of the campaign's time zone for campaigns and ads (the day daily budgets
-   * and pacing follow), of UTC for advertisers (their campaigns may follow different zones).
+   * and pacing follow), of UTC for advertisers, sites and placements (their campaigns may
+   * follow different zones).
    */
   today: deliveryFigures.extend({ day: z.string(), timeZone: z.string() }),
 });
@@ -256,14 +257,21 @@ export const MAX_REPORT_HOURS = 31 * 24;
 export const MAX_REPORT_DAYS = 366;
 
 /**
- * What a report may be broken down by. `placement` and `site` are accepted by the contract
- * and refused with a 422 naming `groupBy`: stats are counted per ad and UTC hour
- * (`hourly_stat` has no placement or site column), so those breakdowns cannot be derived.
+ * What a report may be broken down by. `placement` and `site` come from the placement each
+ * event was served on; events counted without one (rolled up before placements were recorded,
+ * or on a placement key that names no placement) form one group, `UNATTRIBUTED_GROUP_ID`, so
+ * that the groups still add up to the report's totals.
  */
 export const reportGroupBy = z.enum(['ad', 'campaign', 'placement', 'site']);
 
-/** The breakdowns the stored stats support. */
-export const REPORT_GROUPINGS_SUPPORTED = ['ad', 'campaign'] as const;
+/** The breakdowns the stored stats support (all of `reportGroupBy`). */
+export const REPORT_GROUPINGS_SUPPORTED = reportGroupBy.options;
+
+/** What a report is about. */
+export const reportLevel = z.enum(['advertiser', 'campaign', 'ad', 'site', 'placement']);
+
+/** `id` of the group of a placement or site breakdown that holds the events served on no known placement. */
+export const UNATTRIBUTED_GROUP_ID = 'unattributed';
 
 export const reportQuery = z.strictObject({
   /** Start (inclusive), rounded down to the bucket; default: `to` minus 24 hours (hour) or 30 days (day). */
@@ -272,10 +280,10 @@ export const reportQuery = z.strictObject({
   to: isoDateTime.optional(),
   /** Buckets are UTC hours or UTC days. */
   granularity: statsGranularity.default('day'),
-  /** One series per ad or campaign (`groups`) besides the overall series; none by default. */
+  /** One series per ad, campaign, placement or site (`groups`) besides the overall series; none by default. */
   groupBy: reportGroupBy.optional().meta({
     description:
-      'Break the report down: one series per `ad` or `campaign` with data in the range. `placement` and `site` are answered 422: stats are stored per ad and hour, without the placement or site that served them.',
+      'Break the report down: one series per `ad`, `campaign`, `placement` or `site` with data in the range. In a placement or site breakdown, events served on no known placement (rolled up before placements were recorded, or on a deleted placement) form the group `unattributed`.',
   }),
   /** `csv`: text/csv, one row per bucket (× group), header row, as an attachment. */
   format: z
@@ -286,19 +294,20 @@ export const reportQuery = z.strictObject({
 
 export const reportPoint = statsTotals.extend({ bucket: isoDateTime });
 
-/** The series of one ad or campaign in a report broken down with `groupBy`. */
+/** The series of one ad, campaign, placement or site in a report broken down with `groupBy`. */
 export const reportGroup = z.object({
-  level: z.enum(['ad', 'campaign']),
+  level: reportGroupBy,
+  /** The row's id; `unattributed` (`UNATTRIBUTED_GROUP_ID`) for events served on no known placement. */
   id: z.string(),
-  /** The ad's title or the campaign's name. */
+  /** The ad's title, the campaign's, placement's or site's name. */
   name: z.string(),
   points: z.array(reportPoint),
   totals: statsTotals,
 });
 
-/** Stats of one advertiser, campaign or ad over [from, to): every bucket (zeros included), totals and CTR. */
+/** Stats of one advertiser, campaign, ad, site or placement over [from, to): every bucket (zeros included), totals and CTR. */
 export const report = z.object({
-  level: z.enum(['advertiser', 'campaign', 'ad']),
+  level: reportLevel,
   id: z.string(),
   granularity: statsGranularity,
   from: isoDateTime,
@@ -307,7 +316,7 @@ export const report = z.object({
    * Where the figures were read: `cache`, the warmed time series in Redis (every bucket of the
    * range warmed and unchanged since); `database`, HourlyStat; `mixed`, the cache for the older
    * buckets and the database for the rest. Whatever the source, the figures are the database's.
-   * Reports with `groupBy` are always read from the database.
+   * Reports with `groupBy`, and reports of sites and placements, are always read from the database.
    */
   source: z.enum(['cache', 'database', 'mixed']),
   /**
@@ -320,8 +329,8 @@ export const report = z.object({
   points: z.array(reportPoint),
   totals: statsTotals,
   /** The breakdown asked for; absent without `groupBy`. */
-  groupBy: z.enum(REPORT_GROUPINGS_SUPPORTED).optional(),
-  /** With `groupBy`: one series per ad or campaign with data in the range, by name; their totals add up to `totals`. */
+  groupBy: reportGroupBy.optional(),
+  /** With `groupBy`: one series per ad, campaign, placement or site with data in the range, by name; their totals add up to `totals`. */
   groups: z.array(reportGroup).optional(),
 });
 

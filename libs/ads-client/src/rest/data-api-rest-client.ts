@@ -122,6 +122,8 @@ export interface DataApiRestClient {
     advertiser(id: string, query?: ReportQuery): Promise<Report>;
     campaign(id: string, query?: ReportQuery): Promise<Report>;
     ad(id: string, query?: ReportQuery): Promise<Report>;
+    site(id: string, query?: ReportQuery): Promise<Report>;
+    placement(id: string, query?: ReportQuery): Promise<Report>;
   };
   /** The OpenAPI 3.1 document of the API. */
   openApi(): Promise<Record<string, unknown>>;
@@ -269,6 +271,8 @@ export function createDataApiRestClient(options: DataApiRestClientOptions): Data
       advertiser: (id, query) => plain('GET', `/reports/advertisers/${encodeURIComponent(id)}`, { query }),
       campaign: (id, query) => plain('GET', `/reports/campaigns/${encodeURIComponent(id)}`, { query }),
       ad: (id, query) => plain('GET', `/reports/ads/${encodeURIComponent(id)}`, { query }),
+      site: (id, query) => plain('GET', `/reports/sites/${encodeURIComponent(id)}`, { query }),
+      placement: (id, query) => plain('GET', `/reports/placements/${encodeURIComponent(id)}`, { query }),
     },
     openApi: () => plain('GET', '/openapi.json', { authenticated: false }),
   };

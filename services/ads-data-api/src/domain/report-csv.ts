@@ -19,7 +19,7 @@ export interface CsvReport {
   from: string;
   to: string;
   points: readonly CsvPoint[];
-  groupBy?: 'ad' | 'campaign' | undefined;
+  groupBy?: 'ad' | 'campaign' | 'placement' | 'site' | undefined;
   groups?: ReadonlyArray<{ id: string; name: string; points: readonly CsvPoint[] }> | undefined;
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { DataApiError } from '../errors';
-import { clickThroughRate, findStatsRowProblems, mergeStatsRows } from './stats-rows';
+import { clickThroughRate, findStatsRowProblems, mergePlacementStatsRows, mergeStatsRows } from './stats-rows';
 
 const ad = (n: number) => `0190a000-0000-7000-8000-00000000000${n}`;
 const row = (adId: string, hour: string, impressions: number) => ({
@@ -58,5 +58,25 @@ describe('clickThroughRate', () => {
   it('is clicks over impressions, 0 without impressions', () => {
     assert.equal(clickThroughRate(5, 100), 0.05);
     assert.equal(clickThroughRate(3, 0), 0);
+  });
+});
+
+describe('mergePlacementStatsRows', () => {
+  it('sums rows per placement key, ad and hour, and leaves out rows without a key a placement can have', () => {
+    const at = (placementKey: string | undefined, adId: string, impressions: number) => ({
+      ...row(adId, '2026-01-01T01:00:00Z', impressions),
+      ...(placementKey === undefined ? {} : { placementKey }),
+    });
+    const columns = mergePlacementStatsRows([
+      at('home.top', ad(2), 1),
+      at('article.side', ad(1), 2),
+      at('home.top', ad(2).toUpperCase(), 3),
+      at(undefined, ad(1), 4),
+      at('Not A Key,{}', ad(1), 5),
+    ]);
+    assert.deepEqual(columns.placementKeys, ['article.side', 'home.top']);
+    assert.deepEqual(columns.adIds, [ad(1), ad(2)]);
+    assert.deepEqual(columns.impressions, [2, 4]);
+    assert.deepEqual(columns.spendMicros, ['10', '20']);
   });
 });

@@ -110,6 +110,51 @@ export function mergeStatsRows(rows: readonly StatsRow[]): StatsColumns {
   return columns;
 }
 
+/** The placement breakdown of a batch: one entry per (placement key, ad, hour), summed. */
+export interface PlacementStatsColumns extends StatsColumns {
+  placementKeys: string[];
+}
+
+/**
+ * The shape of a placement key as placements are created with: a row whose key has another
+ * shape names no placement, and the check keeps the keys safe inside an array literal.
+ */
+const placementKeyPattern = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/**
+ * The rows that carry a placement key a placement could have, summed per (key, ad, hour) and
+ * ordered by them: what goes into `placement_hourly_stat` besides `hourly_stat`. Rows without a
+ * key, or with a key no placement can have, are left out here (they still count under their ad).
+ */
+export function mergePlacementStatsRows(rows: readonly StatsRow[]): PlacementStatsColumns {
+  const merged = new Map<string, { placementKey: string; adId: string; hour: number; counters: number[] }>();
+  for (const row of rows) {
+    if (row.placementKey === undefined || !placementKeyPattern.test(row.placementKey)) continue;
+    const hour = Date.parse(row.hour);
+    const adId = row.adId.toLowerCase();
+    const key = `${row.placementKey}\u0000${adId}\u0000${hour}`;
+    const counters = [row.impressions, row.viewableImpressions, row.clicks, row.spendMicros];
+    const current = merged.get(key);
+    if (current === undefined) merged.set(key, { placementKey: row.placementKey, adId, hour, counters });
+    else current.counters = current.counters.map((value, index) => value + counters[index]!);
+  }
+  const ordered = [...merged.values()].sort(
+    (a, b) =>
+      (a.placementKey < b.placementKey ? -1 : a.placementKey > b.placementKey ? 1 : 0) ||
+      (a.adId < b.adId ? -1 : a.adId > b.adId ? 1 : 0) ||
+      a.hour - b.hour,
+  );
+  return {
+    placementKeys: ordered.map((entry) => entry.placementKey),
+    adIds: ordered.map((entry) => entry.adId),
+    hours: ordered.map((entry) => new Date(entry.hour)),
+    impressions: ordered.map((entry) => entry.counters[0]!),
+    viewableImpressions: ordered.map((entry) => entry.counters[1]!),
+    clicks: ordered.map((entry) => entry.counters[2]!),
+    spendMicros: ordered.map((entry) => String(entry.counters[3]!)),
+  };
+}
+
 /** clicks / impressions, 0 without impressions. */
 export function clickThroughRate(clicks: number, impressions: number): number {
   return impressions === 0 ? 0 : clicks / impressions;

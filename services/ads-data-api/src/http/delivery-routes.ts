@@ -11,10 +11,11 @@ export const deliveryRoutes: RestRoute[] = [
     path: '/delivery',
     operationId: 'getDelivery',
     tag: 'Reports',
-    summary: 'Delivery of several advertisers, campaigns or ads',
+    summary: 'Delivery of several advertisers, campaigns, ads, sites or placements',
     description:
       'Impressions, clicks, CTR and spend (micros) of each id since it began and on its current day, from HourlyStat, for the rows of a list page (at most 200 ids). ' +
-      "The day is the campaign's time zone's for campaigns and ads (the day daily budgets and pacing follow), UTC's for advertisers. " +
+      "The day is the campaign's time zone's for campaigns and ads (the day daily budgets and pacing follow), UTC's for advertisers, sites and placements. " +
+      "Sites and placements count the events served on them (PlacementHourlyStat); with an advertiser key, only that advertiser's ads. " +
       'Ids without stats answer zeros; unknown ids and rows the key may not see are left out.',
     roles: everyRole,
     query: rest.deliveryQuery,

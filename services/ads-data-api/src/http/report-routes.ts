@@ -7,7 +7,15 @@ import { findAd } from '../store/ad-store';
 import { findAdvertiser } from '../store/advertiser-store';
 import { findCampaign } from '../store/campaign-store';
 import type { Db } from '../store/db';
-import { readGroupedCounters, readReportCounters, type ReportGrouping, type ReportLevel } from '../store/report-store';
+import { findPlacement } from '../store/placement-store';
+import {
+  readGroupedCounters,
+  readPlacementReportCounters,
+  readReportCounters,
+  type ReportGrouping,
+  type ReportLevel,
+} from '../store/report-store';
+import { findSite } from '../store/site-store';
 import { defineRoute, type RestRoute, type RouteContext, type RouteResult } from './rest-route';
 import { everyRole } from './every-role';
 import { idParams } from './id-params';
@@ -22,20 +30,31 @@ const tag = 'Reports';
 /** Most rows (buckets × groups) one broken-down report may hold. */
 export const MAX_REPORT_ROWS = 50_000;
 
-const whyNoPlacementBreakdown =
-  'stats are counted per ad and UTC hour (hourly_stat has no placement or site), so a breakdown by placement or site cannot be derived; use groupBy=ad or groupBy=campaign';
-
 function findReported(db: Db, level: ReportLevel, id: string, scope: string | undefined): Promise<unknown> {
-  if (level === 'advertiser') return findAdvertiser(db, id, scope);
-  return level === 'campaign' ? findCampaign(db, id, scope) : findAd(db, id, scope);
+  switch (level) {
+    case 'advertiser':
+      return findAdvertiser(db, id, scope);
+    case 'campaign':
+      return findCampaign(db, id, scope);
+    case 'ad':
+      return findAd(db, id, scope);
+    // Publisher inventory is readable by every role; an advertiser's key counts only its own ads there.
+    case 'site':
+      return findSite(db, id);
+    case 'placement':
+      return findPlacement(db, id);
+  }
 }
 
-function isSupportedGrouping(groupBy: ReportQuery['groupBy']): groupBy is ReportGrouping | undefined {
-  return groupBy === undefined || (rest.REPORT_GROUPINGS_SUPPORTED as readonly string[]).includes(groupBy);
-}
-
-async function brokenDown(db: Db, level: ReportLevel, id: string, grouping: ReportGrouping, window: ReportWindow) {
-  const counted = await readGroupedCounters(db, level, id, grouping, window);
+async function brokenDown(
+  db: Db,
+  level: ReportLevel,
+  id: string,
+  grouping: ReportGrouping,
+  window: ReportWindow,
+  advertiserScope: string | undefined,
+) {
+  const counted = await readGroupedCounters(db, level, id, grouping, window, advertiserScope);
   const buckets = (window.toMs - window.fromMs) / window.bucketMs;
   if (counted.groups.length * buckets > MAX_REPORT_ROWS) {
     throw invalidFields([
@@ -57,17 +76,18 @@ async function brokenDown(db: Db, level: ReportLevel, id: string, grouping: Repo
 async function report(level: ReportLevel, context: RouteContext<{ id: string }, ReportQuery, undefined>): Promise<RouteResult> {
   const { db, principal, params, query, now, dependencies } = context;
   const { groupBy } = query;
-  if (!isSupportedGrouping(groupBy))
-    throw invalidFields([{ field: 'groupBy', message: `groupBy=${groupBy} is not available: ${whyNoPlacementBreakdown}` }]);
-  const visible = await findReported(db, level, params.id, advertiserScopeOf(principal));
+  const advertiserScope = advertiserScopeOf(principal);
+  const visible = await findReported(db, level, params.id, advertiserScope);
   if (visible === null) throw notFound(level, params.id);
   const windowed = reportWindowOf(query, now, { hour: MAX_REPORT_HOURS, day: MAX_REPORT_DAYS });
   if ('violations' in windowed) throw invalidFields(windowed.violations);
   const { window } = windowed;
   const counters =
-    groupBy === undefined
-      ? { ...(await readReportCounters(db, dependencies, level, params.id, window)), groups: undefined }
-      : await brokenDown(db, level, params.id, groupBy, window);
+    groupBy !== undefined
+      ? await brokenDown(db, level, params.id, groupBy, window, advertiserScope)
+      : level === 'site' || level === 'placement'
+        ? { ...(await readPlacementReportCounters(db, level, params.id, window, advertiserScope)), groups: undefined }
+        : { ...(await readReportCounters(db, dependencies, level, params.id, window)), groups: undefined };
   const series = buildReportSeries(window, counters.values);
   const body: Report = {
     level,
@@ -92,13 +112,15 @@ const description =
   'Always what the database holds: buckets the warmed time series in Redis hold unchanged since their warm are read there, the others (not warmed yet, or changed by a roll-up since) from the database (`source`: cache, database or mixed). ' +
   '`asOf`: when the newest roll-up batch included was applied (latest hourly_stat.updated_at in the range), null without stats. ' +
   `At most ${MAX_REPORT_HOURS} hours or ${MAX_REPORT_DAYS} days. ` +
-  '`groupBy=ad|campaign` adds `groups`, one series per ad or campaign with stats in the range (read from the database), whose totals add up to `totals`; ' +
-  `at most ${MAX_REPORT_ROWS} rows (buckets × groups). \`groupBy=placement|site\` is answered 422: ${whyNoPlacementBreakdown}. ` +
+  '`groupBy=ad|campaign|placement|site` adds `groups`, one series per ad, campaign, placement or site with stats in the range (read from the database), whose totals add up to `totals`; ' +
+  `at most ${MAX_REPORT_ROWS} rows (buckets × groups). ` +
+  'By placement or site, events served on no known placement (rolled up before placements were recorded, or on a placement key that is unknown or was deleted) form the group `unattributed`. ' +
+  "Site and placement reports count the events served there (from placement_hourly_stat, always the database); with an advertiser key, only that advertiser's ads. " +
   '`format=csv` answers the same figures as text/csv (attachment): a header row, then one row per bucket, or per bucket and group with groupBy (`bucket,<group>_id,<group>_name,impressions,viewable_impressions,clicks,spend_micros,ctr`); each column sums to the totals.';
 
 const csvSchema = z.string().meta({
   description:
-    'Header row, then one row per bucket (× group): bucket,[ad_id|campaign_id,ad_name|campaign_name,]impressions,viewable_impressions,clicks,spend_micros,ctr',
+    'Header row, then one row per bucket (× group): bucket,[<group>_id,<group>_name,]impressions,viewable_impressions,clicks,spend_micros,ctr (group: ad, campaign, placement or site)',
   example:
     'bucket,ad_id,ad_name,impressions,viewable_impressions,clicks,spend_micros,ctr\r\n2026-03-10T00:00:00.000Z,0190…,Spring sale,1500,1200,15,3000000,0.01\r\n',
 });
@@ -125,4 +147,6 @@ export const reportRoutes: RestRoute[] = [
   reportRoute('advertiser', '/reports/advertisers/:id', 'getAdvertiserReport', 'Stats of an advertiser'),
   reportRoute('campaign', '/reports/campaigns/:id', 'getCampaignReport', 'Stats of a campaign'),
   reportRoute('ad', '/reports/ads/:id', 'getAdReport', 'Stats of an ad'),
+  reportRoute('site', '/reports/sites/:id', 'getSiteReport', 'Stats of a site (events served on its placements)'),
+  reportRoute('placement', '/reports/placements/:id', 'getPlacementReport', 'Stats of a placement (events served on it)'),
 ];

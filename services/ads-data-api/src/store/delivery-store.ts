@@ -36,10 +36,28 @@ function rowsOf(level: DeliveryLevel, ids: readonly string[], advertiserScope: s
     case 'ad':
       return Prisma.sql`SELECT a.id, c.time_zone FROM "ad" a JOIN "campaign" c ON c.id = a.campaign_id
                          WHERE a.id = ANY(${ids}::uuid[]) ${scope(Prisma.raw('c.advertiser_id'))}`;
+    // Publisher inventory is visible to every role; the advertiser scope limits the stats instead.
+    case 'site':
+      return Prisma.sql`SELECT v.id, 'UTC'::text AS time_zone FROM "site" v WHERE v.id = ANY(${ids}::uuid[])`;
+    case 'placement':
+      return Prisma.sql`SELECT v.id, 'UTC'::text AS time_zone FROM "placement" v WHERE v.id = ANY(${ids}::uuid[])`;
   }
 }
 
-const statsJoin: Record<DeliveryLevel, Prisma.Sql> = {
+// Sites and placements count what was served on them (placement_hourly_stat); an advertiser's
+// key sees only its own campaigns' part.
+function statsJoinOf(level: DeliveryLevel, advertiserScope: string | undefined): Prisma.Sql {
+  const scoped =
+    advertiserScope === undefined
+      ? Prisma.sql`"placement_hourly_stat"`
+      : Prisma.sql`(SELECT ps.* FROM "placement_hourly_stat" ps JOIN "campaign" sc ON sc.id = ps.campaign_id
+                     WHERE sc.advertiser_id = ${advertiserScope}::uuid)`;
+  if (level === 'site') return Prisma.sql`LEFT JOIN ("placement" sp JOIN ${scoped} s ON s.placement_id = sp.id) ON sp.site_id = r.id`;
+  if (level === 'placement') return Prisma.sql`LEFT JOIN ${scoped} s ON s.placement_id = r.id`;
+  return statsJoin[level];
+}
+
+const statsJoin: Record<'advertiser' | 'campaign' | 'ad', Prisma.Sql> = {
   advertiser: Prisma.raw(`LEFT JOIN ("hourly_stat" s JOIN "campaign" sc ON sc.id = s.campaign_id) ON sc.advertiser_id = r.id`),
   campaign: Prisma.raw(`LEFT JOIN "hourly_stat" s ON s.campaign_id = r.id`),
   ad: Prisma.raw(`LEFT JOIN "hourly_stat" s ON s.ad_id = r.id`),
@@ -49,7 +67,8 @@ const ctrOf = (clicks: number, impressions: number) => (impressions === 0 ? 0 : 
 
 /**
  * Impressions, clicks, CTR and spend of each row since it began and on its current day (the
- * hours from the start of the day in the row's time zone), summed from HourlyStat in one query.
+ * hours from the start of the day in the row's time zone), summed from HourlyStat (sites and
+ * placements: PlacementHourlyStat, days of UTC) in one query.
  * Ids that name no row, or a row the advertiser scope hides, are left out.
  */
 export async function readDelivery(
@@ -73,7 +92,7 @@ export async function readDelivery(
            coalesce(sum(s.impressions) FILTER (WHERE s.hour >= r.day_start), 0)::bigint AS today_impressions,
            coalesce(sum(s.clicks) FILTER (WHERE s.hour >= r.day_start), 0)::bigint AS today_clicks,
            coalesce(sum(s.spend_micros) FILTER (WHERE s.hour >= r.day_start), 0)::bigint AS today_spend
-      FROM r ${statsJoin[level]}
+      FROM r ${statsJoinOf(level, advertiserScope)}
      GROUP BY r.id, r.time_zone, r.day, r.day_start`;
   const byId = new Map(rows.map((row) => [row.id, row]));
   // In the order asked for, so that the answer lines up with the list page.

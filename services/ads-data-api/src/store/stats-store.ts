@@ -1,7 +1,14 @@
 import type { dataApi } from '@ads/ads-client';
 import type { z } from 'zod';
 import { DataApiError } from '../errors';
-import { clickThroughRate, findStatsRowProblems, isUuid, mergeStatsRows, type StatsRow } from '../domain/stats-rows';
+import {
+  clickThroughRate,
+  findStatsRowProblems,
+  isUuid,
+  mergePlacementStatsRows,
+  mergeStatsRows,
+  type StatsRow,
+} from '../domain/stats-rows';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { Logger } from 'pino';
 import { isRetryableTransactionError, sqlStateOf } from './sql-state';
@@ -21,6 +28,11 @@ export const MAX_QUERY_RANGE_MS: Record<StatsGranularity, number> = { hour: 93 *
  * one's row lock) finds it and changes nothing; then every row is added to its hourly counters
  * in one `INSERT … ON CONFLICT DO UPDATE` over unnested arrays. An unknown ad id fails the whole
  * batch, naming the first rows at fault; nothing is written.
+ *
+ * Rows that name a placement are also added, in the same transaction, to its counters in
+ * `placement_hourly_stat`. A placement key that names no placement (unknown, deleted) does not
+ * fail the batch: the row counts under its ad in `hourly_stat` only, which placement and site
+ * breakdowns show as unattributed.
  */
 export async function ingestStatsBatch(
   prisma: PrismaClient,
@@ -31,6 +43,8 @@ export async function ingestStatsBatch(
   if (problems.length > 0) throw statsRowError(problems);
   const columns = mergeStatsRows(batch.rows);
   const literals = arrayLiterals(columns);
+  const placementColumns = mergePlacementStatsRows(batch.rows);
+  const placementLiterals = { ...arrayLiterals(placementColumns), placementKeys: `{${placementColumns.placementKeys.join(',')}}` };
 
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -65,6 +79,27 @@ export async function ingestStatsBatch(
               SELECT DISTINCT r.ad_id::text AS ad_id FROM unnest(${literals.adIds}::uuid[]) AS r(ad_id)
                WHERE NOT EXISTS (SELECT 1 FROM ad WHERE ad.id = r.ad_id)`;
             throw unknownAdsError(batch.rows, new Set(unknown.map((row) => row.ad_id)));
+          }
+          if (placementColumns.adIds.length > 0) {
+            // The join with placement drops keys that name none; every ad is known by now.
+            await tx.$executeRaw`
+              INSERT INTO placement_hourly_stat AS h
+                     (placement_id, ad_id, campaign_id, hour, impressions, viewable_impressions, clicks, spend_micros, updated_at)
+              SELECT p.id, r.ad_id, ad.campaign_id, r.hour, r.impressions, r.viewable_impressions, r.clicks, r.spend_micros, now()
+                FROM unnest(${placementLiterals.placementKeys}::text[], ${placementLiterals.adIds}::uuid[],
+                            ${placementLiterals.hours}::timestamptz[], ${placementLiterals.impressions}::int[],
+                            ${placementLiterals.viewableImpressions}::int[], ${placementLiterals.clicks}::int[],
+                            ${placementLiterals.spendMicros}::bigint[])
+                     AS r(placement_key, ad_id, hour, impressions, viewable_impressions, clicks, spend_micros)
+                JOIN placement p ON p.key = r.placement_key
+                JOIN ad ON ad.id = r.ad_id
+               ORDER BY p.id, r.hour, r.ad_id
+              ON CONFLICT (placement_id, hour, ad_id) DO UPDATE SET
+                impressions = h.impressions + excluded.impressions,
+                viewable_impressions = h.viewable_impressions + excluded.viewable_impressions,
+                clicks = h.clicks + excluded.clicks,
+                spend_micros = h.spend_micros + excluded.spend_micros,
+                updated_at = excluded.updated_at`;
           }
           return { applied: true, rows: batch.rows.length };
         },

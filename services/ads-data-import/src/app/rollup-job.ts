@@ -79,7 +79,7 @@ type IngestOutcome = 'applied' | 'already-applied' | 'nothing-left';
  * Drains the events stream into ads-data-api: each slot (a consumer of the group) first redoes
  * its own unacknowledged batch, then claims dead consumers' batches, then reads new entries, until
  * the stream is drained, the run's time limit passes, or the worker shuts down. Each batch is
- * aggregated per ad and hour, sent with an id derived from its entry ids as delivered (also those
+ * aggregated per ad, placement and hour, sent with an id derived from its entry ids as delivered (also those
  * deleted from the stream since), and acknowledged only after the API confirmed it.
  */
 export async function runRollup(dependencies: RollupDependencies, hooks: RollupHooks = {}): Promise<RollupSummary> {

@@ -22,7 +22,7 @@ function event(overrides: Partial<TrackingEvent>): TrackingEvent {
   };
 }
 
-test('events add up per ad and UTC hour, by type, with spend', () => {
+test('events add up per ad, placement and UTC hour, by type, with spend', () => {
   const aggregate = aggregateTrackingEvents([
     event({ type: 'impression', spendMicros: 1500 }),
     event({ type: 'impression', spendMicros: 1500 }),
@@ -30,13 +30,19 @@ test('events add up per ad and UTC hour, by type, with spend', () => {
     event({ type: 'click', spendMicros: 250_000 }),
     event({ type: 'impression', at: at + 3_600_000, spendMicros: 1500 }),
     event({ type: 'impression', adId: 'ad-a' }),
+    event({ type: 'impression', placementKey: 'article.side', spendMicros: 1500 }),
   ]);
-  assert.equal(aggregate.events, 6);
+  assert.equal(aggregate.events, 7);
   assert.equal(aggregate.duplicates, 0);
+  const row = (adId: string, placementKey: string, hour: string, counters: number[]) => {
+    const [impressions, viewableImpressions, clicks, spendMicros] = counters;
+    return { adId, placementKey, hour: `2026-03-01T${hour}:00:00.000Z`, impressions, viewableImpressions, clicks, spendMicros };
+  };
   assert.deepEqual(aggregate.rows, [
-    { adId: 'ad-a', hour: '2026-03-01T10:00:00.000Z', impressions: 1, viewableImpressions: 0, clicks: 0, spendMicros: 0 },
-    { adId: 'ad-b', hour: '2026-03-01T10:00:00.000Z', impressions: 2, viewableImpressions: 1, clicks: 1, spendMicros: 253_000 },
-    { adId: 'ad-b', hour: '2026-03-01T11:00:00.000Z', impressions: 1, viewableImpressions: 0, clicks: 0, spendMicros: 1500 },
+    row('ad-a', 'home.top', '10', [1, 0, 0, 0]),
+    row('ad-b', 'article.side', '10', [1, 0, 0, 1500]),
+    row('ad-b', 'home.top', '10', [2, 1, 1, 253_000]),
+    row('ad-b', 'home.top', '11', [1, 0, 0, 1500]),
   ]);
 });
 

@@ -60,3 +60,10 @@ test('the entries of rows are those of the same ad and UTC hour', () => {
   assert.deepEqual(entryIdsOfRows(entryIds, events, [rows[0]!, rows[2]!]), ['2-0', '3-0']);
   assert.equal(eventsOfRow(rows[0]!), 4);
 });
+
+test('the entries of a row with a placement are those served on that placement', () => {
+  const event = (adId: string, placementKey: string) => ({ adId, placementKey, at: Date.parse(hour) }) as TrackingEvent;
+  const events = [event('ad-b', 'home.top'), event('ad-b', 'article.side'), event('ad-b', 'home.top')];
+  const row = { ...rows[1]!, placementKey: 'home.top' };
+  assert.deepEqual(entryIdsOfRows(['1-0', '2-0', '3-0'], events, [row]), ['1-0', '3-0']);
+});

@@ -37,11 +37,13 @@ export function rowRefusalsOf(issues: readonly FieldIssue[], rows: readonly Hour
 
 /**
  * The ids of the stream entries whose events were added up into `rows` (same ad, same UTC
- * hour); `entryIds[i]` is the entry `events[i]` was read from.
+ * hour, same placement); `entryIds[i]` is the entry `events[i]` was read from.
  */
 export function entryIdsOfRows(entryIds: readonly string[], events: readonly TrackingEvent[], rows: readonly HourlyAdStats[]): string[] {
-  const keys = new Set(rows.map((row) => `${row.adId}\u0000${row.hour}`));
-  return entryIds.filter((_, index) => keys.has(`${events[index]!.adId}\u0000${hourOf(events[index]!.at)}`));
+  const keys = new Set(rows.map((row) => `${row.adId}\u0000${row.hour}\u0000${row.placementKey ?? ''}`));
+  return entryIds.filter((_, index) =>
+    keys.has(`${events[index]!.adId}\u0000${hourOf(events[index]!.at)}\u0000${events[index]!.placementKey ?? ''}`),
+  );
 }
 
 /** Events a row counts (each event adds one to exactly one of its counters). */

@@ -152,17 +152,18 @@ export interface ReportPoint {
   ctr?: number;
 }
 
-/** The series of one ad or campaign of a report broken down with `groupBy`. */
+/** The series of one ad, campaign, placement or site of a report broken down with `groupBy`. */
 export interface ReportGroup {
-  level: 'ad' | 'campaign';
+  level: ReportGroupBy;
+  /** `unattributed` for events served on no known placement (placement and site breakdowns). */
   id: string;
   name: string;
   points: ReportPoint[];
   totals: Omit<ReportPoint, 'bucket'>;
 }
 
-/** What a report can be broken down by (the API refuses placement and site: see its README). */
-export type ReportGroupBy = 'ad' | 'campaign';
+/** What a report can be broken down by. */
+export type ReportGroupBy = 'ad' | 'campaign' | 'placement' | 'site';
 
 export interface Report {
   points: ReportPoint[];
@@ -175,7 +176,7 @@ export interface Report {
   asOf?: string | null;
 }
 
-export type DeliveryLevel = 'advertiser' | 'campaign' | 'ad';
+export type DeliveryLevel = 'advertiser' | 'campaign' | 'ad' | 'site' | 'placement';
 
 /** Impressions, clicks, CTR and spend (micros) of one period. */
 export interface DeliveryFigures {

@@ -4,7 +4,7 @@ import type { Report, ReportPoint } from '../api/entities';
 export interface ReportTableRow {
   key: string;
   bucket: string;
-  /** The ad's or campaign's name with a breakdown; absent without. */
+  /** The ad's, campaign's, placement's or site's name with a breakdown; absent without. */
   group?: string;
   impressions: number;
   viewableImpressions: number;

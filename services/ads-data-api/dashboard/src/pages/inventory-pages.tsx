@@ -56,6 +56,7 @@ export function SiteListPage() {
         { value: 'domain', label: 'domain' },
         { value: '-createdAt', label: 'newest first' },
       ]}
+      delivery="site"
       newLink={{ to: '/sites/new', label: 'New site' }}
       filters={[{ name: 'status', label: 'Status', options: inventoryStatus }]}
       columns={[
@@ -98,6 +99,9 @@ export function SitePage({ id }: { id: string }) {
           <header className="page-header">
             <h1>{site.name}</h1>
             <span className="muted">{site.domain}</span>
+            <Link to={`/reports/sites/${encodeURIComponent(site.id)}`} data-testid="site-report-link">
+              Report
+            </Link>
           </header>
         )}
         footer={(site) => <PlacementList siteId={site.id} embedded />}
@@ -119,6 +123,7 @@ function PlacementList({ siteId, embedded }: { siteId?: string; embedded?: boole
         { value: '-createdAt', label: 'newest first' },
       ]}
       embedded={embedded}
+      delivery="placement"
       baseQuery={siteId ? { siteId } : undefined}
       newLink={{ to: siteId ? `/placements/new?siteId=${encodeURIComponent(siteId)}` : '/placements/new', label: 'New placement' }}
       filters={[{ name: 'status', label: 'Status', options: inventoryStatus }]}
@@ -176,6 +181,9 @@ export function PlacementPage({ id }: { id: string }) {
             <h1>{placement.name}</h1>
             <code>{placement.key}</code>
             <EntityName kind="sites" id={placement.siteId} />
+            <Link to={`/reports/placements/${encodeURIComponent(placement.id)}`} data-testid="placement-report-link">
+              Report
+            </Link>
           </header>
         )}
         footer={(placement) => <EmbedSnippetPanel placementKey={placement.key} />}

@@ -13,20 +13,24 @@ import { reportTableRows } from '../domain/report-table-rows';
 import { useSession } from '../session/session';
 
 /** What a report is about, as the API's paths name it. */
-export type ReportSubject = 'advertisers' | 'campaigns' | 'ads';
+export type ReportSubject = 'advertisers' | 'campaigns' | 'ads' | 'sites' | 'placements';
 
 const DAY_MS = 86_400_000;
 const integer = new Intl.NumberFormat('en-US');
 
 const breakdowns: Record<ReportSubject, ReportGroupBy[]> = {
-  advertisers: ['campaign', 'ad'],
-  campaigns: ['ad'],
-  ads: [],
+  advertisers: ['campaign', 'ad', 'site', 'placement'],
+  campaigns: ['ad', 'site', 'placement'],
+  ads: ['site', 'placement'],
+  sites: ['placement', 'campaign', 'ad'],
+  placements: ['campaign', 'ad'],
 };
 
+const groupHeadings: Record<ReportGroupBy, string> = { ad: 'Ad', campaign: 'Campaign', placement: 'Placement', site: 'Site' };
+
 /**
- * A report of an advertiser, campaign or ad: a UTC date range, hour or day, a breakdown by
- * ad or campaign, totals, one chart per metric, the rows as a table, and the API's CSV of the
+ * A report of an advertiser, campaign, ad, site or placement: a UTC date range, hour or day, a
+ * breakdown by ad, campaign, site or placement, totals, one chart per metric, the rows as a table, and the API's CSV of the
  * same query. Loaded on demand (it brings the charting library), hence the default export.
  */
 export default function ReportPanel({ subject, id, now }: { subject: ReportSubject; id: string; now: number }) {
@@ -122,9 +126,6 @@ export default function ReportPanel({ subject, id, now }: { subject: ReportSubje
                   by {value}
                 </option>
               ))}
-              <option value="placement" disabled title="Stats are counted per ad and hour, without the placement or site that served them">
-                by placement/site: n/a
-              </option>
             </select>
           </label>
         )}
@@ -171,7 +172,7 @@ export default function ReportPanel({ subject, id, now }: { subject: ReportSubje
           <thead>
             <tr>
               <th scope="col">{granularity === 'hour' ? 'Hour (UTC)' : 'Day (UTC)'}</th>
-              {data?.groupBy !== undefined && <th scope="col">{data.groupBy === 'ad' ? 'Ad' : 'Campaign'}</th>}
+              {data?.groupBy !== undefined && <th scope="col">{groupHeadings[data.groupBy]}</th>}
               {['Impressions', 'Viewable', 'Clicks', 'CTR', 'Spend'].map((heading) => (
                 <th key={heading} scope="col" className="number">
                   {heading}
