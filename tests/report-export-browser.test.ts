@@ -3,9 +3,9 @@
 // up to the totals the API answers as JSON for the same query; one chart per metric.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { saveScreenshot } from '@ads/test-kit';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createRpcClient, dataApiContract, readInventorySnapshot, rest } from '@ads/ads-client';
 import { HOUR_MS, statsRow } from './support/feedback-stack';
@@ -17,8 +17,6 @@ import {
   type StackDatabase,
   type StackSeed,
 } from './support/stack';
-
-const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 
 let database: StackDatabase | undefined;
 let dataApi: RunningDataApi | undefined;
@@ -125,8 +123,7 @@ test('a campaign report broken down by ad exports a CSV whose totals equal the A
   assert.equal(sum('clicks'), report.totals.clicks);
   assert.equal(sum('spend_micros'), report.totals.spendMicros);
 
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, 'report-page-1280x800.png'), fullPage: true });
+  await saveScreenshot(page, 'report-page');
   await page.context().close();
 });
 
@@ -144,7 +141,6 @@ test('an advertiser report is reachable from the advertiser page and fits a phon
     panel !== null && panel.x + panel.width <= 390,
     `the report panel fits 390 px (right edge at ${panel?.x ?? 0} + ${panel?.width ?? 0})`,
   );
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, 'report-page-390x844.png'), fullPage: true });
+  await saveScreenshot(page, 'report-page');
   await page.context().close();
 });

@@ -25,6 +25,7 @@ stackCommandLine(
     ['STACK_STATE_DIR', 'where keys.json, secrets.json and stack.pid go (default: .stack)'],
     ['TRACKING_SECRET', 'HMAC key of tracking URLs (default: random, kept in secrets.json)'],
     ['METRICS_TOKEN', 'bearer token of /metrics (default: random, kept in secrets.json)'],
+    ['TRACKING_SECRET_PREVIOUS', 'the secret before a rotation, still accepted on beacons (default: none)'],
     ['LOG_LEVEL', "level of the services' JSON logs (default: info)"],
     ['TIMESERIES_WARMING_CRON', 'time-series warming schedule (default: */5 * * * *)'],
     ['ADS_SCORING_CRON', 'scoring schedule (default: */10 * * * *)'],
