@@ -67,7 +67,8 @@ function run(command: Pick<CommandCase, 'dir' | 'entry'>, args: string[], env: R
     nodeArgs: ['--experimental-wasm-modules'],
     env: { LOG_LEVEL: 'warn', ...env },
     cleanEnv: true,
-    timeoutMs: 60_000,
+    // Generous: on the shared 2-core VM under load, a command's start alone has taken 20 s.
+    timeoutMs: 180_000,
   });
 }
 
