@@ -119,7 +119,7 @@ export async function startNpmStack(options: {
     );
   } catch (error) {
     await close();
-    throw new Error(`${(error as Error).message}\n${tail()}`);
+    throw new Error(`${(error as Error).message}\n${tail()}`, { cause: error });
   }
   return { ready: ready!, stateDir, launcher, exited, tail, close };
 }
