@@ -5,12 +5,11 @@
 // on a phone (390×844, a phone's user agent) as on a desktop (1280×800); screenshots of both
 // are saved under artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { saveScreenshot } from '@ads/test-kit';
 import { createRpcClient, dataApiContract, readInventorySnapshot } from '@ads/ads-client';
 import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
-import { freePort, repoRoot } from './support/processes';
+import { freePort } from './support/processes';
 import { deleteKeys, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
 import {
   createStackDatabase,
@@ -23,7 +22,6 @@ import {
 
 /** The placement the local stack's demo link shows (infra/local/start-stack.ts). */
 const DEMO_PLACEMENT = 'dailyplanet-article-inline';
-const ARTIFACTS = join(repoRoot, 'artifacts');
 const IPHONE_USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
@@ -36,7 +34,6 @@ let browser: Browser | undefined;
 let creativesBaseUrl: string;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   // Serving's address is known before the seed, which writes it into every image URL.
   const servingPort = await freePort();
   const servingUrl = `http://127.0.0.1:${servingPort}`;
@@ -111,7 +108,7 @@ for (const screen of screens) {
       );
       assert.ok(image.src.startsWith(`${creativesBaseUrl}/`), image.src);
       assert.ok(image.width > 0 && image.right <= screen.context.viewport!.width, `the image fits the screen: ${JSON.stringify(image)}`);
-      await page.screenshot({ path: join(ARTIFACTS, `demo-page-${screen.name}.png`) });
+      await saveScreenshot(page, 'demo-page', { fullPage: false });
     } finally {
       await context.close();
     }

@@ -5,9 +5,9 @@
 // sites list shows each site's delivery.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { saveScreenshot } from '@ads/test-kit';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createRpcClient, dataApiContract, readInventorySnapshot, rest } from '@ads/ads-client';
 import { HOUR_MS, statsRow } from './support/feedback-stack';
@@ -19,8 +19,6 @@ import {
   type StackDatabase,
   type StackSeed,
 } from './support/stack';
-
-const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 
 let database: StackDatabase | undefined;
 let dataApi: RunningDataApi | undefined;
@@ -134,8 +132,7 @@ test('a campaign report broken down by ad exports a CSV whose totals equal the A
   assert.equal(sum('clicks'), report.totals.clicks);
   assert.equal(sum('spend_micros'), report.totals.spendMicros);
 
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, 'report-page-1280x800.png'), fullPage: true });
+  await saveScreenshot(page, 'report-page');
   await page.context().close();
 });
 
@@ -153,8 +150,7 @@ test('an advertiser report is reachable from the advertiser page and fits a phon
     panel !== null && panel.x + panel.width <= 390,
     `the report panel fits 390 px (right edge at ${panel?.x ?? 0} + ${panel?.width ?? 0})`,
   );
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, 'report-page-390x844.png'), fullPage: true });
+  await saveScreenshot(page, 'report-page');
   await page.context().close();
 });
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { saveScreenshot } from '@ads/test-kit';
 import { chromium, type Browser } from 'playwright-core';
 import {
   createStackDatabase,
@@ -46,6 +47,13 @@ test('the RPC docs page explains authentication, shows curl examples and calls a
   assert.match(curl ?? '', /"method":"inventory.snapshot"/);
   assert.match(curl ?? '', /authorization: Bearer \$API_KEY/);
   assert.equal(await page.locator('.rpc-url').first().textContent(), `${dataApi!.rpcUrl}/`);
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 800 },
+  ]) {
+    await page.setViewportSize(viewport);
+    await saveScreenshot(page, 'rpc-docs', { fullPage: false });
+  }
 
   // Without a key the call is refused, and the page shows the refusal as it came.
   await article.locator('summary', { hasText: 'try it' }).click();

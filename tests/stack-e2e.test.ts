@@ -6,78 +6,36 @@
 // ads whose images load from serving's /demo/creatives/), view it and click it, roll the events up, and find the impression and the click in the campaign's report
 // on the dashboard. SIGTERM to `npm start` (as a supervisor sends it) must stop every process it started.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runEnqueue } from './support/import-stack';
-import { repoRoot } from './support/processes';
-import { waitFor } from '@ads/test-kit';
+import { alive, startNpmStack, type NpmStack, type StackReady } from './support/npm-stack';
+import { saveScreenshot, waitFor } from '@ads/test-kit';
 import { decide, deleteKeys } from './support/serving-stack';
 import { createStackDatabase, type StackDatabase } from './support/stack';
 
 /** A seeded placement that takes native ads (services/ads-data-api demo seed). */
 const PLACEMENT_KEY = 'dailyplanet-article-inline';
-/** Offsets of the launcher's ports from STACK_PORT_BASE (infra/local/start-stack.ts). */
-const PORT_OFFSETS = [0, 50, 100, 101, 102, 300];
-const ARTIFACTS = join(repoRoot, 'artifacts');
-
-interface StackReady {
-  urls: Record<string, string> & { dashboard: string; dataApi: string; dataApiRpc: string; serving: string; demo: string; queues: string };
-  keys: { adminKey: string; serviceKey: string; importerKey: string };
-  haproxy: boolean;
-  pids: Record<string, number>;
-}
 
 const prefix = `test:stack-e2e:${randomUUID()}:`;
 const runId = randomUUID().slice(0, 8);
-const stateDir = mkdtempSync(join(tmpdir(), 'ads-stack-e2e-'));
 let database: StackDatabase | undefined;
-let launcher: ChildProcess | undefined;
-let launcherOutput = '';
-let launcherExit: Promise<number | null> | undefined;
+let npmStack: NpmStack | undefined;
 let stack: StackReady | undefined;
 let browser: Browser | undefined;
 let landing: Server | undefined;
 let landingUrl = '';
 
-function portIsFree(port: number): Promise<boolean> {
-  const server = createTcpServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A STACK_PORT_BASE whose every port is free now. */
-async function freePortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await Promise.all(PORT_OFFSETS.map((offset) => portIsFree(base + offset)))).every(Boolean)) return base;
-  }
-  throw new Error('no free port range for the stack');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function tail(): string {
-  return launcherOutput.slice(-6_000);
+  return npmStack?.tail() ?? '';
 }
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   landing = createHttpServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html' });
     response.end('<!doctype html><title>Rockets</title><h1>Rocket landing</h1>');
@@ -86,42 +44,10 @@ before(async () => {
   landingUrl = `http://127.0.0.1:${(landing.address() as AddressInfo).port}/rockets`;
 
   database = await createStackDatabase();
-  const portBase = await freePortBase();
-  // Started as a developer or a supervisor starts it: `npm start`.
-  launcher = spawn('npm', ['start', '--silent'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      REDIS_KEY_PREFIX: prefix,
-      STACK_PORT_BASE: String(portBase),
-      STACK_STATE_DIR: stateDir,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-      // Serving instances look for a new index version every second instead of every ten.
-      INDEX_POLL_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk: Buffer) => {
-    launcherOutput += chunk.toString();
-    if (launcherOutput.length > 400_000) launcherOutput = launcherOutput.slice(-200_000);
-  };
-  launcher.stdout!.on('data', collect);
-  launcher.stderr!.on('data', collect);
-  const started = launcher;
-  launcherExit = new Promise((resolve) => started.once('exit', (code) => resolve(code)));
-  await waitFor(
-    async () => {
-      if (started.exitCode !== null) throw new Error(`the launcher exited with ${started.exitCode}:\n${tail()}`);
-      const line = launcherOutput.split('\n').find((candidate) => candidate.startsWith('STACK_READY '));
-      if (line !== undefined) stack = JSON.parse(line.slice('STACK_READY '.length)) as StackReady;
-      return stack !== undefined;
-    },
-    'the launcher to print STACK_READY',
-    { timeoutMs: 120_000 },
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}\n${tail()}`);
-  });
+  // Started as a developer or a supervisor starts it: `npm start`. Serving instances look for a
+  // new index version every second instead of every ten.
+  npmStack = await startNpmStack({ databaseUrl: database.url, redisKeyPrefix: prefix, env: { INDEX_POLL_MS: '1000' } });
+  stack = npmStack.ready;
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -132,17 +58,9 @@ before(async () => {
 after(async () => {
   await browser?.close().catch(() => undefined);
   landing?.close();
-  if (launcher !== undefined && launcher.exitCode === null && launcher.signalCode === null) {
-    launcher.kill('SIGINT');
-    const timer = setTimeout(() => launcher?.kill('SIGKILL'), 20_000);
-    await launcherExit;
-    clearTimeout(timer);
-  }
-  // Whatever survived a failed shutdown must not outlive the test.
-  for (const pid of Object.values(stack?.pids ?? {})) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await npmStack?.close();
   await database?.drop();
   await deleteKeys(prefix);
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 async function signIn(page: Page): Promise<void> {
@@ -242,7 +160,7 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
     assert.equal(await ad.count(), 1, `the new ad is on the demo page:\n${await publisher.locator('#demo-slot').innerText()}`);
     await ad.scrollIntoViewIfNeeded();
     await waitFor(async () => (await ad.getAttribute('data-ads-viewable')) === 'true', 'the viewable beacon', { timeoutMs: 15_000 });
-    await publisher.screenshot({ path: join(ARTIFACTS, 'stack-e2e-publisher.png'), fullPage: true });
+    await saveScreenshot(publisher, 'stack-e2e-publisher');
     await Promise.all([publisher.waitForURL(landingUrl, { timeout: 15_000 }), ad.click()]);
     assert.equal(await publisher.textContent('h1'), 'Rocket landing');
   } finally {
@@ -282,7 +200,7 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
     { timeoutMs: 20_000 },
   );
   assert.ok(Number((await page.getByTestId('total-clicks').innerText()).replace(/\D/g, '')) >= 1, 'the click is in the dashboard');
-  await page.screenshot({ path: join(ARTIFACTS, 'stack-e2e-dashboard.png'), fullPage: true });
+  await saveScreenshot(page, 'stack-e2e-dashboard');
   await page.close();
 
   // Every URL the launcher printed answers.
@@ -318,9 +236,9 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
 
   // A supervisor stops the stack by sending SIGTERM to `npm start` itself. npm does not pass it
   // on to the script, so the launcher must notice npm is gone and stop every process it started.
-  const stackPid = Number(readFileSync(join(stateDir, 'stack.pid'), 'utf8'));
+  const stackPid = Number(readFileSync(join(npmStack!.stateDir, 'stack.pid'), 'utf8'));
   const servingOneNow = Number(/serving-1 restarted \(pid (\d+)\)/.exec(tail())?.[1] ?? 0);
-  launcher!.kill('SIGTERM');
+  npmStack!.launcher.kill('SIGTERM');
   await waitFor(() => Promise.resolve(!alive(stackPid)), 'the launcher to stop after SIGTERM to npm', { timeoutMs: 30_000 }).catch(
     (error: Error) => {
       throw new Error(`${error.message}\n${tail()}`);
@@ -332,5 +250,5 @@ test('an ad created in the dashboard is served through HAProxy, viewed, clicked 
     ...(servingOneNow > 0 ? { 'serving-1 (restarted)': servingOneNow } : {}),
   }).filter(([, pid]) => alive(pid));
   assert.deepEqual(survivors, [], 'every process of the stack has exited');
-  assert.equal(existsSync(join(stateDir, 'stack.pid')), false, 'the pid file for npm stop is removed');
+  assert.equal(existsSync(join(npmStack!.stateDir, 'stack.pid')), false, 'the pid file for npm stop is removed');
 });

@@ -52,7 +52,7 @@ test('the launcher makes a random tracking secret per state directory and keeps 
   const first = newStateDir();
   const other = newStateDir();
   const run = await launchWithoutDatabase(first);
-  assert.equal(run.code, 1, run.output);
+  assert.equal(run.code, 4, run.output);
   assert.match(run.output, /PostgreSQL does not answer/);
   const secrets = secretsOf(first);
   for (const [name, value] of Object.entries(secrets)) {
@@ -71,6 +71,6 @@ test('the launcher makes a random tracking secret per state directory and keeps 
   // A damaged file is named, not silently replaced (beacons signed with it would be lost).
   writeFileSync(join(other, 'secrets.json'), '{"trackingSecret": ');
   const damaged = await launchWithoutDatabase(other);
-  assert.equal(damaged.code, 2);
+  assert.equal(damaged.code, 6);
   assert.match(damaged.output, /secrets\.json is not JSON/);
 });

@@ -12,6 +12,25 @@ import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { STACK_EXIT_CODES, stackCommandLine } from './stack-command-line';
+
+stackCommandLine(
+  'npm start',
+  'Starts the whole platform as local processes against local PostgreSQL and Redis (see infra/README.md); Ctrl-C, SIGTERM or npm stop stops it.',
+  [
+    ['DATABASE_URL', 'PostgreSQL database (default: postgresql://postgres@127.0.0.1:5432/ads)'],
+    ['REDIS_URL', 'Redis (default: redis://127.0.0.1:6379)'],
+    ['REDIS_KEY_PREFIX', 'prefix of every Redis key and channel (default: ads:)'],
+    ['STACK_PORT_BASE', 'shifts every port, 1024 to 65000 (default: 4000)'],
+    ['STACK_STATE_DIR', 'where keys.json, secrets.json and stack.pid go (default: .stack)'],
+    ['TRACKING_SECRET', 'HMAC key of tracking URLs (default: random, kept in secrets.json)'],
+    ['METRICS_TOKEN', 'bearer token of /metrics (default: random, kept in secrets.json)'],
+    ['TRACKING_SECRET_PREVIOUS', 'the secret before a rotation, still accepted on beacons (default: none)'],
+    ['LOG_LEVEL', "level of the services' JSON logs (default: info)"],
+    ['TIMESERIES_WARMING_CRON', 'time-series warming schedule (default: */5 * * * *)'],
+    ['ADS_SCORING_CRON', 'scoring schedule (default: */10 * * * *)'],
+  ],
+);
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Tests run a whole stack of their own next to a developer's: every port shifts with
@@ -23,8 +42,8 @@ const secretsFile = join(stateDir, 'secrets.json');
 const pidFile = join(stateDir, 'stack.pid');
 const portBase = Number(process.env.STACK_PORT_BASE ?? 4000);
 if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
-  process.stderr.write(`STACK_PORT_BASE must be a whole number from 1024 to 65000, got "${process.env.STACK_PORT_BASE}"\n`);
-  process.exit(2);
+  process.stderr.write(`npm start: STACK_PORT_BASE must be a whole number from 1024 to 65000, got "${process.env.STACK_PORT_BASE}"\n`);
+  process.exit(STACK_EXIT_CODES.config);
 }
 
 /**
@@ -39,8 +58,8 @@ function stackSecrets(): { trackingSecret: string; metricsToken: string } {
     try {
       saved = JSON.parse(readFileSync(secretsFile, 'utf8')) as typeof saved;
     } catch (error) {
-      process.stderr.write(`${secretsFile} is not JSON (${(error as Error).message}); delete it to get new secrets\n`);
-      process.exit(2);
+      process.stderr.write(`npm start: ${secretsFile} is not JSON (${(error as Error).message}); delete it to get new secrets\n`);
+      process.exit(STACK_EXIT_CODES.dataInvalid);
     }
   }
   const secret = (value: unknown) => (typeof value === 'string' && value.length >= 43 ? value : randomBytes(48).toString('base64'));
@@ -302,13 +321,13 @@ async function main(): Promise<void> {
     say(
       `PostgreSQL does not answer at ${new URL(env.DATABASE_URL).host}. Start it (Debian: pg_ctlcluster 15 main start; install: apt-get install postgresql) or set DATABASE_URL.`,
     );
-    process.exit(1);
+    await stopAll(STACK_EXIT_CODES.unavailable);
   }
   if (!(await reachable(env.REDIS_URL, 6379))) {
     say(
       `Redis does not answer at ${new URL(env.REDIS_URL).host}. Start it (redis-server --daemonize yes; install: apt-get install redis-server) or set REDIS_URL.`,
     );
-    process.exit(1);
+    await stopAll(STACK_EXIT_CODES.unavailable);
   }
 
   const haproxyInstalled = spawnSync(haproxyBinary, ['-v']).error === undefined;

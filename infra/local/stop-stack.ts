@@ -3,6 +3,13 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STACK_EXIT_CODES, stackCommandLine } from './stack-command-line';
+
+stackCommandLine(
+  'npm stop',
+  'Stops the local stack started by npm start (elsewhere): sends SIGTERM to the pid in $STACK_STATE_DIR/stack.pid and waits until every service has stopped.',
+  [['STACK_STATE_DIR', 'the state directory of the stack to stop (default: .stack)']],
+);
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const pidFile = join(resolve(root, process.env.STACK_STATE_DIR ?? '.stack'), 'stack.pid');
@@ -33,7 +40,7 @@ const deadline = Date.now() + STOP_TIMEOUT_MS;
 while (isRunning(pid)) {
   if (Date.now() > deadline) {
     console.error(`the stack (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
-    process.exit(1);
+    process.exit(STACK_EXIT_CODES.unexpected);
   }
   await new Promise((done) => setTimeout(done, 200));
 }

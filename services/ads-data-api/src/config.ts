@@ -67,6 +67,17 @@ export const databaseVariables: readonly EnvironmentVariableHelp[] = [
   { name: 'LOG_LEVEL', description: 'pino log level of the JSON lines on stderr', default: 'warn' },
 ];
 
+/** The variables the server reads, for its `--help`. */
+export const serverVariables: readonly EnvironmentVariableHelp[] = [
+  { name: 'PORT', description: 'port of REST, RPC and the dashboard', default: '4000' },
+  { name: 'DATABASE_URL', description: 'PostgreSQL database of ads-data-api', default: DEFAULT_DATABASE_URL },
+  { name: 'REDIS_URL', description: 'Redis for inventory notices and the report cache', default: 'redis://127.0.0.1:6379' },
+  { name: 'REDIS_KEY_PREFIX', description: 'prefix of every Redis key and channel', default: 'ads:' },
+  { name: 'DEMO_CREATIVES_BASE_URL', description: "where the demo ads' images are", default: DEFAULT_DEMO_CREATIVES_BASE_URL },
+  { name: 'LOG_LEVEL', description: 'pino log level of the JSON lines on stderr', default: 'info (warn when NODE_ENV=test)' },
+  { name: 'NODE_ENV', description: 'free-form; "test" quiets the log', default: 'development' },
+];
+
 /** The variables `db:seed` reads, for its `--help`. */
 export const seedVariables: readonly EnvironmentVariableHelp[] = [
   ...databaseVariables,

@@ -1,7 +1,7 @@
 // Entry point of the ads-data-api server: REST (/api/v1), RPC (/rpc) and the dashboard on one port.
 import { RedisKeys } from '@ads/ads-client';
-import { ServiceError, createLogger, exitCodeOf, openRedis } from '@ads/ads-client/service';
-import { loadConfig } from './config';
+import { ServiceError, createLogger, exitCodeOf, openRedis, serverCommandLine } from '@ads/ads-client/service';
+import { loadConfig, serverVariables } from './config';
 import { createApp } from './http/data-api-app';
 import { createDataApiRpcServer } from './http/data-api-rpc-server';
 import { createPrismaClient } from './store/prisma-client';
@@ -37,16 +37,28 @@ function start(): void {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-try {
-  start();
-} catch (error) {
-  // Before the logger exists (an invalid environment): one line for the person starting it.
-  const explained =
-    error instanceof ServiceError
-      ? `${error.code}: ${error.message}`
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  process.stderr.write(`ads-data-api: ${explained}\n`);
-  process.exitCode = exitCodeOf(error);
+// `--help` lists the variables and starts nothing; any argument is a usage error (exit 2).
+const commandLineExit = await serverCommandLine({
+  argv: process.argv.slice(2),
+  service: 'ads-data-api',
+  description: 'Serves REST (/api/v1), RPC (/rpc) and the dashboard on one port; configured by the environment.',
+  variables: serverVariables,
+});
+if (commandLineExit !== undefined) process.exitCode = commandLineExit;
+else startOrExplain();
+
+function startOrExplain(): void {
+  try {
+    start();
+  } catch (error) {
+    // Before the logger exists (an invalid environment): one line for the person starting it.
+    const explained =
+      error instanceof ServiceError
+        ? `${error.code}: ${error.message}`
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`ads-data-api: ${explained}\n`);
+    process.exitCode = exitCodeOf(error);
+  }
 }

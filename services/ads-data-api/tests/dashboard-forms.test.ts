@@ -67,7 +67,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
         assert.match(banner, /Not saved: 7 values need changing/);
         assert.deepEqual(requests, [], 'nothing was sent');
         assert.ok((await page.evaluate<number>('document.documentElement.scrollWidth')) <= viewport.width, 'the form fits the screen');
-        await screenshot(page, `campaign-form-errors-${size}`);
+        await screenshot(page, 'campaign-form-errors');
 
         // Fixed, the campaign is created, and its cap reads in people's units.
         await page.getByTestId('field-name').fill('Plain words');

@@ -102,7 +102,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
         await campaign.getByTestId('name-of-advertisers').getByText(delivered.advertiserName, { exact: true }).waitFor();
         await campaign.getByText('active').waitFor();
         await assertNoHorizontalOverflow(page, 'campaigns');
-        await screenshot(page, `campaigns-${size}`);
+        await screenshot(page, 'campaigns');
 
         await navigate(page, 'ads', phone);
         await page.getByTestId('ads-search').fill(delivered.adTitle);
@@ -112,7 +112,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
         await ad.locator('.delivery-impressions', { hasText: '12,345' }).waitFor();
         assert.equal(await ad.getByRole('link', { name: 'campaign', exact: true }).count(), 0, 'no row says just "campaign"');
         await assertNoHorizontalOverflow(page, 'ads');
-        await screenshot(page, `ads-${size}`);
+        await screenshot(page, 'ads');
 
         await navigate(page, 'advertisers', phone);
         const advertiserId = (await dashboard.database.prisma.campaign.findUniqueOrThrow({ where: { id: delivered.campaignId } }))
@@ -120,13 +120,13 @@ for (const [size, viewport] of Object.entries(viewports)) {
         const advertiser = await rowOf(page, 'advertisers', advertiserId);
         await advertiser.locator('.delivery-impressions', { hasText: '12,345' }).waitFor();
         await assertNoHorizontalOverflow(page, 'advertisers');
-        await screenshot(page, `advertisers-${size}`);
+        await screenshot(page, 'advertisers');
 
         for (const target of ['sites', 'placements']) {
           await navigate(page, target, phone);
           await page.getByTestId(`${target}-table`).locator('tr[data-id]').first().waitFor();
           await assertNoHorizontalOverflow(page, target);
-          await screenshot(page, `${target}-${size}`);
+          await screenshot(page, target);
         }
       } catch (error) {
         await screenshot(page, `failed-lists-${size}-${Date.now()}`).catch(() => undefined);
@@ -156,7 +156,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
           `<script async src="https://ads.example.com/embed.js"></script>\n<div data-ads-placement="${placement.key}"></div>`,
         );
         await assertNoHorizontalOverflow(page, 'placement page');
-        await screenshot(page, `placement-${size}`);
+        await screenshot(page, 'placement');
       } finally {
         await context.close();
       }
@@ -231,7 +231,7 @@ describe('duplicating a campaign', () => {
       ]);
       assert.equal(copiedAds, originalAds);
       await assertNoHorizontalOverflow(page, 'campaign page');
-      await screenshot(page, 'campaign-copy-phone');
+      await screenshot(page, 'campaign-copy');
     } finally {
       await context.close();
     }

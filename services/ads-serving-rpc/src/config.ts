@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { redisUrlSetting } from '@ads/ads-client';
-import { commonSettings, logLevelFor, parseEnvironment, requireProductionSecrets, type LogLevel } from '@ads/ads-client/service';
+import {
+  commonSettings,
+  logLevelFor,
+  parseEnvironment,
+  requireProductionSecrets,
+  type EnvironmentVariableHelp,
+  type LogLevel,
+} from '@ads/ads-client/service';
 import { z } from 'zod';
 
 const SERVICE = 'ads-serving-rpc';
@@ -8,6 +15,34 @@ const SERVICE = 'ads-serving-rpc';
 // This file sits at the same depth in src/ as the bundle in dist/ (scripts/build.mjs), so the
 // path holds in both.
 const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The variables the server reads, for its `--help`. */
+export const environmentHelp: readonly EnvironmentVariableHelp[] = [
+  { name: 'PORT', description: 'port of decide, the beacons and embed.js', default: '4100' },
+  { name: 'HOST', description: 'address to listen on', default: '0.0.0.0' },
+  { name: 'REDIS_URL', description: 'Redis of the serving index, counters and the events stream', default: 'redis://127.0.0.1:6379' },
+  { name: 'REDIS_KEY_PREFIX', description: 'prefix of every Redis key and channel', default: 'ads:' },
+  { name: 'TRACKING_SECRET', description: 'HMAC key of tracking URLs, 32+ characters (required in production)', default: 'a dev-only key' },
+  { name: 'TRACKING_SECRET_PREVIOUS', description: 'the key before the last rotation, still accepted', default: 'none' },
+  { name: 'PUBLIC_BASE_URL', description: 'base of the tracking URLs, as browsers reach this service', default: 'http://127.0.0.1:PORT' },
+  { name: 'METRICS_TOKEN', description: 'bearer token /metrics requires', default: 'none' },
+  { name: 'METRICS_PORT', description: 'a port of its own for /metrics', default: 'PORT' },
+  { name: 'TRACKING_URL_TTL_SECONDS', description: 'how long a tracking URL is accepted', default: '14400' },
+  { name: 'EVENT_BUFFER_SIZE', description: 'events kept in memory while Redis is away', default: '100000' },
+  { name: 'EVENTS_STREAM_MAXLEN', description: 'approximate cap of the events stream (0: none)', default: '5000000' },
+  { name: 'EXPLORATION_RATE', description: 'share of decisions that explore', default: '0.1' },
+  { name: 'PACING_REFRESH_MS', description: 'how often pacing factors are read', default: '2000' },
+  { name: 'INDEX_POLL_MS', description: 'how often a new index version is looked for', default: '10000' },
+  { name: 'FREQUENCY_CAP_CACHE_MS', description: 'how long a capped user is remembered in memory', default: '5000' },
+  { name: 'FREQUENCY_CAP_CACHE_ENTRIES', description: 'users remembered in memory', default: '20000' },
+  { name: 'REDIS_READ_TIMEOUT_MS', description: 'deadline of a Redis read on the hot path', default: '50' },
+  { name: 'FREQUENCY_CAP_HOLD_MS', description: 'how long an unconfirmed cap reservation holds', default: '30000' },
+  { name: 'SPEND_LEASE_MS', description: 'length of a spend lease', default: '30000' },
+  { name: 'SPEND_LEASE_SHORT_MS', description: 'length of a spend lease near the budget', default: '2000' },
+  { name: 'V8_HEAP_GROWING_PERCENT', description: 'V8 old-generation growth (0: V8 default)', default: '20' },
+  { name: 'LOG_LEVEL', description: 'level of the JSON log lines on stderr', default: 'info (warn when NODE_ENV=test)' },
+  { name: 'NODE_ENV', description: 'development, test or production (production refuses weak secrets)', default: 'development' },
+];
 
 /** Used outside production only, so that a developer can start the service without setup. */
 export const DEV_TRACKING_SECRET = 'dev-only-tracking-secret-do-not-use-in-production';

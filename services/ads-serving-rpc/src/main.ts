@@ -1,11 +1,20 @@
 // Entry point: `node --import tsx src/main.ts`, or the bundle dist/main.mjs (configuration from
 // the environment, see config.ts).
 import { setFlagsFromString } from 'node:v8';
-import { ServiceError, createLogger, exitCodeOf } from '@ads/ads-client/service';
+import { ServiceError, createLogger, exitCodeOf, serverCommandLine } from '@ads/ads-client/service';
 import { createServingApp } from './app/serving-app';
-import { loadConfig, type Config } from './config';
+import { environmentHelp, loadConfig, type Config } from './config';
 
 const SERVICE = 'ads-serving-rpc';
+
+// `--help` lists the variables and starts nothing; any argument is a usage error (exit 2).
+const commandLineExit = await serverCommandLine({
+  argv: process.argv.slice(2),
+  service: SERVICE,
+  description: 'Answers serving.decide for the embed, takes the tracking beacons and serves embed.js; configured by the environment.',
+  variables: environmentHelp,
+});
+if (commandLineExit !== undefined) process.exit(commandLineExit);
 
 let config: Config;
 try {

@@ -23,5 +23,5 @@ export {
   requireProductionSecrets,
 } from './load-config.js';
 export type { DataApiCommandConfig } from './load-config.js';
-export { commonHint, describeEnvironment, integerOption, printJsonLine, runCommand } from './run-command.js';
-export type { EnvironmentVariableHelp, RunCommandOptions } from './run-command.js';
+export { commonHint, describeEnvironment, integerOption, printJsonLine, runCommand, serverCommandLine } from './run-command.js';
+export type { EnvironmentVariableHelp, RunCommandOptions, ServerCommandLineOptions } from './run-command.js';

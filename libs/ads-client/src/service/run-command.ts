@@ -103,6 +103,33 @@ export function describeEnvironment(program: Command, variables: readonly Enviro
   return program.addHelpText('after', `\nEnvironment variables:\n${lines.join('\n')}\n`);
 }
 
+/** What a long-running server is, for {@link serverCommandLine}. */
+export interface ServerCommandLineOptions {
+  argv: readonly string[];
+  service: string;
+  description: string;
+  /** The environment variables the server reads, listed by `--help`. */
+  variables: readonly EnvironmentVariableHelp[];
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown };
+}
+
+/**
+ * The command line of a server, which takes no arguments: `--help` prints what it is and the
+ * variables it reads and exits 0 having started nothing; anything else on the command line is a
+ * usage error (exit 2). Resolves to undefined when the server should start, else to the exit code.
+ */
+export async function serverCommandLine(options: ServerCommandLineOptions): Promise<number | undefined> {
+  const { argv, service, description, variables, stdout, stderr } = options;
+  let start = false;
+  const program = new Command(service).description(description).action(() => {
+    start = true;
+  });
+  describeEnvironment(program, variables);
+  const exitCode = await runCommand(program, { argv, service, stdout, stderr });
+  return start ? undefined : exitCode;
+}
+
 /** An option parser for a whole number in [min, max], naming the option when it is not one. */
 export function integerOption(name: string, min: number, max: number): (value: string) => number {
   return (value) => {

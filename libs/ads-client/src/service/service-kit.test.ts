@@ -10,7 +10,7 @@ import { connectRedis } from './connect-redis.js';
 import { createHttpLogger } from './create-logger.js';
 import { DataApiReader, dataApiFailure } from './data-api-reader.js';
 import { commonSettings, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment } from './load-config.js';
-import { commonHint, runCommand } from './run-command.js';
+import { commonHint, runCommand, serverCommandLine } from './run-command.js';
 import { COMMON_ERRORS, EXIT_CODES, ServiceError, exitCodeOf, serviceErrorClass } from './service-error.js';
 
 const ExampleError = serviceErrorClass('ExampleError', {
@@ -71,6 +71,29 @@ test('runCommand turns outcomes into the platform exit codes and one JSON line w
   assert.deepEqual(JSON.parse(refused.stdout), { ok: false, code: 'NOTHING_TO_DO', message: 'nothing to roll back' });
   const bug = await exitOf(() => Promise.reject(new TypeError('oops')), ['go']);
   assert.equal(bug.exitCode, EXIT_CODES.unexpected);
+});
+
+test('serverCommandLine starts the server only without arguments; --help lists its variables; anything else is usage', async () => {
+  const outcome = async (argv: string[]) => {
+    const printed = { stdout: '', stderr: '' };
+    const exitCode = await serverCommandLine({
+      argv,
+      service: 'example-server',
+      description: 'Serves examples.',
+      variables: [{ name: 'EXAMPLE_PORT', description: 'where it listens', default: '1234' }],
+      stdout: { write: (text) => (printed.stdout += text) },
+      stderr: { write: (text) => (printed.stderr += text) },
+    });
+    return { exitCode, ...printed };
+  };
+  assert.deepEqual(await outcome([]), { exitCode: undefined, stdout: '', stderr: '' });
+  const help = await outcome(['--help']);
+  assert.equal(help.exitCode, EXIT_CODES.ok);
+  assert.match(help.stdout, /Usage: example-server[\s\S]*EXAMPLE_PORT +where it listens \(default: 1234\)/);
+  const stray = await outcome(['--port', '80']);
+  assert.equal(stray.exitCode, EXIT_CODES.usage);
+  assert.match(stray.stderr, /unknown option '--port'/);
+  assert.equal((await outcome(['start'])).exitCode, EXIT_CODES.usage);
 });
 
 test('a command connection to a Redis that is not there fails fast with REDIS_UNAVAILABLE and the URL without its password', async () => {

@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { RedisKeys } from '@ads/ads-client';
+import { saveScreenshot } from '@ads/test-kit';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -22,8 +23,6 @@ import { createTestDatabase, type MigratedTestDatabase } from './test-database';
 import { testLogger } from './test-logger';
 
 const chromiumPath = '/usr/bin/chromium';
-/** Where screenshots go (the repository's `artifacts/`, linked from the README). */
-export const artifactsDirectory = resolve(packageRoot, '../../artifacts');
 // Generous: two shared CPU cores, a browser and a database.
 const uiTimeoutMs = 15_000;
 
@@ -68,10 +67,9 @@ export async function listen(app: express.Express): Promise<Server> {
   });
 }
 
-/** Saves a full-page screenshot as `artifacts/dashboard-<name>.png`. */
+/** Saves a full-page screenshot as `artifacts/screenshots/dashboard-<name>-<width>x<height>.png` (README, "Screenshots"). */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(artifactsDirectory, { recursive: true });
-  await page.screenshot({ path: join(artifactsDirectory, `dashboard-${name}.png`), fullPage: true });
+  await saveScreenshot(page, `dashboard-${name}`);
 }
 
 /** Builds the dashboard if needed, serves it with the data API on a fresh database, starts chromium. */
