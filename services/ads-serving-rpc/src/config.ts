@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { redisUrlSetting } from '@ads/ads-client';
 import { commonSettings, logLevelFor, parseEnvironment, requireProductionSecrets, type LogLevel } from '@ads/ads-client/service';
 import { z } from 'zod';
@@ -16,6 +17,8 @@ const environmentSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(4100),
     HOST: z.string().min(1).default('0.0.0.0'),
+    // Empty means the default (compose and Kubernetes pass it through unset).
+    SERVING_WORKERS: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(256).optional()),
     REDIS_URL: redisUrlSetting,
     REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
     TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional(),
@@ -76,6 +79,11 @@ const environmentSchema = z
 export interface Config {
   port: number;
   host: string;
+  /**
+   * Processes serving `port` (node:cluster): 1 is one plain process; more, a primary forking
+   * that many workers. Default: the cores (`os.availableParallelism()`), 1 under NODE_ENV=test.
+   */
+  workers: number;
   redisUrl: string;
   redisKeyPrefix: string;
   trackingSecret: string;
@@ -124,6 +132,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   return {
     port: env.PORT,
     host: env.HOST,
+    // Tests start many serving processes side by side on a shared machine and speak to one pid.
+    workers: env.SERVING_WORKERS ?? (env.NODE_ENV === 'test' ? 1 : availableParallelism()),
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     trackingSecret: env.TRACKING_SECRET ?? DEV_TRACKING_SECRET,
