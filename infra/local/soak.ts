@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,6 +57,7 @@ const databaseName = `ads_soak_${runId}`;
 const postgresUrl = process.env.SOAK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/${databaseName}` }).toString();
 const stateDir = join(tmpdir(), `ads-soak-${runId}`);
+const redisKeyPrefix = `soak:${runId}:`;
 const portBase = 20_000 + Math.floor(Math.random() * 30_000);
 
 // --- the stack ------------------------------------------------------------------------------
@@ -67,7 +69,7 @@ const stack = spawn(process.execPath, ['--conditions=@ads/source', '--import', '
   env: {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    REDIS_KEY_PREFIX: `soak:${runId}:`,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
     STACK_STATE_DIR: stateDir,
     STACK_PORT_BASE: String(portBase),
     LOG_LEVEL: 'warn',
@@ -98,6 +100,12 @@ async function stopStack(): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
   await admin.end();
+  // The stack leaves its keys (replay markers, the stream, the index): the prefix is the soak's own.
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+  for await (const keys of redis.scanStream({ match: `${redisKeyPrefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.unlink(...keys);
+  }
+  redis.disconnect();
   rmSync(stateDir, { recursive: true, force: true });
 }
 
@@ -221,7 +229,12 @@ async function databaseTotals(stackInfo: StackReady, from: Date): Promise<{ impr
       to: to.toISOString(),
       granularity: 'hour',
     });
-    const report = await call(new URL(`/api/v1/reports/advertisers/${id}?${query.toString()}`, stackInfo.urls.dataApi), 'GET', undefined, headers);
+    const report = await call(
+      new URL(`/api/v1/reports/advertisers/${id}?${query.toString()}`, stackInfo.urls.dataApi),
+      'GET',
+      undefined,
+      headers,
+    );
     if (report.status !== 200) throw new Error(`the report of advertiser ${id} answered ${report.status}: ${report.text.slice(0, 300)}`);
     const figures = (JSON.parse(report.text) as { totals: { impressions: number; clicks: number } }).totals;
     totals.impressions += figures.impressions;
@@ -234,7 +247,7 @@ async function databaseTotals(stackInfo: StackReady, from: Date): Promise<{ impr
 
 async function main(): Promise<void> {
   const began = new Date();
-  say(`starting the stack (ports from ${portBase}, database ${databaseName}, Redis prefix soak:${runId}:)`);
+  say(`starting the stack (ports from ${portBase}, database ${databaseName}, Redis prefix ${redisKeyPrefix})`);
   const stackInfo = await Promise.race([
     ready,
     delay(240_000).then(() => Promise.reject(new Error(`the stack was not ready in 4 minutes:\n${stackOutput}`))),
