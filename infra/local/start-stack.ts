@@ -368,6 +368,9 @@ async function main(): Promise<void> {
         LOG_LEVEL: env.LOG_LEVEL,
         PORT: String(port),
         HOST: '127.0.0.1',
+        // Two instances already share the cores behind HAProxy: one process each (a cluster per
+        // instance would run 2 x cores processes and hide a crashed instance from the balancer).
+        SERVING_WORKERS: '1',
         TRACKING_SECRET: env.TRACKING_SECRET,
         METRICS_TOKEN: env.METRICS_TOKEN,
         PUBLIC_BASE_URL: publicServing,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { KNOWN_PLACEHOLDER_SECRETS } from '@ads/ads-client';
 import { DEV_TRACKING_SECRET, loadConfig } from './config';
@@ -86,6 +87,20 @@ test('METRICS_TOKEN and METRICS_PORT: empty is none; the port must differ from P
     assert.throws(
       () => loadConfig(environment),
       (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && /METRICS_(PORT|TOKEN)/.test(error.message),
+    );
+  }
+});
+
+test('SERVING_WORKERS: the cores by default (1 under NODE_ENV=test), empty is the default, at least 1', () => {
+  assert.equal(loadConfig({ NODE_ENV: 'development' }).workers, availableParallelism());
+  assert.equal(loadConfig({ NODE_ENV: 'development', SERVING_WORKERS: '' }).workers, availableParallelism());
+  assert.equal(loadConfig({ NODE_ENV: 'test' }).workers, 1);
+  assert.equal(loadConfig({ NODE_ENV: 'test', SERVING_WORKERS: '3' }).workers, 3);
+  for (const workers of ['0', 'two', '1.5']) {
+    assert.throws(
+      () => loadConfig({ SERVING_WORKERS: workers }),
+      (error: unknown) => error instanceof ServiceError && error.code === 'CONFIG_INVALID' && error.message.includes('SERVING_WORKERS'),
+      workers,
     );
   }
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { redisUrlSetting } from '@ads/ads-client';
 import {
   commonSettings,
@@ -39,6 +40,11 @@ export const environmentHelp: readonly EnvironmentVariableHelp[] = [
   { name: 'FREQUENCY_CAP_HOLD_MS', description: 'how long an unconfirmed cap reservation holds', default: '30000' },
   { name: 'SPEND_LEASE_MS', description: 'length of a spend lease', default: '30000' },
   { name: 'SPEND_LEASE_SHORT_MS', description: 'length of a spend lease near the budget', default: '2000' },
+  {
+    name: 'SERVING_WORKERS',
+    description: 'processes sharing the port (node:cluster), each with its own index',
+    default: 'the number of cores (1 when NODE_ENV=test)',
+  },
   { name: 'V8_HEAP_GROWING_PERCENT', description: 'V8 old-generation growth (0: V8 default)', default: '20' },
   { name: 'LOG_LEVEL', description: 'level of the JSON log lines on stderr', default: 'info (warn when NODE_ENV=test)' },
   { name: 'NODE_ENV', description: 'development, test or production (production refuses weak secrets)', default: 'development' },
@@ -51,6 +57,8 @@ const environmentSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(4100),
     HOST: z.string().min(1).default('0.0.0.0'),
+    // Empty means the default (compose and Kubernetes pass it through unset).
+    SERVING_WORKERS: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(256).optional()),
     REDIS_URL: redisUrlSetting,
     REDIS_KEY_PREFIX: commonSettings.redisKeyPrefix,
     TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -base64 48').optional(),
@@ -111,6 +119,11 @@ const environmentSchema = z
 export interface Config {
   port: number;
   host: string;
+  /**
+   * Processes serving `port` (node:cluster): 1 is one plain process; more, a primary forking
+   * that many workers. Default: the cores (`os.availableParallelism()`), 1 under NODE_ENV=test.
+   */
+  workers: number;
   redisUrl: string;
   redisKeyPrefix: string;
   trackingSecret: string;
@@ -159,6 +172,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   return {
     port: env.PORT,
     host: env.HOST,
+    // Tests start many serving processes side by side on a shared machine and speak to one pid.
+    workers: env.SERVING_WORKERS ?? (env.NODE_ENV === 'test' ? 1 : availableParallelism()),
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     trackingSecret: env.TRACKING_SECRET ?? DEV_TRACKING_SECRET,

@@ -9,7 +9,7 @@ import { waitFor } from '@ads/test-kit';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { buildDecisionIndex, landingPage } from '../src/domain/decision-index';
-import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex, publishFixtureIndex } from './support/serving-index-fixture';
 import { freePort, startServingProcess, waitForPath, type ServingProcess } from './support/serving-process';
 
 const prefix = `test:${randomUUID()}:`;
@@ -68,15 +68,7 @@ test('a click on an ad with an international landing host redirects to its punyc
     campaigns: [fixtureCampaign({ id: 'idn', bidType: 'CPC', bidAmount: 50, ads: [{ id: 'idn-ad', clickUrl: IDN_LANDING }] })],
   });
   const store = new ServingIndexStore(redis, keys);
-  await store.write({
-    version: 'idn-1',
-    builtAt: new Date().toISOString(),
-    asOf: index.meta.asOf,
-    placements: index.placements,
-    featureSwitches: [],
-    campaigns: index.campaigns,
-  });
-  await store.publish('idn-1');
+  await publishFixtureIndex(store, index);
   const secret = randomBytes(48).toString('base64');
   const [deciding, other] = await Promise.all([startServing(secret), startServing(secret)]);
 

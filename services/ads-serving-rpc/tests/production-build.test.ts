@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { waitFor } from '@ads/test-kit';
 import { RedisKeys, ServingIndexStore, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
-import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
+import { fixtureCampaign, fixtureIndex, publishFixtureIndex } from './support/serving-index-fixture';
 
 const packageDir = new URL('..', import.meta.url).pathname;
 const prefix = `test:${randomUUID()}:`;
@@ -34,15 +34,7 @@ test('dist/main.mjs starts, serves embed.js, the demo creatives and preflights, 
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: packageDir, stdio: 'inherit' });
   const index = fixtureIndex({ version: 'build-1', campaigns: [fixtureCampaign({ id: 'built', bidType: 'CPM', bidAmount: 100 })] });
   const store = new ServingIndexStore(redis, new RedisKeys(prefix));
-  await store.write({
-    version: 'build-1',
-    builtAt: new Date().toISOString(),
-    asOf: index.meta.asOf,
-    placements: index.placements,
-    featureSwitches: [],
-    campaigns: index.campaigns,
-  });
-  await store.publish('build-1');
+  await publishFixtureIndex(store, index);
 
   const port = await freePort();
   const child = spawn(process.execPath, ['--max-semi-space-size=4', '--enable-source-maps', 'dist/main.mjs'], {

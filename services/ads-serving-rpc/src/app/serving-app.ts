@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { RedisKeys, createRpcServer, servingContract } from '@ads/ads-client';
 import { openRedis } from '@ads/ads-client/service';
 import type { Logger } from 'pino';
@@ -22,12 +23,27 @@ export interface ServingApp {
   lifecycle: IndexLifecycle;
   tracker: EventTracker;
   decisions: DecisionMaker;
-  /** Listens, then loads the index in the background; resolves with the bound port. */
+  metrics: ServingMetrics;
+  /**
+   * Listens, then loads the index in the background (with `listenOnceIndexed`: loads the first
+   * index, then listens); resolves with the bound port.
+   */
   start(): Promise<number>;
   stop(): Promise<void>;
 }
 
-export function createServingApp(config: Config, logger: Logger): ServingApp {
+/** How a serving process runs as a worker of a SERVING_WORKERS cluster (none of it: a single process). */
+export interface ServingAppOptions {
+  /**
+   * Listen only once the first index version is loaded: a worker (re)started beside ready ones
+   * then takes no connection it would answer with empty decisions.
+   */
+  listenOnceIndexed?: boolean;
+  /** What `/metrics` answers: the whole cluster's metrics, gathered by the primary. */
+  metricsText?: () => Promise<string>;
+}
+
+export function createServingApp(config: Config, logger: Logger, options: ServingAppOptions = {}): ServingApp {
   const keys = new RedisKeys(config.redisKeyPrefix);
   // Decisions and beacons must not wait for Redis: the `server` role fails a command at once
   // while Redis is away (the caller serves from memory and buffers events). Reads that wait for
@@ -47,6 +63,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     rollupStatus: () => readRollupStatus(redis, keys),
     eventsStreamMaxLen: config.eventsStreamMaxLen,
   });
+  if (options.metricsText !== undefined) metrics.exposition = options.metricsText;
   const lifecycle: IndexLifecycle = new IndexLifecycle({
     redis,
     subscriber,
@@ -107,6 +124,9 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     },
   );
   let leaseRenewal: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const startLifecycle = () =>
+    void lifecycle.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
   const server = createServingServer({
     rpc,
     tracker,
@@ -123,7 +143,14 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
     lifecycle,
     tracker,
     decisions,
+    metrics,
     async start() {
+      if (options.listenOnceIndexed === true) {
+        startLifecycle();
+        // The first load starts on Redis' first 'ready' or on an announcement: nothing to await.
+        while (lifecycle.current === undefined && !stopped) await delay(50);
+        if (stopped) return 0;
+      }
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
@@ -140,7 +167,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
       // Leases in use are renewed before they lapse, twice a pacing refresh ahead.
       leaseRenewal = setInterval(() => void decisions.renewLeases(2 * config.pacingRefreshMs), config.pacingRefreshMs);
       leaseRenewal.unref();
-      void lifecycle.start().catch((error: unknown) => logger.error({ err: error }, 'index lifecycle failed to start'));
+      if (options.listenOnceIndexed !== true) startLifecycle();
       logger.info(
         {
           port,
@@ -155,6 +182,7 @@ export function createServingApp(config: Config, logger: Logger): ServingApp {
       return port;
     },
     async stop() {
+      stopped = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -19,11 +19,15 @@ const EVENT_OUTCOMES: EventOutcome[] = [
 ];
 
 /**
- * The Prometheus metrics of one serving process. Label children are created up front so the
+ * The Prometheus metrics of one serving process. Under SERVING_WORKERS > 1 the primary sums the
+ * workers' counters, histograms and gauges; a gauge that is one reading shared by every worker
+ * (the roll-up, the index, Redis) says how to combine instead (`aggregator`). Label children are created up front so the
  * hot path never hashes label values.
  */
 export class ServingMetrics {
   readonly registry = new Registry();
+  /** The text `/metrics` answers: this process's registry, or (in a cluster worker) the whole cluster's. */
+  exposition: () => Promise<string> = () => this.registry.metrics();
   readonly decisions: Counter;
   readonly slotsRequested: Counter;
   readonly adsDecided: Counter;
@@ -57,6 +61,7 @@ export class ServingMetrics {
     };
     new Gauge({
       name: 'ads_serving_events_rollup_delay_seconds',
+      aggregator: 'max',
       help: 'Time between the newest events-stream entry and the last one delivered to the roll-up (-1: unknown: Redis away, no stream or no roll-up group)',
       registers: [this.registry],
       async collect() {
@@ -66,6 +71,7 @@ export class ServingMetrics {
     });
     new Gauge({
       name: 'ads_serving_events_rollup_unread_trimmed',
+      aggregator: 'max',
       help: '1 when the stream cap has removed entries the roll-up had not read (events lost to the database), 0 when not, -1 unknown',
       registers: [this.registry],
       async collect() {
@@ -75,6 +81,7 @@ export class ServingMetrics {
     });
     new Gauge({
       name: 'ads_serving_events_stream_max_entries',
+      aggregator: 'first',
       help: 'Approximate cap of the events stream (EVENTS_STREAM_MAXLEN; 0: none)',
       registers: [this.registry],
       collect() {
@@ -96,6 +103,7 @@ export class ServingMetrics {
     const adsDecided = this.adsDecided;
     new Gauge({
       name: 'ads_serving_fill_rate',
+      aggregator: 'average',
       help: 'Ads returned / ads asked for since the process started',
       registers: [this.registry],
       async collect() {
@@ -140,6 +148,7 @@ export class ServingMetrics {
     });
     new Gauge({
       name: 'ads_serving_redis_up',
+      aggregator: 'min',
       help: '1 when the Redis command connection is ready',
       registers: [this.registry],
       collect() {
@@ -148,6 +157,7 @@ export class ServingMetrics {
     });
     new Gauge({
       name: 'ads_serving_index_ads',
+      aggregator: 'max',
       help: 'Ads in the loaded index version',
       labelNames: ['version'],
       registers: [this.registry],
@@ -159,6 +169,7 @@ export class ServingMetrics {
     });
     new Gauge({
       name: 'ads_serving_index_age_seconds',
+      aggregator: 'max',
       help: 'Age of the loaded index version (since cache-warming built it)',
       registers: [this.registry],
       collect() {

@@ -26,7 +26,7 @@ export async function handleMetrics(deps: MetricsRouteDeps, request: IncomingMes
     if (!sameSecret(match[1]!, deps.metricsToken))
       return sendError(response, new ServingError('METRICS_FORBIDDEN', 'this is not the METRICS_TOKEN'));
   }
-  const text = await deps.metrics.registry.metrics();
+  const text = await deps.metrics.exposition();
   response.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
   response.end(text);
 }

@@ -1,5 +1,6 @@
 import {
   SERVING_INDEX_FORMAT,
+  type ServingIndexStore,
   type ServingFeatureSwitch,
   type ServingIndex,
   type ServingIndexCampaign,
@@ -57,4 +58,17 @@ export function fixtureIndex(options: {
     featureSwitches: options.featureSwitches ?? [],
     campaigns: options.campaigns,
   };
+}
+
+/** Writes a fixture index as a new version in Redis and makes it the current one (what cache-warming does). */
+export async function publishFixtureIndex(store: ServingIndexStore, index: ServingIndex): Promise<void> {
+  await store.write({
+    version: index.meta.version,
+    builtAt: new Date().toISOString(),
+    asOf: index.meta.asOf,
+    placements: index.placements,
+    featureSwitches: [],
+    campaigns: index.campaigns,
+  });
+  await store.publish(index.meta.version);
 }

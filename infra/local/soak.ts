@@ -1,0 +1,356 @@
+// The soak test (`npm run soak -- --minutes 10`): the whole local stack (`npm start`, on ports,
+// a Redis prefix, a state directory and a PostgreSQL database of its own) under sustained
+// decide + beacon load at half its measured capacity, with the roll-up and the warmers on their
+// schedules. Every minute it prints decide and beacon p50/p99 and each process's RSS; at the end,
+// once the roll-up has drained, it compares the beacons serving accepted with the events counted
+// in PostgreSQL (the data API's REST reports), and prints the budget checks of DESIGN.md:
+// p99 <= 10 ms every minute, no RSS growth over 10 % after minute 2, counts exactly equal.
+// Loopback only; it stops by itself (the stack and the database with it). Not part of `npm test`.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: flags } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    // Concurrent connections of the capacity probe (closed loop) and of the paced load.
+    connections: { type: 'string', default: '16' },
+    'probe-seconds': { type: 'string', default: '15' },
+  },
+});
+const minutes = Number(flags.minutes);
+const connections = Number(flags.connections);
+const probeSeconds = Number(flags['probe-seconds']);
+if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120)
+  fail(`--minutes must be a whole number from 1 to 120, got "${flags.minutes}"`);
+if (!Number.isInteger(connections) || connections < 1 || connections > 256)
+  fail(`--connections must be 1 to 256, got "${flags.connections}"`);
+if (!Number.isInteger(probeSeconds) || probeSeconds < 5 || probeSeconds > 120) fail(`--probe-seconds must be 5 to 120`);
+
+function fail(message: string): never {
+  process.stderr.write(`soak: ${message}\n`);
+  process.exit(2);
+}
+
+function say(message: string): void {
+  process.stdout.write(`[soak] ${message}\n`);
+}
+
+interface StackReady {
+  urls: { serving: string; dataApi: string };
+  keys: { adminKey: string };
+  pids: Record<string, number>;
+}
+
+const runId = randomBytes(4).toString('hex');
+const databaseName = `ads_soak_${runId}`;
+const postgresUrl = process.env.SOAK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/${databaseName}` }).toString();
+const stateDir = join(tmpdir(), `ads-soak-${runId}`);
+const redisKeyPrefix = `soak:${runId}:`;
+const portBase = 20_000 + Math.floor(Math.random() * 30_000);
+
+// --- the stack ------------------------------------------------------------------------------
+
+// The launcher migrates and seeds the empty database itself; serving runs one process per
+// instance there (SERVING_WORKERS=1, two instances behind HAProxy).
+const stack = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'infra/local/start-stack.ts'], {
+  cwd: root,
+  env: {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    STACK_STATE_DIR: stateDir,
+    STACK_PORT_BASE: String(portBase),
+    LOG_LEVEL: 'warn',
+    TIMESERIES_WARMING_CRON: '*/1 * * * *',
+    ADS_SCORING_CRON: '*/2 * * * *',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+  detached: true,
+});
+let stackOutput = '';
+const ready = new Promise<StackReady>((resolveReady, rejectReady) => {
+  createInterface({ input: stack.stdout }).on('line', (line) => {
+    stackOutput = (stackOutput + line + '\n').slice(-20_000);
+    if (line.startsWith('STACK_READY ')) resolveReady(JSON.parse(line.slice('STACK_READY '.length)) as StackReady);
+  });
+  stack.stderr.on('data', (chunk: Buffer) => (stackOutput = (stackOutput + chunk.toString()).slice(-20_000)));
+  stack.once('exit', (code) => rejectReady(new Error(`the stack exited (${code}) before it was ready:\n${stackOutput}`)));
+});
+
+async function stopStack(): Promise<void> {
+  if (stack.exitCode === null && stack.signalCode === null) {
+    const exited = new Promise((done) => stack.once('exit', done));
+    stack.kill('SIGTERM');
+    await Promise.race([exited, delay(20_000)]);
+    if (stack.exitCode === null && stack.signalCode === null) process.kill(-stack.pid!, 'SIGKILL');
+  }
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  await admin.end();
+  // The stack leaves its keys (replay markers, the stream, the index): the prefix is the soak's own.
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+  for await (const keys of redis.scanStream({ match: `${redisKeyPrefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.unlink(...keys);
+  }
+  redis.disconnect();
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+// --- load -----------------------------------------------------------------------------------
+
+const agent = new Agent({ keepAlive: true, maxSockets: connections * 2 });
+
+function call(url: URL, method: 'GET' | 'POST', body?: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; event: string | undefined; text: string; ms: number }>((done, reject) => {
+    const started = performance.now();
+    const outgoing = request(
+      url,
+      { method, agent, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          done({
+            status: response.statusCode!,
+            event: response.headers['x-ads-event'] as string | undefined,
+            text,
+            ms: performance.now() - started,
+          }),
+        );
+      },
+    );
+    outgoing.setTimeout(10_000, () => outgoing.destroy(new Error(`${method} ${url.pathname} timed out`)));
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+interface Minute {
+  decideMs: number[];
+  beaconMs: number[];
+  errors: number;
+}
+const sent = { impression: 0, click: 0 };
+let minute: Minute = { decideMs: [], beaconMs: [], errors: 0 };
+
+/** One visitor's page view: a decision, then the impression and the click of every ad it got. */
+async function pageView(serving: string, placementKey: string, user: number): Promise<void> {
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'serving.decide',
+    params: { placements: [{ divName: 'slot', placementKey }], userKey: `soak-user-${user}`, country: 'US', device: 'desktop' },
+  });
+  const decided = await call(new URL('/rpc', serving), 'POST', body);
+  minute.decideMs.push(decided.ms);
+  if (decided.status !== 200) {
+    minute.errors++;
+    return;
+  }
+  const ads = (JSON.parse(decided.text) as { result?: { decisions: Record<string, { impressionUrl: string; clickUrl: string }[]> } }).result
+    ?.decisions.slot;
+  for (const ad of ads ?? []) {
+    for (const [type, url] of [
+      ['impression', ad.impressionUrl],
+      ['click', ad.clickUrl],
+    ] as const) {
+      const answer = await call(new URL(url), 'GET');
+      minute.beaconMs.push(answer.ms);
+      if (answer.status >= 500) minute.errors++;
+      if (answer.event === 'counted' || answer.event === 'buffered') sent[type]++;
+    }
+  }
+}
+
+/**
+ * `connections` loops of page views; with `perSecond`, each loop keeps to its share of the rate
+ * on a fixed schedule (a slow answer does not move the next start), else as fast as answered.
+ */
+async function load(serving: string, placements: string[], untilMs: number, perSecond?: number): Promise<number> {
+  let views = 0;
+  let user = 0;
+  const intervalMs = perSecond === undefined ? 0 : (1000 * connections) / perSecond;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, loop) => {
+      let next = Date.now() + (intervalMs * loop) / connections;
+      while (Date.now() < untilMs) {
+        if (intervalMs > 0) {
+          if (next > Date.now()) await delay(next - Date.now());
+          next += intervalMs;
+        }
+        await pageView(serving, placements[views % placements.length]!, user++ % 50_000).catch(() => minute.errors++);
+        views++;
+      }
+    }),
+  );
+  return views;
+}
+
+// --- figures --------------------------------------------------------------------------------
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function rssMb(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+async function databaseTotals(stackInfo: StackReady, from: Date): Promise<{ impressions: number; clicks: number }> {
+  const headers = { authorization: `Bearer ${stackInfo.keys.adminKey}` };
+  const list = await call(new URL('/api/v1/advertisers?limit=100', stackInfo.urls.dataApi), 'GET', undefined, headers);
+  const advertisers = (JSON.parse(list.text) as { items: { id: string }[] }).items;
+  const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000);
+  const totals = { impressions: 0, clicks: 0 };
+  for (const { id } of advertisers) {
+    const query = new URLSearchParams({
+      from: new Date(from.getTime() - 3_600_000).toISOString(),
+      to: to.toISOString(),
+      granularity: 'hour',
+    });
+    const report = await call(
+      new URL(`/api/v1/reports/advertisers/${id}?${query.toString()}`, stackInfo.urls.dataApi),
+      'GET',
+      undefined,
+      headers,
+    );
+    if (report.status !== 200) throw new Error(`the report of advertiser ${id} answered ${report.status}: ${report.text.slice(0, 300)}`);
+    const figures = (JSON.parse(report.text) as { totals: { impressions: number; clicks: number } }).totals;
+    totals.impressions += figures.impressions;
+    totals.clicks += figures.clicks;
+  }
+  return totals;
+}
+
+// --- the run --------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const began = new Date();
+  say(`starting the stack (ports from ${portBase}, database ${databaseName}, Redis prefix ${redisKeyPrefix})`);
+  const stackInfo = await Promise.race([
+    ready,
+    delay(240_000).then(() => Promise.reject(new Error(`the stack was not ready in 4 minutes:\n${stackOutput}`))),
+  ]);
+  const serving = stackInfo.urls.serving;
+  const placementsAnswer = await call(new URL('/api/v1/placements?limit=100', stackInfo.urls.dataApi), 'GET', undefined, {
+    authorization: `Bearer ${stackInfo.keys.adminKey}`,
+  });
+  const placements = (JSON.parse(placementsAnswer.text) as { items: { key: string }[] }).items.map((placement) => placement.key);
+  if (placements.length === 0) throw new Error('the seeded stack has no placements');
+  const processes = Object.entries(stackInfo.pids).filter(([, pid]) => pid !== undefined);
+  processes.push(['soak (load generator)', process.pid]);
+  say(
+    `stack ready: serving at ${serving}, ${placements.length} placements; processes: ${processes.map(([name, pid]) => `${name}=${pid}`).join(', ')}`,
+  );
+
+  say(`capacity probe: ${probeSeconds} s as fast as ${connections} connections are answered`);
+  const probeViews = await load(serving, placements, Date.now() + probeSeconds * 1000);
+  const capacity = probeViews / probeSeconds;
+  const rate = capacity / 2;
+  say(
+    `capacity ${capacity.toFixed(0)} page views/s (decide + its beacons; load generator on the same cores): soaking at ${rate.toFixed(0)}/s for ${minutes} min`,
+  );
+  // The probe's events count too: the comparison at the end is over everything sent.
+  const rows: {
+    minute: number;
+    views: number;
+    decide: [number, number];
+    beacon: [number, number];
+    errors: number;
+    rss: Record<string, number | undefined>;
+  }[] = [];
+  const soakStart = Date.now();
+  for (let at = 1; at <= minutes; at++) {
+    minute = { decideMs: [], beaconMs: [], errors: 0 };
+    const views = await load(serving, placements, soakStart + at * 60_000, rate);
+    const row = {
+      minute: at,
+      views,
+      decide: [percentile(minute.decideMs, 50), percentile(minute.decideMs, 99)] as [number, number],
+      beacon: [percentile(minute.beaconMs, 50), percentile(minute.beaconMs, 99)] as [number, number],
+      errors: minute.errors,
+      rss: Object.fromEntries(processes.map(([name, pid]) => [name, rssMb(pid)])),
+    };
+    rows.push(row);
+    say(
+      `minute ${at}: ${views} page views (${(views / 60).toFixed(0)}/s), decide p50 ${row.decide[0].toFixed(2)} ms p99 ${row.decide[1].toFixed(2)} ms, beacon p50 ${row.beacon[0].toFixed(2)} ms p99 ${row.beacon[1].toFixed(2)} ms, errors ${row.errors}; RSS MB ${Object.entries(
+        row.rss,
+      )
+        .map(([name, mb]) => `${name} ${mb === undefined ? 'gone' : mb.toFixed(0)}`)
+        .join(', ')}`,
+    );
+  }
+
+  say(
+    `load stopped; accepted beacons: ${sent.impression} impressions, ${sent.click} clicks. Waiting for the roll-up to drain into PostgreSQL`,
+  );
+  let counted = await databaseTotals(stackInfo, began);
+  let unchangedSince = Date.now();
+  const drainDeadline = Date.now() + 180_000;
+  while (Date.now() < drainDeadline && (counted.impressions !== sent.impression || counted.clicks !== sent.click)) {
+    await delay(2_000);
+    const now = await databaseTotals(stackInfo, began);
+    if (now.impressions !== counted.impressions || now.clicks !== counted.clicks) unchangedSince = Date.now();
+    counted = now;
+    // Past 60 s without a change the roll-up has nothing left to bring.
+    if (Date.now() - unchangedSince > 60_000) break;
+  }
+
+  const worstP99 = Math.max(...rows.map((row) => Math.max(row.decide[1], row.beacon[1])));
+  const baseline = rows[1];
+  const growth = processes.map(([name]) => {
+    const first = baseline?.rss[name];
+    const last = rows.at(-1)?.rss[name];
+    return { name, growth: first === undefined || last === undefined ? undefined : (last - first) / first };
+  });
+  const p99Ok = rows.every((row) => row.decide[1] <= 10 && row.beacon[1] <= 10);
+  const countsOk = counted.impressions === sent.impression && counted.clicks === sent.click;
+  say('budget checks:');
+  say(`  p99 <= 10 ms in every minute (decide and beacons): ${p99Ok ? 'PASS' : 'FAIL'} (worst ${worstP99.toFixed(2)} ms)`);
+  if (minutes <= 2) say('  RSS growth <= 10 % after minute 2: not measured (the run has no minute after the second)');
+  else {
+    const grown = growth.filter((entry) => entry.growth !== undefined && entry.growth > 0.1);
+    say(
+      `  RSS growth <= 10 % after minute 2: ${grown.length === 0 ? 'PASS' : 'FAIL'} (${growth.map((entry) => `${entry.name} ${entry.growth === undefined ? 'n/a' : `${(entry.growth * 100).toFixed(1)} %`}`).join(', ')})`,
+    );
+  }
+  say(
+    `  events sent = events in PostgreSQL: ${countsOk ? 'PASS' : 'FAIL'} (impressions ${sent.impression} sent / ${counted.impressions} counted, clicks ${sent.click} / ${counted.clicks})`,
+  );
+  say(`ran ${((Date.now() - began.getTime()) / 60_000).toFixed(1)} min in all (stack start, probe, ${minutes} min of soak, drain)`);
+  process.exitCode = p99Ok && countsOk ? 0 : 1;
+}
+
+const stopOnSignal = () => void stopStack().finally(() => process.exit(130));
+process.once('SIGINT', stopOnSignal);
+process.once('SIGTERM', stopOnSignal);
+main()
+  .catch((error: unknown) => {
+    say(`failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    agent.destroy();
+    void stopStack().catch((error: unknown) => say(`cleaning up failed: ${(error as Error).message}`));
+  });
