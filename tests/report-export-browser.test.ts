@@ -184,8 +184,7 @@ test('a site report broken down by placement is reached from the site page and f
     // A string: the test's TypeScript knows no DOM.
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `${viewport.width} px: no horizontal overflow (${overflow} px)`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, `site-report-${viewport.width}x${viewport.height}.png`), fullPage: true });
+    await saveScreenshot(page, 'site-report');
 
     await page.goto(`${dataApi!.url}/dashboard/sites`);
     const row = page.getByTestId('sites-table').locator('tr', { has: page.locator(`a[href$="/sites/${placement.siteId}"]`) });
