@@ -32,12 +32,7 @@ export const pageProperties = z
     z.string().refine(isPropertyKey, {
       message: 'a property key is 1-40 of a-z, 0-9 and "_", starting with a letter, and not a word of the expression language',
     }),
-    z.union([
-      propertyText,
-      z.number(),
-      z.boolean(),
-      z.array(propertyText).max(MAX_PROPERTY_LIST_LENGTH),
-    ]),
+    z.union([propertyText, z.number(), z.boolean(), z.array(propertyText).max(MAX_PROPERTY_LIST_LENGTH)]),
   )
   .refine((properties) => Object.keys(properties).length <= MAX_PROPERTIES, {
     message: `at most ${MAX_PROPERTIES} properties`,

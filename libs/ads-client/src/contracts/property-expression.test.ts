@@ -33,7 +33,16 @@ test('the example of the issue parses with AND tighter than OR, and prints back 
   );
   assert.deepEqual(parsed('a OR b AND c'), {
     kind: 'or',
-    operands: [{ kind: 'is-true', key: 'a' }, { kind: 'and', operands: [{ kind: 'is-true', key: 'b' }, { kind: 'is-true', key: 'c' }] }],
+    operands: [
+      { kind: 'is-true', key: 'a' },
+      {
+        kind: 'and',
+        operands: [
+          { kind: 'is-true', key: 'b' },
+          { kind: 'is-true', key: 'c' },
+        ],
+      },
+    ],
   });
   assert.deepEqual(parsed('has author'), { kind: 'has', key: 'author' });
 });
@@ -107,9 +116,10 @@ test('request properties: limits, and a slot extends and overrides its page', ()
 test('a campaign targeting refuses a bad expression with its position, and takes a good one or null', () => {
   const bad = inventory.targeting.safeParse({ properties: 'section = ' });
   assert.equal(bad.success, false);
-  assert.deepEqual(bad.error?.issues.map((issue) => [issue.path.join('.'), issue.message]), [
-    ['properties', 'line 1, column 11: expected a value (a text in double quotes, a number, true or false), found end of expression'],
-  ]);
+  assert.deepEqual(
+    bad.error?.issues.map((issue) => [issue.path.join('.'), issue.message]),
+    [['properties', 'line 1, column 11: expected a value (a text in double quotes, a number, true or false), found end of expression']],
+  );
   assert.equal(inventory.targeting.parse({ properties: 'has author' }).properties, 'has author');
   assert.equal(inventory.targeting.parse({ properties: null }).properties, null);
   assert.equal(inventory.targeting.parse({}).properties, undefined);

@@ -56,9 +56,7 @@ export interface PropertyExpressionFault {
   message: string;
 }
 
-export type PropertyExpressionParse =
-  | { ok: true; expression: PropertyExpression }
-  | { ok: false; fault: PropertyExpressionFault };
+export type PropertyExpressionParse = { ok: true; expression: PropertyExpression } | { ok: false; fault: PropertyExpressionFault };
 
 type TokenKind = 'word' | 'text' | 'number' | 'symbol' | 'end';
 interface Token {
@@ -207,7 +205,11 @@ class Parser {
     if (token.kind !== 'word' || PROPERTY_RESERVED_WORDS.has(token.source.toLowerCase()))
       throw new ParseFailure(token.position, 'a property key, HAS, NOT or "("', describe(token));
     if (!isPropertyKey(token.source))
-      throw new ParseFailure(token.position, 'a property key (lower-case a-z, 0-9 and "_", starting with a letter, at most 40)', describe(token));
+      throw new ParseFailure(
+        token.position,
+        'a property key (lower-case a-z, 0-9 and "_", starting with a letter, at most 40)',
+        describe(token),
+      );
     this.at += 1;
     return token.source;
   }
