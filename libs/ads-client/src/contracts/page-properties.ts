@@ -49,9 +49,9 @@ export function slotProperties(page: PageProperties | undefined, slot: PagePrope
  * The properties exactly as `pageProperties.safeParse(value).data` returns them (a copy), or
  * undefined when the value is not an ordinary valid one, so that zod decides and names the fault.
  */
-export function checkPagePropertiesFast(value: unknown): Record<string, PropertyValue> | undefined {
+export function checkPagePropertiesFast(value: unknown): z.output<typeof pageProperties> | undefined {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-  const copy: Record<string, PropertyValue> = {};
+  const copy: z.output<typeof pageProperties> = {};
   let count = 0;
   for (const key in value) {
     count += 1;

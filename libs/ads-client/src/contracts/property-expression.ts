@@ -68,16 +68,21 @@ interface Token {
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// eslint-disable-next-line no-control-regex -- JSON refuses raw control characters in a string
 const TEXT = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const SYMBOL = /<=|>=|!=|[=<>(),]/y;
 const SPACE = /[ \t\r\n]*/y;
 
-class ParseFailure {
+/** Thrown inside the parser only; `parsePropertyExpression` turns it into a fault. */
+class ParseFailure extends Error {
   constructor(
     readonly position: number,
     readonly expected: string,
     readonly found: string,
-  ) {}
+  ) {
+    super(`expected ${expected}, found ${found}`);
+    this.name = 'ParseFailure';
+  }
 }
 
 function describe(token: Token): string {

@@ -1,3 +1,4 @@
+import type { PageProperties } from '@ads/ads-client';
 import { audienceMatches, sharedKeywords, type Audience } from './audience-targeting';
 import {
   PRIORITY_TIERS,
@@ -10,6 +11,7 @@ import {
 } from './decision-index';
 import { switchOnFor, switchesAllow, type ScopedSwitches } from './kill-switches';
 import type { Rng } from './rng';
+import { NO_SLOT_PROPERTIES, slotPropertyView, type SlotPropertyView } from './slot-property-view';
 
 /** One slot of the page, as the decision request names it. */
 export interface SlotRequest {
@@ -17,6 +19,8 @@ export interface SlotRequest {
   placementKey: string;
   count: number;
   formats?: readonly AdFormat[] | undefined;
+  /** The slot's own properties: they extend the page's, and win on a shared key. */
+  properties?: PageProperties | undefined;
 }
 
 export interface SelectionRequest extends Audience {
@@ -26,6 +30,8 @@ export interface SelectionRequest extends Audience {
   consent: boolean;
   /** The user key was generated for this request: it has no impressions anywhere yet. */
   newUser: boolean;
+  /** The page's properties (key-value targeting). */
+  properties?: PageProperties | undefined;
 }
 
 export interface SelectionOptions {
@@ -74,6 +80,8 @@ class ResponseState {
   readonly labels: string[] = [];
   /** The placement of the slot being filled (switches may be scoped to it). */
   placement: IndexedPlacement | undefined;
+  /** The properties of the slot being filled (the page's, extended by the slot's). */
+  slotProperties: SlotPropertyView = NO_SLOT_PROPERTIES;
 
   constructor(
     readonly index: DecisionIndex,
@@ -89,6 +97,7 @@ class ResponseState {
     if (this.advertisers.includes(campaign.advertiserId)) return false;
     if (campaign.exclusionLabel !== null && this.labels.includes(campaign.exclusionLabel) && this.excludes(campaign)) return false;
     if (!audienceMatches(campaign.audience, this.request)) return false;
+    if (campaign.properties !== null && !campaign.properties(this.slotProperties.values)) return false;
     if (
       campaign.advertiserSwitchPartial &&
       !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)
@@ -130,6 +139,7 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
   const { serving, houseAds } = index.killSwitches;
   const globalOn = switchesAllow(serving.global, request.userKey);
   const houseGlobalOn = switchesAllow(houseAds.global, request.userKey);
+  const pageProperties = request.properties === undefined ? NO_SLOT_PROPERTIES : slotPropertyView(request.properties, undefined);
   for (const slot of request.placements) {
     const chosen: IndexedAd[] = [];
     slots.push({ divName: slot.divName, placementKey: slot.placementKey, ads: chosen });
@@ -141,13 +151,14 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
     }
     if (!placementSwitchOn(serving, placement, request.userKey)) continue;
     state.placement = placement;
+    state.slotProperties = slot.properties === undefined ? pageProperties : slotPropertyView(request.properties, slot.properties);
     const formats =
       slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
     const tiers =
       houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;
     let tier = 0;
     while (chosen.length < slot.count && tier < tiers) {
-      const groups = candidateGroups(placement, tier, formats, request);
+      const groups = candidateGroups(placement, tier, formats, request, state.slotProperties.atoms);
       const ad = groups.length === 0 ? undefined : draw(groups, state);
       if (ad === undefined) {
         // Nothing eligible left in this tier: the response only grows more restrictive.
@@ -180,9 +191,15 @@ const tierGroups: CandidateGroup[] = [];
 
 /**
  * The groups a request looks at in one tier: open, its device's, its country's, its
- * keywords'. The list is reused by the next call.
+ * keywords', its slot's property atoms'. The list is reused by the next call.
  */
-function candidateGroups(placement: IndexedPlacement, tier: number, formats: readonly AdFormat[], audience: Audience): CandidateGroup[] {
+function candidateGroups(
+  placement: IndexedPlacement,
+  tier: number,
+  formats: readonly AdFormat[],
+  audience: Audience,
+  propertyAtoms: readonly string[],
+): CandidateGroup[] {
   const groups = tierGroups;
   groups.length = 0;
   const byFormat = placement.tiers[tier]!;
@@ -193,6 +210,7 @@ function candidateGroups(placement: IndexedPlacement, tier: number, formats: rea
     if (audience.device !== undefined) pushLive(groups, candidates.byDevice.get(audience.device));
     if (audience.country !== undefined) pushLive(groups, candidates.byCountry.get(audience.country));
     for (const keyword of audience.keywords) pushLive(groups, candidates.byKeyword.get(keyword));
+    if (candidates.byProperty.size > 0) for (const atom of propertyAtoms) pushLive(groups, candidates.byProperty.get(atom));
   }
   return groups;
 }
@@ -216,6 +234,7 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
   }
   const { rng, explorationRate } = state.options;
   const keywords = state.request.keywords;
+  const heldAtoms = state.slotProperties.atoms;
   const attempts = size <= EXACT_SCAN_LIMIT ? SMALL_LIST_DRAW_ATTEMPTS : MAX_DRAW_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const ad =
@@ -225,13 +244,25 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
     // An ad targeting several of the request's keywords sits in several of the groups: accept
     // it with 1/multiplicity so that it is not favoured.
     const targeted = ad.campaign.audience.keywords;
-    if (targeted !== null && keywords.length > 1) {
-      const multiplicity = sharedKeywords(targeted, keywords);
+    if (targeted !== null) {
+      if (keywords.length > 1) {
+        const multiplicity = sharedKeywords(targeted, keywords);
+        if (multiplicity > 1 && rng() * multiplicity >= 1) continue;
+      }
+    } else if (ad.campaign.propertyAtoms !== null && heldAtoms.length > 1) {
+      // The same for an ad in the groups of several atoms the slot holds.
+      const multiplicity = sharedAtoms(ad.campaign.propertyAtoms, heldAtoms);
       if (multiplicity > 1 && rng() * multiplicity >= 1) continue;
     }
     if (state.eligible(ad)) return ad;
   }
   return scan(groups, totalWeight, size, state, size <= FALLBACK_SCAN_LIMIT);
+}
+
+function sharedAtoms(atoms: ReadonlySet<string>, held: readonly string[]): number {
+  let shared = 0;
+  for (const atom of held) if (atoms.has(atom)) shared += 1;
+  return shared;
 }
 
 function pickUniform(groups: CandidateGroup[], position: number): IndexedAd {
