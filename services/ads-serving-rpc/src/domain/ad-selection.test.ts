@@ -397,5 +397,13 @@ test('key-value targeting: only slots whose properties match get the campaign; s
     candidates.open.members.map((ad) => ad.campaign.id),
     ['guests'],
   );
-  assert.deepEqual([...candidates.byProperty.keys()].sort(), ['article_tags\u0000snba', 'article_tags\u0000snfl', 'section\u0000ssports']);
+  assert.deepEqual([...candidates.byProperty.keys()].sort(), ['article_tags', 'section']);
+  assert.deepEqual([...candidates.byProperty.get('article_tags')!.values.keys()].sort(), ['nba', 'nfl']);
+  assert.deepEqual(
+    candidates.byProperty
+      .get('section')!
+      .values.get('sports')!
+      .members.map((ad) => ad.campaign.id),
+    ['sports'],
+  );
 });

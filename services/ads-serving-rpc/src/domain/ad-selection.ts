@@ -1,4 +1,4 @@
-import type { PageProperties } from '@ads/ads-client';
+import { slotProperties, type PageProperties } from '@ads/ads-client';
 import { audienceMatches, sharedKeywords, type Audience } from './audience-targeting';
 import {
   PRIORITY_TIERS,
@@ -8,10 +8,11 @@ import {
   type IndexedAd,
   type IndexedCampaign,
   type IndexedPlacement,
+  type PropertyKeyGroups,
 } from './decision-index';
 import { switchOnFor, switchesAllow, type ScopedSwitches } from './kill-switches';
 import type { Rng } from './rng';
-import { NO_SLOT_PROPERTIES, slotPropertyView, type SlotPropertyView } from './slot-property-view';
+import { heldPropertyAtoms } from './property-atoms';
 
 /** One slot of the page, as the decision request names it. */
 export interface SlotRequest {
@@ -62,6 +63,8 @@ export interface Selection {
   slots: SelectedSlot[];
 }
 
+const NO_PROPERTIES: PageProperties = {};
+
 /** Up to this many candidates, a few rejected draws are enough before scanning them all. */
 export const EXACT_SCAN_LIMIT = 64;
 /** Rejected draws before scanning a small list (a scan of a few dozen costs about four draws). */
@@ -81,7 +84,7 @@ class ResponseState {
   /** The placement of the slot being filled (switches may be scoped to it). */
   placement: IndexedPlacement | undefined;
   /** The properties of the slot being filled (the page's, extended by the slot's). */
-  slotProperties: SlotPropertyView = NO_SLOT_PROPERTIES;
+  slotProperties: PageProperties | undefined;
 
   constructor(
     readonly index: DecisionIndex,
@@ -97,7 +100,7 @@ class ResponseState {
     if (this.advertisers.includes(campaign.advertiserId)) return false;
     if (campaign.exclusionLabel !== null && this.labels.includes(campaign.exclusionLabel) && this.excludes(campaign)) return false;
     if (!audienceMatches(campaign.audience, this.request)) return false;
-    if (campaign.properties !== null && !campaign.properties(this.slotProperties.values)) return false;
+    if (campaign.properties !== null && !campaign.properties(this.slotProperties ?? NO_PROPERTIES)) return false;
     if (
       campaign.advertiserSwitchPartial &&
       !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)
@@ -139,7 +142,6 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
   const { serving, houseAds } = index.killSwitches;
   const globalOn = switchesAllow(serving.global, request.userKey);
   const houseGlobalOn = switchesAllow(houseAds.global, request.userKey);
-  const pageProperties = request.properties === undefined ? NO_SLOT_PROPERTIES : slotPropertyView(request.properties, undefined);
   for (const slot of request.placements) {
     const chosen: IndexedAd[] = [];
     slots.push({ divName: slot.divName, placementKey: slot.placementKey, ads: chosen });
@@ -151,14 +153,14 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
     }
     if (!placementSwitchOn(serving, placement, request.userKey)) continue;
     state.placement = placement;
-    state.slotProperties = slot.properties === undefined ? pageProperties : slotPropertyView(request.properties, slot.properties);
+    state.slotProperties = slotProperties(request.properties, slot.properties);
     const formats =
       slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
     const tiers =
       houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;
     let tier = 0;
     while (chosen.length < slot.count && tier < tiers) {
-      const groups = candidateGroups(placement, tier, formats, request, state.slotProperties.atoms);
+      const groups = candidateGroups(placement, tier, formats, request, state.slotProperties);
       const ad = groups.length === 0 ? undefined : draw(groups, state);
       if (ad === undefined) {
         // Nothing eligible left in this tier: the response only grows more restrictive.
@@ -198,7 +200,7 @@ function candidateGroups(
   tier: number,
   formats: readonly AdFormat[],
   audience: Audience,
-  propertyAtoms: readonly string[],
+  properties: PageProperties | undefined,
 ): CandidateGroup[] {
   const groups = tierGroups;
   groups.length = 0;
@@ -210,13 +212,32 @@ function candidateGroups(
     if (audience.device !== undefined) pushLive(groups, candidates.byDevice.get(audience.device));
     if (audience.country !== undefined) pushLive(groups, candidates.byCountry.get(audience.country));
     for (const keyword of audience.keywords) pushLive(groups, candidates.byKeyword.get(keyword));
-    if (candidates.byProperty.size > 0) for (const atom of propertyAtoms) pushLive(groups, candidates.byProperty.get(atom));
+    if (properties !== undefined && candidates.byProperty.size > 0) pushPropertyGroups(groups, candidates.byProperty, properties);
   }
   return groups;
 }
 
 function pushLive(groups: CandidateGroup[], group: CandidateGroup | undefined): void {
   if (group !== undefined && group.ads.length > 0) groups.push(group);
+}
+
+/** The groups of the atoms a slot's properties hold: each key's "present" and its value's (each entry's for a list). */
+function pushPropertyGroups(groups: CandidateGroup[], byProperty: Map<string, PropertyKeyGroups>, properties: PageProperties): void {
+  for (const key in properties) {
+    const byKey = byProperty.get(key);
+    if (byKey === undefined) continue;
+    pushLive(groups, byKey.present);
+    const value = properties[key]!;
+    if (typeof value !== 'object') {
+      pushLive(groups, byKey.values.get(value));
+      continue;
+    }
+    // A list may name an entry twice: its group is looked at once.
+    for (const entry of value) {
+      const group = byKey.values.get(entry);
+      if (group !== undefined && group.ads.length > 0 && !groups.includes(group)) groups.push(group);
+    }
+  }
 }
 
 /**
@@ -234,7 +255,7 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
   }
   const { rng, explorationRate } = state.options;
   const keywords = state.request.keywords;
-  const heldAtoms = state.slotProperties.atoms;
+  const properties = state.slotProperties;
   const attempts = size <= EXACT_SCAN_LIMIT ? SMALL_LIST_DRAW_ATTEMPTS : MAX_DRAW_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const ad =
@@ -249,20 +270,14 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
         const multiplicity = sharedKeywords(targeted, keywords);
         if (multiplicity > 1 && rng() * multiplicity >= 1) continue;
       }
-    } else if (ad.campaign.propertyAtoms !== null && heldAtoms.length > 1) {
+    } else if (ad.campaign.propertyAtoms !== null && ad.campaign.propertyAtoms.length > 1 && properties !== undefined) {
       // The same for an ad in the groups of several atoms the slot holds.
-      const multiplicity = sharedAtoms(ad.campaign.propertyAtoms, heldAtoms);
+      const multiplicity = heldPropertyAtoms(ad.campaign.propertyAtoms, properties);
       if (multiplicity > 1 && rng() * multiplicity >= 1) continue;
     }
     if (state.eligible(ad)) return ad;
   }
   return scan(groups, totalWeight, size, state, size <= FALLBACK_SCAN_LIMIT);
-}
-
-function sharedAtoms(atoms: ReadonlySet<string>, held: readonly string[]): number {
-  let shared = 0;
-  for (const atom of held) if (atoms.has(atom)) shared += 1;
-  return shared;
 }
 
 function pickUniform(groups: CandidateGroup[], position: number): IndexedAd {

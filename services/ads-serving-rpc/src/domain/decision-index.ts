@@ -12,7 +12,7 @@ import { compileAudienceTargeting, type AudienceTargeting } from './audience-tar
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
 import { lotteryWeight } from './lottery-weight';
-import { necessaryPropertyAtoms } from './property-atoms';
+import { necessaryPropertyAtoms, type PropertyAtom } from './property-atoms';
 import { compilePropertyMatcher, type PropertyMatcher } from './property-matcher';
 import { trackingQuery } from './tracking-url';
 
@@ -45,7 +45,7 @@ export interface IndexedCampaign {
    * Atoms of which at least one holds whenever `properties` matches (`necessaryPropertyAtoms`):
    * the ads sit in the property groups of these atoms. Null: none derivable (or no targeting).
    */
-  propertyAtoms: ReadonlySet<string> | null;
+  propertyAtoms: readonly PropertyAtom[] | null;
   hours: readonly number[];
   weekdays: readonly number[];
   exclusionLabel: string | null;
@@ -155,10 +155,30 @@ export class CandidateGroup {
  */
 export interface TierCandidates {
   open: CandidateGroup;
-  byProperty: Map<string, CandidateGroup>;
+  byProperty: Map<string, PropertyKeyGroups>;
   byDevice: Map<string, CandidateGroup>;
   byCountry: Map<string, CandidateGroup>;
   byKeyword: Map<string, CandidateGroup>;
+}
+
+/** The property groups of one key: by value (a text, number or boolean), and "present". */
+export interface PropertyKeyGroups {
+  values: Map<string | number | boolean, CandidateGroup>;
+  present: CandidateGroup | undefined;
+}
+
+function propertyGroupIn(map: Map<string, PropertyKeyGroups>, atom: PropertyAtom, groups: CandidateGroup[]): CandidateGroup {
+  let byKey = map.get(atom.key);
+  if (byKey === undefined) {
+    byKey = { values: new Map(), present: undefined };
+    map.set(atom.key, byKey);
+  }
+  if (atom.value !== undefined) return groupIn(byKey.values, atom.value, groups);
+  if (byKey.present === undefined) {
+    byKey.present = new CandidateGroup();
+    groups.push(byKey.present);
+  }
+  return byKey.present;
 }
 
 export interface IndexedPlacement {
@@ -191,9 +211,8 @@ function compilePropertyTargeting(text: string | null | undefined): Pick<Indexed
   const parsed = parsePropertyExpression(text);
   // The data API stores only expressions it parsed; one this version cannot read (a newer
   // language) must not serve everywhere: it matches nothing and sits in no group.
-  if (!parsed.ok) return { properties: MATCHES_NOTHING, propertyAtoms: new Set() };
-  const atoms = necessaryPropertyAtoms(parsed.expression);
-  return { properties: compilePropertyMatcher(parsed.expression), propertyAtoms: atoms === null ? null : new Set(atoms) };
+  if (!parsed.ok) return { properties: MATCHES_NOTHING, propertyAtoms: [] };
+  return { properties: compilePropertyMatcher(parsed.expression), propertyAtoms: necessaryPropertyAtoms(parsed.expression) };
 }
 
 function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitches): IndexedCampaign {
@@ -235,7 +254,7 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
   };
 }
 
-function groupIn(map: Map<string, CandidateGroup>, key: string, groups: CandidateGroup[]): CandidateGroup {
+function groupIn<Key>(map: Map<Key, CandidateGroup>, key: Key, groups: CandidateGroup[]): CandidateGroup {
   let group = map.get(key);
   if (group === undefined) {
     group = new CandidateGroup();
@@ -325,7 +344,7 @@ export class DecisionIndexBuilder {
         if (audience.keywords !== null)
           for (const keyword of audience.keywords) groupIn(candidates.byKeyword, keyword, groups).members.push(ad);
         else if (ad.campaign.propertyAtoms !== null)
-          for (const atom of ad.campaign.propertyAtoms) groupIn(candidates.byProperty, atom, groups).members.push(ad);
+          for (const atom of ad.campaign.propertyAtoms) propertyGroupIn(candidates.byProperty, atom, groups).members.push(ad);
         else if (audience.countries !== null)
           for (const country of audience.countries) groupIn(candidates.byCountry, country, groups).members.push(ad);
         else if (audience.devices !== null)

@@ -1,61 +1,72 @@
-import type { PageProperties, PropertyExpression, PropertyLiteral } from '@ads/ads-client';
+import type { PageProperties, PropertyExpression, PropertyLiteral, PropertyValue } from '@ads/ads-client';
 
-// An atom is one fact a slot's properties may hold: "key has this value" (a text value, or an
-// entry of a list value; a number; a boolean) or "key is present". Candidates are grouped by
-// atoms, and a slot looks only at the groups of the atoms it holds.
-
-const SEPARATOR = '\u0000';
-
-/** The atom "`key` has the value `value`" (a list holds one per entry). */
-export function valueAtom(key: string, value: PropertyLiteral): string {
-  const type = typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'b';
-  return `${key}${SEPARATOR}${type}${String(value)}`;
+/**
+ * One fact a slot's properties may hold: `key` has `value` (a text value, or an entry of a list
+ * value; a number; a boolean), or, when `value` is undefined, `key` is present. Candidates are
+ * grouped by atoms, and a slot looks only at the groups of the atoms it holds.
+ */
+export interface PropertyAtom {
+  key: string;
+  value: PropertyLiteral | undefined;
 }
 
-/** The atom "`key` is present". */
-export function presenceAtom(key: string): string {
-  return `${key}${SEPARATOR}?`;
+/** A slot's property by key; own properties only (a key such as `constructor` is allowed). */
+export function propertyValueOf(properties: PageProperties, key: string): PropertyValue | undefined {
+  return Object.hasOwn(properties, key) ? properties[key] : undefined;
 }
 
-function isPresence(atom: string): boolean {
-  return atom.endsWith(`${SEPARATOR}?`);
+/** Whether the slot's properties hold the atom. */
+export function propertyAtomHeld(atom: PropertyAtom, properties: PageProperties): boolean {
+  const value = propertyValueOf(properties, atom.key);
+  if (value === undefined) return false;
+  if (atom.value === undefined) return true;
+  if (Array.isArray(value)) return (value as readonly string[]).includes(atom.value as string);
+  return value === atom.value;
+}
+
+function atomId(atom: PropertyAtom): string {
+  return atom.value === undefined ? `${atom.key}?` : `${atom.key}=${typeof atom.value}:${String(atom.value)}`;
+}
+
+function distinct(atoms: PropertyAtom[]): PropertyAtom[] {
+  return [...new Map(atoms.map((atom) => [atomId(atom), atom])).values()];
 }
 
 /**
  * A necessary condition of an expression as atoms: whenever the expression holds, at least one
- * of them holds. Null when none can be derived (a NOT, a `!=`, or an OR with such a branch):
- * such a campaign must be checked on every request.
+ * of them holds (each listed once). Null when none can be derived (a NOT, a `!=`, or an OR with
+ * such a branch): such a campaign must be checked on every request.
  */
-export function necessaryPropertyAtoms(expression: PropertyExpression): string[] | null {
+export function necessaryPropertyAtoms(expression: PropertyExpression): PropertyAtom[] | null {
   switch (expression.kind) {
     case 'has':
-      return [presenceAtom(expression.key)];
+      return [{ key: expression.key, value: undefined }];
     case 'is-true':
-      return [valueAtom(expression.key, true)];
+      return [{ key: expression.key, value: true }];
     case 'in':
-      return [...new Set(expression.values)].map((value) => valueAtom(expression.key, value));
+      return distinct(expression.values.map((value) => ({ key: expression.key, value })));
     case 'compare':
       if (expression.op === '!=') return null;
-      return expression.op === '=' ? [valueAtom(expression.key, expression.value)] : [presenceAtom(expression.key)];
+      return [{ key: expression.key, value: expression.op === '=' ? expression.value : undefined }];
     case 'not':
       return null;
     case 'or': {
-      const atoms = new Set<string>();
+      const atoms: PropertyAtom[] = [];
       for (const operand of expression.operands) {
         const operandAtoms = necessaryPropertyAtoms(operand);
         if (operandAtoms === null) return null;
-        for (const atom of operandAtoms) atoms.add(atom);
+        atoms.push(...operandAtoms);
       }
-      return [...atoms];
+      return distinct(atoms);
     }
     case 'and': {
       // Any operand's condition will do: take the narrowest (values before mere presence).
-      let best: string[] | null = null;
+      let best: PropertyAtom[] | null = null;
       let bestCost = Infinity;
       for (const operand of expression.operands) {
         const atoms = necessaryPropertyAtoms(operand);
         if (atoms === null) continue;
-        const cost = atoms.length + (atoms.some(isPresence) ? 1_000_000 : 0);
+        const cost = atoms.length + (atoms.some((atom) => atom.value === undefined) ? 1_000_000 : 0);
         if (cost < bestCost) {
           best = atoms;
           bestCost = cost;
@@ -66,14 +77,9 @@ export function necessaryPropertyAtoms(expression: PropertyExpression): string[]
   }
 }
 
-/** Every atom a slot's properties hold, each once. */
-export function heldPropertyAtoms(properties: PageProperties): string[] {
-  const atoms = new Set<string>();
-  for (const key in properties) {
-    const value = properties[key]!;
-    atoms.add(presenceAtom(key));
-    if (typeof value === 'object') for (const entry of value) atoms.add(valueAtom(key, entry));
-    else atoms.add(valueAtom(key, value));
-  }
-  return [...atoms];
+/** How many of the atoms the slot's properties hold. */
+export function heldPropertyAtoms(atoms: readonly PropertyAtom[], properties: PageProperties): number {
+  let held = 0;
+  for (const atom of atoms) if (propertyAtomHeld(atom, properties)) held += 1;
+  return held;
 }

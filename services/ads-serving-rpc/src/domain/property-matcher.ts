@@ -1,15 +1,13 @@
-import type { PropertyExpression, PropertyValue } from '@ads/ads-client';
-
-/** The properties one slot decides with, by key (a Map: no inherited keys such as `constructor`). */
-export type SlotPropertyMap = ReadonlyMap<string, PropertyValue>;
+import type { PageProperties, PropertyExpression } from '@ads/ads-client';
+import { propertyValueOf } from './property-atoms';
 
 /** A campaign's key-value targeting compiled to closures: true when the slot's properties match. */
-export type PropertyMatcher = (properties: SlotPropertyMap) => boolean;
+export type PropertyMatcher = (properties: PageProperties) => boolean;
 
 function equalsMatcher(key: string, literal: string | number | boolean): PropertyMatcher {
-  if (typeof literal !== 'string') return (properties) => properties.get(key) === literal;
+  if (typeof literal !== 'string') return (properties) => propertyValueOf(properties, key) === literal;
   return (properties) => {
-    const value = properties.get(key);
+    const value = propertyValueOf(properties, key);
     return value === literal || (Array.isArray(value) && (value as readonly string[]).includes(literal));
   };
 }
@@ -18,7 +16,7 @@ function memberMatcher(key: string, texts: readonly string[]): PropertyMatcher {
   if (texts.length === 1) return equalsMatcher(key, texts[0]!);
   const members = new Set(texts);
   return (properties) => {
-    const value = properties.get(key);
+    const value = propertyValueOf(properties, key);
     if (typeof value === 'string') return members.has(value);
     if (!Array.isArray(value)) return false;
     for (const entry of value as readonly string[]) if (members.has(entry)) return true;
@@ -65,11 +63,11 @@ export function compilePropertyMatcher(expression: PropertyExpression): Property
     }
     case 'has': {
       const key = expression.key;
-      return (properties) => properties.has(key);
+      return (properties) => Object.hasOwn(properties, key);
     }
     case 'is-true': {
       const key = expression.key;
-      return (properties) => properties.get(key) === true;
+      return (properties) => propertyValueOf(properties, key) === true;
     }
     case 'in':
       return memberMatcher(expression.key, expression.values);
@@ -85,28 +83,28 @@ export function compilePropertyMatcher(expression: PropertyExpression): Property
         case '<': {
           const bound = literal as number;
           return (properties) => {
-            const value = properties.get(key);
+            const value = propertyValueOf(properties, key);
             return typeof value === 'number' && value < bound;
           };
         }
         case '<=': {
           const bound = literal as number;
           return (properties) => {
-            const value = properties.get(key);
+            const value = propertyValueOf(properties, key);
             return typeof value === 'number' && value <= bound;
           };
         }
         case '>': {
           const bound = literal as number;
           return (properties) => {
-            const value = properties.get(key);
+            const value = propertyValueOf(properties, key);
             return typeof value === 'number' && value > bound;
           };
         }
         case '>=': {
           const bound = literal as number;
           return (properties) => {
-            const value = properties.get(key);
+            const value = propertyValueOf(properties, key);
             return typeof value === 'number' && value >= bound;
           };
         }
