@@ -188,7 +188,8 @@ execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: serviceDir, stdio: 
 const redis = new Redis(REDIS_URL);
 const targets: Target[] = [];
 try {
-  let port = 18_900;
+  // BENCH_PORT: the first of the ports the targets listen on (another benchmark may hold the default's).
+  let port = Number(process.env.BENCH_PORT ?? 18_900);
   targets.push(await startScript('./hello-server.ts', 'node:http hello-world', port++, '/'));
   targets.push(await startScript('./bare-io-server.ts', 'bare I/O: node:http, parse, constant answer', port++, '/rpc'));
   targets.push(await startScript('./floor-server.ts', 'floor: RPC framework, constant answer', port++, '/rpc'));
