@@ -54,6 +54,36 @@ export type {
 } from './contracts/serving-contract.js';
 export * as serving from './contracts/serving-contract.js';
 
+// Key-value targeting: page properties of a decision request, and the expressions campaigns target them with.
+export {
+  MAX_PROPERTIES,
+  MAX_PROPERTY_LIST_LENGTH,
+  MAX_PROPERTY_TEXT_LENGTH,
+  PROPERTY_KEY_PATTERN,
+  PROPERTY_RESERVED_WORDS,
+  checkPagePropertiesFast,
+  isPropertyKey,
+  pageProperties,
+  slotProperties,
+} from './contracts/page-properties.js';
+export type { PageProperties, PropertyValue } from './contracts/page-properties.js';
+export {
+  MAX_PROPERTY_EXPRESSION_DEPTH,
+  MAX_PROPERTY_EXPRESSION_LENGTH,
+  MAX_PROPERTY_EXPRESSION_TESTS,
+  MAX_PROPERTY_IN_LIST_LENGTH,
+  parsePropertyExpression,
+  printPropertyExpression,
+} from './contracts/property-expression.js';
+export type {
+  PropertyComparison,
+  PropertyExpression,
+  PropertyExpressionFault,
+  PropertyExpressionParse,
+  PropertyLiteral,
+} from './contracts/property-expression.js';
+export { evaluatePropertyExpression } from './contracts/property-expression-evaluator.js';
+
 // Redis key layout.
 export { RedisKeys, redisKeys, hourBucket, dayBucket } from './redis/redis-keys.js';
 export { adScore, scoreVersionMeta, SCORE_META_FIELD, SCORE_MAX_AGE_MS } from './contracts/scores.js';

@@ -1,7 +1,8 @@
 // Dashboard forms in chromium at 1280×800 and 390×844: every bad field named at once in plain
 // words from the shared contracts (cross-field rules too), required fields marked, "Could not
 // reach the API" kept for real network failures, frequency caps in people's units, and width
-// and height asked for banners only.
+// and height asked for banners only; a bad key-value targeting expression is named, with its
+// line and column, as it is typed.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -78,14 +79,24 @@ for (const [size, viewport] of Object.entries(viewports)) {
         await page.getByTestId('field-bidAmount').fill('2.50');
         await page.getByTestId('field-frequencyCap-count').fill('3');
         await page.getByTestId('field-frequencyCap-windowSeconds').selectOption({ label: 'per week' });
+        // Key-value targeting is checked as it is typed, the fault named by line and column.
+        const expression = page.getByTestId('field-targeting-properties');
+        const live = page.getByTestId('field-targeting-properties-live');
+        await expression.fill('section = "sports" AND\n  word_count >= "500"');
+        assert.equal((await live.innerText()).trim(), 'line 2, column 17: expected a number after ">=", found ""500""');
+        assert.equal(await expression.getAttribute('aria-invalid'), 'true');
+        await expression.fill('section = "sports" AND word_count >= 500');
+        await live.waitFor({ state: 'detached' });
         await page.getByTestId('campaign-form-submit').click();
         await page.getByTestId('campaign-name').waitFor();
         await page.getByText('3 per week').waitFor();
+        assert.equal(await page.getByTestId('campaign-properties').innerText(), 'section = "sports" AND word_count >= 500');
         const stored = await dashboard.database.prisma.campaign.findFirstOrThrow({
           where: { name: 'Plain words' },
           orderBy: { createdAt: 'desc' },
         });
         assert.deepEqual([stored.frequencyCapCount, stored.frequencyCapWindowSeconds], [3, 604_800]);
+        assert.equal(stored.propertyExpression, 'section = "sports" AND word_count >= 500');
       } catch (error) {
         await screenshot(page, `failed-forms-${size}-${Date.now()}`).catch(() => undefined);
         throw error;

@@ -16,6 +16,10 @@
 //     before every measurement of the case, since decisions may consume what is left); its
 //     throughput and p99 next to the plain case of the same size ("enforcement cost").
 //     BENCH_ENFORCEMENT=0 leaves it out; BENCH_ENFORCEMENT_SIZE picks another size.
+//   key-value targeting: the largest size again, 30% of its campaigns targeting page
+//     properties, every request carrying page properties; its throughput next to the plain
+//     case of the same size ("key-value targeting cost", budget >= 90%). BENCH_PROPERTIES=0
+//     leaves it out.
 //
 // Budgets (DESIGN.md): decide >= 50% of node:http; p99 <= 10 ms at half that load; p50 at
 // 100,000 ads <= 1.5 x p50 at 100 ads; <= 250 MB RSS at 100,000 ads.
@@ -44,10 +48,14 @@ const ENFORCEMENT_SIZE = Number(process.env.BENCH_ENFORCEMENT_SIZE ?? SIZES.at(-
 const ENFORCEMENT_CAPPED_SHARE = 0.2;
 const ENFORCEMENT_NEARLY_SPENT_SHARE = 0.3;
 const ENFORCEMENT_PRICES_LEFT = 50;
+/** The key-value targeting case: on by default (BENCH_PROPERTIES=0: off), at the enforcement case's size. */
+const PROPERTIES = process.env.BENCH_PROPERTIES !== '0';
+const PROPERTY_SHARE = 0.3;
 // Node flags of the serving processes: those of `npm start` unless told otherwise.
 const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter((flag) => flag !== '');
 const serviceDir = new URL('..', import.meta.url).pathname;
 const bodies = syntheticRequests(500);
+const propertyBodies = syntheticRequests(500, { properties: true });
 
 interface Target {
   label: string;
@@ -58,6 +66,8 @@ interface Target {
   size?: number;
   /** Runs before every measurement of the target (the enforcement case sets its spend counters again). */
   prepare?: () => Promise<void>;
+  /** The requests sent to it (default: `bodies`). */
+  bodies?: Buffer[];
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
@@ -86,15 +96,17 @@ async function startScript(script: string, label: string, port: number, urlPath:
   return { label, url: `http://127.0.0.1:${port}${urlPath}`, child };
 }
 
-async function startServing(size: number, port: number, redis: Redis, enforcement = false): Promise<Target> {
+async function startServing(size: number, port: number, redis: Redis, enforcement = false, properties = false): Promise<Target> {
   const prefix = `bench:${randomUUID()}:`;
   const keys = new RedisKeys(prefix);
   const store = new ServingIndexStore(redis, keys);
   const started = Date.now();
   const options: SyntheticOptions = enforcement
     ? { cappedShare: ENFORCEMENT_CAPPED_SHARE, nearlySpentShare: ENFORCEMENT_NEARLY_SPENT_SHARE }
-    : {};
-  const parts = syntheticInventory(size, `bench-${size}${enforcement ? '-enforcement' : ''}`, options);
+    : properties
+      ? { propertyShare: PROPERTY_SHARE }
+      : {};
+  const parts = syntheticInventory(size, `bench-${size}${enforcement ? '-enforcement' : properties ? '-properties' : ''}`, options);
   const written = await store.write(parts);
   // The spend counters are in place before serving loads the index and reads them.
   const counters = enforcement ? nearlySpentCounters(parts, ENFORCEMENT_NEARLY_SPENT_SHARE, ENFORCEMENT_PRICES_LEFT) : [];
@@ -124,13 +136,25 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
   });
   await waitReady(`http://127.0.0.1:${port}/readyz`, child);
   console.error(`serving with ${size} ads ready after ${Date.now() - started} ms`);
-  const label = `decide, ${size.toLocaleString('en-US')} ads${enforcement ? `, ${ENFORCEMENT_CAPPED_SHARE * 100}% of campaigns capped, budgets near exhaustion` : ''}`;
-  return { label, url: `http://127.0.0.1:${port}/rpc`, child, prefix, size, ...(prepare === undefined ? {} : { prepare }) };
+  const label =
+    `decide, ${size.toLocaleString('en-US')} ads` +
+    (enforcement ? `, ${ENFORCEMENT_CAPPED_SHARE * 100}% of campaigns capped, budgets near exhaustion` : '') +
+    (properties ? `, ${PROPERTY_SHARE * 100}% of campaigns targeting page properties` : '');
+  return {
+    label,
+    url: `http://127.0.0.1:${port}/rpc`,
+    child,
+    prefix,
+    size,
+    ...(prepare === undefined ? {} : { prepare }),
+    ...(properties ? { bodies: propertyBodies } : {}),
+  };
 }
 
 function closedLoop(target: Target): WrkResult {
-  runWrk({ url: target.url, contentType: 'application/json', bodies, seconds: 1, connections: CONNECTIONS });
-  return runWrk({ url: target.url, contentType: 'application/json', bodies, seconds: SECONDS, connections: CONNECTIONS });
+  const sent = target.bodies ?? bodies;
+  runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: 1, connections: CONNECTIONS });
+  return runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: SECONDS, connections: CONNECTIONS });
 }
 
 /**
@@ -143,7 +167,7 @@ function paced(target: Target, rate: number): WrkResult {
   return runWrk({
     url: target.url,
     contentType: 'application/json',
-    bodies,
+    bodies: target.bodies ?? bodies,
     seconds: SECONDS,
     connections,
     delayMs: (connections * 1000) / rate,
@@ -164,7 +188,8 @@ execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: serviceDir, stdio: 
 const redis = new Redis(REDIS_URL);
 const targets: Target[] = [];
 try {
-  let port = 18_900;
+  // BENCH_PORT: the first of the ports the targets listen on (another benchmark may hold the default's).
+  let port = Number(process.env.BENCH_PORT ?? 18_900);
   targets.push(await startScript('./hello-server.ts', 'node:http hello-world', port++, '/'));
   targets.push(await startScript('./bare-io-server.ts', 'bare I/O: node:http, parse, constant answer', port++, '/rpc'));
   targets.push(await startScript('./floor-server.ts', 'floor: RPC framework, constant answer', port++, '/rpc'));
@@ -172,6 +197,8 @@ try {
   for (const size of SIZES) targets.push(await startServing(size, port++, redis));
   const enforcementAt = targets.length;
   if (ENFORCEMENT) targets.push(await startServing(ENFORCEMENT_SIZE, port++, redis, true));
+  const propertiesAt = targets.length;
+  if (PROPERTIES) targets.push(await startServing(ENFORCEMENT_SIZE, port++, redis, false, true));
   /** The plain case the enforcement case is compared with (same size), if measured. */
   const plainAt = targets.findIndex((target, at) => at >= firstServing && at < enforcementAt && target.size === ENFORCEMENT_SIZE);
   // A sanity check that decisions do fill before measuring them.
@@ -254,6 +281,17 @@ try {
     );
   } else if (ENFORCEMENT) {
     console.log(`enforcement cost: no plain case of ${ENFORCEMENT_SIZE} ads measured to compare with (BENCH_SIZES)\n`);
+  }
+  if (PROPERTIES && plainAt >= 0) {
+    const [plain, targeted] = [closed[plainAt]!, closed[propertiesAt]!];
+    const [plainPaced, targetedPaced] = [rated[plainAt - firstServing]!, rated[propertiesAt - firstServing]!];
+    const share = targeted.requestsPerSecond / plain.requestsPerSecond;
+    console.log(
+      `key-value targeting cost at ${ENFORCEMENT_SIZE.toLocaleString('en-US')} ads (${PROPERTY_SHARE * 100}% of campaigns targeting page properties, every request with page properties, vs the plain case): ` +
+        `throughput ${(share * 100).toFixed(0)}% of plain, closed-loop p99 ${(targeted.p99Ms / plain.p99Ms).toFixed(2)}x, ` +
+        `paced p99 ${(targetedPaced.p99Ms / plainPaced.p99Ms).toFixed(2)}x (${targetedPaced.p99Ms.toFixed(2)} vs ${plainPaced.p99Ms.toFixed(2)} ms)`,
+    );
+    console.log(`budget: key-value targeting throughput >= 90% of plain: ${(share * 100).toFixed(0)}% ${share >= 0.9 ? 'PASS' : 'MISS'}\n`);
   }
   const worst = Math.min(...plainClosed.map((result) => result.requestsPerSecond)) / hello;
   const worstP99 = Math.max(...plainRated.map((result) => result.p99Ms));

@@ -47,6 +47,28 @@ export interface SyntheticOptions {
    * at all), and `nearlySpentCounters` gives their real-time spend.
    */
   nearlySpentShare?: number;
+  /**
+   * Share of campaigns with key-value targeting over page properties (default 0), chosen with a
+   * generator of their own so that the rest of the inventory is the same with and without them.
+   */
+  propertyShare?: number;
+}
+
+export const SECTIONS = Array.from({ length: 10 }, (_, at) => `section${at}`);
+export const ARTICLE_TAGS = Array.from({ length: 50 }, (_, at) => `tag${at}`);
+
+/**
+ * Key-value targeting as publishers' campaigns write it: mostly a section or tags (grouped by
+ * those atoms), sometimes only a condition on presence, and a few with a NOT that no atom can
+ * stand for (checked on every request).
+ */
+function syntheticPropertyExpression(rng: () => number): string {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+  const kind = rng();
+  if (kind < 0.4) return `section = "${pick(SECTIONS)}" AND word_count >= ${Math.floor(rng() * 1000)}`;
+  if (kind < 0.75) return `article_tags IN ("${pick(ARTICLE_TAGS)}", "${pick(ARTICLE_TAGS)}") OR section = "${pick(SECTIONS)}"`;
+  if (kind < 0.95) return `has author AND NOT logged_in AND section IN ("${pick(SECTIONS)}", "${pick(SECTIONS)}")`;
+  return `NOT logged_in AND word_count < ${Math.floor(rng() * 3000)}`;
 }
 
 export function syntheticInventory(adCount: number, version: string, options: SyntheticOptions = {}): ServingIndexParts {
@@ -106,6 +128,14 @@ export function syntheticInventory(adCount: number, version: string, options: Sy
     };
   });
   for (const campaign of nearlySpentCampaigns(campaigns, options.nearlySpentShare ?? 0)) campaign.pacing = 'asap';
+  const propertyShare = options.propertyShare ?? 0;
+  if (propertyShare > 0) {
+    const propertyRng = seededRng(campaigns.length * 11 + 3);
+    for (const campaign of campaigns) {
+      if (propertyRng() < propertyShare)
+        campaign.targeting = { ...campaign.targeting, properties: syntheticPropertyExpression(propertyRng) };
+    }
+  }
   const now = new Date().toISOString();
   return { version, builtAt: now, asOf: now, placements, featureSwitches: [], campaigns };
 }
@@ -158,8 +188,12 @@ export async function writeSpendCounters(redis: Redis, keys: RedisKeys, counters
   }
 }
 
-/** Decision requests like pages send them: two slots, a returning user, some keywords. */
-export function syntheticRequests(count: number): Buffer[] {
+/**
+ * Decision requests like pages send them: two slots, a returning user, some keywords; with
+ * `properties`, page properties too (section, two article tags, word count, signed in or not,
+ * an author on half of the pages).
+ */
+export function syntheticRequests(count: number, options: { properties?: boolean } = {}): Buffer[] {
   const rng = seededRng(4242);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
   return Array.from({ length: count }, (_, at) => {
@@ -174,6 +208,17 @@ export function syntheticRequests(count: number): Buffer[] {
       keywords,
       country: pick(COUNTRIES),
       device: pick(DEVICES),
+      ...(options.properties === true
+        ? {
+            properties: {
+              section: pick(SECTIONS),
+              article_tags: [pick(ARTICLE_TAGS), pick(ARTICLE_TAGS)],
+              word_count: Math.floor(rng() * 3000),
+              logged_in: rng() < 0.5,
+              ...(rng() < 0.5 ? { author: `author${Math.floor(rng() * 100)}` } : {}),
+            },
+          }
+        : {}),
     };
     return Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: at, method: 'serving.decide', params }));
   });

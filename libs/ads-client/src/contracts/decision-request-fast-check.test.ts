@@ -75,6 +75,13 @@ const typicalRequests: Draft[] = [
     country: 'DE',
     device: 'tablet',
   },
+  {
+    placements: [
+      { divName: 'top', placementKey: 'news-top', properties: { slot: 'top', article_tags: ['ads'] } },
+      { divName: 'side', placementKey: 'news-side', properties: undefined },
+    ],
+    properties: { section: 'sports', article_tags: ['nba', 'nfl'], logged_in: true, word_count: 812, empty: '' },
+  },
 ];
 
 test('typical embed requests take the fast path and equal what zod returns', () => {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 // Type-only: serving-contract.ts imports this file at run time to attach the check, so a value
 // import back would be a cycle.
 import type { decisionRequest } from './serving-contract.js';
+import { checkPagePropertiesFast } from './page-properties.js';
 
 type DecisionRequestOutput = z.output<typeof decisionRequest>;
 type PlacementRequest = DecisionRequestOutput['placements'][number];
@@ -41,6 +42,7 @@ export function checkDecisionRequestFast(params: unknown): DecisionRequestOutput
       case 'country':
       case 'device':
       case 'consent':
+      case 'properties':
         continue;
       default:
         return undefined;
@@ -77,6 +79,13 @@ export function checkDecisionRequestFast(params: unknown): DecisionRequestOutput
   const consent = params.consent;
   if (consent !== undefined && typeof consent !== 'boolean') return undefined;
 
+  const rawProperties = params.properties;
+  let properties: DecisionRequestOutput['properties'];
+  if (rawProperties !== undefined) {
+    properties = checkPagePropertiesFast(rawProperties);
+    if (properties === undefined) return undefined;
+  }
+
   // Keys in the schema's order, as zod builds them. An optional key given as undefined stays
   // present (zod copies it), an absent one stays absent; defaulted keys are always set.
   const request = { placements } as DecisionRequestOutput;
@@ -87,6 +96,7 @@ export function checkDecisionRequestFast(params: unknown): DecisionRequestOutput
   if (country !== undefined || 'country' in params) request.country = country;
   if (device !== undefined || 'device' in params) request.device = device;
   request.consent = consent ?? true;
+  if (properties !== undefined || 'properties' in params) request.properties = properties;
   return request;
 }
 
@@ -109,9 +119,19 @@ function checkPlacements(value: unknown): PlacementRequest[] | undefined {
 
 function checkPlacement(value: unknown): PlacementRequest | undefined {
   if (!isPlainRecord(value)) return undefined;
+  const slot = checkSlotBasics(value);
+  if (slot === undefined || !('properties' in value)) return slot;
+  // The rarer slot that carries properties; zod puts them last, as the schema does.
+  if (value.properties === undefined) return { ...slot, properties: undefined };
+  const properties = checkPagePropertiesFast(value.properties);
+  return properties === undefined ? undefined : { ...slot, properties };
+}
+
+function checkSlotBasics(value: Record<string, unknown>): PlacementRequest | undefined {
   for (const key in value) {
-    if (key !== 'divName' && key !== 'placementKey' && key !== 'count' && key !== 'formats') return undefined;
+    if (key !== 'divName' && key !== 'placementKey' && key !== 'count' && key !== 'formats' && key !== 'properties') return undefined;
   }
+
   const divName = value.divName;
   if (!isShortText(divName)) return undefined;
   const placementKey = value.placementKey;

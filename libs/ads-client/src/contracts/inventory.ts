@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePropertyExpression } from './property-expression.js';
 
 // The ad business's inventory as the API shows it. Money: budgets and bids in integer minor
 // units of the currency (cents); spend in integer micros (millionths of the major unit), so
@@ -109,6 +110,18 @@ export const frequencyCap = z.strictObject({
     .max(30 * 24 * 3600),
 });
 
+/**
+ * A campaign's key-value targeting: an expression over the page's custom properties (see
+ * `parsePropertyExpression`). A refusal names the line and column of the fault.
+ */
+export const propertyExpressionText = z
+  .string()
+  .refine(isStorableText, { message: unstorableTextMessage, abort: true })
+  .superRefine((text, context) => {
+    const parsed = parsePropertyExpression(text);
+    if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.fault.message, params: { ...parsed.fault } });
+  });
+
 export const targeting = z.strictObject({
   countries: z.array(countryCode).max(250).default([]),
   devices: z.array(device).max(3).default([]),
@@ -120,6 +133,8 @@ export const targeting = z.strictObject({
   hours: z.array(z.number().int().min(0).max(23)).max(24).default([]),
   /** Days of the week (0 = Sunday) in the campaign's time zone; empty means every day. */
   weekdays: z.array(z.number().int().min(0).max(6)).max(7).default([]),
+  /** Key-value targeting over the page's properties; null or absent: no restriction. */
+  properties: propertyExpressionText.nullable().optional(),
 });
 export type Targeting = z.infer<typeof targeting>;
 

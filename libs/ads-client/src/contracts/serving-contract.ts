@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineContract, method } from '../rpc/contract.js';
 import { checkDecisionRequestFast } from './decision-request-fast-check.js';
 import { adFormat, device } from './inventory.js';
+import { pageProperties } from './page-properties.js';
 
 const placementKey = z.string().min(1).max(100);
 
@@ -14,6 +15,8 @@ export const decisionRequest = z.strictObject({
         placementKey,
         count: z.number().int().min(1).max(10).default(1),
         formats: z.array(adFormat).min(1).max(2).optional(),
+        /** This slot's properties: they extend the page's, and replace a page property of the same key. */
+        properties: pageProperties.optional(),
       }),
     )
     .min(1)
@@ -36,6 +39,12 @@ export const decisionRequest = z.strictObject({
   device: device.optional(),
   /** Without consent no frequency-cap state is kept for the user key. */
   consent: z.boolean().default(true),
+  /**
+   * Custom properties of the page (key-value targeting), e.g. `{ section: 'sports',
+   * article_tags: ['nba'], logged_in: true, word_count: 812 }`: at most 20, keys of a-z, 0-9
+   * and "_", values a text (≤ 100), a finite number, a boolean or a list of ≤ 20 texts.
+   */
+  properties: pageProperties.optional(),
 });
 export type DecisionRequest = z.input<typeof decisionRequest>;
 

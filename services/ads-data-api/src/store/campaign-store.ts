@@ -36,6 +36,7 @@ export function toCampaignView(row: Campaign): CampaignView {
       categories: row.categories,
       hours: row.dayPartingHours,
       weekdays: row.dayPartingWeekdays,
+      properties: row.propertyExpression,
     },
     exclusionLabel: row.exclusionLabel,
     version: row.version,
@@ -56,6 +57,8 @@ function targetingColumns(targeting: Targeting) {
     categories: targeting.categories,
     dayPartingHours: targeting.hours,
     dayPartingWeekdays: targeting.weekdays,
+    // Targeting is replaced whole: an expression left out is removed.
+    propertyExpression: targeting.properties ?? null,
   };
 }
 

@@ -30,6 +30,7 @@ interface CampaignRow {
   categories: string[];
   day_parting_hours: number[];
   day_parting_weekdays: number[];
+  property_expression: string | null;
   exclusion_label: string | null;
 }
 
@@ -70,7 +71,7 @@ export async function readInventorySnapshotPage(
            c.total_budget, c.daily_budget, c.pacing::text AS pacing, c.priority::text AS priority,
            c.bid_type::text AS bid_type, c.bid_amount, c.frequency_cap_count, c.frequency_cap_window_seconds,
            c.countries, c.devices, c.keywords, c.site_ids, c.categories,
-           c.day_parting_hours, c.day_parting_weekdays, c.exclusion_label,
+           c.day_parting_hours, c.day_parting_weekdays, c.property_expression, c.exclusion_label,
            COALESCE((SELECT sum(s.spend_micros) FROM hourly_stat s WHERE s.campaign_id = c.id), 0)::bigint AS spent_micros
       FROM campaign c
       JOIN advertiser a ON a.id = c.advertiser_id
@@ -146,6 +147,7 @@ function toSnapshotCampaign(row: CampaignRow): SnapshotCampaign & { ads: Snapsho
       categories: row.categories,
       hours: row.day_parting_hours,
       weekdays: row.day_parting_weekdays,
+      properties: row.property_expression,
     },
     exclusionLabel: row.exclusion_label,
     ads: [],

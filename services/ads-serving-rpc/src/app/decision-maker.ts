@@ -133,6 +133,7 @@ export class DecisionMaker {
       country: input.country,
       device: input.device,
       keywords: input.keywords.length > 1 ? [...new Set(input.keywords)] : input.keywords,
+      properties: input.properties,
     };
     // One seed for every pass: a later pass replays the first draw for draw until an ad
     // Redis refused is drawn, and draws again from there.

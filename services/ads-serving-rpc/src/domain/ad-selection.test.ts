@@ -360,3 +360,50 @@ test('the serving.house_ads switch turns the house tier off on one placement', (
   assert.deepEqual(chosenIds(selection, 0), []);
   assert.deepEqual(chosenIds(selection, 1), ['house-ad']);
 });
+
+test('key-value targeting: only slots whose properties match get the campaign; slot properties override the page', () => {
+  const index = liveIndex(
+    fixtureIndex({
+      campaigns: [
+        fixtureCampaign({ id: 'sports', priority: 'sponsorship', targeting: { properties: 'section = "sports" AND word_count >= 500' } }),
+        fixtureCampaign({ id: 'nba', priority: 'sponsorship', targeting: { properties: 'article_tags IN ("nba", "nfl")' } }),
+        fixtureCampaign({ id: 'guests', priority: 'sponsorship', targeting: { properties: 'NOT logged_in' } }),
+        fixtureCampaign({ id: 'house', priority: 'house', bidAmount: 0 }),
+      ],
+      placements: [{ key: 'home-top' }, { key: 'sidebar' }],
+    }),
+  );
+  const campaignsFor = (page: SelectionRequest['properties'], slot?: SelectionRequest['properties']) => {
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 40; seed += 1) {
+      const selection = selectAds(
+        index,
+        request({ properties: page, placements: [{ divName: 'top', placementKey: 'home-top', count: 3, properties: slot }] }),
+        options({ rng: seededRng(seed) }),
+      );
+      for (const ad of selection.slots[0]!.ads) seen.add(ad.campaign.id);
+    }
+    return [...seen].sort();
+  };
+  assert.deepEqual(campaignsFor({ section: 'sports', word_count: 800, logged_in: true }), ['house', 'sports']);
+  assert.deepEqual(campaignsFor({ section: 'sports', word_count: 100, article_tags: ['mlb', 'nba'] }), ['guests', 'house', 'nba']);
+  assert.deepEqual(campaignsFor({ section: 'sports', word_count: 800, logged_in: true }, { word_count: 10 }), ['house']);
+  assert.deepEqual(campaignsFor(undefined, { section: 'sports', word_count: 500 }), ['guests', 'house', 'sports']);
+  assert.deepEqual(campaignsFor(undefined), ['guests', 'house']);
+
+  // Grouping: the NOT expression is always checked; the others sit only under their atoms.
+  const candidates = index.placements.get('home-top')!.tiers[0]!.get('native')!;
+  assert.deepEqual(
+    candidates.open.members.map((ad) => ad.campaign.id),
+    ['guests'],
+  );
+  assert.deepEqual([...candidates.byProperty.keys()].sort(), ['article_tags', 'section']);
+  assert.deepEqual([...candidates.byProperty.get('article_tags')!.values.keys()].sort(), ['nba', 'nfl']);
+  assert.deepEqual(
+    candidates.byProperty
+      .get('section')!
+      .values.get('sports')!
+      .members.map((ad) => ad.campaign.id),
+    ['sports'],
+  );
+});

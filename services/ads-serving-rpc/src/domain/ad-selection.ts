@@ -1,3 +1,4 @@
+import { slotProperties, type PageProperties } from '@ads/ads-client';
 import { audienceMatches, sharedKeywords, type Audience } from './audience-targeting';
 import {
   PRIORITY_TIERS,
@@ -7,9 +8,11 @@ import {
   type IndexedAd,
   type IndexedCampaign,
   type IndexedPlacement,
+  type PropertyKeyGroups,
 } from './decision-index';
 import { switchOnFor, switchesAllow, type ScopedSwitches } from './kill-switches';
 import type { Rng } from './rng';
+import { heldPropertyAtoms } from './property-atoms';
 
 /** One slot of the page, as the decision request names it. */
 export interface SlotRequest {
@@ -17,6 +20,8 @@ export interface SlotRequest {
   placementKey: string;
   count: number;
   formats?: readonly AdFormat[] | undefined;
+  /** The slot's own properties: they extend the page's, and win on a shared key. */
+  properties?: PageProperties | undefined;
 }
 
 export interface SelectionRequest extends Audience {
@@ -26,6 +31,8 @@ export interface SelectionRequest extends Audience {
   consent: boolean;
   /** The user key was generated for this request: it has no impressions anywhere yet. */
   newUser: boolean;
+  /** The page's properties (key-value targeting). */
+  properties?: PageProperties | undefined;
 }
 
 export interface SelectionOptions {
@@ -56,6 +63,8 @@ export interface Selection {
   slots: SelectedSlot[];
 }
 
+const NO_PROPERTIES: PageProperties = {};
+
 /** Up to this many candidates, a few rejected draws are enough before scanning them all. */
 export const EXACT_SCAN_LIMIT = 64;
 /** Rejected draws before scanning a small list (a scan of a few dozen costs about four draws). */
@@ -74,6 +83,8 @@ class ResponseState {
   readonly labels: string[] = [];
   /** The placement of the slot being filled (switches may be scoped to it). */
   placement: IndexedPlacement | undefined;
+  /** The properties of the slot being filled (the page's, extended by the slot's). */
+  slotProperties: PageProperties | undefined;
 
   constructor(
     readonly index: DecisionIndex,
@@ -89,6 +100,7 @@ class ResponseState {
     if (this.advertisers.includes(campaign.advertiserId)) return false;
     if (campaign.exclusionLabel !== null && this.labels.includes(campaign.exclusionLabel) && this.excludes(campaign)) return false;
     if (!audienceMatches(campaign.audience, this.request)) return false;
+    if (campaign.properties !== null && !campaign.properties(this.slotProperties ?? NO_PROPERTIES)) return false;
     if (
       campaign.advertiserSwitchPartial &&
       !switchesAllow(this.index.killSwitches.serving.advertisers.get(campaign.advertiserId), this.request.userKey)
@@ -141,13 +153,14 @@ export function selectAds(index: DecisionIndex, request: SelectionRequest, optio
     }
     if (!placementSwitchOn(serving, placement, request.userKey)) continue;
     state.placement = placement;
+    state.slotProperties = slotProperties(request.properties, slot.properties);
     const formats =
       slot.formats === undefined ? placement.allowedFormats : placement.allowedFormats.filter((format) => slot.formats!.includes(format));
     const tiers =
       houseGlobalOn && placementSwitchOn(houseAds, placement, request.userKey) ? PRIORITY_TIERS.length : PRIORITY_TIERS.length - 1;
     let tier = 0;
     while (chosen.length < slot.count && tier < tiers) {
-      const groups = candidateGroups(placement, tier, formats, request);
+      const groups = candidateGroups(placement, tier, formats, request, state.slotProperties);
       const ad = groups.length === 0 ? undefined : draw(groups, state);
       if (ad === undefined) {
         // Nothing eligible left in this tier: the response only grows more restrictive.
@@ -180,9 +193,15 @@ const tierGroups: CandidateGroup[] = [];
 
 /**
  * The groups a request looks at in one tier: open, its device's, its country's, its
- * keywords'. The list is reused by the next call.
+ * keywords', its slot's property atoms'. The list is reused by the next call.
  */
-function candidateGroups(placement: IndexedPlacement, tier: number, formats: readonly AdFormat[], audience: Audience): CandidateGroup[] {
+function candidateGroups(
+  placement: IndexedPlacement,
+  tier: number,
+  formats: readonly AdFormat[],
+  audience: Audience,
+  properties: PageProperties | undefined,
+): CandidateGroup[] {
   const groups = tierGroups;
   groups.length = 0;
   const byFormat = placement.tiers[tier]!;
@@ -193,12 +212,32 @@ function candidateGroups(placement: IndexedPlacement, tier: number, formats: rea
     if (audience.device !== undefined) pushLive(groups, candidates.byDevice.get(audience.device));
     if (audience.country !== undefined) pushLive(groups, candidates.byCountry.get(audience.country));
     for (const keyword of audience.keywords) pushLive(groups, candidates.byKeyword.get(keyword));
+    if (properties !== undefined && candidates.byProperty.size > 0) pushPropertyGroups(groups, candidates.byProperty, properties);
   }
   return groups;
 }
 
 function pushLive(groups: CandidateGroup[], group: CandidateGroup | undefined): void {
   if (group !== undefined && group.ads.length > 0) groups.push(group);
+}
+
+/** The groups of the atoms a slot's properties hold: each key's "present" and its value's (each entry's for a list). */
+function pushPropertyGroups(groups: CandidateGroup[], byProperty: Map<string, PropertyKeyGroups>, properties: PageProperties): void {
+  for (const key in properties) {
+    const byKey = byProperty.get(key);
+    if (byKey === undefined) continue;
+    pushLive(groups, byKey.present);
+    const value = properties[key]!;
+    if (typeof value !== 'object') {
+      pushLive(groups, byKey.values.get(value));
+      continue;
+    }
+    // A list may name an entry twice: its group is looked at once.
+    for (const entry of value) {
+      const group = byKey.values.get(entry);
+      if (group !== undefined && group.ads.length > 0 && !groups.includes(group)) groups.push(group);
+    }
+  }
 }
 
 /**
@@ -216,6 +255,7 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
   }
   const { rng, explorationRate } = state.options;
   const keywords = state.request.keywords;
+  const properties = state.slotProperties;
   const attempts = size <= EXACT_SCAN_LIMIT ? SMALL_LIST_DRAW_ATTEMPTS : MAX_DRAW_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const ad =
@@ -225,8 +265,14 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
     // An ad targeting several of the request's keywords sits in several of the groups: accept
     // it with 1/multiplicity so that it is not favoured.
     const targeted = ad.campaign.audience.keywords;
-    if (targeted !== null && keywords.length > 1) {
-      const multiplicity = sharedKeywords(targeted, keywords);
+    if (targeted !== null) {
+      if (keywords.length > 1) {
+        const multiplicity = sharedKeywords(targeted, keywords);
+        if (multiplicity > 1 && rng() * multiplicity >= 1) continue;
+      }
+    } else if (ad.campaign.propertyAtoms !== null && ad.campaign.propertyAtoms.length > 1 && properties !== undefined) {
+      // The same for an ad in the groups of several atoms the slot holds.
+      const multiplicity = heldPropertyAtoms(ad.campaign.propertyAtoms, properties);
       if (multiplicity > 1 && rng() * multiplicity >= 1) continue;
     }
     if (state.eligible(ad)) return ad;

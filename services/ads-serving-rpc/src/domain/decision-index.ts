@@ -1,6 +1,7 @@
 import {
   MICROS_PER_MINOR_UNIT,
   ServingIndexError,
+  parsePropertyExpression,
   eCpmMicros,
   spendPerEvent,
   type AdScore,
@@ -11,6 +12,8 @@ import { compileAudienceTargeting, type AudienceTargeting } from './audience-tar
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
 import { lotteryWeight } from './lottery-weight';
+import { necessaryPropertyAtoms, type PropertyAtom } from './property-atoms';
+import { compilePropertyMatcher, type PropertyMatcher } from './property-matcher';
 import { trackingQuery } from './tracking-url';
 
 export type AdFormat = 'native' | 'banner';
@@ -36,6 +39,13 @@ export interface IndexedCampaign {
   bidAmount: number;
   frequencyCap: FrequencyCapRule | null;
   audience: AudienceTargeting;
+  /** Key-value targeting compiled at load; null: none. */
+  properties: PropertyMatcher | null;
+  /**
+   * Atoms of which at least one holds whenever `properties` matches (`necessaryPropertyAtoms`):
+   * the ads sit in the property groups of these atoms. Null: none derivable (or no targeting).
+   */
+  propertyAtoms: readonly PropertyAtom[] | null;
   hours: readonly number[];
   weekdays: readonly number[];
   exclusionLabel: string | null;
@@ -139,14 +149,36 @@ export class CandidateGroup {
 /**
  * The candidates of one placement, tier and format, split by the most selective audience
  * dimension each campaign targets: keyword (an ad is in the group of each of its keywords),
- * else country, else device, else open. A request looks at the open group, its device's,
- * its country's and its keywords' groups only, so its work does not grow with the inventory.
+ * else a page-property atom (in the group of each atom of its `propertyAtoms`), else country,
+ * else device, else open. A request looks at the open group, its device's, its country's, its
+ * keywords' and its slot's atoms' groups only, so its work does not grow with the inventory.
  */
 export interface TierCandidates {
   open: CandidateGroup;
+  byProperty: Map<string, PropertyKeyGroups>;
   byDevice: Map<string, CandidateGroup>;
   byCountry: Map<string, CandidateGroup>;
   byKeyword: Map<string, CandidateGroup>;
+}
+
+/** The property groups of one key: by value (a text, number or boolean), and "present". */
+export interface PropertyKeyGroups {
+  values: Map<string | number | boolean, CandidateGroup>;
+  present: CandidateGroup | undefined;
+}
+
+function propertyGroupIn(map: Map<string, PropertyKeyGroups>, atom: PropertyAtom, groups: CandidateGroup[]): CandidateGroup {
+  let byKey = map.get(atom.key);
+  if (byKey === undefined) {
+    byKey = { values: new Map(), present: undefined };
+    map.set(atom.key, byKey);
+  }
+  if (atom.value !== undefined) return groupIn(byKey.values, atom.value, groups);
+  if (byKey.present === undefined) {
+    byKey.present = new CandidateGroup();
+    groups.push(byKey.present);
+  }
+  return byKey.present;
 }
 
 export interface IndexedPlacement {
@@ -172,6 +204,17 @@ export interface DecisionIndex {
 /** Score for ads that ads-scoring has not scored (yet), or when its scores are stale. */
 export const DEFAULT_AD_SCORE: AdScore = { pCtr: 0.01, eCpmMicros: 0, pacingFactor: 1 };
 
+const MATCHES_NOTHING: PropertyMatcher = () => false;
+
+function compilePropertyTargeting(text: string | null | undefined): Pick<IndexedCampaign, 'properties' | 'propertyAtoms'> {
+  if (text === null || text === undefined) return { properties: null, propertyAtoms: null };
+  const parsed = parsePropertyExpression(text);
+  // The data API stores only expressions it parsed; one this version cannot read (a newer
+  // language) must not serve everywhere: it matches nothing and sits in no group.
+  if (!parsed.ok) return { properties: MATCHES_NOTHING, propertyAtoms: [] };
+  return { properties: compilePropertyMatcher(parsed.expression), propertyAtoms: necessaryPropertyAtoms(parsed.expression) };
+}
+
 function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitches): IndexedCampaign {
   const spend = spendPerEvent(campaign.bidType, campaign.bidAmount);
   const advertiserRules = killSwitches.serving.advertisers.get(campaign.advertiserId);
@@ -193,6 +236,7 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
     frequencyCap:
       campaign.frequencyCap === null ? null : { count: campaign.frequencyCap.count, windowMs: campaign.frequencyCap.windowSeconds * 1000 },
     audience: compileAudienceTargeting(campaign.targeting),
+    ...compilePropertyTargeting(campaign.targeting.properties),
     hours: campaign.targeting.hours,
     weekdays: campaign.targeting.weekdays,
     exclusionLabel: campaign.exclusionLabel,
@@ -210,7 +254,7 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
   };
 }
 
-function groupIn(map: Map<string, CandidateGroup>, key: string, groups: CandidateGroup[]): CandidateGroup {
+function groupIn<Key>(map: Map<Key, CandidateGroup>, key: Key, groups: CandidateGroup[]): CandidateGroup {
   let group = map.get(key);
   if (group === undefined) {
     group = new CandidateGroup();
@@ -293,12 +337,14 @@ export class DecisionIndexBuilder {
         if (candidates === undefined) {
           const open = new CandidateGroup();
           groups.push(open);
-          candidates = { open, byDevice: new Map(), byCountry: new Map(), byKeyword: new Map() };
+          candidates = { open, byProperty: new Map(), byDevice: new Map(), byCountry: new Map(), byKeyword: new Map() };
           byFormat.set(ad.format, candidates);
         }
         const audience = ad.campaign.audience;
         if (audience.keywords !== null)
           for (const keyword of audience.keywords) groupIn(candidates.byKeyword, keyword, groups).members.push(ad);
+        else if (ad.campaign.propertyAtoms !== null)
+          for (const atom of ad.campaign.propertyAtoms) propertyGroupIn(candidates.byProperty, atom, groups).members.push(ad);
         else if (audience.countries !== null)
           for (const country of audience.countries) groupIn(candidates.byCountry, country, groups).members.push(ad);
         else if (audience.devices !== null)

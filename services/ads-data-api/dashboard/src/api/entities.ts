@@ -31,6 +31,8 @@ export interface Targeting {
   categories: string[];
   hours: number[];
   weekdays: number[];
+  /** Key-value targeting: an expression over the page's properties; null or absent: none. */
+  properties?: string | null;
 }
 
 export interface Campaign {

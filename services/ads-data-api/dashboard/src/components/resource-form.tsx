@@ -231,9 +231,11 @@ export function ResourceForm(props: ResourceFormProps) {
       )}
       {shown.map((spec) => {
         const errors = fieldErrors[spec.name] ?? [];
+        const live = spec.liveCheck?.(values[spec.name] ?? '') ?? null;
+        const liveId = live === null ? undefined : `${inputIdOf(spec.name)}-live`;
         const errorId = errors.length > 0 ? `${inputIdOf(spec.name)}-error` : undefined;
         const helpId = spec.help ? `${inputIdOf(spec.name)}-help` : undefined;
-        const describedBy = [errorId, helpId].filter(Boolean).join(' ') || undefined;
+        const describedBy = [errorId, liveId, helpId].filter(Boolean).join(' ') || undefined;
         const disabled = busy || (props.mode === 'edit' && spec.fixedOnEdit === true);
         const required = spec.required ?? requiredBy(props.schema, spec.name);
         const mark = required ? (
@@ -262,11 +264,16 @@ export function ResourceForm(props: ResourceFormProps) {
                 spec={spec}
                 value={values[spec.name] ?? ''}
                 disabled={disabled}
-                invalid={errors.length > 0}
+                invalid={errors.length > 0 || live !== null}
                 required={required}
                 describedBy={describedBy}
                 onChange={(value) => change(spec.name, value)}
               />
+              {live !== null && (
+                <p className="field-error" id={liveId} data-testid={liveId} role="status">
+                  {live}
+                </p>
+              )}
               {spec.help && (
                 <p className="help" id={helpId}>
                   {spec.help}

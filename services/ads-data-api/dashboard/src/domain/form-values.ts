@@ -29,6 +29,8 @@ export interface FieldSpec {
   hidden?: (values: FormValues) => boolean;
   /** Marks the field required; without it, the contract's schema says (see ResourceForm). */
   required?: boolean;
+  /** Checked as it is typed: a message shown under the input at once (null: fine). */
+  liveCheck?: (value: FormValue) => string | null;
 }
 
 /** The input value of an API value. */

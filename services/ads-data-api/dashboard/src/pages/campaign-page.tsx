@@ -83,6 +83,16 @@ export function CampaignPage({ id }: { id: string }) {
             <dd>
               hours {listOrAny(targeting.hours)}; days {listOrAny(targeting.weekdays.map((day) => weekdayNames[day] ?? day))}
             </dd>
+            <dt>Page properties</dt>
+            <dd>
+              {targeting.properties ? (
+                <code className="property-expression" data-testid="campaign-properties">
+                  {targeting.properties}
+                </code>
+              ) : (
+                'any page'
+              )}
+            </dd>
             <dt>Exclusion label</dt>
             <dd>{campaign.exclusionLabel ?? 'none'}</dd>
           </dl>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { campaignCreate, campaignUpdate, flightInOrder, flightMessage } from '@ads/ads-client/inventory';
+import { campaignCreate, campaignUpdate, flightInOrder, flightMessage, propertyExpressionText } from '@ads/ads-client/inventory';
 import { ApiProblem } from '../api/api-problem';
 import type { ApiClient } from '../api/api-client';
 import type { Campaign, DeliveryRow } from '../api/entities';
@@ -14,7 +14,7 @@ import { campaignDay } from '../domain/campaign-day';
 import { pacingStatus } from '../domain/pacing-status';
 import { CAP_WINDOWS } from '../domain/frequency-cap';
 import type { CrossFieldRule } from '../domain/contract-violations';
-import type { FieldSpec, FormValues } from '../domain/form-values';
+import type { FieldSpec, FormValue, FormValues } from '../domain/form-values';
 import { formatCents } from '../domain/money';
 import { Link, navigate, useLocation } from '../router/router';
 import { useSession } from '../session/session';
@@ -85,8 +85,25 @@ export function campaignFields(advertisers: Choice[], sites: Choice[]): FieldSpe
       help: '0-23 in the campaign’s time zone; empty: all day.',
     },
     { name: 'targeting.weekdays', label: 'Weekdays', kind: 'choices', numeric: true, group: 'targeting', options: weekdayOptions },
+    {
+      name: 'targeting.properties',
+      label: 'Page properties',
+      kind: 'textarea',
+      group: 'targeting',
+      empty: 'null',
+      placeholder: 'section = "sports" AND (article_tags IN ("nba", "nfl") OR NOT logged_in)',
+      help: 'Key-value targeting over the properties pages send: = != < <= > >=, IN (…), HAS key, a bare key for true, AND, OR, NOT, parentheses. Empty: any page.',
+      liveCheck: propertyExpressionProblem,
+    },
     { name: 'exclusionLabel', label: 'Competitive exclusion label', kind: 'text', empty: 'null' },
   ];
+}
+
+/** What is wrong with a key-value targeting expression as typed, with its line and column; null when fine or empty. */
+export function propertyExpressionProblem(value: FormValue): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const checked = propertyExpressionText.safeParse(value);
+  return checked.success ? null : (checked.error.issues[0]?.message ?? 'not a valid expression');
 }
 
 /** An empty frequency-cap count means "no cap", which the API spells null. */
@@ -183,6 +200,17 @@ export function CampaignList({ advertiserId, embedded }: { advertiserId?: string
         { header: 'Daily budget', cell: (row) => formatCents(row.dailyBudget), className: 'number' },
         { header: 'Total budget', cell: (row) => formatCents(row.totalBudget), className: 'number' },
         { header: 'Bid', cell: (row) => `${formatCents(row.bidAmount)} ${row.bidType}`, className: 'number' },
+        {
+          header: 'Page properties',
+          cell: (row) =>
+            row.targeting.properties ? (
+              <code className="property-expression" data-testid="row-properties" title={row.targeting.properties}>
+                {row.targeting.properties}
+              </code>
+            ) : (
+              'any page'
+            ),
+        },
       ]}
     />
   );
