@@ -17,3 +17,5 @@ export { useTestRedis } from './test-redis.js';
 export { assertDataApiTokenPolicy } from './data-api-token-policy.js';
 export { requestStatusAndCode } from './status-and-code.js';
 export type { StatusAndCode } from './status-and-code.js';
+export { startRedisCluster } from './redis-cluster.js';
+export type { RedisCluster } from './redis-cluster.js';
