@@ -3,7 +3,7 @@
 // and stored data unchanged by refusals. Stored data is compared by a fingerprint read before
 // and after a batch; when a batch mixes accepted and refused requests the refused ones are sent
 // again one at a time between two fingerprints, so each refusal is checked on its own.
-import { msgpackSerializer } from '@ads/ads-client';
+import { RedisKeys, msgpackSerializer } from '@ads/ads-client';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -156,7 +156,8 @@ export async function databaseState(databaseUrl: string): Promise<StoredState & 
  * and the stream did not grow.
  */
 export function servingState(redis: Redis, prefix: string): StoredState {
-  const patterns = [`${prefix}fcap*`, `${prefix}seen:*`];
+  const layout = new RedisKeys(prefix);
+  const patterns = [layout.frequencyCap('*', '*'), layout.frequencyCapHolds('*', '*'), layout.eventSeen('*', '*', '*')];
   return {
     read: async () => {
       const keys = new Set<string>();
@@ -168,7 +169,7 @@ export function servingState(redis: Redis, prefix: string): StoredState {
           for (const key of found) keys.add(key);
         } while (cursor !== '0');
       }
-      return { keys, events: await redis.xlen(`${prefix}events`) };
+      return { keys, events: await redis.xlen(layout.eventsStream) };
     },
     changed: (before, after) => {
       const was = before as { keys: Set<string>; events: number };

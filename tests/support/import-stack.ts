@@ -5,15 +5,25 @@ import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EventsStreamStore, RedisKeys, createRpcClient, dataApiContract, readInventorySnapshot, seededRng } from '@ads/ads-client';
-import type { DataApiContract, PendingEntry, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
+import {
+  EventsStreamStore,
+  RedisKeys,
+  createRpcClient,
+  dataApiContract,
+  parseRedisClusterUrl,
+  readInventorySnapshot,
+  scanKeys,
+  seededRng,
+} from '@ads/ads-client';
+import type { DataApiContract, PendingEntry, RedisClient, TrackingEvent, TypedRpcClient } from '@ads/ads-client';
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { waitForHttp } from '@ads/test-kit';
 import { type RunningProcess, freePort, runTsCommand, startTsProcess } from './processes';
 import { createStackDatabase, seedStackDatabase, startDataApi } from './stack';
 
 export const IMPORT_SERVICE_DIR = 'services/ads-data-import';
+/** The Redis of these helpers and of the processes they start: a redis+cluster:// URL runs them on a cluster. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A key prefix no other test uses. */
@@ -98,22 +108,21 @@ export function runEnqueue(redisKeyPrefix: string, args: string[], overrides: Re
 }
 
 /** Appends events to the events stream exactly as serving does (the shared encoder). */
-export async function appendTrackingEvents(redis: Redis, keys: RedisKeys, events: readonly TrackingEvent[]): Promise<string[]> {
+export async function appendTrackingEvents(redis: RedisClient, keys: RedisKeys, events: readonly TrackingEvent[]): Promise<string[]> {
   return new EventsStreamStore(redis, keys).append(events);
 }
 
-/** Deletes every key under a test's prefix. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== '0');
+/** Deletes every key under a test's prefix (on every master of a cluster; one DEL per key, as slots differ). */
+export async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {
+  for await (const found of scanKeys(redis, `${prefix}*`)) await Promise.all(found.map((key) => redis.del(key)));
 }
 
-export function connectTestRedis(): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+/** A connection to REDIS_URL: ioredis' Cluster client for a redis+cluster:// URL. */
+export function connectTestRedis(): RedisClient {
+  const cluster = parseRedisClusterUrl(REDIS_URL);
+  if (typeof cluster === 'string') throw new Error(`REDIS_URL ${cluster}`);
+  if (cluster === undefined) return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  return new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: null } });
 }
 
 // ─── with ads-data-api ────────────────────────────────────────────────────────────────────────
@@ -128,7 +137,7 @@ export interface EventTarget {
 export interface ImportStack {
   prefix: string;
   keys: RedisKeys;
-  redis: Redis;
+  redis: RedisClient;
   client: TypedRpcClient<DataApiContract>;
   dataApiRpcUrl: string;
   serviceKey: string;
@@ -150,7 +159,7 @@ export async function startImportStack(label: string): Promise<ImportStack> {
   let dataApi: Awaited<ReturnType<typeof startDataApi>> | undefined;
   try {
     const { serviceKey, importerKey } = await seedStackDatabase(database.url);
-    dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix });
+    dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix, redisUrl: REDIS_URL });
     const client = createRpcClient(dataApiContract, { urls: [dataApi.rpcUrl], token: serviceKey, timeoutMs: 60_000 });
     const snapshot = await readInventorySnapshot(client);
     const ads = snapshot.campaigns.flatMap((campaign) =>
@@ -200,7 +209,7 @@ export interface RollupQueue {
   close(): Promise<void>;
 }
 
-export async function openRollupQueue(redis: Redis, keys: RedisKeys): Promise<RollupQueue> {
+export async function openRollupQueue(redis: RedisClient, keys: RedisKeys): Promise<RollupQueue> {
   const queue = new Queue('rollup', { connection: redis, prefix: keys.queuePrefix });
   // BullMQ leaves a connection it was given open: this one is closed in close().
   const eventsConnection = redis.duplicate();
@@ -220,7 +229,7 @@ export async function openRollupQueue(redis: Redis, keys: RedisKeys): Promise<Ro
 }
 
 /** The entries of the roll-up group still pending on the events stream: id, consumer, idle ms, deliveries. */
-export async function pendingRollupEntries(redis: Redis, keys: RedisKeys): Promise<PendingEntry[]> {
+export async function pendingRollupEntries(redis: RedisClient, keys: RedisKeys): Promise<PendingEntry[]> {
   return new EventsStreamStore(redis, keys).pendingEntries();
 }
 

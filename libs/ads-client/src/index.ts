@@ -103,7 +103,10 @@ export type {
 export { ScoreStore, newScoreVersionId, isScoreVersionFresh } from './redis/score-store.js';
 export type { ScoreVersion, ScoreFlip } from './redis/score-store.js';
 export { RedisValueError, RedisWriteError } from './redis/redis-store-errors.js';
-export { redisUrlSetting, redactRedisUrl } from './redis/redis-url.js';
+export { redisUrlSetting, redactRedisUrl, parseRedisClusterUrl } from './redis/redis-url.js';
+export type { RedisClusterUrl } from './redis/redis-url.js';
+export type { RedisClient } from './redis/redis-client.js';
+export { scanKeys } from './redis/scan-keys.js';
 export {
   KNOWN_PLACEHOLDER_SECRETS,
   MIN_SECRET_BITS,

@@ -4,9 +4,8 @@
 // XREADGROUP + XACK loop that does nothing with the entries.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { EventsStreamStore, RedisKeys, type TrackingEvent } from '@ads/ads-client';
+import { EventsStreamStore, RedisKeys, type TrackingEvent, type RedisClient } from '@ads/ads-client';
 import { createLogger, openRedis } from '@ads/ads-client/service';
-import type { Redis } from 'ioredis';
 import { runRollup } from '../src/app/rollup-job';
 import { loadConfig } from '../src/config';
 import { createDataApiClient } from '../src/store/data-api-client';
@@ -35,7 +34,7 @@ function makeEvents(ads: { adId: string; campaignId: string; advertiserId: strin
   });
 }
 
-async function rawReadRate(redis: Redis, keys: RedisKeys, batchSize: number): Promise<number> {
+async function rawReadRate(redis: RedisClient, keys: RedisKeys, batchSize: number): Promise<number> {
   const baseline = new EventsStreamStore(redis, keys, 'bench-baseline');
   await baseline.ensureGroup();
   const started = performance.now();

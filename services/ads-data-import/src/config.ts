@@ -312,7 +312,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
 
 const connection: EnvironmentVariableHelp[] = [
   { name: 'REDIS_URL', description: 'Redis of the platform', default: 'redis://127.0.0.1:6379' },
-  { name: 'REDIS_KEY_PREFIX', description: 'prefix of every key; queues live under <prefix>bull:', default: 'ads:' },
+  { name: 'REDIS_KEY_PREFIX', description: 'prefix of every key; queues live under <prefix>{bull}:', default: 'ads:' },
   { name: 'LOG_LEVEL', description: 'pino level', default: 'info (warn when NODE_ENV=test)' },
 ];
 const dataApi: EnvironmentVariableHelp[] = [

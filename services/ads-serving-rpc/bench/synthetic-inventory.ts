@@ -5,10 +5,9 @@
 // The enforcement case adds limits: a larger share of capped campaigns, and campaigns whose
 // budgets are nearly spent (`nearlySpentCampaigns`, `nearlySpentCounters`: the real-time
 // spend counters serving reads, set so that a few dozen prices are left).
-import { MICROS_PER_MINOR_UNIT, dayBucket, spendPerEvent, type RedisKeys } from '@ads/ads-client';
+import { MICROS_PER_MINOR_UNIT, dayBucket, spendPerEvent, type RedisKeys, type RedisClient } from '@ads/ads-client';
 import type { ServingIndexCampaign, ServingIndexParts, ServingIndexPlacement } from '@ads/ads-client';
 import { OPEN_TARGETING, syntheticSnapshotAd } from '@ads/bench-kit';
-import type { Redis } from 'ioredis';
 import { seededRng } from '../src/domain/rng';
 
 export const COUNTRIES = [
@@ -177,7 +176,7 @@ export function nearlySpentCounters(parts: ServingIndexParts, share: number, pri
 }
 
 /** Writes the counters (SET, in pipelined batches): run again to start a measurement from the same spend. */
-export async function writeSpendCounters(redis: Redis, keys: RedisKeys, counters: readonly SpendCounters[]): Promise<void> {
+export async function writeSpendCounters(redis: RedisClient, keys: RedisKeys, counters: readonly SpendCounters[]): Promise<void> {
   for (let at = 0; at < counters.length; at += 1_000) {
     const pipeline = redis.pipeline();
     for (const counter of counters.slice(at, at + 1_000)) {

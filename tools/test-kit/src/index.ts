@@ -19,3 +19,5 @@ export { requestStatusAndCode } from './status-and-code.js';
 export type { StatusAndCode } from './status-and-code.js';
 export { saveScreenshot, screenshotsDirectory } from './save-screenshot.js';
 export type { ScreenshotPage } from './save-screenshot.js';
+export { startRedisCluster } from './redis-cluster.js';
+export type { RedisCluster } from './redis-cluster.js';

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { TrackingEvent } from '../contracts/serving-contract.js';
 import { EVENTS_ROLLUP_GROUP, encodeTrackingEvent } from './events-stream.js';
 import type { RedisKeys } from './redis-keys.js';
 import { type ConsumerGroupPosition, streamTrimPoint } from './stream-trim-point.js';
+import type { RedisClient } from './redis-client.js';
 
 // The events stream's protocol in one module: appending, reading with a consumer group,
 // claiming a dead consumer's batch, acknowledging, trimming and reading the group's position.
@@ -117,7 +117,7 @@ export class EventsStreamStore {
   readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: RedisKeys,
     readonly group: string = EVENTS_ROLLUP_GROUP,
   ) {

@@ -1,22 +1,43 @@
 /**
  * The Redis key layout of the platform: every key and channel name is spelled here and only
  * here. A prefix (default `ads:`) lets tests and several environments share one Redis.
+ *
+ * Redis Cluster: every key carries a hash tag naming its slot group, right after the prefix
+ * (`ads:{rt}:events`). The keys one command, pipeline, transaction or script touches are in
+ * one group, so that no command spans slots:
+ *
+ * - `{index}`: the serving index pointers and versions (the publish and rollback scripts);
+ * - `{scores}`: the score pointers and versions (the flip script);
+ * - `{rt}`: everything serving counts in real time — the events stream, the replay markers,
+ *   the ad and campaign counters, frequency caps and holds, spend leases — since one script
+ *   counts an event into all of them;
+ * - `{ts}`: the warmed time series, their meta and change marks (read together in a MULTI);
+ * - `{bull}`: the BullMQ queues (`queuePrefix`).
+ *
+ * Each group is one slot, so one master holds it: `{rt}` takes every serving write (see the
+ * README's Redis section for the limits). Channels have no slot (PUBLISH reaches the whole
+ * cluster). A prefix holding braces itself puts every key in the prefix's slot: still correct.
  */
 export class RedisKeys {
   constructor(readonly prefix = 'ads:') {}
 
+  /** `<prefix>{<group>}:<rest>`: a key of one slot group. */
+  private grouped(group: 'index' | 'scores' | 'rt' | 'ts', rest: string): string {
+    return `${this.prefix}{${group}}:${rest}`;
+  }
+
   // Serving index (written by cache-warming, read by serving).
   /** String: the version id of the index serving should use. */
   get indexCurrent(): string {
-    return `${this.prefix}index:current`;
+    return this.grouped('index', 'current');
   }
   /** String: the version before the current one, kept for rollback. */
   get indexPrevious(): string {
-    return `${this.prefix}index:previous`;
+    return this.grouped('index', 'previous');
   }
   /** Hash of one index version's parts (see the serving index contract). */
   indexVersion(version: string): string {
-    return `${this.prefix}index:v:${version}`;
+    return this.grouped('index', `v:${version}`);
   }
   /** Pub/sub channel: a new index version was published (message: the version id). */
   get indexAnnounceChannel(): string {
@@ -29,13 +50,13 @@ export class RedisKeys {
 
   // Scores (written by ads-scoring, read by serving).
   get scoresCurrent(): string {
-    return `${this.prefix}scores:current`;
+    return this.grouped('scores', 'current');
   }
   get scoresPrevious(): string {
-    return `${this.prefix}scores:previous`;
+    return this.grouped('scores', 'previous');
   }
   scoresVersion(version: string): string {
-    return `${this.prefix}scores:v:${version}`;
+    return this.grouped('scores', `v:${version}`);
   }
   get scoresAnnounceChannel(): string {
     return `${this.prefix}scores:announce`;
@@ -44,23 +65,23 @@ export class RedisKeys {
   // Events and real-time counters (written by serving).
   /** Stream of tracking events, drained by the roll-up's consumer group. */
   get eventsStream(): string {
-    return `${this.prefix}events`;
+    return this.grouped('rt', 'events');
   }
   /** Hash per ad and UTC hour (`YYYYMMDDHH`): impressions, viewable, clicks, spendMicros. */
   adHourCounters(adId: string, hour: string): string {
-    return `${this.prefix}rt:ad:${adId}:h:${hour}`;
+    return this.grouped('rt', `ad:${adId}:h:${hour}`);
   }
   /** Integer: a campaign's spend in micros on one day (`YYYYMMDD`, in the campaign's time zone). */
   campaignDaySpend(campaignId: string, day: string): string {
-    return `${this.prefix}rt:campaign:${campaignId}:d:${day}:spend`;
+    return this.grouped('rt', `campaign:${campaignId}:d:${day}:spend`);
   }
   /** Integer: the lifetime spend in micros serving counted in real time (never expires; the roll-up puts the same events into the database). */
   campaignLiveSpend(campaignId: string): string {
-    return `${this.prefix}rt:campaign:${campaignId}:spend`;
+    return this.grouped('rt', `campaign:${campaignId}:spend`);
   }
   /** Sorted set of impression times (ms) of one user key for one campaign: the frequency cap window. */
   frequencyCap(userKey: string, campaignId: string): string {
-    return `${this.prefix}fcap:${campaignId}:${userKey}`;
+    return this.grouped('rt', `fcap:${campaignId}:${userKey}`);
   }
   /**
    * Sorted set of the places decisions hold in one user's frequency cap for one campaign:
@@ -68,7 +89,7 @@ export class RedisKeys {
    * turns its hold into an entry of `frequencyCap`.
    */
   frequencyCapHolds(userKey: string, campaignId: string): string {
-    return `${this.prefix}fcap-hold:${campaignId}:${userKey}`;
+    return this.grouped('rt', `fcap-hold:${campaignId}:${userKey}`);
   }
   /**
    * Sorted set of a campaign's spend leases: member `<leaseId>:<micros>`, score the time (ms)
@@ -76,21 +97,21 @@ export class RedisKeys {
    * serve against them.
    */
   campaignSpendLeases(campaignId: string): string {
-    return `${this.prefix}rt:campaign:${campaignId}:leases`;
+    return this.grouped('rt', `campaign:${campaignId}:leases`);
   }
   /** Marker that one event of one decision was counted (set NX, expiring with the URL). */
   eventSeen(decisionId: string, adId: string, event: string): string {
-    return `${this.prefix}seen:${decisionId}:${adId}:${event}`;
+    return this.grouped('rt', `seen:${decisionId}:${adId}:${event}`);
   }
 
   // Time series (written by timeseries-warming, read by ads-data-api reports and scoring).
   /** Hash bucket (ISO start) → JSON totals, for one entity and granularity. */
   timeSeries(level: 'ad' | 'campaign' | 'advertiser', id: string, granularity: 'hour' | 'day'): string {
-    return `${this.prefix}ts:${level}:${id}:${granularity}`;
+    return this.grouped('ts', `${level}:${id}:${granularity}`);
   }
   /** String: JSON {at, from, to} of the last complete time-series warm. */
   get timeSeriesMeta(): string {
-    return `${this.prefix}ts:meta`;
+    return this.grouped('ts', 'meta');
   }
   /**
    * Hash: one entity's change mark, set by ads-data-api's `stats.ingest` after a batch changed
@@ -99,13 +120,16 @@ export class RedisKeys {
    * the buckets from `from` on from the database.
    */
   timeSeriesChange(level: 'ad' | 'campaign' | 'advertiser', id: string): string {
-    return `${this.prefix}ts:changed:${level}:${id}`;
+    return this.grouped('ts', `changed:${level}:${id}`);
   }
 
   // Imports and schedules.
-  /** Prefix for BullMQ queues, so queues live beside the rest of the platform's keys. */
+  /**
+   * Prefix for BullMQ queues, so queues live beside the rest of the platform's keys. Braced: a
+   * queue's keys (`<prefix>{bull}:<queue>:…`) share one slot, as BullMQ's scripts need on a cluster.
+   */
   get queuePrefix(): string {
-    return `${this.prefix}bull`;
+    return `${this.prefix}{bull}`;
   }
 }
 

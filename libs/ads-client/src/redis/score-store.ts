@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { SCORE_MAX_AGE_MS, SCORE_META_FIELD, adScore, scoreVersionMeta } from '../contracts/scores.js';
 import type { AdScore, ScoreVersionMeta } from '../contracts/scores.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisValueError, RedisWriteError } from './redis-store-errors.js';
+import type { RedisClient } from './redis-client.js';
 
 /** One score version as read back: its meta, the scores by ad id, and fields that did not parse. */
 export interface ScoreVersion {
@@ -65,7 +65,7 @@ return {ARGV[1], current or false, retired}
  */
 export class ScoreStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -194,7 +194,7 @@ function safeJson(raw: string): unknown {
   }
 }
 
-async function execPipeline(pipeline: ReturnType<Redis['pipeline']>, key: string): Promise<void> {
+async function execPipeline(pipeline: ReturnType<RedisClient['pipeline']>, key: string): Promise<void> {
   const results = await pipeline.exec();
   if (results === null) throw new RedisWriteError(key, 'the pipeline was discarded');
   for (const [error] of results) if (error !== null) throw error;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import {
   SERVING_INDEX_FIELDS,
@@ -14,6 +13,7 @@ import {
   type ServingIndexPlacement,
 } from '../contracts/serving-index.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 export type ServingIndexErrorCode = 'INDEX_NOT_FOUND' | 'INDEX_INCOMPLETE' | 'INDEX_INVALID' | 'INDEX_FORMAT_UNKNOWN';
 
@@ -171,7 +171,7 @@ export interface WriteOptions {
  */
 export class ServingIndexStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

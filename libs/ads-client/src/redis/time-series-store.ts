@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
 import { timeSeriesMeta, timeSeriesPoint } from '../contracts/time-series.js';
 import type { TimeSeriesMeta, TimeSeriesPoint } from '../contracts/time-series.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisValueError, RedisWriteError } from './redis-store-errors.js';
+import type { RedisClient } from './redis-client.js';
+import { scanKeys } from './scan-keys.js';
 
 export type TimeSeriesLevel = Parameters<RedisKeys['timeSeries']>[0];
 export type TimeSeriesGranularity = Parameters<RedisKeys['timeSeries']>[2];
@@ -93,7 +94,7 @@ function idPattern(template: (id: string) => string): { pattern: string; idOf: (
  */
 export class TimeSeriesStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -162,9 +163,12 @@ export class TimeSeriesStore {
     return { meta: meta === null ? null : parseMeta(this.keys.timeSeriesMeta, meta), changedFromMs, buckets: bucketsOf(key, hash, window) };
   }
 
-  /** Redis's clock in µs since the epoch (decimal): a warm takes it before its reads. */
+  /**
+   * Redis's clock in µs since the epoch (decimal): a warm takes it before its reads. Read by a
+   * script on the meta key, so that on a cluster it is the clock of the node holding the marks.
+   */
   async changeClock(): Promise<string> {
-    const [seconds, micros] = await this.redis.time();
+    const [seconds, micros] = (await this.redis.eval(`return redis.call('TIME')`, 1, this.keys.timeSeriesMeta)) as [string, string];
     return `${seconds}${String(micros).padStart(6, '0')}`;
   }
 
@@ -176,12 +180,11 @@ export class TimeSeriesStore {
    */
   async markChanged(changes: readonly { level: TimeSeriesLevel; id: string; fromMs: number }[]): Promise<void> {
     if (changes.length === 0) return;
-    const sha = (await this.redis.script('LOAD', MARK_CHANGE_SCRIPT)) as string;
     for (let start = 0; start < changes.length; start += 1000) {
       const pipeline = this.redis.pipeline();
       for (const change of changes.slice(start, start + 1000)) {
-        pipeline.evalsha(
-          sha,
+        pipeline.eval(
+          MARK_CHANGE_SCRIPT,
           1,
           this.keys.timeSeriesChange(change.level, change.id),
           String(change.fromMs),
@@ -194,19 +197,14 @@ export class TimeSeriesStore {
 
   /** Deletes every change mark whose newest change is older than `clock` (`changeClock`); returns how many. */
   async clearChangesBefore(clock: string): Promise<number> {
-    const sha = (await this.redis.script('LOAD', CLEAR_CHANGE_SCRIPT)) as string;
     let cleared = 0;
     for (const level of TIME_SERIES_LEVELS) {
       const { pattern } = idPattern((id) => this.keys.timeSeriesChange(level, id));
-      let cursor = '0';
-      do {
-        const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (found.length === 0) continue;
+      for await (const found of scanKeys(this.redis, pattern)) {
         const pipeline = this.redis.pipeline();
-        for (const key of found) pipeline.evalsha(sha, 1, key, clock);
+        for (const key of found) pipeline.eval(CLEAR_CHANGE_SCRIPT, 1, key, clock);
         for (const deleted of await execPipelineOrThrow(pipeline, 'time-series change marks')) cleared += Number(deleted);
-      } while (cursor !== '0');
+      }
     }
     return cleared;
   }
@@ -240,12 +238,7 @@ export class TimeSeriesStore {
   async listIds(level: TimeSeriesLevel, granularity: TimeSeriesGranularity): Promise<string[]> {
     const { pattern, idOf } = idPattern((id) => this.keys.timeSeries(level, id, granularity));
     const ids: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      for (const key of found) ids.push(idOf(key));
-    } while (cursor !== '0');
+    for await (const found of scanKeys(this.redis, pattern)) for (const key of found) ids.push(idOf(key));
     return [...new Set(ids)];
   }
 
@@ -295,7 +288,7 @@ function bucketsOf(
   return buckets.sort((a, b) => Date.parse(a.bucket) - Date.parse(b.bucket));
 }
 
-async function execPipelineOrThrow(pipeline: ReturnType<Redis['pipeline']>, about: string): Promise<unknown[]> {
+async function execPipelineOrThrow(pipeline: ReturnType<RedisClient['pipeline']>, about: string): Promise<unknown[]> {
   const results = await pipeline.exec();
   if (results === null) throw new RedisWriteError(about, 'the pipeline was discarded');
   return results.map(([error, value]) => {
@@ -318,7 +311,7 @@ function safeJson(raw: string): unknown {
   }
 }
 
-async function execOrThrow(transaction: ReturnType<Redis['multi']>, about: string): Promise<void> {
+async function execOrThrow(transaction: ReturnType<RedisClient['multi']>, about: string): Promise<void> {
   const results = await transaction.exec();
   if (results === null) throw new RedisWriteError(about, 'the time-series transaction was discarded');
   for (const [error] of results) if (error !== null) throw error;

@@ -1,6 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Redis } from 'ioredis';
-import { createExpressRpcRouter, type RedisKeys, type RpcServer } from '@ads/ads-client';
+import { createExpressRpcRouter, type RedisKeys, type RpcServer, type RedisClient } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -13,7 +12,7 @@ import { createRestRouter } from './rest-router';
 /** What every handler of the data API may use: built once by `main.ts` (or a test). */
 export interface AppDependencies {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   config: Config;
   logger: Logger;

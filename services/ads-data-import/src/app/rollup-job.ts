@@ -7,8 +7,8 @@ import {
   RpcError,
   type TrackingEvent,
   decodeTrackingEvent,
+  type RedisClient,
 } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { type HourlyAdStats, aggregateTrackingEvents } from '../domain/rollup-aggregation';
 import { rollupBatchId } from '../domain/rollup-batch-id';
@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import type { DataApiClient } from '../store/data-api-client';
 
 export interface RollupDependencies {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   dataApi: DataApiClient;
   logger: Logger;

@@ -1,5 +1,4 @@
-import type { RedisKeys } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
+import type { RedisKeys, RedisClient } from '@ads/ads-client';
 import type { Config } from '../config';
 import { type JobName, isPlatformCommand, parseJobData } from '../domain/job-catalogue';
 import { JobInvalidError } from '../errors';
@@ -14,7 +13,7 @@ import { runRollup } from './rollup-job';
 export interface JobContext {
   config: Config;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   /** The service key's client: roll-ups. */
   dataApi: DataApiClient;

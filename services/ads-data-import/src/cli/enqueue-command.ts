@@ -1,7 +1,6 @@
-import { RedisKeys } from '@ads/ads-client';
+import { RedisKeys, type RedisClient } from '@ads/ads-client';
 import { ServiceError, connectRedis, openRedis } from '@ads/ads-client/service';
 import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FeedImportSummary } from '../app/feed-import-job';
 import { type JobProgressReport, runJob } from '../app/run-job';
@@ -73,7 +72,7 @@ export async function runEnqueueCommand(job: string, options: EnqueueOptions, { 
 interface Running {
   settings: Config;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   display: ProgressDisplay;
 }

@@ -1,6 +1,5 @@
-import { RedisKeys } from '@ads/ads-client';
+import { RedisKeys, type RedisClient } from '@ads/ads-client';
 import { type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { QUEUE_NAMES, type QueueName } from '../domain/job-catalogue';
 
@@ -17,8 +16,8 @@ export function defaultJobOptions(jobs: Config['jobs']): JobsOptions {
   };
 }
 
-/** The queues of the package, under the platform's key prefix (`<prefix>bull:<queue>:…`). */
-export function openJobQueues(connection: Redis, keyPrefix: string, jobs: Config['jobs']): JobQueues {
+/** The queues of the package, under the platform's key prefix (`<prefix>{bull}:<queue>:…`). */
+export function openJobQueues(connection: RedisClient, keyPrefix: string, jobs: Config['jobs']): JobQueues {
   const prefix = new RedisKeys(keyPrefix).queuePrefix;
   const open = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(jobs) });
   return {

@@ -1,6 +1,5 @@
-import { RedisKeys, RedisValueError, ScoreStore, newScoreVersionId } from '@ads/ads-client';
+import { RedisKeys, RedisValueError, ScoreStore, newScoreVersionId, type RedisClient } from '@ads/ads-client';
 import type { AdScore, InventorySnapshot } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { splitLifetimeSpend } from '../domain/lifetime-spend';
@@ -47,7 +46,7 @@ export interface ScoringSummary {
 export interface ScoringRunOptions {
   config: Config;
   source: DataApiSource;
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   dryRun: boolean;
   moversLimit: number;
@@ -162,7 +161,7 @@ export async function runScoring(options: ScoringRunOptions): Promise<ScoringSum
   };
 }
 
-async function readPreviousScores(redis: Redis, store: ScoreStore, logger: Logger) {
+async function readPreviousScores(redis: RedisClient, store: ScoreStore, logger: Logger) {
   try {
     const previous = await store.readCurrent();
     if (previous !== null && previous.invalidAdIds.length > 0) {

@@ -1,6 +1,5 @@
-import { RedisValueError } from '@ads/ads-client';
+import { RedisValueError, type RedisClient } from '@ads/ads-client';
 import { isServiceError } from '@ads/ads-client/service';
-import type { Redis } from 'ioredis';
 import { ScoringError } from '../errors';
 
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -15,7 +14,7 @@ export function isWrongTypeReply(error: unknown): boolean {
  * REDIS_DATA_INVALID naming the key, a lost connection (after ioredis' retries) is
  * REDIS_UNAVAILABLE. Anything else (a bug, an unexpected reply) is returned as it is.
  */
-export function redisFailure(redis: Redis, operation: string, error: unknown): unknown {
+export function redisFailure(redis: RedisClient, operation: string, error: unknown): unknown {
   if (isServiceError(error)) return error;
   if (error instanceof RedisValueError) {
     return new ScoringError('REDIS_DATA_INVALID', `${operation}: ${error.key} does not match its contract: ${error.message}`, {
@@ -32,7 +31,7 @@ export function redisFailure(redis: Redis, operation: string, error: unknown): u
 }
 
 /** Runs one Redis step of a run, reporting its failure with the catalogue's code. */
-export async function guardRedis<T>(redis: Redis, operation: string, call: () => Promise<T>): Promise<T> {
+export async function guardRedis<T>(redis: RedisClient, operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -40,7 +39,7 @@ export async function guardRedis<T>(redis: Redis, operation: string, call: () =>
   }
 }
 
-function isConnectionFailure(redis: Redis, error: Error): boolean {
+function isConnectionFailure(redis: RedisClient, error: Error): boolean {
   if (error.name === 'ReplyError') return false;
   if (error.name === 'MaxRetriesPerRequestError') return true;
   const code = (error as { code?: unknown }).code;

@@ -1,6 +1,5 @@
-import { RedisValueError, TimeSeriesStore, localDay, utcHoursOfLocalDay } from '@ads/ads-client';
+import { RedisValueError, TimeSeriesStore, localDay, utcHoursOfLocalDay, type RedisClient } from '@ads/ads-client';
 import type { RedisKeys, TimeSeriesPoint } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { guardRedis, isWrongTypeReply } from './redis-failure';
 
@@ -27,7 +26,7 @@ type SeriesRequest = Parameters<TimeSeriesStore['readBuckets']>[0][number];
  * connection throws REDIS_UNAVAILABLE.
  */
 export async function readTodaySpend(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   campaigns: readonly { id: string; timeZone: string }[],
   nowMs: number,

@@ -1,5 +1,4 @@
-import type { TrackingEvent, TrackingEventType } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
+import type { TrackingEvent, TrackingEventType, RedisClient } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import { RecentEvents } from '../domain/recent-events';
 import { frequencyCapEnforced } from '../domain/ad-selection';
@@ -42,7 +41,7 @@ export class EventTracker {
 
   constructor(
     private readonly deps: {
-      redis: Redis;
+      redis: RedisClient;
       recorder: EventRecorder;
       lifecycle: IndexLifecycle;
       frequencyCaps: FrequencyCapCache;

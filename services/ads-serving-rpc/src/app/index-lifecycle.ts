@@ -1,5 +1,12 @@
-import { ScoreStore, ServingIndexStore, isScoreVersionFresh, type AdScore, type RedisKeys, type ScoreVersionMeta } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
+import {
+  ScoreStore,
+  ServingIndexStore,
+  isScoreVersionFresh,
+  type AdScore,
+  type RedisKeys,
+  type ScoreVersionMeta,
+  type RedisClient,
+} from '@ads/ads-client';
 import type { Logger } from 'pino';
 import { campaignBlock, refreshCampaignLiveness } from '../domain/campaign-liveness';
 import {
@@ -118,8 +125,8 @@ export class IndexLifecycle {
 
   constructor(
     private readonly deps: {
-      redis: Redis;
-      subscriber: Redis;
+      redis: RedisClient;
+      subscriber: RedisClient;
       keys: RedisKeys;
       logger: Logger;
       metrics: ServingMetrics | undefined;

@@ -5,8 +5,8 @@ import {
   hourBucket,
   type RedisKeys,
   type TrackingEvent,
+  type RedisClient,
 } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
 import { decisionOrigin } from '../domain/decision-id';
 
 /** An event on its way to Redis, with what counting it needs besides the event itself. */
@@ -119,7 +119,7 @@ type CountEventCommand = (...args: (string | number)[]) => Promise<number>;
  */
 export class EventRecorder {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly streamMaxLen: number,
   ) {
@@ -202,7 +202,7 @@ const isAfter = (a: string, b: string) => entryMs(a) > entryMs(b) || (entryMs(a)
  * cannot count the unread entries of a trimmed stream (its `lag` is null), so this reports
  * time instead, and whether the cap has already removed entries the roll-up had not read.
  */
-export async function readRollupStatus(redis: Redis, keys: RedisKeys, timeoutMs = 250): Promise<RollupStatus | undefined> {
+export async function readRollupStatus(redis: RedisClient, keys: RedisKeys, timeoutMs = 250): Promise<RollupStatus | undefined> {
   if (redis.status !== 'ready') return undefined;
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -1,5 +1,4 @@
-import type { RedisKeys } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
+import type { RedisKeys, RedisClient } from '@ads/ads-client';
 import { processPrefix } from '../domain/decision-id';
 import type { FrequencyCapRule } from '../domain/frequency-cap';
 
@@ -122,7 +121,7 @@ let leaseCounter = 0;
  */
 export class LimitReservations {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly options: { holdMs: number; leaseMs: number; shortLeaseMs: number; timeoutMs: number },
   ) {

@@ -1,5 +1,4 @@
-import type { RedisKeys } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
+import type { RedisKeys, RedisClient } from '@ads/ads-client';
 import type { IndexedCampaign } from '../domain/decision-index';
 import { totalSpentMicros, type CampaignSpend } from '../domain/pacing';
 import type { ZoneClock } from '../domain/zone-clock';
@@ -23,7 +22,7 @@ export class PacingState {
   private readonly readings = new Map<string, SpendReading>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

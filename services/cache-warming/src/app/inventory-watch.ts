@@ -1,14 +1,13 @@
-import type { RedisKeys } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
+import type { RedisKeys, RedisClient } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import { CacheWarmingError } from '../errors';
 import { WatchLoop } from './watch-loop';
 
 export interface InventoryWatchOptions {
   /** The connection the builds use (role `worker`: it reconnects for as long as it takes). */
-  redis: Redis;
+  redis: RedisClient;
   /** A connection of its own for the inventory-changed channel. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   /** REDIS_URL without its password, for the log. */
   redisUrl: string;
   keys: RedisKeys;
@@ -29,7 +28,7 @@ export interface InventoryWatchOptions {
 export async function watchInventory(options: InventoryWatchOptions): Promise<void> {
   const { subscriber, keys, logger } = options;
   if (!(await waitForRedis(options))) {
-    logger.info('stopping: Redis never answered');
+    logger.info('stopping: RedisClient never answered');
     return;
   }
   const loop = new WatchLoop({

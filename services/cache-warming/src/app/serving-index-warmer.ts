@@ -1,6 +1,5 @@
-import { ServingIndexStore, encodeServingIndex, type RedisKeys } from '@ads/ads-client';
+import { ServingIndexStore, encodeServingIndex, type RedisKeys, type RedisClient } from '@ads/ads-client';
 import { isServiceError, type DataApiReader } from '@ads/ads-client/service';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { newIndexVersionId } from '../domain/index-version';
 import { ServingIndexBuilder, type BuildCounts } from '../domain/serving-index-builder';
@@ -48,7 +47,7 @@ export interface WarmProgress {
 export interface WarmerDependencies {
   /** ads-data-api; its failures come out as DATA_API_UNAVAILABLE, DATA_API_REFUSED or DATA_API_ANSWER_INVALID. */
   dataApi: Pick<DataApiReader, 'call'>;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   logger: Logger;
   pageSize: number;

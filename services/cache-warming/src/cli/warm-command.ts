@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { RedisKeys, redactRedisUrl } from '@ads/ads-client';
+import { RedisKeys, redactRedisUrl, type RedisClient } from '@ads/ads-client';
 import { DataApiReader, connectRedis, isServiceError, createLogger, openRedis, printJsonLine } from '@ads/ads-client/service';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { watchInventory } from '../app/inventory-watch';
 import { ServingIndexWarmer, type WarmSummary } from '../app/serving-index-warmer';
@@ -98,7 +97,7 @@ export async function warmCommand(options: WarmCommandOptions): Promise<void> {
 // A daemon waits for Redis; but a build's command fails after a while (instead of waiting for
 // ever, the worker role's default) so that the loop retries it and a SIGTERM during an outage
 // is not held up by a build that cannot end.
-function watcherRedis(config: Config, logger: Logger, name: string): Redis {
+function watcherRedis(config: Config, logger: Logger, name: string): RedisClient {
   return openRedis('worker', { url: config.redisUrl, name, logger, overrides: { maxRetriesPerRequest: 20 } });
 }
 

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '@ads/ads-client';
+import type { RedisKeys, RedisClient } from '@ads/ads-client';
 
 /**
  * Reads the real-time spend counters (`campaignLiveSpend`) of a page's campaigns in one
@@ -7,7 +6,7 @@ import type { RedisKeys } from '@ads/ads-client';
  * totals, so serving takes at least the live counter as total spend and uses the baseline only
  * for a counter Redis lost (then what it gained since this read adds to the database total).
  */
-export async function readLiveSpend(redis: Redis, keys: RedisKeys, campaignIds: readonly string[]): Promise<Map<string, number>> {
+export async function readLiveSpend(redis: RedisClient, keys: RedisKeys, campaignIds: readonly string[]): Promise<Map<string, number>> {
   const spend = new Map<string, number>();
   if (campaignIds.length === 0) return spend;
   const values = await redis.mget(campaignIds.map((id) => keys.campaignLiveSpend(id)));

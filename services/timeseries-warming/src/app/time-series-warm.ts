@@ -1,6 +1,5 @@
-import { RedisKeys, TimeSeriesStore, localDay, utcHoursOfLocalDay } from '@ads/ads-client';
+import { RedisKeys, TimeSeriesStore, localDay, utcHoursOfLocalDay, type RedisClient } from '@ads/ads-client';
 import type { TimeSeriesEntry, TimeSeriesGranularity, TimeSeriesLevel } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { assembleSeries } from '../domain/series-assembly';
 import { isUnsettled, reconcileDaySpend } from '../domain/spend-reconciliation';
@@ -38,7 +37,7 @@ export interface WarmSummary {
 
 export interface WarmOptions {
   source: DataApiSource;
-  redis: Redis;
+  redis: RedisClient;
   redisKeyPrefix: string;
   days: number;
   settleMinutes: number;

@@ -1,6 +1,5 @@
-import { timeSeriesMeta } from '@ads/ads-client';
+import { timeSeriesMeta, type RedisClient } from '@ads/ads-client';
 import type { RedisKeys, TimeSeriesMeta } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
 
 // Compare-and-set: the meta is changed only if it still is the value read. The narrowed meta
 // keeps the old expiry, which the old series it vouches for were given at the same time.
@@ -22,7 +21,7 @@ return 1
  * meta left in place (null: none).
  */
 export async function narrowTimeSeriesMeta(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   window: { fromMs: number; toMs: number },
 ): Promise<TimeSeriesMeta | null> {

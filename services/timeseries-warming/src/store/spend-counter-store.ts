@@ -1,6 +1,5 @@
-import { hourBucket } from '@ads/ads-client';
+import { hourBucket, type RedisClient } from '@ads/ads-client';
 import type { RedisKeys } from '@ads/ads-client';
-import type { Redis } from 'ioredis';
 
 // Raises the counter to the floor in one step, so increments serving makes meanwhile are kept:
 // only the gap between the floor and the value at that instant is added. A counter this
@@ -21,7 +20,7 @@ export const CREATED_COUNTER_TTL_SECONDS = 3 * 86_400;
 /** Serving's real-time spend counters, as the reconciliation reads and raises them. */
 export class SpendCounterStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
