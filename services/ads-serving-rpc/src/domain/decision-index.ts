@@ -11,7 +11,7 @@ import { compileAudienceTargeting, type AudienceTargeting } from './audience-tar
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
 import { lotteryWeight } from './lottery-weight';
-import { trackingQuery } from './tracking-url';
+import { trackingToken } from './tracking-url';
 
 export type AdFormat = 'native' | 'banner';
 export const PRIORITY_TIERS = ['sponsorship', 'standard', 'house'] as const;
@@ -58,8 +58,8 @@ export interface IndexedCampaign {
   ads: IndexedAd[];
   /** `"campaignId":…,"advertiserId":…` as JSON text, shared by the decided ads of its ads. */
   decidedJson: string;
-  /** The campaign's part of its ads' tracking URLs (`trackingQuery.campaign`). */
-  trackingQuery: string;
+  /** The campaign's part of its ads' tracking tokens (`trackingToken.campaign`). */
+  trackingPart: string;
 }
 
 export interface AdContents {
@@ -206,7 +206,7 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
     budgetHeldUntilMs: 0,
     ads: [],
     decidedJson: `"campaignId":${JSON.stringify(campaign.id)},"advertiserId":${JSON.stringify(campaign.advertiserId)}`,
-    trackingQuery: trackingQuery.campaign(campaign.id, campaign.advertiserId, spend.impressionMicros, spend.clickMicros),
+    trackingPart: trackingToken.campaign(campaign.id, campaign.advertiserId, spend.impressionMicros, spend.clickMicros),
   };
 }
 
