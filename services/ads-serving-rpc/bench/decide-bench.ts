@@ -26,9 +26,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RedisKeys, ServingIndexStore } from '@ads/ads-client';
+import { RedisKeys, ServingIndexStore, type DecisionResponse } from '@ads/ads-client';
 import { ensureWrk, runWrk, type WrkResult } from '@ads/bench-kit';
 import { Redis } from 'ioredis';
+import { TRACKING_PATH_PREFIX, TrackingSigner } from '../src/domain/tracking-url';
 import {
   nearlySpentCounters,
   syntheticInventory,
@@ -62,6 +63,8 @@ interface Target {
   size?: number;
   /** Runs before every measurement of the target (the enforcement case sets its spend counters again). */
   prepare?: () => Promise<void>;
+  /** The tracking secret of a serving target. */
+  secret?: string;
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
@@ -112,6 +115,7 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
         ? ` (${capped} of ${parts.campaigns.length} campaigns capped, ${counters.length} with ${ENFORCEMENT_PRICES_LEFT} prices of budget left)`
         : ''),
   );
+  const secret = randomUUID() + randomUUID();
   const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--enable-source-maps', 'dist/main.mjs'], {
     cwd: serviceDir,
     env: {
@@ -122,14 +126,14 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
       REDIS_KEY_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
-      TRACKING_SECRET: randomUUID() + randomUUID(),
+      TRACKING_SECRET: secret,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitReady(`http://127.0.0.1:${port}/readyz`, child);
   console.error(`serving with ${size} ads ready after ${Date.now() - started} ms`);
   const label = `decide, ${size.toLocaleString('en-US')} ads${enforcement ? `, ${ENFORCEMENT_CAPPED_SHARE * 100}% of campaigns capped, budgets near exhaustion` : ''}`;
-  return { label, url: `http://127.0.0.1:${port}/rpc`, child, prefix, size, ...(prepare === undefined ? {} : { prepare }) };
+  return { label, url: `http://127.0.0.1:${port}/rpc`, child, prefix, size, secret, ...(prepare === undefined ? {} : { prepare }) };
 }
 
 function closedLoop(target: Target): WrkResult {
@@ -160,6 +164,24 @@ function rssMb(pid: number): { rss: number; peak: number } {
   return { rss: field('VmRSS'), peak: field('VmHWM') };
 }
 
+/** The answer as it was before tracking tokens: three URLs per ad, each with the claims in its query. */
+function withLegacyUrls(answer: DecisionResponse, secret: string): unknown {
+  const signer = new TrackingSigner(secret);
+  const decisions = Object.fromEntries(
+    Object.entries(answer.decisions).map(([divName, ads]) => [
+      divName,
+      ads.map(({ trackingUrl, ...ad }) => {
+        const read = signer.readToken(trackingUrl.slice(trackingUrl.lastIndexOf('/') + 1), Date.now());
+        if (!read.ok) throw new Error(`the answer's token does not verify: ${JSON.stringify(read.problem)}`);
+        const base = trackingUrl.slice(0, trackingUrl.indexOf(TRACKING_PATH_PREFIX));
+        const { clickUrl, impressionUrl, viewableUrl } = signer.legacyUrls(base, read.claims);
+        return { ...ad, clickUrl, impressionUrl, viewableUrl };
+      }),
+    ]),
+  );
+  return { ...answer, decisions };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 ensureWrk();
@@ -179,22 +201,27 @@ try {
   if (ENFORCEMENT) servings.push(await startServing(ENFORCEMENT_SIZE, port++, redis, true));
   started.push(...servings);
   // The baselines' answer: a real one of median size among decide's answers to the first 100 bodies.
-  const answers: { text: string; ads: number }[] = [];
+  const answers: { text: string; ads: number; legacyText: string }[] = [];
   for (const body of bodies.slice(0, 100)) {
     const answer = (await (
       await fetch(servings[0]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-    ).json()) as { result?: { decisions: Record<string, unknown[]> }; error?: unknown };
+    ).json()) as { result?: DecisionResponse; error?: unknown };
     if (answer.result === undefined) throw new Error(`decide failed: ${JSON.stringify(answer.error)}`);
     const ads = Object.values(answer.result.decisions).reduce((sum, list) => sum + list.length, 0);
-    answers.push({ text: JSON.stringify(answer.result), ads });
+    answers.push({
+      text: JSON.stringify(answer.result),
+      ads,
+      legacyText: JSON.stringify(withLegacyUrls(answer.result, servings[0]!.secret!)),
+    });
   }
   answers.sort((left, right) => left.text.length - right.text.length);
   const typical = answers[Math.floor(answers.length / 2)]!;
   const decided = answers.reduce((sum, answer) => sum + answer.ads, 0);
   const adBytes = answers.reduce((sum, answer) => sum + answer.text.length, 0) / Math.max(1, decided);
+  const legacyBytes = answers.reduce((sum, answer) => sum + answer.legacyText.length, 0) / Math.max(1, decided);
   const answerFile = join(answerDir, 'answer.json');
   writeFileSync(answerFile, typical.text);
-  const answerSummary = `decide answers (first 100 bodies, ${SIZES[0]} ads): ${decided} ads, ${Math.round(adBytes)} bytes of answer per ad; the baselines send one of ${typical.text.length} bytes (${typical.ads} ads, the median size)`;
+  const answerSummary = `decide answers (first 100 bodies, ${SIZES[0]} ads): ${decided} ads, ${Math.round(adBytes)} bytes of answer per ad (${Math.round(legacyBytes)} with the legacy three signed URLs per ad); the baselines send one of ${typical.text.length} bytes (${typical.ads} ads, the median size)`;
   console.error(answerSummary);
   targets.push(helloWorld);
   for (const [script, label] of [
