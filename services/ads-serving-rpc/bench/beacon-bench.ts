@@ -9,10 +9,9 @@
 //   Redis commands per counted event: INFO commandstats deltas over the measured impression
 //     runs (the private Redis serves only this process, so serving's background reads are in
 //     the figure too; their rate while idle is printed beside it)
-//   the check: once every run's in-flight tail is sent again (a repeat is refused as a replay,
-//     an event the cut-off run left unanswered is counted now), the events stream holds exactly
-//     as many events as distinct beacons were accepted (sent, less any refused for a reason
-//     other than a replay): nothing twice, nothing lost. A mismatch exits with code 1.
+//   the check: every beacon sent is sent once more at the end (a replay answer: it was
+//     accepted; accepted now: wrk stopped with it in flight), and the events stream must hold
+//     exactly that many events: nothing twice, nothing lost. A mismatch exits with code 1.
 //
 // Budgets (issue 15): impression beacons >= 30% of hello-world; p99 <= 10 ms at half load.
 // BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_BEACONS (paths per run, 120,000).
@@ -76,6 +75,8 @@ const redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind'
 });
 children.push(redisServer);
 const redis = new Redis({ host: '127.0.0.1', port: redisPort, maxRetriesPerRequest: 2, lazyConnect: true });
+// Refused connections while redis-server starts are expected: waitUntil retries them.
+redis.on('error', () => {});
 const prefix = `bench:beacons:${randomUUID()}:`;
 const keys = new RedisKeys(prefix);
 try {
@@ -143,32 +144,40 @@ try {
     });
   };
 
-  let accepted = 0;
   const refused: Record<string, number> = {};
-  /**
-   * Counts a run's accepted beacons. wrk stops with requests in flight, which the server may
-   * have counted without wrk seeing the answer: the run's tail is sent again, so that each of
-   * the `sent` paths has been answered once (a repeat of one counted is refused as a replay).
-   * The accepted ones are then the sent ones less those refused for another reason.
-   */
-  const settle = async (paths: string[], result: WrkPathsResult): Promise<void> => {
+  /** Every path a run sent, for the check at the end. */
+  const sentPaths: string[] = [];
+  const settle = (paths: string[], result: WrkPathsResult): void => {
     if (result.sent > paths.length)
       throw new Error(`wrk sent ${result.sent} requests, more than the ${paths.length} paths: raise BENCH_BEACONS`);
-    let notAccepted = 0;
-    const refuse = (outcome: string, count: number) => {
-      refused[outcome] = (refused[outcome] ?? 0) + count;
-      notAccepted += count;
-    };
-    for (const [outcome, count] of Object.entries(result.outcomes)) if (!ACCEPTED.test(outcome)) refuse(outcome, count);
-    for (const path of paths.slice(Math.max(0, result.sent - 2 * CONNECTIONS), result.sent)) {
-      const answer = await fetch(`${servingUrl}${path}`, { redirect: 'manual' });
-      await answer.arrayBuffer();
-      const outcome = `${answer.status} ${answer.headers.get('x-ads-event') ?? '-'}`;
-      if (!ACCEPTED.test(outcome) && answer.status !== 409) refuse(`${outcome} (tail)`, 1);
-    }
-    accepted += result.sent - notAccepted;
+    for (const [outcome, count] of Object.entries(result.outcomes))
+      if (!ACCEPTED.test(outcome)) refused[outcome] = (refused[outcome] ?? 0) + count;
+    sentPaths.push(...paths.slice(0, result.sent));
   };
-  const beacons = async (event: TrackingEventType, seconds: number, delayMs?: number): Promise<WrkPathsResult> => {
+  /**
+   * The check: every path sent is sent once more. A replay answer means the first was
+   * accepted; an accepted answer now means wrk's run stopped before the server saw it (its
+   * last requests in flight). The events stream must then hold exactly the sum: a beacon
+   * counted twice would be one too many, an accepted one lost one too few.
+   */
+  const replayAll = async (): Promise<{ before: number; now: number; other: Record<string, number> }> => {
+    const tally = { before: 0, now: 0, other: {} as Record<string, number> };
+    let next = 0;
+    const worker = async () => {
+      while (next < sentPaths.length) {
+        const path = sentPaths[next++]!;
+        const answer = await fetch(`${servingUrl}${path}`, { redirect: 'manual' });
+        await answer.arrayBuffer();
+        const outcome = `${answer.status} ${answer.headers.get('x-ads-event') ?? '-'}`;
+        if (answer.headers.get('x-ads-event') === 'duplicate') tally.before += 1;
+        else if (ACCEPTED.test(outcome)) tally.now += 1;
+        else tally.other[outcome] = (tally.other[outcome] ?? 0) + 1;
+      }
+    };
+    await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+    return tally;
+  };
+  const beacons = (event: TrackingEventType, seconds: number, delayMs?: number): WrkPathsResult => {
     const paths = pathsFor(event);
     const result = runWrkPaths({
       baseUrl: servingUrl,
@@ -178,7 +187,7 @@ try {
       outcomeHeader: 'x-ads-event',
       ...(delayMs === undefined ? {} : { delayMs }),
     });
-    await settle(paths, result);
+    settle(paths, result);
     return result;
   };
   const helloPaths = pathsFor('impression');
@@ -197,20 +206,21 @@ try {
 
   // Warm-up, then interleaved rounds so that load from elsewhere on the machine hits each case alike.
   helloWorld(1);
-  await beacons('impression', 1);
-  await beacons('click', 1);
+  beacons('impression', 1);
+  beacons('click', 1);
   const samples = { hello: [] as WrkPathsResult[], impression: [] as WrkPathsResult[], click: [] as WrkPathsResult[] };
   const impressionCommands = new Map<string, number>();
   let impressionEvents = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
     samples.hello.push(helloWorld(SECONDS));
-    const acceptedBefore = accepted;
     const before = await commandStats(redis);
-    samples.impression.push(await beacons('impression', SECONDS));
+    samples.impression.push(beacons('impression', SECONDS));
     for (const [name, calls] of delta(before, await commandStats(redis)))
       impressionCommands.set(name, (impressionCommands.get(name) ?? 0) + calls);
-    impressionEvents += accepted - acceptedBefore;
-    samples.click.push(await beacons('click', SECONDS));
+    impressionEvents += Object.entries(samples.impression.at(-1)!.outcomes)
+      .filter(([outcome]) => ACCEPTED.test(outcome))
+      .reduce((sum, [, count]) => sum + count, 0);
+    samples.click.push(beacons('click', SECONDS));
     console.error(
       `round ${round + 1}: hello ${Math.round(samples.hello.at(-1)!.requestsPerSecond)}, impressions ${Math.round(samples.impression.at(-1)!.requestsPerSecond)}, clicks ${Math.round(samples.click.at(-1)!.requestsPerSecond)} req/s`,
     );
@@ -223,8 +233,10 @@ try {
   });
   const closed = { hello: summary(samples.hello), impression: summary(samples.impression), click: summary(samples.click) };
   const halfLoad = Math.round(closed.impression.requestsPerSecond / 2);
-  const paced = await beacons('impression', SECONDS, (16 * 1000) / halfLoad);
+  const paced = beacons('impression', SECONDS, (16 * 1000) / halfLoad);
 
+  const replay = await replayAll();
+  const accepted = replay.before + replay.now;
   // Buffered events (Redis slower than the tracker's 300 ms) reach the stream when flushed.
   const streamLength = async () => redis.xlen(keys.eventsStream);
   await waitUntil('the events stream to hold every accepted beacon', async () => (await streamLength()) >= accepted, 15_000).catch(
@@ -259,7 +271,10 @@ try {
   console.log(
     `Redis commands per counted impression: ${(total(impressionCommands) / Math.max(1, impressionEvents)).toFixed(3)} (${byCommand}); idle background: ${idlePerSecond.toFixed(1)} commands/s`,
   );
-  console.log(`refused or other answers: ${Object.keys(refused).length === 0 ? 'none' : JSON.stringify(refused)}`);
+  console.log(`answers other than accepted during the runs: ${Object.keys(refused).length === 0 ? 'none' : JSON.stringify(refused)}`);
+  console.log(
+    `replay of all ${sentPaths.length} beacons sent: ${replay.before} refused as replays (accepted before), ${replay.now} accepted now (in flight when wrk stopped), other ${JSON.stringify(replay.other)}`,
+  );
   const exact = inStream === accepted;
   console.log(`check: events in the stream ${inStream}, distinct beacons accepted ${accepted}: ${exact ? 'equal' : 'DIFFERENT'}`);
   const share = closed.impression.requestsPerSecond / closed.hello.requestsPerSecond;
