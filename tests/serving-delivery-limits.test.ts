@@ -17,7 +17,15 @@
 //      over REST reach serving through cache-warming and change its decisions.
 import assert from 'node:assert/strict';
 import { after, before, test, type TestContext } from 'node:test';
-import { RedisKeys, ServingIndexStore, createDataApiRestClient, dayBucket, hourBucket, type DataApiRestClient } from '@ads/ads-client';
+import {
+  RedisKeys,
+  ServingIndexStore,
+  beaconUrl as beaconOf,
+  createDataApiRestClient,
+  dayBucket,
+  hourBucket,
+  type DataApiRestClient,
+} from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { startHaproxy, type RunningHaproxy } from './support/haproxy';
 import { freePort, startTsProcess, type RunningProcess } from './support/processes';
@@ -317,7 +325,7 @@ async function capScenario(
   for (let visit = 0; visit < options.warmVisits; visit += 1) {
     const ads = adsOf(await decideAt(direct[visit % 2]!.url, oneSlot(placementKey, options.userKey)));
     assert.equal(ads.filter((ad) => ad.adId === adId).length, 1, `warm-up visit ${visit + 1} (cap ${CAP}) shows the capped ad`);
-    warmOutcomes.push(await beacon(via(ads[0]!.impressionUrl, direct[(visit + 1) % 2]!.url)));
+    warmOutcomes.push(await beacon(via(beaconOf(ads[0]!.trackingUrl, 'impression'), direct[(visit + 1) % 2]!.url)));
     await waitFor(
       async () => (await redis.zcard(keys.frequencyCap(options.userKey, campaignId))) === visit + 1,
       `warm-up impression ${visit + 1} in the cap window`,
@@ -334,7 +342,8 @@ async function capScenario(
       .filter((ad) => ad.campaignId === campaignId)
       .map((ad) => ({ ad, decidedOn: at % 2 })),
   );
-  const fire = ({ ad, decidedOn }: (typeof served)[number]) => beacon(via(ad.impressionUrl, direct[(decidedOn + 1) % 2]!.url));
+  const fire = ({ ad, decidedOn }: (typeof served)[number]) =>
+    beacon(via(beaconOf(ad.trackingUrl, 'impression'), direct[(decidedOn + 1) % 2]!.url));
   const outcomes = options.burst === 'concurrent' ? await Promise.all(served.map(fire)) : [];
   if (options.burst === 'sequential') for (const one of served) outcomes.push(await fire(one));
 
@@ -420,8 +429,8 @@ async function budgetBurst(route: Route, label: string, campaigns: readonly Live
           served.set(ad.campaignId, (served.get(ad.campaignId) ?? 0) + 1);
           beacons.push(
             (async () => {
-              outcomes.push(await beacon(beaconUrl(ad.impressionUrl, at)));
-              if (clicked.has(ad.campaignId)) outcomes.push(await beacon(beaconUrl(ad.clickUrl, at)));
+              outcomes.push(await beacon(beaconUrl(beaconOf(ad.trackingUrl, 'impression'), at)));
+              if (clicked.has(ad.campaignId)) outcomes.push(await beacon(beaconUrl(beaconOf(ad.trackingUrl, 'click'), at)));
             })().catch((error: Error) => void failures.push(`beacon: ${error.message}`)),
           );
         }
@@ -558,7 +567,7 @@ async function visits(
   for (let visit = 0; visit < count; visit += 1) {
     const ads = adsOf(await decideAt(direct[visit % 2]!.url, oneSlot(live.placementKey, userKey))).filter((ad) => ad.adId === live.adId);
     served += ads.length;
-    for (const ad of ads) outcomes.push(await beacon(via(ad.impressionUrl, direct[(visit + 1) % 2]!.url)));
+    for (const ad of ads) outcomes.push(await beacon(via(beaconOf(ad.trackingUrl, 'impression'), direct[(visit + 1) % 2]!.url)));
   }
   return { served, outcomes };
 }

@@ -162,8 +162,14 @@ async function openDemo(position: 'top' | 'below'): Promise<{ page: Page; decisi
   await page.goto(`${serving.url}/demo?placement=browser-top&position=${position}`);
   await page.waitForSelector('#demo-slot[data-ads-state="filled"]', { timeout: 15_000 });
   const href = await page.getAttribute('#demo-slot a.ads-ad', 'href');
-  const decisionId = new URL(href!).searchParams.get('d')!;
-  return { page, decisionId };
+  return { page, decisionId: decisionIdOf(href!) };
+}
+
+/** The decision id in an ad's click beacon, `<serving>/t/<token>/c`: the token's 7th field. */
+function decisionIdOf(clickUrl: string): string {
+  const path = new URL(clickUrl).pathname;
+  assert.match(path, /^\/t\/[^/]+\/c$/, 'the link is the click beacon');
+  return decodeURIComponent(path.split('/')[2]!.split(',')[6]!);
 }
 
 // In-page helpers for the demo page's ad, given as source text (the tests' TypeScript has no DOM
@@ -184,7 +190,10 @@ const VIEWABILITY_HELPERS = `window.__viewability = {
   },
   /** When the viewable beacon was sent, or null. */
   beaconAt() {
-    const entry = performance.getEntriesByType('resource').find((candidate) => new URL(candidate.name).pathname === '/t/v');
+    const entry = performance.getEntriesByType('resource').find((candidate) => {
+      const path = new URL(candidate.name).pathname;
+      return path.startsWith('/t/') && path.endsWith('/v');
+    });
     return entry === undefined ? null : entry.startTime;
   },
   /** Shows the given share, keeps it there for a while, then shows the next: [[share, ms], ...]. */
@@ -327,8 +336,10 @@ test('a click on an ad whose landing page has an international host name lands o
     await page.goto(`${serving.url}/demo?placement=browser-idn&position=top`);
     await page.waitForSelector('#demo-slot[data-ads-state="filled"]', { timeout: 15_000 });
     assert.equal(await page.textContent('#demo-slot .ads-title'), 'Ein Angebot');
-    const decisionId = new URL((await page.getAttribute('#demo-slot a.ads-ad', 'href'))!).searchParams.get('d')!;
-    const clickAnswer = page.waitForResponse((response) => new URL(response.url()).pathname === '/t/c');
+    const clickUrl = (await page.getAttribute('#demo-slot a.ads-ad', 'href'))!;
+    const decisionId = decisionIdOf(clickUrl);
+    const clickPath = new URL(clickUrl).pathname;
+    const clickAnswer = page.waitForResponse((response) => new URL(response.url()).pathname === clickPath);
     await Promise.all([page.waitForURL(IDN_LANDING_ASCII, { timeout: 15_000 }), page.click('#demo-slot a.ads-ad')]);
     const click = await clickAnswer;
     assert.equal(click.status(), 302);

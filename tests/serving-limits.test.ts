@@ -5,7 +5,7 @@
 // kill switch turned off in the data API stops its ads (and turned on again restores them).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { KILL_SWITCHES, RedisKeys, createDataApiRestClient, dayBucket, type DataApiRestClient } from '@ads/ads-client';
+import { KILL_SWITCHES, RedisKeys, beaconUrl, createDataApiRestClient, dayBucket, type DataApiRestClient } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { startTsProcess, type RunningProcess } from './support/processes';
 import { waitFor } from '@ads/test-kit';
@@ -124,7 +124,7 @@ test('a frequency cap stops one user after its impressions, not the others', asy
   for (let impression = 0; impression < 2; impression += 1) {
     const ads = (await decide(serving.rpcUrl, request('capped', userKey))).decisions.slot!;
     assert.equal(ads.length, 1, `impression ${impression + 1} of 2 is allowed`);
-    assert.equal((await beacon(ads[0]!.impressionUrl)).status, 204);
+    assert.equal((await beacon(beaconUrl(ads[0]!.trackingUrl, 'impression'))).status, 204);
   }
   const campaignId = (await decide(serving.rpcUrl, request('capped'))).decisions.slot![0]!.campaignId;
   assert.equal(await redis.zcard(keys.frequencyCap(userKey, campaignId)), 2, 'the sliding window holds both impressions');
@@ -148,7 +148,7 @@ test('a campaign stops serving once its total budget is spent', async () => {
   for (let impression = 0; impression < 2; impression += 1) {
     const ads = impression === 0 ? [first] : (await decide(serving.rpcUrl, request('budget'))).decisions.slot!;
     assert.equal(ads.length, 1);
-    assert.deepEqual(await beacon(ads[0]!.impressionUrl), { status: 204, event: 'counted', location: null });
+    assert.deepEqual(await beacon(beaconUrl(ads[0]!.trackingUrl, 'impression')), { status: 204, event: 'counted', location: null });
   }
   assert.equal(await redis.get(keys.campaignLiveSpend(campaignId)), '20000');
   assert.equal(await redis.get(keys.campaignDaySpend(campaignId, dayBucket(Date.now(), 'UTC'))), '20000');
@@ -173,7 +173,7 @@ test('a campaign stops serving once its daily budget is spent, its total budget 
   for (let impression = 0; impression < 2; impression += 1) {
     const ads = impression === 0 ? [first] : (await decide(serving.rpcUrl, request('daily'))).decisions.slot!;
     assert.equal(ads.length, 1);
-    assert.deepEqual(await beacon(ads[0]!.impressionUrl), { status: 204, event: 'counted', location: null });
+    assert.deepEqual(await beacon(beaconUrl(ads[0]!.trackingUrl, 'impression')), { status: 204, event: 'counted', location: null });
   }
   assert.equal(await redis.get(keys.campaignDaySpend(campaignId, dayBucket(Date.now(), 'UTC'))), '20000');
   assert.deepEqual((await decide(serving.rpcUrl, request('daily'))).decisions.slot, [], "today's budget is spent");

@@ -4,7 +4,7 @@
 // goes on and cache-warming fails loudly, leaving the current index version in place.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { RedisKeys, ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
+import { RedisKeys, ServingIndexStore, beaconUrl, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
 import { EXIT_CODES } from '@ads/ads-client/service';
 import { Redis } from 'ioredis';
 import {
@@ -25,6 +25,7 @@ import {
   runCacheWarming,
   startServing,
   testPrefix,
+  tokenOf,
   type RunningServing,
 } from './support/serving-stack';
 
@@ -113,7 +114,7 @@ test('serving decides from the index: targeting and competitive exclusion hold i
         targeting.keywords.length === 0 || targeting.keywords.some((keyword) => (params.keywords as string[]).includes(keyword)),
         `${ad.campaignId} targets a keyword`,
       );
-      assert.ok(ad.impressionUrl.startsWith(`${serving.url}/t/i?`) && ad.clickUrl.startsWith(`${serving.url}/t/c?`));
+      assert.match(ad.trackingUrl, new RegExp(`^${serving.url}/t/[^/?]+$`), 'one tracking URL per ad: <serving>/t/<token>');
     }
   }
   // A typo in one slot's placement key is named in the answer; the other slots are still served.
@@ -163,25 +164,30 @@ test('beacons count each event once, refuse forged URLs and redirect clicks to t
   const landing = index.campaigns.find((entry) => entry.id === ad.campaignId)!.ads.find((entry) => entry.id === ad.adId)!.clickUrl;
   assert.ok(campaign !== undefined);
 
-  assert.deepEqual(await beacon(ad.impressionUrl), { status: 204, event: 'counted', location: null });
-  assert.deepEqual(await beacon(ad.impressionUrl), { status: 409, event: 'duplicate', location: null }, 'a replay is refused');
-  assert.deepEqual(await beacon(ad.viewableUrl), { status: 204, event: 'counted', location: null });
-  assert.deepEqual(await beacon(ad.clickUrl), { status: 302, event: 'counted', location: landing });
+  assert.deepEqual(await beacon(beaconUrl(ad.trackingUrl, 'impression')), { status: 204, event: 'counted', location: null });
   assert.deepEqual(
-    await beacon(ad.clickUrl),
+    await beacon(beaconUrl(ad.trackingUrl, 'impression')),
+    { status: 409, event: 'duplicate', location: null },
+    'a replay is refused',
+  );
+  assert.deepEqual(await beacon(beaconUrl(ad.trackingUrl, 'viewable')), { status: 204, event: 'counted', location: null });
+  assert.deepEqual(await beacon(beaconUrl(ad.trackingUrl, 'click')), { status: 302, event: 'counted', location: landing });
+  assert.deepEqual(
+    await beacon(beaconUrl(ad.trackingUrl, 'click')),
     { status: 302, event: 'duplicate', location: landing },
     'a second click lands but is not counted',
   );
 
-  const forged = new URL(ad.clickUrl);
-  forged.searchParams.set('n', '99999999');
-  assert.equal((await beacon(forged.href)).status, 403);
-  const foreign = new URL(ad.impressionUrl);
-  foreign.searchParams.set('a', 'another-ad');
-  assert.equal((await beacon(foreign.href)).status, 403);
-  const missing = new URL(ad.impressionUrl);
-  missing.searchParams.delete('u');
-  const missingAnswer = await fetch(missing.href);
+  // The token's fields: ad, campaign, advertiser, impression and click prices (base 36),
+  // placement, decision, user, expiry (base 36), tag.
+  const withField = (at: number, value: string) => {
+    const fields = tokenOf(ad.trackingUrl).split(',');
+    fields[at] = value;
+    return `${serving!.url}/t/${fields.join(',')}`;
+  };
+  assert.equal((await beacon(beaconUrl(withField(4, (99_999_999).toString(36)), 'click'))).status, 403, 'a raised click price');
+  assert.equal((await beacon(beaconUrl(withField(0, 'another-ad'), 'impression'))).status, 403, 'another ad');
+  const missingAnswer = await fetch(beaconUrl(withField(7, ''), 'impression'));
   assert.equal(missingAnswer.status, 400);
   assert.equal(((await missingAnswer.json()) as { error: { field: string } }).error.field, 'userKey');
 
@@ -210,11 +216,12 @@ test('an expired tracking URL is refused and not counted', async () => {
   shortLived = await startServing({ redisKeyPrefix: prefix, env: { TRACKING_URL_TTL_SECONDS: '1' } });
   const { params } = servableRequest();
   const ad = (await decide(shortLived.rpcUrl, params)).decisions.slot![0]!;
-  // A time wait on purpose: the URL must outlive its expiry (`x`, in seconds), and a beacon before that would count.
-  const expiresAtMs = Number(new URL(ad.impressionUrl).searchParams.get('x')) * 1000;
+  // A time wait on purpose: the URL must outlive its expiry (the token's 9th field, seconds in base 36), and a beacon before that would count.
+  const fields = tokenOf(ad.trackingUrl).split(',');
+  const expiresAtMs = parseInt(fields[8]!, 36) * 1000;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now()) + 20));
-  assert.deepEqual(await beacon(ad.impressionUrl), { status: 410, event: 'expired', location: null });
-  assert.equal(await redis.exists(keys.eventSeen(new URL(ad.impressionUrl).searchParams.get('d')!, ad.adId, 'impression')), 0);
+  assert.deepEqual(await beacon(beaconUrl(ad.trackingUrl, 'impression')), { status: 410, event: 'expired', location: null });
+  assert.equal(await redis.exists(keys.eventSeen(decodeURIComponent(fields[6]!), ad.adId, 'impression')), 0);
   await shortLived.stop();
   shortLived = undefined;
 });
@@ -228,11 +235,27 @@ test('after a tracking-secret rotation, URLs the old secret signed still count; 
   const onOld = (url: string) => `${serving!.url}${url.slice(new URL(url).origin.length)}`;
   const { params } = servableRequest();
   const signedBefore = (await decide(serving!.rpcUrl, params)).decisions.slot![0]!;
-  assert.deepEqual(await beacon(onRotated(signedBefore.impressionUrl)), { status: 204, event: 'counted', location: null });
-  assert.deepEqual(await beacon(onRotated(signedBefore.impressionUrl)), { status: 409, event: 'duplicate', location: null });
+  assert.deepEqual(await beacon(onRotated(beaconUrl(signedBefore.trackingUrl, 'impression'))), {
+    status: 204,
+    event: 'counted',
+    location: null,
+  });
+  assert.deepEqual(await beacon(onRotated(beaconUrl(signedBefore.trackingUrl, 'impression'))), {
+    status: 409,
+    event: 'duplicate',
+    location: null,
+  });
   const signedAfter = (await decide(shortLived.rpcUrl, params)).decisions.slot![0]!;
-  assert.equal((await beacon(onOld(signedAfter.impressionUrl))).status, 403, 'an instance without the new secret refuses its URLs');
-  assert.deepEqual(await beacon(onRotated(signedAfter.impressionUrl)), { status: 204, event: 'counted', location: null });
+  assert.equal(
+    (await beacon(onOld(beaconUrl(signedAfter.trackingUrl, 'impression')))).status,
+    403,
+    'an instance without the new secret refuses its URLs',
+  );
+  assert.deepEqual(await beacon(onRotated(beaconUrl(signedAfter.trackingUrl, 'impression'))), {
+    status: 204,
+    event: 'counted',
+    location: null,
+  });
   await shortLived.stop();
   shortLived = undefined;
 });

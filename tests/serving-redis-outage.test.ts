@@ -4,7 +4,7 @@
 // The test runs its own redis-server (no persistence): the shared one is never stopped.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { RedisKeys, ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
+import { RedisKeys, ServingIndexStore, beaconUrl, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { type PrivateRedis, startPrivateRedis, waitFor } from '@ads/test-kit';
 import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
@@ -73,9 +73,10 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
     assert.ok(ads.length >= 1, 'the index in memory still fills the slot');
     shown.push(ads[0]!);
   }
-  for (const ad of shown) assert.deepEqual(await beacon(ad.impressionUrl), { status: 204, event: 'buffered', location: null });
+  for (const ad of shown)
+    assert.deepEqual(await beacon(beaconUrl(ad.trackingUrl, 'impression')), { status: 204, event: 'buffered', location: null });
   assert.deepEqual(
-    await beacon(shown[0]!.impressionUrl),
+    await beacon(beaconUrl(shown[0]!.trackingUrl, 'impression')),
     { status: 409, event: 'duplicate', location: null },
     'a replay is refused from memory',
   );
@@ -114,8 +115,16 @@ test('Redis down: decisions go on from memory, events wait in the buffer and rea
         watch: other.process,
       });
       const otherUrl = (url: string) => url.replace(serving.url, other.url);
-      assert.deepEqual(await beacon(otherUrl(shown[1]!.impressionUrl)), { status: 409, event: 'duplicate', location: null });
-      assert.deepEqual(await beacon(otherUrl(shown[1]!.viewableUrl)), { status: 204, event: 'counted', location: null });
+      assert.deepEqual(await beacon(otherUrl(beaconUrl(shown[1]!.trackingUrl, 'impression'))), {
+        status: 409,
+        event: 'duplicate',
+        location: null,
+      });
+      assert.deepEqual(await beacon(otherUrl(beaconUrl(shown[1]!.trackingUrl, 'viewable'))), {
+        status: 204,
+        event: 'counted',
+        location: null,
+      });
     } finally {
       await other.stop();
     }

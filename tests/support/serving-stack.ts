@@ -130,9 +130,13 @@ export interface DecidedAd {
   advertiserId: string;
   format: string;
   contents: { title: string; body: string; imageUrl: string | null };
-  clickUrl: string;
-  impressionUrl: string;
-  viewableUrl: string;
+  /** `<serving>/t/<token>`: the beacons are this plus /i, /v, /c (`beaconUrl` of @ads/ads-client). */
+  trackingUrl: string;
+}
+
+/** The signed token of a decided ad's tracking URL (`<serving>/t/<token>`). */
+export function tokenOf(trackingUrl: string): string {
+  return trackingUrl.slice(trackingUrl.lastIndexOf('/') + 1);
 }
 
 export interface Decision {

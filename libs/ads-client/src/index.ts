@@ -42,7 +42,7 @@ export { MICROS_PER_MINOR_UNIT, KILL_SWITCHES, ROW_ID_PATTERN, isTimeZone } from
 export { dataApiContract } from './contracts/data-api-contract.js';
 export type { DataApiContract, FeedUpsertRow, ImportRun, StatsRow } from './contracts/data-api-contract.js';
 export * as dataApi from './contracts/data-api-contract.js';
-export { servingContract } from './contracts/serving-contract.js';
+export { servingContract, BEACON_EVENT_CODES, beaconUrl } from './contracts/serving-contract.js';
 export type {
   ServingContract,
   DecisionRequest,

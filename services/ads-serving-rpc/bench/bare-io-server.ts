@@ -1,11 +1,11 @@
 // What the HTTP exchange of a decision costs by itself: bare node:http, no framework, reading
 // and parsing the request body as decide must and answering the constant decision (the same
 // bytes as the floor's answer). The gap between hello-world and this is the price of the
-// request and answer sizes alone. Usage: bare-io-server.ts <port>
+// request and answer sizes alone. Usage: bare-io-server.ts <port> <answer.json>
 import { createServer } from 'node:http';
 import { constantDecision } from './constant-decision';
 
-const body = JSON.stringify({ jsonrpc: '2.0', id: 1, result: constantDecision });
+const body = JSON.stringify({ jsonrpc: '2.0', id: 1, result: constantDecision() });
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));

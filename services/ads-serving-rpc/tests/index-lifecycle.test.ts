@@ -13,6 +13,7 @@ import {
   SCORE_MAX_AGE_MS,
   ScoreStore,
   ServingIndexStore,
+  beaconUrl,
   type ServingIndexCampaign,
 } from '@ads/ads-client';
 import { Redis } from 'ioredis';
@@ -20,6 +21,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config';
 import { fixtureCampaign, fixtureIndex } from './support/serving-index-fixture';
 import { createServingApp, type ServingApp } from '../src/app/serving-app';
+import { TrackingSigner, type TrackingClaims } from '../src/domain/tracking-url';
 
 const prefix = `test:${randomUUID()}:`;
 const keys = new RedisKeys(prefix);
@@ -28,6 +30,7 @@ const indexStore = new ServingIndexStore(redis, keys);
 const scoreStore = new ScoreStore(redis, keys);
 let app: ServingApp;
 let baseUrl: string;
+let trackingSecret: string;
 
 async function publishIndex(version: string, campaigns: Array<string | ServingIndexCampaign>): Promise<void> {
   const index = fixtureIndex({
@@ -62,6 +65,7 @@ before(async () => {
     NODE_ENV: 'test',
     REDIS_READ_TIMEOUT_MS: '1000',
   });
+  trackingSecret = config.trackingSecret;
   app = createServingApp(config, pino({ level: 'silent' }));
   baseUrl = `http://127.0.0.1:${await app.start()}`;
   await until(() => app.lifecycle.current?.version === 'v1', 'v1 loaded at start');
@@ -145,10 +149,11 @@ async function decideOne(): Promise<{ adId: string; impressionUrl: string; click
   });
   const body = (await answer.json()) as {
     error?: unknown;
-    result: { decisions: Record<string, Array<{ adId: string; impressionUrl: string; clickUrl: string }>> };
+    result: { decisions: Record<string, Array<{ adId: string; trackingUrl: string }>> };
   };
   assert.ok(body.result !== undefined, JSON.stringify(body.error));
-  return body.result.decisions.top![0]!;
+  const ad = body.result.decisions.top![0]!;
+  return { adId: ad.adId, impressionUrl: beaconUrl(ad.trackingUrl, 'impression'), clickUrl: beaconUrl(ad.trackingUrl, 'click') };
 }
 
 const beacon = async (url: string) => {
@@ -184,6 +189,38 @@ test('an ad a newer version dropped: its beacons still count and its clicks land
   assert.ok(app.lifecycle.trackedAd('c9', 'c9-ad') !== undefined);
   assert.equal(app.lifecycle.trackedAd('c9', 'c9-ad', Date.now() + urlLifetimeMs + 60_000), undefined, 'forgotten once its URLs expired');
   assert.equal(app.lifecycle.trackedAd('c9', 'no-such-ad'), undefined);
+});
+
+test('URLs signed the legacy way (claims in the query) still count once per event until they expire', async () => {
+  const claims: TrackingClaims = {
+    decisionId: `legacy-${randomUUID()}`,
+    adId: 'c9-ad',
+    campaignId: 'c9',
+    advertiserId: 'adv-c9',
+    placementKey: 'home-top',
+    userKey: 'legacy-user-1',
+    impressionSpendMicros: 0,
+    clickSpendMicros: 0,
+    expiresAt: Math.floor(Date.now() / 1000) + 600,
+  };
+  const signer = new TrackingSigner(trackingSecret);
+  const legacy = signer.legacyUrls(baseUrl, claims);
+  assert.ok(legacy.impressionUrl.startsWith(`${baseUrl}/t/i?`));
+  assert.deepEqual(await beacon(legacy.impressionUrl), { status: 204, event: 'counted', location: null });
+  assert.deepEqual(await beacon(legacy.impressionUrl), { status: 409, event: 'duplicate', location: null });
+  // The same event through a token of the same decision and ad is the same event: not counted again.
+  const tokenUrl = `${baseUrl}/t/${signer.token(claims)}`;
+  assert.deepEqual(await beacon(beaconUrl(tokenUrl, 'impression')), { status: 409, event: 'duplicate', location: null });
+  assert.deepEqual(await beacon(beaconUrl(tokenUrl, 'viewable')), { status: 204, event: 'counted', location: null });
+  assert.deepEqual(await beacon(legacy.viewableUrl), { status: 409, event: 'duplicate', location: null });
+  assert.deepEqual(await beacon(legacy.clickUrl), {
+    status: 302,
+    event: 'counted',
+    location: 'https://shop.example/%E6%97%A5%E6%9C%AC/%C3%BC?q=%C3%9F',
+  });
+  // The legacy tag of one event does not open another's path.
+  const impressionAsClick = legacy.impressionUrl.replace('/t/i?', '/t/c?');
+  assert.equal((await beacon(impressionAsClick)).status, 403);
 });
 
 test('/metrics reports how far behind the roll-up is, and when the stream cap cut into what it had not read', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { waitFor } from '@ads/test-kit';
-import { RedisKeys, ServingIndexStore, decodeTrackingEvent, type DecisionResponse } from '@ads/ads-client';
+import { RedisKeys, ServingIndexStore, beaconUrl, decodeTrackingEvent, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { buildDecisionIndex, landingPage } from '../src/domain/decision-index';
 import { fixtureCampaign, fixtureIndex, publishFixtureIndex } from './support/serving-index-fixture';
@@ -89,7 +89,7 @@ test('a click on an ad with an international landing host redirects to its punyc
     const { result } = (await answer.json()) as { result: DecisionResponse };
     const ad = result.decisions.slot![0]!;
     assert.equal(ad.adId, 'idn-ad', 'the ad is served');
-    const clickUrl = ad.clickUrl.replace(deciding, clickOn);
+    const clickUrl = beaconUrl(ad.trackingUrl, 'click').replace(deciding, clickOn);
 
     const click = await fetch(clickUrl, { redirect: 'manual' });
     assert.equal(click.status, 302, `${name}: ${click.status} ${await click.text()}`);

@@ -1,4 +1,4 @@
-export { ensureWrk, runWrk, wrkScript } from './wrk.js';
-export type { WrkResult } from './wrk.js';
+export { ensureWrk, runWrk, runWrkPaths, wrkScript } from './wrk.js';
+export type { WrkPathsResult, WrkResult } from './wrk.js';
 export { OPEN_TARGETING, fixtureSnapshotAd, fixtureSnapshotCampaign, syntheticSnapshotAd } from './fixture-snapshot-campaign.js';
 export type { FixtureSnapshotCampaignInput } from './fixture-snapshot-campaign.js';

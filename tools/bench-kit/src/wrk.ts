@@ -88,3 +88,85 @@ export function runWrk(options: {
     errors: parsed.errors,
   };
 }
+
+export interface WrkPathsResult extends WrkResult {
+  /** Requests wrk sent (answered or not when the time ran out): paths[0..sent) were used. */
+  sent: number;
+  /** Answers by `<status> <value of outcomeHeader>`, e.g. `204 counted`. */
+  outcomes: Record<string, number>;
+}
+
+/**
+ * Runs wrk (one thread) with GET requests over `paths`, each sent once in order (they wrap
+ * around only when there are fewer than wrk sends: `sent` tells), counting the answers by
+ * status and the value of `outcomeHeader`. For benchmarks where every request must be new.
+ */
+export function runWrkPaths(options: {
+  baseUrl: string;
+  paths: string[];
+  seconds: number;
+  connections: number;
+  outcomeHeader: string;
+  delayMs?: number;
+}): WrkPathsResult {
+  const dir = mkdtempSync(join(tmpdir(), 'wrk-paths-'));
+  const pathsFile = join(dir, 'paths.txt');
+  writeFileSync(pathsFile, `${options.paths.join('\n')}\n`);
+  const script = join(dir, 'paths.lua');
+  writeFileSync(
+    script,
+    `local paths = {}
+for line in io.lines(${JSON.stringify(pathsFile)}) do paths[#paths + 1] = line end
+sent = 0
+outcomes = {}
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
+request = function()
+  sent = sent + 1
+  return wrk.format("GET", paths[((sent - 1) % #paths) + 1])
+end
+response = function(status, headers, body)
+  local key = status .. " " .. (headers[${JSON.stringify(options.outcomeHeader)}] or "-")
+  outcomes[key] = (outcomes[key] or 0) + 1
+end
+${options.delayMs === undefined ? '' : `delay = function() return ${Math.max(1, Math.round(options.delayMs))} end`}
+done = function(summary, latency, requests)
+  local total = 0
+  local parts = {}
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("sent")
+    for key, count in pairs(thread:get("outcomes")) do parts[#parts + 1] = string.format("%q:%d", key, count) end
+  end
+  io.write(string.format("JSON_RESULT {\\"p50\\":%d,\\"p99\\":%d,\\"requests\\":%d,\\"errors\\":%d,\\"durationUs\\":%d,\\"sent\\":%d,\\"outcomes\\":{%s}}\\n",
+    latency:percentile(50), latency:percentile(99), summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, total, table.concat(parts, ",")))
+end
+`,
+  );
+  const output = execFileSync(
+    'wrk',
+    ['-t', '1', '-c', String(options.connections), '-d', `${options.seconds}s`, '-s', script, options.baseUrl],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  const line = output.split('\n').find((candidate) => candidate.startsWith('JSON_RESULT '));
+  if (line === undefined) throw new Error(`wrk printed no result:\n${output}`);
+  const parsed = JSON.parse(line.slice('JSON_RESULT '.length)) as {
+    p50: number;
+    p99: number;
+    requests: number;
+    errors: number;
+    durationUs: number;
+    sent: number;
+    outcomes: Record<string, number>;
+  };
+  return {
+    requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6),
+    p50Ms: parsed.p50 / 1000,
+    p99Ms: parsed.p99 / 1000,
+    requests: parsed.requests,
+    errors: parsed.errors,
+    sent: parsed.sent,
+    outcomes: parsed.outcomes,
+  };
+}

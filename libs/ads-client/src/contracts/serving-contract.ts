@@ -60,9 +60,12 @@ export const decidedAd = z.object({
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
   }),
-  clickUrl: z.string(),
-  impressionUrl: z.string(),
-  viewableUrl: z.string(),
+  /**
+   * The base of the ad's three beacons, `<serving>/t/<token>`: one signed token per ad. The
+   * impression, viewable-impression and click beacons are this URL plus `/i`, `/v` and `/c`
+   * (`beaconUrl`); the click beacon redirects to the ad's landing page.
+   */
+  trackingUrl: z.string(),
 });
 export type DecidedAd = z.infer<typeof decidedAd>;
 
@@ -103,6 +106,14 @@ export type ServingContract = typeof servingContract;
 
 export const trackingEventType = z.enum(['impression', 'viewable', 'click']);
 export type TrackingEventType = z.infer<typeof trackingEventType>;
+
+/** The last path segment of each event's beacon: `<trackingUrl>/i`, `/v`, `/c`. */
+export const BEACON_EVENT_CODES = { impression: 'i', viewable: 'v', click: 'c' } as const satisfies Record<TrackingEventType, string>;
+
+/** The URL of one event's beacon of a decided ad, from its `trackingUrl`. */
+export function beaconUrl(trackingUrl: string, event: TrackingEventType): string {
+  return `${trackingUrl}/${BEACON_EVENT_CODES[event]}`;
+}
 
 /** One counted event as serving appends it to the events stream for the roll-up. */
 export const trackingEvent = z.object({

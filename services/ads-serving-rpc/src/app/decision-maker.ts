@@ -14,7 +14,7 @@ import { nextDecisionId } from '../domain/decision-id';
 import type { DecisionIndex, IndexedAd, IndexedCampaign } from '../domain/decision-index';
 import { ServingError } from '../errors';
 import { seededRng } from '../domain/rng';
-import { beaconBases, trackingQuery, type BeaconBases, type TrackingSigner } from '../domain/tracking-url';
+import { TRACKING_PATH_PREFIX, trackingToken, type TrackingSigner } from '../domain/tracking-url';
 import type { IndexLifecycle } from './index-lifecycle';
 import type { ServingMetrics } from './serving-metrics';
 import type { FrequencyCapCache } from '../store/frequency-cap-cache';
@@ -56,7 +56,8 @@ interface LimitPass {
  */
 export class DecisionMaker {
   private baseUrlValue = '';
-  private bases: BeaconBases = beaconBases('');
+  /** `<base>/t/`: each ad's tracking URL is this and its token. */
+  private trackingBase = TRACKING_PATH_PREFIX;
   // Set just before each (synchronous) selection pass; the options below read them, so that
   // no closure is created per request.
   private readonly pass = { now: 0, redisAvailable: true, held: undefined as ReadonlyMap<string, CapHoldRequest> | undefined };
@@ -102,7 +103,7 @@ export class DecisionMaker {
       throw new ServingError('CONFIG_INVALID', `tracking base URL ${JSON.stringify(url)} must not contain characters JSON escapes`);
     }
     this.baseUrlValue = url;
-    this.bases = beaconBases(url);
+    this.trackingBase = `${url}${TRACKING_PATH_PREFIX}`;
   }
 
   decide(input: ParsedDecisionRequest, context?: Pick<CallContext, 'requestId'>): DecisionAnswer | Promise<DecisionAnswer> {
@@ -361,7 +362,7 @@ export class DecisionMaker {
     // Decision ids are base64url and user keys are [A-Za-z0-9_-] (checked by the contract or
     // generated as hex): nothing to escape. divNames are the caller's and are escaped.
     let json = `{"decisionId":"${decisionId}","userKey":"${userKey}","decisions":{`;
-    const decisionQuery = trackingQuery.decision(decisionId, userKey, expiresAt);
+    const decisionPart = trackingToken.decision(decisionId, userKey, expiresAt);
     let slotsRequested = 0;
     let adsDecided = 0;
     let warnings = '';
@@ -374,9 +375,9 @@ export class DecisionMaker {
       // selectAds answers one slot per placement, in request order.
       const ads = selection?.slots[at]!.ads;
       if (ads !== undefined && ads.length > 0) {
-        const placementQuery = trackingQuery.placement(placement.placementKey);
+        const placementPart = trackingToken.placement(placement.placementKey);
         for (let position = 0; position < ads.length; position += 1) {
-          json += `${position === 0 ? '' : ','}${this.decidedAdJson(ads[position]!, placementQuery, decisionQuery)}`;
+          json += `${position === 0 ? '' : ','}${this.decidedAdJson(ads[position]!, placementPart, decisionPart)}`;
         }
         adsDecided += ads.length;
       }
@@ -393,12 +394,13 @@ export class DecisionMaker {
     return new PreEncodedResult<DecisionResponse>(json);
   }
 
-  private decidedAdJson(ad: IndexedAd, placementQuery: string, decisionQuery: string): string {
+  private decidedAdJson(ad: IndexedAd, placementPart: string, decisionPart: string): string {
     const campaign = ad.campaign;
-    const urls = this.deps.signer.urlsOf(this.bases, trackingQuery.of(ad.id, campaign.trackingQuery, placementQuery, decisionQuery));
+    // One token per ad (one HMAC): its three beacons are the tracking URL plus /i, /v and /c.
+    const token = this.deps.signer.tokenOf(trackingToken.of(ad.id, campaign.trackingPart, placementPart, decisionPart));
     // Formats are enum words; ids are escaped (only the campaign's are encoded ahead: an ad's
     // own id would cost the index more memory than it saves time).
-    return `{"adId":${JSON.stringify(ad.id)},${campaign.decidedJson},"format":"${ad.format}","contents":${ad.contentsJson},"clickUrl":"${urls.clickUrl}","impressionUrl":"${urls.impressionUrl}","viewableUrl":"${urls.viewableUrl}"}`;
+    return `{"adId":${JSON.stringify(ad.id)},${campaign.decidedJson},"format":"${ad.format}","contents":${ad.contentsJson},"trackingUrl":"${this.trackingBase}${token}"}`;
   }
 }
 

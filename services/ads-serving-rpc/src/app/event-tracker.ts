@@ -72,14 +72,19 @@ export class EventTracker {
     await this.flushing;
   }
 
-  async track(type: TrackingEventType, query: URLSearchParams, nowMs = Date.now()): Promise<TrackOutcome> {
-    const outcome = await this.count(type, query, nowMs);
+  /**
+   * Counts one beacon: `beacon` is its token (`/t/<token>/<event>`) or, for a URL signed the
+   * legacy way (`/t/i?…`, accepted until such URLs expire), its query.
+   */
+  async track(type: TrackingEventType, beacon: string | URLSearchParams, nowMs = Date.now()): Promise<TrackOutcome> {
+    const outcome = await this.count(type, beacon, nowMs);
     this.deps.metrics?.event(type, outcome.kind);
     return outcome;
   }
 
-  private async count(type: TrackingEventType, query: URLSearchParams, nowMs: number): Promise<TrackOutcome> {
-    const read = this.deps.signer.read(type, query, nowMs);
+  private async count(type: TrackingEventType, beacon: string | URLSearchParams, nowMs: number): Promise<TrackOutcome> {
+    const signer = this.deps.signer;
+    const read = typeof beacon === 'string' ? signer.readToken(beacon, nowMs) : signer.readLegacy(type, beacon, nowMs);
     if (!read.ok) {
       const problem = read.problem;
       if (problem.kind !== 'expired') return problem.kind === 'invalid' ? problem : { kind: 'forged' };

@@ -14,7 +14,7 @@ import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwi
 import { lotteryWeight } from './lottery-weight';
 import { necessaryPropertyAtoms, type PropertyAtom } from './property-atoms';
 import { compilePropertyMatcher, type PropertyMatcher } from './property-matcher';
-import { trackingQuery } from './tracking-url';
+import { trackingToken } from './tracking-url';
 
 export type AdFormat = 'native' | 'banner';
 export const PRIORITY_TIERS = ['sponsorship', 'standard', 'house'] as const;
@@ -68,8 +68,8 @@ export interface IndexedCampaign {
   ads: IndexedAd[];
   /** `"campaignId":…,"advertiserId":…` as JSON text, shared by the decided ads of its ads. */
   decidedJson: string;
-  /** The campaign's part of its ads' tracking URLs (`trackingQuery.campaign`). */
-  trackingQuery: string;
+  /** The campaign's part of its ads' tracking tokens (`trackingToken.campaign`). */
+  trackingPart: string;
 }
 
 export interface AdContents {
@@ -250,7 +250,7 @@ function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitc
     budgetHeldUntilMs: 0,
     ads: [],
     decidedJson: `"campaignId":${JSON.stringify(campaign.id)},"advertiserId":${JSON.stringify(campaign.advertiserId)}`,
-    trackingQuery: trackingQuery.campaign(campaign.id, campaign.advertiserId, spend.impressionMicros, spend.clickMicros),
+    trackingPart: trackingToken.campaign(campaign.id, campaign.advertiserId, spend.impressionMicros, spend.clickMicros),
   };
 }
 

@@ -7,7 +7,8 @@ import { CORS_HEADERS } from './cors';
 const NO_STORE = { ...CORS_HEADERS, 'cache-control': 'no-store' };
 
 /**
- * GET /t/i, /t/v, /t/c: impression, viewable impression and click. Counted (or buffered)
+ * GET /t/<token>/i, /v, /c: impression, viewable impression and click of the ad the token
+ * names (and the legacy /t/i, /t/v, /t/c with the claims in the query). Counted (or buffered)
  * events answer 204, a click answers 302 to the ad's landing page (from the index, never from
  * the URL); refused ones answer 4xx with the catalogue code in JSON and in `x-ads-event`. A
  * replayed or expired click still lands (the visitor did click) but is not counted.
@@ -15,10 +16,10 @@ const NO_STORE = { ...CORS_HEADERS, 'cache-control': 'no-store' };
 export async function handleBeacon(
   deps: { tracker: EventTracker },
   type: TrackingEventType,
-  query: URLSearchParams,
+  beacon: string | URLSearchParams,
   response: ServerResponse,
 ): Promise<void> {
-  const outcome = await deps.tracker.track(type, query);
+  const outcome = await deps.tracker.track(type, beacon);
   if (outcome.kind === 'invalid')
     return sendError(response, new ServingError('BEACON_INVALID', outcome.message, { field: outcome.field }), outcome.kind);
   if (outcome.kind === 'forged')

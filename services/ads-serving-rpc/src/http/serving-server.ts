@@ -10,6 +10,7 @@ import { handleBeacon, isGetLike, sendError } from './beacon-route';
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './cors';
 import { DEMO_CREATIVES_PATH, handleDemoCreative, loadDemoCreatives } from './demo-creative-route';
 import { renderDemoPage } from './demo-page';
+import { beaconOfPath } from '../domain/tracking-url';
 import { handleMetrics } from './metrics-route';
 
 const embedScript = readFileSync(new URL('./assets/embed.js', import.meta.url), 'utf8');
@@ -56,16 +57,16 @@ async function route(deps: Parameters<typeof createServingServer>[0], request: I
     response.end();
     return;
   }
-  const type = path === '/t/i' ? 'impression' : path === '/t/v' ? 'viewable' : path === '/t/c' ? 'click' : undefined;
+  const beacon = beaconOfPath(path);
   const creative = path.startsWith(DEMO_CREATIVES_PATH);
   const known =
-    type !== undefined ||
+    beacon !== undefined ||
     creative ||
     ['/healthz', '/readyz', '/embed.js', '/demo', '/'].includes(path) ||
     (path === '/metrics' && deps.metricsElsewhere !== true);
   if (!known) return sendError(response, new ServingError('ROUTE_NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`));
   if (!isGetLike(request)) return sendError(response, new ServingError('METHOD_NOT_ALLOWED', `${path} takes GET only`));
-  if (type !== undefined) return handleBeacon(deps, type, query, response);
+  if (beacon !== undefined) return handleBeacon(deps, beacon.event, beacon.token ?? query, response);
   if (creative) return handleDemoCreative(demoCreatives, path, response);
   switch (path) {
     case '/healthz':

@@ -151,9 +151,14 @@
     document.addEventListener('visibilitychange', onVisibility);
   }
 
+  // The ad's three beacons share its one signed token: the tracking URL plus /i, /v or /c.
+  function beaconUrl(ad, code) {
+    return typeof ad.trackingUrl === 'string' ? ad.trackingUrl + '/' + code : null;
+  }
+
   function render(slot, ad) {
     var link = document.createElement('a');
-    var clickUrl = httpUrl(ad.clickUrl);
+    var clickUrl = httpUrl(beaconUrl(ad, 'c'));
     if (clickUrl) link.href = clickUrl;
     link.rel = 'sponsored noopener';
     link.className = 'ads-ad ads-' + (ad.format === 'banner' ? 'banner' : 'native');
@@ -187,8 +192,8 @@
       link.appendChild(body);
     }
     slot.appendChild(link);
-    beacon(ad.impressionUrl);
-    watchViewability(link, ad.viewableUrl);
+    beacon(beaconUrl(ad, 'i'));
+    watchViewability(link, beaconUrl(ad, 'v'));
   }
 
   function setState(slots, state) {
