@@ -6,7 +6,7 @@
 // scheduler's repeatable jobs fire. No command of theirs may span slots (CROSSSLOT fails them).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ServingIndexStore, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
+import { ServingIndexStore, beaconUrl, decodeTrackingEvent, hourBucket, type ServingIndex } from '@ads/ads-client';
 import { startRedisCluster, waitFor, type RedisCluster } from '@ads/test-kit';
 import type { RunningProcess } from './support/processes';
 import { beacon, decide, requestServedBy, runCacheWarming, startServing, type RunningServing } from './support/serving-stack';
@@ -92,10 +92,14 @@ test('warm, decide and beacons on the cluster: counted once, replays refused, ca
   const decision = await decide(serving.rpcUrl, { ...params, placements: [{ divName: 'slot', placementKey, count: 1 }] });
   const ad = decision.decisions.slot![0]!;
 
-  assert.deepEqual(await beacon(ad.impressionUrl), { status: 204, event: 'counted', location: null });
-  assert.deepEqual(await beacon(ad.impressionUrl), { status: 409, event: 'duplicate', location: null }, 'a replay is refused');
-  assert.equal((await beacon(ad.clickUrl)).event, 'counted');
-  assert.equal((await beacon(ad.clickUrl)).event, 'duplicate', 'a second click is not counted');
+  assert.deepEqual(await beacon(beaconUrl(ad.trackingUrl, 'impression')), { status: 204, event: 'counted', location: null });
+  assert.deepEqual(
+    await beacon(beaconUrl(ad.trackingUrl, 'impression')),
+    { status: 409, event: 'duplicate', location: null },
+    'a replay is refused',
+  );
+  assert.equal((await beacon(beaconUrl(ad.trackingUrl, 'click'))).event, 'counted');
+  assert.equal((await beacon(beaconUrl(ad.trackingUrl, 'click'))).event, 'duplicate', 'a second click is not counted');
 
   const counters: Record<string, number> = {};
   for (const hour of new Set([hourBucket(decidedAt), hourBucket(Date.now())])) {

@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { beaconUrl } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -161,14 +162,10 @@ async function pageView(serving: string, placementKey: string, user: number): Pr
     minute.errors++;
     return;
   }
-  const ads = (JSON.parse(decided.text) as { result?: { decisions: Record<string, { impressionUrl: string; clickUrl: string }[]> } }).result
-    ?.decisions.slot;
+  const ads = (JSON.parse(decided.text) as { result?: { decisions: Record<string, { trackingUrl: string }[]> } }).result?.decisions.slot;
   for (const ad of ads ?? []) {
-    for (const [type, url] of [
-      ['impression', ad.impressionUrl],
-      ['click', ad.clickUrl],
-    ] as const) {
-      const answer = await call(new URL(url), 'GET');
+    for (const type of ['impression', 'click'] as const) {
+      const answer = await call(new URL(beaconUrl(ad.trackingUrl, type)), 'GET');
       minute.beaconMs.push(answer.ms);
       if (answer.status >= 500) minute.errors++;
       if (answer.event === 'counted' || answer.event === 'buffered') sent[type]++;
