@@ -5,7 +5,8 @@ import { EXIT_CODES, isServiceError, type ServiceError } from './service-error.j
 /**
  * The command runner of every service's command line (commander). A command's action either
  * returns (exit 0) or throws; this turns what it throws into the platform's exit codes and
- * into one readable line on stderr (no stack trace unless the failure is unexpected), and, when
+ * into one readable line on stderr (a stack trace only for an unexpected failure under
+ * LOG_LEVEL=debug or trace, see `stackTraces`), and, when
  * the command line has `--json`, into one JSON line on stdout as well:
  * `{"ok":false,"code":"REDIS_UNAVAILABLE","message":"..."}`.
  */
@@ -38,11 +39,16 @@ export async function runCommand(program: Command, options: RunCommandOptions): 
       if (json) printJson({ ok: false, code: error.code, message: error.message });
       return error.exitCode;
     }
-    stderr.write(`${service}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const stackTraces = options.stackTraces ?? DEBUG_LEVELS.has(process.env.LOG_LEVEL ?? '');
+    const described = error instanceof Error ? ((stackTraces ? error.stack : undefined) ?? error.message) : String(error);
+    stderr.write(`${service}: unexpected failure: ${described}\n`);
+    if (!stackTraces) stderr.write(`${service}: run it again with LOG_LEVEL=debug for the stack trace\n`);
     if (json) printJson({ ok: false, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) });
     return EXIT_CODES.unexpected;
   }
 }
+
+const DEBUG_LEVELS = new Set(['debug', 'trace']);
 
 export interface RunCommandOptions {
   /** The arguments after the script, e.g. `process.argv.slice(2)`. */
@@ -51,6 +57,11 @@ export interface RunCommandOptions {
   service: string;
   /** A line (or lines) after a failure, telling a person what to do about it. */
   hint?: (error: ServiceError) => string | undefined;
+  /**
+   * Whether an unexpected failure prints its stack trace. Default: when LOG_LEVEL is debug or
+   * trace (read here, before any configuration is parsed: the failure may be the parsing).
+   */
+  stackTraces?: boolean;
   /** Where output goes; the process' streams unless a test passes its own. */
   stdout?: { write(text: string): unknown };
   stderr?: { write(text: string): unknown };

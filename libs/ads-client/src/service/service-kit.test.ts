@@ -50,17 +50,23 @@ test('parseEnvironment names every variable at fault in one CONFIG_INVALID error
   });
 });
 
-async function exitOf(action: () => Promise<void>, argv: string[]): Promise<{ exitCode: number; stdout: string }> {
+async function exitOf(
+  action: () => Promise<void>,
+  argv: string[],
+  stackTraces = false,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const program = new Command('example');
   program.command('go').option('--json').action(action);
   let stdout = '';
+  let stderr = '';
   const exitCode = await runCommand(program, {
     argv,
     service: 'example',
+    stackTraces,
     stdout: { write: (text) => (stdout += text) },
-    stderr: { write: () => true },
+    stderr: { write: (text) => (stderr += text) },
   });
-  return { exitCode, stdout };
+  return { exitCode, stdout, stderr };
 }
 
 test('runCommand turns outcomes into the platform exit codes and one JSON line with --json', async () => {
@@ -71,6 +77,13 @@ test('runCommand turns outcomes into the platform exit codes and one JSON line w
   assert.deepEqual(JSON.parse(refused.stdout), { ok: false, code: 'NOTHING_TO_DO', message: 'nothing to roll back' });
   const bug = await exitOf(() => Promise.reject(new TypeError('oops')), ['go']);
   assert.equal(bug.exitCode, EXIT_CODES.unexpected);
+  assert.equal(
+    bug.stderr,
+    'example: unexpected failure: oops\nexample: run it again with LOG_LEVEL=debug for the stack trace\n',
+    'no stack trace unless asked for',
+  );
+  const debugged = await exitOf(() => Promise.reject(new TypeError('oops')), ['go'], true);
+  assert.match(debugged.stderr, /^example: unexpected failure: TypeError: oops\n\s+at /, 'LOG_LEVEL=debug shows the stack');
 });
 
 test('serverCommandLine starts the server only without arguments; --help lists its variables; anything else is usage', async () => {
