@@ -1,5 +1,5 @@
 import { RedisKeys, type RedisClient } from '@ads/ads-client';
-import { ServiceError, connectRedis, openRedis } from '@ads/ads-client/service';
+import { ServiceError, connectRedis, openRedis, printJsonLine } from '@ads/ads-client/service';
 import { QueueEvents } from 'bullmq';
 import type { Logger } from 'pino';
 import type { FeedImportSummary } from '../app/feed-import-job';
@@ -56,17 +56,25 @@ export interface EnqueueDependencies {
  */
 export async function runEnqueueCommand(job: string, options: EnqueueOptions, { settings, logger }: EnqueueDependencies): Promise<void> {
   const { name, data } = jobDataFromOptions(job, options);
-  const display = createProgressDisplay({ interactive: process.stderr.isTTY === true && !options.json });
+  // --json: the job's events go to stderr as JSON lines and stdout gets one document at the end.
+  const display = createProgressDisplay({ interactive: process.stderr.isTTY === true && !options.json, json: options.json });
   const redis = await connectRedis('command', { url: settings.redisUrl, name: 'ads-data-import:enqueue', logger });
   const keys = new RedisKeys(settings.redisKeyPrefix);
   try {
-    const result = options.local
+    const { jobId, result } = options.local
       ? await runHere(name, data, { settings, logger, redis, keys, display })
       : await runThroughQueue(name, data, options, { settings, logger, redis, keys, display });
     if (result !== undefined) checkFeedImportResult(name, result);
+    if (options.json) printJsonLine({ ok: true, job: name, jobId, waited: result !== undefined, result });
   } finally {
     await redis.quit();
   }
+}
+
+/** The job's id in its queue (none for --local) and its result (none when not waited for). */
+interface JobOutcome {
+  jobId: string | undefined;
+  result: unknown;
 }
 
 interface Running {
@@ -82,7 +90,7 @@ async function runHere(
   name: JobName,
   data: Record<string, unknown>,
   { settings, logger, redis, keys, display }: Running,
-): Promise<unknown> {
+): Promise<JobOutcome> {
   const dataApi = createDataApiClient(settings.dataApi);
   const importApi = createDataApiImportClient(settings.dataApi);
   const abort = new AbortController();
@@ -96,7 +104,7 @@ async function runHere(
       onProgress: (progress) => display.progress(progress),
     });
     display.completed(result);
-    return result;
+    return { jobId: undefined, result };
   } catch (error) {
     display.failed(
       error instanceof ServiceError ? (error as ServiceError).code : undefined,
@@ -116,7 +124,7 @@ async function runThroughQueue(
   data: Record<string, unknown>,
   options: EnqueueOptions,
   { settings, logger, redis, keys, display }: Running,
-): Promise<unknown> {
+): Promise<JobOutcome> {
   const queues = openJobQueues(redis, settings.redisKeyPrefix, settings.jobs);
   const queueName = JOB_CATALOGUE[name].queue;
   // QueueEvents reads with blocking commands: a connection of the worker role, closed below
@@ -130,7 +138,7 @@ async function runThroughQueue(
     await events?.waitUntilReady();
     const added = await queues[queueName].add(name, data, { attempts: options.attempts });
     display.enqueued(name, added.id, 'queue');
-    if (events === undefined) return undefined;
+    if (events === undefined) return { jobId: added.id, result: undefined };
     events.on('progress', ({ jobId, data: progress }) => {
       if (jobId === added.id && typeof progress === 'object' && progress !== null)
         display.progress(progress as unknown as JobProgressReport);
@@ -144,7 +152,7 @@ async function runThroughQueue(
       throw failure;
     }
     display.completed(result);
-    return result;
+    return { jobId: added.id, result };
   } finally {
     await events?.close();
     await eventsConnection?.quit();

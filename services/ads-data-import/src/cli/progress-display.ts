@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 import type { JobProgressReport } from '../app/run-job';
 
 /**
- * How `enqueue` shows a job: a progress bar on a terminal (cli-progress), JSON lines otherwise.
+ * How `enqueue` shows a job: a progress bar on a terminal (cli-progress), JSON lines otherwise
+ * (on stdout; on stderr with --json, whose stdout is the command's one result document).
  * A failure is shown as an event here; the command's own failure line (`ads-data-import: CODE:
  * message` on stderr) follows it.
  */
@@ -13,8 +14,9 @@ export interface ProgressDisplay {
   failed(code: string | undefined, message: string): void;
 }
 
-export function createProgressDisplay(options: { interactive: boolean; out?: NodeJS.WriteStream }): ProgressDisplay {
-  return options.interactive ? new TerminalDisplay(options.out ?? process.stderr) : new JsonLinesDisplay(options.out ?? process.stdout);
+export function createProgressDisplay(options: { interactive: boolean; json?: boolean; out?: NodeJS.WriteStream }): ProgressDisplay {
+  if (options.interactive) return new TerminalDisplay(options.out ?? process.stderr);
+  return new JsonLinesDisplay(options.out ?? (options.json === true ? process.stderr : process.stdout));
 }
 
 class JsonLinesDisplay implements ProgressDisplay {
