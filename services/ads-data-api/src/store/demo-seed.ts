@@ -22,6 +22,7 @@ const dayMs = 86_400_000;
 
 // Tables in dependency-free order for TRUNCATE (it handles the foreign keys itself).
 const applicationTables = [
+  'placement_hourly_stat',
   'hourly_stat',
   'stats_batch',
   'ad',

@@ -147,7 +147,8 @@ function toSnapshotCampaign(row: CampaignRow): SnapshotCampaign & { ads: Snapsho
       categories: row.categories,
       hours: row.day_parting_hours,
       weekdays: row.day_parting_weekdays,
-      properties: row.property_expression,
+      // Absent, not null, without an expression: most campaigns have none, and the index is smaller.
+      ...(row.property_expression === null ? {} : { properties: row.property_expression }),
     },
     exclusionLabel: row.exclusion_label,
     ads: [],
