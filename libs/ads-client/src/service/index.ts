@@ -7,6 +7,7 @@ export { COMMON_ERRORS, EXIT_CODES, KitError, ServiceError, exitCodeOf, isServic
 export type { ErrorCatalogue, ErrorCatalogueEntry, ExitKind, ServiceErrorClass, ServiceErrorOptions } from './service-error.js';
 export { connectRedis, openRedis } from './connect-redis.js';
 export type { ConnectRedisOptions, RedisRole } from './connect-redis.js';
+export { subscribeWhenReady } from './subscribe-when-ready.js';
 export type { RedisClient } from '../redis/redis-client.js';
 export { DataApiReader, dataApiFailure } from './data-api-reader.js';
 export type { DataApiReaderOptions } from './data-api-reader.js';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
@@ -6,7 +7,8 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { RpcError } from '../rpc/rpc-error.js';
-import { connectRedis } from './connect-redis.js';
+import { connectRedis, openRedis } from './connect-redis.js';
+import { subscribeWhenReady } from './subscribe-when-ready.js';
 import { createHttpLogger } from './create-logger.js';
 import { DataApiReader, dataApiFailure } from './data-api-reader.js';
 import { commonSettings, dataApiCommandSettings, dataApiCommandSettingsHelp, parseEnvironment } from './load-config.js';
@@ -130,6 +132,38 @@ test('a connection closed on purpose is not reported lost', async () => {
   await redis.quit();
   await ended;
   assert.deepEqual(lines, []);
+});
+
+test('subscribeWhenReady on a connection still in its handshake: subscribed once, no reconnect, messages arrive', async () => {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  const publisher = await connectRedis('command', { url, name: 'kit-test-publisher', logger });
+  const channel = `test:kit:${randomUUID()}`;
+  // Subscribing at `connect` (socket open, handshake running): a plain subscribe() there
+  // leaves every one of these connected and deaf (ioredis reconnects after its failed ready
+  // check and never subscribes again).
+  const subscribers = Array.from({ length: 20 }, () => openRedis('worker', { url, name: 'kit-test-subscriber', logger }));
+  try {
+    await Promise.all(
+      subscribers.map(
+        (subscriber) =>
+          new Promise((resolve, reject) =>
+            subscriber.once('connect', () => void subscribeWhenReady(subscriber, [channel]).then(resolve, reject)),
+          ),
+      ),
+    );
+    const received = subscribers.map((subscriber) => new Promise((resolve) => subscriber.once('message', resolve)));
+    assert.equal(await publisher.publish(channel, 'hello'), subscribers.length, 'every subscriber is subscribed at the server');
+    assert.deepEqual(await Promise.all(received), Array(subscribers.length).fill(channel));
+    assert.deepEqual(
+      lines.filter((line) => line.includes('subscriber mode') || line.includes('connection lost')),
+      [],
+    );
+  } finally {
+    for (const subscriber of subscribers) subscriber.disconnect();
+    publisher.disconnect();
+  }
 });
 
 test('data API failures come out with the exit code of their kind, and a refused token points at DATA_API_TOKEN', () => {

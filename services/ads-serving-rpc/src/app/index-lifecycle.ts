@@ -7,6 +7,7 @@ import {
   type ScoreVersionMeta,
   type RedisClient,
 } from '@ads/ads-client';
+import { subscribeWhenReady } from '@ads/ads-client/service';
 import type { Logger } from 'pino';
 import { campaignBlock, refreshCampaignLiveness } from '../domain/campaign-liveness';
 import {
@@ -156,9 +157,11 @@ export class IndexLifecycle {
       this.checkIndex('redis back');
       this.checkScores('redis back');
     });
-    await subscriber.subscribe(keys.indexAnnounceChannel, keys.scoresAnnounceChannel).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error }, 'cannot subscribe to announcements yet; polling until Redis is back');
+    // Not awaited while Redis is away: serving starts and polls until the subscription is up.
+    const subscribed = subscribeWhenReady(subscriber, [keys.indexAnnounceChannel, keys.scoresAnnounceChannel]).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error }, 'cannot subscribe to announcements; polling instead');
     });
+    if (subscriber.status === 'ready') await subscribed;
     this.timers.push(
       setInterval(() => {
         this.checkIndex('poll');

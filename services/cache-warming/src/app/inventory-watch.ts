@@ -1,4 +1,5 @@
 import type { RedisKeys, RedisClient } from '@ads/ads-client';
+import { subscribeWhenReady } from '@ads/ads-client/service';
 import type { Logger } from 'pino';
 import { CacheWarmingError } from '../errors';
 import { WatchLoop } from './watch-loop';
@@ -28,7 +29,7 @@ export interface InventoryWatchOptions {
 export async function watchInventory(options: InventoryWatchOptions): Promise<void> {
   const { subscriber, keys, logger } = options;
   if (!(await waitForRedis(options))) {
-    logger.info('stopping: RedisClient never answered');
+    logger.info('stopping: Redis never answered');
     return;
   }
   const loop = new WatchLoop({
@@ -41,13 +42,17 @@ export async function watchInventory(options: InventoryWatchOptions): Promise<vo
   subscriber.on('message', (channel) => {
     if (channel === keys.inventoryChangedChannel) loop.notify();
   });
-  await subscriber.subscribe(keys.inventoryChangedChannel).catch((error: unknown) => {
+  const subscribed = await subscribeWhenReady(subscriber, [keys.inventoryChangedChannel], options.stopping).catch((error: unknown) => {
     throw new CacheWarmingError(
       'REDIS_UNAVAILABLE',
       `could not subscribe to ${keys.inventoryChangedChannel}: ${(error as Error).message}`,
       { cause: error },
     );
   });
+  if (!subscribed) {
+    logger.info('stopping: the subscription never came up');
+    return;
+  }
   logger.info({ channel: keys.inventoryChangedChannel }, 'watching for inventory changes');
   // Every later `ready` is the subscription coming back (ioredis subscribes again): a notice
   // published while it was down is lost, so rebuild as if one had arrived.
