@@ -96,15 +96,12 @@ export async function startImportScheduler(
   return child;
 }
 
-/** Runs `enqueue <args>` to completion. */
+/**
+ * Runs `enqueue <args>` to completion. Off a terminal (as here) the job's events are JSON lines
+ * on stdout (`{"event":"progress",...}`, then `completed` or `failed`), which the tests read.
+ */
 export function runEnqueue(redisKeyPrefix: string, args: string[], overrides: Record<string, string> = {}, timeoutMs = 120_000) {
-  return runTsCommand(
-    IMPORT_SERVICE_DIR,
-    'src/main.ts',
-    ['enqueue', ...args, '--json'],
-    importEnvironment(redisKeyPrefix, overrides),
-    timeoutMs,
-  );
+  return runTsCommand(IMPORT_SERVICE_DIR, 'src/main.ts', ['enqueue', ...args], importEnvironment(redisKeyPrefix, overrides), timeoutMs);
 }
 
 /** Appends events to the events stream exactly as serving does (the shared encoder). */
