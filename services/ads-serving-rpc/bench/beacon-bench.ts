@@ -109,6 +109,8 @@ try {
       REDIS_KEY_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      // One process: the budgets are per process (bench:workers compares 1 and 2 workers).
+      SERVING_WORKERS: '1',
       TRACKING_SECRET: secret,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
