@@ -162,14 +162,26 @@ try {
    * last requests in flight). The events stream must then hold exactly the sum: a beacon
    * counted twice would be one too many, an accepted one lost one too few.
    */
+  // A keep-alive socket the server closes as a request goes out fails that fetch: send it again.
+  // Safe for the check: a beacon is counted once however often it is sent (the sum of
+  // "accepted before" and "accepted now" is what is compared).
+  const fetchAgainOnReset = async (url: string, attempts = 3): Promise<Response> => {
+    try {
+      const answer = await fetch(url, { redirect: 'manual' });
+      await answer.clone().arrayBuffer();
+      return answer;
+    } catch (error) {
+      if (attempts <= 1) throw error;
+      return fetchAgainOnReset(url, attempts - 1);
+    }
+  };
   const replayAll = async (): Promise<{ before: number; now: number; other: Record<string, number> }> => {
     const tally = { before: 0, now: 0, other: {} as Record<string, number> };
     let next = 0;
     const worker = async () => {
       while (next < sentPaths.length) {
         const path = sentPaths[next++]!;
-        const answer = await fetch(`${servingUrl}${path}`, { redirect: 'manual' });
-        await answer.arrayBuffer();
+        const answer = await fetchAgainOnReset(`${servingUrl}${path}`);
         const outcome = `${answer.status} ${answer.headers.get('x-ads-event') ?? '-'}`;
         if (answer.headers.get('x-ads-event') === 'duplicate') tally.before += 1;
         else if (ACCEPTED.test(outcome)) tally.now += 1;
