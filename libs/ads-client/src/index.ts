@@ -84,6 +84,28 @@ export type {
 } from './contracts/property-expression.js';
 export { evaluatePropertyExpression } from './contracts/property-expression-evaluator.js';
 
+// Inventory forecasting: opportunities serving records, and the forecast ads-data-api answers.
+export * as forecast from './contracts/forecast.js';
+export {
+  DEFAULT_OPPORTUNITY_SAMPLE_SIZE,
+  MAX_OPPORTUNITY_SAMPLE_SIZE,
+  FORECAST_LOOKBACK_DAYS,
+  FORECAST_MAX_DAYS,
+  OPPORTUNITY_RETENTION_DAYS,
+  OPPORTUNITY_KEY_TTL_SECONDS,
+  OPPORTUNITY_SETTLE_MS,
+  visitorHash,
+  samplePriority,
+} from './contracts/forecast.js';
+export type {
+  OpportunitySample,
+  OpportunityHourIngest,
+  OpportunityDayIngest,
+  ForecastRequest,
+  ForecastDay,
+  ForecastResponse,
+} from './contracts/forecast.js';
+
 // Redis key layout.
 export { RedisKeys, redisKeys, hourBucket, dayBucket } from './redis/redis-keys.js';
 export { adScore, scoreVersionMeta, SCORE_META_FIELD, SCORE_MAX_AGE_MS } from './contracts/scores.js';

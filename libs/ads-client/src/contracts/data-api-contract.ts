@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract, method } from '../rpc/contract.js';
 import { modelContract } from '../rpc/model-namespace.js';
+import { forecastRequest, forecastResponse, opportunityDayIngest, opportunityHourIngest, opportunityIngestResult } from './forecast.js';
 import {
   adFormat,
   adStatus,
@@ -254,6 +255,29 @@ export const dataApiContract = defineContract({
     defaultLimit: 500,
     maxLimit: 2_000,
   }),
+  opportunities: {
+    ingestHour: method({
+      input: opportunityHourIngest,
+      output: opportunityIngestResult,
+      doc: 'Stores one closed UTC hour of ad request counts per placement, for forecasting; replaces what the hour had for those placements.',
+      // Safe to retry: it replaces.
+      idempotent: true,
+    }),
+    ingestDay: method({
+      input: opportunityDayIngest,
+      output: opportunityIngestResult,
+      doc: 'Stores one closed UTC day of sampled ad requests, for forecasting; replaces the day.',
+      idempotent: true,
+    }),
+  },
+  forecasts: {
+    run: method({
+      input: forecastRequest,
+      output: forecastResponse,
+      doc: 'Forecasts a proposed campaign by day: matching opportunities, the share booked campaigns take, expected impressions and spend, and whether its budget or goal is reachable.',
+      idempotent: true,
+    }),
+  },
   imports: {
     upsertRows: method({
       input: z.strictObject({ rows: z.array(feedUpsertRow).min(1).max(5_000) }),

@@ -12,6 +12,7 @@
  *   the ad and campaign counters, frequency caps and holds, spend leases — since one script
  *   counts an event into all of them;
  * - `{ts}`: the warmed time series, their meta and change marks (read together in a MULTI);
+ * - `{fc}`: the forecasting opportunity counts and samples (one pipeline per serving flush);
  * - `{bull}`: the BullMQ queues (`queuePrefix`).
  *
  * Each group is one slot, so one master holds it: `{rt}` takes every serving write (see the
@@ -22,7 +23,7 @@ export class RedisKeys {
   constructor(readonly prefix = 'ads:') {}
 
   /** `<prefix>{<group>}:<rest>`: a key of one slot group. */
-  private grouped(group: 'index' | 'scores' | 'rt' | 'ts', rest: string): string {
+  private grouped(group: 'index' | 'scores' | 'rt' | 'ts' | 'fc', rest: string): string {
     return `${this.prefix}{${group}}:${rest}`;
   }
 
@@ -121,6 +122,30 @@ export class RedisKeys {
    */
   timeSeriesChange(level: 'ad' | 'campaign' | 'advertiser', id: string): string {
     return this.grouped('ts', `changed:${level}:${id}`);
+  }
+
+  // Forecasting opportunities (written by serving, moved to ads-data-api by the roll-up).
+  /** Hash per UTC hour (`YYYYMMDDHH`): placement key → requests counted in that hour. */
+  opportunityCounts(hour: string): string {
+    return this.grouped('fc', `opp:h:${hour}`);
+  }
+  /**
+   * Sorted set per UTC day (`YYYYMMDD`): the day's sample of requests (see
+   * `contracts/forecast.ts`), member the JSON of an `OpportunitySample`, score its priority
+   * (`samplePriority`), trimmed to the k lowest scores after each flush.
+   */
+  opportunitySample(day: string): string {
+    return this.grouped('fc', `opp:d:${day}`);
+  }
+  /**
+   * Sorted set of the periods not yet rolled up: member `h:YYYYMMDDHH` (counts) or
+   * `d:YYYYMMDD` (a sample), score the time (ms) of the last flush into it. The roll-up takes a
+   * period once it has closed and no flush has touched it for `OPPORTUNITY_SETTLE_MS`, and
+   * removes it only if its score is unchanged (a later flush makes it roll up again; the ingest
+   * replaces, so that is safe).
+   */
+  get opportunityPending(): string {
+    return this.grouped('fc', 'opp:pending');
   }
 
   // Imports and schedules.

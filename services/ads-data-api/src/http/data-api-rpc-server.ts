@@ -36,6 +36,9 @@ export const RPC_METHOD_ROLES: Record<MethodName, readonly Role[]> = {
   'inventory.snapshot': ['admin', 'service'],
   'stats.ingest': ['admin', 'service'],
   'stats.query': ['admin', 'service'],
+  'opportunities.ingestHour': ['admin', 'service'],
+  'opportunities.ingestDay': ['admin', 'service'],
+  'forecasts.run': ['admin', 'service'],
   'placements.get': ['admin', 'service'],
   'placements.list': ['admin', 'service'],
   'placements.create': ['admin'],
@@ -148,6 +151,14 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
             return result;
           }),
         query: (input) => mapped(async () => ({ series: await queryStats(prisma, input) })),
+      },
+      // Placeholders until the forecasting branches land (issue 16): they refuse, plainly.
+      opportunities: {
+        ingestHour: () => Promise.reject(new RpcError('INTERNAL', 'opportunities.ingestHour is not built yet')),
+        ingestDay: () => Promise.reject(new RpcError('INTERNAL', 'opportunities.ingestDay is not built yet')),
+      },
+      forecasts: {
+        run: () => Promise.reject(new RpcError('INTERNAL', 'forecasts.run is not built yet')),
       },
       imports: {
         upsertRows: (input, context) =>
