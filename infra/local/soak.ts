@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { beaconUrl } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -27,16 +28,20 @@ const { values: flags } = parseArgs({
     // Concurrent connections of the capacity probe (closed loop) and of the paced load.
     connections: { type: 'string', default: '16' },
     'probe-seconds': { type: 'string', default: '15' },
+    // Share of the measured capacity the soak runs at (the issue's budget: half).
+    load: { type: 'string', default: '0.5' },
   },
 });
 const minutes = Number(flags.minutes);
 const connections = Number(flags.connections);
 const probeSeconds = Number(flags['probe-seconds']);
+const loadShare = Number(flags.load);
 if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120)
   fail(`--minutes must be a whole number from 1 to 120, got "${flags.minutes}"`);
 if (!Number.isInteger(connections) || connections < 1 || connections > 256)
   fail(`--connections must be 1 to 256, got "${flags.connections}"`);
 if (!Number.isInteger(probeSeconds) || probeSeconds < 5 || probeSeconds > 120) fail(`--probe-seconds must be 5 to 120`);
+if (!(loadShare > 0 && loadShare <= 1)) fail(`--load must be a share of capacity above 0 and at most 1, got "${flags.load}"`);
 
 function fail(message: string): never {
   process.stderr.write(`soak: ${message}\n`);
@@ -48,7 +53,7 @@ function say(message: string): void {
 }
 
 interface StackReady {
-  urls: { serving: string; dataApi: string };
+  urls: { serving: string; dataApi: string; servingInstances: string[] };
   keys: { adminKey: string };
   pids: Record<string, number>;
 }
@@ -60,6 +65,8 @@ const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/${database
 const stateDir = join(tmpdir(), `ads-soak-${runId}`);
 const redisKeyPrefix = `soak:${runId}:`;
 const portBase = 20_000 + Math.floor(Math.random() * 30_000);
+// The soak reads each serving instance's /metrics (its own decide time) with this token.
+const metricsToken = randomBytes(16).toString('hex');
 
 // --- the stack ------------------------------------------------------------------------------
 
@@ -73,6 +80,7 @@ const stack = spawn(process.execPath, ['--conditions=@ads/source', '--import', '
     REDIS_KEY_PREFIX: redisKeyPrefix,
     STACK_STATE_DIR: stateDir,
     STACK_PORT_BASE: String(portBase),
+    METRICS_TOKEN: metricsToken,
     LOG_LEVEL: 'warn',
     TIMESERIES_WARMING_CRON: '*/1 * * * *',
     ADS_SCORING_CRON: '*/2 * * * *',
@@ -214,6 +222,44 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
+/** Busy and total jiffies of all CPUs so far (/proc/stat), to show how loaded the machine was. */
+function cpuTimes(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  // idle and iowait
+  return { busy: total - fields[3]! - (fields[4] ?? 0), total };
+}
+
+/**
+ * Decide's time inside serving (its `ads_serving_decide_duration_seconds` histogram), summed over
+ * the instances: bucket upper bound (s) → cumulative count. The difference of two readings is
+ * one minute's histogram.
+ */
+async function servingDecideHistogram(instances: readonly string[]): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>();
+  for (const instance of instances) {
+    const answer = await call(new URL('/metrics', instance), 'GET', undefined, { authorization: `Bearer ${metricsToken}` }).catch(
+      () => undefined,
+    );
+    if (answer?.status !== 200) continue;
+    for (const match of answer.text.matchAll(/^ads_serving_decide_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+      const bound = match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]);
+      buckets.set(bound, (buckets.get(bound) ?? 0) + Number(match[2]));
+    }
+  }
+  return buckets;
+}
+
+/** The upper bound (ms) of the bucket holding the 99th percentile of `now` − `before`. */
+function histogramP99Ms(before: Map<number, number>, now: Map<number, number>): number {
+  const bounds = [...now.keys()].sort((a, b) => a - b);
+  const count = (bound: number) => (now.get(bound) ?? 0) - (before.get(bound) ?? 0);
+  const total = count(Number.POSITIVE_INFINITY);
+  if (total <= 0) return Number.NaN;
+  const bound = bounds.find((candidate) => count(candidate) >= 0.99 * total) ?? Number.POSITIVE_INFINITY;
+  return bound * 1000;
+}
+
 async function databaseTotals(stackInfo: StackReady, from: Date): Promise<{ impressions: number; clicks: number }> {
   const headers = { authorization: `Bearer ${stackInfo.keys.adminKey}` };
   const list = await call(new URL('/api/v1/advertisers?limit=100', stackInfo.urls.dataApi), 'GET', undefined, headers);
@@ -264,9 +310,12 @@ async function main(): Promise<void> {
   say(`capacity probe: ${probeSeconds} s as fast as ${connections} connections are answered`);
   const probeViews = await load(serving, placements, Date.now() + probeSeconds * 1000);
   const capacity = probeViews / probeSeconds;
-  const rate = capacity / 2;
+  const rate = capacity * loadShare;
   say(
-    `capacity ${capacity.toFixed(0)} page views/s (decide + its beacons; load generator on the same cores): soaking at ${rate.toFixed(0)}/s for ${minutes} min`,
+    `capacity ${capacity.toFixed(0)} page views/s (decide + its beacons; load generator on the same cores): soaking at ${rate.toFixed(0)}/s (${(loadShare * 100).toFixed(0)} %) for ${minutes} min`,
+  );
+  say(
+    "each minute: latency as the load generator sees it (through HAProxy), decide time inside serving (p99 as a histogram bucket bound), the load generator's own event-loop lag p99 (time its measurements wait for it) and how busy both cores were",
   );
   // The probe's events count too: the comparison at the end is over everything sent.
   const rows: {
@@ -278,9 +327,21 @@ async function main(): Promise<void> {
     rss: Record<string, number | undefined>;
   }[] = [];
   const soakStart = Date.now();
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  let histogramBefore = await servingDecideHistogram(stackInfo.urls.servingInstances);
+  let cpuBefore = cpuTimes();
   for (let at = 1; at <= minutes; at++) {
     minute = { decideMs: [], beaconMs: [], errors: 0 };
+    lag.reset();
     const views = await load(serving, placements, soakStart + at * 60_000, rate);
+    const lagP99 = lag.percentile(99) / 1e6;
+    const histogramNow = await servingDecideHistogram(stackInfo.urls.servingInstances);
+    const servingP99 = histogramP99Ms(histogramBefore, histogramNow);
+    histogramBefore = histogramNow;
+    const cpuNow = cpuTimes();
+    const busy = (cpuNow.busy - cpuBefore.busy) / Math.max(1, cpuNow.total - cpuBefore.total);
+    cpuBefore = cpuNow;
     const row = {
       minute: at,
       views,
@@ -297,7 +358,11 @@ async function main(): Promise<void> {
         .map(([name, mb]) => `${name} ${mb === undefined ? 'gone' : mb.toFixed(0)}`)
         .join(', ')}`,
     );
+    say(
+      `minute ${at}: inside serving decide p99 <= ${servingP99.toFixed(1)} ms; load generator lag p99 ${lagP99.toFixed(1)} ms; CPUs ${(busy * 100).toFixed(0)} % busy`,
+    );
   }
+  lag.disable();
 
   say(
     `load stopped; accepted beacons: ${sent.impression} impressions, ${sent.click} clicks. Waiting for the roll-up to drain into PostgreSQL`,

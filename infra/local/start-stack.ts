@@ -416,6 +416,8 @@ async function main(): Promise<void> {
     demo: `${publicServing}/demo?placement=dailyplanet-article-inline`,
     servingRpcDocs: `${publicServing}/rpc/docs`,
     queues: `http://127.0.0.1:${ports.worker}/queues`,
+    /** Each serving instance directly (behind HAProxy): its /metrics, for the soak. */
+    servingInstances: servingPorts.map((port) => `http://127.0.0.1:${port}`),
   };
   const pids = Object.fromEntries(children.filter(({ child }) => child.exitCode === null).map(({ name, child }) => [name, child.pid]));
 
