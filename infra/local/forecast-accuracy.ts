@@ -17,21 +17,12 @@
 // 5. Prints forecast vs actual per targeting and day. Budget: expected impressions within ±15 %
 //    of delivered per day for targetings with at least 1,000 daily opportunities.
 // Loopback only; it stops by itself (the stack and the database with it). Not part of `npm test`.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDataApiRestClient, type ForecastResponse } from '@ads/ads-client';
-import { Redis } from 'ioredis';
+import { createDataApiRestClient, seededRng, type ForecastResponse } from '@ads/ads-client';
 import pg from 'pg';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { runAgainstStack, startPrivateStack } from './private-stack';
 const { values: flags } = parseArgs({
   options: {
     // Requests a day on average (all placements); the weekly and daily pattern moves it around.
@@ -64,18 +55,8 @@ const MIN_DAILY_OPPORTUNITIES = 1_000;
 
 // --- the synthetic traffic ------------------------------------------------------------------
 
-/** Deterministic generator (mulberry32), so a run can be repeated. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const random = rng(Number(flags.seed));
+// Deterministic, so that a run can be repeated.
+const random = seededRng(Number(flags.seed));
 
 /** Daily shape (UTC hour → factor, mean 1): quiet nights, a midday and an evening peak. */
 const dailyShape = (hour: number) => 1 + 0.55 * Math.sin(((hour - 9) / 24) * 2 * Math.PI) + 0.2 * Math.sin(((hour - 4) / 12) * 2 * Math.PI);
@@ -174,62 +155,7 @@ function targetings(siteIds: Record<'news' | 'sports', string>): Targeted[] {
 
 // --- the stack ------------------------------------------------------------------------------
 
-interface StackReady {
-  urls: { serving: string; dataApi: string };
-  keys: { adminKey: string };
-}
-
-const runId = randomBytes(4).toString('hex');
-const databaseName = `ads_forecast_${runId}`;
-const postgresUrl = process.env.FORECAST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/${databaseName}` }).toString();
-const stateDir = join(tmpdir(), `ads-forecast-${runId}`);
-const redisKeyPrefix = `forecast:${runId}:`;
-const portBase = 20_000 + Math.floor(Math.random() * 30_000);
-
-const stack = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'infra/local/start-stack.ts'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    REDIS_KEY_PREFIX: redisKeyPrefix,
-    STACK_STATE_DIR: stateDir,
-    STACK_PORT_BASE: String(portBase),
-    LOG_LEVEL: 'warn',
-    FORECAST_REPLAY: 'true',
-    FORECAST_FLUSH_MS: '1000',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-  detached: true,
-});
-let stackOutput = '';
-const ready = new Promise<StackReady>((resolveReady, rejectReady) => {
-  createInterface({ input: stack.stdout }).on('line', (line) => {
-    stackOutput = (stackOutput + line + '\n').slice(-20_000);
-    if (line.startsWith('STACK_READY ')) resolveReady(JSON.parse(line.slice('STACK_READY '.length)) as StackReady);
-  });
-  stack.stderr.on('data', (chunk: Buffer) => (stackOutput = (stackOutput + chunk.toString()).slice(-20_000)));
-  stack.once('exit', (code) => rejectReady(new Error(`the stack exited (${code}) before it was ready:\n${stackOutput}`)));
-});
-
-async function stopStack(): Promise<void> {
-  if (stack.exitCode === null && stack.signalCode === null) {
-    const exited = new Promise((done) => stack.once('exit', done));
-    stack.kill('SIGTERM');
-    await Promise.race([exited, delay(20_000)]);
-    if (stack.exitCode === null && stack.signalCode === null) process.kill(-stack.pid!, 'SIGKILL');
-  }
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-  await admin.end();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
-  for await (const keys of redis.scanStream({ match: `${redisKeyPrefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) await redis.unlink(...keys);
-  }
-  redis.disconnect();
-  rmSync(stateDir, { recursive: true, force: true });
-}
+const stack = startPrivateStack('forecast', { FORECAST_REPLAY: 'true', FORECAST_FLUSH_MS: '1000' });
 
 // --- replay ---------------------------------------------------------------------------------
 
@@ -269,7 +195,7 @@ async function replay(serving: string, fromMs: number, days: number, tested: Tar
     const hourStart = fromMs + hour * HOUR_MS;
     const count = requestsInHour(hourStart);
     for (let at = 0; at < count; at += 1) {
-      jobs.push({ at: hourStart + Math.floor(random() * HOUR_MS), day: Math.floor(hour / 24), request: syntheticRequest(runId) });
+      jobs.push({ at: hourStart + Math.floor(random() * HOUR_MS), day: Math.floor(hour / 24), request: syntheticRequest(stack.runId) });
     }
   }
   const url = new URL('/rpc', serving);
@@ -321,11 +247,8 @@ async function replay(serving: string, fromMs: number, days: number, tested: Tar
 
 async function main(): Promise<void> {
   const began = Date.now();
-  say(`starting the stack (ports from ${portBase}, database ${databaseName}, Redis prefix ${redisKeyPrefix})`);
-  const stackInfo = await Promise.race([
-    ready,
-    delay(240_000).then(() => Promise.reject(new Error(`the stack was not ready in 4 minutes:\n${stackOutput}`))),
-  ]);
+  say(`starting the stack (ports from ${stack.portBase}, database ${stack.databaseName}, Redis prefix ${stack.redisKeyPrefix})`);
+  const stackInfo = await stack.ready;
   const api = createDataApiRestClient({ baseUrl: stackInfo.urls.dataApi, apiKey: stackInfo.keys.adminKey });
 
   // Only the test campaigns compete: the demo seed's are paused.
@@ -334,8 +257,8 @@ async function main(): Promise<void> {
     await api.campaigns.pause(campaign.id, { ifMatch: tagged.etag });
   }
   const siteIds = {
-    news: (await api.sites.create({ name: 'Forecast news', domain: `news-${runId}.forecast.example` })).data.id,
-    sports: (await api.sites.create({ name: 'Forecast sports', domain: `sports-${runId}.forecast.example` })).data.id,
+    news: (await api.sites.create({ name: 'Forecast news', domain: `news-${stack.runId}.forecast.example` })).data.id,
+    sports: (await api.sites.create({ name: 'Forecast sports', domain: `sports-${stack.runId}.forecast.example` })).data.id,
   };
   for (const [key, site] of PLACEMENTS) {
     await api.placements.create({ siteId: siteIds[site], key, name: key, allowedFormats: ['native'] });
@@ -402,7 +325,7 @@ async function main(): Promise<void> {
   await replay(serving, historyStart, HISTORY_DAYS, tested, campaignIds);
 
   say('waiting for the roll-up to move every hour and day of the history into PostgreSQL');
-  const database = new pg.Client({ connectionString: databaseUrl });
+  const database = new pg.Client({ connectionString: stack.databaseUrl });
   await database.connect();
   const rollupDeadline = Date.now() + 8 * 60_000;
   for (;;) {
@@ -482,15 +405,4 @@ async function main(): Promise<void> {
   process.exitCode = failures === 0 && checked > 0 ? 0 : 1;
 }
 
-const stopOnSignal = () => void stopStack().finally(() => process.exit(130));
-process.once('SIGINT', stopOnSignal);
-process.once('SIGTERM', stopOnSignal);
-main()
-  .catch((error: unknown) => {
-    say(`failed: ${(error as Error).message}`);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    agent.destroy();
-    void stopStack().catch((error: unknown) => say(`cleaning up failed: ${(error as Error).message}`));
-  });
+runAgainstStack(stack, main, say, () => agent.destroy());

@@ -6,22 +6,15 @@
 // in PostgreSQL (the data API's REST reports), and prints the budget checks of DESIGN.md:
 // p99 <= 10 ms every minute, no RSS growth over 10 % after minute 2, counts exactly equal.
 // Loopback only; it stops by itself (the stack and the database with it). Not part of `npm test`.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { beaconUrl } from '@ads/ads-client';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { runAgainstStack, startPrivateStack, type StackReady } from './private-stack';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: flags } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
@@ -52,71 +45,15 @@ function say(message: string): void {
   process.stdout.write(`[soak] ${message}\n`);
 }
 
-interface StackReady {
-  urls: { serving: string; dataApi: string; servingInstances: string[] };
-  keys: { adminKey: string };
-  pids: Record<string, number>;
-}
-
-const runId = randomBytes(4).toString('hex');
-const databaseName = `ads_soak_${runId}`;
-const postgresUrl = process.env.SOAK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/${databaseName}` }).toString();
-const stateDir = join(tmpdir(), `ads-soak-${runId}`);
-const redisKeyPrefix = `soak:${runId}:`;
-const portBase = 20_000 + Math.floor(Math.random() * 30_000);
 // The soak reads each serving instance's /metrics (its own decide time) with this token.
 const metricsToken = randomBytes(16).toString('hex');
-
-// --- the stack ------------------------------------------------------------------------------
-
 // The launcher migrates and seeds the empty database itself; serving runs one process per
 // instance there (SERVING_WORKERS=1, two instances behind HAProxy).
-const stack = spawn(process.execPath, ['--conditions=@ads/source', '--import', 'tsx', 'infra/local/start-stack.ts'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    REDIS_KEY_PREFIX: redisKeyPrefix,
-    STACK_STATE_DIR: stateDir,
-    STACK_PORT_BASE: String(portBase),
-    METRICS_TOKEN: metricsToken,
-    LOG_LEVEL: 'warn',
-    TIMESERIES_WARMING_CRON: '*/1 * * * *',
-    ADS_SCORING_CRON: '*/2 * * * *',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-  detached: true,
+const stack = startPrivateStack('soak', {
+  METRICS_TOKEN: metricsToken,
+  TIMESERIES_WARMING_CRON: '*/1 * * * *',
+  ADS_SCORING_CRON: '*/2 * * * *',
 });
-let stackOutput = '';
-const ready = new Promise<StackReady>((resolveReady, rejectReady) => {
-  createInterface({ input: stack.stdout }).on('line', (line) => {
-    stackOutput = (stackOutput + line + '\n').slice(-20_000);
-    if (line.startsWith('STACK_READY ')) resolveReady(JSON.parse(line.slice('STACK_READY '.length)) as StackReady);
-  });
-  stack.stderr.on('data', (chunk: Buffer) => (stackOutput = (stackOutput + chunk.toString()).slice(-20_000)));
-  stack.once('exit', (code) => rejectReady(new Error(`the stack exited (${code}) before it was ready:\n${stackOutput}`)));
-});
-
-async function stopStack(): Promise<void> {
-  if (stack.exitCode === null && stack.signalCode === null) {
-    const exited = new Promise((done) => stack.once('exit', done));
-    stack.kill('SIGTERM');
-    await Promise.race([exited, delay(20_000)]);
-    if (stack.exitCode === null && stack.signalCode === null) process.kill(-stack.pid!, 'SIGKILL');
-  }
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-  await admin.end();
-  // The stack leaves its keys (replay markers, the stream, the index): the prefix is the soak's own.
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
-  for await (const keys of redis.scanStream({ match: `${redisKeyPrefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) await redis.unlink(...keys);
-  }
-  redis.disconnect();
-  rmSync(stateDir, { recursive: true, force: true });
-}
 
 // --- load -----------------------------------------------------------------------------------
 
@@ -290,11 +227,8 @@ async function databaseTotals(stackInfo: StackReady, from: Date): Promise<{ impr
 
 async function main(): Promise<void> {
   const began = new Date();
-  say(`starting the stack (ports from ${portBase}, database ${databaseName}, Redis prefix ${redisKeyPrefix})`);
-  const stackInfo = await Promise.race([
-    ready,
-    delay(240_000).then(() => Promise.reject(new Error(`the stack was not ready in 4 minutes:\n${stackOutput}`))),
-  ]);
+  say(`starting the stack (ports from ${stack.portBase}, database ${stack.databaseName}, Redis prefix ${stack.redisKeyPrefix})`);
+  const stackInfo = await stack.ready;
   const serving = stackInfo.urls.serving;
   const placementsAnswer = await call(new URL('/api/v1/placements?limit=100', stackInfo.urls.dataApi), 'GET', undefined, {
     authorization: `Bearer ${stackInfo.keys.adminKey}`,
@@ -404,15 +338,4 @@ async function main(): Promise<void> {
   process.exitCode = p99Ok && countsOk ? 0 : 1;
 }
 
-const stopOnSignal = () => void stopStack().finally(() => process.exit(130));
-process.once('SIGINT', stopOnSignal);
-process.once('SIGTERM', stopOnSignal);
-main()
-  .catch((error: unknown) => {
-    say(`failed: ${(error as Error).message}`);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    agent.destroy();
-    void stopStack().catch((error: unknown) => say(`cleaning up failed: ${(error as Error).message}`));
-  });
+runAgainstStack(stack, main, say, () => agent.destroy());
