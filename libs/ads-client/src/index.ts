@@ -167,7 +167,7 @@ export type {
 export { compareStreamIds, nextStreamId, streamIdRange } from './redis/stream-id.js';
 export { localDay, utcHoursOfLocalDay } from './time/local-day.js';
 export { seededRng } from './random/seeded-rng.js';
-export { fnv1a32 } from './random/fnv1a32.js';
+export { stringHash } from './random/string-hash.js';
 export type { Rng } from './random/seeded-rng.js';
 
 // Serving index (cache-warming writes, serving reads).

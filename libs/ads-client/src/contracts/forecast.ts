@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { campaignFields, device, flightInOrder, flightMessage, isoDateTime, rowId } from './inventory.js';
 import { pageProperties } from './page-properties.js';
-import { fnv1a32 } from '../random/fnv1a32.js';
+import { stringHash } from '../random/string-hash.js';
 
 // Inventory forecasting: serving records ad requests (opportunities), the roll-up moves each
 // closed period into ads-data-api, which forecasts a proposed campaign's days from that history.
@@ -34,7 +34,7 @@ export const OPPORTUNITY_SETTLE_MS = 2 * 60_000;
 
 /** 32-bit FNV-1a hash of a visitor's key: the sample's priority (shared so every instance agrees). */
 export function visitorHash(userKey: string): number {
-  return fnv1a32(userKey);
+  return stringHash(userKey);
 }
 
 /** A visitor hash as a sample priority in [0, 1). */

@@ -1,5 +1,5 @@
 /** 32-bit FNV-1a hash of a string's UTF-16 code units: cheap and stable across processes. Not for secrets. */
-export function fnv1a32(text: string): number {
+export function stringHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let at = 0; at < text.length; at += 1) {
     hash ^= text.charCodeAt(at);
