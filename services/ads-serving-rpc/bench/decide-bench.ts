@@ -180,10 +180,22 @@ async function startServing(
   };
 }
 
-function closedLoop(target: Target): WrkResult {
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU time (user + system, ms) a process has used so far. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** A closed-loop run, with the target's CPU time per request answered (what a loaded machine disturbs least). */
+function closedLoop(target: Target): WrkResult & { cpuUsPerRequest: number } {
   const sent = target.bodies ?? bodies;
   runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: 1, connections: CONNECTIONS });
-  return runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: SECONDS, connections: CONNECTIONS });
+  const cpuBefore = cpuMs(target.child.pid!);
+  const result = runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: SECONDS, connections: CONNECTIONS });
+  return { ...result, cpuUsPerRequest: ((cpuMs(target.child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests) };
 }
 
 /**
@@ -291,7 +303,7 @@ try {
   const plainAt = targets.findIndex((target, at) => at >= firstServing && at < enforcementAt && target.size === ENFORCEMENT_SIZE);
 
   // Interleaved rounds, so that a burst of load from elsewhere on the machine hits every case alike.
-  const samples = targets.map(() => [] as WrkResult[]);
+  const samples = targets.map(() => [] as ReturnType<typeof closedLoop>[]);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [at, target] of targets.entries()) {
       await target.prepare?.();
@@ -375,11 +387,14 @@ try {
     const [recordedPaced, unrecordedPaced] = [rated[plainAt - firstServing]!, rated[recordingOffAt - firstServing]!];
     const ratios = samples[plainAt]!.map((sample, round) => sample.requestsPerSecond / samples[recordingOffAt]![round]!.requestsPerSecond);
     const cost = 1 - median(ratios);
+    const cpuRatios = samples[plainAt]!.map((sample, round) => sample.cpuUsPerRequest / samples[recordingOffAt]![round]!.cpuUsPerRequest);
+    const cpuOf = (at: number) => median(samples[at]!.map((sample) => sample.cpuUsPerRequest));
     console.log(
       `forecast recording cost at ${ENFORCEMENT_SIZE.toLocaleString('en-US')} ads (recording on, the plain case, vs FORECAST_RECORDING=false): ` +
         `throughput ${Math.round(recorded.requestsPerSecond)} vs ${Math.round(unrecorded.requestsPerSecond)} req/s, ` +
         `per-round ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(1)}%`).join(', ')} (median ${((1 - cost) * 100).toFixed(1)}%), ` +
-        `paced p99 ${recordedPaced.p99Ms.toFixed(2)} vs ${unrecordedPaced.p99Ms.toFixed(2)} ms`,
+        `paced p99 ${recordedPaced.p99Ms.toFixed(2)} vs ${unrecordedPaced.p99Ms.toFixed(2)} ms; ` +
+        `CPU per request ${cpuOf(plainAt).toFixed(1)} vs ${cpuOf(recordingOffAt).toFixed(1)} µs, median per-round ratio ${(median(cpuRatios) * 100).toFixed(1)}%`,
     );
     console.log(
       `budget: forecast recording costs < 5% of decide throughput: ${(cost * 100).toFixed(1)}% ${cost < 0.05 ? 'PASS' : 'MISS'}\n`,
