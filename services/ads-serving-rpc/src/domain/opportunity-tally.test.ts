@@ -69,6 +69,13 @@ test('a sample entry is what the contract says: hour, visitor, keywords as decid
   assert.notEqual(top!.nonce, side!.nonce, 'two entries of one request differ by their nonce');
   // What the day ingest will take.
   for (const sample of [top, side]) assert.deepEqual(forecast.opportunitySample.parse(JSON.parse(JSON.stringify(sample))), sample);
+  // A page's 20 properties and a slot's 20 others: 40 on the slot, which the contract takes.
+  const page = Object.fromEntries(Array.from({ length: 20 }, (_, at) => [`page_${at}`, at]));
+  const slot = Object.fromEntries(Array.from({ length: 20 }, (_, at) => [`slot_${at}`, `v${at}`]));
+  tally.record(known, request('visitor-two', { placements: [{ placementKey: 'home-top', properties: slot }], properties: page }), [], AT);
+  const merged = tally.take().days[0]!.samples[0]!;
+  assert.equal(Object.keys(merged.properties!).length, 40);
+  assert.deepEqual(forecast.opportunitySample.parse(JSON.parse(JSON.stringify(merged))), merged);
   tally.record(known, request(undefined), [], AT);
   const bare = tally.take().days[0]!.samples[0]!;
   assert.deepEqual(Object.keys(bare).sort(), ['hour', 'keywords', 'nonce', 'placementKey', 'visitor']);
