@@ -21,6 +21,9 @@
 //     properties, every request carrying page properties; its throughput next to the plain
 //     case of the same size ("key-value targeting cost", budget >= 90%). BENCH_PROPERTIES=0
 //     leaves it out.
+//   recording off: the same size again with FORECAST_RECORDING=false; the plain case (recording
+//     on, the default) next to it ("forecast recording cost", budget: recording costs < 5% of
+//     the throughput). BENCH_RECORDING=0 leaves it out.
 //
 // Budgets (DESIGN.md, issue 15): decide >= 65% of the floor at 100 ads and >= 55% at 100,000;
 // p99 <= 10 ms at half load; p50 at 100,000 ads <= 1.5 x p50 at 100 ads; <= 250 MB RSS at
@@ -56,6 +59,8 @@ const ENFORCEMENT_PRICES_LEFT = 50;
 /** The key-value targeting case: on by default (BENCH_PROPERTIES=0: off), at the enforcement case's size. */
 const PROPERTIES = process.env.BENCH_PROPERTIES !== '0';
 const PROPERTY_SHARE = 0.3;
+/** The recording-off case: on by default (BENCH_RECORDING=0: off), at the enforcement case's size. */
+const RECORDING_OFF = process.env.BENCH_RECORDING !== '0';
 // Node flags of the serving processes: those of `npm start` unless told otherwise.
 const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter((flag) => flag !== '');
 const serviceDir = new URL('..', import.meta.url).pathname;
@@ -103,7 +108,14 @@ async function startScript(script: string, label: string, port: number, urlPath:
   return { label, url: `http://127.0.0.1:${port}${urlPath}`, child };
 }
 
-async function startServing(size: number, port: number, redis: Redis, enforcement = false, properties = false): Promise<Target> {
+async function startServing(
+  size: number,
+  port: number,
+  redis: Redis,
+  enforcement = false,
+  properties = false,
+  recording = true,
+): Promise<Target> {
   const prefix = `bench:${randomUUID()}:`;
   const keys = new RedisKeys(prefix);
   const store = new ServingIndexStore(redis, keys);
@@ -113,7 +125,11 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
     : properties
       ? { propertyShare: PROPERTY_SHARE }
       : {};
-  const parts = syntheticInventory(size, `bench-${size}${enforcement ? '-enforcement' : properties ? '-properties' : ''}`, options);
+  const parts = syntheticInventory(
+    size,
+    `bench-${size}${enforcement ? '-enforcement' : properties ? '-properties' : recording ? '' : '-unrecorded'}`,
+    options,
+  );
   const written = await store.write(parts);
   // The spend counters are in place before serving loads the index and reads them.
   const counters = enforcement ? nearlySpentCounters(parts, ENFORCEMENT_NEARLY_SPENT_SHARE, ENFORCEMENT_PRICES_LEFT) : [];
@@ -141,6 +157,7 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
       // One process: the budgets are per process (bench:workers compares 1 and 2 workers).
       SERVING_WORKERS: '1',
       TRACKING_SECRET: secret,
+      FORECAST_RECORDING: String(recording),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -149,7 +166,8 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
   const label =
     `decide, ${size.toLocaleString('en-US')} ads` +
     (enforcement ? `, ${ENFORCEMENT_CAPPED_SHARE * 100}% of campaigns capped, budgets near exhaustion` : '') +
-    (properties ? `, ${PROPERTY_SHARE * 100}% of campaigns targeting page properties` : '');
+    (properties ? `, ${PROPERTY_SHARE * 100}% of campaigns targeting page properties` : '') +
+    (recording ? '' : ', recording off');
   return {
     label,
     url: `http://127.0.0.1:${port}/rpc`,
@@ -162,10 +180,22 @@ async function startServing(size: number, port: number, redis: Redis, enforcemen
   };
 }
 
-function closedLoop(target: Target): WrkResult {
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU time (user + system, ms) a process has used so far. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** A closed-loop run, with the target's CPU time per request answered (what a loaded machine disturbs least). */
+function closedLoop(target: Target): WrkResult & { cpuUsPerRequest: number } {
   const sent = target.bodies ?? bodies;
   runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: 1, connections: CONNECTIONS });
-  return runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: SECONDS, connections: CONNECTIONS });
+  const cpuBefore = cpuMs(target.child.pid!);
+  const result = runWrk({ url: target.url, contentType: 'application/json', bodies: sent, seconds: SECONDS, connections: CONNECTIONS });
+  return { ...result, cpuUsPerRequest: ((cpuMs(target.child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests) };
 }
 
 /**
@@ -228,6 +258,7 @@ try {
   for (const size of SIZES) servings.push(await startServing(size, port++, redis));
   if (ENFORCEMENT) servings.push(await startServing(ENFORCEMENT_SIZE, port++, redis, true));
   if (PROPERTIES) servings.push(await startServing(ENFORCEMENT_SIZE, port++, redis, false, true));
+  if (RECORDING_OFF) servings.push(await startServing(ENFORCEMENT_SIZE, port++, redis, false, false, false));
   started.push(...servings);
   // The baselines' answer: a real one of median size among decide's answers to the first 100 bodies.
   const answers: { text: string; ads: number; legacyText: string }[] = [];
@@ -267,11 +298,12 @@ try {
   // The plain cases end where the enforcement case would be; the key-value case comes after it.
   const enforcementAt = firstServing + SIZES.length;
   const propertiesAt = enforcementAt + (ENFORCEMENT ? 1 : 0);
+  const recordingOffAt = propertiesAt + (PROPERTIES ? 1 : 0);
   /** The plain case the enforcement case is compared with (same size), if measured. */
   const plainAt = targets.findIndex((target, at) => at >= firstServing && at < enforcementAt && target.size === ENFORCEMENT_SIZE);
 
   // Interleaved rounds, so that a burst of load from elsewhere on the machine hits every case alike.
-  const samples = targets.map(() => [] as WrkResult[]);
+  const samples = targets.map(() => [] as ReturnType<typeof closedLoop>[]);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [at, target] of targets.entries()) {
       await target.prepare?.();
@@ -349,6 +381,26 @@ try {
         `paced p99 ${(targetedPaced.p99Ms / plainPaced.p99Ms).toFixed(2)}x (${targetedPaced.p99Ms.toFixed(2)} vs ${plainPaced.p99Ms.toFixed(2)} ms)`,
     );
     console.log(`budget: key-value targeting throughput >= 90% of plain: ${(share * 100).toFixed(0)}% ${share >= 0.9 ? 'PASS' : 'MISS'}\n`);
+  }
+  if (RECORDING_OFF && plainAt >= 0) {
+    const [recorded, unrecorded] = [closed[plainAt]!, closed[recordingOffAt]!];
+    const [recordedPaced, unrecordedPaced] = [rated[plainAt - firstServing]!, rated[recordingOffAt - firstServing]!];
+    const ratios = samples[plainAt]!.map((sample, round) => sample.requestsPerSecond / samples[recordingOffAt]![round]!.requestsPerSecond);
+    const cost = 1 - median(ratios);
+    const cpuRatios = samples[plainAt]!.map((sample, round) => sample.cpuUsPerRequest / samples[recordingOffAt]![round]!.cpuUsPerRequest);
+    const cpuOf = (at: number) => median(samples[at]!.map((sample) => sample.cpuUsPerRequest));
+    console.log(
+      `forecast recording cost at ${ENFORCEMENT_SIZE.toLocaleString('en-US')} ads (recording on, the plain case, vs FORECAST_RECORDING=false): ` +
+        `throughput ${Math.round(recorded.requestsPerSecond)} vs ${Math.round(unrecorded.requestsPerSecond)} req/s, ` +
+        `per-round ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(1)}%`).join(', ')} (median ${((1 - cost) * 100).toFixed(1)}%), ` +
+        `paced p99 ${recordedPaced.p99Ms.toFixed(2)} vs ${unrecordedPaced.p99Ms.toFixed(2)} ms; ` +
+        `CPU per request ${cpuOf(plainAt).toFixed(1)} vs ${cpuOf(recordingOffAt).toFixed(1)} µs, median per-round ratio ${(median(cpuRatios) * 100).toFixed(1)}%`,
+    );
+    console.log(
+      `budget: forecast recording costs < 5% of decide throughput: ${(cost * 100).toFixed(1)}% ${cost < 0.05 ? 'PASS' : 'MISS'}\n`,
+    );
+  } else if (RECORDING_OFF) {
+    console.log(`forecast recording cost: no plain case of ${ENFORCEMENT_SIZE} ads measured to compare with (BENCH_SIZES)\n`);
   }
   const worstP99 = Math.max(...plainRated.map((result) => result.p99Ms));
   const p50Ratio = plainRated.at(-1)!.p50Ms / plainRated[0]!.p50Ms;

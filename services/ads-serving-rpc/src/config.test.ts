@@ -104,3 +104,20 @@ test('SERVING_WORKERS: the cores by default (1 under NODE_ENV=test), empty is th
     );
   }
 });
+
+test('forecasting settings: recording on, k 2,000, flush 5 s and replay off by default; bad values are named', () => {
+  const config = loadConfig({});
+  assert.deepEqual(
+    [config.forecastRecording, config.forecastSampleSize, config.forecastFlushMs, config.forecastReplay],
+    [true, 2_000, 5_000, false],
+  );
+  const set = loadConfig({ FORECAST_RECORDING: 'false', FORECAST_SAMPLE_SIZE: '20000', FORECAST_FLUSH_MS: '100', FORECAST_REPLAY: 'true' });
+  assert.deepEqual([set.forecastRecording, set.forecastSampleSize, set.forecastFlushMs, set.forecastReplay], [false, 20_000, 100, true]);
+  assert.throws(
+    () => loadConfig({ FORECAST_RECORDING: 'yes', FORECAST_SAMPLE_SIZE: '20001', FORECAST_FLUSH_MS: '99', FORECAST_REPLAY: '1' }),
+    (error: unknown) =>
+      error instanceof ServiceError &&
+      ['FORECAST_RECORDING', 'FORECAST_SAMPLE_SIZE', 'FORECAST_FLUSH_MS', 'FORECAST_REPLAY'].every((name) => error.message.includes(name)),
+  );
+  assert.throws(() => loadConfig({ FORECAST_SAMPLE_SIZE: '0' }), /FORECAST_SAMPLE_SIZE/);
+});

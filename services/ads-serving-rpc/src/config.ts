@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { redisUrlSetting } from '@ads/ads-client';
+import { DEFAULT_OPPORTUNITY_SAMPLE_SIZE, MAX_OPPORTUNITY_SAMPLE_SIZE, redisUrlSetting } from '@ads/ads-client';
 import {
   commonSettings,
   logLevelFor,
@@ -40,6 +40,22 @@ export const environmentHelp: readonly EnvironmentVariableHelp[] = [
   { name: 'FREQUENCY_CAP_HOLD_MS', description: 'how long an unconfirmed cap reservation holds', default: '30000' },
   { name: 'SPEND_LEASE_MS', description: 'length of a spend lease', default: '30000' },
   { name: 'SPEND_LEASE_SHORT_MS', description: 'length of a spend lease near the budget', default: '2000' },
+  {
+    name: 'FORECAST_RECORDING',
+    description: 'record ad requests (opportunities) for inventory forecasting: true or false',
+    default: 'true',
+  },
+  {
+    name: 'FORECAST_SAMPLE_SIZE',
+    description: `requests a UTC day's forecasting sample keeps (1-${MAX_OPPORTUNITY_SAMPLE_SIZE})`,
+    default: String(DEFAULT_OPPORTUNITY_SAMPLE_SIZE),
+  },
+  { name: 'FORECAST_FLUSH_MS', description: 'how often recorded opportunities are written to Redis (min 100)', default: '5000' },
+  {
+    name: 'FORECAST_REPLAY',
+    description: 'honour the x-ads-replay-at header of serving.decide (accuracy replays only, never in production)',
+    default: 'false',
+  },
   {
     name: 'SERVING_WORKERS',
     description: 'processes sharing the port (node:cluster), each with its own index',
@@ -94,6 +110,16 @@ const environmentSchema = z
     FREQUENCY_CAP_HOLD_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
     SPEND_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
     SPEND_LEASE_SHORT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+    FORECAST_RECORDING: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    FORECAST_SAMPLE_SIZE: z.coerce.number().int().min(1).max(MAX_OPPORTUNITY_SAMPLE_SIZE).default(DEFAULT_OPPORTUNITY_SAMPLE_SIZE),
+    FORECAST_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    FORECAST_REPLAY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     V8_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
     LOG_LEVEL: commonSettings.logLevel,
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -149,6 +175,17 @@ export interface Config {
   /** How long a spend lease lives; one worth fewer than `SMALL_LEASE_PRICES` ads (the budget nearly gone) lives `spendLeaseShortMs`. */
   spendLeaseMs: number;
   spendLeaseShortMs: number;
+  /** Record ad requests (opportunities) for inventory forecasting. */
+  forecastRecording: boolean;
+  /** k: requests a UTC day's forecasting sample keeps (merged across instances in Redis). */
+  forecastSampleSize: number;
+  /** How often recorded opportunities are flushed to Redis. */
+  forecastFlushMs: number;
+  /**
+   * Honour `x-ads-replay-at` on serving.decide: the opportunity is recorded at that instant
+   * (selection still uses the real clock). For the forecast accuracy replay only.
+   */
+  forecastReplay: boolean;
   /** V8 grows the old generation to (1 + this/100) x the live heap before collecting; 0 keeps V8's default. */
   heapGrowingPercent: number;
   logLevel: LogLevel;
@@ -193,6 +230,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     frequencyCapHoldMs: env.FREQUENCY_CAP_HOLD_MS,
     spendLeaseMs: env.SPEND_LEASE_MS,
     spendLeaseShortMs: Math.min(env.SPEND_LEASE_SHORT_MS, env.SPEND_LEASE_MS),
+    forecastRecording: env.FORECAST_RECORDING,
+    forecastSampleSize: env.FORECAST_SAMPLE_SIZE,
+    forecastFlushMs: env.FORECAST_FLUSH_MS,
+    forecastReplay: env.FORECAST_REPLAY,
     heapGrowingPercent: env.V8_HEAP_GROWING_PERCENT,
     logLevel: logLevelFor(env.LOG_LEVEL, env.NODE_ENV),
     nodeEnv: env.NODE_ENV,

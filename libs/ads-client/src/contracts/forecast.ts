@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { campaignFields, device, flightInOrder, flightMessage, isoDateTime, rowId } from './inventory.js';
-import { pageProperties } from './page-properties.js';
+import { slotDecisionProperties } from './page-properties.js';
 import { stringHash } from '../random/string-hash.js';
 
 // Inventory forecasting: serving records ad requests (opportunities), the roll-up moves each
@@ -69,8 +69,11 @@ export const opportunitySample = z.strictObject({
   device: device.optional(),
   /** Lower-cased and distinct, as serving decides with them. */
   keywords: z.array(z.string().min(1).max(100)).max(50),
-  /** The slot's properties: the page's, extended by the slot's (`slotProperties`). */
-  properties: pageProperties.optional(),
+  /**
+   * The slot's properties: the page's, extended by the slot's (`slotProperties`), so up to
+   * twice `MAX_PROPERTIES` (a page's 20 and a slot's 20 other keys).
+   */
+  properties: slotDecisionProperties.optional(),
 });
 export type OpportunitySample = z.infer<typeof opportunitySample>;
 

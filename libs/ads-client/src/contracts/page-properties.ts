@@ -26,16 +26,23 @@ export function isPropertyKey(key: string): boolean {
 
 const propertyText = z.string().max(MAX_PROPERTY_TEXT_LENGTH);
 
+const propertyKey = z.string().refine(isPropertyKey, {
+  message: 'a property key is 1-40 of a-z, 0-9 and "_", starting with a letter, and not a word of the expression language',
+});
+const propertyValue = z.union([propertyText, z.number(), z.boolean(), z.array(propertyText).max(MAX_PROPERTY_LIST_LENGTH)]);
+
 /** The `properties` of a decision request or of one of its slots. */
 export const pageProperties = z
-  .record(
-    z.string().refine(isPropertyKey, {
-      message: 'a property key is 1-40 of a-z, 0-9 and "_", starting with a letter, and not a word of the expression language',
-    }),
-    z.union([propertyText, z.number(), z.boolean(), z.array(propertyText).max(MAX_PROPERTY_LIST_LENGTH)]),
-  )
+  .record(propertyKey, propertyValue)
   .refine((properties) => Object.keys(properties).length <= MAX_PROPERTIES, {
     message: `at most ${MAX_PROPERTIES} properties`,
+  });
+
+/** The properties a slot decides with (`slotProperties`): the page's and the slot's together, so up to twice `MAX_PROPERTIES`. */
+export const slotDecisionProperties = z
+  .record(propertyKey, propertyValue)
+  .refine((properties) => Object.keys(properties).length <= 2 * MAX_PROPERTIES, {
+    message: `at most ${2 * MAX_PROPERTIES} properties (the page's and the slot's)`,
   });
 
 /** The properties a slot decides with: the page's, extended and overridden by the slot's. */

@@ -20,11 +20,15 @@ import type { ServingMetrics } from './serving-metrics';
 import type { FrequencyCapCache } from '../store/frequency-cap-cache';
 import type { CapHoldRequest, LimitReservations, SpendLeaseRequest } from '../store/limit-reservations';
 import type { SpendLeaseBook } from '../store/spend-lease-book';
+import type { OpportunityRecorder } from '../store/opportunity-recorder';
 
 export type ParsedDecisionRequest = z.output<typeof serving.decisionRequest>;
 
 /** A decision as serving answers it: its JSON text, the value parsed from it on demand. */
 export type DecisionAnswer = PreEncodedResult<DecisionResponse>;
+
+/** The header that places a request's recorded opportunity at another instant (with `FORECAST_REPLAY` only). */
+export const REPLAY_AT_HEADER = 'x-ads-replay-at';
 
 /** Rounds of asking Redis for holds and leases before the ads still without one are dropped. */
 export const MAX_LIMIT_ROUNDS = 3;
@@ -77,6 +81,10 @@ export class DecisionMaker {
       logger: Logger;
       explorationRate: number;
       trackingUrlTtlSeconds: number;
+      /** Records each request's opportunities for forecasting; undefined: recording is off. */
+      opportunities?: OpportunityRecorder | undefined;
+      /** Honour `x-ads-replay-at` (FORECAST_REPLAY): for the forecast accuracy replay, never in production. */
+      replay?: boolean;
     },
   ) {
     this.selection = {
@@ -106,7 +114,10 @@ export class DecisionMaker {
     this.trackingBase = `${url}${TRACKING_PATH_PREFIX}`;
   }
 
-  decide(input: ParsedDecisionRequest, context?: Pick<CallContext, 'requestId'>): DecisionAnswer | Promise<DecisionAnswer> {
+  decide(
+    input: ParsedDecisionRequest,
+    context?: Partial<Pick<CallContext, 'requestId' | 'headers'>>,
+  ): DecisionAnswer | Promise<DecisionAnswer> {
     const started = performance.now();
     const placements = input.placements;
     for (let at = 1; at < placements.length; at += 1) {
@@ -120,6 +131,7 @@ export class DecisionMaker {
         }
       }
     }
+    const replayAt = this.deps.replay === true ? replayInstant(context?.headers?.[REPLAY_AT_HEADER]) : undefined;
     const newUser = input.userKey === undefined;
     const userKey = input.userKey ?? randomUUID().replaceAll('-', '');
     const decisionId = nextDecisionId();
@@ -136,6 +148,7 @@ export class DecisionMaker {
       keywords: input.keywords.length > 1 ? [...new Set(input.keywords)] : input.keywords,
       properties: input.properties,
     };
+    this.deps.opportunities?.record(index.placements, input, request.keywords, replayAt ?? now);
     // One seed for every pass: a later pass replays the first draw for draw until an ad
     // Redis refused is drawn, and draws again from there.
     const seed = (Math.random() * 2 ** 32) >>> 0;
@@ -160,7 +173,7 @@ export class DecisionMaker {
     firstNeeds: LimitNeeds,
     now: number,
     seed: number,
-    context: Pick<CallContext, 'requestId'> | undefined,
+    context: Partial<Pick<CallContext, 'requestId'>> | undefined,
   ): Promise<DecisionAnswer> {
     const { reservations, frequencyCaps, leases, lifecycle, metrics, logger } = this.deps;
     const pass: LimitPass = { held: new Map(), excluded: [] };
@@ -402,6 +415,23 @@ export class DecisionMaker {
     // own id would cost the index more memory than it saves time).
     return `{"adId":${JSON.stringify(ad.id)},${campaign.decidedJson},"format":"${ad.format}","contents":${ad.contentsJson},"trackingUrl":"${this.trackingBase}${token}"}`;
   }
+}
+
+const REPLAY_ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The instant of an `x-ads-replay-at` header (epoch ms or an ISO 8601 instant with its offset),
+ * undefined when absent; an InvalidParamsError naming the header when malformed.
+ */
+function replayInstant(value: string | string[] | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? (value.length === 1 ? value[0]! : '') : value.trim();
+  const at = /^\d{1,15}$/.test(text) ? Number(text) : REPLAY_ISO_INSTANT.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isFinite(at) && at <= 8.64e15) return at;
+  const message = 'must be epoch milliseconds or an ISO 8601 instant with its offset (2026-03-02T12:00:00Z), given once';
+  throw new InvalidParamsError(`invalid params: header ${REPLAY_AT_HEADER}: ${message}; got ${JSON.stringify(value)}`, [
+    { path: [REPLAY_AT_HEADER], message, code: 'custom' },
+  ]);
 }
 
 /** The warning of a slot whose placement key the index does not know: the other slots are served. */

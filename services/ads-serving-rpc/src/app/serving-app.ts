@@ -16,6 +16,7 @@ import { ServingMetrics } from './serving-metrics';
 import { EventRecorder, readRollupStatus } from '../store/event-recorder';
 import { FrequencyCapCache } from '../store/frequency-cap-cache';
 import { LimitReservations } from '../store/limit-reservations';
+import { OpportunityRecorder } from '../store/opportunity-recorder';
 
 /** One serving process, wired: its HTTP server and the background work behind it. */
 export interface ServingApp {
@@ -24,6 +25,8 @@ export interface ServingApp {
   tracker: EventTracker;
   decisions: DecisionMaker;
   metrics: ServingMetrics;
+  /** Records ad requests for forecasting; undefined when FORECAST_RECORDING is false. */
+  opportunities: OpportunityRecorder | undefined;
   /**
    * Listens, then loads the index in the background (with `listenOnceIndexed`: loads the first
    * index, then listens); resolves with the bound port.
@@ -81,6 +84,16 @@ export function createServingApp(config: Config, logger: Logger, options: Servin
     shortLeaseMs: config.spendLeaseShortMs,
     timeoutMs: config.redisReadTimeoutMs,
   });
+  const opportunities = config.forecastRecording
+    ? new OpportunityRecorder({
+        redis,
+        keys,
+        logger,
+        metrics,
+        sampleSize: config.forecastSampleSize,
+        flushMs: config.forecastFlushMs,
+      })
+    : undefined;
   const signer = new TrackingSigner(config.trackingSecret, config.previousTrackingSecret);
   const decisions = new DecisionMaker({
     lifecycle,
@@ -92,6 +105,8 @@ export function createServingApp(config: Config, logger: Logger, options: Servin
     logger,
     explorationRate: config.explorationRate,
     trackingUrlTtlSeconds: config.trackingUrlTtlSeconds,
+    opportunities,
+    replay: config.forecastReplay,
   });
   const tracker = new EventTracker({
     redis,
@@ -144,6 +159,7 @@ export function createServingApp(config: Config, logger: Logger, options: Servin
     tracker,
     decisions,
     metrics,
+    opportunities,
     async start() {
       if (options.listenOnceIndexed === true) {
         startLifecycle();
@@ -164,6 +180,11 @@ export function createServingApp(config: Config, logger: Logger, options: Servin
       }
       decisions.baseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
       tracker.start();
+      opportunities?.start();
+      if (config.forecastReplay)
+        logger.warn(
+          'FORECAST_REPLAY is on: serving.decide records opportunities at the instant its x-ads-replay-at header names (accuracy replays only, never in production)',
+        );
       // Leases in use are renewed before they lapse, twice a pacing refresh ahead.
       leaseRenewal = setInterval(() => void decisions.renewLeases(2 * config.pacingRefreshMs), config.pacingRefreshMs);
       leaseRenewal.unref();
@@ -196,6 +217,7 @@ export function createServingApp(config: Config, logger: Logger, options: Servin
       clearInterval(leaseRenewal);
       lifecycle.stop();
       await tracker.stop();
+      await opportunities?.stop();
       if (tracker.bufferSize > 0) logger.warn({ lost: tracker.bufferSize }, 'stopping with buffered events Redis never took');
       redis.disconnect();
       subscriber.disconnect();

@@ -35,6 +35,12 @@ export class ServingMetrics {
   /** Frequency-cap holds and spend leases asked of Redis, by kind and result. */
   readonly limitReservations: Counter<'kind' | 'result'>;
   readonly indexLoads: Counter<'outcome'>;
+  /** Forecasting: placements of decision requests counted as opportunities. */
+  readonly opportunitiesRecorded: Counter;
+  /** Forecasting: sampled requests Redis took. */
+  readonly opportunitySamplesFlushed: Counter;
+  /** Forecasting: flushes Redis refused in whole or in part (what it refused is kept for the next). */
+  readonly opportunityFlushFailures: Counter;
   private readonly events: Counter<'type' | 'outcome'>;
   private readonly eventChildren = new Map<string, { inc(): void }>();
 
@@ -128,6 +134,21 @@ export class ServingMetrics {
       name: 'ads_serving_index_loads_total',
       help: 'Index versions loaded, by outcome',
       labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.opportunitiesRecorded = new Counter({
+      name: 'ads_serving_opportunities_recorded_total',
+      help: 'Ad requests recorded for forecasting: one per placement of a decision request that the index knows',
+      registers: [this.registry],
+    });
+    this.opportunitySamplesFlushed = new Counter({
+      name: 'ads_serving_opportunity_samples_flushed_total',
+      help: "Sampled ad requests written to the day's forecasting sample in Redis (before its trim to FORECAST_SAMPLE_SIZE)",
+      registers: [this.registry],
+    });
+    this.opportunityFlushFailures = new Counter({
+      name: 'ads_serving_opportunity_flush_failures_total',
+      help: 'Forecasting flushes Redis refused in whole or in part (what it refused stays in memory for the next flush)',
       registers: [this.registry],
     });
     this.events = new Counter({
