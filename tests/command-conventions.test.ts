@@ -371,7 +371,7 @@ const COMMANDS: CommandCase[] = [
     name: 'ads-data-import scheduler',
     dir: 'services/ads-data-import',
     entry: ['src/main.ts', 'scheduler'],
-    reads: ['REDIS_URL', 'REDIS_KEY_PREFIX', 'ROLLUP_CRON', 'FEED_IMPORT_CRON', 'SCHEDULE_TIME_ZONE'],
+    reads: ['REDIS_URL', 'REDIS_KEY_PREFIX', 'ROLLUP_CRON', 'OPPORTUNITY_ROLLUP_CRON', 'FEED_IMPORT_CRON', 'SCHEDULE_TIME_ZONE'],
     helpRunsNothing: async (runHelp) => assert.equal((await runHelp({ REDIS_URL: closedRedis() })).code, 0),
     config: async () =>
       assertPlainFailure(

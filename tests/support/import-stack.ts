@@ -137,6 +137,8 @@ export interface ImportStack {
   redis: RedisClient;
   client: TypedRpcClient<DataApiContract>;
   dataApiRpcUrl: string;
+  /** The stack's PostgreSQL database, for tests that check rows ads-data-api wrote. */
+  databaseUrl: string;
   serviceKey: string;
   /** The importer key feed imports write with (`DATA_API_IMPORT_TOKEN`). */
   importerKey: string;
@@ -169,6 +171,7 @@ export async function startImportStack(label: string): Promise<ImportStack> {
       redis,
       client,
       dataApiRpcUrl: dataApi.rpcUrl,
+      databaseUrl: database.url,
       serviceKey,
       importerKey,
       ads,

@@ -16,6 +16,10 @@ export const errorCatalogue = {
   SNAPSHOT_CURSOR_INVALID: { httpStatus: 400, summary: 'an inventory snapshot cursor is not one this server issued' },
   STATS_ROW_INVALID: { httpStatus: 400, summary: 'a stats row names an unknown ad or overflows a counter' },
   STATS_QUERY_INVALID: { httpStatus: 400, summary: 'a stats query range or id is not usable' },
+  OPPORTUNITY_INGEST_INVALID: {
+    httpStatus: 400,
+    summary: 'an opportunity ingest repeats a placement key or is older than the retention',
+  },
   IMPORT_RUN_INVALID: { httpStatus: 400, summary: 'an import run record is inconsistent' },
   IMPORT_RUN_NOT_FOUND: { httpStatus: 404, summary: 'no import run has this id' },
   IMPORT_CONFLICT: { httpStatus: 409, summary: 'feed rows kept colliding with concurrent writes' },

@@ -103,6 +103,8 @@ const run = () => ({
   startedAt: '2026-01-01T00:00:00Z',
   finishedAt: null,
 });
+/** The start of the UTC hour two hours ago: inside the opportunity retention. */
+const recentHour = () => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000).toISOString();
 const statsRow = () => ({ adId, hour: '2026-01-01T10:00:00Z', impressions: 1, viewableImpressions: 0, clicks: 0, spendMicros: 0 });
 
 // What each role gets: [admin, advertiser, service, importer].
@@ -145,6 +147,16 @@ const table: Array<[string, Call, [number | string, number | string, number | st
   [
     'RPC stats.ingest',
     rpc('stats.ingest', () => ({ batchId: `roles-${unique()}`, rows: [statsRow()] })),
+    ['ok', 'FORBIDDEN', 'ok', 'FORBIDDEN'],
+  ],
+  [
+    'RPC opportunities.ingestHour',
+    rpc('opportunities.ingestHour', () => ({ hour: recentHour(), placements: [{ placementKey: `roles-${unique()}`, requests: 1 }] })),
+    ['ok', 'FORBIDDEN', 'ok', 'FORBIDDEN'],
+  ],
+  [
+    'RPC opportunities.ingestDay',
+    rpc('opportunities.ingestDay', () => ({ day: recentHour().slice(0, 10), sampleThreshold: 1, sample: [] })),
     ['ok', 'FORBIDDEN', 'ok', 'FORBIDDEN'],
   ],
   ['RPC placements.list', rpc('placements.list', () => ({})), ['ok', 'FORBIDDEN', 'ok', 'FORBIDDEN']],

@@ -145,6 +145,7 @@ const environmentSchema = z.object({
   // Schedules (cluster-wide, BullMQ job schedulers).
   SCHEDULE_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris"'),
   ROLLUP_CRON: cronSetting('* * * * *'),
+  OPPORTUNITY_ROLLUP_CRON: cronSetting('* * * * *'),
   FEED_IMPORT_CRON: cronSetting('0 2 * * *'),
   FEED_SOURCES: feedSources,
   CACHE_WARMING_CRON: cronSetting(),
@@ -268,6 +269,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     schedules: {
       timeZone: env.SCHEDULE_TIME_ZONE,
       rollup: env.ROLLUP_CRON,
+      opportunityRollup: env.OPPORTUNITY_ROLLUP_CRON,
       feedImport: env.FEED_IMPORT_CRON,
       feedSources: env.FEED_SOURCES,
       cacheWarming: env.CACHE_WARMING_CRON,
@@ -339,6 +341,7 @@ const jobs: EnvironmentVariableHelp[] = [
 const schedules: EnvironmentVariableHelp[] = [
   { name: 'SCHEDULE_TIME_ZONE', description: 'IANA time zone of every cron expression', default: 'UTC' },
   { name: 'ROLLUP_CRON', description: 'roll-up schedule (empty: off)', default: '* * * * *' },
+  { name: 'OPPORTUNITY_ROLLUP_CRON', description: 'opportunity roll-up schedule (empty: off)', default: '* * * * *' },
   { name: 'FEED_IMPORT_CRON', description: 'nightly feed imports (empty: off)', default: '0 2 * * *' },
   { name: 'FEED_SOURCES', description: 'feeds of the nightly import: paths or URLs, or a JSON array', default: 'none' },
   {

@@ -4,6 +4,7 @@ import { describeRouter } from '../rpc/router-description.js';
 import { dataApiContract, feedUpsertRow, statsRow } from './data-api-contract.js';
 import { adCreate, campaignCreate } from './inventory.js';
 import { decisionRequest, servingContract } from './serving-contract.js';
+import { opportunityDayIngest } from './forecast.js';
 
 test('every contract describes itself as JSON Schema', () => {
   for (const contract of [dataApiContract, servingContract]) {
@@ -141,4 +142,11 @@ test('dates are years 1970 to 9999; URLs, searches and filters refuse control ch
     'serving.frequency_caps',
     'serving.house_ads',
   ]);
+});
+
+test('opportunity days are real calendar days', () => {
+  const day = (value: string) => opportunityDayIngest.safeParse({ day: value, sampleThreshold: 1, sample: [] }).success;
+  assert.equal(day('2026-12-31'), true);
+  assert.equal(day('2024-02-29'), true);
+  for (const value of ['2026-02-30', '2026-11-31', '2026-02-29', '2026-13-01', '2026-1-01']) assert.equal(day(value), false, value);
 });

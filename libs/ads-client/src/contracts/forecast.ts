@@ -51,7 +51,11 @@ const placementKey = z.string().min(1).max(100);
 const utcDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'must be a real calendar day');
+  // Date.parse takes 2026-02-30 (as March 2): the day must read back the same.
+  .refine((value) => {
+    const parsed = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
+  }, 'must be a real calendar day');
 
 /** One sampled request: what one placement of one decision request said about its audience. */
 export const opportunitySample = z.strictObject({

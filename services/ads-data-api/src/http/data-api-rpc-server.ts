@@ -16,6 +16,7 @@ import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
 import { publishInventoryChanged } from '../store/inventory-notices';
 import { markStatsChanged } from '../store/stats-change-marks';
 import { ingestStatsBatch, queryStats } from '../store/stats-store';
+import { ingestOpportunityDay, ingestOpportunityHour } from '../store/opportunity-store';
 import type { PrismaClient } from '../generated/prisma/client';
 import { DATABASE_RETRY_AFTER_SECONDS, databaseOutageOf } from '../store/database-outage';
 import { clientErrorOfDatabase } from '../store/client-error-of-database';
@@ -29,7 +30,7 @@ type MethodName = {
 
 /**
  * Who may call each method (admin keys may call all). Service keys are the warmers and the
- * roll-up: they read inventory and stats and write only stats batches. Importer keys are feed
+ * roll-up: they read inventory and stats and write only stats batches and opportunity history. Importer keys are feed
  * imports: they upsert feed rows and record runs, and read nothing. Advertiser keys use REST.
  */
 export const RPC_METHOD_ROLES: Record<MethodName, readonly Role[]> = {
@@ -152,11 +153,39 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
           }),
         query: (input) => mapped(async () => ({ series: await queryStats(prisma, input) })),
       },
-      // Placeholders until the forecasting branches land (issue 16): they refuse, plainly.
       opportunities: {
-        ingestHour: () => Promise.reject(new RpcError('INTERNAL', 'opportunities.ingestHour is not built yet')),
-        ingestDay: () => Promise.reject(new RpcError('INTERNAL', 'opportunities.ingestDay is not built yet')),
+        ingestHour: (input, context) =>
+          mapped(async () => {
+            const result = await ingestOpportunityHour(prisma, input);
+            logger.info(
+              {
+                requestId: context.requestId,
+                hour: input.hour,
+                placements: input.placements.length,
+                stored: result.stored,
+                unknownPlacementKeys: result.unknownPlacementKeys.slice(0, 20),
+              },
+              'opportunity hour stored',
+            );
+            return result;
+          }),
+        ingestDay: (input, context) =>
+          mapped(async () => {
+            const result = await ingestOpportunityDay(prisma, input);
+            logger.info(
+              {
+                requestId: context.requestId,
+                day: input.day,
+                sample: input.sample.length,
+                sampleThreshold: input.sampleThreshold,
+                unknownPlacementKeys: result.unknownPlacementKeys.slice(0, 20),
+              },
+              'opportunity day stored',
+            );
+            return result;
+          }),
       },
+      // Placeholder until the forecasting branch lands (issue 16): it refuses, plainly.
       forecasts: {
         run: () => Promise.reject(new RpcError('INTERNAL', 'forecasts.run is not built yet')),
       },

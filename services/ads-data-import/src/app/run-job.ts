@@ -6,6 +6,7 @@ import type { FeedFormat } from '../store/feed-source';
 import type { Logger } from 'pino';
 import type { DataApiClient } from '../store/data-api-client';
 import { runFeedImport } from './feed-import-job';
+import { runOpportunityRollup } from './opportunity-rollup-job';
 import { runPlatformCommand } from './platform-command-job';
 import { runRollup } from './rollup-job';
 
@@ -15,7 +16,7 @@ export interface JobContext {
   logger: Logger;
   redis: RedisClient;
   keys: RedisKeys;
-  /** The service key's client: roll-ups. */
+  /** The service key's client: the roll-ups. */
   dataApi: DataApiClient;
   /** The importer key's client: feed imports. */
   importApi: DataApiClient;
@@ -52,6 +53,22 @@ export async function runJob(context: JobContext, name: JobName, data: unknown, 
             done: summary.events + summary.duplicates + summary.malformed,
             total: summary.backlogAtStart,
             unit: 'events',
+            detail: { ...summary },
+          }),
+      },
+    );
+  }
+  if (name === 'opportunity-rollup') {
+    return runOpportunityRollup(
+      { redis: context.redis, keys: context.keys, dataApi: context.dataApi, logger },
+      {
+        signal: hooks.signal,
+        onProgress: (summary) =>
+          hooks.onProgress?.({
+            phase: 'rolling up',
+            done: summary.hours + summary.days + summary.refused + summary.dropped,
+            total: summary.settled,
+            unit: 'periods',
             detail: { ...summary },
           }),
       },

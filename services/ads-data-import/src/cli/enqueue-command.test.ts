@@ -5,6 +5,7 @@ import { jobDataFromOptions } from './enqueue-command';
 
 test('command-line options become the job’s data', () => {
   assert.deepEqual(jobDataFromOptions('rollup', {}), { name: 'rollup', data: {} });
+  assert.deepEqual(jobDataFromOptions('opportunity-rollup', {}), { name: 'opportunity-rollup', data: {} });
   assert.deepEqual(jobDataFromOptions('feed-import', { source: ' /feeds/a.csv ', format: 'csv' }), {
     name: 'feed-import',
     data: { source: '/feeds/a.csv', format: 'csv' },
@@ -19,7 +20,7 @@ test('an unknown job, a missing source and options of another job are refused by
       () => jobDataFromOptions(job, options),
       (error: unknown) => error instanceof JobInvalidError && error.code === 'JOB_INVALID' && pattern.test(error.message),
     );
-  refused('feed-importer', {}, /unknown job "feed-importer"; jobs: rollup, feed-import/);
+  refused('feed-importer', {}, /unknown job "feed-importer"; jobs: rollup, opportunity-rollup, feed-import/);
   refused('feed-import', {}, /--source/);
   refused('rollup', { source: '/x.csv' }, /--source and --format belong to feed-import/);
   refused('rollup', { arg: ['x'] }, /--arg belongs to the platform commands/);

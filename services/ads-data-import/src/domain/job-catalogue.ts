@@ -13,6 +13,11 @@ const feedFormat = z.enum(['csv', 'json', 'jsonl']);
 /** Every job the worker runs: its queue and the schema of its data. */
 export const JOB_CATALOGUE = {
   rollup: { queue: QUEUE_NAMES.rollup, data: z.strictObject({}), doc: 'drain the events stream into hourly stats' },
+  'opportunity-rollup': {
+    queue: QUEUE_NAMES.rollup,
+    data: z.strictObject({}),
+    doc: "move serving's settled opportunity counts and samples into the forecasting history",
+  },
   'feed-import': {
     queue: QUEUE_NAMES.feedImport,
     data: z.strictObject({ source: z.string().trim().min(1, 'is required: a file path or an http(s) URL'), format: feedFormat.optional() }),

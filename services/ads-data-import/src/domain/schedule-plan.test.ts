@@ -3,11 +3,26 @@ import { test } from 'node:test';
 import { loadConfig } from '../config';
 import { schedulePlan } from './schedule-plan';
 
-test('defaults: a roll-up every minute, no feeds, no commands', () => {
+test('defaults: both roll-ups every minute, no feeds, no commands', () => {
   const plan = schedulePlan(loadConfig({}).schedules);
   assert.deepEqual(
     plan.map((entry) => [entry.schedulerId, entry.queue, entry.jobName, entry.pattern]),
-    [['rollup', 'rollup', 'rollup', '* * * * *']],
+    [
+      ['rollup', 'rollup', 'rollup', '* * * * *'],
+      ['opportunity-rollup', 'rollup', 'opportunity-rollup', '* * * * *'],
+    ],
+  );
+});
+
+test('the opportunity roll-up has a schedule of its own, and empty switches it off', () => {
+  const plan = schedulePlan(loadConfig({ OPPORTUNITY_ROLLUP_CRON: '*/2 * * * *', ROLLUP_CRON: '' }).schedules);
+  assert.deepEqual(
+    plan.map((entry) => [entry.schedulerId, entry.pattern]),
+    [['opportunity-rollup', '*/2 * * * *']],
+  );
+  assert.deepEqual(
+    schedulePlan(loadConfig({ OPPORTUNITY_ROLLUP_CRON: '' }).schedules).map((entry) => entry.jobName),
+    ['rollup'],
   );
 });
 
@@ -19,6 +34,7 @@ test('one nightly import per feed source, and commands when configured', () => {
       CACHE_WARMING_CRON: '*/5 * * * *',
       ADS_SCORING_CRON: '0 * * * *',
       ROLLUP_CRON: '',
+      OPPORTUNITY_ROLLUP_CRON: '',
     }).schedules,
   );
   assert.deepEqual(
@@ -42,6 +58,7 @@ test('one nightly import per feed source, and commands when configured', () => {
         CACHE_WARMING_CRON: '*/5 * * * *',
         ADS_SCORING_CRON: '0 * * * *',
         ROLLUP_CRON: '',
+        OPPORTUNITY_ROLLUP_CRON: '',
       }).schedules,
     ).map((entry) => entry.schedulerId),
   );

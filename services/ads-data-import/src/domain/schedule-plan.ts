@@ -11,6 +11,7 @@ export interface FeedSourceSetting {
 export interface ScheduleSettings {
   timeZone: string;
   rollup: string | undefined;
+  opportunityRollup: string | undefined;
   feedImport: string | undefined;
   feedSources: FeedSourceSetting[];
   cacheWarming: string | undefined;
@@ -30,7 +31,7 @@ export interface ScheduleEntry {
 }
 
 /**
- * The schedules a configuration asks for: the roll-up, one nightly import per feed source (so
+ * The schedules a configuration asks for: the two roll-ups, one nightly import per feed source (so
  * that one bad feed retries alone), and the warming and scoring commands when configured.
  */
 export function schedulePlan(schedules: ScheduleSettings): ScheduleEntry[] {
@@ -44,6 +45,8 @@ export function schedulePlan(schedules: ScheduleSettings): ScheduleEntry[] {
   });
   const plan: ScheduleEntry[] = [];
   if (schedules.rollup !== undefined) plan.push(entry('rollup', 'rollup', schedules.rollup, {}));
+  if (schedules.opportunityRollup !== undefined)
+    plan.push(entry('opportunity-rollup', 'opportunity-rollup', schedules.opportunityRollup, {}));
   if (schedules.feedImport !== undefined) {
     for (const feed of schedules.feedSources) {
       const digest = createHash('sha256')
