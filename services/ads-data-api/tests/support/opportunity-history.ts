@@ -55,11 +55,15 @@ export function syntheticEntry(key: string, dayMs: number, j: number): Opportuni
   };
 }
 
-/** Counts of every hour and a complete sample of every UTC day in [startDayMs, startDayMs + days). */
+/**
+ * Counts of every hour and a complete sample (threshold 1) of every UTC day in
+ * [startDayMs, startDayMs + days), `entriesPerPlacementDay` entries per placement and day.
+ */
 export function syntheticHistory(
   placements: readonly SyntheticPlacement[],
   startDayMs: number,
   days: number,
+  entriesPerPlacementDay = ENTRIES_PER_PLACEMENT_DAY,
 ): { hours: OpportunityHourCount[]; days: OpportunityDaySample[] } {
   const hours: OpportunityHourCount[] = [];
   const samples: OpportunityDaySample[] = [];
@@ -71,7 +75,7 @@ export function syntheticHistory(
         const hourMs = dayMs + hour * HOUR_MS;
         hours.push({ placementId: placement.id, hourMs, requests: syntheticRequests(placement.base, hourMs) });
       }
-      for (let j = 0; j < ENTRIES_PER_PLACEMENT_DAY; j += 1) sample.push(syntheticEntry(placement.key, dayMs, j));
+      for (let j = 0; j < entriesPerPlacementDay; j += 1) sample.push(syntheticEntry(placement.key, dayMs, j));
     }
     samples.push({ dayMs, sampleThreshold: 1, sample });
   }
