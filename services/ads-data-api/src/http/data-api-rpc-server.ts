@@ -11,6 +11,7 @@ import type { Principal } from '../domain/principal';
 import { decodeSnapshotCursor } from '../domain/snapshot-cursor';
 import { DataApiError } from '../errors';
 import { authenticateApiKey } from '../store/api-key-store';
+import { runForecast } from '../store/forecast-store';
 import { recordImportRun, upsertFeedRows } from '../store/import-store';
 import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
 import { publishInventoryChanged } from '../store/inventory-notices';
@@ -185,9 +186,8 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
             return result;
           }),
       },
-      // Placeholder until the forecasting branch lands (issue 16): it refuses, plainly.
       forecasts: {
-        run: () => Promise.reject(new RpcError('INTERNAL', 'forecasts.run is not built yet')),
+        run: (input) => mapped(() => runForecast(prisma, input, { advertiserScope: undefined, now: new Date() })),
       },
       imports: {
         upsertRows: (input, context) =>
