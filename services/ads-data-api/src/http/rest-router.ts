@@ -11,6 +11,7 @@ import { featureSwitchRoutes } from './feature-switch-routes';
 import { importRunRoutes } from './import-run-routes';
 import { meRoutes } from './me-routes';
 import { buildOpenApiDocument } from './openapi-document';
+import { opportunityRoutes } from './opportunity-routes';
 import { placementRoutes } from './placement-routes';
 import { reportRoutes } from './report-routes';
 import { restRequestLogger } from './request-id';
@@ -30,6 +31,7 @@ export const restRoutes: readonly RestRoute[] = [
   ...featureSwitchRoutes,
   ...apiKeyRoutes,
   ...reportRoutes,
+  ...opportunityRoutes,
   ...deliveryRoutes,
   ...auditLogRoutes,
   ...importRunRoutes,
