@@ -328,3 +328,42 @@ test('an ingest deletes the hours and days older than the retention', { timeout:
   );
   assert.equal(await dayRow(oldDay), undefined);
 });
+
+test('GET /api/v1/placements/:id/opportunities answers the hours and day totals, to admin keys only', { timeout: 60_000 }, async () => {
+  const { adminKey, serviceKey, dataApiRpcUrl } = rollup.stack;
+  const [first] = placementKeys as [string];
+  const { rows } = await database().query<{ id: string }>('SELECT id::text AS id FROM placement WHERE key = $1', [first]);
+  const base = `${dataApiRpcUrl.replace(/\/rpc$/, '')}/api/v1/placements`;
+  const get = (path: string, token: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const range = `from=${new Date(dayStart).toISOString()}&to=${new Date(dayStart + DAY).toISOString()}`;
+
+  const answer = await get(`/${rows[0]!.id}/opportunities?${range}`, adminKey);
+  assert.equal(answer.status, 200);
+  // Hours 3 and 4 rolled up above, hour 12 ingested by the retention test.
+  const hour = (at: number) => new Date(dayStart + at * HOUR).toISOString();
+  assert.deepEqual(await answer.json(), {
+    placementId: rows[0]!.id,
+    placementKey: first,
+    from: new Date(dayStart).toISOString(),
+    to: new Date(dayStart + DAY).toISOString(),
+    hours: [
+      { hour: hour(3), requests: 120 },
+      { hour: hour(4), requests: 5 },
+      { hour: hour(12), requests: 3 },
+    ],
+    days: [{ day: dayIso, requests: 128 }],
+    totalRequests: 128,
+  });
+
+  assert.equal((await get(`/${rows[0]!.id}/opportunities?${range}`, serviceKey)).status, 403);
+  assert.equal((await get(`/0190f0f0-0000-7000-8000-000000000000/opportunities?${range}`, adminKey)).status, 404);
+  const refused = async (query: string, field: string) => {
+    const response = await get(`/${rows[0]!.id}/opportunities?${query}`, adminKey);
+    const text = await response.text();
+    assert.equal(response.status, 422, text);
+    assert.match(text, new RegExp(`"${field}"`), text);
+  };
+  await refused('from=yesterday', 'from');
+  await refused(`from=${new Date(dayStart).toISOString()}&to=${new Date(dayStart).toISOString()}`, 'to');
+  await refused(`from=${new Date(dayStart - 40 * DAY).toISOString()}&to=${new Date(dayStart).toISOString()}`, 'from');
+});

@@ -140,6 +140,8 @@ export interface ImportStack {
   /** The stack's PostgreSQL database, for tests that check rows ads-data-api wrote. */
   databaseUrl: string;
   serviceKey: string;
+  /** An admin key (REST reads that only admins may make). */
+  adminKey: string;
   /** The importer key feed imports write with (`DATA_API_IMPORT_TOKEN`). */
   importerKey: string;
   /** Live ads of the seeded inventory. */
@@ -157,7 +159,7 @@ export async function startImportStack(label: string): Promise<ImportStack> {
   const database = await createStackDatabase();
   let dataApi: Awaited<ReturnType<typeof startDataApi>> | undefined;
   try {
-    const { serviceKey, importerKey } = await seedStackDatabase(database.url);
+    const { serviceKey, importerKey, adminKey } = await seedStackDatabase(database.url);
     dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: prefix, redisUrl: REDIS_URL });
     const client = createRpcClient(dataApiContract, { urls: [dataApi.rpcUrl], token: serviceKey, timeoutMs: 60_000 });
     const snapshot = await readInventorySnapshot(client);
@@ -173,6 +175,7 @@ export async function startImportStack(label: string): Promise<ImportStack> {
       dataApiRpcUrl: dataApi.rpcUrl,
       databaseUrl: database.url,
       serviceKey,
+      adminKey,
       importerKey,
       ads,
       environment: (overrides = {}) =>

@@ -1,10 +1,12 @@
 // The opportunity roll-up's Redis side, on the real test Redis: a pending member is removed only
 // while its score is the one read, and a data API that does not answer leaves every period
-// pending. The roll-up against a real ads-data-api is tests/opportunity-rollup.test.ts.
+// pending; every read and the removal script work on a Redis Cluster (all keys in `{fc}`).
+// The roll-up against a real ads-data-api is tests/opportunity-rollup.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OPPORTUNITY_SETTLE_MS, RedisKeys, hourBucket } from '@ads/ads-client';
-import { useTestRedis } from '@ads/test-kit';
+import { startRedisCluster, useTestRedis } from '@ads/test-kit';
+import { Cluster } from 'ioredis';
 import { pino } from 'pino';
 import { runOpportunityRollup } from '../src/app/opportunity-rollup-job';
 import { DataApiCallError } from '../src/errors';
@@ -50,4 +52,36 @@ test('a data API that does not answer fails the run and leaves the period pendin
   }
   assert.notEqual(await redis.zscore(keys.opportunityPending, member), null);
   assert.equal(await redis.hget(keys.opportunityCounts(hourBucket(hour)), 'front-top'), '12');
+});
+
+test('on a Redis Cluster: the reads, the day sum and the removal script stay in the {fc} slot', { timeout: 60_000 }, async () => {
+  const cluster = await startRedisCluster(3);
+  const client = new Cluster(
+    cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+    { redisOptions: { maxRetriesPerRequest: 2 } },
+  );
+  try {
+    const store = new OpportunityPendingStore(client, keys);
+    const day = Date.UTC(2026, 11, 1);
+    await client.hset(keys.opportunityCounts(hourBucket(day)), 'a', '3', 'b', '4');
+    await client.hset(keys.opportunityCounts(hourBucket(day + 23 * HOUR)), 'a', '5');
+    await client.zadd(keys.opportunitySample('20261201'), 0.5, '{"x":1}', 0.25, '{"x":2}');
+    await client.zadd(keys.opportunityPending, 1_000, 'd:20261201');
+    const [pending] = await store.flushedBy(2_000);
+    assert.deepEqual(pending, { member: 'd:20261201', score: '1000' });
+    assert.deepEqual(await store.hourCounts(hourBucket(day)), { a: '3', b: '4' });
+    assert.equal(await store.dayRequests(Array.from({ length: 24 }, (_, index) => hourBucket(day + index * HOUR))), 12);
+    assert.deepEqual(await store.daySample('20261201'), {
+      members: [
+        { json: '{"x":2}', priority: 0.25 },
+        { json: '{"x":1}', priority: 0.5 },
+      ],
+      size: 2,
+    });
+    assert.equal(await store.removeIfUnchanged(pending), true);
+    assert.equal(await client.zcard(keys.opportunityPending), 0);
+  } finally {
+    client.disconnect();
+    await cluster.stop();
+  }
 });

@@ -12,6 +12,7 @@ import { forecastRoutes } from './forecast-routes';
 import { importRunRoutes } from './import-run-routes';
 import { meRoutes } from './me-routes';
 import { buildOpenApiDocument } from './openapi-document';
+import { opportunityRoutes } from './opportunity-routes';
 import { placementRoutes } from './placement-routes';
 import { reportRoutes } from './report-routes';
 import { restRequestLogger } from './request-id';
@@ -31,6 +32,7 @@ export const restRoutes: readonly RestRoute[] = [
   ...featureSwitchRoutes,
   ...apiKeyRoutes,
   ...reportRoutes,
+  ...opportunityRoutes,
   ...deliveryRoutes,
   ...forecastRoutes,
   ...auditLogRoutes,

@@ -115,3 +115,34 @@ function invalid(fields: DataApiError['fields']): DataApiError {
 function tooOld(field: string, message: string): DataApiError {
   return invalid([{ path: [field], message }]);
 }
+
+/** One placement's recorded requests over a range: the hours with a row, and their UTC day totals. */
+export interface PlacementOpportunities {
+  hours: { hour: Date; requests: number }[];
+  days: { day: string; requests: number }[];
+}
+
+/**
+ * The `opportunity_hour` rows of a placement over [from, to), oldest first, and their sums per
+ * UTC day. Hours without a row (nothing recorded, or not rolled up yet) are left out.
+ */
+export async function readPlacementOpportunities(
+  db: Prisma.TransactionClient,
+  placementId: string,
+  from: Date,
+  to: Date,
+): Promise<PlacementOpportunities> {
+  const rows = await db.$queryRaw<Array<{ hour: Date; requests: bigint }>>`
+    SELECT hour, requests FROM opportunity_hour
+     WHERE placement_id = ${placementId}::uuid AND hour >= ${from}::timestamptz AND hour < ${to}::timestamptz
+     ORDER BY hour`;
+  const hours = rows.map((row) => ({ hour: row.hour, requests: Number(row.requests) }));
+  const days: PlacementOpportunities['days'] = [];
+  for (const { hour, requests } of hours) {
+    const day = hour.toISOString().slice(0, 10);
+    const last = days.at(-1);
+    if (last?.day === day) last.requests += requests;
+    else days.push({ day, requests });
+  }
+  return { hours, days };
+}
