@@ -34,7 +34,7 @@ interface LoadedScores {
 }
 
 /** Campaigns refreshed between two yields to the event loop. */
-const LIVENESS_SLICE = 2_000;
+const LIVENESS_SLICE = 500;
 
 const NO_SCORES: LoadedScores = { version: null, meta: null, scoreOf: () => DEFAULT_AD_SCORE };
 

@@ -11,7 +11,7 @@ interface SpendReading {
   dayMicros: number;
 }
 
-const KEYS_PER_READ = 2_000;
+const KEYS_PER_READ = 1_000;
 
 /**
  * Spend per campaign for pacing, held in memory so that a decision never waits for Redis:
