@@ -503,6 +503,36 @@ test('leases are taken ahead for live paid campaigns and renewed before they lap
   assert.ok((await leasesOf('scarce')) <= 2, 'no new first lease for the same index version');
 });
 
+test('leases taken together in the background lapse spread over the last quarter of the lease time, not all at once', async () => {
+  // 200 paid campaigns with plenty of budget: every first lease is taken in the same run, as
+  // when an index of 100,000 ads loads. Were they to lapse together, they would all be renewed
+  // together, in one burst of round trips that stalls decisions (the paced p99 at 100,000 ads).
+  const ids = Array.from({ length: 200 }, (_, at) => `spread-${at}`);
+  const source = fixtureIndex({
+    campaigns: ids.map((id) => fixtureCampaign({ id, advertiserId: `${id}-advertiser` })),
+    version: 'v-spread',
+  });
+  const servingApp = servingOn(source, false);
+  const before = Date.now();
+  await servingApp.decisions.renewLeases(60_000);
+  const after = Date.now();
+  const lapses: number[] = [];
+  for (const id of ids) {
+    const entries = await redis.zrange(keys.campaignSpendLeases(id), 0, -1, 'WITHSCORES');
+    assert.equal(entries.length, 2, `${id}: one first lease`);
+    lapses.push(Number(entries[1]));
+  }
+  // leaseMs is 10 s in servingOn: each lapses between 7.5 s and 10 s after it was taken.
+  for (const lapse of lapses) assert.ok(lapse >= before + 7_500 && lapse <= after + 10_000, `lapses at +${lapse - before} ms`);
+  const sorted = [...lapses].sort((a, b) => a - b);
+  assert.ok(sorted.at(-1)! - sorted[0]! >= 2_000, `spread over ${sorted.at(-1)! - sorted[0]!} ms`);
+  // No second of the spread holds more than 3/4 of them (uniform: about 2/5 per second).
+  const perSecond = new Map<number, number>();
+  for (const lapse of lapses)
+    perSecond.set(Math.floor((lapse - before) / 1_000), (perSecond.get(Math.floor((lapse - before) / 1_000)) ?? 0) + 1);
+  assert.ok(Math.max(...perSecond.values()) <= 150, JSON.stringify([...perSecond]));
+});
+
 test('a tracking base URL that JSON would escape is refused', () => {
   const { decisions } = servingOn(undefined);
   for (const url of [

@@ -18,7 +18,7 @@ import { TRACKING_PATH_PREFIX, trackingToken, type TrackingSigner } from '../dom
 import type { IndexLifecycle } from './index-lifecycle';
 import type { ServingMetrics } from './serving-metrics';
 import type { FrequencyCapCache } from '../store/frequency-cap-cache';
-import type { CapHoldRequest, LimitReservations, SpendLeaseRequest } from '../store/limit-reservations';
+import { spreadLeaseMs, type CapHoldRequest, type LimitReservations, type SpendLeaseRequest } from '../store/limit-reservations';
 import type { SpendLeaseBook } from '../store/spend-lease-book';
 import type { OpportunityRecorder } from '../store/opportunity-recorder';
 
@@ -33,7 +33,12 @@ export const REPLAY_AT_HEADER = 'x-ads-replay-at';
 /** Rounds of asking Redis for holds and leases before the ads still without one are dropped. */
 export const MAX_LIMIT_ROUNDS = 3;
 
-const RENEWALS_PER_ROUND_TRIP = 500;
+/**
+ * Background leases per round trip: small enough that a round costs the event loop well under
+ * a millisecond and Redis a millisecond or so, so decisions' own holds and leases (on the same
+ * connection) never queue long behind one.
+ */
+const RENEWALS_PER_ROUND_TRIP = 100;
 const RENEWAL_TIMEOUT_MS = 1_000;
 
 /** What the chosen ads of one selection still need from Redis before they may be shown. */
@@ -257,7 +262,7 @@ export class DecisionMaker {
     for (const campaignId of leases.dueForRenewal(now, now + horizonMs)) {
       const campaign = index.campaignsById.get(campaignId);
       if (campaign !== undefined && campaign.live) {
-        requests.push(this.leaseRequest(campaign, now));
+        requests.push(this.leaseRequest(campaign, now, spreadLeaseMs(reservations.leaseMs)));
         renewing.add(campaignId);
       }
     }
@@ -267,7 +272,7 @@ export class DecisionMaker {
       this.preleasedVersion = index.version;
       for (const campaign of index.campaigns) {
         if (campaign.live && campaign.impressionSpendMicros > 0 && campaign.budgetHeldUntilMs <= now && !leases.holds(campaign.id, now)) {
-          requests.push(this.leaseRequest(campaign, now));
+          requests.push(this.leaseRequest(campaign, now, spreadLeaseMs(reservations.leaseMs)));
         }
       }
     }
@@ -333,9 +338,11 @@ export class DecisionMaker {
     return needs;
   }
 
-  private leaseRequest(campaign: IndexedCampaign, now: number): SpendLeaseRequest {
+  /** `longLeaseMs`: a background lease's spread lifetime (decisions' own leases live the whole lease time). */
+  private leaseRequest(campaign: IndexedCampaign, now: number, longLeaseMs?: number): SpendLeaseRequest {
     const { day, limits } = this.deps.lifecycle.spendLimitsOf(campaign, now);
     return {
+      ...(longLeaseMs === undefined ? {} : { longLeaseMs }),
       campaignId: campaign.id,
       priceMicros: campaign.impressionSpendMicros,
       day,

@@ -34,7 +34,7 @@ interface LoadedScores {
 }
 
 /** Campaigns refreshed between two yields to the event loop. */
-const LIVENESS_SLICE = 2_000;
+const LIVENESS_SLICE = 500;
 
 const NO_SCORES: LoadedScores = { version: null, meta: null, scoreOf: () => DEFAULT_AD_SCORE };
 
@@ -218,7 +218,7 @@ export class IndexLifecycle {
   spendLimitsOf(campaign: ChargedCampaign, nowMs: number): { day: string; limits: SpendLimits } {
     const local = this.clock.at(campaign.timeZone, nowMs);
     const spend = this.pacing.spendOf(campaign, local.day);
-    return { day: local.day, limits: spendLimits(campaign, spend, { startMs: local.dayStartMs, endMs: local.dayEndMs }, nowMs) };
+    return { day: local.day, limits: spendLimits(campaign, spend, local.dayBounds, nowMs) };
   }
 
   /**
@@ -352,7 +352,9 @@ export class IndexLifecycle {
     if (index === undefined || this.livenessRun !== undefined) return;
     this.livenessRun = (async () => {
       const now = Date.now();
-      const spendOf = (campaign: IndexedCampaign, day: string) => this.pacing.spendOf(campaign, day);
+      // campaignBlock reads each campaign's spend at once and keeps nothing of it: one scratch object.
+      const scratch = { totalSpentMicros: 0, todaySpentMicros: 0 };
+      const spendOf = (campaign: IndexedCampaign, day: string) => this.pacing.spendInto(campaign, day, scratch);
       let changed = 0;
       for (let from = 0; from < index.campaigns.length; from += LIVENESS_SLICE) {
         if (from > 0) await new Promise((resolve) => setImmediate(resolve));

@@ -10,7 +10,7 @@ export function campaignBlock(campaign: IndexedCampaign, spend: CampaignSpend, c
   if (campaign.advertiserSwitchedOff) return 'advertiser switched off';
   const local = clock.at(campaign.timeZone, nowMs);
   if (!dayPartingAllows(campaign.hours, campaign.weekdays, local)) return 'outside its day-parting';
-  const verdict = pacingVerdict(campaign, spend, { startMs: local.dayStartMs, endMs: local.dayEndMs }, nowMs);
+  const verdict = pacingVerdict(campaign, spend, local.dayBounds, nowMs);
   return verdict === 'open' ? null : verdict;
 }
 

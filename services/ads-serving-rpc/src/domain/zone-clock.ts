@@ -11,6 +11,8 @@ export interface LocalTime {
   /** Bounds of the local day in epoch ms, [start, end): 23 to 25 hours long. */
   dayStartMs: number;
   dayEndMs: number;
+  /** The same bounds as pacing takes them (one object per zone and hour, not per campaign). */
+  dayBounds: { startMs: number; endMs: number };
 }
 
 interface CachedLocalTime {
@@ -60,7 +62,7 @@ export class ZoneClock {
     const { hour, startMs: hourStart } = localHourAt(timeZone, nowMs);
     const weekday = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)))).getUTCDay();
     return {
-      local: { hour, weekday, day, dayStartMs: startMs, dayEndMs: endMs },
+      local: { hour, weekday, day, dayStartMs: startMs, dayEndMs: endMs, dayBounds: { startMs, endMs } },
       validFromMs: hourStart,
       validUntilMs: Math.min(hourStart + HOUR_MS, endMs),
     };

@@ -57,6 +57,18 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[8]) - now)
 return {grant, untilMs}
 `;
 
+/**
+ * Leases taken in the background (first leases, renewals) live between 75% and 100% of the
+ * lease time, drawn at random: leases granted together (every campaign's first lease when an
+ * index loads) then lapse, and are renewed, spread over time instead of in one burst.
+ */
+export const BACKGROUND_LEASE_SPREAD = 0.25;
+
+/** A background lease's lifetime: `leaseMs` shortened by up to `BACKGROUND_LEASE_SPREAD`. */
+export function spreadLeaseMs(leaseMs: number, random: number = Math.random()): number {
+  return Math.round(leaseMs * (1 - BACKGROUND_LEASE_SPREAD * random));
+}
+
 /** Each lease takes this share of what is left (1/20): N instances hold at most N/20 of it. */
 export const LEASE_SHARE_DIVISOR = 20;
 /** A lease worth fewer impressions than this lives `shortLeaseMs`: the budget is nearly gone. */
@@ -81,6 +93,8 @@ export interface SpendLeaseRequest {
   /** The database's rolled-up total and the live counter as read with it (see `totalSpentMicros`). */
   spentMicros: number;
   liveSpendBaselineMicros: number;
+  /** How long the lease lives when it is long (plenty left); default the `leaseMs` option. */
+  longLeaseMs?: number;
 }
 
 export interface CapHoldResult {
@@ -129,6 +143,11 @@ export class LimitReservations {
     if (!('adsLeaseSpend' in redis)) redis.defineCommand('adsLeaseSpend', { numberOfKeys: 3, lua: LEASE_SPEND_SCRIPT });
   }
 
+  /** How long a long spend lease lives. */
+  get leaseMs(): number {
+    return this.options.leaseMs;
+  }
+
   /** How long an unconverted frequency-cap hold lives. */
   get holdMs(): number {
     return this.options.holdMs;
@@ -174,7 +193,7 @@ export class LimitReservations {
         lease.totalBudgetMicros,
         lease.spentMicros,
         lease.liveSpendBaselineMicros,
-        nowMs + this.options.leaseMs,
+        nowMs + (lease.longLeaseMs ?? this.options.leaseMs),
         nowMs + this.options.shortLeaseMs,
         LEASE_SHARE_DIVISOR,
         SMALL_LEASE_PRICES,

@@ -11,7 +11,7 @@ interface SpendReading {
   dayMicros: number;
 }
 
-const KEYS_PER_READ = 2_000;
+const KEYS_PER_READ = 1_000;
 
 /**
  * Spend per campaign for pacing, held in memory so that a decision never waits for Redis:
@@ -27,14 +27,29 @@ export class PacingState {
   ) {}
 
   spendOf(campaign: Pick<IndexedCampaign, 'id' | 'spentMicros' | 'liveSpendBaselineMicros'>, day: string): CampaignSpend {
+    return this.spendInto(campaign, day, { totalSpentMicros: 0, todaySpentMicros: 0 });
+  }
+
+  /**
+   * `spendOf` written into `into` and returned: the liveness refresh reads every campaign's
+   * spend every second (20,000 campaigns at 100,000 ads) and uses each at once, so one scratch
+   * object serves them all instead of an object per campaign and second.
+   */
+  spendInto(
+    campaign: Pick<IndexedCampaign, 'id' | 'spentMicros' | 'liveSpendBaselineMicros'>,
+    day: string,
+    into: CampaignSpend,
+  ): CampaignSpend {
     const reading = this.readings.get(campaign.id);
     // Not read yet: the counter as cache-warming read it is a lower bound of what it holds now.
-    if (reading === undefined)
-      return { totalSpentMicros: totalSpentMicros(campaign, campaign.liveSpendBaselineMicros), todaySpentMicros: 0 };
-    return {
-      totalSpentMicros: totalSpentMicros(campaign, reading.liveMicros),
-      todaySpentMicros: reading.day === day ? reading.dayMicros : 0,
-    };
+    if (reading === undefined) {
+      into.totalSpentMicros = totalSpentMicros(campaign, campaign.liveSpendBaselineMicros);
+      into.todaySpentMicros = 0;
+    } else {
+      into.totalSpentMicros = totalSpentMicros(campaign, reading.liveMicros);
+      into.todaySpentMicros = reading.day === day ? reading.dayMicros : 0;
+    }
+    return into;
   }
 
   /**
