@@ -329,6 +329,16 @@ try {
   }
   // The budgets speak of the plain inventories; the enforcement case is reported beside them.
   const plainClosed = closed.slice(firstServing, enforcementAt);
+  // The common rate is half of the smallest inventory's throughput: a bigger inventory's own
+  // capacity may be not much above it (at 100,000 ads it was ~90 % loaded), where any stall
+  // queues. The p99 budget ("at half load") is read at half of each size's own throughput.
+  const ownHalfLoads = plainClosed.map((result) => Math.round(result.requestsPerSecond / 2));
+  const plainRatedOwn: WrkResult[] = [];
+  for (const [at, ownHalf] of ownHalfLoads.entries()) {
+    const target = servingTargets[at]!;
+    await target.prepare?.();
+    plainRatedOwn.push(ownHalf < halfLoad * 0.9 ? paced(target, ownHalf) : rated[at]!);
+  }
   const plainRated = rated.slice(0, enforcementAt - firstServing);
   const biggest = targets[enforcementAt - 1]!;
   const memory = rssMb(biggest.child.pid!);
@@ -355,6 +365,14 @@ try {
     const result = rated[at]!;
     console.log(
       `| ${target.label} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${result.errors} |`,
+    );
+  });
+  console.log(`\npaced at half of each inventory's own throughput (the p99 budget):\n`);
+  console.log('| case | paced at req/s | achieved req/s | p50 ms | p99 ms | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  plainRatedOwn.forEach((result, at) => {
+    console.log(
+      `| ${servingTargets[at]!.label} | ${Math.min(ownHalfLoads[at]!, halfLoad)} | ${Math.round(result.requestsPerSecond)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${result.errors} |`,
     );
   });
   console.log(
@@ -402,7 +420,7 @@ try {
   } else if (RECORDING_OFF) {
     console.log(`forecast recording cost: no plain case of ${ENFORCEMENT_SIZE} ads measured to compare with (BENCH_SIZES)\n`);
   }
-  const worstP99 = Math.max(...plainRated.map((result) => result.p99Ms));
+  const worstP99 = Math.max(...plainRatedOwn.map((result) => result.p99Ms));
   const p50Ratio = plainRated.at(-1)!.p50Ms / plainRated[0]!.p50Ms;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   for (const [size, share] of [
@@ -413,7 +431,9 @@ try {
     const ratio = plainClosed[at]!.requestsPerSecond / floor;
     console.log(`budget: decide at ${size} ads >= ${share * 100}% of the floor: ${(ratio * 100).toFixed(0)}% ${verdict(ratio >= share)}`);
   }
-  console.log(`budget: p99 <= 10 ms at half load (worst size): ${worstP99.toFixed(2)} ms ${verdict(worstP99 <= 10)}`);
+  console.log(
+    `budget: p99 <= 10 ms at half load (half of each size's own throughput, worst size): ${worstP99.toFixed(2)} ms ${verdict(worstP99 <= 10)}`,
+  );
   console.log(
     `budget: p50 at ${SIZES.at(-1)} ads <= 1.5 x p50 at ${SIZES[0]} ads (paced): ${p50Ratio.toFixed(2)}x ${verdict(p50Ratio <= 1.5)}`,
   );
