@@ -412,10 +412,12 @@ try {
         `throughput ${Math.round(recorded.requestsPerSecond)} vs ${Math.round(unrecorded.requestsPerSecond)} req/s, ` +
         `per-round ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(1)}%`).join(', ')} (median ${((1 - cost) * 100).toFixed(1)}%), ` +
         `paced p99 ${recordedPaced.p99Ms.toFixed(2)} vs ${unrecordedPaced.p99Ms.toFixed(2)} ms; ` +
-        `CPU per request ${cpuOf(plainAt).toFixed(1)} vs ${cpuOf(recordingOffAt).toFixed(1)} µs, median per-round ratio ${(median(cpuRatios) * 100).toFixed(1)}%`,
+        `CPU per request ${cpuOf(plainAt).toFixed(1)} vs ${cpuOf(recordingOffAt).toFixed(1)} µs, per-round ratios ${cpuRatios.map((ratio) => `${(ratio * 100).toFixed(1)}%`).join(', ')} (median ${(median(cpuRatios) * 100).toFixed(1)}%)`,
     );
+    console.log(`budget: forecast recording costs < 5% of decide throughput: ${(cost * 100).toFixed(1)}% ${cost < 0.05 ? 'PASS' : 'MISS'}`);
+    const cpuCost = median(cpuRatios) - 1;
     console.log(
-      `budget: forecast recording costs < 5% of decide throughput: ${(cost * 100).toFixed(1)}% ${cost < 0.05 ? 'PASS' : 'MISS'}\n`,
+      `forecast recording CPU cost per request (median per-round ratio; steadier than throughput on a shared machine): ${(cpuCost * 100).toFixed(1)}% ${cpuCost < 0.05 ? 'PASS' : 'MISS'}\n`,
     );
   } else if (RECORDING_OFF) {
     console.log(`forecast recording cost: no plain case of ${ENFORCEMENT_SIZE} ads measured to compare with (BENCH_SIZES)\n`);

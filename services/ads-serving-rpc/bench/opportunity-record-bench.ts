@@ -1,4 +1,5 @@
-// The hot-path price of recording opportunities, in-process: `OpportunityTally.record` on the
+// The hot-path price of recording opportunities, in-process: `OpportunityTally.record` (and the
+// prom-client counter the recorder adds) on the
 // decide benchmark's requests (2 placements, 10,000 returning visitors, 0-3 keywords), against
 // `selectAds` on the 100-ad synthetic inventory for the same requests. CPU time per call, so it
 // holds up on a loaded machine better than a throughput ratio; interleaved rounds, medians.
@@ -12,6 +13,7 @@ import { OpportunityTally } from '../src/domain/opportunity-tally';
 import { seededRng } from '../src/domain/rng';
 import { ZoneClock } from '../src/domain/zone-clock';
 import { syntheticInventory, syntheticRequests } from './synthetic-inventory';
+import { Counter, Registry } from 'prom-client';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
@@ -48,13 +50,16 @@ const selections: SelectionRequest[] = requests.map((input) => ({
   properties: input.properties,
 }));
 const tally = new OpportunityTally(DEFAULT_OPPORTUNITY_SAMPLE_SIZE);
+// What OpportunityRecorder.record adds to the tally: the recorded-opportunities counter.
+const recorded = new Counter({ name: 'bench_opportunities_recorded_total', help: 'bench', registers: [new Registry()] });
 const options = { rng: seededRng(1), explorationRate: 0.1, nowMs: now, frequencyCount: () => 0 };
 
 function timeRecord(): number {
   const started = process.cpuUsage();
   for (let call = 0; call < CALLS; call += 1) {
     const input = requests[call % requests.length]!;
-    tally.record(index.placements, input, selections[call % selections.length]!.keywords, now + call);
+    const counted = tally.record(index.placements, input, selections[call % selections.length]!.keywords, now + call);
+    if (counted > 0) recorded.inc(counted);
     if (call % 25_000 === 0) tally.take();
   }
   const used = process.cpuUsage(started);

@@ -137,7 +137,7 @@ test('what a flush gives back is kept for the next: counts add up, samples at mo
   for (const day of taken.days) tally.restoreSamples(day.startMs, day.samples);
   const again = tally.take();
   assert.equal(again.hours[0]!.counts.get('home-top'), 31);
-  assert.ok(again.days[0]!.samples.length <= 5 + 1, 'at most k (and ties with the k-th)');
+  assert.equal(again.days[0]!.samples.length, 5, 'at most k');
   const lowest = [...taken.days[0]!.samples.map((sample) => sample.visitor), visitorHash('one-more')].sort((a, b) => a - b).slice(0, 5);
   assert.deepEqual(
     again.days[0]!.samples.map((sample) => sample.visitor).sort((a, b) => a - b),
@@ -151,4 +151,12 @@ test('what a flush gives back is kept for the next: counts add up, samples at mo
   tally.restoreSamples(again.days[0]!.startMs, again.days[0]!.samples);
   assert.deepEqual(tally.take(), { hours: [], days: [] });
   assert.equal(tally.thresholdOf(DAY_START), 1, 'the old day is forgotten');
+});
+
+test('one heavy visitor fills the day once: at the threshold its further requests are not kept', () => {
+  const tally = new OpportunityTally(50, seededRng(7));
+  for (let at = 0; at < 10_000; at += 1) tally.record(known, request('a-heavy-visitor'), [], AT);
+  assert.equal(tally.samplesHeld, 50, 'cut to k once, then nothing more is kept');
+  assert.equal(tally.thresholdOf(DAY_START), samplePriority(visitorHash('a-heavy-visitor')));
+  assert.equal(tally.take().hours[0]!.counts.get('home-top'), 10_000, 'every request is still counted');
 });

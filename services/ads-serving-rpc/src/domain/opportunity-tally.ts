@@ -41,17 +41,19 @@ export interface OpportunityDaySample {
 }
 
 interface DayBuffer extends OpportunityDaySample {
-  /** Requests of a priority above this are not kept: the day's merged sample holds k below it. */
+  /** Requests of this priority or above are not kept: the day's merged sample holds k at or below it. */
   threshold: number;
 }
 
 /**
  * The opportunities one serving process has recorded and not yet flushed: exact request
  * counts per UTC hour and placement, and per UTC day the requests whose visitor priority
- * (`samplePriority(visitorHash)`) is at or below the day's known threshold (bottom-k by
- * visitor, see `contracts/forecast.ts`). A day's buffer that passes 2k entries is cut to its
- * k lowest and the threshold lowered to the k-th; the flush lowers it further to what the
- * merged sample in Redis says. Memory: one number per hour and placement, at most 2k samples
+ * (`samplePriority(visitorHash)`) is below the day's known threshold (bottom-k by visitor, see
+ * `contracts/forecast.ts`). A day's buffer that passes 2k entries is cut to its k lowest and
+ * the threshold lowered to the k-th; the flush lowers it further to what the merged sample in
+ * Redis says. Requests at the threshold itself (the k-th visitor's own) are not kept: the
+ * contract's "those at it, partly"; otherwise one heavy visitor at the threshold would refill
+ * the buffer with ties on every request. Memory: one number per hour and placement, at most 2k samples
  * per day; periods more than two days behind the newest recorded one are dropped when
  * Redis does not take them.
  *
@@ -99,7 +101,7 @@ export class OpportunityTally {
       const counts = this.hourCounts!;
       counts.set(placement.placementKey, (counts.get(placement.placementKey) ?? 0) + 1);
       const day = this.day!;
-      if (priority <= day.threshold) {
+      if (priority < day.threshold) {
         const sample: OpportunitySample = {
           placementKey: placement.placementKey,
           hour: Math.floor((atMs - this.dayStart) / HOUR_MS),
@@ -146,11 +148,11 @@ export class OpportunityTally {
   restoreSamples(startMs: number, samples: readonly OpportunitySample[]): void {
     if (startMs < this.newestMs - OPPORTUNITY_MEMORY_MS) return;
     const day = this.dayOf(startMs);
-    for (const sample of samples) if (samplePriority(sample.visitor) <= day.threshold) day.samples.push(sample);
+    for (const sample of samples) if (samplePriority(sample.visitor) < day.threshold) day.samples.push(sample);
     if (day.samples.length > this.sampleSize) this.cut(day, this.sampleSize);
   }
 
-  /** The merged sample in Redis holds k requests at or below `threshold`: requests above it would be trimmed anyway. */
+  /** The merged sample in Redis holds k requests at or below `threshold`: requests at or above it would be trimmed anyway (or tie). */
   learnThreshold(startMs: number, threshold: number): void {
     const day = this.days.get(startMs);
     if (day !== undefined && threshold < day.threshold) day.threshold = threshold;
@@ -209,17 +211,13 @@ export class OpportunityTally {
   }
 
   /**
-   * Keeps the day's `keep` lowest-priority samples and lowers its threshold to the highest kept.
-   * Samples tied with the last kept one stay too (Redis orders ties by member), unless one
-   * visitor's flood of requests would pass 2k.
+   * Keeps the day's `keep` lowest-priority samples and lowers its threshold to the highest kept
+   * (exactly `keep`: the next cut is `keep` samples away, so a cut costs O(log k) a sample).
    */
   private cut(day: DayBuffer, keep: number): void {
     const samples = day.samples.sort((left, right) => left.visitor - right.visitor);
-    const last = samples[keep - 1]!.visitor;
-    let end = keep;
-    while (end < samples.length && samples[end]!.visitor === last && end < 2 * this.sampleSize) end += 1;
-    samples.length = end;
-    const threshold = samplePriority(last);
+    samples.length = keep;
+    const threshold = samplePriority(samples[keep - 1]!.visitor);
     if (threshold < day.threshold) day.threshold = threshold;
   }
 

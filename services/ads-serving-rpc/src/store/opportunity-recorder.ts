@@ -77,7 +77,10 @@ export class OpportunityRecorder {
   /** Flushes every `flushMs`. */
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => void this.flush(), this.deps.flushMs);
+    this.timer = setInterval(
+      () => void this.flush().catch((error: unknown) => this.deps.logger.error({ err: error }, 'opportunity flush failed unexpectedly')),
+      this.deps.flushMs,
+    );
     this.timer.unref();
   }
 
