@@ -179,7 +179,7 @@ describe('the campaign form’s forecast panel', () => {
       assert.ok(everywhere.totals.opportunities > 0, 'the history has matching requests');
       assert.equal(everywhere.days.length, 7, 'a week of flight, a week of days');
       assert.equal(sent.at(-1)?.campaign.totalBudget, 50_000, 'budgets travel in cents');
-      await page.getByTestId('forecast-chart').locator('.recharts-surface').waitFor();
+      await page.getByTestId('forecast-chart').locator('.recharts-bar-rectangle').first().waitFor();
       assert.equal((await page.getByTestId('forecast-chart').locator('.recharts-bar-rectangle').count()) > 0, true, 'bars by day');
       assert.equal(digits(await page.getByTestId('forecast-impressions').innerText()), everywhere.totals.expectedImpressions);
       assert.match(await page.getByTestId('forecast-budget').innerText(), /^Budget (not )?reachable: /);
@@ -242,7 +242,7 @@ describe('the campaign form’s forecast panel', () => {
       );
       assert.equal(sent.at(-1)?.campaignId, bookedCampaignId, 'the edit page names the campaign');
       assert.ok(!answer.competitors.some((competitor) => competitor.campaignId === bookedCampaignId), 'it does not compete with itself');
-      await page.getByTestId('forecast-chart').locator('.recharts-surface').waitFor();
+      await page.getByTestId('forecast-chart').locator('.recharts-bar-rectangle').first().waitFor();
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       assert.ok(overflow <= 0, `390 px: no horizontal overflow (${overflow} px)`);
       const panel = await page.getByTestId('forecast-panel').boundingBox();
