@@ -177,7 +177,9 @@ export const forecastResponse = z.object({
   /** Booked campaigns at the same or a higher priority that compete for these opportunities (at most 10, most shared first). */
   competitors: z.array(
     z.object({
-      campaignId: z.string(),
+      /** Absent for an advertiser key when the competitor is another advertiser's (bookings are private). */
+      campaignId: z.string().optional(),
+      /** "another campaign" for an advertiser key when the competitor is another advertiser's. */
       name: z.string(),
       priority: campaignFields.priority,
       /** Share (0-1) of this campaign's opportunities that the competitor's targeting also matches. */

@@ -11,6 +11,7 @@ import type { Principal } from '../domain/principal';
 import { decodeSnapshotCursor } from '../domain/snapshot-cursor';
 import { DataApiError } from '../errors';
 import { authenticateApiKey } from '../store/api-key-store';
+import { runForecast } from '../store/forecast-store';
 import { recordImportRun, upsertFeedRows } from '../store/import-store';
 import { readInventorySnapshotPage } from '../store/inventory-snapshot-store';
 import { publishInventoryChanged } from '../store/inventory-notices';
@@ -152,13 +153,13 @@ export function createDataApiRpcServer(dependencies: DataApiRpcDependencies): Rp
           }),
         query: (input) => mapped(async () => ({ series: await queryStats(prisma, input) })),
       },
-      // Placeholders until the forecasting branches land (issue 16): they refuse, plainly.
+      // Placeholders until the forecasting roll-up lands (issue 16): they refuse, plainly.
       opportunities: {
         ingestHour: () => Promise.reject(new RpcError('INTERNAL', 'opportunities.ingestHour is not built yet')),
         ingestDay: () => Promise.reject(new RpcError('INTERNAL', 'opportunities.ingestDay is not built yet')),
       },
       forecasts: {
-        run: () => Promise.reject(new RpcError('INTERNAL', 'forecasts.run is not built yet')),
+        run: (input) => mapped(() => runForecast(prisma, input, { advertiserScope: undefined, now: new Date() })),
       },
       imports: {
         upsertRows: (input, context) =>

@@ -134,7 +134,7 @@ export function buildOpenApiDocument(routes: readonly RestRoute[]): ReturnType<t
       title: 'Ads Data API',
       version: '1.0.0',
       description: [
-        'REST API of the ads platform: advertisers, campaigns, ads, publisher sites and placements, feature switches, API keys, reports, audit log, import runs.',
+        'REST API of the ads platform: advertisers, campaigns, ads, publisher sites and placements, feature switches, API keys, reports, forecasts, audit log, import runs.',
         '',
         'Authenticate with `Authorization: Bearer <API key>`. Admin keys see everything; advertiser keys see only their advertiser (other rows answer 404); service keys read.',
         'Money: budgets and bids in integer cents; spend in integer micros (10,000 per cent).',

@@ -8,6 +8,7 @@ import { requireApiKey } from './require-api-key';
 import { campaignRoutes } from './campaign-routes';
 import { deliveryRoutes } from './delivery-routes';
 import { featureSwitchRoutes } from './feature-switch-routes';
+import { forecastRoutes } from './forecast-routes';
 import { importRunRoutes } from './import-run-routes';
 import { meRoutes } from './me-routes';
 import { buildOpenApiDocument } from './openapi-document';
@@ -31,6 +32,7 @@ export const restRoutes: readonly RestRoute[] = [
   ...apiKeyRoutes,
   ...reportRoutes,
   ...deliveryRoutes,
+  ...forecastRoutes,
   ...auditLogRoutes,
   ...importRunRoutes,
 ];
