@@ -39,7 +39,7 @@ function campaign(overrides: Record<string, unknown> = {}) {
   };
 }
 
-function forecastOf(body: unknown, key = admin) {
+function forecastOf(body: object, key = admin) {
   return request(fixture.app).post('/api/v1/forecasts').set('authorization', key).send(body);
 }
 
