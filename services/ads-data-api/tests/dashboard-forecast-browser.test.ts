@@ -5,13 +5,18 @@
 // with a chart by day, asks again once (debounced) when the countries are typed, and the
 // figures follow; on edit it sends the campaign's id; a site without history says so.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { forecastResponse, type ForecastRequest, type ForecastResponse } from '@ads/ads-client/forecast';
-import { waitFor } from '@ads/test-kit';
-import type { Page, Request } from 'playwright-core';
+import { freePort, startTsProcess, waitFor, waitForHttp, type RunningProcess } from '@ads/test-kit';
+import { Redis } from 'ioredis';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 
-import { screenshot, startDashboardBrowser, viewports, type DashboardBrowser } from './support/dashboard-browser';
+import { issueApiKeySecret } from '../src/domain/api-key-secret';
+import { ensureDashboardBuilt, screenshot, viewports } from './support/dashboard-browser';
+import { packageRoot } from './support/run-package-script';
+import { createTestDatabase, type MigratedTestDatabase } from './support/test-database';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -19,7 +24,14 @@ const HISTORY_DAYS = 28;
 /** Share of each day's requests the sample keeps (its priority threshold). */
 const SAMPLE_THRESHOLD = 0.1;
 
-let dashboard: DashboardBrowser;
+// The data API runs as its own process (src/main.ts, as production runs it): a forecast is CPU
+// work, and in this process it would hold up the keystrokes Playwright sends, which would then
+// reach the page further apart than the debounce.
+const redisKeyPrefix = `test:${randomUUID()}:`;
+let database: MigratedTestDatabase;
+let dataApi: RunningProcess | undefined;
+let baseUrl: string;
+let browser: Browser;
 let adminKey: string;
 let advertiserId: string;
 let quietSiteId: string;
@@ -46,9 +58,12 @@ function requestsIn(hourStart: number): number {
 }
 
 before(async () => {
-  dashboard = await startDashboardBrowser();
-  const { prisma } = dashboard.database;
-  adminKey = await dashboard.insertApiKey('admin');
+  ensureDashboardBuilt();
+  database = await createTestDatabase();
+  const { prisma } = database;
+  const issued = issueApiKeySecret();
+  await prisma.apiKey.create({ data: { name: 'forecast panel test', role: 'admin', prefix: issued.prefix, hash: issued.hash } });
+  adminKey = issued.secret;
   advertiserId = (await prisma.advertiser.create({ data: { name: 'Forecast Motors' } })).id;
   const site = await prisma.site.create({ data: { name: 'Daily Planet', domain: 'dailyplanet.example', category: 'news' } });
   const placements = await Promise.all(
@@ -109,11 +124,54 @@ before(async () => {
       },
     })
   ).id;
+
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  dataApi = startTsProcess({
+    name: 'ads-data-api',
+    cwd: packageRoot,
+    args: ['src/main.ts'],
+    env: { PORT: String(port), DATABASE_URL: database.url, REDIS_KEY_PREFIX: redisKeyPrefix, NODE_ENV: 'test' },
+  });
+  await waitForHttp(`${baseUrl}/readyz`, { watch: dataApi, timeoutMs: 60_000 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 });
 
 after(async () => {
-  await dashboard?.close();
+  await browser?.close();
+  await dataApi?.stop();
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  const leftovers = await redis.keys(`${redisKeyPrefix}*`);
+  if (leftovers.length > 0) await redis.del(...leftovers);
+  redis.disconnect();
+  await database?.drop();
 });
+
+/** A signed-in page of its own, in UTC (so that the flight typed is whole UTC days). */
+async function signedInPage(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ viewport, timezoneId: 'UTC' });
+  // Counts the page's forecast calls as they are made (the requests themselves are seen too).
+  await context.addInitScript(`(() => {
+    const fetchOriginal = window.fetch.bind(window);
+    window.forecastFetches = 0;
+    window.fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/api/v1/forecasts')) window.forecastFetches += 1;
+      return fetchOriginal(input, init);
+    };
+  })()`);
+  // Page time runs as usual until a test pauses it (typeOnPausedClock).
+  await context.clock.install();
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${baseUrl}/dashboard/`);
+  await page.getByLabel('API key').fill(adminKey);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('who').waitFor({ state: 'attached' });
+  return page;
+}
 
 const isForecast = (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/forecasts';
 
@@ -128,6 +186,43 @@ function recordForecasts(page: Page): ForecastRequest[] {
 
 const digits = (text: string) => Number(text.replace(/\D/g, ''));
 
+/** Runs `act` with the page's clock paused, then lets a second of page time pass and the clock run again. */
+async function onPausedClock(page: Page, act: () => Promise<void>): Promise<void> {
+  const now = await page.evaluate<number>('Date.now()');
+  await page.clock.pauseAt(now + 1_000);
+  await act();
+  await page.clock.runFor(1_000);
+  await page.clock.resume();
+}
+
+/** How many times the page called fetch for a forecast (counted in the page, as the call is made). */
+const forecastFetches = (page: Page) => page.evaluate<number>('window.forecastFetches');
+
+/**
+ * Types `text` into an input as a person does, a key every 40 ms, on the page's fake clock
+ * (Playwright's clock, paused): on a loaded machine real keystrokes reach the page hundreds of
+ * milliseconds apart, longer than the debounce, so page time moves only when the test says.
+ * Then checks the debounce: no forecast is asked for 100 ms after the last key, and one is
+ * within the next second (the clock then runs again). Resolves once that request is sent.
+ */
+async function typeOnPausedClock(page: Page, testId: string, text: string): Promise<void> {
+  const now = await page.evaluate<number>('Date.now()');
+  await page.clock.pauseAt(now + 1_000);
+  await page.getByTestId(testId).click();
+  for (const character of text) {
+    await page.keyboard.type(character);
+    await page.clock.runFor(40);
+  }
+  const before = await forecastFetches(page);
+  await page.clock.runFor(60);
+  assert.equal(await forecastFetches(page), before, 'no forecast is asked 100 ms after the last key');
+  const sent = page.waitForRequest(isForecast);
+  await page.clock.runFor(1_000);
+  assert.equal(await forecastFetches(page), before + 1, 'one forecast is asked within 1.1 s of the last key');
+  await sent;
+  await page.clock.resume();
+}
+
 /**
  * Runs `act`, waits for the forecast it causes and for the panel to show it settled; returns
  * the answer as the API gave it to the page.
@@ -136,7 +231,7 @@ async function forecastAfter(page: Page, act: () => Promise<void>): Promise<Fore
   const answered = page.waitForResponse((response) => isForecast(response.request()));
   await act();
   const response = await answered;
-  assert.equal(response.status(), 200, `the forecast is answered: ${await response.text()}`);
+  if (response.status() !== 200) assert.fail(`the forecast is answered: ${response.status()} ${await response.text()}`);
   const answer = forecastResponse.parse(await response.json());
   const panel = page.getByTestId('forecast-panel');
   const shown =
@@ -162,14 +257,10 @@ async function fillCampaign(page: Page): Promise<void> {
 
 describe('the campaign form’s forecast panel', () => {
   it('forecasts a complete form with a chart, and follows the countries typed with one debounced request', async () => {
-    // UTC in the browser too, so that the flight typed is whole UTC days.
-    const context = await dashboard.browser.newContext({ viewport: viewports.desktop, timezoneId: 'UTC' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const page = await signedInPage(viewports.desktop);
     const sent = recordForecasts(page);
     try {
-      await dashboard.signIn(page, adminKey);
-      await page.goto(`${dashboard.baseUrl}/dashboard/campaigns/new?advertiserId=${advertiserId}`);
+      await page.goto(`${baseUrl}/dashboard/campaigns/new?advertiserId=${advertiserId}`);
       await page.getByTestId('campaign-form').waitFor();
       // Budget and bid are still empty: the panel says what it needs and asks nothing.
       await page.getByTestId('forecast-status').getByText('No forecast yet: Total budget is needed.').waitFor();
@@ -192,19 +283,23 @@ describe('the campaign form’s forecast panel', () => {
 
       // Typed as a person types: one request once typing stops, not one per keystroke.
       const before = sent.length;
-      const france = await forecastAfter(page, async () => {
-        await page.getByTestId('field-targeting-countries').pressSequentially('FR', { delay: 40 });
-      });
-      assert.equal(sent.length - before, 1, `one settled request for the typed countries, not ${sent.length - before}`);
-      assert.deepEqual(sent.at(-1)?.campaign.targeting?.countries, ['FR']);
-      assert.ok(
-        france.totals.opportunities < everywhere.totals.opportunities,
-        `France alone (${france.totals.opportunities}) matches fewer requests than everywhere (${everywhere.totals.opportunities})`,
+      // "US" alone is a complete value on the way: without the debounce it would be asked too.
+      const usAndFrance = await forecastAfter(page, () => typeOnPausedClock(page, 'field-targeting-countries', 'US, FR'));
+      assert.equal(
+        sent.length - before,
+        1,
+        `one settled request for the typed countries, not ${JSON.stringify(sent.slice(before).map((body) => [body.campaign.targeting, body.goalImpressions]))}`,
       );
+      assert.deepEqual(sent.at(-1)?.campaign.targeting?.countries, ['US', 'FR']);
+      assert.ok(
+        usAndFrance.totals.opportunities < everywhere.totals.opportunities,
+        `the US and France (${usAndFrance.totals.opportunities}) match fewer requests than everywhere (${everywhere.totals.opportunities})`,
+      );
+      assert.equal(digits(await page.getByTestId('forecast-impressions').innerText()), usAndFrance.totals.expectedImpressions);
 
       // The goal is asked about as typed, again with one request for six keystrokes.
       const beforeGoal = sent.length;
-      const withGoal = await forecastAfter(page, () => page.getByTestId('forecast-goal').pressSequentially('100000', { delay: 40 }));
+      const withGoal = await forecastAfter(page, () => typeOnPausedClock(page, 'forecast-goal', '100000'));
       assert.equal(sent.length - beforeGoal, 1, `one settled request for the typed goal, not ${sent.length - beforeGoal}`);
       assert.equal(sent.at(-1)?.goalImpressions, 100_000);
       assert.equal(withGoal.goal?.impressions, 100_000);
@@ -212,13 +307,16 @@ describe('the campaign form’s forecast panel', () => {
       await screenshot(page, 'campaign-forecast');
 
       // A site with no recorded requests: the panel says forecasts need traffic first.
-      const quiet = await forecastAfter(page, async () => {
-        await page.getByTestId('field-targeting-countries').fill('');
-        await page
-          .getByTestId('field-targeting-siteIds')
-          .getByLabel(/Quiet Gazette/)
-          .check();
-      });
+      // Two changes, one request: made on the paused clock, so the machine's load cannot split them.
+      const quiet = await forecastAfter(page, () =>
+        onPausedClock(page, async () => {
+          await page.getByTestId('field-targeting-countries').fill('');
+          await page
+            .getByTestId('field-targeting-siteIds')
+            .getByLabel(/Quiet Gazette/)
+            .check();
+        }),
+      );
       assert.deepEqual(sent.at(-1)?.campaign.targeting?.siteIds, [quietSiteId]);
       assert.equal(quiet.history.hoursWithData, 0);
       assert.equal(
@@ -226,19 +324,16 @@ describe('the campaign form’s forecast panel', () => {
         'No recorded requests yet: forecasts start once serving has recorded traffic.',
       );
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 
   it('forecasts a booked campaign on its edit page without competing with itself, and fits a phone', async () => {
-    const context = await dashboard.browser.newContext({ viewport: viewports.phone, timezoneId: 'UTC' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const page = await signedInPage(viewports.phone);
     const sent = recordForecasts(page);
     try {
-      await dashboard.signIn(page, adminKey);
       const answer = await forecastAfter(page, () =>
-        page.goto(`${dashboard.baseUrl}/dashboard/campaigns/${bookedCampaignId}/edit`).then(() => undefined),
+        page.goto(`${baseUrl}/dashboard/campaigns/${bookedCampaignId}/edit`).then(() => undefined),
       );
       assert.equal(sent.at(-1)?.campaignId, bookedCampaignId, 'the edit page names the campaign');
       assert.ok(!answer.competitors.some((competitor) => competitor.campaignId === bookedCampaignId), 'it does not compete with itself');
@@ -250,7 +345,7 @@ describe('the campaign form’s forecast panel', () => {
       await page.getByTestId('forecast-panel').scrollIntoViewIfNeeded();
       await screenshot(page, 'campaign-forecast');
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 });

@@ -126,7 +126,7 @@ export function forecastSummary(answer: ForecastResponse): ForecastSummary {
     goal: answer.goal === null ? null : { reachable: answer.goal.reachable, sentence: goalSentence(answer.goal) },
     contested: formatShare(contestedShareOf(answer.days)),
     competitors: answer.competitors.map((competitor, index) => ({
-      key: `${competitor.campaignId}-${index}`,
+      key: `${competitor.campaignId ?? 'another'}-${index}`,
       label: competitor.name.trim() === '' ? 'another campaign' : competitor.name,
       share: formatShare(competitor.sharedOpportunities),
     })),

@@ -7,6 +7,7 @@ import type { BulkAction } from '../components/bulk-bar';
 import { StatusBadge, formatDate, formatDateTime } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
 import { ForecastPanel } from '../components/forecast-panel';
+import { useFormValuesFeed } from '../components/form-values-feed';
 import { ListPage } from '../components/list-page';
 import { ProblemBanner } from '../components/problem-banner';
 import { EntityName } from '../components/entity-name';
@@ -235,7 +236,7 @@ export function CampaignCreatePage() {
   const sites = useSiteChoices();
   const advertiserId = query.get('advertiserId') ?? principal.advertiserId ?? '';
   const fields = useMemo(() => campaignFields(advertisers, sites), [advertisers, sites]);
-  const [values, setValues] = useState<FormValues | null>(null);
+  const feed = useFormValuesFeed();
   return (
     <section>
       <h1>New campaign</h1>
@@ -244,7 +245,7 @@ export function CampaignCreatePage() {
         <CreateForm<Campaign>
           path="/campaigns"
           fields={fields}
-          onValuesChange={setValues}
+          onValuesChange={feed.publish}
           defaults={{
             advertiserId,
             ...defaultFlight(),
@@ -262,7 +263,7 @@ export function CampaignCreatePage() {
           rules={campaignRules}
           afterCreate={(created) => `/campaigns/${created.id}`}
         />
-        <ForecastPanel fields={fields} values={values} />
+        <ForecastPanel fields={fields} feed={feed} />
       </div>
     </section>
   );
@@ -271,14 +272,14 @@ export function CampaignCreatePage() {
 export function CampaignEditPage({ id }: { id: string }) {
   const sites = useSiteChoices();
   const fields = useMemo(() => campaignFields([], sites), [sites]);
-  const [values, setValues] = useState<FormValues | null>(null);
+  const feed = useFormValuesFeed();
   return (
     <section>
       <EditForm<Campaign>
         path={`/campaigns/${encodeURIComponent(id)}`}
         fields={fields}
-        onValuesChange={setValues}
-        aside={(campaign) => <ForecastPanel fields={fields} values={values} campaignId={campaign.id} />}
+        onValuesChange={feed.publish}
+        aside={(campaign) => <ForecastPanel fields={fields} feed={feed} campaignId={campaign.id} />}
         asideClassName="form-with-forecast"
         testId="campaign-form"
         finalize={finalizeCampaign}
