@@ -186,7 +186,9 @@ const ForecastAnswer = memo(function ForecastAnswer({
                 <tbody>
                   {summary.rows.map((row) => (
                     <tr key={row.date}>
-                      <th scope="row">{row.date}</th>
+                      <th scope="row">
+                        <time dateTime={row.date}>{row.label}</time>
+                      </th>
                       <td className="number">{row.opportunities.toLocaleString('en-US')}</td>
                       <td className="number">{row.contested}</td>
                       <td className="number">{row.expectedImpressions.toLocaleString('en-US')}</td>
