@@ -98,6 +98,20 @@ describe('DataApiRestClient', () => {
     await assert.rejects(client.ads.get('01900000-0000-7000-8000-000000000000'), { status: 404, code: 'NOT_FOUND' });
   });
 
+  it('runs a forecast: zeros without recorded requests, a problem naming the field for bad input', async () => {
+    const answer = await client.forecasts.run({ campaign: { ...flight(), totalBudget: 1_000, bidAmount: 100 } });
+    assert.ok(answer.days.length >= 20 && answer.days.length <= 21, String(answer.days.length));
+    assert.equal(answer.totals.opportunities, 0);
+    assert.ok(answer.assumptions.some((text) => /no recorded requests yet/i.test(text)));
+    await assert.rejects(
+      client.forecasts.run({ campaign: { ...flight(), totalBudget: 1_000, bidAmount: 100, targeting: { countries: ['usa'] } } }),
+      (error: unknown) =>
+        error instanceof DataApiProblemError &&
+        error.status === 422 &&
+        error.errors.some((field) => field.field === 'campaign.targeting.countries.0'),
+    );
+  });
+
   it('lists with filters and follows cursors with listAll', async () => {
     const advertiser = await client.advertisers.create({ name: 'Many Co' });
     for (let index = 0; index < 5; index += 1) {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Ad, Campaign } from '../contracts/inventory.js';
 import type * as inventoryContracts from '../contracts/inventory.js';
 import type * as rest from '../contracts/rest.js';
+import type { ForecastRequest, ForecastResponse } from '../contracts/forecast.js';
 import type {
   AdvertiserResource,
   ApiKey,
@@ -125,6 +126,8 @@ export interface DataApiRestClient {
     site(id: string, query?: ReportQuery): Promise<Report>;
     placement(id: string, query?: ReportQuery): Promise<Report>;
   };
+  /** `POST /forecasts`: a proposed campaign's expected opportunities, impressions and spend by day (nothing is written). */
+  forecasts: { run(body: ForecastRequest): Promise<ForecastResponse> };
   /** The OpenAPI 3.1 document of the API. */
   openApi(): Promise<Record<string, unknown>>;
 }
@@ -274,6 +277,7 @@ export function createDataApiRestClient(options: DataApiRestClientOptions): Data
       site: (id, query) => plain('GET', `/reports/sites/${encodeURIComponent(id)}`, { query }),
       placement: (id, query) => plain('GET', `/reports/placements/${encodeURIComponent(id)}`, { query }),
     },
+    forecasts: { run: (body) => plain('POST', '/forecasts', { body }) },
     openApi: () => plain('GET', '/openapi.json', { authenticated: false }),
   };
 }

@@ -148,18 +148,94 @@ function bookedDemand(campaign: BookedCampaign, remainingMinor: number, remainin
   return budget === Infinity ? Infinity : Math.max(0, budget) / price;
 }
 
-/** Ratio estimator variance with visitors as clusters: n/(n-1) Σ (y_i − r m_i)² / (Σ m_i)². */
-function clusteredShareVariance(clusters: Iterable<[number, number]>, share: number): number {
-  let count = 0;
-  let entries = 0;
-  let squares = 0;
-  for (const [m, y] of clusters) {
-    count += 1;
-    entries += m;
-    squares += (y - share * m) ** 2;
+/**
+ * The sample's clusters for one placement: a visitor's requests of one day are one cluster (a
+ * visitor's requests are sampled together). Keeps the sums the ratio estimator's variance needs.
+ */
+class ShareClusters {
+  private count = 0;
+  private entries = 0;
+  private yy = 0;
+  private ym = 0;
+  private mm = 0;
+  private readonly today = new Map<number, number>();
+  private requests: number[] = [];
+  private matching: number[] = [];
+
+  add(visitor: number, matches: boolean): void {
+    let at = this.today.get(visitor);
+    if (at === undefined) {
+      at = this.requests.length;
+      this.today.set(visitor, at);
+      this.requests.push(0);
+      this.matching.push(0);
+    }
+    this.requests[at]! += 1;
+    if (matches) this.matching[at]! += 1;
   }
-  if (count < 2 || entries === 0) return 0;
-  return ((count / (count - 1)) * squares) / entries ** 2;
+
+  /** Ends a day: its visitors become clusters. */
+  closeDay(): void {
+    for (let at = 0; at < this.requests.length; at += 1) {
+      const m = this.requests[at]!;
+      const y = this.matching[at]!;
+      this.count += 1;
+      this.entries += m;
+      this.yy += y * y;
+      this.ym += y * m;
+      this.mm += m * m;
+    }
+    this.today.clear();
+    this.requests = [];
+    this.matching = [];
+  }
+
+  /** Adds another placement's clusters. */
+  absorb(other: ShareClusters): void {
+    this.count += other.count;
+    this.entries += other.entries;
+    this.yy += other.yy;
+    this.ym += other.ym;
+    this.mm += other.mm;
+  }
+
+  /** Ratio estimator variance of the matching share r: n/(n−1) Σ (y_i − r m_i)² / (Σ m_i)². */
+  shareVariance(share: number): number {
+    if (this.count < 2 || this.entries === 0) return 0;
+    const squares = Math.max(0, this.yy - 2 * share * this.ym + share * share * this.mm);
+    return ((this.count / (this.count - 1)) * squares) / this.entries ** 2;
+  }
+}
+
+/** A day sample prepared once (memoised per sample array): each entry's audience as a number. */
+interface PreparedDaySample {
+  /** Distinct audiences of the day (country, device, keywords, properties) as keys. */
+  audienceKeys: string[];
+  /** Per entry: its audience's index in `audienceKeys`. */
+  audienceOf: Int32Array;
+}
+
+const NO_COMPETITORS: number[] = [];
+// Day samples are cached by the store between forecasts, so their preparation is kept with them.
+const preparedSamples = new WeakMap<readonly OpportunitySample[], PreparedDaySample>();
+
+function prepareDaySample(sample: readonly OpportunitySample[]): PreparedDaySample {
+  const cached = preparedSamples.get(sample);
+  if (cached !== undefined) return cached;
+  const ids = new Map<string, number>();
+  const audienceOf = new Int32Array(sample.length);
+  sample.forEach((entry, index) => {
+    const key = `${entry.country ?? ''}|${entry.device ?? ''}|${entry.keywords.join(',')}|${entry.properties === undefined ? '' : JSON.stringify(entry.properties)}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(key, id);
+    }
+    audienceOf[index] = id;
+  });
+  const prepared = { audienceKeys: [...ids.keys()], audienceOf };
+  preparedSamples.set(sample, prepared);
+  return prepared;
 }
 
 interface Signature {
@@ -252,46 +328,71 @@ export function computeForecast(input: ForecastModelInput): ForecastResponse {
   const matches = forecastAudienceMatcher(campaign.targeting);
   const restricts = hasAudienceTargeting(campaign.targeting);
   const competitorMatches = competitors.map((booked) => forecastAudienceMatcher(booked.targeting));
+  // Requests with the same audience (country, device, keywords, properties) match alike: each
+  // campaign evaluates each distinct audience once, whatever the number of entries.
+  const audienceIds = new Map<string, number>();
+  const mineByAudience: boolean[] = [];
+  const theirsByAudience = competitors.map((): boolean[] => []);
   const sampled = placements.map(() => 0);
   const matched = placements.map(() => 0);
   const competitorMatched = competitors.map(() => placements.map(() => 0));
   const signatures = placements.map(() => new Map<string, Signature>());
-  const clusters = placements.map(() => new Map<string, [number, number]>());
-  const cappedVisitors = new Map<string, number[]>();
+  const clusters = placements.map(() => new ShareClusters());
   const shared = competitors.map(() => 0);
+  let capMatching = 0;
+  let capKept = 0;
   let sampledDays = 0;
   const firstSampleDayMs = Math.floor(lookbackStartMs / DAY_MS) * DAY_MS;
   for (const day of input.days) {
     if (day.dayMs < firstSampleDayMs || day.dayMs + DAY_MS > lookbackEndMs) continue;
     sampledDays += 1;
-    for (const entry of day.sample) {
+    const cappedVisitors = new Map<number, number[]>();
+    const prepared = prepareDaySample(day.sample);
+    const audienceOfDay = prepared.audienceKeys.map((key) => {
+      let id = audienceIds.get(key);
+      if (id === undefined) {
+        id = audienceIds.size;
+        audienceIds.set(key, id);
+      }
+      return id;
+    });
+    for (let index = 0; index < day.sample.length; index += 1) {
+      const entry = day.sample[index]!;
       const at = byKey.get(entry.placementKey);
       if (at === undefined) continue;
       sampled[at]! += 1;
-      const mine = eligible[at]! && matches(entry);
-      const alsoMatched: number[] = [];
+      const audience = audienceOfDay[prepared.audienceOf[index]!]!;
+      let mine = false;
+      if (eligible[at]) {
+        mine = mineByAudience[audience] ??= matches(entry);
+      }
+      let alsoMatched: number[] | undefined;
       for (let other = 0; other < competitors.length; other += 1) {
-        if (!admittedBy[other]![at] || !competitorMatches[other]!(entry)) continue;
+        if (!admittedBy[other]![at]) continue;
+        const theirs = theirsByAudience[other]!;
+        if (!(theirs[audience] ??= competitorMatches[other]!(entry))) continue;
         competitorMatched[other]![at]! += 1;
         if (mine) {
-          alsoMatched.push(other);
+          (alsoMatched ??= []).push(other);
           shared[other]! += 1;
         }
       }
       if (!eligible[at]) continue;
-      const clusterKey = `${day.dayMs}:${entry.visitor}`;
-      const cluster = clusters[at]!.get(clusterKey) ?? [0, 0];
-      cluster[0] += 1;
-      if (mine) cluster[1] += 1;
-      clusters[at]!.set(clusterKey, cluster);
+      clusters[at]!.add(entry.visitor, mine);
       if (!mine) continue;
       matched[at]! += 1;
-      addSignature(signatures[at]!, alsoMatched);
+      addSignature(signatures[at]!, alsoMatched ?? NO_COMPETITORS);
       if (campaign.frequencyCap !== null && samplePriority(entry.visitor) < day.sampleThreshold) {
-        const hours = cappedVisitors.get(clusterKey) ?? [];
-        hours.push(entry.hour);
-        cappedVisitors.set(clusterKey, hours);
+        const hours = cappedVisitors.get(entry.visitor);
+        if (hours === undefined) cappedVisitors.set(entry.visitor, [entry.hour]);
+        else hours.push(entry.hour);
       }
+    }
+    for (const placementClusters of clusters) placementClusters.closeDay();
+    if (campaign.frequencyCap === null) continue;
+    for (const hours of cappedVisitors.values()) {
+      capMatching += hours.length;
+      capKept += frequencyCapKeeps(hours, campaign.frequencyCap);
     }
   }
 
@@ -299,13 +400,13 @@ export function computeForecast(input: ForecastModelInput): ForecastResponse {
   let pooledSampled = 0;
   let pooledMatched = 0;
   const pooledSignatures = new Map<string, Signature>();
-  const pooledClusters: [number, number][] = [];
+  const pooledClusters = new ShareClusters();
   placements.forEach((_, at) => {
     if (!eligible[at]) return;
     pooledSampled += sampled[at]!;
     pooledMatched += matched[at]!;
     for (const signature of signatures[at]!.values()) addSignature(pooledSignatures, signature.competitors, signature.count);
-    pooledClusters.push(...clusters[at]!.values());
+    pooledClusters.absorb(clusters[at]!);
   });
   const thin = (at: number) => sampled[at]! < MIN_PLACEMENT_SAMPLE;
   const pooledShare = pooledSampled > 0 ? pooledMatched / pooledSampled : 1;
@@ -344,13 +445,7 @@ export function computeForecast(input: ForecastModelInput): ForecastResponse {
   // Frequency cap, simulated on the complete visitors of the sample.
   let capShare = 1;
   if (campaign.frequencyCap !== null) {
-    let matching = 0;
-    let kept = 0;
-    for (const hours of cappedVisitors.values()) {
-      matching += hours.length;
-      kept += frequencyCapKeeps(hours, campaign.frequencyCap);
-    }
-    if (matching > 0) capShare = kept / matching;
+    if (capMatching > 0) capShare = capKept / capMatching;
     else assumptions.push('No sampled visitor matches the targeting: the frequency cap is assumed to hold nothing back.');
   }
 
@@ -462,9 +557,9 @@ export function computeForecast(input: ForecastModelInput): ForecastResponse {
     totalOpportunities += placementRequests[at]! * shareOf[at]!;
     if (!restricts) return;
     if (thin(at)) thinRequests += placementRequests[at]!;
-    else variance += placementRequests[at]! ** 2 * clusteredShareVariance(clusters[at]!.values(), shareOf[at]!);
+    else variance += placementRequests[at]! ** 2 * clusters[at]!.shareVariance(shareOf[at]!);
   });
-  if (restricts && thinRequests > 0) variance += thinRequests ** 2 * clusteredShareVariance(pooledClusters, pooledShare);
+  if (restricts && thinRequests > 0) variance += thinRequests ** 2 * pooledClusters.shareVariance(pooledShare);
   const samplingError = totalOpportunities > 0 ? Math.round((Math.sqrt(variance) / totalOpportunities) * 10_000) / 10_000 : 0;
 
   const competitorList = competitors
