@@ -611,6 +611,7 @@ export function computeForecast(input: ForecastModelInput): ForecastResponse {
         ? `No impressions in the lookback: a click-through rate of ${DEFAULT_PLATFORM_CTR * 100}% is assumed for CPC spend.`
         : `CPC spend uses the platform's click-through rate over the lookback (${Math.round(ctr * 100_000) / 1000}%).`,
     );
+  if (plan.dates.length === 0) assumptions.push('The flight ends before asOf: there is no day left to forecast.');
   if (plan.cut)
     assumptions.push(`The flight is longer than ${FORECAST_MAX_DAYS} days: only its first ${FORECAST_MAX_DAYS} days are forecast.`);
   assumptions.push(
