@@ -108,8 +108,8 @@ test('ads-client is imported through its public entry points only', () => {
   );
   assert.deepEqual(
     entryPoints,
-    [CLIENT_NAME, `${CLIENT_NAME}/service`, `${CLIENT_NAME}/time`, `${CLIENT_NAME}/inventory`],
-    'ads-client has its index, the service kit and the browser-safe time helpers and inventory contracts as entry points',
+    [CLIENT_NAME, `${CLIENT_NAME}/service`, `${CLIENT_NAME}/time`, `${CLIENT_NAME}/inventory`, `${CLIENT_NAME}/forecast`],
+    'ads-client has its index, the service kit and the browser-safe time helpers, inventory and forecast contracts as entry points',
   );
   const offences: string[] = [];
   for (const { dir } of packages) {

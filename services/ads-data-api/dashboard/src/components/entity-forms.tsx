@@ -64,6 +64,8 @@ interface EditFormProps<T> {
   footer?(entity: T, reload: () => void): ReactNode;
   /** Rendered next to the form (e.g. a preview). */
   aside?: (entity: T) => ReactNode;
+  /** An extra class of the form-and-aside row (e.g. a wider aside). */
+  asideClassName?: string;
   /** The contract of the update body, checked before sending. */
   schema?: ContractSchema;
   rules?: readonly CrossFieldRule[];
@@ -84,7 +86,7 @@ export function EditForm<T>(props: EditFormProps<T>) {
     <>
       {props.header?.(entity, loaded.reload)}
       {saved && <Notice testId="saved">Saved.</Notice>}
-      <div className={props.aside ? 'form-with-aside' : 'form-only'}>
+      <div className={props.aside ? `form-with-aside${props.asideClassName ? ` ${props.asideClassName}` : ''}` : 'form-only'}>
         <ResourceForm
           // A new ETag means new initial values: the form starts over from what is stored.
           key={etag ?? JSON.stringify(entity)}

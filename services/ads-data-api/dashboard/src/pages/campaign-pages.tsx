@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { campaignCreate, campaignUpdate, flightInOrder, flightMessage, propertyExpressionText } from '@ads/ads-client/inventory';
 import { ApiProblem } from '../api/api-problem';
 import type { ApiClient } from '../api/api-client';
@@ -6,6 +6,8 @@ import type { Campaign, DeliveryRow } from '../api/entities';
 import type { BulkAction } from '../components/bulk-bar';
 import { StatusBadge, formatDate, formatDateTime } from '../components/data-table';
 import { CreateForm, EditForm } from '../components/entity-forms';
+import { ForecastPanel } from '../components/forecast-panel';
+import { useFormValuesFeed } from '../components/form-values-feed';
 import { ListPage } from '../components/list-page';
 import { ProblemBanner } from '../components/problem-banner';
 import { EntityName } from '../components/entity-name';
@@ -233,41 +235,52 @@ export function CampaignCreatePage() {
   const advertisers = useAdvertiserChoices();
   const sites = useSiteChoices();
   const advertiserId = query.get('advertiserId') ?? principal.advertiserId ?? '';
+  const fields = useMemo(() => campaignFields(advertisers, sites), [advertisers, sites]);
+  const feed = useFormValuesFeed();
   return (
     <section>
       <h1>New campaign</h1>
       <p className="muted">New campaigns start as drafts; activate them once they have ads.</p>
-      <CreateForm<Campaign>
-        path="/campaigns"
-        fields={campaignFields(advertisers, sites)}
-        defaults={{
-          advertiserId,
-          ...defaultFlight(),
-          timeZone: 'UTC',
-          frequencyCap: { windowSeconds: 86_400 },
-          pacing: 'even',
-          priority: 'standard',
-          bidType: 'CPM',
-          targeting: {},
-        }}
-        testId="campaign-form"
-        submitLabel="Create campaign"
-        finalize={finalizeCampaign}
-        schema={campaignCreate}
-        rules={campaignRules}
-        afterCreate={(created) => `/campaigns/${created.id}`}
-      />
+      <div className="form-with-aside form-with-forecast">
+        <CreateForm<Campaign>
+          path="/campaigns"
+          fields={fields}
+          onValuesChange={feed.publish}
+          defaults={{
+            advertiserId,
+            ...defaultFlight(),
+            timeZone: 'UTC',
+            frequencyCap: { windowSeconds: 86_400 },
+            pacing: 'even',
+            priority: 'standard',
+            bidType: 'CPM',
+            targeting: {},
+          }}
+          testId="campaign-form"
+          submitLabel="Create campaign"
+          finalize={finalizeCampaign}
+          schema={campaignCreate}
+          rules={campaignRules}
+          afterCreate={(created) => `/campaigns/${created.id}`}
+        />
+        <ForecastPanel fields={fields} feed={feed} />
+      </div>
     </section>
   );
 }
 
 export function CampaignEditPage({ id }: { id: string }) {
   const sites = useSiteChoices();
+  const fields = useMemo(() => campaignFields([], sites), [sites]);
+  const feed = useFormValuesFeed();
   return (
     <section>
       <EditForm<Campaign>
         path={`/campaigns/${encodeURIComponent(id)}`}
-        fields={campaignFields([], sites)}
+        fields={fields}
+        onValuesChange={feed.publish}
+        aside={(campaign) => <ForecastPanel fields={fields} feed={feed} campaignId={campaign.id} />}
+        asideClassName="form-with-forecast"
         testId="campaign-form"
         finalize={finalizeCampaign}
         schema={campaignUpdate}
