@@ -121,3 +121,12 @@ test('forecasting settings: recording on, k 2,000, flush 5 s and replay off by d
   );
   assert.throws(() => loadConfig({ FORECAST_SAMPLE_SIZE: '0' }), /FORECAST_SAMPLE_SIZE/);
 });
+
+test('production refuses the forecast replay clock, naming FORECAST_REPLAY', () => {
+  const secret = 'x'.repeat(8) + 'Qm3v9LpZr7TfYw2KcN5hJd8Gs4Ab6Ue1';
+  assert.throws(
+    () => loadConfig({ NODE_ENV: 'production', TRACKING_SECRET: secret, FORECAST_REPLAY: 'true' }),
+    (error: Error) => error.message.includes('FORECAST_REPLAY') && error.message.includes('production'),
+  );
+  assert.equal(loadConfig({ FORECAST_REPLAY: 'true' }).forecastReplay, true, 'outside production the replay clock may be on');
+});

@@ -128,6 +128,11 @@ const environmentSchema = z
     message: 'is required in production (the HMAC key of tracking URLs)',
     path: ['TRACKING_SECRET'],
   })
+  // The replay header lets any caller put opportunities into any hour: never where real traffic is.
+  .refine((env) => env.NODE_ENV !== 'production' || !env.FORECAST_REPLAY, {
+    message: 'must not be true in production (it lets any caller backdate the recorded opportunities; it is for accuracy replays)',
+    path: ['FORECAST_REPLAY'],
+  })
   .refine((env) => env.TRACKING_SECRET_PREVIOUS === undefined || env.TRACKING_SECRET !== undefined, {
     message: 'needs TRACKING_SECRET (the secret that replaced it)',
     path: ['TRACKING_SECRET_PREVIOUS'],
