@@ -105,6 +105,8 @@ describe('applyPendingMigrations', () => {
         'hourly_stat',
         'idempotency_record',
         'import_run',
+        'opportunity_day',
+        'opportunity_hour',
         'placement',
         'placement_hourly_stat',
         'site',
@@ -123,6 +125,10 @@ describe('applyPendingMigrations', () => {
       'hourly_stat_counts_check',
       'placement_hourly_stat_counts_check',
       'import_run_counts_check',
+      'opportunity_hour_requests_check',
+      'opportunity_hour_hour_check',
+      'opportunity_day_threshold_check',
+      'opportunity_day_sample_check',
     ]) {
       assert.ok(names.includes(expected), `missing CHECK ${expected}`);
     }

@@ -22,6 +22,8 @@ const dayMs = 86_400_000;
 
 // Tables in dependency-free order for TRUNCATE (it handles the foreign keys itself).
 const applicationTables = [
+  'opportunity_hour',
+  'opportunity_day',
   'placement_hourly_stat',
   'hourly_stat',
   'stats_batch',
