@@ -17,7 +17,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** What the launcher's `STACK_READY` line says (the parts the scripts read). */
 export interface StackReady {
-  urls: { serving: string; dataApi: string; servingInstances: string[] };
+  urls: { serving: string; dataApi: string };
+  /** Each serving instance's own address (behind HAProxy). */
+  servingInstances: string[];
   keys: { adminKey: string };
   pids: Record<string, number>;
 }

@@ -263,14 +263,14 @@ async function main(): Promise<void> {
   const soakStart = Date.now();
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
-  let histogramBefore = await servingDecideHistogram(stackInfo.urls.servingInstances);
+  let histogramBefore = await servingDecideHistogram(stackInfo.servingInstances);
   let cpuBefore = cpuTimes();
   for (let at = 1; at <= minutes; at++) {
     minute = { decideMs: [], beaconMs: [], errors: 0 };
     lag.reset();
     const views = await load(serving, placements, soakStart + at * 60_000, rate);
     const lagP99 = lag.percentile(99) / 1e6;
-    const histogramNow = await servingDecideHistogram(stackInfo.urls.servingInstances);
+    const histogramNow = await servingDecideHistogram(stackInfo.servingInstances);
     const servingP99 = histogramP99Ms(histogramBefore, histogramNow);
     histogramBefore = histogramNow;
     const cpuNow = cpuTimes();

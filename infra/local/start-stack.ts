@@ -416,9 +416,9 @@ async function main(): Promise<void> {
     demo: `${publicServing}/demo?placement=dailyplanet-article-inline`,
     servingRpcDocs: `${publicServing}/rpc/docs`,
     queues: `http://127.0.0.1:${ports.worker}/queues`,
-    /** Each serving instance directly (behind HAProxy): its /metrics, for the soak. */
-    servingInstances: servingPorts.map((port) => `http://127.0.0.1:${port}`),
   };
+  // Each serving instance directly (behind HAProxy): its /metrics, for the soak. Not a page.
+  const servingInstances = servingPorts.map((port) => `http://127.0.0.1:${port}`);
   const pids = Object.fromEntries(children.filter(({ child }) => child.exitCode === null).map(({ name, child }) => [name, child.pid]));
 
   say(`ready:
@@ -431,7 +431,7 @@ async function main(): Promise<void> {
   keys are saved in ${keysFile}, the tracking secret and the /metrics token in ${secretsFile}; Ctrl-C stops everything.`);
   // One line for scripts and tests (the keys are in the keys file too).
   process.stdout.write(
-    `STACK_READY ${JSON.stringify({ urls, keys, haproxy: haproxyInstalled, redisKeyPrefix: env.REDIS_KEY_PREFIX, keysFile, secretsFile, pids })}\n`,
+    `STACK_READY ${JSON.stringify({ urls, servingInstances, keys, haproxy: haproxyInstalled, redisKeyPrefix: env.REDIS_KEY_PREFIX, keysFile, secretsFile, pids })}\n`,
   );
 }
 
