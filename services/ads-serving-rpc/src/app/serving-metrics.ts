@@ -121,7 +121,7 @@ export class ServingMetrics {
     this.decideSeconds = new Histogram({
       name: 'ads_serving_decide_duration_seconds',
       help: 'Time to decide one request (handler time)',
-      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25],
       registers: [this.registry],
     });
     this.limitReservations = new Counter({
