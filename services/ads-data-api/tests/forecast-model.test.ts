@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { OPEN_TARGETING } from '@ads/bench-kit';
 import { FORECAST_MAX_DAYS, localWallClock, type OpportunitySample, type Targeting } from '@ads/ads-client';
 
 import {
@@ -27,16 +28,7 @@ const sites = [
 ];
 const history = syntheticHistory(placements, asOfMs - 28 * DAY_MS, 28);
 
-const noTargeting: Targeting = {
-  countries: [],
-  devices: [],
-  keywords: [],
-  siteIds: [],
-  categories: [],
-  hours: [],
-  weekdays: [],
-  properties: null,
-};
+const noTargeting: Targeting = { ...OPEN_TARGETING, properties: null };
 
 function terms(overrides: Partial<ForecastCampaignTerms> = {}, targeting: Partial<Targeting> = {}): ForecastCampaignTerms {
   return {
