@@ -6,6 +6,7 @@ export type { NodeProcessOptions, RunningProcess, CommandResult } from './node-p
 export { startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
 export {
+  DATA_API_SIDE_FAILURES,
   startStandIn,
   htmlServiceUnavailable,
   jsonRpcInternal,
@@ -14,6 +15,7 @@ export {
 } from './stand-in-data-api.js';
 export type { StandIn } from './stand-in-data-api.js';
 export { useTestRedis } from './test-redis.js';
+export { commandTestBed } from './command-test-bed.js';
 export { assertDataApiTokenPolicy } from './data-api-token-policy.js';
 export { requestStatusAndCode } from './status-and-code.js';
 export type { StatusAndCode } from './status-and-code.js';
