@@ -18,6 +18,7 @@ export { useTestRedis } from './test-redis.js';
 export { commandTestBed } from './command-test-bed.js';
 export { assertDataApiTokenPolicy } from './data-api-token-policy.js';
 export { requestStatusAndCode } from './status-and-code.js';
+export { postJsonRpc } from './post-json-rpc.js';
 export type { StatusAndCode } from './status-and-code.js';
 export { saveScreenshot, screenshotsDirectory } from './save-screenshot.js';
 export type { ScreenshotPage } from './save-screenshot.js';
