@@ -21,6 +21,7 @@ export { requestStatusAndCode } from './status-and-code.js';
 export { postJsonRpc } from './post-json-rpc.js';
 export type { StatusAndCode } from './status-and-code.js';
 export { saveScreenshot, screenshotsDirectory } from './save-screenshot.js';
+export { headlessChromium } from './headless-chromium.js';
 export type { ScreenshotPage } from './save-screenshot.js';
 export { startRedisCluster } from './redis-cluster.js';
 export type { RedisCluster } from './redis-cluster.js';
