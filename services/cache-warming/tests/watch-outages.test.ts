@@ -48,14 +48,14 @@ const published = (stdout: string) => jsonLines(stdout).filter((line) => line.ou
 test('a watcher started while Redis is down keeps retrying, then publishes once Redis is up', async () => {
   const dataApi = await startedDataApi();
   const redisPort = await freePort();
-  const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'info' });
+  const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'debug' });
   await running.waitForOutput(
     (_stdout, stderr) => stderr.includes('Redis unavailable; the watcher keeps retrying'),
     'the watcher to log that it waits for Redis',
   );
-  // Still alive a while later (it used to exit 4 at once): a time wait on purpose, since
-  // "has not exited" has no event to wait for.
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // It used to exit 4 at once, as a one-off command gives up after its 3rd reconnection: a 4th
+  // attempt shows the watcher is still retrying.
+  await running.waitForOutput((_stdout, stderr) => /"attempts":4\b/.test(stderr), 'a 4th attempt to reach Redis');
   assert.equal(running.child.exitCode, null, `the watcher is still running:\n${running.stderr()}`);
   assert.equal(running.stdout(), '', 'no build was attempted without Redis');
 
