@@ -6,7 +6,7 @@
 // are saved under artifacts/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { saveScreenshot } from '@ads/test-kit';
+import { saveScreenshot, headlessChromium } from '@ads/test-kit';
 import { createRpcClient, dataApiContract, readInventorySnapshot } from '@ads/ads-client';
 import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
 import { freePort } from './support/processes';
@@ -44,10 +44,7 @@ before(async () => {
   const warmed = await runCacheWarming({ dataApiUrls: [dataApi.rpcUrl], serviceKey: seed.serviceKey, redisKeyPrefix: prefix });
   assert.equal(warmed.code, 0, `cache-warming failed:\n${warmed.stdout}${warmed.stderr}`);
   serving = await startServing({ redisKeyPrefix: prefix, port: servingPort, env: { PUBLIC_BASE_URL: servingUrl } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await chromium.launch(headlessChromium());
 });
 
 after(async () => {

@@ -44,8 +44,11 @@ test('two scheduler instances: each scheduled run fires once', { timeout: 120_00
     assert.deepEqual(listed.queues.map((entry) => entry.name).sort(), ['feed-import', 'platform-commands', 'rollup']);
 
     const windowStart = Date.now();
-    // A time wait on purpose: the test counts the runs two schedulers fire over a window of seconds.
-    await new Promise((done) => setTimeout(done, 6_000));
+    // The window lasts until the schedulers have fired 5 runs (the next, not yet due, waits in
+    // 'delayed'); lost runs would stretch it and fail the count per second below.
+    const fired = async () =>
+      Object.values(await queue.getJobCounts('completed', 'failed', 'active', 'wait')).reduce((sum, count) => sum + count, 0);
+    await waitFor(async () => (await fired()) >= 5, 'five scheduled runs', { timeoutMs: 30_000 });
     await Promise.all([first.stop(), second.stop()]);
     await queue.removeJobScheduler('rollup');
     const windowEnd = Date.now();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { saveScreenshot } from '@ads/test-kit';
+import { saveScreenshot, headlessChromium } from '@ads/test-kit';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createRpcClient, dataApiContract, readInventorySnapshot, rest } from '@ads/ads-client';
 import { HOUR_MS, statsRow } from './support/feedback-stack';
@@ -56,10 +56,7 @@ before(async () => {
   } finally {
     await client.$close();
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await chromium.launch(headlessChromium());
 });
 
 after(async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { saveScreenshot } from '@ads/test-kit';
+import { saveScreenshot, headlessChromium } from '@ads/test-kit';
 import { chromium, type Browser } from 'playwright-core';
 import {
   createStackDatabase,
@@ -23,10 +23,7 @@ before(async () => {
   database = await createStackDatabase();
   seed = await seedStackDatabase(database.url);
   dataApi = await startDataApi({ databaseUrl: database.url, redisKeyPrefix: `test:${randomUUID()}:` });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await chromium.launch(headlessChromium());
 });
 
 after(async () => {

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { RedisKeys, ServingIndexStore, decodeTrackingEvent, type TrackingEventType } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { waitFor } from '@ads/test-kit';
+import { waitFor, headlessChromium } from '@ads/test-kit';
 import { deleteKeys, startServing, testPrefix, type RunningServing } from './support/serving-stack';
 
 const prefix = testPrefix();
@@ -128,16 +128,7 @@ before(async () => {
   });
   await store.publish('browser-v1');
   serving = await startServing({ redisKeyPrefix: prefix });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--host-resolver-rules=MAP xn--exmple-cua.test 127.0.0.1',
-    ],
-  });
+  browser = await chromium.launch(headlessChromium(['--host-resolver-rules=MAP xn--exmple-cua.test 127.0.0.1']));
 });
 
 after(async () => {

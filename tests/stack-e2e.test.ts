@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runEnqueue } from './support/import-stack';
 import { alive, startNpmStack, type NpmStack, type StackReady } from './support/npm-stack';
-import { saveScreenshot, waitFor } from '@ads/test-kit';
+import { saveScreenshot, waitFor, headlessChromium } from '@ads/test-kit';
 import { decide, deleteKeys } from './support/serving-stack';
 import { createStackDatabase, type StackDatabase } from './support/stack';
 
@@ -49,10 +49,7 @@ before(async () => {
   npmStack = await startNpmStack({ databaseUrl: database.url, redisKeyPrefix: prefix, env: { INDEX_POLL_MS: '1000' } });
   stack = npmStack.ready;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await chromium.launch(headlessChromium());
 });
 
 after(async () => {

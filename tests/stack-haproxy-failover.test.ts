@@ -6,6 +6,7 @@
 // other instance), and the load ends by itself.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { postJsonRpc } from '@ads/test-kit';
 import { startHaproxy, type RunningHaproxy } from './support/haproxy';
 import { deleteKeys, runCacheWarming, startServing, testPrefix, type RunningServing } from './support/serving-stack';
 import { createStackDatabase, seedStackDatabase, startDataApi, type RunningDataApi, type StackDatabase } from './support/stack';
@@ -50,17 +51,12 @@ interface Outcome {
 async function decideThroughHaproxy(url: string): Promise<Outcome> {
   const sentAt = performance.now();
   try {
-    const response = await fetch(`${url}/rpc`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'serving.decide',
-        params: { placements: [{ divName: 'slot', placementKey: PLACEMENT_KEY, count: 1 }], country: 'US', device: 'desktop' },
-      }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    const response = await postJsonRpc(
+      `${url}/rpc`,
+      'serving.decide',
+      { placements: [{ divName: 'slot', placementKey: PLACEMENT_KEY, count: 1 }], country: 'US', device: 'desktop' },
+      { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
+    );
     const body = (await response.json()) as { result?: unknown; error?: unknown };
     if (response.status === 200 && body.result !== undefined) return { sentAt, ok: true };
     return { sentAt, ok: false, problem: `${response.status} ${JSON.stringify(body).slice(0, 200)}` };

@@ -166,6 +166,8 @@ export type {
 } from './redis/events-stream-store.js';
 export { compareStreamIds, nextStreamId, streamIdRange } from './redis/stream-id.js';
 export { localDay, utcHoursOfLocalDay } from './time/local-day.js';
+export { localWallClock } from './time/local-wall-clock.js';
+export type { LocalWallClock } from './time/local-wall-clock.js';
 export { seededRng } from './random/seeded-rng.js';
 export { stringHash } from './random/string-hash.js';
 export type { Rng } from './random/seeded-rng.js';

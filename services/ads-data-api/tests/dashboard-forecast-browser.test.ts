@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { forecastResponse, type ForecastRequest, type ForecastResponse } from '@ads/ads-client/forecast';
-import { freePort, startTsProcess, waitFor, waitForHttp, type RunningProcess } from '@ads/test-kit';
+import { freePort, startTsProcess, waitFor, waitForHttp, type RunningProcess, headlessChromium } from '@ads/test-kit';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 
@@ -134,10 +134,7 @@ before(async () => {
     env: { PORT: String(port), DATABASE_URL: database.url, REDIS_KEY_PREFIX: redisKeyPrefix, NODE_ENV: 'test' },
   });
   await waitForHttp(`${baseUrl}/readyz`, { watch: dataApi, timeoutMs: 60_000 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await chromium.launch(headlessChromium());
 });
 
 after(async () => {

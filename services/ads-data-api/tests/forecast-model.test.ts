@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { FORECAST_MAX_DAYS, type OpportunitySample, type Targeting } from '@ads/ads-client';
+import { OPEN_TARGETING } from '@ads/bench-kit';
+import { FORECAST_MAX_DAYS, localWallClock, type OpportunitySample, type Targeting } from '@ads/ads-client';
 
 import {
   DEFAULT_PLATFORM_CTR,
@@ -27,16 +28,7 @@ const sites = [
 ];
 const history = syntheticHistory(placements, asOfMs - 28 * DAY_MS, 28);
 
-const noTargeting: Targeting = {
-  countries: [],
-  devices: [],
-  keywords: [],
-  siteIds: [],
-  categories: [],
-  hours: [],
-  weekdays: [],
-  properties: null,
-};
+const noTargeting: Targeting = { ...OPEN_TARGETING, properties: null };
 
 function terms(overrides: Partial<ForecastCampaignTerms> = {}, targeting: Partial<Targeting> = {}): ForecastCampaignTerms {
   return {
@@ -86,24 +78,6 @@ function requestsBetween(
     if (keep(hourMs)) for (const placement of chosen) sum += syntheticRequests(placement.base, hourMs);
   }
   return sum;
-}
-
-function localOf(timeZone: string, epochMs: number) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    weekday: 'short',
-  }).formatToParts(epochMs);
-  const part = (type: string) => parts.find((entry) => entry.type === type)!.value;
-  return {
-    date: `${part('year')}-${part('month')}-${part('day')}`,
-    hour: Number(part('hour')),
-    weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(part('weekday')),
-  };
 }
 
 describe('forecast model: seasonality', () => {
@@ -244,7 +218,7 @@ describe('forecast model: targeting', () => {
     answer.days.forEach((day, index) => {
       const dayStart = flightStartMs + index * DAY_MS;
       const allowed = (hourMs: number) => {
-        const local = localOf(timeZone, hourMs);
+        const local = localWallClock(hourMs, timeZone);
         return local.hour >= 9 && local.hour <= 17 && local.weekday >= 1 && local.weekday <= 5;
       };
       // The flight starts at asOf - 1 hour: the first forecast hour is asOf.

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { OPEN_TARGETING } from '@ads/bench-kit';
 import { readInventorySnapshot, type InventorySnapshot } from '@ads/ads-client';
 
 import { createAd, createAdvertiser, createCampaign } from './support/inventory-fixtures';
@@ -102,15 +103,7 @@ describe('inventory.snapshot', () => {
     assert.equal(campaign.totalBudget, 100_000);
     assert.equal(campaign.bidAmount, 250);
     assert.equal(campaign.frequencyCap, null);
-    assert.deepEqual(campaign.targeting, {
-      countries: [],
-      devices: [],
-      keywords: [],
-      siteIds: [],
-      categories: [],
-      hours: [],
-      weekdays: [],
-    });
+    assert.deepEqual(campaign.targeting, OPEN_TARGETING);
     const others = snapshot.campaigns.filter((candidate) => candidate.id !== liveWithStats);
     assert.ok(others.every((other) => other.spentMicros === 0));
   });

@@ -1,14 +1,5 @@
 // The ads-scoring command: `node --import tsx src/main.ts run [--dry-run] [--json] [--top N]`.
-import { randomUUID } from 'node:crypto';
-import {
-  commonHint,
-  connectRedis,
-  createLogger,
-  describeEnvironment,
-  integerOption,
-  printJsonLine,
-  runCommand,
-} from '@ads/ads-client/service';
+import { commonHint, describeEnvironment, integerOption, printJsonLine, runCommand, withDataApiCommand } from '@ads/ads-client/service';
 import { Command } from 'commander';
 import { runScoring } from './app/scoring-run';
 import { renderScoringReport } from './cli/scoring-report';
@@ -19,18 +10,12 @@ const SERVICE = 'ads-scoring';
 
 async function run(options: { dryRun: boolean; json: boolean; top: number }): Promise<void> {
   const config = configFromProcessEnvironment();
-  const logger = createLogger({ service: SERVICE, level: config.logLevel, base: { runId: randomUUID() }, kind: 'command' });
-  const redis = await connectRedis('command', { url: config.redisUrl, name: SERVICE, logger });
-  const source = new DataApiSource({ urls: config.dataApiUrls, token: config.dataApiToken, timeoutMs: config.dataApiTimeoutMs });
-  try {
+  await withDataApiCommand({ service: SERVICE, config, Source: DataApiSource }, async ({ logger, redis, source }) => {
     logger.info({ dryRun: options.dryRun, windowDays: config.windowDays }, 'scoring run started');
     const summary = await runScoring({ config, source, redis, logger, dryRun: options.dryRun, moversLimit: options.top });
     if (options.json) printJsonLine(summary);
     else process.stdout.write(renderScoringReport(summary, { colors: process.stdout.isTTY === true }));
-  } finally {
-    await source.close();
-    redis.disconnect();
-  }
+  });
 }
 
 const program = new Command(SERVICE).description('Computes ad scores (smoothed CTR, eCPM, pacing) into a new Redis score version.');

@@ -6,19 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { EXIT_CODES } from '@ads/ads-client/service';
-import {
-  entryPointRunner,
-  htmlServiceUnavailable,
-  jsonRpcInternal,
-  startStandIn,
-  unreachableDataApiEnvironment,
-  useTestRedis,
-} from '@ads/test-kit';
+import { commandTestBed, DATA_API_SIDE_FAILURES, startStandIn } from '@ads/test-kit';
 
-const runCommand = entryPointRunner(new URL('..', import.meta.url));
-const { redis, prefix } = useTestRedis();
+const { runCommand, redis, prefix, environment } = commandTestBed(new URL('..', import.meta.url));
 const keys = new RedisKeys(prefix);
-const environment = () => unreachableDataApiEnvironment(prefix);
 
 test('an unreachable data API ends the run with exit code 4 and keeps the current version', async () => {
   await redis.set(keys.scoresCurrent, 'v-kept');
@@ -51,10 +42,7 @@ test('a bad environment variable is named, with exit code 3', async () => {
   assert.match(pacing.stderr, /PACING_MAX_FACTOR/);
 });
 
-for (const [failure, handler] of [
-  ['a proxy with no backend answering an HTML 503 page', htmlServiceUnavailable],
-  ['a JSON-RPC INTERNAL error (its database down)', jsonRpcInternal],
-] as const) {
+for (const [failure, handler] of DATA_API_SIDE_FAILURES) {
   test(`a data API failing on its side (${failure}) ends the run with exit code 4, naming it`, async () => {
     await redis.set(keys.scoresCurrent, 'v-kept');
     const dataApi = await startStandIn(handler);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { waitFor } from '@ads/test-kit';
+import { postJsonRpc, waitFor } from '@ads/test-kit';
 import {
   EVENTS_ROLLUP_GROUP,
   EventsStreamStore,
@@ -137,15 +137,9 @@ test('a broken version is refused and the index in memory stays', async () => {
 });
 
 async function decideOne(): Promise<{ adId: string; impressionUrl: string; clickUrl: string }> {
-  const answer = await fetch(`${baseUrl}/rpc`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'serving.decide',
-      params: { placements: [{ divName: 'top', placementKey: 'home-top', count: 1 }], userKey: 'lifecycle-user-1' },
-    }),
+  const answer = await postJsonRpc(`${baseUrl}/rpc`, 'serving.decide', {
+    placements: [{ divName: 'top', placementKey: 'home-top', count: 1 }],
+    userKey: 'lifecycle-user-1',
   });
   const body = (await answer.json()) as {
     error?: unknown;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
-import { waitFor } from '@ads/test-kit';
+import { postJsonRpc, waitFor } from '@ads/test-kit';
 import { RedisKeys, ServingIndexStore, beaconUrl, decodeTrackingEvent, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { buildDecisionIndex, landingPage } from '../src/domain/decision-index';
@@ -76,15 +76,8 @@ test('a click on an ad with an international landing host redirects to its punyc
     ['the deciding instance', deciding],
     ['another instance', other],
   ] as const) {
-    const answer = await fetch(`${deciding}/rpc`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'serving.decide',
-        params: { placements: [{ divName: 'slot', placementKey: index.placements[0]!.key }] },
-      }),
+    const answer = await postJsonRpc(`${deciding}/rpc`, 'serving.decide', {
+      placements: [{ divName: 'slot', placementKey: index.placements[0]!.key }],
     });
     const { result } = (await answer.json()) as { result: DecisionResponse };
     const ad = result.decisions.slot![0]!;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
-import { waitFor } from '@ads/test-kit';
+import { postJsonRpc, waitFor } from '@ads/test-kit';
 import { RedisKeys, ServingIndexStore, type DecisionResponse } from '@ads/ads-client';
 import { Redis } from 'ioredis';
 import { fixtureCampaign, fixtureIndex, publishFixtureIndex } from './support/serving-index-fixture';
@@ -69,16 +69,7 @@ test('dist/main.mjs starts, serves embed.js, the demo creatives and preflights, 
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /content-type/);
 
     const placementKey = index.placements[0]!.key;
-    const decided = await fetch(`${base}/rpc`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'serving.decide',
-        params: { placements: [{ divName: 'slot', placementKey }] },
-      }),
-    });
+    const decided = await postJsonRpc(`${base}/rpc`, 'serving.decide', { placements: [{ divName: 'slot', placementKey }] });
     assert.equal(decided.status, 200);
     assert.equal(decided.headers.get('access-control-allow-origin'), '*');
     assert.equal(decided.headers.get('access-control-allow-methods'), null, 'preflight headers stay off answers');

@@ -1,14 +1,5 @@
 // The timeseries-warming command: `node --import tsx src/main.ts run [--days N] [--json]`.
-import { randomUUID } from 'node:crypto';
-import {
-  commonHint,
-  connectRedis,
-  createLogger,
-  describeEnvironment,
-  integerOption,
-  printJsonLine,
-  runCommand,
-} from '@ads/ads-client/service';
+import { commonHint, describeEnvironment, integerOption, printJsonLine, runCommand, withDataApiCommand } from '@ads/ads-client/service';
 import { Command } from 'commander';
 import { warmTimeSeries } from './app/time-series-warm';
 import { renderWarmReport } from './cli/warm-report';
@@ -19,11 +10,8 @@ const SERVICE = 'timeseries-warming';
 
 async function run(options: { days?: number; json: boolean }): Promise<void> {
   const config = configFromProcessEnvironment();
-  const logger = createLogger({ service: SERVICE, level: config.logLevel, base: { runId: randomUUID() }, kind: 'command' });
-  const redis = await connectRedis('command', { url: config.redisUrl, name: SERVICE, logger });
-  const source = new DataApiSource({ urls: config.dataApiUrls, token: config.dataApiToken, timeoutMs: config.dataApiTimeoutMs });
-  try {
-    const days = options.days ?? config.days;
+  const days = options.days ?? config.days;
+  await withDataApiCommand({ service: SERVICE, config, Source: DataApiSource }, async ({ logger, redis, source }) => {
     logger.info({ days }, 'time-series warm started');
     const summary = await warmTimeSeries({
       source,
@@ -39,10 +27,7 @@ async function run(options: { days?: number; json: boolean }): Promise<void> {
     );
     if (options.json) printJsonLine(summary);
     else process.stdout.write(renderWarmReport(summary));
-  } finally {
-    await source.close();
-    redis.disconnect();
-  }
+  });
 }
 
 const program = new Command(SERVICE).description('Loads hourly and daily stats series into Redis and reconciles the day spend counters.');

@@ -4,20 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RedisKeys } from '@ads/ads-client';
 import { EXIT_CODES } from '@ads/ads-client/service';
-import {
-  entryPointRunner,
-  freePort,
-  htmlServiceUnavailable,
-  jsonRpcInternal,
-  startStandIn,
-  unreachableDataApiEnvironment,
-  useTestRedis,
-} from '@ads/test-kit';
+import { commandTestBed, DATA_API_SIDE_FAILURES, freePort, startStandIn } from '@ads/test-kit';
 
-const runCommand = entryPointRunner(new URL('..', import.meta.url));
-const { redis, prefix } = useTestRedis();
+const { runCommand, redis, prefix, environment } = commandTestBed(new URL('..', import.meta.url));
 const keys = new RedisKeys(prefix);
-const environment = () => unreachableDataApiEnvironment(prefix);
 
 test('an unreachable data API ends the run with exit code 4 and leaves the series in place', async () => {
   const seriesKey = keys.timeSeries('ad', 'a1', 'hour');
@@ -34,10 +24,7 @@ test('an unreachable data API ends the run with exit code 4 and leaves the serie
   assert.equal(await redis.get(keys.timeSeriesMeta), '{"kept":true}');
 });
 
-for (const [failure, handler] of [
-  ['a proxy with no backend answering an HTML 503 page', htmlServiceUnavailable],
-  ['a JSON-RPC INTERNAL error (its database down)', jsonRpcInternal],
-] as const) {
+for (const [failure, handler] of DATA_API_SIDE_FAILURES) {
   test(`a data API failing on its side (${failure}) ends the run with exit code 4, naming it`, async () => {
     const dataApi = await startStandIn(handler);
     try {

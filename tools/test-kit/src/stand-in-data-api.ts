@@ -42,6 +42,15 @@ export function jsonRpcInternal(_request: IncomingMessage, body: string, respons
   response.end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: 'internal error', data: { code: 'INTERNAL' } } }));
 }
 
+/**
+ * The ways a data API fails on its own side, each with its stand-in handler: a command must take
+ * them as an outage to retry (exit 4, unavailable), not as a refusal.
+ */
+export const DATA_API_SIDE_FAILURES = [
+  ['a proxy with no backend answering an HTML 503 page', htmlServiceUnavailable],
+  ['a JSON-RPC INTERNAL error (its database down)', jsonRpcInternal],
+] as const;
+
 /** Answers a JSON-RPC call with `result(method, params)`. */
 export function jsonRpcResult(result: (method: string, params: Record<string, unknown>) => unknown) {
   return (_request: IncomingMessage, body: string, response: ServerResponse): void => {

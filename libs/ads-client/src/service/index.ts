@@ -11,6 +11,8 @@ export { subscribeWhenReady } from './subscribe-when-ready.js';
 export type { RedisClient } from '../redis/redis-client.js';
 export { DataApiReader, dataApiFailure } from './data-api-reader.js';
 export type { DataApiReaderOptions } from './data-api-reader.js';
+export { withDataApiCommand } from './with-data-api-command.js';
+export type { DataApiCommandRun } from './with-data-api-command.js';
 export { LOG_LEVELS, createHttpLogger, createLogger } from './create-logger.js';
 export type { HttpLoggerOptions, LogLevel, LoggerOptions } from './create-logger.js';
 export {

@@ -2,3 +2,5 @@
 // for browser bundles such as the ads-data-api dashboard, which must not pull in the client's
 // index (express, undici, ioredis). The main index exports the same functions.
 export { localDay, utcHoursOfLocalDay } from './local-day.js';
+export { localWallClock } from './local-wall-clock.js';
+export type { LocalWallClock } from './local-wall-clock.js';

@@ -1,34 +1,12 @@
+import { localWallClock } from './local-wall-clock.js';
+
 const HOUR_MS = 3_600_000;
-
-// Building an Intl.DateTimeFormat costs far more than formatting with one; warmers call this
-// for every campaign, so formatters are kept per time zone.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
 
 /** The local `YYYYMMDD` (as `dayBucket`) and the wall-clock ms since local midnight. */
 function wallClock(epochMs: number, timeZone: string): { day: string; sinceMidnightMs: number } {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(epochMs)) parts[part.type] = part.value;
-  const sinceMidnightMs =
-    ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000 + (((epochMs % 1000) + 1000) % 1000);
-  return { day: `${parts.year}${parts.month}${parts.day}`, sinceMidnightMs };
+  const local = localWallClock(epochMs, timeZone);
+  const sinceMidnightMs = ((local.hour * 60 + local.minute) * 60 + local.second) * 1000 + (((epochMs % 1000) + 1000) % 1000);
+  return { day: local.date.replaceAll('-', ''), sinceMidnightMs };
 }
 
 function startOfLocalDay(epochMs: number, timeZone: string): number {

@@ -1,6 +1,7 @@
 import {
   FORECAST_LOOKBACK_DAYS,
   FORECAST_MAX_DAYS,
+  localWallClock,
   samplePriority,
   type ForecastDay,
   type ForecastResponse,
@@ -9,7 +10,6 @@ import {
 } from '@ads/ads-client';
 import { admitsPlacement, forecastAudienceMatcher, hasAudienceTargeting, type ForecastPlacement } from './forecast-audience-matcher';
 import { frequencyCapKeeps, type FrequencyCapRule } from './frequency-cap-simulation';
-import { localWallClock } from './local-wall-clock';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -93,7 +93,7 @@ interface ForecastHour {
 
 function dayPartingAllows(targeting: Targeting, timeZone: string, hourMs: number): boolean {
   if (targeting.hours.length === 0 && targeting.weekdays.length === 0) return true;
-  const local = localWallClock(timeZone, hourMs);
+  const local = localWallClock(hourMs, timeZone);
   if (targeting.hours.length > 0 && !targeting.hours.includes(local.hour)) return false;
   return targeting.weekdays.length === 0 || targeting.weekdays.includes(local.weekday);
 }
@@ -109,7 +109,7 @@ function planHours(campaign: ForecastCampaignTerms, asOfMs: number) {
   let cut = false;
   let endMs = firstMs;
   for (let ms = firstMs; ms < campaign.flightEndMs; ms += HOUR_MS) {
-    const local = localWallClock(campaign.timeZone, ms);
+    const local = localWallClock(ms, campaign.timeZone);
     if (local.date !== dates.at(-1)) {
       if (dates.length === FORECAST_MAX_DAYS) {
         cut = true;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { RedisKeys } from '@ads/ads-client';
-import { saveScreenshot } from '@ads/test-kit';
+import { saveScreenshot, headlessChromium } from '@ads/test-kit';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -22,7 +22,6 @@ import { packageRoot } from './run-package-script';
 import { createTestDatabase, type MigratedTestDatabase } from './test-database';
 import { testLogger } from './test-logger';
 
-const chromiumPath = '/usr/bin/chromium';
 // Generous: two shared CPU cores, a browser and a database.
 const uiTimeoutMs = 15_000;
 
@@ -85,10 +84,7 @@ export async function startDashboardBrowser(): Promise<DashboardBrowser> {
   app.use(createApp({ prisma: database.prisma, redis, keys: new RedisKeys(keyPrefix), config, logger: testLogger }));
   const server = await listen(app);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await chromium.launch(headlessChromium());
   return {
     database,
     baseUrl,

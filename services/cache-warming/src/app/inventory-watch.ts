@@ -68,7 +68,8 @@ export async function watchInventory(options: InventoryWatchOptions): Promise<vo
 
 /**
  * Waits until the builds' connection is ready, while ioredis reconnects by its retry strategy.
- * Logs the first failure and then about every 30 s. False when stopped first.
+ * Logs the first failure and then about every 30 s (every attempt at debug level). False when
+ * stopped first.
  */
 async function waitForRedis({ redis, redisUrl, logger, stopping }: InventoryWatchOptions): Promise<boolean> {
   if (redis.status === 'ready') return true;
@@ -79,9 +80,9 @@ async function waitForRedis({ redis, redisUrl, logger, stopping }: InventoryWatc
   };
   const onReconnecting = (delayMs: number) => {
     attempts += 1;
-    if (attempts === 1 || attempts % 15 === 0) {
-      logger.warn({ redisUrl, attempts, retryInMs: delayMs, error: lastError }, 'Redis unavailable; the watcher keeps retrying');
-    }
+    const retrying = { redisUrl, attempts, retryInMs: delayMs, error: lastError };
+    if (attempts === 1 || attempts % 15 === 0) logger.warn(retrying, 'Redis unavailable; the watcher keeps retrying');
+    else logger.debug(retrying, 'Redis still unavailable; retrying');
   };
   redis.on('error', onError);
   redis.on('reconnecting', onReconnecting);
