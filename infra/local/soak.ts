@@ -177,13 +177,17 @@ function cpuTimes(): { busy: number; total: number } {
   return { busy: total - fields[3]! - (fields[4] ?? 0), total };
 }
 
-/**
- * Decide's time inside serving (its `ads_serving_decide_duration_seconds` histogram), summed over
- * the instances: bucket upper bound (s) → cumulative count. The difference of two readings is
- * one minute's histogram.
- */
-async function servingDecideHistogram(instances: readonly string[]): Promise<Map<number, number>> {
-  const buckets = new Map<number, number>();
+/** What the soak reads from serving's own /metrics each minute, summed over the instances. */
+interface ServingReading {
+  /** Decide's time inside serving (`ads_serving_decide_duration_seconds`): bucket upper bound (s) → cumulative count. */
+  decideBuckets: Map<number, number>;
+  /** V8's live heap (`nodejs_heap_size_used_bytes`) per instance, MB: RSS minus this is the collector's and allocator's slack. */
+  heapUsedMb: number[];
+}
+
+/** The difference of two readings' buckets is one minute's histogram. */
+async function readServing(instances: readonly string[]): Promise<ServingReading> {
+  const reading: ServingReading = { decideBuckets: new Map(), heapUsedMb: [] };
   for (const instance of instances) {
     const answer = await call(new URL('/metrics', instance), 'GET', undefined, { authorization: `Bearer ${metricsToken}` }).catch(
       () => undefined,
@@ -191,10 +195,12 @@ async function servingDecideHistogram(instances: readonly string[]): Promise<Map
     if (answer?.status !== 200) continue;
     for (const match of answer.text.matchAll(/^ads_serving_decide_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
       const bound = match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]);
-      buckets.set(bound, (buckets.get(bound) ?? 0) + Number(match[2]));
+      reading.decideBuckets.set(bound, (reading.decideBuckets.get(bound) ?? 0) + Number(match[2]));
     }
+    const heapUsed = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(answer.text);
+    if (heapUsed !== null) reading.heapUsedMb.push(Number(heapUsed[1]) / 1024 / 1024);
   }
-  return buckets;
+  return reading;
 }
 
 /** The upper bound (ms) of the bucket holding the 99th percentile of `now` − `before`. */
@@ -280,16 +286,16 @@ async function main(): Promise<void> {
   const soakStart = Date.now();
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
-  let histogramBefore = await servingDecideHistogram(stackInfo.servingInstances);
+  let servingBefore = await readServing(stackInfo.servingInstances);
   let cpuBefore = cpuTimes();
   for (let at = 1; at <= minutes; at++) {
     minute = { decideMs: [], beaconMs: [], errors: 0 };
     lag.reset();
     const views = await load(serving, placements, soakStart + at * 60_000, rate);
     const lagP99 = lag.percentile(99) / 1e6;
-    const histogramNow = await servingDecideHistogram(stackInfo.servingInstances);
-    const servingP99 = histogramP99Ms(histogramBefore, histogramNow);
-    histogramBefore = histogramNow;
+    const servingNow = await readServing(stackInfo.servingInstances);
+    const servingP99 = histogramP99Ms(servingBefore.decideBuckets, servingNow.decideBuckets);
+    servingBefore = servingNow;
     const cpuNow = cpuTimes();
     const busy = (cpuNow.busy - cpuBefore.busy) / Math.max(1, cpuNow.total - cpuBefore.total);
     cpuBefore = cpuNow;
@@ -310,7 +316,7 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
     say(
-      `minute ${at}: inside serving decide p99 <= ${servingP99.toFixed(1)} ms; load generator lag p99 ${lagP99.toFixed(1)} ms; CPUs ${(busy * 100).toFixed(0)} % busy`,
+      `minute ${at}: inside serving decide p99 <= ${servingP99.toFixed(1)} ms, V8 heap used MB ${servingNow.heapUsedMb.map((mb) => mb.toFixed(0)).join(' / ')}; load generator lag p99 ${lagP99.toFixed(1)} ms; CPUs ${(busy * 100).toFixed(0)} % busy`,
     );
   }
   lag.disable();
