@@ -11,6 +11,7 @@ import {
 import { compileAudienceTargeting, type AudienceTargeting } from './audience-targeting';
 import type { FrequencyCapRule } from './frequency-cap';
 import { compileKillSwitches, switchesArePartial, switchesFullyOff, type KillSwitches } from './kill-switches';
+import { LivenessSchedule } from './liveness-schedule';
 import { lotteryWeight } from './lottery-weight';
 import { necessaryPropertyAtoms, type PropertyAtom } from './property-atoms';
 import { compilePropertyMatcher, type PropertyMatcher } from './property-matcher';
@@ -22,6 +23,8 @@ export type PriorityTier = (typeof PRIORITY_TIERS)[number];
 
 /** A campaign compiled for decisions. `live` is the only field that changes after loading. */
 export interface IndexedCampaign {
+  /** Position in the index's `campaigns` (the liveness schedule's key). */
+  ordinal: number;
   id: string;
   advertiserId: string;
   timeZone: string;
@@ -199,6 +202,8 @@ export interface DecisionIndex {
   placements: Map<string, IndexedPlacement>;
   killSwitches: KillSwitches;
   groups: CandidateGroup[];
+  /** When each campaign's liveness is to be looked at next (set by the liveness refresh). */
+  liveness: LivenessSchedule;
 }
 
 /** Score for ads that ads-scoring has not scored (yet), or when its scores are stale. */
@@ -215,10 +220,11 @@ function compilePropertyTargeting(text: string | null | undefined): Pick<Indexed
   return { properties: compilePropertyMatcher(parsed.expression), propertyAtoms: necessaryPropertyAtoms(parsed.expression) };
 }
 
-function compileCampaign(campaign: ServingIndexCampaign, killSwitches: KillSwitches): IndexedCampaign {
+function compileCampaign(campaign: ServingIndexCampaign, ordinal: number, killSwitches: KillSwitches): IndexedCampaign {
   const spend = spendPerEvent(campaign.bidType, campaign.bidAmount);
   const advertiserRules = killSwitches.serving.advertisers.get(campaign.advertiserId);
   return {
+    ordinal,
     id: campaign.id,
     advertiserId: campaign.advertiserId,
     timeZone: campaign.timeZone,
@@ -294,7 +300,7 @@ export class DecisionIndexBuilder {
 
   addCampaigns(sources: readonly ServingIndexCampaign[]): void {
     for (const source of sources) {
-      const campaign = compileCampaign(source, this.killSwitches);
+      const campaign = compileCampaign(source, this.campaigns.length, this.killSwitches);
       this.campaigns.push(campaign);
       this.campaignsById.set(campaign.id, campaign);
       for (const ad of source.ads) {
@@ -369,6 +375,7 @@ export class DecisionIndexBuilder {
       placements,
       killSwitches: this.killSwitches,
       groups,
+      liveness: new LivenessSchedule(this.campaigns.length),
     };
   }
 }

@@ -55,9 +55,14 @@ export class PacingState {
   /**
    * Reads the counters of every campaign that spends money, one MGET of `KEYS_PER_READ` keys
    * at a time: the replies are handled between requests, so the event loop never stalls on
-   * 100,000 values at once.
+   * 100,000 values at once. `onMoved` hears of each campaign whose reading is new or changed.
    */
-  async refresh(campaigns: readonly IndexedCampaign[], clock: ZoneClock, nowMs: number): Promise<void> {
+  async refresh(
+    campaigns: readonly IndexedCampaign[],
+    clock: ZoneClock,
+    nowMs: number,
+    onMoved?: (campaign: IndexedCampaign) => void,
+  ): Promise<void> {
     const perRead = KEYS_PER_READ / 2;
     let slice: IndexedCampaign[] = [];
     const days: string[] = [];
@@ -73,11 +78,12 @@ export class PacingState {
         // Updated in place: a refresh every few seconds must not churn 100,000 objects.
         const reading = this.readings.get(id);
         if (reading === undefined) this.readings.set(id, { liveMicros, day: days[at]!, dayMicros });
-        else {
+        else if (reading.liveMicros !== liveMicros || reading.day !== days[at] || reading.dayMicros !== dayMicros) {
           reading.liveMicros = liveMicros;
           reading.day = days[at]!;
           reading.dayMicros = dayMicros;
-        }
+        } else continue;
+        onMoved?.(slice[at]!);
       }
       slice = [];
       days.length = 0;
