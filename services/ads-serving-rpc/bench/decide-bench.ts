@@ -62,7 +62,7 @@ const PROPERTY_SHARE = 0.3;
 /** The recording-off case: on by default (BENCH_RECORDING=0: off), at the enforcement case's size. */
 const RECORDING_OFF = process.env.BENCH_RECORDING !== '0';
 // Node flags of the serving processes: those of `npm start` unless told otherwise.
-const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter((flag) => flag !== '');
+const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=8').split(' ').filter((flag) => flag !== '');
 const serviceDir = new URL('..', import.meta.url).pathname;
 const bodies = syntheticRequests(500);
 const propertyBodies = syntheticRequests(500, { properties: true });
