@@ -360,7 +360,7 @@ async function main(): Promise<void> {
   const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: servingDir, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('building ads-serving-rpc failed');
   servingPorts.forEach((port, index) =>
-    startProcess(`serving-${index + 1}`, process.execPath, ['--max-semi-space-size=4', '--enable-source-maps', 'dist/main.mjs'], {
+    startProcess(`serving-${index + 1}`, process.execPath, ['--max-semi-space-size=8', '--enable-source-maps', 'dist/main.mjs'], {
       cwd: servingDir,
       env: {
         REDIS_URL: env.REDIS_URL,

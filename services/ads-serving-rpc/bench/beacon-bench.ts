@@ -30,7 +30,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BEACONS_PER_RUN = Number(process.env.BENCH_BEACONS ?? 120_000);
-const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter((flag) => flag !== '');
+const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=8').split(' ').filter((flag) => flag !== '');
 const serviceDir = new URL('..', import.meta.url).pathname;
 const EVENT_CODES: Record<TrackingEventType, string> = { impression: 'i', viewable: 'v', click: 'c' };
 const ACCEPTED = /^(204|302) (counted|buffered)$/;

@@ -1,6 +1,6 @@
 // Summarises a V8 CPU profile (`node --cpu-prof`): the functions with the most self time, as
 // a Markdown table. Profile the serving processes of bench:decide with
-//   SERVING_NODE_FLAGS="--max-semi-space-size=4 --cpu-prof --cpu-prof-dir=/tmp/decide-prof" \
+//   SERVING_NODE_FLAGS="--max-semi-space-size=8 --cpu-prof --cpu-prof-dir=/tmp/decide-prof" \
 //     BENCH_SIZES=100 BENCH_ENFORCEMENT=0 npm run bench:decide -w @ads/ads-serving-rpc
 // (each process writes its profile when the bench stops it), then
 //   node --conditions=@ads/source --import tsx bench/cpu-profile-summary.ts /tmp/decide-prof/<file>.cpuprofile [top]

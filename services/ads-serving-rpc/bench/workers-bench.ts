@@ -47,7 +47,7 @@ function readyzBy(port: number): Promise<{ status: number; worker: string }> {
 }
 
 async function start(workers: number, port: number, prefix: string): Promise<Target> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--enable-source-maps', 'dist/main.mjs'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', '--enable-source-maps', 'dist/main.mjs'], {
     cwd: serviceDir,
     env: {
       ...process.env,

@@ -61,7 +61,7 @@ export const environmentHelp: readonly EnvironmentVariableHelp[] = [
     description: 'processes sharing the port (node:cluster), each with its own index',
     default: 'the number of cores (1 when NODE_ENV=test)',
   },
-  { name: 'V8_HEAP_GROWING_PERCENT', description: 'V8 old-generation growth (0: V8 default)', default: '20' },
+  { name: 'V8_HEAP_GROWING_PERCENT', description: 'V8 old-generation growth (0: V8 default)', default: '10' },
   { name: 'LOG_LEVEL', description: 'level of the JSON log lines on stderr', default: 'info (warn when NODE_ENV=test)' },
   { name: 'NODE_ENV', description: 'development, test or production (production refuses weak secrets)', default: 'development' },
 ];
@@ -120,7 +120,7 @@ const environmentSchema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((value) => value === 'true'),
-    V8_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
+    V8_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(10),
     LOG_LEVEL: commonSettings.logLevel,
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   })

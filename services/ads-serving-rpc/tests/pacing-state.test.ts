@@ -112,3 +112,27 @@ test('a live counter Redis lost still adds the spend since the snapshot to the d
   pacing.recordSpend(campaign, clock.at('UTC', Date.now()).day, 10 * DOLLAR);
   assert.equal(pacing.spendOf(campaign, clock.at('UTC', Date.now()).day).totalSpentMicros, 100 * DOLLAR);
 });
+
+test("a refresh tells which campaigns' readings moved, and reads the new day's counter once the local day turns", async () => {
+  const campaignId = randomUUID();
+  const campaign = await indexedCampaign(campaignId, 0);
+  const pacing = new PacingState(redis, keys);
+  const moved: string[] = [];
+  const refreshAt = (nowMs: number) => pacing.refresh([campaign], clock, nowMs, (which) => moved.push(which.id));
+  const monday = Date.parse('2026-03-02T23:00:00Z');
+  const tuesday = Date.parse('2026-03-03T01:00:00Z');
+  await redis.set(keys.campaignDaySpend(campaignId, '20260302'), 30 * DOLLAR);
+  await redis.set(keys.campaignDaySpend(campaignId, '20260303'), 5 * DOLLAR);
+  await refreshAt(monday);
+  assert.deepEqual(moved, [campaignId], 'the first reading');
+  await refreshAt(monday);
+  assert.deepEqual(moved, [campaignId], 'nothing moved');
+  assert.equal(pacing.spendOf(campaign, '20260302').todaySpentMicros, 30 * DOLLAR);
+  await refreshAt(tuesday);
+  assert.deepEqual(moved, [campaignId, campaignId], 'a new day');
+  assert.equal(pacing.spendOf(campaign, '20260303').todaySpentMicros, 5 * DOLLAR);
+  await redis.incrby(keys.campaignDaySpend(campaignId, '20260303'), 2 * DOLLAR);
+  await refreshAt(tuesday);
+  assert.deepEqual(moved, [campaignId, campaignId, campaignId], 'spend counted elsewhere');
+  assert.equal(pacing.spendOf(campaign, '20260303').todaySpentMicros, 7 * DOLLAR);
+});

@@ -37,7 +37,7 @@ test('dist/main.mjs starts, serves embed.js, the demo creatives and preflights, 
   await publishFixtureIndex(store, index);
 
   const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--enable-source-maps', 'dist/main.mjs'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', '--enable-source-maps', 'dist/main.mjs'], {
     cwd: packageDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -9,7 +9,7 @@ import {
 } from '@ads/ads-client';
 import { subscribeWhenReady } from '@ads/ads-client/service';
 import type { Logger } from 'pino';
-import { campaignBlock, refreshCampaignLiveness } from '../domain/campaign-liveness';
+import { campaignBlock, livenessChangesAt, refreshCampaignLiveness, refreshDueCampaignLiveness } from '../domain/campaign-liveness';
 import {
   DEFAULT_AD_SCORE,
   DecisionIndexBuilder,
@@ -118,6 +118,8 @@ export class IndexLifecycle {
   private scoreLoad: Promise<void> | undefined;
   private rebuildQueued = false;
   private livenessRun: Promise<void> | undefined;
+  /** Campaigns due for a liveness check, one slice at a time. */
+  private readonly dueScratch = new Int32Array(LIVENESS_SLICE);
   private timers: NodeJS.Timeout[] = [];
   // Ads earlier versions served and the current one dropped (paused, ended, unapproved), by
   // campaign and ad id: their tracking URLs stay valid until they expire, so their beacons
@@ -239,6 +241,10 @@ export class IndexLifecycle {
     if (blockedBy !== null) {
       campaign.live = false;
       campaign.blockedBy = blockedBy;
+      // Ahead of its even pace, it is looked at again on every refresh until it catches up.
+      const index = this.current;
+      if (index?.campaigns[campaign.ordinal] === campaign)
+        index.liveness.schedule(campaign.ordinal, livenessChangesAt(campaign, blockedBy, this.clock, now));
       this.queueRebuild();
     }
   }
@@ -338,7 +344,8 @@ export class IndexLifecycle {
     const index = this.current;
     if (index === undefined || !this.redisAvailable) return;
     try {
-      await this.pacing.refresh(index.campaigns, this.clock, Date.now());
+      // A campaign whose spend moved is looked at on the liveness refresh that follows.
+      await this.pacing.refresh(index.campaigns, this.clock, Date.now(), (campaign) => this.spendMoved(campaign));
       this.leases.prune(Date.now());
       this.refreshLiveness();
     } catch (error) {
@@ -346,7 +353,20 @@ export class IndexLifecycle {
     }
   }
 
-  /** Refreshes liveness in slices, yielding to requests in between (one run at a time). */
+  /** A new spend reading of the campaign: its liveness is due at once (on the current index). */
+  private spendMoved(campaign: IndexedCampaign): void {
+    const index = this.current;
+    if (index === undefined) return;
+    const same = index.campaigns[campaign.ordinal] === campaign ? campaign : index.campaignsById.get(campaign.id);
+    if (same !== undefined) index.liveness.scheduleNoLaterThan(same.ordinal, 0);
+  }
+
+  /**
+   * Refreshes the liveness of the campaigns whose verdict can have changed since they were last
+   * looked at (the index's liveness schedule: a local hour boundary or a flight's start or end
+   * passed, a new spend reading, or ahead of even pacing), in slices, yielding to requests in
+   * between (one run at a time).
+   */
   private refreshLiveness(): void {
     const index = this.current;
     if (index === undefined || this.livenessRun !== undefined) return;
@@ -355,10 +375,13 @@ export class IndexLifecycle {
       // campaignBlock reads each campaign's spend at once and keeps nothing of it: one scratch object.
       const scratch = { totalSpentMicros: 0, todaySpentMicros: 0 };
       const spendOf = (campaign: IndexedCampaign, day: string) => this.pacing.spendInto(campaign, day, scratch);
+      const due = this.dueScratch;
       let changed = 0;
-      for (let from = 0; from < index.campaigns.length; from += LIVENESS_SLICE) {
-        if (from > 0) await new Promise((resolve) => setImmediate(resolve));
-        changed += refreshCampaignLiveness(index, spendOf, this.clock, now, from, from + LIVENESS_SLICE);
+      for (let slice = 0; ; slice += 1) {
+        if (slice > 0) await new Promise((resolve) => setImmediate(resolve));
+        const refreshed = refreshDueCampaignLiveness(index, spendOf, this.clock, now, due);
+        changed += refreshed.changed;
+        if (refreshed.checked < due.length) break;
       }
       if (changed > 0 && index === this.current) rebuildCandidateGroups(index);
     })().finally(() => {

@@ -394,16 +394,13 @@ test('key-value targeting: only slots whose properties match get the campaign; s
   // Grouping: the NOT expression is always checked; the others sit only under their atoms.
   const candidates = index.placements.get('home-top')!.tiers[0]!.get('native')!;
   assert.deepEqual(
-    candidates.open.members.map((ad) => ad.campaign.id),
+    [...candidates.open.members].map((ordinal) => index.ads[ordinal]!.campaign.id),
     ['guests'],
   );
   assert.deepEqual([...candidates.byProperty.keys()].sort(), ['article_tags', 'section']);
   assert.deepEqual([...candidates.byProperty.get('article_tags')!.values.keys()].sort(), ['nba', 'nfl']);
   assert.deepEqual(
-    candidates.byProperty
-      .get('section')!
-      .values.get('sports')!
-      .members.map((ad) => ad.campaign.id),
+    [...candidates.byProperty.get('section')!.values.get('sports')!.members].map((ordinal) => index.ads[ordinal]!.campaign.id),
     ['sports'],
   );
 });

@@ -208,7 +208,7 @@ function candidateGroups(
   for (const format of formats) {
     const candidates = byFormat.get(format);
     if (candidates === undefined) continue;
-    if (candidates.open.ads.length > 0) groups.push(candidates.open);
+    if (candidates.open.size > 0) groups.push(candidates.open);
     if (audience.device !== undefined) pushLive(groups, candidates.byDevice.get(audience.device));
     if (audience.country !== undefined) pushLive(groups, candidates.byCountry.get(audience.country));
     for (const keyword of audience.keywords) pushLive(groups, candidates.byKeyword.get(keyword));
@@ -218,7 +218,7 @@ function candidateGroups(
 }
 
 function pushLive(groups: CandidateGroup[], group: CandidateGroup | undefined): void {
-  if (group !== undefined && group.ads.length > 0) groups.push(group);
+  if (group !== undefined && group.size > 0) groups.push(group);
 }
 
 /** The groups of the atoms a slot's properties hold: each key's "present" and its value's (each entry's for a list). */
@@ -235,7 +235,7 @@ function pushPropertyGroups(groups: CandidateGroup[], byProperty: Map<string, Pr
     // A list may name an entry twice: its group is looked at once.
     for (const entry of value) {
       const group = byKey.values.get(entry);
-      if (group !== undefined && group.ads.length > 0 && !groups.includes(group)) groups.push(group);
+      if (group !== undefined && group.size > 0 && !groups.includes(group)) groups.push(group);
     }
   }
 }
@@ -251,7 +251,7 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
   let size = 0;
   for (const group of groups) {
     totalWeight += group.totalWeight;
-    size += group.ads.length;
+    size += group.size;
   }
   const { rng, explorationRate } = state.options;
   const keywords = state.request.keywords;
@@ -283,11 +283,11 @@ function draw(groups: CandidateGroup[], state: ResponseState): IndexedAd | undef
 function pickUniform(groups: CandidateGroup[], position: number): IndexedAd {
   let rest = position;
   for (const group of groups) {
-    if (rest < group.ads.length) return group.ads[rest]!;
-    rest -= group.ads.length;
+    if (rest < group.size) return group.adAt(rest);
+    rest -= group.size;
   }
   const last = groups[groups.length - 1]!;
-  return last.ads[last.ads.length - 1]!;
+  return last.adAt(last.size - 1);
 }
 
 function pickWeighted(groups: CandidateGroup[], point: number): IndexedAd {
@@ -337,10 +337,10 @@ function scan(
   let total = 0;
   let budget = exhaustive ? Infinity : FALLBACK_SCAN_LIMIT;
   for (const group of groups) {
-    const length = group.ads.length;
+    const length = group.size;
     const start = exhaustive ? 0 : Math.floor(rng() * length);
     for (let step = 0; step < length && budget > 0; step += 1, budget -= 1) {
-      const ad = group.ads[(start + step) % length]!;
+      const ad = group.adAt((start + step) % length);
       if (ad.scanStamp === stamp) continue;
       ad.scanStamp = stamp;
       if (!state.eligible(ad)) continue;

@@ -57,6 +57,15 @@ export class ZoneClock {
     return fresh.local;
   }
 
+  /**
+   * When the local time `at` answers for `nowMs` stops holding: the zone's next local hour
+   * boundary (or the end of the local day, if sooner).
+   */
+  localHourEndMs(timeZone: string, nowMs: number): number {
+    this.at(timeZone, nowMs);
+    return this.cache.get(timeZone)!.validUntilMs;
+  }
+
   private compute(timeZone: string, nowMs: number): CachedLocalTime {
     const { day, startMs, endMs } = localDay(nowMs, timeZone);
     const { hour, startMs: hourStart } = localHourAt(timeZone, nowMs);

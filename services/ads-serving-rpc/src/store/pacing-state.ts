@@ -11,6 +11,13 @@ interface SpendReading {
   dayMicros: number;
 }
 
+/** A campaign's spend counters in Redis: `campaignLiveSpend`, and `campaignDaySpend` of `day`. */
+interface CounterKeys {
+  liveKey: string;
+  day: string;
+  dayKey: string;
+}
+
 const KEYS_PER_READ = 1_000;
 
 /**
@@ -20,6 +27,9 @@ const KEYS_PER_READ = 1_000;
  */
 export class PacingState {
   private readonly readings = new Map<string, SpendReading>();
+  // The refresh reads two counters of every paying campaign every few seconds: their keys are
+  // kept rather than built (and collected) tens of thousands at a time.
+  private readonly counters = new Map<string, CounterKeys>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -55,16 +65,20 @@ export class PacingState {
   /**
    * Reads the counters of every campaign that spends money, one MGET of `KEYS_PER_READ` keys
    * at a time: the replies are handled between requests, so the event loop never stalls on
-   * 100,000 values at once.
+   * 100,000 values at once. `onMoved` hears of each campaign whose reading is new or changed.
    */
-  async refresh(campaigns: readonly IndexedCampaign[], clock: ZoneClock, nowMs: number): Promise<void> {
+  async refresh(
+    campaigns: readonly IndexedCampaign[],
+    clock: ZoneClock,
+    nowMs: number,
+    onMoved?: (campaign: IndexedCampaign) => void,
+  ): Promise<void> {
     const perRead = KEYS_PER_READ / 2;
-    let slice: IndexedCampaign[] = [];
+    // Reused from one read to the next (ioredis copies its arguments), like the keys themselves.
+    const slice: IndexedCampaign[] = [];
     const days: string[] = [];
+    const keys: string[] = [];
     const read = async () => {
-      const keys: string[] = [];
-      for (let at = 0; at < slice.length; at += 1)
-        keys.push(this.keys.campaignLiveSpend(slice[at]!.id), this.keys.campaignDaySpend(slice[at]!.id, days[at]!));
       const values = await this.redis.mget(keys);
       for (let at = 0; at < slice.length; at += 1) {
         const id = slice[at]!.id;
@@ -73,19 +87,24 @@ export class PacingState {
         // Updated in place: a refresh every few seconds must not churn 100,000 objects.
         const reading = this.readings.get(id);
         if (reading === undefined) this.readings.set(id, { liveMicros, day: days[at]!, dayMicros });
-        else {
+        else if (reading.liveMicros !== liveMicros || reading.day !== days[at] || reading.dayMicros !== dayMicros) {
           reading.liveMicros = liveMicros;
           reading.day = days[at]!;
           reading.dayMicros = dayMicros;
-        }
+        } else continue;
+        onMoved?.(slice[at]!);
       }
-      slice = [];
+      slice.length = 0;
       days.length = 0;
+      keys.length = 0;
     };
     for (const campaign of campaigns) {
       if (campaign.spendsNothing) continue;
+      const day = clock.at(campaign.timeZone, nowMs).day;
+      const counters = this.countersOf(campaign.id, day);
       slice.push(campaign);
-      days.push(clock.at(campaign.timeZone, nowMs).day);
+      days.push(day);
+      keys.push(counters.liveKey, counters.dayKey);
       if (slice.length >= perRead) await read();
     }
     if (slice.length > 0) await read();
@@ -109,5 +128,19 @@ export class PacingState {
   /** Forgets campaigns that left the index. */
   retain(campaignIds: ReadonlySet<string>): void {
     for (const id of this.readings.keys()) if (!campaignIds.has(id)) this.readings.delete(id);
+    for (const id of this.counters.keys()) if (!campaignIds.has(id)) this.counters.delete(id);
+  }
+
+  /** The campaign's counter keys for `day`, built once (and once a day for the day's counter). */
+  private countersOf(campaignId: string, day: string): CounterKeys {
+    let counters = this.counters.get(campaignId);
+    if (counters === undefined) {
+      counters = { liveKey: this.keys.campaignLiveSpend(campaignId), day, dayKey: this.keys.campaignDaySpend(campaignId, day) };
+      this.counters.set(campaignId, counters);
+    } else if (counters.day !== day) {
+      counters.day = day;
+      counters.dayKey = this.keys.campaignDaySpend(campaignId, day);
+    }
+    return counters;
   }
 }
