@@ -133,8 +133,9 @@ export class EventRecorder {
   /** Counts one event (or refuses it by a limit, or finds it counted before). */
   async count(pending: PendingEvent, nowMs = Date.now()): Promise<CountOutcome> {
     this.coalesceWrites();
-    const command = (this.redis as unknown as { adsCountEvent: CountEventCommand }).adsCountEvent.bind(this.redis);
-    return outcomeOf(await command(...this.arguments(pending, nowMs)));
+    return outcomeOf(
+      await (this.redis as unknown as { adsCountEvent: CountEventCommand }).adsCountEvent(...this.arguments(pending, nowMs)),
+    );
   }
 
   /** Counts several in one round trip; each entry is the event's outcome or its error. */
