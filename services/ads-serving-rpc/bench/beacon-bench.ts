@@ -6,6 +6,9 @@
 //
 //   closed loop (wrk 1 thread, as fast as it goes): requests/s, p50, p99, vs hello-world
 //   paced (a per-connection delay, about half the impression throughput): p50, p99
+//   CPU per counted impression: serving's and redis-server's user + system time from /proc over
+//     the measured impression runs (closed loop) and the paced run, divided by the beacons
+//     accepted: the figure a loaded machine disturbs least
 //   Redis commands per counted event: INFO commandstats deltas over the measured impression
 //     runs (the private Redis serves only this process, so serving's background reads are in
 //     the figure too; their rate while idle is printed beside it)
@@ -15,7 +18,8 @@
 //     exactly that many events: nothing twice, nothing lost. SAME, or DIFFERENT and exit code 1.
 //
 // Budgets (issue 15): impression beacons >= 30% of hello-world; p99 <= 10 ms at half load.
-// BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_BEACONS (paths per run, 120,000).
+// BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_BEACONS (paths per run, 120,000);
+// BENCH_SERVING_ENTRY (dist/main.mjs): the build to run, e.g. a copy of an earlier one to compare.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -24,12 +28,14 @@ import { RedisKeys, ServingIndexStore, type TrackingEventType } from '@ads/ads-c
 import { ensureWrk, runWrkPaths, type WrkPathsResult } from '@ads/bench-kit';
 import { Redis } from 'ioredis';
 import { TrackingSigner, type TrackingClaims } from '../src/domain/tracking-url';
+import { cpuMs } from './process-cpu';
 import { syntheticInventory } from './synthetic-inventory';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BEACONS_PER_RUN = Number(process.env.BENCH_BEACONS ?? 120_000);
+const SERVING_ENTRY = process.env.BENCH_SERVING_ENTRY ?? 'dist/main.mjs';
 const SERVING_NODE_FLAGS = (process.env.SERVING_NODE_FLAGS ?? '--max-semi-space-size=8').split(' ').filter((flag) => flag !== '');
 const serviceDir = new URL('..', import.meta.url).pathname;
 const EVENT_CODES: Record<TrackingEventType, string> = { impression: 'i', viewable: 'v', click: 'c' };
@@ -106,7 +112,7 @@ try {
 
   const secret = randomUUID() + randomUUID();
   const servingPort = await freePort();
-  const serving = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--enable-source-maps', 'dist/main.mjs'], {
+  const serving = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--enable-source-maps', SERVING_ENTRY], {
     cwd: serviceDir,
     env: {
       ...process.env,
@@ -249,15 +255,24 @@ try {
   const samples = { hello: [] as WrkPathsResult[], impression: [] as WrkPathsResult[], click: [] as WrkPathsResult[] };
   const impressionCommands = new Map<string, number>();
   let impressionEvents = 0;
+  const accepted = (result: WrkPathsResult) =>
+    Object.entries(result.outcomes)
+      .filter(([outcome]) => ACCEPTED.test(outcome))
+      .reduce((sum, [, count]) => sum + count, 0);
+  /** CPU ms of serving and redis-server so far. */
+  const cpuNow = () => ({ serving: cpuMs(serving.pid!), redis: cpuMs(redisServer.pid!) });
+  const impressionCpuMs = { serving: 0, redis: 0 };
   for (let round = 0; round < ROUNDS; round += 1) {
     samples.hello.push(helloWorld(SECONDS));
     const before = await commandStats(redis);
+    const cpuBefore = cpuNow();
     samples.impression.push(beacons('impression', SECONDS));
+    const cpuAfter = cpuNow();
+    impressionCpuMs.serving += cpuAfter.serving - cpuBefore.serving;
+    impressionCpuMs.redis += cpuAfter.redis - cpuBefore.redis;
     for (const [name, calls] of delta(before, await commandStats(redis)))
       impressionCommands.set(name, (impressionCommands.get(name) ?? 0) + calls);
-    impressionEvents += Object.entries(samples.impression.at(-1)!.outcomes)
-      .filter(([outcome]) => ACCEPTED.test(outcome))
-      .reduce((sum, [, count]) => sum + count, 0);
+    impressionEvents += accepted(samples.impression.at(-1)!);
     samples.click.push(beacons('click', SECONDS));
     console.error(
       `round ${round + 1}: hello ${Math.round(samples.hello.at(-1)!.requestsPerSecond)}, impressions ${Math.round(samples.impression.at(-1)!.requestsPerSecond)}, clicks ${Math.round(samples.click.at(-1)!.requestsPerSecond)} req/s`,
@@ -271,15 +286,22 @@ try {
   });
   const closed = { hello: summary(samples.hello), impression: summary(samples.impression), click: summary(samples.click) };
   const halfLoad = Math.round(closed.impression.requestsPerSecond / 2);
+  const pacedCpuBefore = cpuNow();
   const paced = beacons('impression', SECONDS, (16 * 1000) / halfLoad);
+  const pacedCpuAfter = cpuNow();
+  const pacedEvents = Math.max(1, accepted(paced));
+  const pacedCpuUs = {
+    serving: ((pacedCpuAfter.serving - pacedCpuBefore.serving) * 1000) / pacedEvents,
+    redis: ((pacedCpuAfter.redis - pacedCpuBefore.redis) * 1000) / pacedEvents,
+  };
 
   const replay = await replayAll();
   // Replays of the beacons a limit refused at their first send are no evidence of a count.
   const acceptedBefore = replay.before - limitedFirst;
-  const accepted = acceptedBefore + replay.now;
+  const acceptedTotal = acceptedBefore + replay.now;
   // Buffered events (Redis slower than the tracker's 300 ms) reach the stream when flushed.
   const streamLength = async () => redis.xlen(keys.eventsStream);
-  await waitUntil('the events stream to hold every accepted beacon', async () => (await streamLength()) >= accepted, 15_000).catch(
+  await waitUntil('the events stream to hold every accepted beacon', async () => (await streamLength()) >= acceptedTotal, 15_000).catch(
     () => {},
   );
   const inStream = await streamLength();
@@ -288,7 +310,7 @@ try {
     `\nbeacon benchmark: wrk 1 thread, ${CONNECTIONS} connections, ${SECONDS}s per case, median of ${ROUNDS} interleaved rounds; node ${process.version}`,
   );
   console.log(
-    `one serving process (node ${SERVING_NODE_FLAGS.join(' ')} dist/main.mjs, 100 ads) on a private redis-server; every request a new event (distinct signed tokens)\n`,
+    `one serving process (node ${SERVING_NODE_FLAGS.join(' ')} ${SERVING_ENTRY}, 100 ads) on a private redis-server; every request a new event (distinct signed tokens)\n`,
   );
   console.log('| case | requests/s | p50 ms | p99 ms | vs node:http | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
@@ -304,6 +326,10 @@ try {
   console.log(
     `\npaced impressions at about ${halfLoad}/s (half the closed-loop rate), 16 connections: achieved ${Math.round(paced.requestsPerSecond)}/s, p50 ${paced.p50Ms.toFixed(2)} ms, p99 ${paced.p99Ms.toFixed(2)} ms`,
   );
+  const perImpression = (ms: number) => ((ms * 1000) / Math.max(1, impressionEvents)).toFixed(1);
+  console.log(
+    `CPU per counted impression (/proc user + system): closed loop serving ${perImpression(impressionCpuMs.serving)} µs, redis-server ${perImpression(impressionCpuMs.redis)} µs; paced serving ${pacedCpuUs.serving.toFixed(1)} µs, redis-server ${pacedCpuUs.redis.toFixed(1)} µs`,
+  );
   const byCommand = [...impressionCommands.entries()]
     .sort((left, right) => right[1] - left[1])
     .map(([name, calls]) => `${name} ${(calls / Math.max(1, impressionEvents)).toFixed(3)}`)
@@ -316,12 +342,12 @@ try {
     `replay of all ${sentPaths.length} beacons sent: ${replay.before} refused as replays, of which ${limitedFirst} had been refused by a delivery limit at their first send (over-budget, over-cap: not counted) and ${acceptedBefore} accepted; ${replay.now} accepted now (in flight when wrk stopped), ${replay.limitedNow} refused by a limit now, other ${JSON.stringify(replay.other)}`,
   );
   // Every limited first send must come back as a replay: fewer would mean a marker was lost.
-  // The stream may hold fewer than `accepted` only by beacons whose first answer wrk never read
+  // The stream may hold fewer than `acceptedTotal` only by beacons whose first answer wrk never read
   // in runs where a limit refused some (see `settle`); never more (that would be a double count).
-  const short = accepted - inStream;
+  const short = acceptedTotal - inStream;
   const exact = acceptedBefore >= 0 && (short === 0 || (short > 0 && short <= unreadInLimitedRuns));
   console.log(
-    `check: events in the stream ${inStream}, distinct beacons accepted ${accepted}: ${exact ? 'SAME' : 'DIFFERENT'}` +
+    `check: events in the stream ${inStream}, distinct beacons accepted ${acceptedTotal}: ${exact ? 'SAME' : 'DIFFERENT'}` +
       (short > 0 && exact
         ? ` (the ${short} beacons missing are within the ${unreadInLimitedRuns} in flight at wrk's stop in runs where a limit refused beacons: answered unread, refused ones replay as duplicates)`
         : unreadInLimitedRuns > 0

@@ -44,6 +44,7 @@ import {
   writeSpendCounters,
   type SyntheticOptions,
 } from './synthetic-inventory';
+import { cpuMs } from './process-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -178,15 +179,6 @@ async function startServing(
     ...(prepare === undefined ? {} : { prepare }),
     ...(properties ? { bodies: propertyBodies } : {}),
   };
-}
-
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-
-/** CPU time (user + system, ms) a process has used so far. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** A closed-loop run, with the target's CPU time per request answered (what a loaded machine disturbs least). */

@@ -161,9 +161,18 @@ export class RedisKeys {
 /** The layout with the default prefix. */
 export const redisKeys = new RedisKeys();
 
+let lastHour = Number.NaN;
+let lastBucket = '';
+
 /** UTC hour bucket `YYYYMMDDHH` of an epoch-ms time. */
 export function hourBucket(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 13).replace(/[-T]/g, '');
+  const hour = Math.floor(epochMs / 3_600_000);
+  // Every event of an hour names the same bucket: formatting a Date per event showed in profiles.
+  if (hour !== lastHour) {
+    lastBucket = new Date(epochMs).toISOString().slice(0, 13).replace(/[-T]/g, '');
+    lastHour = hour;
+  }
+  return lastBucket;
 }
 
 /** Day bucket `YYYYMMDD` of an epoch-ms time in a time zone. */

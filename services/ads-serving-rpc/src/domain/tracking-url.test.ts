@@ -52,6 +52,14 @@ test('a token with any field or its tag changed, or signed with another secret, 
   // Another encoding of the same values is not what was signed.
   assert.deepEqual(signer.readToken(token.replace('camp-1', 'camp%2D1'), now), forged);
   assert.deepEqual(new TrackingSigner('another-secret-another-secret-0000').readToken(token, now), forged);
+  // The tag is compared whole: shorter, longer, its last character changed, or not ASCII.
+  const tag = fields.at(-1)!;
+  const withTag = (other: string) => [...fields.slice(0, -1), other].join(',');
+  assert.deepEqual(signer.readToken(withTag(tag.slice(0, -1)), now), forged);
+  assert.deepEqual(signer.readToken(withTag(`${tag}A`), now), forged);
+  assert.deepEqual(signer.readToken(withTag(`${tag.slice(0, -1)}${tag.endsWith('A') ? 'B' : 'A'}`), now), forged);
+  assert.deepEqual(signer.readToken(withTag(`${tag.slice(0, -1)}\u00e9`), now), forged);
+  assert.equal(signer.readToken(withTag(tag), now).ok, true);
 });
 
 test('an expired token is refused after checking its tag; malformed tokens name their field', () => {

@@ -214,23 +214,23 @@ export class TrackingSigner {
         values[field] = parseInt(raw, 36);
         continue;
       }
-      let value: string;
-      try {
-        value = decodeURIComponent(raw);
-      } catch {
-        return invalid(field, `tracking token field ${at + 1} (${field}) is not percent-encoded UTF-8`);
+      let value = raw;
+      // Ids are almost always URL-safe as they are (see `encode`): nothing to decode.
+      if (raw.includes('%')) {
+        try {
+          value = decodeURIComponent(raw);
+        } catch {
+          return invalid(field, `tracking token field ${at + 1} (${field}) is not percent-encoded UTF-8`);
+        }
       }
       if (value.length === 0) return invalid(field, `tracking token field ${at + 1} (${field}) is empty`);
       if (value.length > max) return invalid(field, `tracking token field ${at + 1} (${field}) is longer than ${max}`);
       values[field] = value;
     }
     const tagAt = token.lastIndexOf(',');
-    const given = Buffer.from(token.slice(tagAt + 1));
+    const given = parts[TOKEN_FIELDS.length]!;
     const text = token.slice(0, tagAt);
-    const signedBy = (hmac: HmacSha256) => {
-      const expected = Buffer.from(hmac.digest(text).slice(0, TOKEN_TAG_LENGTH));
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    };
+    const signedBy = (hmac: HmacSha256) => tagMatches(given, hmac.digest(text));
     if (!signedBy(this.hmac) && (this.previous === undefined || !signedBy(this.previous)))
       return { ok: false, problem: { kind: 'forged' } };
     const claims = values as unknown as TrackingClaims;
@@ -308,6 +308,19 @@ export class TrackingSigner {
     if (claims.expiresAt * 1000 <= nowMs) return { ok: false, problem: { kind: 'expired', claims } };
     return { ok: true, claims };
   }
+}
+
+/**
+ * Whether `given` is the token tag of `digest` (its first TOKEN_TAG_LENGTH characters), in time
+ * that does not depend on where they differ, as `timingSafeEqual` would but without copying
+ * both into Buffers for every beacon. The digest is base64url (ASCII); `given` is compared by
+ * UTF-16 code units, so a non-ASCII tag never matches.
+ */
+function tagMatches(given: string, digest: string): boolean {
+  if (given.length !== TOKEN_TAG_LENGTH) return false;
+  let difference = 0;
+  for (let at = 0; at < TOKEN_TAG_LENGTH; at += 1) difference |= given.charCodeAt(at) ^ digest.charCodeAt(at);
+  return difference === 0;
 }
 
 function invalid(field: string, message: string): ReadResult {

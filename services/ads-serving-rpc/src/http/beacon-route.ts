@@ -5,6 +5,10 @@ import type { EventTracker } from '../app/event-tracker';
 import { CORS_HEADERS } from './cors';
 
 const NO_STORE = { ...CORS_HEADERS, 'cache-control': 'no-store' };
+/** The headers of each accepted beacon's answer, built once rather than per beacon. */
+const ACCEPTED_HEADERS: Record<string, Readonly<Record<string, string>>> = Object.fromEntries(
+  (['counted', 'buffered', 'dropped', 'over-budget', 'over-cap'] as const).map((kind) => [kind, { ...NO_STORE, 'x-ads-event': kind }]),
+);
 
 /**
  * GET /t/<token>/i, /v, /c: impression, viewable impression and click of the ad the token
@@ -37,7 +41,7 @@ export async function handleBeacon(
     return sendError(response, new ServingError('BEACON_EXPIRED', 'the tracking URL has expired'), outcome.kind);
   if (outcome.kind === 'duplicate')
     return sendError(response, new ServingError('BEACON_REPLAYED', 'this event was counted already'), outcome.kind);
-  response.writeHead(204, { ...NO_STORE, 'x-ads-event': outcome.kind });
+  response.writeHead(204, ACCEPTED_HEADERS[outcome.kind] ?? { ...NO_STORE, 'x-ads-event': outcome.kind });
   response.end();
 }
 

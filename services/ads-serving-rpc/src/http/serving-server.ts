@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createNodeHttpHandler, type RpcServer } from '@ads/ads-client';
+import { createNodeHttpHandler, type RpcServer, type TrackingEventType } from '@ads/ads-client';
 import type { Logger } from 'pino';
 import { ServingError } from '../errors';
 import type { EventTracker } from '../app/event-tracker';
@@ -10,7 +10,7 @@ import { handleBeacon, isGetLike, sendError } from './beacon-route';
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './cors';
 import { DEMO_CREATIVES_PATH, handleDemoCreative, loadDemoCreatives } from './demo-creative-route';
 import { renderDemoPage } from './demo-page';
-import { beaconOfPath } from '../domain/tracking-url';
+import { beaconOfPath, TRACKING_PATH_PREFIX } from '../domain/tracking-url';
 import { handleMetrics } from './metrics-route';
 
 const embedScript = readFileSync(new URL('./assets/embed.js', import.meta.url), 'utf8');
@@ -32,19 +32,35 @@ export function createServingServer(deps: {
   metricsElsewhere?: boolean;
 }): Server {
   const rpcHandler = createNodeHttpHandler(deps.rpc, { mountPath: '/rpc' });
+  const failed = (request: IncomingMessage, response: ServerResponse, error: unknown): void => {
+    deps.logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    if (!response.headersSent) {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end('{"error":{"code":"INTERNAL","message":"internal error"}}');
+    }
+  };
   const server = createServer((request, response) => {
-    // The hot path first: everything under /rpc goes straight to the RPC backend.
+    // The hot paths first: a token beacon (`/t/<token>/<event>`, no query) is counted without
+    // parsing a query or matching the other routes; everything under /rpc goes straight to the
+    // RPC backend.
+    const beacon = tokenBeaconOf(request);
+    if (beacon !== undefined) {
+      handleBeacon(deps, beacon.event, beacon.token, response).catch((error: unknown) => failed(request, response, error));
+      return;
+    }
     if (rpcHandler(request, response)) return;
-    route(deps, request, response).catch((error: unknown) => {
-      deps.logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
-      if (!response.headersSent) {
-        response.writeHead(500, { 'content-type': 'application/json' });
-        response.end('{"error":{"code":"INTERNAL","message":"internal error"}}');
-      }
-    });
+    route(deps, request, response).catch((error: unknown) => failed(request, response, error));
   });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/** The token beacon a GET or HEAD request names (no query string), else undefined: `route` takes it. */
+function tokenBeaconOf(request: IncomingMessage): { event: TrackingEventType; token: string } | undefined {
+  const url = request.url;
+  if (url === undefined || !url.startsWith(TRACKING_PATH_PREFIX) || url.includes('?') || !isGetLike(request)) return undefined;
+  const beacon = beaconOfPath(url);
+  return beacon?.token === undefined ? undefined : { event: beacon.event, token: beacon.token };
 }
 
 async function route(deps: Parameters<typeof createServingServer>[0], request: IncomingMessage, response: ServerResponse): Promise<void> {
