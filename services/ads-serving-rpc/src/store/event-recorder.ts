@@ -7,8 +7,8 @@ import {
   type TrackingEvent,
   type RedisClient,
 } from '@ads/ads-client';
-import type { Socket } from 'node:net';
 import { decisionOrigin } from '../domain/decision-id';
+import { coalesceTurnWrites } from './coalesce-turn-writes';
 
 /** An event on its way to Redis, with what counting it needs besides the event itself. */
 export interface PendingEvent {
@@ -119,9 +119,6 @@ type CountEventCommand = (...args: (string | number)[]) => Promise<number>;
  * campaign's real-time spend, the user's frequency-cap window, and the events stream.
  */
 export class EventRecorder {
-  /** The connection's socket while it is corked for this turn of the event loop. */
-  private corked: Socket | undefined;
-
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
@@ -132,7 +129,7 @@ export class EventRecorder {
 
   /** Counts one event (or refuses it by a limit, or finds it counted before). */
   async count(pending: PendingEvent, nowMs = Date.now()): Promise<CountOutcome> {
-    this.coalesceWrites();
+    coalesceTurnWrites(this.redis);
     return outcomeOf(
       await (this.redis as unknown as { adsCountEvent: CountEventCommand }).adsCountEvent(...this.arguments(pending, nowMs)),
     );
@@ -148,26 +145,6 @@ export class EventRecorder {
     const results = await pipeline.exec();
     if (results === null) return pendings.map(() => new Error('the pipeline was discarded'));
     return results.map(([error, value]) => (error !== null ? error : outcomeOf(value)));
-  }
-
-  /**
-   * Beacons arrive on many connections in one turn of the event loop, and ioredis writes each
-   * command to the socket at once: one write system call per beacon, the largest single cost of
-   * a beacon. Corked until the turn's check phase (setImmediate), the turn's scripts leave in one
-   * write. Each still gets its own reply, and its beacon is answered only after that reply (its
-   * count is in Redis); a turn's commands wait at most until the end of that turn. A Cluster
-   * client writes to several sockets: not corked.
-   */
-  private coalesceWrites(): void {
-    if (this.corked !== undefined) return;
-    const stream = 'stream' in this.redis ? (this.redis.stream as Socket | undefined) : undefined;
-    if (stream === undefined || !stream.writable) return;
-    stream.cork();
-    this.corked = stream;
-    setImmediate(() => {
-      this.corked = undefined;
-      stream.uncork();
-    });
   }
 
   private arguments(pending: PendingEvent, nowMs: number): (string | number)[] {

@@ -1,5 +1,6 @@
 import type { RedisKeys, RedisClient } from '@ads/ads-client';
 import { processPrefix } from '../domain/decision-id';
+import { coalesceTurnWrites } from './coalesce-turn-writes';
 import type { FrequencyCapRule } from '../domain/frequency-cap';
 
 // A decision holds its place in a user's frequency cap: counted impressions in the window plus
@@ -200,6 +201,7 @@ export class LimitReservations {
       );
     }
     let timer: NodeJS.Timeout | undefined;
+    coalesceTurnWrites(this.redis);
     try {
       const results = await Promise.race([
         pipeline.exec(),
