@@ -84,7 +84,8 @@ test('a watcher started while the data API is down retries the build with a back
   const dataApi = snapshotServer(dataApiPort);
   cleanups.push(() => dataApi.stop());
   await redis.set(keys.indexCurrent, 'v-before');
-  const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: sharedRedisUrl });
+  // At info the watcher says when it leaves its retries (tests otherwise log at warn).
+  const running = watcher({ DATA_API_URLS: dataApi.rpcUrl, REDIS_URL: sharedRedisUrl, LOG_LEVEL: 'info' });
   // The first build fails, and so does the retry 1 s later (no notice, no interval).
   await running.waitForOutput((_stdout, stderr) => stderr.split('rebuild failed').length - 1 >= 2, 'a retried build', 30_000);
   const failures = jsonLines(running.stdout()).filter((line) => line.ok === false);
