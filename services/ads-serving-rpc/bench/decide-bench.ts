@@ -427,7 +427,9 @@ try {
   ] as const) {
     const at = plainClosed.findIndex((_, index) => servingTargets[index]!.size === size);
     const ratio = plainClosed[at]!.requestsPerSecond / floor;
-    console.log(`budget: decide at ${size} ads >= ${Math.round(share * 100)}% of the floor: ${(ratio * 100).toFixed(0)}% ${verdict(ratio >= share)}`);
+    console.log(
+      `budget: decide at ${size} ads >= ${Math.round(share * 100)}% of the floor: ${(ratio * 100).toFixed(0)}% ${verdict(ratio >= share)}`,
+    );
   }
   console.log(
     `budget: p99 <= 10 ms at half load (half of each size's own throughput, worst size): ${worstP99.toFixed(2)} ms ${verdict(worstP99 <= 10)}`,
